@@ -1,0 +1,48 @@
+# One command for each job; CI calls `make test` through .ci/run.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO ?= demo.yaml
+
+.PHONY: setup run test lint format bench bench-server clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "hoshin needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP) ## make the virtual environment and install hoshin with its tools
+
+run: setup ## the demo: write and check demo.yaml, load it into ./hoshin.db, serve on :8000
+	$(BIN)/hoshin demo $(DEMO) --force
+	$(BIN)/hoshin check $(DEMO)
+	$(BIN)/hoshin setup --demo
+	$(BIN)/hoshin serve
+
+lint: setup ## ruff and mypy --strict
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+format: setup
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+test: lint ## the whole suite
+	$(BIN)/pytest
+
+bench: setup ## engine benchmark on synthetic enterprise plans (see BENCHMARKS.md)
+	$(BIN)/python -m bench.engine
+
+# Needs wrk (installed here when missing and this is root) and the PostgreSQL server of
+# BENCH_POSTGRES_URL (default: postgres@127.0.0.1:5432); BENCH_SERVER_DATABASES=sqlite skips it.
+bench-server: setup ## the server under load: import, then wrk on loopback (see BENCHMARKS.md)
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq wrk; } \
+		|| { echo "make bench-server needs wrk: apt-get install wrk"; exit 1; }
+	$(BIN)/python -m bench.server
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -1,0 +1,111 @@
+"""`make bench`: the engine on synthetic enterprise plans, and `hoshin check` on plan files.
+
+Prints a Markdown table for BENCHMARKS.md. Timings are wall-clock seconds, best of N runs.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from bench.enterprise import AS_OF, enterprise_plan
+from hoshin.domain.analysis import analyze
+from hoshin.domain.model import Plan
+from hoshin.domain.report import report
+from hoshin.planfile import dump_plan, plan_to_data, read_plan
+
+OUT = Path(__file__).parent / "out"
+SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "10000,50000,200000").split(",") if s]
+FILE_SIZES = [int(s) for s in os.environ.get("BENCH_FILE_SIZES", "10000,50000").split(",") if s]
+
+
+def best_of(runs: int, work: Callable[[], object]) -> float:
+    """The fastest of ``runs`` timings of ``work``, in seconds."""
+    times = []
+    for _ in range(runs):
+        gc.collect()
+        started = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def engine_row(people: int) -> str:
+    """Analyze (engine only) and the full JSON report, for a plan of ``people``."""
+    plan = enterprise_plan(people)
+    analysis = analyze(plan, AS_OF)
+    analyze_s = best_of(3, lambda: analyze(plan, AS_OF))
+    report_s = best_of(1, lambda: report(plan, analysis))
+    size = _size(plan)
+    findings = len(analysis.findings)
+    return (
+        f"| {people:,} | {size} | {findings:,} | {analyze_s:.2f} | "
+        f"{analyze_s / people * 1e6:.1f} | {report_s:.2f} |"
+    )
+
+
+def file_row(people: int) -> str:
+    """`hoshin check` on the plan written as YAML and as JSON (whole command, wall clock)."""
+    OUT.mkdir(exist_ok=True)
+    plan = enterprise_plan(people)
+    yaml_path = OUT / f"enterprise-{people}.yaml"
+    json_path = OUT / f"enterprise-{people}.json"
+    yaml_path.write_text(dump_plan(plan), encoding="utf-8")
+    json_path.write_text(json.dumps(plan_to_data(plan), default=date.isoformat), encoding="utf-8")
+    del plan
+    cells = []
+    for path in (yaml_path, json_path):
+        read_s = best_of(1, lambda: read_plan(path))  # noqa: B023 - called at once
+        check_s = best_of(1, lambda: _check(path))  # noqa: B023 - called at once
+        cells.append(f"{path.stat().st_size / 1e6:.0f} MB | {read_s:.1f} | {check_s:.1f}")
+    return f"| {people:,} | " + " | ".join(cells) + " |"
+
+
+def _check(path: Path) -> None:
+    command = [sys.executable, "-m", "hoshin", "check", str(path), "--as-of", str(AS_OF)]
+    done = subprocess.run([*command, "--format", "json"], stdout=subprocess.DEVNULL, check=False)
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"hoshin check failed on {path} with exit {done.returncode}")
+
+
+def _size(plan: Plan) -> str:
+    metrics = plan.metrics()
+    actuals = sum(len(m.actuals) for m in metrics)
+    return (
+        f"{len(plan.objectives):,} obj, {len(metrics):,} metrics, {actuals / 1e6:.1f}M actuals, "
+        f"{len(plan.actions):,} actions"
+    )
+
+
+def main() -> None:
+    """Runs every benchmark and prints the tables."""
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}; as of {AS_OF}"
+    )
+    print()
+    print("| people | plan | findings | analyze (s) | µs per person | JSON report (s) |")
+    print("| ---: | --- | ---: | ---: | ---: | ---: |")
+    for people in SIZES:
+        print(engine_row(people), flush=True)
+    if FILE_SIZES:
+        print()
+        print(
+            "| people | YAML size | read (s) | `hoshin check` (s) "
+            "| JSON size | read (s) | `hoshin check` (s) |"
+        )
+        print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for people in FILE_SIZES:
+            print(file_row(people), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,289 @@
+"""Actions and countermeasures: read, create, change and delete them; contributors change
+their own (or their unit's) and answer their metrics with countermeasures."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Response
+from pydantic import Field
+
+from hoshin.api.deps import Access, Db, Org
+from hoshin.api.edits import (
+    CHANGES,
+    READS,
+    Body,
+    Day,
+    Filter,
+    Id,
+    Ids,
+    IfMatch,
+    Key,
+    Limit,
+    MonthText,
+    Number,
+    Offset,
+    Text,
+    at,
+    change_of,
+    created,
+    key_of,
+    month,
+    page,
+    tagged,
+)
+from hoshin.domain.model import Action, Countermeasure, Risk
+from hoshin.service import action as action_service
+from hoshin.service.action import Asker
+
+router = APIRouter(tags=["actions and countermeasures"], responses=READS)
+WRITERS = ("admin", "editor", "contributor")
+
+
+class Resources(Body):
+    """What an action takes: money and people (full-time equivalents)."""
+
+    budget: Number | None = None
+    fte: Number | None = None
+
+
+class RiskIn(Body):
+    """A risk of an action and what will be done if it happens."""
+
+    risk: Text
+    contingency: Text | None = None
+
+
+class ActionFields(Body):
+    """An action's fields as in the plan file."""
+
+    title: Text
+    owner: Id | None = None
+    unit: Id | None = None
+    serves: Ids = Field(default_factory=list)
+    moves: Ids = Field(default_factory=list)
+    start: Day | None = None
+    due: Day | None = None
+    duration_days: Annotated[int, Field(le=100_000)] | None = None
+    requires: Ids = Field(default_factory=list)
+    done: bool = False
+    progress: Number = 0.0
+    resources: Resources = Field(default_factory=Resources)
+    risks: list[RiskIn] = Field(default_factory=list)
+
+    def action(self, key: str) -> Action:
+        """The domain's action."""
+        return Action(
+            id=key, title=self.title, owner=self.owner, unit=self.unit,
+            serves=tuple(self.serves), moves=tuple(self.moves), start=self.start, due=self.due,
+            duration_days=self.duration_days, requires=tuple(self.requires), done=self.done,
+            progress=self.progress, budget=self.resources.budget, fte=self.resources.fte,
+            risks=tuple(Risk(r.risk, r.contingency) for r in self.risks),
+        )  # fmt: skip
+
+
+class ActionCreate(ActionFields):
+    """A new action."""
+
+    id: Id
+
+
+class ActionUpdate(ActionFields):
+    """An action's fields, replaced whole; ``id`` may be left out (it is in the path)."""
+
+    id: Id | None = None
+
+
+class ActionRead(ActionCreate):
+    """An action and its version (also its ETag)."""
+
+    version: int
+
+
+class CountermeasureFields(Body):
+    """The response to a missed month of a metric."""
+
+    metric: Id
+    period: MonthText
+    cause: Text | None = None
+    action: Text | None = None
+    owner: Id | None = None
+    due: Day | None = None
+    status: Literal["open", "closed"] = "open"
+
+    def countermeasure(self, key: str) -> Countermeasure:
+        """The domain's countermeasure."""
+        period = month(self.period, "period")
+        assert period is not None  # the field is required
+        return Countermeasure(
+            id=key, metric=self.metric, period=period, cause=self.cause, action=self.action,
+            owner=self.owner, due=self.due, status=self.status,
+        )  # fmt: skip
+
+
+class CountermeasureCreate(CountermeasureFields):
+    """A new countermeasure."""
+
+    id: Id
+
+
+class CountermeasureUpdate(CountermeasureFields):
+    """A countermeasure's fields, replaced whole."""
+
+    id: Id | None = None
+
+
+class CountermeasureRead(CountermeasureCreate):
+    """A countermeasure and its version."""
+
+    version: int
+
+
+class ActionPage(Body):
+    """A page of actions."""
+
+    items: list[ActionRead]
+    total: int
+    limit: int
+    offset: int
+
+
+class CountermeasurePage(Body):
+    """A page of countermeasures."""
+
+    items: list[CountermeasureRead]
+    total: int
+    limit: int
+    offset: int
+
+
+def asker(org: Access) -> Asker:
+    """The asker's role and plan person; viewers are refused here."""
+    org.require(*WRITERS)
+    return Asker(org.role, org.principal.person)
+
+
+@router.get("/orgs/{org}/actions", response_model=ActionPage)
+def list_actions(
+    org: Org,
+    session: Db,
+    unit: Filter = None,
+    owner: Filter = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    """Actions in plan order, filtered by unit and owner."""
+    items, total = action_service.list_actions(
+        session, org=org.org, unit=unit, owner=owner, limit=limit, offset=offset
+    )
+    return page(items, total, limit, offset)
+
+
+@router.get("/orgs/{org}/actions/{key}", response_model=ActionRead)
+def read_action(org: Org, session: Db, key: Key, response: Response) -> dict[str, Any]:
+    """One action; its ETag is the version to send back in If-Match."""
+    return tagged(response, action_service.read_action(session, org=org.org, key=key))
+
+
+@router.post("/orgs/{org}/actions", response_model=ActionRead, status_code=201, responses=CHANGES)
+def create_action(org: Org, session: Db, body: ActionCreate, response: Response) -> dict[str, Any]:
+    """A new action (editors and admins)."""
+    state = action_service.create_action(
+        session, change=change_of(org), asker=asker(org), action=body.action(body.id)
+    )
+    return created(response, state, at(org, "actions", body.id))
+
+
+@router.put("/orgs/{org}/actions/{key}", response_model=ActionRead, responses=CHANGES)
+def update_action(
+    org: Org,
+    session: Db,
+    key: Key,
+    body: ActionUpdate,
+    response: Response,
+    if_match: IfMatch = None,
+) -> dict[str, Any]:
+    """The action's fields and links replaced; needs If-Match. Contributors: their own or
+    their unit's actions."""
+    who = asker(org)
+    action = body.action(key_of(key, body.id))
+    state = action_service.update_action(
+        session, change=change_of(org, if_match), asker=who, action=action
+    )
+    return tagged(response, state)
+
+
+@router.delete("/orgs/{org}/actions/{key}", status_code=204, responses=CHANGES)
+def delete_action(org: Org, session: Db, key: Key, if_match: IfMatch = None) -> Response:
+    """Deletes an action no other action requires; needs If-Match (editors and admins)."""
+    who = asker(org)
+    action_service.delete_action(session, change=change_of(org, if_match), asker=who, key=key)
+    return Response(status_code=204)
+
+
+@router.get("/orgs/{org}/countermeasures", response_model=CountermeasurePage)
+def list_countermeasures(
+    org: Org,
+    session: Db,
+    metric: Filter = None,
+    owner: Filter = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    """Countermeasures in plan order, filtered by metric and owner."""
+    items, total = action_service.list_countermeasures(
+        session, org=org.org, metric=metric, owner=owner, limit=limit, offset=offset
+    )
+    return page(items, total, limit, offset)
+
+
+@router.get("/orgs/{org}/countermeasures/{key}", response_model=CountermeasureRead)
+def read_countermeasure(org: Org, session: Db, key: Key, response: Response) -> dict[str, Any]:
+    """One countermeasure; its ETag is its version."""
+    return tagged(response, action_service.read_countermeasure(session, org=org.org, key=key))
+
+
+@router.post(
+    "/orgs/{org}/countermeasures",
+    response_model=CountermeasureRead,
+    status_code=201,
+    responses=CHANGES,
+)
+def create_countermeasure(
+    org: Org, session: Db, body: CountermeasureCreate, response: Response
+) -> dict[str, Any]:
+    """A new countermeasure; contributors: for metrics of their (or their unit's) objectives."""
+    state = action_service.create_countermeasure(
+        session, change=change_of(org), asker=asker(org), measure=body.countermeasure(body.id)
+    )
+    return created(response, state, at(org, "countermeasures", body.id))
+
+
+@router.put(
+    "/orgs/{org}/countermeasures/{key}", response_model=CountermeasureRead, responses=CHANGES
+)
+def update_countermeasure(
+    org: Org,
+    session: Db,
+    key: Key,
+    body: CountermeasureUpdate,
+    response: Response,
+    if_match: IfMatch = None,
+) -> dict[str, Any]:
+    """The countermeasure's fields replaced; needs If-Match. Contributors: the ones they own
+    or that answer their (or their unit's) metrics."""
+    who = asker(org)
+    measure = body.countermeasure(key_of(key, body.id))
+    state = action_service.update_countermeasure(
+        session, change=change_of(org, if_match), asker=who, measure=measure
+    )
+    return tagged(response, state)
+
+
+@router.delete("/orgs/{org}/countermeasures/{key}", status_code=204, responses=CHANGES)
+def delete_countermeasure(org: Org, session: Db, key: Key, if_match: IfMatch = None) -> Response:
+    """Deletes a countermeasure; needs If-Match (editors and admins)."""
+    who = asker(org)
+    change = change_of(org, if_match)
+    action_service.delete_countermeasure(session, change=change, asker=who, key=key)
+    return Response(status_code=204)

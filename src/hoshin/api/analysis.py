@@ -1,0 +1,39 @@
+"""The analysis of an organisation: the engine's JSON contract, whole or as a summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from fastapi import APIRouter
+
+from hoshin.api.deps import Analyses, AsOf, Db, Org, as_of_day
+from hoshin.domain.report import report
+
+router = APIRouter(tags=["analysis"])
+
+
+@router.get("/orgs/{org}/analysis")
+def analysis(org: Org, session: Db, cache: Analyses, as_of: AsOf = None) -> dict[str, Any]:
+    """The whole analysis: exactly the JSON of `hoshin check --format json`."""
+    found = cache.get(session, org=org.org, as_of=as_of_day(as_of))
+    return report(found.plan, found.analysis)
+
+
+@router.get("/orgs/{org}/analysis/summary")
+def summary(org: Org, session: Db, cache: Analyses, as_of: AsOf = None) -> dict[str, Any]:
+    """Status counts, alignment coverage and findings by code; the first 50 warnings."""
+    found = cache.get(session, org=org.org, as_of=as_of_day(as_of))
+    result = found.analysis
+    counts = Counter(item.code for item in result.findings)
+    warnings = [item._asdict() for item in result.findings if item.severity == "warning"]
+    return {
+        "as_of": result.as_of.isoformat(),
+        "summary": {
+            "objectives": result.summary.objectives,
+            **result.summary.by_status,
+            "alignment_coverage": result.summary.alignment_coverage,
+        },
+        "findings_by_code": dict(sorted(counts.items())),
+        "warnings": warnings[:50],
+    }

@@ -1,0 +1,49 @@
+"""The FastAPI application: /api/v1 routes, OpenAPI at /api/docs, one error mapping."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, FastAPI
+from sqlalchemy.orm import Session, sessionmaker
+
+from hoshin import __version__
+from hoshin.api import (
+    action,
+    analysis,
+    audit,
+    errors,
+    metric,
+    metric_edit,
+    objective,
+    objective_edit,
+    session,
+    unit,
+)
+from hoshin.config import settings
+from hoshin.service.analysis import AnalysisCache
+from hoshin.service.store import open_sessions
+
+
+def create_app(sessions: sessionmaker[Session] | None = None) -> FastAPI:
+    """The app on ``sessions`` (default: HOSHIN_DATABASE_URL, which must be migrated)."""
+    app = FastAPI(
+        title="hoshin",
+        version=__version__,
+        description="Strategy deployment: plans, check-ins and their analysis.",
+        docs_url="/api/docs",
+        openapi_url="/api/openapi.json",
+        redoc_url=None,
+    )
+    app.state.sessions = sessions or open_sessions(settings().database_url)
+    app.state.analyses = AnalysisCache()
+    errors.install(app)
+    v1 = APIRouter(
+        prefix="/api/v1",
+        responses=errors.ERROR_RESPONSES,
+        dependencies=[Depends(errors.refuse_nul)],
+    )
+    routers = (session, analysis, objective, metric, objective_edit, metric_edit, unit, action,
+               audit)  # fmt: skip
+    for module in routers:
+        v1.include_router(module.router)
+    app.include_router(v1)
+    return app

@@ -1,0 +1,133 @@
+"""What every route needs: a session committed at the end of the request, who is asking,
+and the organisation they may see."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+from fastapi import Depends, Header, Path, Query, Request
+from pydantic import AfterValidator
+from sqlalchemy.orm import Session, sessionmaker
+
+from hoshin.api.errors import Unauthorized
+from hoshin.domain.months import in_calendar
+from hoshin.errors import Forbidden, InvalidInput
+from hoshin.service import account
+from hoshin.service.account import Principal
+from hoshin.service.analysis import AnalysisCache
+from hoshin.service.organization import OrganizationRow, membership
+
+SESSION_COOKIE = "hoshin_session"
+WRITERS = ("admin", "editor", "contributor")
+
+
+def now() -> datetime:
+    """The time of this request (the boundary passes the clock in)."""
+    return datetime.now(UTC)
+
+
+def database(request: Request) -> Iterator[Session]:
+    """A session for this request, committed when the route returns, rolled back on error."""
+    sessions: sessionmaker[Session] = request.app.state.sessions
+    with sessions() as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+Db = Annotated[Session, Depends(database)]
+
+
+def principal(
+    request: Request, session: Db, authorization: Annotated[str | None, Header()] = None
+) -> Principal:
+    """The signed-in user: an API token (Authorization: Bearer) or the session cookie."""
+    moment = now()
+    if authorization is not None:
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise Unauthorized("Authorization must be 'Bearer <token>'")
+        found = account.token_principal(session, token=token.strip(), now=moment)
+        if found is None:
+            raise Unauthorized("the API token is unknown or revoked")
+        return found
+    secret = request.cookies.get(SESSION_COOKIE)
+    if secret:
+        found = account.session_principal(session, secret=secret, now=moment)
+        if found is not None:
+            return found
+    raise Unauthorized("sign in first (POST /api/v1/session) or send an API token")
+
+
+Me = Annotated[Principal, Depends(principal)]
+
+
+@dataclass(frozen=True, slots=True)
+class Access:
+    """An organisation and the asker's role in it."""
+
+    org: OrganizationRow
+    role: str
+    principal: Principal
+
+    def require(self, *roles: str) -> None:
+        """Raises Forbidden unless the role is one of ``roles``."""
+        if self.role not in roles:
+            raise Forbidden(f"a {self.role} of {self.org.slug} cannot do this")
+
+
+def access(
+    session: Db, me: Me, org: Annotated[str, Path(description="The organisation's slug.")]
+) -> Access:
+    """The organisation in the path, if the asker is a member; 404 otherwise (no leaks)."""
+    row, role = membership(session, slug=org, user_id=me.user_id)
+    return Access(row, role, me)
+
+
+Org = Annotated[Access, Depends(access)]
+
+
+def analyses(request: Request) -> AnalysisCache:
+    """This process's analysis cache."""
+    cache: AnalysisCache = request.app.state.analyses
+    return cache
+
+
+Analyses = Annotated[AnalysisCache, Depends(analyses)]
+
+
+def version_of(if_match: str | None) -> int | None:
+    """The version an If-Match header names: ``"3"`` or ``W/"3"``; None without the header."""
+    if if_match is None:
+        return None
+    text = if_match.strip().removeprefix("W/").strip('"')
+    if not text.isdigit():
+        raise InvalidInput(f"If-Match: '{if_match}' is not a version this API gave (like \"3\")")
+    return int(text)
+
+
+def etag(version: int) -> str:
+    """The ETag of an entity at ``version``."""
+    return f'"{version}"'
+
+
+def _as_of_in_calendar(day: date | None) -> date | None:
+    return None if day is None else in_calendar(day)
+
+
+AsOf = Annotated[
+    date | None,
+    AfterValidator(_as_of_in_calendar),
+    Query(description="Analyse as of this day (default: today, UTC)."),
+]
+
+
+def as_of_day(as_of: date | None) -> date:
+    """The day to analyse as of: the one asked for, or today (UTC)."""
+    return as_of or now().date()

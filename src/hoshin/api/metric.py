@@ -1,0 +1,161 @@
+"""Check-ins: read and record a month's actual (ETag / If-Match), many at once, and history."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Path, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from hoshin.api.deps import Db, Org, etag, now, version_of
+from hoshin.api.edits import period
+from hoshin.domain.months import Month
+from hoshin.service import metric as metric_service
+from hoshin.service.metric import Who
+
+router = APIRouter(tags=["check-ins"])
+PERIOD = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+
+
+class ActualIn(BaseModel):
+    """The value of a month's actual."""
+
+    model_config = ConfigDict(extra="forbid")
+    value: float = Field(description="The measured value.", allow_inf_nan=False)
+
+
+class ActualRead(BaseModel):
+    """A month's actual and its version (also its ETag)."""
+
+    metric: str
+    period: str
+    value: float
+    version: int
+    updated_at: str
+
+
+class BulkItem(BaseModel):
+    """One actual of a bulk check-in; ``version`` is required to correct an existing one."""
+
+    model_config = ConfigDict(extra="forbid")
+    metric: str
+    period: str = Field(pattern=PERIOD)
+    value: float = Field(allow_inf_nan=False)
+    version: int | None = None
+
+
+class BulkIn(BaseModel):
+    """Many actuals, saved all or nothing."""
+
+    model_config = ConfigDict(extra="forbid")
+    actuals: list[BulkItem] = Field(min_length=1, max_length=5000)
+
+
+class BulkRead(BaseModel):
+    """The saved actuals."""
+
+    actuals: list[ActualRead]
+
+
+class ChangeRead(BaseModel):
+    """One change of an entity in the audit trail."""
+
+    at: str
+    actor: str
+    change: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+MetricId = Annotated[str, Path(description="The metric's id in the plan.")]
+Period = Annotated[str, Path(pattern=PERIOD, description="The month, YYYY-MM.")]
+
+
+def _month(text: str) -> Month:
+    return period(text, "period")
+
+
+@router.get("/orgs/{org}/metrics/{metric}/actuals/{period}", response_model=ActualRead)
+def read_actual(
+    org: Org, session: Db, metric: MetricId, period: Period, response: Response
+) -> dict[str, Any]:
+    """A month's actual; its ETag is the version to send back in If-Match."""
+    found = metric_service.get_actual(session, org=org.org, metric=metric, period=_month(period))
+    response.headers["ETag"] = etag(found.version)
+    return found.as_json()
+
+
+@router.put(
+    "/orgs/{org}/metrics/{metric}/actuals/{period}",
+    response_model=ActualRead,
+    responses={
+        201: {"description": "Created", "model": ActualRead},
+        412: {"description": "Changed by someone else: the body holds the current state"},
+        428: {"description": "Correcting an existing actual needs If-Match"},
+    },
+)
+def record_actual(
+    org: Org,
+    session: Db,
+    metric: MetricId,
+    period: Period,
+    actual: ActualIn,
+    response: Response,
+    if_match: Annotated[str | None, Header(description='The version read: "3".')] = None,
+) -> dict[str, Any]:
+    """Record or correct a month's actual. A correction must send If-Match; a stale one is 412."""
+    metric_service.check_may_record(
+        session, org=org.org, role=org.role, person=org.principal.person, metric=metric
+    )
+    saved, created = metric_service.record_actual(
+        session,
+        org=org.org,
+        metric=metric,
+        period=_month(period),
+        value=actual.value,
+        if_match=version_of(if_match),
+        who=Who(org.principal.email, org.principal.user_id),
+        now=now(),
+    )
+    response.status_code = 201 if created else 200
+    response.headers["ETag"] = etag(saved.version)
+    return saved.as_json()
+
+
+@router.post("/orgs/{org}/actuals", response_model=BulkRead)
+def record_actuals(org: Org, session: Db, bulk: BulkIn) -> dict[str, Any]:
+    """Record many actuals in one call: all are saved, or none (the first problem is named)."""
+    saved = []
+    moment, who = now(), Who(org.principal.email, org.principal.user_id)
+    for index, item in enumerate(bulk.actuals):
+        try:
+            metric_service.check_may_record(
+                session, org=org.org, role=org.role, person=org.principal.person,
+                metric=item.metric,
+            )  # fmt: skip
+            actual, _ = metric_service.record_actual(
+                session, org=org.org, metric=item.metric, period=_month(item.period),
+                value=item.value, if_match=item.version, who=who, now=moment,
+            )  # fmt: skip
+        except Exception as error:
+            message = getattr(error, "message", None)
+            if message is not None:
+                error.message = f"actuals[{index}] ({item.metric} {item.period}): {message}"  # type: ignore[attr-defined]
+            raise
+        saved.append(actual.as_json())
+    return {"actuals": saved}
+
+
+@router.get(
+    "/orgs/{org}/metrics/{metric}/actuals/{period}/history", response_model=list[ChangeRead]
+)
+def actual_history(org: Org, session: Db, metric: MetricId, period: Period) -> list[dict[str, Any]]:
+    """Every value the month's actual has had, oldest first: corrections keep the earlier one."""
+    events = metric_service.actual_history(
+        session, org=org.org, metric=metric, period=_month(period)
+    )
+    return [
+        {"at": e.at.isoformat(), "actor": e.actor, "change": e.change, "before": e.before,
+         "after": e.after}
+        for e in events
+    ]  # fmt: skip

@@ -1,0 +1,13 @@
+"""The ``hoshin`` command line: thin commands over the service layer."""
+
+from __future__ import annotations
+
+from hoshin.cli import account, database, plan, server
+from hoshin.cli.app import app
+
+__all__ = ["account", "app", "database", "main", "plan", "server"]
+
+
+def main() -> None:
+    """Entry point of the ``hoshin`` script."""
+    app()

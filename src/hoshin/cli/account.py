@@ -1,0 +1,127 @@
+"""Commands on accounts: users and their roles, API tokens for scripts."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+
+from hoshin.cli.app import app, fail
+from hoshin.config import settings
+from hoshin.errors import Conflict, HoshinError
+from hoshin.service import account
+from hoshin.service.store import one_session
+
+user_app = typer.Typer(help="Users and their roles in organisations.", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens for scripts.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+
+EmailArgument = Annotated[str, typer.Argument(help="The user's email address.")]
+OrgOption = Annotated[str, typer.Option("--org", help="The organisation's slug.")]
+RoleOption = Annotated[
+    str, typer.Option("--role", help="admin, editor, contributor or viewer.", show_default=False)
+]
+UserOption = Annotated[str, typer.Option("--user", help="The user's email address.")]
+
+
+@user_app.command("add")
+def user_add(
+    email: EmailArgument,
+    org: OrgOption,
+    role: RoleOption,
+    name: Annotated[str, typer.Option("--name", help="The user's full name.")] = "",
+    person: Annotated[
+        str | None, typer.Option("--person", help="The user's person id in the plan, if any.")
+    ] = None,
+    password_stdin: Annotated[
+        bool,
+        typer.Option("--password-stdin", help="Read the password from the first line of stdin."),
+    ] = False,
+) -> None:
+    """Add a user with a role in an organisation; asks for the password."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        with one_session(settings().database_url) as session:
+            user = account.add_user(
+                session, email=email, password=password, name=name, person=person
+            )
+            account.set_role(session, email=user.email, org_slug=org, role=role)
+            session.commit()
+    except Conflict as error:
+        raise fail(
+            Conflict(f"{error.message}: change their role with `hoshin user role`")
+        ) from None
+    except HoshinError as error:
+        raise fail(error) from None
+    typer.echo(f"added {user.email} as {role} of {org}")
+
+
+@user_app.command("role")
+def user_role(email: EmailArgument, org: OrgOption, role: RoleOption) -> None:
+    """Set a user's role in an organisation (making them a member if needed)."""
+    try:
+        with one_session(settings().database_url) as session:
+            account.set_role(session, email=email, org_slug=org, role=role)
+            session.commit()
+    except HoshinError as error:
+        raise fail(error) from None
+    typer.echo(f"{account.normal_email(email)} is {role} of {org}")
+
+
+@token_app.command("create")
+def token_create(
+    user: UserOption,
+    name: Annotated[str, typer.Option("--name", help="What the token is for: ci, backup.")] = "",
+) -> None:
+    """Create an API token for a user and print it, this once."""
+    try:
+        with one_session(settings().database_url) as session:
+            token = account.create_token(session, email=user, name=name, now=datetime.now(UTC))
+            session.commit()
+    except HoshinError as error:
+        raise fail(error) from None
+    typer.echo(token)
+    # On stderr, so that TOKEN=$(hoshin token create ...) captures the token alone.
+    typer.echo("this token will not be shown again: keep it somewhere safe", err=True)
+
+
+@token_app.command("list")
+def token_list(user: UserOption) -> None:
+    """List a user's API tokens (never the tokens themselves)."""
+    try:
+        with one_session(settings().database_url) as session:
+            tokens = account.list_tokens(session, email=user)
+    except HoshinError as error:
+        raise fail(error) from None
+    if not tokens:
+        typer.echo(f"{account.normal_email(user)} has no API tokens")
+    for token in tokens:
+        used = f"used {_when(token.last_used_at)}" if token.last_used_at else "never used"
+        state = f"revoked {_when(token.revoked_at)}" if token.revoked_at else "active"
+        typer.echo(
+            f"{token.id}\t{token.name or '-'}\tcreated {_when(token.created_at)}\t{used}\t{state}"
+        )
+
+
+@token_app.command("revoke")
+def token_revoke(
+    token_id: Annotated[int, typer.Argument(metavar="ID", help="The token's id (token list).")],
+) -> None:
+    """Revoke an API token: it stops working at once."""
+    try:
+        with one_session(settings().database_url) as session:
+            account.revoke_token(session, token_id=token_id, now=datetime.now(UTC))
+            session.commit()
+    except HoshinError as error:
+        raise fail(error) from None
+    typer.echo(f"revoked API token {token_id}")
+
+
+def _when(moment: datetime | None) -> str:
+    return "" if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")

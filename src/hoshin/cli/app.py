@@ -1,0 +1,70 @@
+"""The Typer app and what every command shares: dates from options, errors to stderr."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from hoshin import __version__
+from hoshin.domain.months import in_calendar
+from hoshin.errors import HoshinError, InvalidInput
+
+app = typer.Typer(
+    name="hoshin",
+    help="Strategy deployment: plan files, roll-up, backward schedule and alignment checks.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def today() -> date:
+    """Today's date on this machine."""
+    # The engine never reads the clock; the command line is where "today" comes from.
+    return date.today()  # noqa: DTZ011 - a plan's calendar is the user's local calendar
+
+
+def parse_day(text: str | None, option: str) -> date:
+    """The date given to ``option`` (today when it is not given); InvalidInput if malformed."""
+    if text is None:
+        return today()
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"{option}: '{text}' is not a date; write YYYY-MM-DD") from None
+    try:
+        return in_calendar(day)
+    except ValueError as error:
+        raise InvalidInput(f"{option}: {error}") from None
+
+
+def fail(error: HoshinError) -> typer.Exit:
+    """Prints the error (each FILE:LINE problem on its own line) and gives exit code 2."""
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    problems = error.detail if isinstance(error.detail, list) else []
+    for problem in problems:
+        err.print(str(problem), markup=False)
+    if not problems:
+        err.print(f"hoshin: {error.message}", markup=False)
+    return typer.Exit(code=2)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"hoshin {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", callback=_version, is_eager=True
+        ),
+    ] = False,
+) -> None:
+    """hoshin: from the five-year vision to this month's work."""

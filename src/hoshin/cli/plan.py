@@ -1,0 +1,92 @@
+"""Commands on plan files: init, demo, check."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from hoshin.cli.app import app, fail, parse_day
+from hoshin.cli.report import render_report
+from hoshin.domain.report import report
+from hoshin.errors import HoshinError
+from hoshin.service import plan as plan_service
+
+
+class Format(StrEnum):
+    """Output of ``hoshin check``."""
+
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def init(
+    file: Annotated[Path, typer.Argument(help="Where to write the starter plan.")],
+    force: Annotated[bool, typer.Option(help="Overwrite the file if it exists.")] = False,
+) -> None:
+    """Write a commented starter plan to fill in."""
+    try:
+        plan_service.write_starter(file, force=force)
+    except HoshinError as error:
+        raise fail(error) from None
+    typer.echo(f"wrote {file}: fill it in, then run `hoshin check {file}`")
+
+
+@app.command()
+def demo(
+    file: Annotated[Path, typer.Argument(help="Where to write the demo plan.")],
+    force: Annotated[bool, typer.Option(help="Overwrite the file if it exists.")] = False,
+    today: Annotated[
+        str | None,
+        typer.Option(help="Date the demo's actuals run up to (YYYY-MM-DD; default today)."),
+    ] = None,
+) -> None:
+    """Write a realistic demo plan: a mid-size company with two years of monthly actuals."""
+    try:
+        plan = plan_service.write_demo(file, today=parse_day(today, "--today"), force=force)
+    except HoshinError as error:
+        raise fail(error) from None
+    typer.echo(
+        f"wrote {file}: {plan.organization.name}, {len(plan.objectives)} objectives, "
+        f"{len(plan.actions)} actions"
+    )
+
+
+@app.command()
+def check(
+    file: Annotated[Path, typer.Argument(help="The plan file (YAML, or JSON ending in .json).")],
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Analyse as of this date (YYYY-MM-DD; default today)."),
+    ] = None,
+    output: Annotated[
+        Format, typer.Option("--format", help="text for people, json for machines.")
+    ] = Format.text,
+    strict: Annotated[
+        bool, typer.Option(help="Exit 1 when there is any warning (for CI of a plan in git).")
+    ] = False,
+    depth: Annotated[
+        int,
+        typer.Option(
+            min=1, max=4, help="Levels shown in the text report: 1 breakthrough ... 4 individual."
+        ),
+    ] = 4,
+) -> None:
+    """Check a plan file: status tree, bowling chart, findings. Exit 2 on a bad file."""
+    try:
+        checked = plan_service.check_file(file, as_of=parse_day(as_of, "--as-of"))
+    except HoshinError as error:
+        raise fail(error) from None
+    if output is Format.json:
+        # one line: json.dumps uses its C encoder only without indent (pipe into jq to read)
+        sys.stdout.write(json.dumps(report(checked.plan, checked.analysis)) + "\n")
+    else:
+        render_report(Console(highlight=False), checked.plan, checked.analysis, depth=depth)
+    if strict and any(item.severity == "warning" for item in checked.analysis.findings):
+        raise typer.Exit(code=1)

@@ -1,0 +1,36 @@
+"""`hoshin serve`: the API (and later the pages) on uvicorn."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from hoshin.cli.app import app, fail
+from hoshin.config import settings
+from hoshin.errors import HoshinError
+from hoshin.service.store import open_sessions
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Processes; they share the database.")] = 1,
+) -> None:
+    """Serve the API on HOSHIN_DATABASE_URL; refuses an outdated schema."""
+    try:
+        sessions = open_sessions(settings().database_url)  # fails early, with the command to run
+        sessions.kw["bind"].dispose()
+    except HoshinError as error:
+        raise fail(error) from None
+    typer.echo(f"hoshin serves http://{host}:{port} (API docs at /api/docs)")
+    uvicorn.run(
+        "hoshin.api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )

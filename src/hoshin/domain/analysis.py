@@ -1,0 +1,112 @@
+"""``analyze``: one pass of the engine over a plan at an as-of date."""
+
+from __future__ import annotations
+
+import gc
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+
+from hoshin.domain.findings import Context, Finding, find_all
+from hoshin.domain.model import Plan
+from hoshin.domain.months import Month
+from hoshin.domain.rollup import RollUp, roll_up, supports_order
+from hoshin.domain.schedule import (
+    ActionDates,
+    ObjectiveSchedule,
+    backward_schedule,
+    objective_schedules,
+)
+from hoshin.domain.status import STATUSES, MetricResult, evaluate_metric
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """Counts of objectives by status, and the share that traces up to a breakthrough."""
+
+    objectives: int
+    by_status: dict[str, int]
+    alignment_coverage: float
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """Everything the engine says about a plan at ``as_of``."""
+
+    as_of: date
+    metrics: dict[str, MetricResult]
+    objectives: dict[str, RollUp]
+    schedules: dict[str, ObjectiveSchedule]
+    actions: dict[str, ActionDates]
+    findings: list[Finding]
+    summary: Summary
+
+
+def analyze(plan: Plan, as_of: date) -> Analysis:
+    """Status, roll-up, backward schedule and findings of ``plan`` at ``as_of``."""
+    with _gc_paused():
+        return _analyze(plan, as_of)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pauses the cyclic garbage collector, which has nothing to collect here.
+
+    Analysis allocates hundreds of thousands of small acyclic results while a large plan
+    keeps millions of objects alive, so each automatic collection walks the whole plan again:
+    about a quarter of the time on the 50,000-person plan (BENCHMARKS.md).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _analyze(plan: Plan, as_of: date) -> Analysis:
+    month = Month.of_date(as_of)
+    all_metrics = plan.metrics()
+    metrics = {m.id: evaluate_metric(m, month) for m in all_metrics}
+    parents_first = supports_order(plan.objectives)
+    objectives = roll_up(plan.objectives, metrics, parents_first)
+    actions = backward_schedule(plan.actions, plan.objectives, as_of)
+    schedules = objective_schedules(plan.objectives, plan.actions, actions)
+    context = Context(plan, as_of, all_metrics, metrics, objectives, actions, schedules)
+    findings = find_all(context)
+    return Analysis(
+        as_of, metrics, objectives, schedules, actions, findings, summarize(plan, objectives)
+    )
+
+
+def summarize(
+    plan: Plan, objectives: dict[str, RollUp], parents_first: Sequence[str] | None = None
+) -> Summary:
+    """Status counts and alignment coverage."""
+    counts = Counter(result.status for result in objectives.values())
+    return Summary(
+        objectives=len(objectives),
+        by_status={status: counts.get(status, 0) for status in STATUSES},
+        alignment_coverage=alignment_coverage(plan, parents_first),
+    )
+
+
+def alignment_coverage(plan: Plan, parents_first: Sequence[str] | None = None) -> float:
+    """The share of non-breakthrough objectives with a ``supports`` path to a breakthrough."""
+    by_id = {o.id: o for o in plan.objectives}
+    order = supports_order(plan.objectives) if parents_first is None else parents_first
+    reaches: dict[str, bool] = {}
+    below = 0
+    for key in order:  # what an objective supports is settled before the objective
+        objective = by_id[key]
+        if objective.level == "breakthrough":
+            reaches[key] = True
+            continue
+        below += 1
+        reaches[key] = any(reaches.get(parent, False) for parent in objective.supports)
+    if not below:
+        return 1.0
+    return sum(1 for o in plan.objectives if o.level != "breakthrough" and reaches[o.id]) / below

@@ -1,0 +1,165 @@
+"""The plan as plain values: vision, units, people, objectives, metrics, actions and more."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from hoshin.domain.months import Month
+
+Level = Literal["breakthrough", "annual", "team", "individual"]
+Direction = Literal["increase", "decrease", "maintain"]
+Trajectory = Literal["linear", "compound"]
+Frequency = Literal["monthly", "quarterly"]
+CountermeasureStatus = Literal["open", "closed"]
+
+LEVELS: tuple[Level, ...] = ("breakthrough", "annual", "team", "individual")
+DEFAULT_TOLERANCE = 0.10
+
+
+@dataclass(frozen=True, slots=True)
+class Organization:
+    """Who the plan belongs to; ``fiscal_year_start`` is the month number a fiscal year opens."""
+
+    name: str
+    fiscal_year_start: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Vision:
+    """Where the organisation is going (statement), why (purpose), by when (horizon year)."""
+
+    statement: str = ""
+    purpose: str = ""
+    horizon: int | None = None
+    values: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A part of the organisation; ``parent`` is another unit's id."""
+
+    id: str
+    name: str
+    parent: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """Someone who owns objectives, metrics' numbers or actions."""
+
+    id: str
+    name: str
+    unit: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    """A measure of an objective with its trajectory from baseline to target and its actuals.
+
+    ``target`` or ``rate_per_year`` gives the end value; ``minimum``/``maximum``
+    are the band of a ``maintain`` metric. ``actuals`` and ``targets`` are keyed by month.
+    """
+
+    id: str
+    name: str
+    direction: Direction = "increase"
+    baseline: float | None = None
+    baseline_period: Month | None = None
+    target: float | None = None
+    rate_per_year: float | None = None
+    target_period: Month | None = None
+    trajectory: Trajectory = "linear"
+    targets: Mapping[Month, float] = field(default_factory=dict)
+    tolerance: float = DEFAULT_TOLERANCE
+    weight: float = 1.0
+    frequency: Frequency = "monthly"
+    actuals: Mapping[Month, float] = field(default_factory=dict)
+    unit: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Objective:
+    """A goal at one level; ``supports`` maps the ids it contributes to onto link weights."""
+
+    id: str
+    title: str
+    level: Level
+    owner: str | None = None
+    unit: str | None = None
+    start: Month | None = None
+    end: Month | None = None
+    supports: Mapping[str, float] = field(default_factory=dict)
+    metrics: tuple[Metric, ...] = ()
+    customer_benefit: str | None = None
+    tolerance: float = DEFAULT_TOLERANCE
+    description: str | None = None
+
+    def deadline(self) -> date | None:
+        """The last day of the ``end`` month, or None without an end."""
+        return None if self.end is None else self.end.last_day()
+
+
+@dataclass(frozen=True, slots=True)
+class Risk:
+    """A risk of an action and what will be done if it happens."""
+
+    risk: str
+    contingency: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """Work that serves objectives and moves metrics; ``requires`` must finish first."""
+
+    id: str
+    title: str
+    owner: str | None = None
+    unit: str | None = None
+    serves: tuple[str, ...] = ()
+    moves: tuple[str, ...] = ()
+    start: date | None = None
+    due: date | None = None
+    duration_days: int | None = None
+    requires: tuple[str, ...] = ()
+    done: bool = False
+    progress: float = 0.0
+    budget: float | None = None
+    fte: float | None = None
+    risks: tuple[Risk, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Countermeasure:
+    """The response to a missed month of a metric."""
+
+    id: str
+    metric: str
+    period: Month
+    cause: str | None = None
+    action: str | None = None
+    owner: str | None = None
+    due: date | None = None
+    status: CountermeasureStatus = "open"
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A whole strategy plan, as written in a plan file."""
+
+    organization: Organization
+    vision: Vision = field(default_factory=Vision)
+    units: tuple[Unit, ...] = ()
+    people: tuple[Person, ...] = ()
+    objectives: tuple[Objective, ...] = ()
+    actions: tuple[Action, ...] = ()
+    countermeasures: tuple[Countermeasure, ...] = ()
+
+    def metrics(self) -> list[Metric]:
+        """Every metric of every objective, in file order."""
+        return [metric for objective in self.objectives for metric in objective.metrics]

@@ -1,0 +1,87 @@
+"""Objective roll-up: progress and status from own metrics and supporting objectives."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import NamedTuple
+
+from hoshin.domain.graph import topological_order
+from hoshin.domain.model import Level, Objective
+from hoshin.domain.status import MetricResult, Status, deviation_status
+
+
+class RollUp(NamedTuple):
+    """An objective's weighted progress against its weighted planned progress."""
+
+    level: Level
+    progress: float | None
+    planned_progress: float | None
+    status: Status
+
+
+def supporters_of(objectives: Sequence[Objective]) -> dict[str, list[tuple[str, float]]]:
+    """For each objective id, the (supporting objective id, link weight) pairs."""
+    supporters: dict[str, list[tuple[str, float]]] = {o.id: [] for o in objectives}
+    for objective in objectives:
+        for parent, weight in objective.supports.items():
+            if parent in supporters:
+                supporters[parent].append((objective.id, weight))
+    return supporters
+
+
+def supports_order(objectives: Sequence[Objective]) -> list[str]:
+    """Objective ids, each after the objectives it supports (breakthroughs come first)."""
+    order = topological_order({o.id: o.supports for o in objectives})
+    if order is None:
+        raise ValueError("the supports links hold a cycle")
+    return order
+
+
+def roll_up(
+    objectives: Sequence[Objective],
+    metrics: Mapping[str, MetricResult],
+    parents_first: Sequence[str] | None = None,
+) -> dict[str, RollUp]:
+    """The roll-up of every objective, in plan order.
+
+    Objectives are visited supporters first; each pushes its weighted share into the
+    objectives it supports, so no list of supporters is built. ``parents_first`` is
+    ``supports_order(objectives)`` when the caller has it already.
+    """
+    by_id = {o.id: o for o in objectives}
+    order = supports_order(objectives) if parents_first is None else parents_first
+    shares: dict[str, list[float]] = {}  # id -> [weight, weight*progress, weight*planned, data]
+    results: dict[str, RollUp] = {}
+    for key in reversed(order):
+        objective = by_id[key]
+        share = shares.pop(key, None) or [0.0, 0.0, 0.0, 0.0]
+        for metric in objective.metrics:
+            _add(share, metric.weight, metrics[metric.id])
+        result = results[key] = _result(objective, share)
+        if result.status != "unmeasured":
+            for parent, weight in objective.supports.items():
+                _add(shares.setdefault(parent, [0.0, 0.0, 0.0, 0.0]), weight, result)
+    return {o.id: results[o.id] for o in objectives}
+
+
+def _add(share: list[float], weight: float, part: MetricResult | RollUp) -> None:
+    """Adds a contributor: no-data counts as progress 0, unmeasured is left out."""
+    status = part.status
+    if status == "unmeasured" or part.planned_progress is None:
+        return
+    share[0] += weight
+    share[2] += weight * part.planned_progress
+    if status != "no_data" and part.progress is not None:
+        share[1] += weight * part.progress
+        share[3] = 1.0
+
+
+def _result(objective: Objective, share: list[float]) -> RollUp:
+    total, done, planned, has_data = share
+    if total == 0:
+        return RollUp(objective.level, None, None, "unmeasured")
+    progress, planned_progress = done / total, planned / total
+    if not has_data:
+        return RollUp(objective.level, progress, planned_progress, "no_data")
+    status = deviation_status(progress - planned_progress, objective.tolerance)
+    return RollUp(objective.level, progress, planned_progress, status)

@@ -1,0 +1,120 @@
+"""Metric status against plan: current value, progress, red/amber/green, and the bowling chart."""
+
+from __future__ import annotations
+
+from typing import Literal, NamedTuple
+
+from hoshin.domain.model import Metric
+from hoshin.domain.months import Month, fiscal_year_start
+from hoshin.domain.trajectory import Course, course
+
+Status = Literal["green", "amber", "red", "no_data", "unmeasured"]
+STATUSES: tuple[Status, ...] = ("green", "amber", "red", "no_data", "unmeasured")
+
+
+class MetricResult(NamedTuple):
+    """Where a metric stands at the as-of month."""
+
+    current: float | None
+    current_period: Month | None
+    planned: float | None
+    progress: float | None
+    planned_progress: float
+    status: Status
+
+
+class BowlingCell(NamedTuple):
+    """One month of a bowling chart: plan, actual and the status of that month."""
+
+    period: Month
+    plan: float | None
+    actual: float | None
+    status: Status
+
+
+def deviation_status(deviation: float, tolerance: float) -> Status:
+    """green at or above plan, amber within ``tolerance`` below it, red further below."""
+    if deviation >= 0:
+        return "green"
+    if deviation >= -tolerance:
+        return "amber"
+    return "red"
+
+
+def month_status(metric: Metric, path: Course | None, month: Month, value: float) -> Status:
+    """The status of ``value`` as the actual of ``month``."""
+    if path is None:
+        return "green" if _in_band(metric, value) else "red"
+    return _status(metric, path, value, path.planned(month))
+
+
+def _status(metric: Metric, path: Course, value: float, planned: float) -> Status:
+    """Deviation from plan as a share of the whole way from baseline to target."""
+    deviation = (value - planned) / (path.target - path.baseline)
+    return deviation_status(deviation, metric.tolerance)
+
+
+def latest_actual(metric: Metric, as_of_month: Month) -> tuple[Month, float] | None:
+    """The latest actual at or before ``as_of_month``."""
+    actuals = metric.actuals
+    if not actuals:
+        return None
+    best = max(actuals)  # the usual case: no actual after the as-of month
+    if best > as_of_month:
+        earlier = [month for month in actuals if month <= as_of_month]
+        if not earlier:
+            return None
+        best = max(earlier)
+    return best, actuals[best]
+
+
+def evaluate_metric(metric: Metric, as_of_month: Month) -> MetricResult:
+    """Current value, planned value, progress and status of ``metric`` at ``as_of_month``."""
+    path = course(metric)
+    latest = latest_actual(metric, as_of_month)
+    if path is None:
+        return _evaluate_band(metric, latest)
+    period = as_of_month if latest is None else latest[0]
+    planned = path.planned(period)
+    span = path.target - path.baseline
+    planned_progress = (planned - path.baseline) / span
+    if latest is None:
+        return MetricResult(None, None, planned, None, planned_progress, "no_data")
+    value = latest[1]
+    progress = (value - path.baseline) / span
+    progress = 0.0 if progress < 0.0 else 1.0 if progress > 1.0 else progress
+    status = deviation_status((value - planned) / span, metric.tolerance)
+    return MetricResult(value, period, planned, progress, planned_progress, status)
+
+
+def bowling(metric: Metric, as_of_month: Month, fiscal_start: int) -> list[BowlingCell]:
+    """Plan, actual and status for each month of the fiscal year that holds ``as_of_month``."""
+    path = course(metric)
+    first = fiscal_year_start(as_of_month, fiscal_start)
+    cells = []
+    for offset in range(12):
+        month = first + offset
+        plan = None if path is None else path.planned(month)
+        actual = metric.actuals.get(month)
+        status: Status = "no_data" if actual is None else month_status(metric, path, month, actual)
+        cells.append(BowlingCell(month, plan, actual, status))
+    return cells
+
+
+def _in_band(metric: Metric, value: float) -> bool:
+    low_ok = metric.minimum is None or value >= metric.minimum
+    high_ok = metric.maximum is None or value <= metric.maximum
+    return low_ok and high_ok
+
+
+def _evaluate_band(metric: Metric, latest: tuple[Month, float] | None) -> MetricResult:
+    """A ``maintain`` metric: inside its band is green with progress 1, outside red with 0."""
+    if latest is None:
+        return MetricResult(None, None, None, None, 1.0, "no_data")
+    period, value = latest
+    inside = _in_band(metric, value)
+    return MetricResult(value, period, None, 1.0 if inside else 0.0, 1.0, _band_status(inside))
+
+
+def _band_status(inside: bool) -> Status:
+    return "green" if inside else "red"

@@ -1,0 +1,198 @@
+"""The shape of a plan file (format version 1), checked by pydantic before conversion."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+
+from hoshin.domain.months import Month, in_calendar
+
+MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+Text = Annotated[str, StringConstraints(strip_whitespace=True)]
+Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def _date_from_text(value: object) -> object:
+    """JSON has no date type: accept ISO text there; YAML already gives dates."""
+    if isinstance(value, str):
+        try:
+            if _DATE_RE.fullmatch(value) is None:  # fromisoformat also takes 20260615, 2026-W24
+                raise ValueError(value)
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"'{value}' is not a date: write YYYY-MM-DD") from None
+    return value
+
+
+def _supports_map(value: object) -> object:
+    """``supports`` may be a list of ids (weight 1 each) or a map of id to weight."""
+    if isinstance(value, list):
+        if not all(isinstance(item, str) for item in value):
+            raise ValueError("supports lists objective ids, or maps ids to weights")
+        return dict.fromkeys(value, 1.0)
+    return value
+
+
+def _month_in_calendar(text: str) -> str:
+    Month.parse(text)  # the pattern holds; this refuses a year outside the calendar
+    return text
+
+
+MonthText = Annotated[
+    str, StringConstraints(pattern=MONTH_PATTERN), AfterValidator(_month_in_calendar)
+]
+Day = Annotated[date, BeforeValidator(_date_from_text), AfterValidator(in_calendar)]
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors (a typo must not silently drop data); no type coercion."""
+
+    model_config = ConfigDict(
+        extra="forbid", strict=True, populate_by_name=True, allow_inf_nan=False
+    )
+
+
+class OrganizationIn(Strict):
+    name: Text
+    fiscal_year_start: int = 1
+
+
+class VisionIn(Strict):
+    statement: Text = ""
+    purpose: Text = ""
+    horizon: int | None = None
+    values: list[Text] = []
+
+
+class UnitIn(Strict):
+    id: Id
+    name: Text
+    parent: Id | None = None
+
+
+class PersonIn(Strict):
+    id: Id
+    name: Text
+    unit: Id | None = None
+    email: Text | None = None
+
+
+class MetricIn(Strict):
+    id: Id
+    name: Text
+    unit: Text | None = None
+    direction: Literal["increase", "decrease", "maintain"] = "increase"
+    baseline: float | None = None
+    baseline_period: MonthText | None = None
+    target: float | None = None
+    rate_per_year: float | None = None
+    target_period: MonthText | None = None
+    trajectory: Literal["linear", "compound"] | None = None
+    targets: dict[MonthText, float] = {}
+    tolerance: float | None = None
+    weight: float = 1.0
+    frequency: Literal["monthly", "quarterly"] = "monthly"
+    minimum: float | None = Field(default=None, alias="min")
+    maximum: float | None = Field(default=None, alias="max")
+    actuals: dict[MonthText, float] = {}
+
+
+class ObjectiveIn(Strict):
+    id: Id
+    title: Text
+    level: Literal["breakthrough", "annual", "team", "individual"]
+    owner: Id | None = None
+    unit: Id | None = None
+    start: MonthText | None = None
+    end: MonthText | None = None
+    supports: Annotated[dict[Id, float], BeforeValidator(_supports_map)] = {}
+    metrics: list[MetricIn] = []
+    customer_benefit: Text | None = None
+    tolerance: float | None = None
+    description: Text | None = None
+
+
+class ResourcesIn(Strict):
+    budget: float | None = None
+    fte: float | None = None
+
+
+class RiskIn(Strict):
+    risk: Text
+    contingency: Text | None = None
+
+
+class ActionIn(Strict):
+    id: Id
+    title: Text
+    owner: Id | None = None
+    unit: Id | None = None
+    serves: list[Id] = []
+    moves: list[Id] = []
+    start: Day | None = None
+    due: Day | None = None
+    duration_days: int | None = None
+    requires: list[Id] = []
+    done: bool = False
+    progress: float = 0.0
+    resources: ResourcesIn = ResourcesIn()
+    risks: list[RiskIn] = []
+
+
+class CountermeasureIn(Strict):
+    id: Id
+    metric: Id
+    period: MonthText
+    cause: Text | None = None
+    action: Text | None = None
+    owner: Id | None = None
+    due: Day | None = None
+    status: Literal["open", "closed"] = "open"
+
+
+class PlanIn(Strict):
+    hoshin: Literal[1]
+    organization: OrganizationIn
+    vision: VisionIn = VisionIn()
+    units: list[UnitIn] = []
+    people: list[PersonIn] = []
+    objectives: list[ObjectiveIn] = []
+    actions: list[ActionIn] = []
+    countermeasures: list[CountermeasureIn] = []
+
+
+def describe(error: Any) -> str:
+    """A pydantic error in the words of a plan file."""
+    kind, value = error["type"], error.get("input")
+    field = next((str(part) for part in reversed(error["loc"]) if isinstance(part, str)), "")
+    if kind == "missing":
+        return f"missing required key '{field}'"
+    if kind == "extra_forbidden":
+        return f"unknown key '{field}'"
+    if kind == "string_pattern_mismatch":
+        return f"'{value}' is not a month: write YYYY-MM, e.g. 2026-06"
+    if kind == "literal_error":
+        return f"{error['msg'].replace('Input should be', 'must be')}, not {value!r}"
+    if kind in ("float_type", "float_parsing", "int_type", "int_parsing", "int_from_float"):
+        wanted = "a whole number" if kind.startswith("int") else "a number"
+        return f"expected {wanted}, got {value!r}"
+    if kind == "bool_type":
+        return f"expected true or false, got {value!r}"
+    if kind == "string_type":
+        return f"expected text, got {value!r} (quote it)"
+    if kind in ("date_type", "date_parsing", "date_from_datetime_inexact"):
+        return f"expected a date YYYY-MM-DD, got {value!r}"
+    if kind == "value_error":
+        return str(error["msg"]).removeprefix("Value error, ")
+    return str(error["msg"])

@@ -1,0 +1,244 @@
+"""Accounts: users and their roles, sign-in with a rate limit, sessions and API tokens.
+
+Secrets (session cookies, API tokens) are random and shown once; the database keeps only
+their SHA-256, and passwords only as argon2 hashes. Nothing here commits or reads the clock:
+the caller passes ``now`` and commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+
+from pwdlib import PasswordHash
+from pwdlib.exceptions import UnknownHashError
+from pwdlib.hashers.argon2 import Argon2Hasher
+from sqlalchemy import func
+from sqlalchemy.orm import Session
+
+from hoshin.errors import Conflict, Forbidden, InvalidInput, NotFound
+from hoshin.store import account as store
+from hoshin.store.organization import get_organization
+from hoshin.store.user import ROLES, ApiTokenRow, MembershipRow, SessionRow, UserRow, find_user
+
+PASSWORD_MIN_LENGTH = 10
+SESSION_LIFETIME = timedelta(days=14)
+TOKEN_PREFIX = "hsn_"
+# At most this many failed sign-ins per email and per client within the window.
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=15)
+# last_used_at is written at most once a minute per token, not on every request.
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)
+WRONG = "wrong email or password"
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+
+# Argon2id with the library's recommended cost (64 MiB, 3 passes); tests may swap it.
+password_hash = PasswordHash((Argon2Hasher(),))
+
+
+class TooManyAttempts(Forbidden):
+    """Too many failed sign-ins; ``detail`` is the number of seconds to wait."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking: a signed-in user or the owner of an API token."""
+
+    user_id: int
+    email: str
+    name: str
+    person: str | None
+
+
+def add_user(
+    session: Session, *, email: str, password: str, name: str = "", person: str | None = None
+) -> UserRow:
+    """A new user with an argon2 hash of the password; raises Conflict when the email exists."""
+    email = normal_email(email)
+    if len(email) > store.EMAIL_LENGTH or not EMAIL.fullmatch(email):
+        raise InvalidInput(f"'{email}' is not an email address")
+    if len(password) < PASSWORD_MIN_LENGTH:
+        raise InvalidInput(f"a password needs at least {PASSWORD_MIN_LENGTH} characters")
+    if find_user(session, email=email) is not None:
+        raise Conflict(f"a user '{email}' exists already")
+    row = UserRow(
+        email=email,
+        password_hash=password_hash.hash(password),
+        name=name.strip(),
+        person=person or None,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def set_role(session: Session, *, email: str, org_slug: str, role: str) -> MembershipRow:
+    """Gives the user this role in the organisation, creating or updating the membership."""
+    if role not in ROLES:
+        raise InvalidInput(f"'{role}' is not a role: use one of {', '.join(ROLES)}")
+    user = get_user(session, email=email)
+    org = get_organization(session, slug=org_slug)
+    membership = store.find_membership(session, user_id=user.id, org_id=org.id)
+    if membership is None:
+        membership = MembershipRow(user_id=user.id, org_id=org.id, role=role)
+        session.add(membership)
+    else:
+        membership.role = role
+    session.flush()
+    return membership
+
+
+def role_of(session: Session, *, user_id: int, org_id: int) -> str | None:
+    """The user's role in the organisation, or None when they are not a member."""
+    membership = store.find_membership(session, user_id=user_id, org_id=org_id)
+    return None if membership is None else membership.role
+
+
+def get_user(session: Session, *, email: str) -> UserRow:
+    """The user with this email; raises NotFound."""
+    user = find_user(session, email=normal_email(email))
+    if user is None:
+        raise NotFound(f"no user '{normal_email(email)}'")
+    return user
+
+
+def sign_in(
+    session: Session, *, email: str, password: str, now: datetime, client: str
+) -> tuple[Principal, str]:
+    """The principal and a new session secret; raises Forbidden, or TooManyAttempts.
+
+    A failure is recorded in ``session`` before Forbidden is raised: the caller commits
+    it even then, or the rate limit does not count it.
+    """
+    email = normal_email(email)
+    wait = _wait_seconds(session, email=email, client=client, now=now)
+    if wait > 0:
+        raise TooManyAttempts(f"too many failed sign-ins: try again in {_duration(wait)}", wait)
+    user = find_user(session, email=email) if len(email) <= store.EMAIL_LENGTH else None
+    # An unknown email costs the same argon2 verification, so timing does not tell.
+    stored = user.password_hash if user is not None else _dummy_hash(password_hash)
+    try:
+        valid, rehashed = password_hash.verify_and_update(password, stored)
+    except UnknownHashError:  # a user without a usable password cannot sign in
+        valid, rehashed = False, None
+    # A deactivated account reads like a wrong password: the answer tells an outsider nothing.
+    if user is None or not valid or not user.active:
+        store.add_failure(session, email=email, client=client, at=now)
+        store.prune_failures(session, before=now - FAILURE_WINDOW)
+        session.flush()
+        raise Forbidden(WRONG)
+    if rehashed is not None:  # the cost parameters changed since this hash was made
+        user.password_hash = rehashed
+    store.clear_failures(session, email=email)
+    store.delete_expired_sessions(session, user_id=user.id, now=now)
+    secret = secrets.token_urlsafe(32)
+    session.add(
+        SessionRow(
+            user_id=user.id,
+            token_hash=_sha256(secret),
+            created_at=now,
+            expires_at=now + SESSION_LIFETIME,
+        )
+    )
+    session.flush()
+    return _principal(user), secret
+
+
+def session_principal(session: Session, *, secret: str, now: datetime) -> Principal | None:
+    """The user of a valid, unexpired sign-in session, if they are active; else None."""
+    row = store.find_session(session, token_hash=_sha256(secret))
+    if row is None or row.expires_at <= now:
+        return None
+    user = store.find_user_by_id(session, user_id=row.user_id)
+    return _principal(user) if user is not None and user.active else None
+
+
+def sign_out(session: Session, *, secret: str) -> None:
+    """Ends the sign-in session with this secret (nothing happens if there is none)."""
+    store.delete_session(session, token_hash=_sha256(secret))
+
+
+def create_token(session: Session, *, email: str, name: str, now: datetime) -> str:
+    """A new API token for the user, returned this once: only its SHA-256 is stored."""
+    user = get_user(session, email=email)
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    session.add(
+        ApiTokenRow(user_id=user.id, name=name.strip(), token_hash=_sha256(token), created_at=now)
+    )
+    session.flush()
+    return token
+
+
+def token_principal(session: Session, *, token: str, now: datetime) -> Principal | None:
+    """The user of a valid API token, if they are active; else None. Notes when it was used."""
+    row = store.find_token(session, token_hash=_sha256(token))
+    if row is None or row.revoked_at is not None:
+        return None
+    user = store.find_user_by_id(session, user_id=row.user_id)
+    if user is None or not user.active:
+        return None
+    if row.last_used_at is None or now - row.last_used_at >= TOKEN_USE_RESOLUTION:
+        row.last_used_at = now
+        session.flush()
+    return _principal(user)
+
+
+def revoke_token(session: Session, *, token_id: int, now: datetime | None = None) -> None:
+    """Revokes the API token with this id (it stays listed); raises NotFound.
+
+    Revoking a revoked token changes nothing. Without ``now`` the database's clock dates it.
+    """
+    row = store.find_token_by_id(session, token_id=token_id)
+    if row is None:
+        raise NotFound(f"no API token {token_id}")
+    if row.revoked_at is None:
+        row.revoked_at = func.now() if now is None else now
+        session.flush()
+
+
+def list_tokens(session: Session, *, email: str) -> list[ApiTokenRow]:
+    """The user's API tokens, revoked ones included, oldest first; raises NotFound."""
+    return store.list_user_tokens(session, user_id=get_user(session, email=email).id)
+
+
+def normal_email(email: str) -> str:
+    """The email as it is stored: without surrounding spaces, lower-case."""
+    return email.strip().lower()
+
+
+def _wait_seconds(session: Session, *, email: str, client: str, now: datetime) -> int:
+    """Seconds until both the email and the client are under the limit again (0: now)."""
+    since = now - FAILURE_WINDOW
+    wait = 0
+    for times in (
+        store.failure_times(session, since=since, email=email[: store.EMAIL_LENGTH]),
+        store.failure_times(session, since=since, client=client[: store.CLIENT_LENGTH]),
+    ):
+        if len(times) >= MAX_FAILURES:
+            # Allowed again once all but MAX_FAILURES - 1 of them have left the window.
+            lifts = times[len(times) - MAX_FAILURES] + FAILURE_WINDOW
+            wait = max(wait, math.ceil((lifts - now).total_seconds()))
+    return wait
+
+
+def _duration(seconds: int) -> str:
+    return f"{seconds} seconds" if seconds < 120 else f"{math.ceil(seconds / 60)} minutes"
+
+
+@cache
+def _dummy_hash(hasher: PasswordHash) -> str:
+    """A hash of a random password, made with the current cost parameters."""
+    return hasher.hash(secrets.token_urlsafe(16))
+
+
+def _sha256(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _principal(user: UserRow) -> Principal:
+    return Principal(user_id=user.id, email=user.email, name=user.name, person=user.person)

@@ -1,0 +1,181 @@
+"""Check-ins: record a month's actual without losing anyone's update, one or many at once."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from hoshin.domain.months import Month
+from hoshin.errors import Conflict, Forbidden, HoshinError, InvalidInput, NotFound
+from hoshin.store.audit import AuditEventRow, list_events, record_event
+from hoshin.store.objective import (
+    ActualRow,
+    find_actual,
+    find_metric,
+    find_objective,
+    insert_actual,
+    update_actual,
+)
+from hoshin.store.organization import OrganizationRow, bump_plan_version, find_person
+
+
+class PreconditionFailed(Conflict):
+    """The entity changed since the version the client read; ``detail`` is its state now."""
+
+
+class PreconditionRequired(HoshinError):
+    """A change to an existing entity must say which version it read (If-Match)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Actual:
+    """A recorded actual and its version."""
+
+    metric: str
+    period: Month
+    value: float
+    version: int
+    updated_at: datetime
+
+    def as_json(self) -> dict[str, Any]:
+        """The actual as JSON values."""
+        return {
+            "metric": self.metric,
+            "period": str(self.period),
+            "value": self.value,
+            "version": self.version,
+            "updated_at": self.updated_at.isoformat(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Who:
+    """Who makes a change, for the audit trail."""
+
+    actor: str
+    user_id: int | None = None
+
+
+def actual_of(row: ActualRow) -> Actual:
+    """The domain view of a stored actual."""
+    return Actual(row.metric, Month(row.period), row.value, row.version, row.updated_at)
+
+
+def get_actual(session: Session, *, org: OrganizationRow, metric: str, period: Month) -> Actual:
+    """The actual of a metric in a month; raises NotFound."""
+    _get_metric(session, org=org, metric=metric)
+    row = find_actual(session, org_id=org.id, metric=metric, period=int(period))
+    if row is None:
+        raise NotFound(f"metric {metric} has no actual for {period}")
+    return actual_of(row)
+
+
+def record_actual(
+    session: Session,
+    *,
+    org: OrganizationRow,
+    metric: str,
+    period: Month,
+    value: float,
+    if_match: int | None,
+    who: Who,
+    now: datetime,
+) -> tuple[Actual, bool]:
+    """Creates or corrects a month's actual; returns it and whether it was created.
+
+    A correction must name the version it read: when someone saved first it raises
+    PreconditionFailed with the current state, never overwriting it silently. Two people
+    creating the same month at once: the database's unique constraint lets one win.
+    """
+    _get_metric(session, org=org, metric=metric)
+    if not math.isfinite(value):
+        raise InvalidInput("value: must be a finite number")
+    existing = find_actual(session, org_id=org.id, metric=metric, period=int(period))
+    if existing is None:
+        if if_match is not None:
+            raise PreconditionFailed(f"metric {metric} has no actual for {period} yet", None)
+        try:
+            with session.begin_nested():
+                row = insert_actual(
+                    session, org_id=org.id, metric=metric, period=int(period), value=value, at=now
+                )
+        except IntegrityError:
+            raise _stale(session, org=org, metric=metric, period=period) from None
+        before: dict[str, Any] | None = None
+        created = True
+    else:
+        if if_match is None:
+            raise PreconditionRequired(
+                f"metric {metric} has an actual for {period} already: send If-Match with "
+                f'its version ("{existing.version}") to correct it'
+            )
+        before = actual_of(existing).as_json()
+        saved = if_match == existing.version and update_actual(
+            session, row_id=existing.id, version=if_match, value=value, at=now
+        )
+        if not saved:
+            raise _stale(session, org=org, metric=metric, period=period)
+        session.expire(existing)
+        row = existing
+        created = False
+    bump_plan_version(session, org_id=org.id)
+    after = actual_of(row)
+    record_event(
+        session, org_id=org.id, actor=who.actor, user_id=who.user_id, entity="actual",
+        key=f"{metric}/{period}", change="create" if created else "update",
+        before=before, after=after.as_json(),
+    )  # fmt: skip
+    return after, created
+
+
+def actual_history(
+    session: Session, *, org: OrganizationRow, metric: str, period: Month
+) -> list[AuditEventRow]:
+    """Every change of a month's actual, oldest first (the earlier values stay here)."""
+    _get_metric(session, org=org, metric=metric)
+    return list_events(session, org_id=org.id, entity="actual", key=f"{metric}/{period}")
+
+
+def check_may_record(
+    session: Session, *, org: OrganizationRow, role: str, person: str | None, metric: str
+) -> None:
+    """Editors and admins record any actual; a contributor those of the objectives they own
+    or of their unit; a viewer none. Raises Forbidden (or NotFound for an unknown metric)."""
+    row = find_metric(session, org_id=org.id, key=metric)
+    if row is None:
+        raise NotFound(f"no metric '{metric}'")
+    if role in ("admin", "editor"):
+        return
+    if role == "contributor" and person is not None:
+        objective = find_objective(session, org_id=org.id, key=row.objective)
+        me = find_person(session, org_id=org.id, key=person)
+        mine = objective is not None and objective.owner == person
+        my_unit = (
+            objective is not None and me is not None and me.unit is not None
+            and objective.unit == me.unit
+        )  # fmt: skip
+        if mine or my_unit:
+            return
+    raise Forbidden(f"a {role} cannot record actuals of {metric}")
+
+
+def _get_metric(session: Session, *, org: OrganizationRow, metric: str) -> None:
+    if find_metric(session, org_id=org.id, key=metric) is None:
+        raise NotFound(f"no metric '{metric}'")
+
+
+def _stale(session: Session, *, org: OrganizationRow, metric: str, period: Month) -> HoshinError:
+    current = find_actual(session, org_id=org.id, metric=metric, period=int(period))
+    if current is not None:
+        session.refresh(current)
+    state = None if current is None else actual_of(current).as_json()
+    return PreconditionFailed(
+        f"the actual of {metric} for {period} was changed by someone else: "
+        "here is its current state",
+        state,
+    )

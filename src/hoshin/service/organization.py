@@ -1,0 +1,69 @@
+"""Use cases on organisations and their plans: create, import a plan file, export it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from hoshin.domain.model import Plan
+from hoshin.errors import InvalidInput, NotFound
+from hoshin.planfile import PlanFileError, dump_plan, read_plan
+from hoshin.service import account
+from hoshin.store import organization as org_store
+from hoshin.store.audit import record_event
+from hoshin.store.organization import OrganizationRow as OrganizationRow  # the API types with it
+from hoshin.store.plan import load_plan, replace_plan
+
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+
+
+def create_organization(session: Session, *, slug: str, name: str) -> OrganizationRow:
+    """A new, empty organisation; the slug is lower-case letters, digits and dashes."""
+    if not SLUG.fullmatch(slug):
+        raise InvalidInput(
+            f"'{slug}' cannot name an organisation: use lower-case letters, digits and dashes"
+        )
+    if not name.strip():
+        raise InvalidInput("an organisation needs a name")
+    return org_store.create_organization(session, slug=slug, name=name.strip())
+
+
+def import_plan(session: Session, *, slug: str, path: Path, actor: str) -> Plan:
+    """Replaces the organisation's plan with the file's, all or nothing."""
+    org = org_store.get_organization(session, slug=slug)
+    try:
+        plan = read_plan(path)
+    except PlanFileError as error:
+        raise InvalidInput(f"{path}: {len(error.problems)} problem(s)", error.problems) from None
+    replace_plan(session, org=org, plan=plan)
+    summary = {
+        "file": path.name,
+        "objectives": len(plan.objectives),
+        "metrics": len(plan.metrics()),
+        "actions": len(plan.actions),
+    }
+    record_event(
+        session, org_id=org.id, actor=actor, entity="plan", key=slug, change="import", after=summary
+    )
+    return plan
+
+
+def export_plan(session: Session, *, slug: str) -> str:
+    """The organisation's plan as plan-file YAML, with every actual, action and countermeasure."""
+    return dump_plan(load_plan(session, org=org_store.get_organization(session, slug=slug)))
+
+
+def membership(session: Session, *, slug: str, user_id: int) -> tuple[OrganizationRow, str]:
+    """The organisation and the user's role in it; NotFound when either is missing (no leaks)."""
+    org = org_store.find_organization(session, slug=slug)
+    role = None if org is None else account.role_of(session, user_id=user_id, org_id=org.id)
+    if org is None or role is None:
+        raise NotFound(f"no organisation '{slug}'")
+    return org, role
+
+
+def list_organizations(session: Session) -> list[OrganizationRow]:
+    """Every organisation."""
+    return org_store.list_organizations(session)

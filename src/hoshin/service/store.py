@@ -1,0 +1,90 @@
+"""Opening the database for a command or a server process: engine, sessions, schema check."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from hoshin.errors import HoshinError
+from hoshin.store.db import make_engine, session_factory
+from hoshin.store.migrate import current_revision, head_revision, upgrade
+
+
+class SchemaOutdated(HoshinError):
+    """The database is not at the newest migration."""
+
+
+def open_engine(url: str) -> Engine:
+    """An engine for ``url``; raises HoshinError with the reason when it cannot connect."""
+    try:
+        engine = make_engine(url)
+    except (ArgumentError, ValueError) as error:
+        raise HoshinError(f"cannot use the database URL {_safe(url)}: {error}") from None
+    try:
+        with engine.connect():
+            pass
+    except SQLAlchemyError as error:
+        engine.dispose()
+        raise HoshinError(f"cannot open the database {_safe(url)}: {_reason(error)}") from None
+    return engine
+
+
+def check_schema(engine: Engine) -> None:
+    """Raises SchemaOutdated, naming the command to run, unless the schema is the newest."""
+    current, head = current_revision(engine), head_revision()
+    if current != head:
+        state = "empty" if current is None else f"at migration {current}, not {head}"
+        url = _safe(engine.url.render_as_string(hide_password=False))
+        raise SchemaOutdated(f"the database {url} is {state}: run `hoshin db upgrade` first")
+
+
+def open_sessions(url: str) -> sessionmaker[Session]:
+    """Sessions on a database whose schema is current (for a server process)."""
+    engine = open_engine(url)
+    try:
+        check_schema(engine)
+    except SchemaOutdated:
+        engine.dispose()
+        raise
+    return session_factory(engine)
+
+
+@contextmanager
+def one_session(url: str) -> Iterator[Session]:
+    """A session for one command; the command commits, and the engine closes afterwards."""
+    engine = open_engine(url)
+    try:
+        check_schema(engine)
+        with session_factory(engine)() as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def upgrade_database(url: str) -> tuple[str | None, str | None]:
+    """Migrates the database to the newest schema; returns (before, after) revisions."""
+    engine = open_engine(url)
+    try:
+        before = current_revision(engine)
+        upgrade(engine)
+        return before, current_revision(engine)
+    finally:
+        engine.dispose()
+
+
+def _safe(url: str) -> str:
+    """The URL without its password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(unreadable URL)"
+
+
+def _reason(error: SQLAlchemyError) -> str:
+    text = str(getattr(error, "orig", None) or error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

@@ -1,0 +1,1 @@
+"""SQLAlchemy tables, queries per aggregate, and the Alembic migrations. Never commits."""

@@ -1,0 +1,103 @@
+"""Queries on accounts (users, memberships, tokens, sessions) and failed sign-in attempts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Integer, String, delete, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from hoshin.store.base import Base
+from hoshin.store.user import ApiTokenRow, MembershipRow, SessionRow, UserRow
+
+EMAIL_LENGTH = 320
+CLIENT_LENGTH = 100
+
+
+class SignInAttemptRow(Base):
+    """A failed sign-in: counted per email and per client so that every process sees it."""
+
+    __tablename__ = "sign_in_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(EMAIL_LENGTH), index=True)
+    client: Mapped[str] = mapped_column(String(CLIENT_LENGTH), index=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+
+
+def find_user_by_id(session: Session, *, user_id: int) -> UserRow | None:
+    """The user with this id, or None."""
+    return session.get(UserRow, user_id)
+
+
+def find_membership(session: Session, *, user_id: int, org_id: int) -> MembershipRow | None:
+    """The user's membership of the organisation, or None."""
+    return session.scalars(
+        select(MembershipRow).where(
+            MembershipRow.user_id == user_id, MembershipRow.org_id == org_id
+        )
+    ).first()
+
+
+def find_session(session: Session, *, token_hash: str) -> SessionRow | None:
+    """The sign-in session whose secret has this SHA-256, or None."""
+    return session.scalars(select(SessionRow).where(SessionRow.token_hash == token_hash)).first()
+
+
+def delete_session(session: Session, *, token_hash: str) -> None:
+    """Deletes the sign-in session whose secret has this SHA-256, if there is one."""
+    session.execute(delete(SessionRow).where(SessionRow.token_hash == token_hash))
+
+
+def delete_expired_sessions(session: Session, *, user_id: int, now: datetime) -> None:
+    """Deletes the user's sign-in sessions that expired at or before ``now``."""
+    session.execute(
+        delete(SessionRow).where(SessionRow.user_id == user_id, SessionRow.expires_at <= now)
+    )
+
+
+def find_token(session: Session, *, token_hash: str) -> ApiTokenRow | None:
+    """The API token whose secret has this SHA-256, or None."""
+    return session.scalars(select(ApiTokenRow).where(ApiTokenRow.token_hash == token_hash)).first()
+
+
+def find_token_by_id(session: Session, *, token_id: int) -> ApiTokenRow | None:
+    """The API token with this id, or None."""
+    return session.get(ApiTokenRow, token_id)
+
+
+def list_user_tokens(session: Session, *, user_id: int) -> list[ApiTokenRow]:
+    """The user's API tokens, revoked ones included, oldest first."""
+    query = select(ApiTokenRow).where(ApiTokenRow.user_id == user_id).order_by(ApiTokenRow.id)
+    return list(session.scalars(query))
+
+
+def failure_times(
+    session: Session, *, since: datetime, email: str | None = None, client: str | None = None
+) -> list[datetime]:
+    """When the failed sign-ins after ``since`` happened, oldest first, for an email or client."""
+    where: list[ColumnElement[bool]] = [SignInAttemptRow.at > since]
+    if email is not None:
+        where.append(SignInAttemptRow.email == email)
+    if client is not None:
+        where.append(SignInAttemptRow.client == client)
+    return list(
+        session.scalars(select(SignInAttemptRow.at).where(*where).order_by(SignInAttemptRow.at))
+    )
+
+
+def add_failure(session: Session, *, email: str, client: str, at: datetime) -> SignInAttemptRow:
+    """Adds a failed sign-in to the session (long inputs are cut to the column widths)."""
+    row = SignInAttemptRow(email=email[:EMAIL_LENGTH], client=client[:CLIENT_LENGTH], at=at)
+    session.add(row)
+    return row
+
+
+def clear_failures(session: Session, *, email: str) -> None:
+    """Deletes every failed sign-in of this email."""
+    session.execute(delete(SignInAttemptRow).where(SignInAttemptRow.email == email))
+
+
+def prune_failures(session: Session, *, before: datetime) -> None:
+    """Deletes the failed sign-ins at or before ``before``: they no longer count."""
+    session.execute(delete(SignInAttemptRow).where(SignInAttemptRow.at <= before))

@@ -1,0 +1,87 @@
+"""The audit trail: who changed what, when, with the state before and after."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Integer, String, func, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from hoshin.store.base import KEY_LENGTH, Base, now, org_column
+
+
+class AuditEventRow(Base):
+    """One change to one entity of an organisation's plan."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[int] = org_column()
+    at: Mapped[datetime] = mapped_column(default=now, index=True)
+    actor: Mapped[str] = mapped_column(String(200))  # a user's email, or "cli"
+    entity: Mapped[str] = mapped_column(String(40))  # objective, metric, actual, ...
+    key: Mapped[str] = mapped_column(String(KEY_LENGTH * 2), index=True)
+    change: Mapped[str] = mapped_column(String(20))  # create, update, delete, import
+    before: Mapped[dict[str, Any] | None]
+    after: Mapped[dict[str, Any] | None]
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+def record_event(
+    session: Session,
+    *,
+    org_id: int,
+    actor: str,
+    entity: str,
+    key: str,
+    change: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    user_id: int | None = None,
+) -> AuditEventRow:
+    """Adds an audit event to the session (it is committed with the change)."""
+    row = AuditEventRow(
+        org_id=org_id,
+        actor=actor,
+        entity=entity,
+        key=key,
+        change=change,
+        before=before,
+        after=after,
+        user_id=user_id,
+    )
+    session.add(row)
+    return row
+
+
+def list_events(
+    session: Session, *, org_id: int, entity: str | None = None, key: str | None = None
+) -> list[AuditEventRow]:
+    """The events of an organisation, oldest first, optionally of one entity."""
+    query = select(AuditEventRow).where(AuditEventRow.org_id == org_id)
+    if entity is not None:
+        query = query.where(AuditEventRow.entity == entity)
+    if key is not None:
+        query = query.where(AuditEventRow.key == key)
+    return list(session.scalars(query.order_by(AuditEventRow.id)))
+
+
+def page_events(
+    session: Session,
+    *,
+    org_id: int,
+    entity: str | None = None,
+    key: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> tuple[list[AuditEventRow], int]:
+    """A page of an organisation's events, newest first, and how many match in all."""
+    query = select(AuditEventRow).where(AuditEventRow.org_id == org_id)
+    if entity is not None:
+        query = query.where(AuditEventRow.entity == entity)
+    if key is not None:
+        query = query.where(AuditEventRow.key == key)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(AuditEventRow.id.desc()).limit(limit).offset(offset))
+    return list(rows), total

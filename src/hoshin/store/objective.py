@@ -1,0 +1,206 @@
+"""Objectives, their weighted ``supports`` links, metrics and actuals."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Integer, Text, UniqueConstraint, func, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from hoshin.store.base import Base, key_column, now, org_column
+from hoshin.store.organization import refers_to
+
+
+class ObjectiveRow(Base):
+    """An objective at one level; months are stored as ``year * 12 + month - 1``."""
+
+    __tablename__ = "objectives"
+    __table_args__ = (
+        UniqueConstraint("org_id", "key"),
+        refers_to("people", "owner"),
+        refers_to("units", "unit"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[int] = org_column()
+    key: Mapped[str] = key_column()
+    title: Mapped[str] = mapped_column(Text)
+    level: Mapped[str] = key_column()
+    owner: Mapped[str | None] = key_column(nullable=True)
+    unit: Mapped[str | None] = key_column(nullable=True)
+    start: Mapped[int | None]
+    end: Mapped[int | None]
+    customer_benefit: Mapped[str | None] = mapped_column(Text)
+    tolerance: Mapped[float]
+    description: Mapped[str | None] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(default=0)
+    version: Mapped[int] = mapped_column(default=1)
+
+
+class SupportRow(Base):
+    """``child`` supports ``parent`` with ``weight``."""
+
+    __tablename__ = "supports"
+    __table_args__ = (
+        refers_to("objectives", "child", cascade=True),
+        refers_to("objectives", "parent", cascade=True),
+    )
+
+    org_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    child: Mapped[str] = mapped_column(primary_key=True)
+    parent: Mapped[str] = mapped_column(primary_key=True)
+    weight: Mapped[float]
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class MetricRow(Base):
+    """A metric of an objective: its trajectory from baseline to target."""
+
+    __tablename__ = "metrics"
+    __table_args__ = (
+        UniqueConstraint("org_id", "key"),
+        refers_to("objectives", "objective", cascade=True),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[int] = org_column()
+    key: Mapped[str] = key_column()
+    objective: Mapped[str] = key_column()
+    name: Mapped[str] = mapped_column(Text)
+    unit: Mapped[str | None] = mapped_column(Text)
+    direction: Mapped[str] = key_column()
+    baseline: Mapped[float | None]
+    baseline_period: Mapped[int | None]
+    target: Mapped[float | None]
+    rate_per_year: Mapped[float | None]
+    target_period: Mapped[int | None]
+    trajectory: Mapped[str] = key_column()
+    targets: Mapped[dict[str, Any]] = mapped_column(default=dict)  # "YYYY-MM" -> value
+    tolerance: Mapped[float]
+    weight: Mapped[float]
+    frequency: Mapped[str] = key_column()
+    minimum: Mapped[float | None]
+    maximum: Mapped[float | None]
+    position: Mapped[int] = mapped_column(default=0)
+    version: Mapped[int] = mapped_column(default=1)
+
+
+class ActualRow(Base):
+    """The actual value of a metric in a month; earlier values live in the audit trail."""
+
+    __tablename__ = "actuals"
+    __table_args__ = (
+        UniqueConstraint("org_id", "metric", "period"),
+        refers_to("metrics", "metric", cascade=True),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[int] = org_column()
+    metric: Mapped[str] = key_column()
+    period: Mapped[int]
+    value: Mapped[float]
+    version: Mapped[int] = mapped_column(default=1)
+    updated_at: Mapped[datetime] = mapped_column(default=now)
+
+
+def find_metric(session: Session, *, org_id: int, key: str) -> MetricRow | None:
+    """The metric with this plan id in the organisation, or None."""
+    return session.scalars(
+        select(MetricRow).where(MetricRow.org_id == org_id, MetricRow.key == key)
+    ).first()
+
+
+def find_actual(session: Session, *, org_id: int, metric: str, period: int) -> ActualRow | None:
+    """The actual of a metric in a month, or None."""
+    return session.scalars(
+        select(ActualRow).where(
+            ActualRow.org_id == org_id, ActualRow.metric == metric, ActualRow.period == period
+        )
+    ).first()
+
+
+def insert_actual(
+    session: Session, *, org_id: int, metric: str, period: int, value: float, at: datetime
+) -> ActualRow:
+    """A new actual (version 1); the unique constraint refuses a second one for the month."""
+    row = ActualRow(org_id=org_id, metric=metric, period=period, value=value, updated_at=at)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def update_actual(
+    session: Session, *, row_id: int, version: int, value: float, at: datetime
+) -> bool:
+    """Sets the value if the row is still at ``version``; False when someone changed it first."""
+    result = session.execute(
+        update(ActualRow)
+        .where(ActualRow.id == row_id, ActualRow.version == version)
+        .values(value=value, version=ActualRow.version + 1, updated_at=at)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def find_objective(session: Session, *, org_id: int, key: str) -> ObjectiveRow | None:
+    """The objective with this plan id in the organisation, or None."""
+    return session.scalars(
+        select(ObjectiveRow).where(ObjectiveRow.org_id == org_id, ObjectiveRow.key == key)
+    ).first()
+
+
+def list_objectives(
+    session: Session,
+    *,
+    org_id: int,
+    level: str | None = None,
+    unit: str | None = None,
+    owner: str | None = None,
+    keys: list[str] | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> tuple[list[ObjectiveRow], int]:
+    """A page of the organisation's objectives in plan order, and how many match in all."""
+    query = select(ObjectiveRow).where(ObjectiveRow.org_id == org_id)
+    for column, value in ((ObjectiveRow.level, level), (ObjectiveRow.unit, unit),
+                          (ObjectiveRow.owner, owner)):  # fmt: skip
+        if value is not None:
+            query = query.where(column == value)
+    if keys is not None:
+        query = query.where(ObjectiveRow.key.in_(keys))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(ObjectiveRow.position).limit(limit).offset(offset))
+    return list(rows), total
+
+
+def metrics_of(session: Session, *, org_id: int, objective: str) -> list[MetricRow]:
+    """The metrics of an objective, in plan order."""
+    return list(
+        session.scalars(
+            select(MetricRow)
+            .where(MetricRow.org_id == org_id, MetricRow.objective == objective)
+            .order_by(MetricRow.position)
+        )
+    )
+
+
+def supports_of(session: Session, *, org_id: int, child: str) -> list[SupportRow]:
+    """The objectives an objective supports, with weights."""
+    return list(
+        session.scalars(
+            select(SupportRow)
+            .where(SupportRow.org_id == org_id, SupportRow.child == child)
+            .order_by(SupportRow.position)
+        )
+    )
+
+
+def actuals_of(session: Session, *, org_id: int, metric: str) -> dict[int, float]:
+    """The actuals of a metric by month number, oldest first."""
+    rows = session.execute(
+        select(ActualRow.period, ActualRow.value)
+        .where(ActualRow.org_id == org_id, ActualRow.metric == metric)
+        .order_by(ActualRow.period)
+    )
+    return {period: value for period, value in rows}

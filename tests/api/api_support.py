@@ -1,0 +1,66 @@
+"""A seeded API on this test's database: two organisations, users of every role, tokens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from hoshin.api.app import create_app
+from hoshin.planfile import read_plan
+from hoshin.service import account
+from hoshin.service.organization import create_organization
+from hoshin.store.db import session_factory
+from hoshin.store.plan import replace_plan
+
+SMALL = Path(__file__).parents[2] / "examples" / "small.yaml"
+NOW = datetime(2026, 6, 15, 12, tzinfo=UTC)
+PASSWORD = "correct horse battery"
+
+
+@dataclass
+class Seeded:
+    """A client and a token per user: admin, editor, viewer, ben (contributor, owns A1, T1),
+    ana (contributor of ward-a... owns B1), other (admin of another organisation)."""
+
+    client: TestClient
+    tokens: dict[str, str]
+
+    def headers(self, who: str, **extra: str) -> dict[str, str]:
+        """Authorization for ``who``, plus any other headers."""
+        return {"Authorization": f"Bearer {self.tokens[who]}", **extra}
+
+
+USERS = {
+    "admin": ("admin", None),
+    "editor": ("editor", None),
+    "viewer": ("viewer", None),
+    "ben": ("contributor", "ben"),
+    "ana": ("contributor", "ana"),
+}
+
+
+def seed(engine: Engine) -> Seeded:
+    """Organisations 'clinic' (examples/small.yaml) and 'other' (the same plan), users, tokens."""
+    sessions = session_factory(engine)
+    tokens: dict[str, str] = {}
+    with sessions() as session:
+        plan = read_plan(SMALL)
+        for slug in ("clinic", "other"):
+            org = create_organization(session, slug=slug, name=slug.title())
+            replace_plan(session, org=org, plan=plan)
+        for name, (role, person) in USERS.items():
+            email = f"{name}@clinic.example"
+            account.add_user(session, email=email, password=PASSWORD, person=person)
+            account.set_role(session, email=email, org_slug="clinic", role=role)
+            tokens[name] = account.create_token(session, email=email, name="tests", now=NOW)
+        account.add_user(session, email="other@other.example", password=PASSWORD)
+        account.set_role(session, email="other@other.example", org_slug="other", role="admin")
+        tokens["other"] = account.create_token(
+            session, email="other@other.example", name="tests", now=NOW
+        )
+        session.commit()
+    return Seeded(TestClient(create_app(sessions)), tokens)

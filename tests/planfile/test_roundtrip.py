@@ -1,0 +1,44 @@
+"""Writing a plan and reading it back gives the same plan, in YAML and in JSON."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from hoshin.domain.months import Month
+from hoshin.planfile import dump_plan, parse_plan, plan_to_data, read_plan
+
+EXAMPLES_DIR = Path(__file__).parents[2] / "examples"
+EXAMPLES = sorted(EXAMPLES_DIR.glob("*.yaml"))
+SMALL = EXAMPLES_DIR / "small.yaml"
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_yaml_round_trip_keeps_every_entity(path: Path) -> None:
+    plan = read_plan(path)
+    assert parse_plan(dump_plan(plan), "again.yaml") == plan
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_json_file_reads_as_the_same_plan(path: Path) -> None:
+    plan = read_plan(path)
+    text = json.dumps(plan_to_data(plan), default=date.isoformat)
+    assert parse_plan(text, "again.json") == plan
+
+
+def test_rate_per_year_implies_compound_and_is_written_back_as_given() -> None:
+    plan = read_plan(SMALL)
+    falls = next(m for m in plan.metrics() if m.id == "falls")
+    assert (falls.trajectory, falls.rate_per_year, falls.target) == ("compound", -0.5, None)
+    assert "rate_per_year: -0.5" in dump_plan(plan)
+    assert "trajectory" not in dump_plan(plan).split("id: falls")[1].split("- id:")[0]
+
+
+def test_actuals_are_written_on_one_line_in_month_order() -> None:
+    plan = read_plan(SMALL)
+    assert "actuals: {2026-03: 27, 2026-04: 25, 2026-05: 22}" in dump_plan(plan)
+    falls = next(m for m in plan.metrics() if m.id == "falls")
+    assert list(falls.actuals) == [Month.of(2026, 3), Month.of(2026, 4), Month.of(2026, 5)]

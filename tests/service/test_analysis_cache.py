@@ -1,0 +1,73 @@
+"""The cached analysis always equals a fresh analysis of the stored plan, after any changes."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from hoshin.domain.analysis import analyze
+from hoshin.domain.months import Month
+from hoshin.domain.report import report
+from hoshin.errors import NotFound
+from hoshin.planfile import read_plan
+from hoshin.service.analysis import AnalysisCache
+from hoshin.service.metric import PreconditionFailed, Who, get_actual, record_actual
+from hoshin.store.organization import create_organization
+from hoshin.store.plan import load_plan, replace_plan
+
+SMALL = Path(__file__).parents[2] / "examples" / "small.yaml"
+AS_OF = date(2026, 6, 15)
+NOW = datetime(2026, 6, 15, 12, tzinfo=UTC)
+
+
+def test_cache_matches_a_fresh_analysis_after_random_check_ins(session: Session) -> None:
+    org = create_organization(session, slug="clinic", name="Clinic")
+    replace_plan(session, org=org, plan=read_plan(SMALL))
+    session.commit()
+    cache = AnalysisCache()
+    rng = random.Random(2026)
+    months = [Month.of(2026, n) for n in range(1, 8)]
+    for step in range(30):
+        metric = rng.choice(["falls", "huddles", "trained"])
+        period = rng.choice(months)
+        value = round(rng.uniform(0, 100), 1)
+        try:
+            current = get_actual(session, org=org, metric=metric, period=period).version
+        except NotFound:
+            current = None
+        stale = rng.random() < 0.2 and current is not None
+        try:
+            record_actual(
+                session, org=org, metric=metric, period=period, value=value,
+                if_match=(current - 1 if stale and current else current), who=Who("test"),
+                now=NOW,
+            )  # fmt: skip
+            session.commit()
+        except PreconditionFailed:
+            session.rollback()
+        if step % 3 == 0:
+            cached = cache.get(session, org=org, as_of=AS_OF)
+            fresh_plan = load_plan(session, org=org)
+            assert cached.plan == fresh_plan
+            assert report(cached.plan, cached.analysis) == report(
+                fresh_plan, analyze(fresh_plan, AS_OF)
+            )
+
+
+def test_a_cached_analysis_is_reused_until_the_plan_changes(session: Session) -> None:
+    org = create_organization(session, slug="clinic", name="Clinic")
+    replace_plan(session, org=org, plan=read_plan(SMALL))
+    session.commit()
+    cache = AnalysisCache()
+    first = cache.get(session, org=org, as_of=AS_OF)
+    assert cache.get(session, org=org, as_of=AS_OF) is first
+    record_actual(
+        session, org=org, metric="falls", period=Month.of(2026, 6), value=20.0, if_match=None,
+        who=Who("test"), now=NOW,
+    )  # fmt: skip
+    session.commit()
+    second = cache.get(session, org=org, as_of=AS_OF)
+    assert second is not first and second.plan_version == first.plan_version + 1
