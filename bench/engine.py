@@ -9,6 +9,8 @@ import gc
 import json
 import os
 import platform
+import random
+import statistics
 import subprocess
 import sys
 import time
@@ -17,7 +19,8 @@ from datetime import date
 from pathlib import Path
 
 from bench.enterprise import AS_OF, enterprise_plan
-from hoshin.domain.analysis import analyze
+from hoshin.domain.analysis import Analysis, analyze
+from hoshin.domain.incremental import index_plan, reanalyze, with_actuals
 from hoshin.domain.model import Plan
 from hoshin.domain.report import report
 from hoshin.planfile import dump_plan, plan_to_data, read_plan
@@ -46,10 +49,28 @@ def engine_row(people: int) -> str:
     report_s = best_of(1, lambda: report(plan, analysis))
     size = _size(plan)
     findings = len(analysis.findings)
+    check_in_ms = _check_in(plan, analysis) * 1000
     return (
         f"| {people:,} | {size} | {findings:,} | {analyze_s:.2f} | "
-        f"{analyze_s / people * 1e6:.1f} | {report_s:.2f} |"
+        f"{analyze_s / people * 1e6:.1f} | {report_s:.2f} | {check_in_ms:.1f} |"
     )
+
+
+def _check_in(plan: Plan, analysis: Analysis, count: int = 30) -> float:
+    """The median time to bring the analysis up to date after one new actual (what the
+    server does after a check-in), over ``count`` actuals of random metrics."""
+    rng = random.Random(3)
+    index = index_plan(plan)
+    metrics = plan.metrics()
+    month = min(m.baseline_period for m in metrics if m.baseline_period is not None) + 12
+    times = []
+    for _ in range(count):
+        metric = rng.choice(metrics).id
+        started = time.perf_counter()
+        plan = with_actuals(plan, index, [(metric, month, rng.uniform(0, 100))])
+        analysis = reanalyze(plan, index, analysis, [metric])
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
 
 
 def file_row(people: int) -> str:
@@ -92,8 +113,11 @@ def main() -> None:
         f"Python {platform.python_version()}; as of {AS_OF}"
     )
     print()
-    print("| people | plan | findings | analyze (s) | µs per person | JSON report (s) |")
-    print("| ---: | --- | ---: | ---: | ---: | ---: |")
+    print(
+        "| people | plan | findings | analyze (s) | µs per person | JSON report (s) "
+        "| one check-in (ms) |"
+    )
+    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: |")
     for people in SIZES:
         print(engine_row(people), flush=True)
     if FILE_SIZES:

@@ -18,6 +18,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
@@ -173,3 +174,26 @@ def session(engine: Engine) -> Iterator[Session]:
     """A session; the test commits where the boundary would."""
     with session_factory(engine)() as session:
         yield session
+
+
+@pytest.fixture
+def cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2 at its real cost takes 0.2 s a hash here; the API tests only need it to work."""
+    from pwdlib import PasswordHash
+    from pwdlib.hashers.argon2 import Argon2Hasher
+
+    from hoshin.service import account
+
+    cheap = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),))
+    monkeypatch.setattr(account, "password_hash", cheap)
+
+
+@pytest.fixture
+def api(engine: Engine) -> Iterator[Any]:
+    """A seeded API on this test's database (tests/api/api_support.py, imported here when
+    an API test runs: its folder is on the import path then)."""
+    from api_support import seed
+
+    seeded = seed(engine)
+    with seeded.client:
+        yield seeded

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 import typer
 from pydantic import BaseModel
+from sqlalchemy.orm import sessionmaker
 
+from hoshin.api.app import create_app
 from hoshin.cli import app
 from hoshin.domain.findings import CODES
 from hoshin.planfile import schema
@@ -74,3 +77,15 @@ def test_every_setting_is_in_the_readme() -> None:
     for name, field in Settings.model_fields.items():
         assert field.description, f"setting {name} has no description"
         assert f"`HOSHIN_{name.upper()}`" in README, f"HOSHIN_{name.upper()} is not in the README"
+
+
+def api_paths() -> list[str]:
+    """Every path of the REST API, without /api/v1 and with its parameters as {}."""
+    paths = create_app(sessionmaker()).openapi()["paths"]
+    return sorted(re.sub(r"\{[^}]*\}", "{}", path.removeprefix("/api/v1")) for path in paths)
+
+
+@pytest.mark.parametrize("path", api_paths())
+def test_every_api_path_is_in_the_readme(path: str) -> None:
+    documented = re.sub(r"\{[^}]*\}", "{}", README)
+    assert re.search(re.escape(path) + r"[`?\s]", documented), path

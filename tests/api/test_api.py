@@ -3,36 +3,19 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from api_support import NOW, SMALL, Seeded, seed
-from pwdlib import PasswordHash
-from pwdlib.hashers.argon2 import Argon2Hasher
-from sqlalchemy import Engine
+from api_support import NOW, SMALL, Seeded
 
 from hoshin.domain.analysis import analyze
 from hoshin.domain.report import report
 from hoshin.planfile import read_plan
-from hoshin.service import account
+
+pytestmark = pytest.mark.usefixtures("cheap_hashing")
 
 AS_OF = "2026-06-15"
 ACTUAL = "/api/v1/orgs/clinic/metrics/huddles/actuals/2026-06"
-
-
-@pytest.fixture(autouse=True)
-def cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """argon2 at its real cost takes 0.2 s a hash here; the tests only need it to work."""
-    cheap = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),))
-    monkeypatch.setattr(account, "password_hash", cheap)
-
-
-@pytest.fixture
-def api(engine: Engine) -> Iterator[Seeded]:
-    seeded = seed(engine)
-    with seeded.client:
-        yield seeded
 
 
 def test_analysis_is_exactly_the_engine_contract(api: Seeded) -> None:

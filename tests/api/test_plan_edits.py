@@ -3,32 +3,14 @@ PostgreSQL: versions (428/412), the plan's rules (422), references (409), histor
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from api_support import Seeded, seed
-from pwdlib import PasswordHash
-from pwdlib.hashers.argon2 import Argon2Hasher
-from sqlalchemy import Engine
+from api_support import Seeded
 
-from hoshin.service import account
+pytestmark = pytest.mark.usefixtures("cheap_hashing")
 
 ORG = "/api/v1/orgs/clinic"
-
-
-@pytest.fixture(autouse=True)
-def cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """argon2 at its real cost takes 0.2 s a hash here; the tests only need it to work."""
-    cheap = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),))
-    monkeypatch.setattr(account, "password_hash", cheap)
-
-
-@pytest.fixture
-def api(engine: Engine) -> Iterator[Seeded]:
-    seeded = seed(engine)
-    with seeded.client:
-        yield seeded
 
 
 def send(

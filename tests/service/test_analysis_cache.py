@@ -63,11 +63,41 @@ def test_a_cached_analysis_is_reused_until_the_plan_changes(session: Session) ->
     session.commit()
     cache = AnalysisCache()
     first = cache.get(session, org=org, as_of=AS_OF)
-    assert cache.get(session, org=org, as_of=AS_OF) is first
+    assert cache.get(session, org=org, as_of=AS_OF).analysis is first.analysis
     record_actual(
         session, org=org, metric="falls", period=Month.of(2026, 6), value=20.0, if_match=None,
         who=Who("test"), now=NOW,
     )  # fmt: skip
     session.commit()
     second = cache.get(session, org=org, as_of=AS_OF)
-    assert second is not first and second.plan_version == first.plan_version + 1
+    assert second.analysis is not first.analysis
+    assert second.plan_version == first.plan_version + 1
+
+
+def test_new_actuals_update_the_kept_plan_other_changes_load_it_again(session: Session) -> None:
+    # A check-in leaves its version in the audit trail: the cache brings the kept plan and
+    # analysis up to date with it; an import leaves none, so the plan is loaded again.
+    org = create_organization(session, slug="clinic", name="Clinic")
+    replace_plan(session, org=org, plan=read_plan(SMALL))
+    session.commit()
+    cache = AnalysisCache()
+    first = cache.get(session, org=org, as_of=AS_OF)
+    for month, value in ((6, 25.0), (7, 30.0)):
+        record_actual(
+            session, org=org, metric="trained", period=Month.of(2026, month), value=value,
+            if_match=None, who=Who("test"), now=NOW,
+        )  # fmt: skip
+    session.commit()
+    second = cache.get(session, org=org, as_of=AS_OF)
+    assert second.plan_version == first.plan_version + 2
+    trained = second.plan.objectives[2].metrics[0]
+    assert trained.actuals[Month.of(2026, 6)] == 25.0
+    assert second.plan.actions is first.plan.actions  # updated in place, not loaded again
+    # T1: trained 25 in June = planned 25 (tests/domain/test_incremental.py): green
+    assert second.analysis.objectives["T1"].status == "green"
+    assert second.analysis == analyze(load_plan(session, org=org), AS_OF)
+    replace_plan(session, org=org, plan=read_plan(SMALL))
+    session.commit()
+    third = cache.get(session, org=org, as_of=AS_OF)
+    assert third.plan.actions is not first.plan.actions
+    assert third.analysis.objectives["T1"].status == "red"

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from hoshin.api.deps import Analyses, AsOf, Db, Org, as_of_day
+from hoshin.domain.analysis import Analysis
 from hoshin.domain.report import report
 
 router = APIRouter(tags=["analysis"])
@@ -24,9 +25,12 @@ def analysis(org: Org, session: Db, cache: Analyses, as_of: AsOf = None) -> dict
 def summary(org: Org, session: Db, cache: Analyses, as_of: AsOf = None) -> dict[str, Any]:
     """Status counts, alignment coverage and findings by code; the first 50 warnings."""
     found = cache.get(session, org=org.org, as_of=as_of_day(as_of))
-    result = found.analysis
+    return found.derived("summary", _summary)
+
+
+def _summary(result: Analysis) -> dict[str, Any]:
     counts = Counter(item.code for item in result.findings)
-    warnings = [item._asdict() for item in result.findings if item.severity == "warning"]
+    warnings = [item._asdict() for item in result.findings[:50] if item.severity == "warning"]
     return {
         "as_of": result.as_of.isoformat(),
         "summary": {

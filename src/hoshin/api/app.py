@@ -11,6 +11,7 @@ from hoshin.api import (
     analysis,
     audit,
     errors,
+    member,
     metric,
     metric_edit,
     objective,
@@ -42,7 +43,7 @@ def create_app(sessions: sessionmaker[Session] | None = None) -> FastAPI:
         dependencies=[Depends(errors.refuse_nul)],
     )
     routers = (session, analysis, objective, metric, objective_edit, metric_edit, unit, action,
-               audit)  # fmt: skip
+               audit, member)  # fmt: skip
     for module in routers:
         v1.include_router(module.router)
     app.include_router(v1)

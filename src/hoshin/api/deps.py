@@ -19,6 +19,7 @@ from hoshin.service import account
 from hoshin.service.account import Principal
 from hoshin.service.analysis import AnalysisCache
 from hoshin.service.organization import OrganizationRow, membership
+from hoshin.service.store import begin_writing
 
 SESSION_COOKIE = "hoshin_session"
 WRITERS = ("admin", "editor", "contributor")
@@ -29,10 +30,19 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+READS = frozenset(("GET", "HEAD", "OPTIONS"))
+
+
 def database(request: Request) -> Iterator[Session]:
-    """A session for this request, committed when the route returns, rolled back on error."""
+    """A session for this request, committed when the route returns, rolled back on error.
+
+    A request that may change something begins as a writer (SQLite then waits for the
+    write lock instead of failing when another writer came first).
+    """
     sessions: sessionmaker[Session] = request.app.state.sessions
     with sessions() as session:
+        if request.method not in READS:
+            begin_writing(session)
         try:
             yield session
             session.commit()
@@ -53,16 +63,31 @@ def principal(
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token:
             raise Unauthorized("Authorization must be 'Bearer <token>'")
-        found = account.token_principal(session, token=token.strip(), now=moment)
-        if found is None:
+        by_token = account.token_user(session, token=token.strip(), now=moment)
+        if by_token is None:
             raise Unauthorized("the API token is unknown or revoked")
-        return found
+        user, due = by_token
+        if due and request.method in READS:
+            _note_token_use(request, token.strip(), moment)
+        elif due:  # this request's own transaction writes already (and holds the lock)
+            account.note_token_use(session, token=token.strip(), now=moment)
+        return user
     secret = request.cookies.get(SESSION_COOKIE)
     if secret:
         found = account.session_principal(session, secret=secret, now=moment)
         if found is not None:
             return found
     raise Unauthorized("sign in first (POST /api/v1/session) or send an API token")
+
+
+def _note_token_use(request: Request, token: str, moment: datetime) -> None:
+    """Notes the token's use in a transaction of its own, so that a request that only
+    reads never writes (a minute's last-use is not worth failing a read for)."""
+    sessions: sessionmaker[Session] = request.app.state.sessions
+    with sessions() as session:
+        begin_writing(session)
+        account.note_token_use(session, token=token, now=moment)
+        session.commit()
 
 
 Me = Annotated[Principal, Depends(principal)]

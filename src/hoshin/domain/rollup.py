@@ -64,6 +64,22 @@ def roll_up(
     return {o.id: results[o.id] for o in objectives}
 
 
+def roll_up_one(
+    objective: Objective,
+    metrics: Mapping[str, MetricResult],
+    supporters: Sequence[tuple[RollUp, float]],
+) -> RollUp:
+    """One objective's roll-up from its supporters' results (in the order ``roll_up`` visits
+    them) and its own metrics: the same sums, in the same order, as ``roll_up``."""
+    share = [0.0, 0.0, 0.0, 0.0]
+    for result, weight in supporters:
+        if result.status != "unmeasured":
+            _add(share, weight, result)
+    for metric in objective.metrics:
+        _add(share, metric.weight, metrics[metric.id])
+    return _result(objective, share)
+
+
 def _add(share: list[float], weight: float, part: MetricResult | RollUp) -> None:
     """Adds a contributor: no-data counts as progress 0, unmeasured is left out."""
     status = part.status

@@ -176,16 +176,33 @@ def create_token(session: Session, *, email: str, name: str, now: datetime) -> s
 
 def token_principal(session: Session, *, token: str, now: datetime) -> Principal | None:
     """The user of a valid API token, if they are active; else None. Notes when it was used."""
+    found = token_user(session, token=token, now=now)
+    if found is None:
+        return None
+    if found[1]:
+        note_token_use(session, token=token, now=now)
+    return found[0]
+
+
+def token_user(session: Session, *, token: str, now: datetime) -> tuple[Principal, bool] | None:
+    """The user of a valid API token, and whether its use is due to be noted (once a
+    minute); None for an unknown or revoked token or an inactive user. Writes nothing."""
     row = store.find_token(session, token_hash=_sha256(token))
     if row is None or row.revoked_at is not None:
         return None
     user = store.find_user_by_id(session, user_id=row.user_id)
     if user is None or not user.active:
         return None
-    if row.last_used_at is None or now - row.last_used_at >= TOKEN_USE_RESOLUTION:
+    due = row.last_used_at is None or now - row.last_used_at >= TOKEN_USE_RESOLUTION
+    return _principal(user), due
+
+
+def note_token_use(session: Session, *, token: str, now: datetime) -> None:
+    """Notes that the token was used ``now``."""
+    row = store.find_token(session, token_hash=_sha256(token))
+    if row is not None:
         row.last_used_at = now
         session.flush()
-    return _principal(user)
 
 
 def revoke_token(session: Session, *, token_id: int, now: datetime | None = None) -> None:

@@ -1,18 +1,39 @@
-"""The analysis of an organisation, kept per process and reused until its plan changes."""
+"""The analysis of an organisation, kept per process and brought up to date as it changes.
+
+Every change to a plan bumps its organisation's ``plan_version`` in the same transaction
+and records the version in its audit event, so every process sees at once that its copy
+is stale, whichever process made the change, and can read what changed since. New actuals
+(check-ins, most of the changes) update the kept plan and analyses in place of loading and
+analysing the whole plan again; any other change loads the plan afresh.
+"""
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
 from hoshin.domain.analysis import Analysis, analyze
+from hoshin.domain.incremental import (
+    ActualChange,
+    PlanIndex,
+    index_plan,
+    reanalyze,
+    with_actuals,
+)
 from hoshin.domain.model import Plan
+from hoshin.domain.months import Month
+from hoshin.store.audit import changes_since
 from hoshin.store.organization import OrganizationRow, plan_version_of
 from hoshin.store.plan import load_plan
+
+T = TypeVar("T")
+AS_OF_DAYS = 8  # analyses kept per organisation: today, and the days people look back to
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,40 +43,118 @@ class Analysed:
     plan_version: int
     plan: Plan
     analysis: Analysis
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def derived(self, name: str, compute: Callable[[Analysis], T]) -> T:
+        """``compute(analysis)``, computed once per analysis (e.g. a summary many read)."""
+        if name not in self.memo:
+            self.memo[name] = compute(self.analysis)
+        value: T = self.memo[name]
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """One organisation's plan at one version, its index, and its analyses by as-of day."""
+
+    version: int
+    plan: Plan
+    index: PlanIndex
+    analyses: OrderedDict[date, Analysed]
 
 
 class AnalysisCache:
-    """Analyses by (organisation, as-of date), valid while the plan version is unchanged.
+    """Analyses by organisation and as-of day, kept up to date with the stored plan.
 
-    Every change to a plan bumps its organisation's ``plan_version`` in the same
-    transaction, so every process sees at once that its copy is stale, whichever process
-    made the change. Reading the version costs one small query per request.
+    One thread at a time brings an organisation up to date (the others wait for its result
+    instead of analysing the same plan at once); reading a current analysis takes one
+    small query for the plan version.
     """
 
-    def __init__(self, size: int = 16) -> None:
-        self._size = size
-        self._entries: OrderedDict[tuple[int, date], Analysed] = OrderedDict()
+    def __init__(self, organizations: int = 16) -> None:
+        self._size = organizations
+        self._kept: OrderedDict[int, Kept] = OrderedDict()
         self._lock = threading.Lock()
+        self._updating: dict[int, threading.Lock] = {}
 
     def get(self, session: Session, *, org: OrganizationRow, as_of: date) -> Analysed:
-        """The analysis of ``org`` at ``as_of``, computed only when the plan has changed."""
+        """The analysis of ``org`` at ``as_of`` for the plan as stored now.
+
+        When another request has already brought the organisation further, its newer
+        analysis is the answer: it is what a read a moment later would see.
+        """
         version = plan_version_of(session, org_id=org.id)
-        key = (org.id, as_of)
+        found = self._current(org.id, version, as_of)
+        if found is not None:
+            return found
         with self._lock:
-            hit = self._entries.get(key)
-            if hit is not None and hit.plan_version == version:
-                self._entries.move_to_end(key)
-                return hit
-        plan = load_plan(session, org=org)
-        fresh = Analysed(version, plan, analyze(plan, as_of))
-        with self._lock:
-            self._entries[key] = fresh
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
-        return fresh
+            updating = self._updating.setdefault(org.id, threading.Lock())
+        with updating:
+            found = self._current(org.id, version, as_of)
+            if found is not None:
+                return found
+            kept = self._up_to_date(session, org, version)
+            analysed = Analysed(kept.version, kept.plan, analyze(kept.plan, as_of))
+            with self._lock:
+                kept.analyses[as_of] = analysed
+                while len(kept.analyses) > AS_OF_DAYS:
+                    kept.analyses.popitem(last=False)
+            return analysed
 
     def clear(self) -> None:
         """Forgets every analysis."""
         with self._lock:
-            self._entries.clear()
+            self._kept.clear()
+
+    def _current(self, org_id: int, version: int, as_of: date) -> Analysed | None:
+        with self._lock:
+            kept = self._kept.get(org_id)
+            if kept is None or kept.version < version:
+                return None
+            self._kept.move_to_end(org_id)
+            analysed = kept.analyses.get(as_of)
+            if analysed is not None:
+                kept.analyses.move_to_end(as_of)
+            return analysed
+
+    def _up_to_date(self, session: Session, org: OrganizationRow, version: int) -> Kept:
+        """The organisation's plan at ``version`` or later: the kept one, the kept one with
+        the new actuals, or the stored plan loaded afresh."""
+        with self._lock:
+            kept = self._kept.get(org.id)
+        if kept is not None and kept.version >= version:
+            return kept
+        changes = None if kept is None else _new_actuals(session, org.id, kept.version, version)
+        if kept is not None and changes is not None:
+            plan = with_actuals(kept.plan, kept.index, changes)
+            metrics = {metric for metric, _, _ in changes}
+            with self._lock:  # a reader may reorder them meanwhile
+                known = list(kept.analyses.items())
+            analyses = OrderedDict(
+                (day, Analysed(version, plan, reanalyze(plan, kept.index, old.analysis, metrics)))
+                for day, old in known
+            )
+            fresh = Kept(version, plan, kept.index, analyses)
+        else:
+            plan = load_plan(session, org=org)
+            fresh = Kept(version, plan, index_plan(plan), OrderedDict())
+        with self._lock:
+            self._kept[org.id] = fresh
+            self._kept.move_to_end(org.id)
+            while len(self._kept) > self._size:
+                self._kept.popitem(last=False)
+        return fresh
+
+
+def _new_actuals(session: Session, org_id: int, after: int, upto: int) -> list[ActualChange] | None:
+    """The actuals recorded since version ``after``, when every change since was one;
+    None when any other change came between (or one left no version: an import)."""
+    changes = changes_since(session, org_id=org_id, after=after, upto=upto)
+    if {version for version, _, _ in changes} != set(range(after + 1, upto + 1)):
+        return None
+    actuals = []
+    for _, entity, state in changes:
+        if entity != "actual" or state is None:
+            return None
+        actuals.append((str(state["metric"]), Month.parse(state["period"]), float(state["value"])))
+    return actuals

@@ -123,12 +123,12 @@ def record_actual(
         session.expire(existing)
         row = existing
         created = False
-    bump_plan_version(session, org_id=org.id)
+    version = bump_plan_version(session, org_id=org.id)
     after = actual_of(row)
     record_event(
         session, org_id=org.id, actor=who.actor, user_id=who.user_id, entity="actual",
         key=f"{metric}/{period}", change="create" if created else "update",
-        before=before, after=after.as_json(),
+        before=before, after=after.as_json(), plan_version=version,
     )  # fmt: skip
     return after, created
 

@@ -11,8 +11,10 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from hoshin.errors import HoshinError
-from hoshin.store.db import make_engine, session_factory
+from hoshin.store.db import begin_writing, make_engine, session_factory
 from hoshin.store.migrate import current_revision, head_revision, upgrade
+
+__all__ = ["begin_writing"]  # for the boundaries: a request or command that will write
 
 
 class SchemaOutdated(HoshinError):

@@ -222,10 +222,10 @@ def changed(
     after: dict[str, Any] | None,
 ) -> None:
     """Marks the plan changed and records the audit event with the state before and after."""
-    bump_plan_version(session, org_id=change.org.id)
+    version = bump_plan_version(session, org_id=change.org.id)
     record_event(
         session, org_id=change.org.id, actor=change.who.actor, user_id=change.who.user_id,
-        entity=entity, key=key, change=what, before=before, after=after,
+        entity=entity, key=key, change=what, before=before, after=after, plan_version=version,
     )  # fmt: skip
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Integer, String, delete, select
+from sqlalchemy import ColumnElement, Integer, String, delete, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from hoshin.store.base import Base
@@ -101,3 +101,22 @@ def clear_failures(session: Session, *, email: str) -> None:
 def prune_failures(session: Session, *, before: datetime) -> None:
     """Deletes the failed sign-ins at or before ``before``: they no longer count."""
     session.execute(delete(SignInAttemptRow).where(SignInAttemptRow.at <= before))
+
+
+def list_members(session: Session, *, org_id: int) -> list[tuple[UserRow, str]]:
+    """The organisation's members and their roles, by email."""
+    query = (
+        select(UserRow, MembershipRow.role)
+        .join(MembershipRow, MembershipRow.user_id == UserRow.id)
+        .where(MembershipRow.org_id == org_id)
+        .order_by(UserRow.email)
+    )
+    return [(user, role) for user, role in session.execute(query)]
+
+
+def count_admins(session: Session, *, org_id: int) -> int:
+    """How many admins the organisation has."""
+    query = select(func.count()).where(
+        MembershipRow.org_id == org_id, MembershipRow.role == "admin"
+    )
+    return int(session.scalar(query) or 0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, func, select
+from sqlalchemy import ForeignKey, Index, Integer, String, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from hoshin.store.base import KEY_LENGTH, Base, now, org_column
@@ -15,6 +15,7 @@ class AuditEventRow(Base):
     """One change to one entity of an organisation's plan."""
 
     __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_org_id_plan_version", "org_id", "plan_version"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     org_id: Mapped[int] = org_column()
@@ -26,6 +27,7 @@ class AuditEventRow(Base):
     before: Mapped[dict[str, Any] | None]
     after: Mapped[dict[str, Any] | None]
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    plan_version: Mapped[int | None]  # the organisation's plan version this change made
 
 
 def record_event(
@@ -39,6 +41,7 @@ def record_event(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     user_id: int | None = None,
+    plan_version: int | None = None,
 ) -> AuditEventRow:
     """Adds an audit event to the session (it is committed with the change)."""
     row = AuditEventRow(
@@ -50,6 +53,7 @@ def record_event(
         before=before,
         after=after,
         user_id=user_id,
+        plan_version=plan_version,
     )
     session.add(row)
     return row
@@ -85,3 +89,20 @@ def page_events(
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(query.order_by(AuditEventRow.id.desc()).limit(limit).offset(offset))
     return list(rows), total
+
+
+def changes_since(
+    session: Session, *, org_id: int, after: int, upto: int
+) -> list[tuple[int, str, dict[str, Any] | None]]:
+    """(plan version, entity, state after) of the changes that made the organisation's plan
+    versions ``after + 1`` to ``upto``, in the order they were made."""
+    query = (
+        select(AuditEventRow.plan_version, AuditEventRow.entity, AuditEventRow.after)
+        .where(
+            AuditEventRow.org_id == org_id,
+            AuditEventRow.plan_version > after,
+            AuditEventRow.plan_version <= upto,
+        )
+        .order_by(AuditEventRow.plan_version, AuditEventRow.id)
+    )
+    return [(version or 0, entity, state) for version, entity, state in session.execute(query)]

@@ -4,22 +4,43 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_MS = 5000
+WRITES = "hoshin_writes"  # execution option: this transaction will write
 
 
 def make_engine(url: str, **options: Any) -> Engine:
-    """An engine for ``url``; SQLite gets WAL, enforced foreign keys and a busy timeout."""
+    """An engine for ``url``; SQLite gets WAL, enforced foreign keys, a busy timeout, and
+    transactions that take the write lock first when they will write."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_MS / 1000}, **options)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, **options)
 
 
+def begin_writing(session: Session) -> None:
+    """Starts ``session``'s transaction as one that will write (call it before any query).
+
+    SQLite begins a transaction as a reader; one that read and then writes while another
+    connection has committed since cannot wait for the lock and fails at once ("database is
+    locked"). Beginning with the write lock (BEGIN IMMEDIATE) makes it wait its turn
+    instead (up to the busy timeout). PostgreSQL needs nothing: its rows lock one by one.
+    """
+    session.connection(execution_options={WRITES: True})
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    # pysqlite's own BEGIN is off (isolation_level None, below): this one decides the mode.
+    writes = connection.get_execution_options().get(WRITES, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    connection.isolation_level = None  # SQLAlchemy's "begin" event issues BEGIN instead
     cursor = connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA journal_mode = WAL")

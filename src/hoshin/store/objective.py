@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, Text, UniqueConstraint, func, select, update
+from sqlalchemy import Index, Integer, Text, UniqueConstraint, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from hoshin.store.base import Base, key_column, now, org_column
@@ -61,6 +61,7 @@ class MetricRow(Base):
     __table_args__ = (
         UniqueConstraint("org_id", "key"),
         refers_to("objectives", "objective", cascade=True),
+        Index("ix_metrics_org_id_objective", "org_id", "objective"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

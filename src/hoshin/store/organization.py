@@ -112,14 +112,17 @@ def create_organization(session: Session, *, slug: str, name: str) -> Organizati
     return row
 
 
-def bump_plan_version(session: Session, *, org_id: int) -> None:
-    """Marks the organisation's plan as changed (cached analyses of it are stale now)."""
-    session.execute(
+def bump_plan_version(session: Session, *, org_id: int) -> int:
+    """Marks the organisation's plan as changed (cached analyses of it are stale now);
+    returns the new version."""
+    version = session.scalar(
         update(OrganizationRow)
         .where(OrganizationRow.id == org_id)
         .values(plan_version=OrganizationRow.plan_version + 1)
-        .execution_options(synchronize_session=False)
+        .returning(OrganizationRow.plan_version)
+        .execution_options(synchronize_session="fetch")  # a loaded row learns the version
     )
+    return int(version or 0)
 
 
 def plan_version_of(session: Session, *, org_id: int) -> int:

@@ -30,7 +30,7 @@ from hoshin.store.action import (
 )
 from hoshin.store.base import Base
 from hoshin.store.objective import ActualRow, MetricRow, ObjectiveRow, SupportRow
-from hoshin.store.organization import OrganizationRow, PersonRow, UnitRow
+from hoshin.store.organization import OrganizationRow, PersonRow, UnitRow, bump_plan_version
 
 # Dependents first; with deferred foreign keys the order only keeps the work obvious.
 PLAN_TABLES: tuple[type[Base], ...] = (
@@ -63,7 +63,7 @@ def replace_plan(session: Session, *, org: OrganizationRow, plan: Plan) -> None:
     org.vision_purpose = plan.vision.purpose
     org.vision_horizon = plan.vision.horizon
     org.vision_values = list(plan.vision.values)
-    org.plan_version += 1
+    bump_plan_version(session, org_id=org.id)  # in SQL: a stale org object cannot undo one
     for table, rows in plan_rows(org.id, plan):
         if rows:
             session.execute(insert(table), rows)

@@ -7,27 +7,32 @@ from collections.abc import Callable, Iterator
 from hoshin.domain.findings import alignment, execution, measures
 from hoshin.domain.findings.base import Context, Finding
 
-CHECKS: tuple[Callable[[Context], Iterator[Finding]], ...] = (
-    alignment.short_horizon,
-    alignment.orphans,
-    alignment.not_deployed,
-    alignment.unmeasured,
-    alignment.no_owner,
-    alignment.no_deadline,
-    measures.stale_metrics,
-    measures.missing_countermeasures,
-    measures.overdue_countermeasures,
-    execution.late_actions,
-    execution.infeasible_schedules,
-    execution.over_allocations,
-    measures.unachievable_rates,
-    alignment.owner_overloaded,
-    alignment.vague_titles,
-    execution.unscheduled_actions,
+Check = Callable[[Context], Iterator[Finding]]
+
+# Each check gives the findings of one code; the order here is the order of the report.
+CHECKS: tuple[tuple[str, Check], ...] = (
+    ("short_horizon", alignment.short_horizon),
+    ("orphan", alignment.orphans),
+    ("not_deployed", alignment.not_deployed),
+    ("unmeasured", alignment.unmeasured),
+    ("no_owner", alignment.no_owner),
+    ("no_deadline", alignment.no_deadline),
+    ("stale_metric", measures.stale_metrics),
+    ("missing_countermeasure", measures.missing_countermeasures),
+    ("overdue_countermeasure", measures.overdue_countermeasures),
+    ("late_action", execution.late_actions),
+    ("infeasible_schedule", execution.infeasible_schedules),
+    ("over_allocated", execution.over_allocations),
+    ("unachievable_rate", measures.unachievable_rates),
+    ("owner_overloaded", alignment.owner_overloaded),
+    ("vague_title", alignment.vague_titles),
+    ("unscheduled_action", execution.unscheduled_actions),
 )
+# The place of a finding in the report: warnings first, then by check.
+CHECK_RANK = {code: rank for rank, (code, _) in enumerate(CHECKS)}
 
 
 def find_all(ctx: Context) -> list[Finding]:
     """Every finding, warnings before infos, in the order of the checks."""
-    found = [item for check in CHECKS for item in check(ctx)]
+    found = [item for _, check in CHECKS for item in check(ctx)]
     return sorted(found, key=lambda item: item.severity != "warning")

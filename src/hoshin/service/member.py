@@ -1,0 +1,157 @@
+"""An organisation's members and their roles (the admin's work), and a user's own API tokens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from hoshin.errors import Conflict, InvalidInput, NotFound
+from hoshin.service import account
+from hoshin.store import account as store
+from hoshin.store.audit import record_event
+from hoshin.store.organization import OrganizationRow
+from hoshin.store.user import ROLES, MembershipRow, find_user
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A user's membership of an organisation."""
+
+    email: str
+    name: str
+    person: str | None
+    role: str
+
+    def as_json(self) -> dict[str, Any]:
+        """The member as JSON values."""
+        return {"email": self.email, "name": self.name, "person": self.person, "role": self.role}
+
+
+def list_members(session: Session, *, org: OrganizationRow) -> list[Member]:
+    """The members of the organisation, by email."""
+    return [
+        Member(user.email, user.name, user.person, role)
+        for user, role in store.list_members(session, org_id=org.id)
+    ]
+
+
+def add_member(
+    session: Session,
+    *,
+    org: OrganizationRow,
+    email: str,
+    role: str,
+    actor: str,
+    name: str = "",
+    person: str | None = None,
+    password: str | None = None,
+) -> Member:
+    """Makes the user a member with ``role``; a new email needs a password and becomes a
+    user. Raises Conflict when they are a member already."""
+    _check_role(role)
+    user = find_user(session, email=account.normal_email(email))
+    if user is None:
+        if password is None:
+            raise InvalidInput(
+                f"no user '{account.normal_email(email)}' yet: give a password to create one",
+                [{"field": "password", "reason": "required for a new user"}],
+            )
+        user = account.add_user(session, email=email, password=password, name=name, person=person)
+    elif store.find_membership(session, user_id=user.id, org_id=org.id) is not None:
+        raise Conflict(f"{user.email} is a member of {org.slug} already: change their role")
+    session.add(MembershipRow(user_id=user.id, org_id=org.id, role=role))
+    session.flush()
+    member = Member(user.email, user.name, user.person, role)
+    _audit(session, org, actor, user.email, "create", None, member)
+    return member
+
+
+def set_member_role(
+    session: Session, *, org: OrganizationRow, email: str, role: str, actor: str
+) -> Member:
+    """Changes a member's role; the last admin cannot stop being one."""
+    _check_role(role)
+    user, membership = _membership(session, org, email)
+    before = Member(user.email, user.name, user.person, membership.role)
+    if membership.role == "admin" and role != "admin":
+        _keep_an_admin(session, org, user.email)
+    membership.role = role
+    session.flush()
+    after = Member(user.email, user.name, user.person, role)
+    _audit(session, org, actor, user.email, "update", before, after)
+    return after
+
+
+def remove_member(session: Session, *, org: OrganizationRow, email: str, actor: str) -> None:
+    """Ends a membership (the user keeps their account); never the last admin's."""
+    user, membership = _membership(session, org, email)
+    if membership.role == "admin":
+        _keep_an_admin(session, org, user.email)
+    before = Member(user.email, user.name, user.person, membership.role)
+    session.delete(membership)
+    session.flush()
+    _audit(session, org, actor, user.email, "delete", before, None)
+
+
+def own_tokens(session: Session, *, user_id: int) -> list[dict[str, Any]]:
+    """The user's API tokens (never their secrets), oldest first."""
+    return [
+        {
+            "id": row.id,
+            "name": row.name,
+            "created_at": row.created_at.isoformat(),
+            "last_used_at": None if row.last_used_at is None else row.last_used_at.isoformat(),
+            "revoked": row.revoked_at is not None,
+        }
+        for row in store.list_user_tokens(session, user_id=user_id)
+    ]
+
+
+def revoke_own_token(session: Session, *, user_id: int, token_id: int, now: datetime) -> None:
+    """Revokes one of the user's tokens; another user's token is NotFound, like none."""
+    row = store.find_token_by_id(session, token_id=token_id)
+    if row is None or row.user_id != user_id:
+        raise NotFound(f"no API token {token_id}")
+    account.revoke_token(session, token_id=token_id, now=now)
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise InvalidInput(
+            f"'{role}' is not a role: use one of {', '.join(ROLES)}",
+            [{"field": "role", "reason": f"one of {', '.join(ROLES)}"}],
+        )
+
+
+def _membership(session: Session, org: OrganizationRow, email: str) -> tuple[Any, MembershipRow]:
+    user = find_user(session, email=account.normal_email(email))
+    membership = (
+        None if user is None else store.find_membership(session, user_id=user.id, org_id=org.id)
+    )
+    if user is None or membership is None:
+        raise NotFound(f"no member '{account.normal_email(email)}' in {org.slug}")
+    return user, membership
+
+
+def _keep_an_admin(session: Session, org: OrganizationRow, email: str) -> None:
+    if store.count_admins(session, org_id=org.id) <= 1:
+        raise Conflict(f"{email} is the last admin of {org.slug}: make another admin first")
+
+
+def _audit(
+    session: Session,
+    org: OrganizationRow,
+    actor: str,
+    email: str,
+    change: str,
+    before: Member | None,
+    after: Member | None,
+) -> None:
+    record_event(
+        session, org_id=org.id, actor=actor, entity="member", key=email, change=change,
+        before=None if before is None else before.as_json(),
+        after=None if after is None else after.as_json(),
+    )  # fmt: skip
