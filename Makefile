@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The pages serve htmx and the browser tests inject axe-core, both from node_modules,
+# installed by npm ci exactly as package-lock.json pins them.
+NODE_STAMP := node_modules/.installed
 DEMO ?= demo.yaml
 
 .PHONY: setup run test lint format bench bench-server clean
@@ -14,7 +17,12 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
 	@touch $(STAMP)
 
-setup: $(STAMP) ## make the virtual environment and install hoshin with its tools
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "make setup needs npm (Node.js): apt-get install npm"; exit 1; }
+	npm ci --no-audit --no-fund
+	@touch $(NODE_STAMP)
+
+setup: $(STAMP) $(NODE_STAMP) ## the virtual environment with hoshin and its tools; node_modules
 
 run: setup ## the demo: write and check demo.yaml, load it into ./hoshin.db, serve on :8000
 	$(BIN)/hoshin demo $(DEMO) --force
@@ -45,4 +53,4 @@ bench-server: setup ## the server under load: import, then wrk on loopback (see 
 	$(BIN)/python -m bench.server
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -16,12 +16,11 @@ from hoshin.api.errors import Unauthorized
 from hoshin.domain.months import in_calendar
 from hoshin.errors import Forbidden, InvalidInput
 from hoshin.service import account
-from hoshin.service.account import Principal
+from hoshin.service.account import SESSION_COOKIE, Principal
 from hoshin.service.analysis import AnalysisCache
 from hoshin.service.organization import OrganizationRow, membership
-from hoshin.service.store import begin_writing
+from hoshin.service.store import READS, begin_writing, request_session
 
-SESSION_COOKIE = "hoshin_session"
 WRITERS = ("admin", "editor", "contributor")
 
 
@@ -30,25 +29,9 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-READS = frozenset(("GET", "HEAD", "OPTIONS"))
-
-
 def database(request: Request) -> Iterator[Session]:
-    """A session for this request, committed when the route returns, rolled back on error.
-
-    A request that may change something begins as a writer (SQLite then waits for the
-    write lock instead of failing when another writer came first).
-    """
-    sessions: sessionmaker[Session] = request.app.state.sessions
-    with sessions() as session:
-        if request.method not in READS:
-            begin_writing(session)
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+    """A session for this request, committed when the route returns (service.store)."""
+    yield from request_session(request.app.state.sessions, request.method)
 
 
 Db = Annotated[Session, Depends(database)]

@@ -7,9 +7,10 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict
 
-from hoshin.api.deps import SESSION_COOKIE, Db, Me, now
+from hoshin.api.deps import Db, Me, now
 from hoshin.errors import Forbidden
 from hoshin.service import account
+from hoshin.service.account import SESSION_COOKIE
 
 router = APIRouter(tags=["session"])
 SESSION_DAYS = 14

@@ -1,4 +1,4 @@
-"""`hoshin serve`: the API (and later the pages) on uvicorn."""
+"""`hoshin serve`: the pages and the API on uvicorn."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def serve(
         raise fail(error) from None
     typer.echo(f"hoshin serves http://{host}:{port} (API docs at /api/docs)")
     uvicorn.run(
-        "hoshin.api.app:create_app",
+        "hoshin.server:create_server",
         factory=True,
         host=host,
         port=port,

@@ -35,6 +35,7 @@ FAILURE_WINDOW = timedelta(minutes=15)
 # last_used_at is written at most once a minute per token, not on every request.
 TOKEN_USE_RESOLUTION = timedelta(minutes=1)
 WRONG = "wrong email or password"
+SESSION_COOKIE = "hoshin_session"  # the sign-in session's cookie, for the API and the pages
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 
 # Argon2id with the library's recommended cost (64 MiB, 3 passes); tests may swap it.

@@ -11,6 +11,7 @@ from hoshin.domain.model import Plan
 from hoshin.errors import InvalidInput, NotFound
 from hoshin.planfile import PlanFileError, dump_plan, read_plan
 from hoshin.service import account
+from hoshin.store import account as account_store
 from hoshin.store import organization as org_store
 from hoshin.store.audit import record_event
 from hoshin.store.organization import OrganizationRow as OrganizationRow  # the API types with it
@@ -67,3 +68,8 @@ def membership(session: Session, *, slug: str, user_id: int) -> tuple[Organizati
 def list_organizations(session: Session) -> list[OrganizationRow]:
     """Every organisation."""
     return org_store.list_organizations(session)
+
+
+def organizations_of(session: Session, *, user_id: int) -> list[OrganizationRow]:
+    """The organisations the user is a member of, by name."""
+    return account_store.organizations_of(session, user_id=user_id)

@@ -15,6 +15,7 @@ from hoshin.store.db import begin_writing, make_engine, session_factory
 from hoshin.store.migrate import current_revision, head_revision, upgrade
 
 __all__ = ["begin_writing"]  # for the boundaries: a request or command that will write
+READS = frozenset(("GET", "HEAD", "OPTIONS"))  # HTTP methods that change nothing
 
 
 class SchemaOutdated(HoshinError):
@@ -90,3 +91,19 @@ def _safe(url: str) -> str:
 def _reason(error: SQLAlchemyError) -> str:
     text = str(getattr(error, "orig", None) or error).strip()
     return text.splitlines()[0] if text else type(error).__name__
+
+
+def request_session(sessions: sessionmaker[Session], method: str) -> Iterator[Session]:
+    """A session for one HTTP request (a FastAPI dependency's body): committed when the
+    route returns, rolled back on error. A request whose method may change something begins
+    as a writer (SQLite then waits for the write lock instead of failing when another
+    writer came first)."""
+    with sessions() as session:
+        if method not in READS:
+            begin_writing(session)
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise

@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, Integer, String, delete, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from hoshin.store.base import Base
+from hoshin.store.organization import OrganizationRow
 from hoshin.store.user import ApiTokenRow, MembershipRow, SessionRow, UserRow
 
 EMAIL_LENGTH = 320
@@ -120,3 +121,14 @@ def count_admins(session: Session, *, org_id: int) -> int:
         MembershipRow.org_id == org_id, MembershipRow.role == "admin"
     )
     return int(session.scalar(query) or 0)
+
+
+def organizations_of(session: Session, *, user_id: int) -> list[OrganizationRow]:
+    """The organisations the user is a member of, by name."""
+    query = (
+        select(OrganizationRow)
+        .join(MembershipRow, MembershipRow.org_id == OrganizationRow.id)
+        .where(MembershipRow.user_id == user_id)
+        .order_by(func.lower(OrganizationRow.name), OrganizationRow.slug)
+    )
+    return list(session.scalars(query))

@@ -1,0 +1,74 @@
+"""The web app: pages, their static files, and errors as pages (the API's are JSON)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.exceptions import HTTPException
+
+from hoshin.errors import Forbidden, HoshinError, InvalidInput, NotFound
+from hoshin.service.analysis import AnalysisCache
+from hoshin.web import auth, checkin, pages
+from hoshin.web.deps import NotSignedIn
+from hoshin.web.render import render
+
+STATIC = Path(__file__).parent / "static"
+# Front-end libraries come from the npm registry at set-up time (package-lock.json).
+NODE_MODULES = Path(__file__).parents[3] / "node_modules"
+STATUS: tuple[tuple[type[HoshinError], int], ...] = (
+    (NotFound, 404),
+    (Forbidden, 403),
+    (InvalidInput, 422),
+)
+VENDOR = {"htmx.min.js": NODE_MODULES / "htmx.org" / "dist" / "htmx.min.js"}
+
+
+def create_web(sessions: sessionmaker[Session], analyses: AnalysisCache) -> FastAPI:
+    """The pages, on the same database and analysis cache as the API."""
+    web = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    web.state.sessions = sessions
+    web.state.analyses = analyses
+    for module in (auth, pages, checkin):
+        web.include_router(module.router)
+    web.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for name, path in VENDOR.items():
+        web.add_api_route(f"/vendor/{name}", _vendor(path), include_in_schema=False)
+    _install_errors(web)
+    return web
+
+
+def _vendor(path: Path) -> Callable[[], Response]:
+    def asset() -> Response:
+        if not path.is_file():  # `make setup` installs it; the pages work without it
+            return Response(status_code=404)
+        headers = {"Cache-Control": "public, max-age=86400"}
+        return Response(path.read_bytes(), media_type="text/javascript", headers=headers)
+
+    return asset
+
+
+def _install_errors(web: FastAPI) -> None:
+    @web.exception_handler(NotSignedIn)
+    async def sign_in_first(request: Request, _: NotSignedIn) -> Response:
+        return RedirectResponse("/signin", status_code=303)
+
+    @web.exception_handler(HoshinError)
+    async def hoshin_error(request: Request, error: HoshinError) -> Response:
+        status = next((code for kind, code in STATUS if isinstance(error, kind)), 400)
+        return render(request, "error.html", {"status": status, "message": error.message}, status)
+
+    @web.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, error: RequestValidationError) -> Response:
+        message = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+        return render(request, "error.html", {"status": 422, "message": message}, 422)
+
+    @web.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException) -> Response:
+        context = {"status": error.status_code, "message": str(error.detail)}
+        return render(request, "error.html", context, error.status_code)

@@ -1,0 +1,91 @@
+"""What every page needs: a database session, the signed-in person, the organisation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from sqlalchemy.orm import Session
+
+from hoshin.domain.months import in_calendar
+from hoshin.errors import HoshinError, InvalidInput
+from hoshin.service import account
+from hoshin.service.account import SESSION_COOKIE, Principal
+from hoshin.service.analysis import Analysed, AnalysisCache
+from hoshin.service.organization import OrganizationRow, membership, organizations_of
+from hoshin.service.store import request_session
+
+
+class NotSignedIn(HoshinError):
+    """The page needs a signed-in user: the answer is the sign-in page."""
+
+
+def now() -> datetime:
+    """The time of this request (the boundary passes the clock in)."""
+    return datetime.now(UTC)
+
+
+def database(request: Request) -> Iterator[Session]:
+    """A session for this request, committed when the page is made (service.store)."""
+    yield from request_session(request.app.state.sessions, request.method)
+
+
+Db = Annotated[Session, Depends(database)]
+
+
+def viewer(request: Request, session: Db) -> Principal:
+    """The signed-in user (session cookie); NotSignedIn otherwise."""
+    secret = request.cookies.get(SESSION_COOKIE)
+    found = None if not secret else account.session_principal(session, secret=secret, now=now())
+    if found is None:
+        raise NotSignedIn("sign in first")
+    return found
+
+
+Viewer = Annotated[Principal, Depends(viewer)]
+
+
+def as_of_day(as_of: Annotated[str | None, Query(max_length=10)] = None) -> date:
+    """The day the page shows the plan as of (``?as_of=YYYY-MM-DD``; default today, UTC)."""
+    if not as_of:
+        return now().date()
+    try:
+        return in_calendar(date.fromisoformat(as_of))
+    except ValueError as error:
+        raise InvalidInput(f"as_of: {error}") from None
+
+
+AsOf = Annotated[date, Depends(as_of_day)]
+
+
+@dataclass(frozen=True, slots=True)
+class Here:
+    """Where a page is: the organisation, the asker's role, their organisations, the day."""
+
+    org: OrganizationRow
+    role: str
+    me: Principal
+    organizations: list[OrganizationRow]
+    as_of: date
+    cache: AnalysisCache
+
+    def analysed(self, session: Session) -> Analysed:
+        """The organisation's plan and analysis as of the page's day."""
+        return self.cache.get(session, org=self.org, as_of=self.as_of)
+
+    def query(self) -> str:
+        """``?as_of=...`` when the page was asked for a day other than today."""
+        return "" if self.as_of == now().date() else f"?as_of={self.as_of.isoformat()}"
+
+
+def here(request: Request, session: Db, me: Viewer, org: str, as_of: AsOf) -> Here:
+    """The organisation in the path, if the asker is a member (else not found)."""
+    row, role = membership(session, slug=org, user_id=me.user_id)
+    cache: AnalysisCache = request.app.state.analyses
+    return Here(row, role, me, organizations_of(session, user_id=me.user_id), as_of, cache)
+
+
+Place = Annotated[Here, Depends(here)]

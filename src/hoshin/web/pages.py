@@ -1,0 +1,111 @@
+"""True north (the home page of an organisation) and the objective page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from hoshin.domain.model import Objective, Plan
+from hoshin.domain.months import Month
+from hoshin.domain.status import bowling
+from hoshin.errors import NotFound
+from hoshin.service import audit
+from hoshin.service.analysis import Analysed
+from hoshin.web import view
+from hoshin.web.deps import Db, Place
+from hoshin.web.render import render
+
+router = APIRouter()
+ATTENTION = 20  # findings listed on true north; the rest are counted
+
+
+@router.get("/orgs/{org}/", response_class=HTMLResponse)
+def true_north(request: Request, session: Db, here: Place) -> Response:
+    """Vision and values; each breakthrough objective with its status, progress against
+    plan and headline metrics; the status counts; the findings that need attention."""
+    found = here.analysed(session)
+    plan, analysis = found.plan, found.analysis
+    warnings = [f for f in analysis.findings if f.severity == "warning"]
+    context = {
+        "here": here,
+        "plan": plan,
+        "summary": analysis.summary,
+        "breakthroughs": [
+            _card(found, objective) for objective in plan.objectives
+            if objective.level == "breakthrough"
+        ],
+        "attention": warnings[:ATTENTION],
+        "more": max(len(warnings) - ATTENTION, 0),
+    }  # fmt: skip
+    return render(request, "true_north.html", context)
+
+
+@router.get("/orgs/{org}/objectives/{key}", response_class=HTMLResponse)
+def objective_page(request: Request, session: Db, here: Place, key: str) -> Response:
+    """An objective: metrics with charts and this year's bowling chart, contributors,
+    actions with the backward schedule, countermeasures and the history of changes."""
+    found = here.analysed(session)
+    objective = _objective(found.plan, key)
+    analysis = found.analysis
+    month = Month.of_date(here.as_of)
+    fiscal = found.plan.organization.fiscal_year_start
+    metrics = [
+        {
+            "metric": metric,
+            "result": analysis.metrics[metric.id],
+            "chart": view.metric_chart(metric),
+            "bowling": bowling(metric, month, fiscal),
+        }
+        for metric in objective.metrics
+    ]
+    ids = {m.id for m in objective.metrics}
+    actions = [a for a in found.plan.actions if key in a.serves]
+    context = {
+        "here": here,
+        "objective": objective,
+        "result": analysis.objectives[key],
+        "schedule": analysis.schedules.get(key),
+        "metrics": metrics,
+        "supports": [(_objective(found.plan, p), w) for p, w in objective.supports.items()],
+        "contributors": _contributors(found, key),
+        "actions": [(a, analysis.actions[a.id]) for a in actions],
+        "countermeasures": [c for c in found.plan.countermeasures if c.metric in ids],
+        "history": audit.history(session, org=here.org, entity="objective", key=key)[::-1],
+    }  # fmt: skip
+    return render(request, "objective.html", context)
+
+
+def _card(found: Analysed, objective: Objective) -> dict[str, Any]:
+    result = found.analysis.objectives[objective.id]
+    return {
+        "objective": objective,
+        "result": result,
+        "label": f"progress {view.percent(result.progress)}, "
+        f"planned {view.percent(result.planned_progress)}",
+        "metrics": [
+            {
+                "metric": metric,
+                "result": found.analysis.metrics[metric.id],
+                "trend": view.sparkline(metric.actuals),
+            }
+            for metric in objective.metrics
+        ],
+    }
+
+
+def _objective(plan: Plan, key: str) -> Objective:
+    for objective in plan.objectives:
+        if objective.id == key:
+            return objective
+    raise NotFound(f"no objective '{key}'")
+
+
+def _contributors(found: Analysed, key: str) -> list[dict[str, Any]]:
+    """The objectives that support ``key``, with the weight of each link."""
+    return [
+        {"objective": o, "weight": o.supports[key], "result": found.analysis.objectives[o.id]}
+        for o in found.plan.objectives
+        if key in o.supports
+    ]

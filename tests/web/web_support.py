@@ -1,0 +1,189 @@
+"""The browser suite's helpers: a real ``hoshin serve`` on a database prepared with the CLI
+as a user would, and what the tests do with a page (sign in, run axe, take a screenshot).
+
+The database holds examples/small.yaml as organisation ``clinic`` ("Riverside Clinic") with
+two users, both with the password PASSWORD: ADMIN (role admin, no person in the plan) and
+BEN (role contributor, linked to person ``ben``, who owns objectives A1 and T1 and so the
+metrics ``huddles`` and ``trained``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+REPO = Path(__file__).resolve().parents[2]
+SMALL_PLAN = REPO / "examples" / "small.yaml"
+AXE_SCRIPT = REPO / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = REPO / "build" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # the suite runs as root in CI, where Chromium's sandbox refuses to start
+    "--disable-gpu",
+    "--disable-background-networking",  # no network but loopback here: no update checks
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+ORG = "clinic"
+ORG_NAME = "Riverside Clinic"
+ADMIN = "admin@clinic.example"
+BEN = "ben@clinic.example"
+PASSWORD = "correct horse battery"
+SERVER_START_SECONDS = 20.0
+# Each running server's output file, by base URL: a failed test's report ends with it.
+SERVER_LOGS: dict[str, Path] = {}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _hoshin(database_url: str, *args: str, stdin: str | None = None) -> None:
+    """Runs one ``hoshin`` command on the database; a failure shows what it printed."""
+    done = subprocess.run(
+        [sys.executable, "-m", "hoshin", *args],
+        env={**os.environ, "HOSHIN_DATABASE_URL": database_url},
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.fail(
+            f"hoshin {' '.join(args)} exited {done.returncode}:\n{done.stdout}{done.stderr}"
+        )
+
+
+def prepare_database(folder: Path) -> Path:
+    """Makes the clinic's SQLite database in folder with the CLI, as a user would."""
+    path = folder / "web.db"
+    url = f"sqlite:///{path}"
+    _hoshin(url, "db", "upgrade")
+    _hoshin(url, "org", "create", ORG, ORG_NAME)
+    _hoshin(url, "import", str(SMALL_PLAN), "--org", ORG)
+    password = f"{PASSWORD}\n"
+    admin = ["user", "add", ADMIN, "--org", ORG, "--role", "admin"]
+    _hoshin(url, *admin, "--password-stdin", stdin=password)
+    ben = ["user", "add", BEN, "--org", ORG, "--role", "contributor", "--person", "ben"]
+    _hoshin(url, *ben, "--name", "Ben Ode", "--password-stdin", stdin=password)
+    return path
+
+
+def copy_database(template: Path, folder: Path) -> str:
+    """A copy of the prepared database in folder, for one server; returns its URL."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / template.name
+    shutil.copy(template, target)
+    return f"sqlite:///{target}"
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2):
+            return True
+    except urllib.error.HTTPError:
+        return True  # an error status is an answer: the pages may not be written yet
+    except OSError:
+        return False
+
+
+@contextmanager
+def running_server(database_url: str, log: Path) -> Iterator[str]:
+    """``hoshin serve`` on a free loopback port, answering; yields its base URL."""
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "hoshin", "serve", "--port", str(port)],
+            env={**os.environ, "HOSHIN_DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"},
+            stdin=subprocess.DEVNULL,
+            stdout=output,  # a file, not a pipe: a full pipe would stop the server
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + SERVER_START_SECONDS
+        while not _answers(f"{base_url}/signin"):
+            if process.poll() is not None:
+                pytest.fail(f"hoshin serve exited {process.returncode}:\n{log.read_text()}")
+            if time.monotonic() > deadline:
+                waited = f"{SERVER_START_SECONDS:.0f} s"
+                pytest.fail(f"hoshin serve did not answer in {waited}:\n{log.read_text()}")
+            time.sleep(0.1)
+        SERVER_LOGS[base_url] = log
+        yield base_url
+    finally:
+        SERVER_LOGS.pop(base_url, None)
+        died = process.poll()
+        if died is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+    if died is not None:
+        output_text = log.read_text()
+        sys.stderr.write(f"hoshin serve died during the tests (exit {died}):\n{output_text}")
+        pytest.fail(f"hoshin serve died during the tests (exit {died}):\n{output_text}")
+
+
+def server_log_tail(base_url: str, lines: int = 40) -> str | None:
+    """The last lines the server at base_url printed, if it is one of ours."""
+    log = SERVER_LOGS.get(base_url)
+    if log is None or not log.exists():
+        return None
+    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+
+
+def sign_in(page: Page, base_url: str, email: str, password: str = PASSWORD) -> None:
+    """Signs in through the form, by its labels, and waits until the page leaves /signin."""
+    page.goto(f"{base_url}/signin")
+    page.get_by_label("Email", exact=True).fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(page).not_to_have_url(re.compile(r"/signin(\?.*)?$"))
+    page.wait_for_load_state()  # the page signed in to, before the test goes elsewhere
+
+
+_SERIOUS_VIOLATIONS = """async () => {
+  const results = await axe.run(document);
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} ${v.impact} ${v.nodes.length ? v.nodes[0].target.join(" ") : ""}`);
+}"""
+
+
+def axe_violations(page: Page) -> list[str]:
+    """The page's serious and critical axe-core violations: "id impact first-target" each."""
+    if not AXE_SCRIPT.exists():
+        pytest.fail(f"{AXE_SCRIPT.relative_to(REPO)} is missing: run make setup (npm ci)")
+    page.add_script_tag(path=AXE_SCRIPT)
+    violations: list[str] = page.evaluate(_SERIOUS_VIOLATIONS)
+    return violations
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Saves the whole page as build/screenshots/<name>.png; returns its path."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=path, full_page=True)
+    return path
