@@ -10,12 +10,14 @@ from hoshin.api import (
     action,
     analysis,
     audit,
+    catchball,
     errors,
     member,
     metric,
     metric_edit,
     objective,
     objective_edit,
+    review,
     session,
     unit,
 )
@@ -43,7 +45,7 @@ def create_app(sessions: sessionmaker[Session] | None = None) -> FastAPI:
         dependencies=[Depends(errors.refuse_nul)],
     )
     routers = (session, analysis, objective, metric, objective_edit, metric_edit, unit, action,
-               audit, member)  # fmt: skip
+               audit, member, catchball, review)  # fmt: skip
     for module in routers:
         v1.include_router(module.router)
     app.include_router(v1)

@@ -14,7 +14,20 @@ from starlette.exceptions import HTTPException
 
 from hoshin.errors import Forbidden, HoshinError, InvalidInput, NotFound
 from hoshin.service.analysis import AnalysisCache
-from hoshin.web import auth, checkin, pages
+from hoshin.web import (
+    admin,
+    alignment,
+    annual,
+    auth,
+    backward,
+    catchball,
+    checkin,
+    edit,
+    mywork,
+    pages,
+    review,
+    xmatrix,
+)
 from hoshin.web.deps import NotSignedIn
 from hoshin.web.render import render
 
@@ -34,7 +47,9 @@ def create_web(sessions: sessionmaker[Session], analyses: AnalysisCache) -> Fast
     web = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     web.state.sessions = sessions
     web.state.analyses = analyses
-    for module in (auth, pages, checkin):
+    pages_ = (auth, pages, checkin, alignment, xmatrix, backward, catchball, mywork, review, annual,
+              edit, admin)  # fmt: skip
+    for module in pages_:
         web.include_router(module.router)
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
     for name, path in VENDOR.items():
