@@ -160,7 +160,8 @@ def sign_in(page: Page, base_url: str, email: str, password: str = PASSWORD) -> 
     page.get_by_label("Email", exact=True).fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in", exact=True).click()
-    expect(page).not_to_have_url(re.compile(r"/signin(\?.*)?$"))
+    # argon2 at its real cost (64 MiB, 3 passes) is slow on a loaded 2-core machine
+    expect(page).not_to_have_url(re.compile(r"/signin(\?.*)?$"), timeout=30_000)
     page.wait_for_load_state()  # the page signed in to, before the test goes elsewhere
 
 
