@@ -2,6 +2,249 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import math
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from hoshin.domain.model import Person, Plan
+from hoshin.errors import HoshinError, InvalidInput
+from hoshin.service import catchball
+from hoshin.service.analysis import Analysed
+from hoshin.service.catchball import FIELDS, Answer, MetricFields, Participant, Proposal, flat
+from hoshin.service.metric import PreconditionFailed
+from hoshin.web.deps import Db, Here, Place, now
+from hoshin.web.render import render
 
 router = APIRouter()
+LISTED = 25  # threads per list on the index; the rest are counted
+CHOICES = 200  # units or people offered as suggestions; larger plans type the id
+LABELS = {
+    "title": "Title", "parent": "Supports objective", "weight": "Weight of the link",
+    "level": "Level", "deadline": "Deadline (end month)", "metric.name": "Metric",
+    "metric.unit": "Unit of measure", "metric.direction": "Direction",
+    "metric.baseline": "Baseline", "metric.target": "Target", "unit": "Unit",
+    "lead": "Lead of the unit", "comment": "Comment",
+}  # fmt: skip
+KINDS = {"propose": "proposed", "counter": "counter-proposed", "accept": "accepted",
+         "withdraw": "withdrew the proposal"}  # fmt: skip
+
+
+def participant(here: Here) -> Participant:
+    """The signed-in user as a catchball participant."""
+    me = here.me
+    return Participant(me.email, me.user_id, me.name, here.role, me.person)
+
+
+@router.get("/orgs/{org}/catchball", response_class=HTMLResponse)
+def index(request: Request, session: Db, here: Place, parent: str = "") -> Response:
+    """Threads waiting for me, open and agreed; a form to propose an objective."""
+    return _index(request, session, here, {"parent": parent, "weight": "1", "level": "team",
+                                           "metric.direction": "decrease"}, {})  # fmt: skip
+
+
+@router.post("/orgs/{org}/catchball", response_class=HTMLResponse)
+async def propose(request: Request, session: Db, here: Place) -> Response:
+    """Proposes the form's objective; the thread's page, or the form again with messages."""
+    form = await request.form()
+    values = _values(form, ("unit", "lead", "comment"))
+    proposal, errors = _proposal(values)
+    for name in ("unit", "lead"):
+        if not values[name]:
+            errors[name] = "choose one"
+    if proposal is not None and not errors:
+        try:
+            state = catchball.propose(
+                session, org=here.org, asker=participant(here), unit=values["unit"],
+                lead=values["lead"], proposal=proposal, comment=values["comment"], now=now(),
+            )  # fmt: skip
+        except HoshinError as error:
+            session.rollback()
+            errors = _errors(error)
+        else:
+            return _to_thread(here, state["id"])
+    return _index(request, session, here, values, errors, status=422)
+
+
+@router.get("/orgs/{org}/catchball/people", response_class=HTMLResponse)
+def people(request: Request, session: Db, here: Place, unit: str = "") -> Response:
+    """The people of ``unit``, as suggestions for its lead (htmx swaps them in)."""
+    found = here.analysed(session)
+    return render(request, "catchball_people.html", {"people": _people(found, unit)})
+
+
+@router.get("/orgs/{org}/catchball/{thread}", response_class=HTMLResponse)
+def thread_page(request: Request, session: Db, here: Place, thread: int) -> Response:
+    """The thread as a conversation, and the answer form for the side whose turn it is."""
+    return _thread(request, session, here, thread, None, {})
+
+
+@router.post("/orgs/{org}/catchball/{thread}", response_class=HTMLResponse)
+async def answer(request: Request, session: Db, here: Place, thread: int) -> Response:
+    """Accepts, counter-proposes or withdraws; the thread again (with messages if refused)."""
+    form = await request.form()
+    values = _values(form, ("action", "version", "comment"))
+    version = int(values["version"]) if values["version"].isdigit() else None
+    reply = Answer(here.org, participant(here), thread, version, now(), values["comment"])
+    errors: dict[str, str] = {}
+    try:
+        if values["action"] == "accept":
+            catchball.accept(session, answer=reply)
+        elif values["action"] == "withdraw":
+            catchball.withdraw(session, answer=reply)
+        else:
+            proposal, errors = _proposal(values)
+            if proposal is not None and not errors:
+                catchball.counter_propose(session, answer=reply, proposal=proposal)
+    except HoshinError as error:
+        session.rollback()
+        errors = _errors(error)
+    if not errors:
+        session.commit()
+        return _to_thread(here, thread)
+    return _thread(request, session, here, thread, values, errors, status=422)
+
+
+def _index(
+    request: Request,
+    session: Session,
+    here: Here,
+    values: dict[str, str],
+    errors: dict[str, str],
+    status: int = 200,
+) -> Response:
+    org, me = here.org, participant(here)
+    waiting, waiting_total = catchball.list_threads(session, org=org, waiting_for=me,
+                                                    limit=LISTED)  # fmt: skip
+    open_, open_total = catchball.list_threads(session, org=org, status="open", limit=LISTED)
+    agreed, agreed_total = catchball.list_threads(session, org=org, status="agreed",
+                                                  limit=LISTED)  # fmt: skip
+    found = here.analysed(session)
+    plan = found.plan
+    context = {
+        "here": here, "values": values, "errors": errors, "labels": LABELS,
+        "lists": [("waiting", "Waiting for you", waiting, waiting_total),
+                  ("open", "Open", open_, open_total),
+                  ("agreed", "Agreed", agreed, agreed_total)],
+        "units": plan.units if len(plan.units) <= CHOICES else (),
+        "people": _people(found, values.get("unit", "")),
+        "may_propose": here.role != "viewer", "when": when,
+    }  # fmt: skip
+    return render(request, "catchball.html", context, status)
+
+
+def _thread(
+    request: Request,
+    session: Session,
+    here: Here,
+    thread: int,
+    values: dict[str, str] | None,
+    errors: dict[str, str],
+    status: int = 200,
+) -> Response:
+    state = catchball.read_thread(session, org=here.org, thread_id=thread, asker=participant(here))
+    rounds = _rounds(state["rounds"])
+    on_table = {name: _text(value) for name, value in flat(state["fields"]).items()}
+    context = {
+        "here": here, "thread": state, "rounds": rounds, "labels": LABELS, "fields": FIELDS,
+        "values": values if values is not None and values.get("action") == "counter" else on_table,
+        "comment": (values or {}).get("comment", ""), "errors": errors,
+        "tried": (values or {}).get("action"), "when": when,
+    }  # fmt: skip
+    return render(request, "catchball_thread.html", context, status)
+
+
+def _rounds(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rounds as the page shows them: each field with its value and, where the round
+    changed it, the value it had before."""
+    shown: list[dict[str, Any]] = []
+    before: dict[str, Any] = {}
+    for item in items:
+        values = flat(item["fields"])
+        rows = [(name, _text(values.get(name)), _text(before.get(name))
+                 if name in item["changed"] else None) for name in FIELDS]  # fmt: skip
+        changed = ", ".join(LABELS[name].lower() for name in item["changed"])
+        verb = KINDS.get(item["kind"], item["kind"])
+        shown.append({**item, "verb": verb, "rows": rows, "changed_text": changed})
+        before = values
+    return shown
+
+
+def _values(form: FormData, extra: tuple[str, ...]) -> dict[str, str]:
+    names = (*FIELDS, *extra)
+    return {name: str(form.get(name, "")).strip() for name in names}
+
+
+def _proposal(values: dict[str, str]) -> tuple[Proposal | None, dict[str, str]]:
+    """The proposal typed in the form, and a message per field that is not a value."""
+    errors: dict[str, str] = {}
+    numbers: dict[str, float] = {}
+    for name in ("weight", "metric.baseline", "metric.target"):
+        try:
+            numbers[name] = float(values[name])
+            if not math.isfinite(numbers[name]):
+                raise ValueError(values[name])
+        except ValueError:
+            errors[name] = (
+                "enter a number" if not values[name] else f"'{values[name]}' is not a number"
+            )
+    for name in ("title", "parent", "deadline", "metric.name"):
+        if not values[name]:
+            errors[name] = "fill this in"
+    if errors:
+        return None, errors
+    metric = MetricFields(values["metric.name"], values["metric.direction"],
+                          numbers["metric.baseline"], numbers["metric.target"],
+                          values["metric.unit"] or None)  # fmt: skip
+    return Proposal(values["title"], values["parent"], numbers["weight"], values["deadline"],
+                    metric, values["level"] or "team"), errors  # fmt: skip
+
+
+def _errors(error: HoshinError) -> dict[str, str]:
+    """The service's refusal as messages by field ("" for the page's own message)."""
+    if isinstance(error, PreconditionFailed):
+        return {"": "Someone answered while you were writing: here is the thread as it is now."}
+    found: dict[str, str] = {}
+    if isinstance(error, InvalidInput) and isinstance(error.detail, list):
+        for item in error.detail:
+            if isinstance(item, dict) and item.get("field") in LABELS:
+                found.setdefault(item["field"], item["reason"])
+    return {"": error.message, **found}
+
+
+def _people(found: Analysed, unit: str) -> list[Person]:
+    """The first people of ``unit`` (grouped once per analysis: a plan has 50,000)."""
+    by_unit = found.derived("catchball_people", lambda _: _by_unit(found.plan))
+    return by_unit.get(unit, [])[:CHOICES]
+
+
+def _by_unit(plan: Plan) -> dict[str, list[Person]]:
+    grouped: dict[str, list[Person]] = {}
+    for person in plan.people:
+        if person.unit is not None:
+            grouped.setdefault(person.unit, []).append(person)
+    return grouped
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def when(text: str | None) -> str:
+    """An ISO timestamp as people read it, in UTC: '2026-12-01 07:50 UTC'."""
+    if not text:
+        return ""
+    return datetime.fromisoformat(text).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _to_thread(here: Here, thread: int) -> Response:
+    url = f"/orgs/{here.org.slug}/catchball/{thread}{here.query()}"
+    return RedirectResponse(url, status_code=303)

@@ -1,0 +1,506 @@
+"""Catchball: a leader proposes an objective to a unit's lead; the two sides answer in turn
+(accept or counter-propose) until one accepts, and the agreed version joins the plan."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from hoshin.domain.model import Metric, Objective, Organization, Person, Plan, Unit
+from hoshin.domain.months import Month
+from hoshin.domain.validation import plan_problems
+from hoshin.errors import Conflict, Forbidden, InvalidInput, NotFound
+from hoshin.service.metric import Who
+from hoshin.service.metric_edit import create_metric
+from hoshin.service.objective_edit import create_objective
+from hoshin.service.versioned import Change, check_version, detail, save
+from hoshin.store.action import kind_of_key
+from hoshin.store.audit import record_event
+from hoshin.store.catchball import (
+    CatchballRoundRow,
+    CatchballRow,
+    add_row,
+    find_agreed,
+    find_thread,
+    last_round,
+    names_of,
+    page_threads,
+    rounds_of,
+)
+from hoshin.store.objective import find_objective
+from hoshin.store.organization import OrganizationRow, UnitRow, find_person, find_row
+
+EDITORS = ("admin", "editor")
+LEVELS = ("team", "individual")
+DIRECTIONS = ("increase", "decrease")
+STATUSES = ("open", "agreed", "withdrawn")
+# A proposal's fields, flattened, in the order a round shows them.
+FIELDS = ("title", "parent", "weight", "level", "deadline", "metric.name", "metric.unit",
+          "metric.direction", "metric.baseline", "metric.target")  # fmt: skip
+DRAFT = "(proposal)"  # the proposal's id while it is checked: no plan id can contain "("
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    """Who answers: their account, role in the organisation and plan person (if any)."""
+
+    email: str
+    user_id: int | None
+    name: str
+    role: str
+    person: str | None
+
+    @property
+    def label(self) -> str:
+        """The name people know them by."""
+        return self.name or self.email
+
+
+@dataclass(frozen=True, slots=True)
+class MetricFields:
+    """The proposed objective's metric."""
+
+    name: str
+    direction: str
+    baseline: float
+    target: float
+    unit: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """The fields of a proposed objective, as one round puts them on the table."""
+
+    title: str
+    parent: str
+    weight: float
+    deadline: str  # YYYY-MM: the objective's end month
+    metric: MetricFields
+    level: str = "team"
+
+    def as_json(self) -> dict[str, Any]:
+        """The proposal as JSON values (a round's ``fields``)."""
+        return asdict(self)
+
+
+def proposal_of(fields: dict[str, Any]) -> Proposal:
+    """The proposal stored as a round's fields."""
+    return Proposal(**{**fields, "metric": MetricFields(**fields["metric"])})
+
+
+def propose(
+    session: Session,
+    *,
+    org: OrganizationRow,
+    asker: Participant,
+    unit: str,
+    lead: str,
+    proposal: Proposal,
+    comment: str = "",
+    now: datetime,
+) -> dict[str, Any]:
+    """A new thread: the proposal goes to ``lead``, a person of ``unit``; its state."""
+    if asker.role == "viewer":
+        raise Forbidden("a viewer cannot propose objectives")
+    problems = _thread_problems(session, org, unit, lead)
+    problems += proposal_problems(session, org=org, unit=unit, lead=lead, proposal=proposal,
+                                  now=now)  # fmt: skip
+    _refuse("the proposal", problems)
+    parent = find_objective(session, org_id=org.id, key=proposal.parent)
+    if asker.role not in EDITORS and (parent is None or parent.owner != asker.person):
+        raise Forbidden(
+            f"only editors, admins or the owner of objective {proposal.parent} may propose "
+            "objectives that support it"
+        )
+    thread = add_row(session, CatchballRow(
+        org_id=org.id, title=proposal.title, unit=unit, lead=lead, proposer=asker.email,
+        proposer_name=asker.label, proposer_user_id=asker.user_id, status="open", turn="unit",
+        rounds=1, created_at=now, updated_at=now,
+    ))  # fmt: skip
+    answer = Answer(org, asker, thread.id, thread.version, now, comment)
+    _add_round(session, thread, answer, "proposer", "propose", proposal.as_json())
+    return read_thread(session, org=org, thread_id=thread.id, asker=asker)
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """An answer to a thread: where, by whom, to which version (If-Match), when, and why."""
+
+    org: OrganizationRow
+    asker: Participant
+    thread_id: int
+    if_match: int | None
+    now: datetime
+    comment: str = ""
+
+
+def counter_propose(session: Session, *, answer: Answer, proposal: Proposal) -> dict[str, Any]:
+    """The side whose turn it is puts changed fields on the table, with a comment."""
+    org, now = answer.org, answer.now
+    thread, side = _answering(session, answer)
+    problems = proposal_problems(session, org=org, unit=thread.unit, lead=thread.lead,
+                                 proposal=proposal, now=now)  # fmt: skip
+    if not answer.comment.strip():
+        problems.append(detail("comment", "say why you propose a change"))
+    _refuse("the counter-proposal", problems)
+    other = "proposer" if side == "unit" else "unit"
+    values = {"title": proposal.title, "turn": other, "rounds": thread.rounds + 1,
+              "updated_at": now}  # fmt: skip
+    _save(session, org, thread, values)
+    _add_round(session, thread, answer, side, "counter", proposal.as_json())
+    return read_thread(session, org=org, thread_id=thread.id, asker=answer.asker)
+
+
+def accept(session: Session, *, answer: Answer) -> dict[str, Any]:
+    """The side whose turn it is accepts the proposal on the table: the objective and its
+    metric join the plan (by the plan's rules, in this transaction) and the thread is agreed."""
+    org, now = answer.org, answer.now
+    thread, side = _answering(session, answer)
+    latest = last_round(session, thread_id=thread.id)
+    assert latest is not None  # a thread starts with its proposal
+    key = _new_key(session, org, thread.id)
+    _add_to_plan(session, answer, thread, key, proposal_of(latest.fields))
+    values = {"status": "agreed", "rounds": thread.rounds + 1, "updated_at": now,
+              "agreed_by": answer.asker.label, "agreed_at": now, "objective": key}  # fmt: skip
+    _save(session, org, thread, values)
+    _add_round(session, thread, answer, side, "accept", dict(latest.fields))
+    return read_thread(session, org=org, thread_id=thread.id, asker=answer.asker)
+
+
+def withdraw(session: Session, *, answer: Answer) -> dict[str, Any]:
+    """The proposer's side takes the proposal back (at any turn while it is open)."""
+    org = answer.org
+    thread = _get(session, org, answer.thread_id)
+    _require_open(thread)
+    if "proposer" not in sides_of(thread, answer.asker):
+        raise Forbidden(f"only {thread.proposer_name} (the proposer) or an editor may withdraw")
+    _check(thread, answer.if_match)
+    latest = last_round(session, thread_id=thread.id)
+    assert latest is not None
+    values = {"status": "withdrawn", "rounds": thread.rounds + 1, "updated_at": answer.now}
+    _save(session, org, thread, values)
+    _add_round(session, thread, answer, "proposer", "withdraw", dict(latest.fields))
+    return read_thread(session, org=org, thread_id=thread.id, asker=answer.asker)
+
+
+def read_thread(
+    session: Session, *, org: OrganizationRow, thread_id: int, asker: Participant | None = None
+) -> dict[str, Any]:
+    """A thread with every round (and what each changed), and what ``asker`` may do now."""
+    thread = _get(session, org, thread_id)
+    rounds = rounds_of(session, thread_id=thread.id)
+    state = thread_state(thread, rounds, _names(session, org, thread))
+    sides = set() if asker is None else sides_of(thread, asker)
+    last_author = rounds[-1].author_user_id if rounds else None
+    mine = asker is not None and asker.user_id is not None and last_author == asker.user_id
+    state["can_answer"] = thread.status == "open" and thread.turn in sides and not mine
+    state["can_withdraw"] = thread.status == "open" and "proposer" in sides
+    return state
+
+
+def list_threads(
+    session: Session,
+    *,
+    org: OrganizationRow,
+    status: str | None = None,
+    unit: str | None = None,
+    waiting_for: Participant | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> tuple[list[dict[str, Any]], int]:
+    """A page of threads, latest change first (without their rounds), and the total."""
+    who = None if waiting_for is None else (waiting_for.person, waiting_for.user_id)
+    rows, total = page_threads(session, org_id=org.id, status=status, unit=unit,
+                               waiting_for=who, limit=limit, offset=offset)  # fmt: skip
+    units, people = names_of(session, org_id=org.id, units={row.unit for row in rows},
+                             people={row.lead for row in rows})  # fmt: skip
+    names = [{"unit": units.get(row.unit, row.unit), "lead": people.get(row.lead, row.lead)}
+             for row in rows]  # fmt: skip
+    return [thread_state(row, None, name) for row, name in zip(rows, names, strict=True)], total
+
+
+def agreement_of(
+    session: Session, *, org: OrganizationRow, objective: str
+) -> dict[str, Any] | None:
+    """How ``objective`` was agreed in catchball (by whom, when, after how many rounds, the
+    thread's page), or None when it was not."""
+    row = find_agreed(session, org_id=org.id, objective=objective)
+    if row is None or row.agreed_at is None:
+        return None
+    return {
+        "thread": row.id, "agreed_by": row.agreed_by, "agreed_at": row.agreed_at,
+        "rounds": row.rounds, "url": f"/orgs/{org.slug}/catchball/{row.id}",
+    }  # fmt: skip
+
+
+def sides_of(thread: CatchballRow, asker: Participant) -> set[str]:
+    """The sides ``asker`` may answer for: the proposer's (the proposer, editors and
+    admins), the unit's (its lead's user, editors and admins); none for a viewer."""
+    if asker.role == "viewer":
+        return set()
+    sides = set()
+    if asker.role in EDITORS or (
+        asker.user_id is not None and asker.user_id == thread.proposer_user_id
+    ):
+        sides.add("proposer")
+    if asker.role in EDITORS or (asker.person is not None and asker.person == thread.lead):
+        sides.add("unit")
+    return sides
+
+
+def proposal_problems(
+    session: Session,
+    *,
+    org: OrganizationRow,
+    unit: str,
+    lead: str,
+    proposal: Proposal,
+    now: datetime,
+) -> list[dict[str, str]]:
+    """The plan's rules that the objective of ``proposal`` would break if agreed now."""
+    problems = []
+    if not proposal.title.strip():
+        problems.append(detail("title", "give the objective a title"))
+    if proposal.level not in LEVELS:
+        problems.append(detail("level", f"must be one of {', '.join(LEVELS)}"))
+    if not proposal.metric.name.strip():
+        problems.append(detail("metric.name", "give the metric a name"))
+    if proposal.metric.direction not in DIRECTIONS:
+        problems.append(detail("metric.direction", f"must be one of {', '.join(DIRECTIONS)}"))
+    try:
+        deadline = Month.parse(proposal.deadline)
+    except ValueError as error:
+        return [*problems, detail("deadline", str(error))]
+    start = Month.of_date(now.date())
+    if deadline < start:
+        problems.append(detail("deadline", f"{deadline} has passed: the month is {start}"))
+        return problems
+    draft = _objective(DRAFT, proposal, unit=unit, lead=lead, start=start)
+    return problems + _rule_problems(session, org, draft)
+
+
+def _rule_problems(
+    session: Session, org: OrganizationRow, draft: Objective
+) -> list[dict[str, str]]:
+    """The domain's rules on the draft objective, among stand-ins for what exists."""
+    parent = next(iter(draft.supports))
+    exists = find_objective(session, org_id=org.id, key=parent) is not None
+    units, people = names_of(session, org_id=org.id, units={draft.unit or ""},
+                             people={draft.owner or ""})  # fmt: skip
+    plan = Plan(
+        Organization(""), units=tuple(Unit(key, "") for key in units),
+        people=tuple(Person(key, "") for key in people),
+        objectives=(draft, *([Objective(parent, "", "breakthrough")] if exists else [])),
+    )  # fmt: skip
+    found = []
+    for problem in plan_problems(plan):
+        if problem.path[:2] != ("objectives", 0):
+            continue
+        found.append(detail(_field(problem.path[2:], problem.message), problem.message))
+    return found
+
+
+def _field(path: tuple[Any, ...], message: str) -> str:
+    """The proposal's field that a problem of the draft objective is about."""
+    head = str(path[0]) if path else "title"
+    if head == "metrics":
+        name = str(path[2]) if len(path) > 2 else "name"
+        return "deadline" if name in ("baseline_period", "target_period") else f"metric.{name}"
+    if head == "supports":
+        return "parent" if message.startswith("unknown") else "weight"
+    return {"end": "deadline", "owner": "lead", "start": "deadline"}.get(head, head)
+
+
+def _objective(key: str, proposal: Proposal, *, unit: str, lead: str, start: Month) -> Objective:
+    """The objective (with its metric) that agreeing on ``proposal`` at ``start`` makes."""
+    deadline = Month.parse(proposal.deadline)
+    fields = proposal.metric
+    metric = Metric(
+        id=f"{key}-m", name=fields.name, direction=fields.direction,  # type: ignore[arg-type]
+        baseline=fields.baseline, baseline_period=start.minus(1), target=fields.target,
+        target_period=deadline, unit=fields.unit or None,
+    )  # fmt: skip
+    return Objective(
+        id=key, title=proposal.title, level=proposal.level,  # type: ignore[arg-type]
+        owner=lead, unit=unit, start=start, end=deadline,
+        supports={proposal.parent: proposal.weight}, metrics=(metric,),
+    )  # fmt: skip
+
+
+def _add_to_plan(
+    session: Session, answer: Answer, thread: CatchballRow, key: str, proposal: Proposal
+) -> None:
+    """Creates the agreed objective and its metric with the plan's own services."""
+    org, asker, now = answer.org, answer.asker, answer.now
+    problems = proposal_problems(session, org=org, unit=thread.unit, lead=thread.lead,
+                                 proposal=proposal, now=now)  # fmt: skip
+    _refuse("the agreed objective", problems)
+    start = Month.of_date(now.date())
+    objective = _objective(key, proposal, unit=thread.unit, lead=thread.lead, start=start)
+    change = Change(org, Who(asker.email, asker.user_id))
+    try:
+        create_objective(session, change=change, objective=_without_metrics(objective))
+        create_metric(session, change=change, objective=key, metric=objective.metrics[0])
+    except InvalidInput as error:
+        raise InvalidInput(f"the agreed objective cannot join the plan: {error.message}",
+                           error.detail) from None  # fmt: skip
+
+
+def _without_metrics(objective: Objective) -> Objective:
+    return Objective(
+        objective.id, objective.title, objective.level, objective.owner, objective.unit,
+        objective.start, objective.end, objective.supports,
+    )  # fmt: skip
+
+
+def _new_key(session: Session, org: OrganizationRow, thread_id: int) -> str:
+    """A free plan id for the agreed objective: CB<thread>, else CB<thread>-2, -3..."""
+    key, n = f"CB{thread_id}", 1
+    while kind_of_key(session, org_id=org.id, key=key) or kind_of_key(
+        session, org_id=org.id, key=f"{key}-m"
+    ):
+        n += 1
+        key = f"CB{thread_id}-{n}"
+    return key
+
+
+def _answering(session: Session, answer: Answer) -> tuple[CatchballRow, str]:
+    """The open thread and the side the asker answers for; Forbidden when it is not their
+    turn, 428/412 on a missing or stale version."""
+    org, asker = answer.org, answer.asker
+    thread = _get(session, org, answer.thread_id)
+    _require_open(thread)
+    if thread.turn not in sides_of(thread, asker):
+        raise Forbidden(f"it is {_waiting(session, org, thread)}'s turn to answer")
+    latest = last_round(session, thread_id=thread.id)
+    if latest is not None and asker.user_id is not None and latest.author_user_id == asker.user_id:
+        raise Forbidden("you made the last round: the other side answers it")
+    _check(thread, answer.if_match)
+    return thread, thread.turn
+
+
+def _waiting(session: Session, org: OrganizationRow, thread: CatchballRow) -> str:
+    names = _names(session, org, thread)
+    if thread.turn == "unit":
+        return f"{names['lead']} (lead of {names['unit']})"
+    return f"{thread.proposer_name} (the proposer)"
+
+
+def _check(thread: CatchballRow, if_match: int | None) -> None:
+    check_version(thread, kind="catchball", if_match=if_match, key=str(thread.id),
+                  state=lambda: thread_state(thread, None, {}))  # fmt: skip
+
+
+def _save(
+    session: Session, org: OrganizationRow, thread: CatchballRow, values: dict[str, Any]
+) -> None:
+    save(session, CatchballRow, thread, kind="catchball", version=thread.version,
+         values=values, key=str(thread.id),
+         state=lambda: thread_state(thread, None, _names(session, org, thread)))  # fmt: skip
+
+
+def _add_round(
+    session: Session,
+    thread: CatchballRow,
+    answer: Answer,
+    side: str,
+    kind: str,
+    fields: dict[str, Any],
+) -> None:
+    """Keeps the round and records it in the audit trail (the plan itself is unchanged
+    until an acceptance, whose objective and metric have their own events)."""
+    asker, comment, number = answer.asker, answer.comment.strip(), thread.rounds
+    add_row(session, CatchballRoundRow(
+        org_id=thread.org_id, thread_id=thread.id, number=number, side=side, kind=kind,
+        author=asker.email, author_name=asker.label, author_user_id=asker.user_id,
+        at=answer.now, fields=fields, comment=comment,
+    ))  # fmt: skip
+    after = {"thread": thread.id, "round": number, "side": side, "kind": kind,
+             "fields": fields, "comment": comment, "status": thread.status}  # fmt: skip
+    record_event(session, org_id=thread.org_id, actor=asker.email, user_id=asker.user_id,
+                 entity="catchball", key=str(thread.id), change=kind, after=after)  # fmt: skip
+
+
+def _get(session: Session, org: OrganizationRow, thread_id: int) -> CatchballRow:
+    thread = find_thread(session, org_id=org.id, thread_id=thread_id)
+    if thread is None:
+        raise NotFound(f"no catchball thread {thread_id}")
+    return thread
+
+
+def _require_open(thread: CatchballRow) -> None:
+    if thread.status != "open":
+        raise Conflict(f"catchball thread {thread.id} is {thread.status}: nothing to answer")
+
+
+def _thread_problems(
+    session: Session, org: OrganizationRow, unit: str, lead: str
+) -> list[dict[str, str]]:
+    if find_row(session, UnitRow, org_id=org.id, key=unit) is None:
+        return [detail("unit", f"unknown unit '{unit}'")]
+    person = find_person(session, org_id=org.id, key=lead)
+    if person is None:
+        return [detail("lead", f"unknown person '{lead}'")]
+    if person.unit != unit:
+        return [detail("lead", f"{person.name} is not a person of unit {unit}")]
+    return []
+
+
+def _names(session: Session, org: OrganizationRow, thread: CatchballRow) -> dict[str, str]:
+    """The names of the thread's unit and lead (their ids when they are gone from the plan)."""
+    units, people = names_of(session, org_id=org.id, units={thread.unit}, people={thread.lead})
+    return {
+        "unit": units.get(thread.unit, thread.unit),
+        "lead": people.get(thread.lead, thread.lead),
+    }
+
+
+def _refuse(what: str, problems: list[dict[str, str]]) -> None:
+    if problems:
+        fields = ", ".join(dict.fromkeys(item["field"] for item in problems))
+        raise InvalidInput(f"{what} breaks the plan's rules ({fields})", problems)
+
+
+def flat(fields: dict[str, Any]) -> dict[str, Any]:
+    """A round's fields as one level: ``metric.target`` and so on."""
+    metric = fields.get("metric") or {}
+    values = {key: value for key, value in fields.items() if key != "metric"}
+    return {**values, **{f"metric.{key}": value for key, value in metric.items()}}
+
+
+def thread_state(
+    thread: CatchballRow, rounds: list[CatchballRoundRow] | None, names: dict[str, str]
+) -> dict[str, Any]:
+    """A thread as JSON values; with ``rounds``, each round and the fields it changed."""
+    state: dict[str, Any] = {
+        "id": thread.id, "title": thread.title, "unit": thread.unit,
+        "unit_name": names.get("unit", thread.unit), "lead": thread.lead,
+        "lead_name": names.get("lead", thread.lead), "proposer": thread.proposer,
+        "proposer_name": thread.proposer_name, "status": thread.status, "turn": thread.turn,
+        "round_count": thread.rounds, "created_at": thread.created_at.isoformat(),
+        "updated_at": thread.updated_at.isoformat(), "agreed_by": thread.agreed_by,
+        "agreed_at": None if thread.agreed_at is None else thread.agreed_at.isoformat(),
+        "objective": thread.objective, "version": thread.version,
+    }  # fmt: skip
+    if rounds is not None:
+        state["rounds"] = _rounds(rounds)
+        state["fields"] = dict(rounds[-1].fields) if rounds else {}
+    return state
+
+
+def _rounds(rounds: list[CatchballRoundRow]) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    before: dict[str, Any] | None = None
+    for row in rounds:
+        now = flat(row.fields)
+        changed = [] if before is None else [f for f in FIELDS if now.get(f) != before.get(f)]
+        items.append({
+            "number": row.number, "side": row.side, "kind": row.kind, "author": row.author,
+            "author_name": row.author_name, "at": row.at.isoformat(), "fields": dict(row.fields),
+            "changed": changed, "comment": row.comment,
+        })  # fmt: skip
+        before = now
+    return items

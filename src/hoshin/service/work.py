@@ -1,0 +1,104 @@
+"""My work: what a person owes as of the analysis' day, from the engine's findings.
+
+The lists of every person are made in one pass over the plan and its findings, once per
+analysis (``Analysed.derived``), so a page for one person of 50,000 reads a dict.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from hoshin.domain.analysis import Analysis
+from hoshin.domain.findings import Finding
+from hoshin.domain.model import Action, Countermeasure, Metric, Objective, Plan
+from hoshin.domain.months import Month
+from hoshin.service.analysis import Analysed
+from hoshin.service.catchball import Participant, list_threads
+from hoshin.store.organization import OrganizationRow
+
+SHOWN = 100  # items of one list on the page; the rest are counted
+
+
+@dataclass(frozen=True, slots=True)
+class CheckIn:
+    """A metric whose actual is due: the finding that says so, and the months missing."""
+
+    objective: Objective
+    metric: Metric
+    finding: Finding
+    due: Month
+    since: Month | None  # the first month missing when more than the last one is
+
+
+@dataclass(frozen=True, slots=True)
+class LateAction:
+    """An action of theirs past its due date and not done."""
+
+    action: Action
+    finding: Finding
+
+
+@dataclass(slots=True)
+class Owed:
+    """What one person owes."""
+
+    check_ins: list[CheckIn] = field(default_factory=list)
+    late_actions: list[LateAction] = field(default_factory=list)
+    countermeasures: list[Countermeasure] = field(default_factory=list)
+
+
+def owed_by_person(plan: Plan, analysis: Analysis) -> dict[str, Owed]:
+    """Every person's check-ins due (``stale_metric``), late actions (``late_action``) and
+    open countermeasures, in plan order."""
+    owed: defaultdict[str, Owed] = defaultdict(Owed)
+    stale = {f.subject: f for f in analysis.findings if f.code == "stale_metric"}
+    late = {f.subject: f for f in analysis.findings if f.code == "late_action"}
+    due = Month.of_date(analysis.as_of).minus(1)
+    for objective in plan.objectives:
+        if objective.owner is None:
+            continue
+        for metric in objective.metrics:
+            if metric.id in stale:
+                check_in = CheckIn(objective, metric, stale[metric.id], due, _since(metric, due))
+                owed[objective.owner].check_ins.append(check_in)
+    for action in plan.actions:
+        if action.owner is not None and action.id in late:
+            owed[action.owner].late_actions.append(LateAction(action, late[action.id]))
+    for measure in plan.countermeasures:
+        if measure.owner is not None and measure.status == "open":
+            owed[measure.owner].countermeasures.append(measure)
+    return dict(owed)
+
+
+def _since(metric: Metric, due: Month) -> Month | None:
+    """The first month without an actual, when months before the due one are missing too."""
+    before = [month for month in metric.actuals if month < due]
+    first = max(before) + 1 if before else metric.baseline_period
+    if first is None or first >= due:
+        return None
+    return Month(first)
+
+
+def my_work(
+    session: Session, *, org: OrganizationRow, found: Analysed, asker: Participant
+) -> dict[str, Any]:
+    """What ``asker``'s person owes as of the analysis: their plan person (None if they
+    have none), each list (at most SHOWN items) with its total, and the catchball threads
+    waiting for their answer."""
+    person = asker.person
+    owed = found.derived("my_work", lambda analysis: owed_by_person(found.plan, analysis))
+    mine = owed.get(person or "", Owed())
+    threads, waiting = list_threads(session, org=org, waiting_for=asker, limit=SHOWN)
+    people = found.derived("people_by_id", lambda _: {p.id: p for p in found.plan.people})
+    return {
+        "person": people.get(person or ""),
+        "check_ins": mine.check_ins[:SHOWN], "check_ins_total": len(mine.check_ins),
+        "late_actions": mine.late_actions[:SHOWN], "late_total": len(mine.late_actions),
+        "countermeasures": mine.countermeasures[:SHOWN],
+        "countermeasures_total": len(mine.countermeasures),
+        "threads": threads, "threads_total": waiting,
+    }  # fmt: skip
