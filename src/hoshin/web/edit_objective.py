@@ -1,0 +1,97 @@
+"""Editing objectives (with their weighted ``supports`` links) and their metrics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from sqlalchemy.orm import Session
+
+from hoshin.domain.model import LEVELS, Metric, Objective
+from hoshin.service import metric_edit, objective_edit
+from hoshin.service import objective as objective_service
+from hoshin.web.deps import Here
+from hoshin.web.edit_base import Editable, plan_url, register
+from hoshin.web.edit_values import metric_values, objective_values
+from hoshin.web.forms import (
+    DIRECTIONS,
+    FREQUENCIES,
+    TRAJECTORIES,
+    Form,
+    metric_of,
+    objective_of,
+)
+
+router = APIRouter()
+
+
+def _objective_context(
+    session: Session, here: Here, _form: Form, key: str | None, _parent: str | None
+) -> dict[str, Any]:
+    """The objective's metrics (edited on their own), and the levels to choose from."""
+    metrics = [] if key is None else _metrics(session, here, key)
+    return {
+        "levels": LEVELS, "metrics": metrics,
+        "page": None if key is None else f"/orgs/{here.org.slug}/objectives/{key}",
+        "new_metric": None if key is None else plan_url(here, "objectives", key, "metrics", "new"),
+    }  # fmt: skip
+
+
+def _metrics(session: Session, here: Here, key: str) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = objective_service.detail(session, org=here.org, key=key)[
+        "metrics"
+    ]
+    return [{**metric, "url": plan_url(here, "metrics", metric["id"])} for metric in found]
+
+
+def _metric_context(
+    session: Session, here: Here, _form: Form, key: str | None, parent: str | None
+) -> dict[str, Any]:
+    """The objective the metric measures, and the choices of its fields."""
+    objective = parent
+    if key is not None:
+        objective = str(metric_edit.read_metric(session, org=here.org, key=key)["objective"])
+    found = objective_service.detail(session, org=here.org, key=objective or "")
+    return {
+        "objective": found, "objective_url": plan_url(here, "objectives", found["id"]),
+        "directions": DIRECTIONS, "trajectories": TRAJECTORIES, "frequencies": FREQUENCIES,
+    }  # fmt: skip
+
+
+OBJECTIVES: Editable[Objective] = Editable(
+    kind="objective", plural="objectives", template="edit_objective.html", parse=objective_of,
+    values=objective_values,
+    read=lambda session, here, key: objective_service.detail(session, org=here.org, key=key),
+    create=lambda session, change, _here, objective, _parent: objective_edit.create_objective(
+        session, change=change, objective=objective
+    ),
+    update=lambda session, change, _here, objective: objective_edit.update_objective(
+        session, change=change, objective=objective
+    ),
+    delete=lambda session, change, _here, key: objective_edit.delete_objective(
+        session, change=change, key=key
+    ),
+    context=_objective_context,
+    done=lambda here, key: f"/orgs/{here.org.slug}/objectives/{key}",
+    blank={"level": "annual", "tolerance": "0.1"},
+)  # fmt: skip
+METRICS: Editable[Metric] = Editable(
+    kind="metric", plural="metrics", template="edit_metric.html", parse=metric_of,
+    values=metric_values,
+    read=lambda session, here, key: metric_edit.read_metric(session, org=here.org, key=key),
+    create=lambda session, change, _here, metric, parent: metric_edit.create_metric(
+        session, change=change, objective=parent or "", metric=metric
+    ),
+    update=lambda session, change, _here, metric: metric_edit.update_metric(
+        session, change=change, metric=metric
+    ),
+    delete=lambda session, change, _here, key: metric_edit.delete_metric(
+        session, change=change, key=key
+    ),
+    context=_metric_context,
+    blank={"direction": "increase", "tolerance": "0.1", "weight": "1", "frequency": "monthly"},
+    new_path="/orgs/{org}/plan/objectives/{parent}/metrics/new",
+)  # fmt: skip
+
+register(router, METRICS)
+register(router, OBJECTIVES)
