@@ -33,7 +33,10 @@ def database(request: Request) -> Iterator[Session]:
     yield from request_session(request.app.state.sessions, request.method)
 
 
-Db = Annotated[Session, Depends(database)]
+# scope="function": the transaction commits before the answer is sent. With FastAPI's default
+# ("request") the commit would run after it, and a client following a redirect or reading
+# what it just wrote could arrive before the commit (read-your-writes would fail).
+Db = Annotated[Session, Depends(database, scope="function")]
 
 
 def viewer(request: Request, session: Db) -> Principal:
