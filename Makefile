@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 DEMO ?= demo.yaml
 
-.PHONY: setup run test lint format bench bench-server clean
+.PHONY: setup run test lint format bench bench-server bench-pages clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "hoshin needs Python 3.11 or newer")'
@@ -51,6 +51,11 @@ bench-server: setup ## the server under load: import, then wrk on loopback (see 
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq wrk; } \
 		|| { echo "make bench-server needs wrk: apt-get install wrk"; exit 1; }
 	$(BIN)/python -m bench.server
+
+# Every page of the web app on the 50,000-person plan, one request at a time (a quick check:
+# BENCH_PAGES_SIZES=2000); BENCH_POSTGRES_URL set: on PostgreSQL too.
+bench-pages: setup ## every page: status, p50/p95 round trip on loopback, HTML bytes
+	$(BIN)/python -m bench.pages
 
 clean:
 	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -99,7 +99,9 @@ def test_a_check_in_saves_in_place_and_turns_the_status(pages: TestClient) -> No
     sign_in(pages, "ben")
     url = f"/orgs/clinic/check-in/trained/2026-06?{JULY}"
     row = pages.post(url, data={"value": "25"}, headers={"HX-Request": "true"})
-    assert row.status_code == 200 and row.text.lstrip().startswith('<tr id="row-trained">')
+    assert row.status_code == 200 and row.text.lstrip().startswith(
+        '<tbody id="m-trained" class="check-in-metric">'
+    )
     assert "</span> green</span>" in row.text and ">saved<" in row.text
     page = pages.get(f"/orgs/clinic/objectives/T1?{JULY}").text
     assert 'id="objective-status"><span aria-hidden="true">●</span> green' in page

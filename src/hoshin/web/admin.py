@@ -1,7 +1,256 @@
-"""The admin page: members, roles and API tokens."""
+"""The admin page: members and their roles (admins only), and anyone's own API tokens."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import re
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from hoshin.errors import Conflict, HoshinError, InvalidInput, NotFound
+from hoshin.service import account, member
+from hoshin.service import unit as unit_service
+from hoshin.web.deps import Db, Here, Place, now
+from hoshin.web.render import render
 
 router = APIRouter()
+ROLES = ("admin", "editor", "contributor", "viewer")
+MEMBERS_PER_PAGE = 100
+EMPTY_MEMBER = {"email": "", "name": "", "role": "viewer", "person": "", "password": ""}
+Text = Annotated[str, Form(max_length=1000)]
+Email = Annotated[str, Path(max_length=320)]
+NOTICES = {
+    "added": "{} is now a member.",
+    "changed": "{}'s role is changed.",
+    "removed": "{} is no longer a member.",
+    "revoked": "Token {} is revoked: it no longer signs anything in.",
+}
+
+
+@router.get("/orgs/{org}/admin", response_class=HTMLResponse)
+def members_page(
+    request: Request,
+    session: Db,
+    here: Place,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    done: Annotated[str, Query(max_length=20)] = "",
+    who: Annotated[str, Query(max_length=320)] = "",
+) -> Response:
+    """The members with their roles, the form that adds one; 403 unless an admin."""
+    if here.role != "admin":
+        return _not_admin(request, here)
+    return _members(request, session, here, page=page, notice=_notice(done, who))
+
+
+@router.post("/orgs/{org}/admin/members", response_class=HTMLResponse)
+def add_member(
+    request: Request,
+    session: Db,
+    here: Place,
+    email: Text = "",
+    name: Text = "",
+    role: Text = "",
+    person: Text = "",
+    password: Text = "",
+) -> Response:
+    """Adds a member (a new email becomes a user with the initial password given)."""
+    if here.role != "admin":
+        return _not_admin(request, here)
+    typed = {"email": email.strip(), "name": name.strip(), "role": role, "person": person.strip()}
+    errors = _member_errors(session, here, typed)
+    if not errors:
+        try:
+            added = member.add_member(
+                session, org=here.org, email=typed["email"], role=role, actor=here.me.email,
+                name=typed["name"], person=typed["person"] or None, password=password or None,
+            )  # fmt: skip
+        except HoshinError as error:
+            session.rollback()
+            errors = _add_errors(error)
+        else:
+            return _back(here, "added", added.email)
+    form = {**typed, "password": ""}  # a password is never sent back
+    return _members(request, session, here, form=form, errors=errors, status=422)
+
+
+@router.post("/orgs/{org}/admin/members/{email}/role", response_class=HTMLResponse)
+def change_role(
+    request: Request, session: Db, here: Place, email: Email, role: Text = ""
+) -> Response:
+    """Changes a member's role; the last admin stays one (the message says so)."""
+    if here.role != "admin":
+        return _not_admin(request, here)
+    try:
+        member.set_member_role(session, org=here.org, email=email, role=role, actor=here.me.email)
+    except HoshinError as error:
+        session.rollback()
+        problem = {"email": account.normal_email(email), "message": error.message}
+        return _members(request, session, here, row_problem=problem, status=_status(error))
+    return _back(here, "changed", email)
+
+
+@router.get("/orgs/{org}/admin/members/{email}/remove", response_class=HTMLResponse)
+def confirm_removal(request: Request, session: Db, here: Place, email: Email) -> Response:
+    """Asks whether to end the membership."""
+    if here.role != "admin":
+        return _not_admin(request, here)
+    found = _member(session, here, email)
+    return render(request, "admin_remove.html", {"here": here, "member": found, "problem": None})
+
+
+@router.post("/orgs/{org}/admin/members/{email}/remove", response_class=HTMLResponse)
+def remove_member(request: Request, session: Db, here: Place, email: Email) -> Response:
+    """Ends the membership (the account stays); never the last admin's."""
+    if here.role != "admin":
+        return _not_admin(request, here)
+    found = _member(session, here, email)
+    try:
+        member.remove_member(session, org=here.org, email=email, actor=here.me.email)
+    except HoshinError as error:
+        session.rollback()
+        context = {"here": here, "member": found, "problem": error.message}
+        return render(request, "admin_remove.html", context, _status(error))
+    return _back(here, "removed", found.email)
+
+
+@router.get("/orgs/{org}/admin/tokens", response_class=HTMLResponse)
+def tokens_page(
+    request: Request,
+    session: Db,
+    here: Place,
+    done: Annotated[str, Query(max_length=20)] = "",
+    who: Annotated[str, Query(max_length=320)] = "",
+) -> Response:
+    """The signed-in user's own API tokens and the form that creates one (any member)."""
+    return _tokens(request, session, here, notice=_notice(done, who))
+
+
+@router.post("/orgs/{org}/admin/tokens", response_class=HTMLResponse)
+def create_token(request: Request, session: Db, here: Place, name: Text = "") -> Response:
+    """A new token; its secret is on this answer only (it is never shown again)."""
+    name = name.strip()
+    if not name:
+        problem = "Give the token a name: what it is for, e.g. 'monthly import'."
+        return _tokens(request, session, here, name_problem=problem, status=422)
+    if len(name) > 100:
+        problem = "A token's name has at most 100 characters."
+        return _tokens(request, session, here, name=name, name_problem=problem, status=422)
+    secret = account.create_token(session, email=here.me.email, name=name, now=now())
+    return _tokens(request, session, here, secret={"name": name, "token": secret})
+
+
+@router.post("/orgs/{org}/admin/tokens/{token_id}/revoke", response_class=HTMLResponse)
+def revoke_token(
+    session: Db, here: Place, token_id: Annotated[int, Path(ge=1, le=2**62)]
+) -> Response:
+    """Revokes one of the signed-in user's tokens (it stays listed, revoked)."""
+    mine = {t["id"]: t for t in member.own_tokens(session, user_id=here.me.user_id)}
+    member.revoke_own_token(session, user_id=here.me.user_id, token_id=token_id, now=now())
+    query = urlencode({"done": "revoked", "who": mine[token_id]["name"]})
+    return RedirectResponse(f"/orgs/{here.org.slug}/admin/tokens?{query}", status_code=303)
+
+
+def _members(
+    request: Request,
+    session: Db,
+    here: Here,
+    *,
+    page: int = 1,
+    notice: str | None = None,
+    form: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    row_problem: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    everyone = member.list_members(session, org=here.org)
+    pages = max(1, -(-len(everyone) // MEMBERS_PER_PAGE))
+    page = min(page, pages)
+    shown = everyone[(page - 1) * MEMBERS_PER_PAGE : page * MEMBERS_PER_PAGE]
+    context: dict[str, Any] = {
+        "here": here, "members": shown, "total": len(everyone), "page": page, "pages": pages,
+        "roles": ROLES, "notice": notice, "form": form or EMPTY_MEMBER, "errors": errors or {},
+        "row_problem": row_problem,
+    }  # fmt: skip
+    return render(request, "admin.html", context, status)
+
+
+def _tokens(
+    request: Request,
+    session: Db,
+    here: Here,
+    *,
+    notice: str | None = None,
+    name: str = "",
+    name_problem: str | None = None,
+    secret: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    context = {
+        "here": here, "tokens": member.own_tokens(session, user_id=here.me.user_id)[::-1],
+        "notice": notice, "name": name, "name_problem": name_problem, "secret": secret,
+    }  # fmt: skip
+    answer = render(request, "admin_tokens.html", context, status)
+    if secret is not None:  # the secret must not stay in a cache or the history
+        answer.headers["Cache-Control"] = "no-store"
+    return answer
+
+
+def _not_admin(request: Request, here: Here) -> Response:
+    return render(request, "admin_forbidden.html", {"here": here}, 403)
+
+
+def _member(session: Db, here: Here, email: str) -> member.Member:
+    wanted = account.normal_email(email)
+    for found in member.list_members(session, org=here.org):
+        if found.email == wanted:
+            return found
+    raise NotFound(f"no member '{wanted}' in {here.org.slug}")
+
+
+def _member_errors(session: Db, here: Here, typed: dict[str, str]) -> dict[str, str]:
+    """What the form lacks before the service is asked: an email, a role, a known person."""
+    errors: dict[str, str] = {}
+    if not typed["email"]:
+        errors["email"] = "Enter the member's email."
+    if typed["role"] not in ROLES:
+        errors["role"] = f"Choose a role: {', '.join(ROLES)}."
+    if typed["person"]:
+        try:
+            unit_service.read_person(session, org=here.org, key=typed["person"])
+        except NotFound:
+            errors["person"] = f"The plan has no person '{typed['person']}': give a person's id."
+    return errors
+
+
+def _add_errors(error: HoshinError) -> dict[str, str]:
+    """The service's refusal, next to the field it is about."""
+    detail = error.detail if isinstance(error, InvalidInput) else None
+    items = detail if isinstance(detail, list) else []
+    fields = [str(item.get("field")) for item in items if isinstance(item, dict)]
+    message = error.message
+    if re.match(r"[a-z]+ ", message):  # a sentence, not an email or a quoted value first
+        message = message[:1].upper() + message[1:]
+    if fields and fields[0] in EMPTY_MEMBER:
+        return {fields[0]: message}
+    text = message.lower()
+    if isinstance(error, Conflict) or "email" in text:
+        return {"email": message}
+    if "password" in text:
+        return {"password": message}
+    return {"form": message}
+
+
+def _status(error: HoshinError) -> int:
+    return 409 if isinstance(error, Conflict) else 404 if isinstance(error, NotFound) else 422
+
+
+def _notice(done: str, who: str) -> str | None:
+    return NOTICES[done].format(who) if done in NOTICES and who else None
+
+
+def _back(here: Here, done: str, who: str) -> Response:
+    """After a change: the members page again, saying what changed (no form resent)."""
+    query = urlencode({"done": done, "who": account.normal_email(who)})
+    return RedirectResponse(f"/orgs/{here.org.slug}/admin?{query}", status_code=303)

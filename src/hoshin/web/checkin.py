@@ -1,34 +1,67 @@
-"""Check-in: this month's numbers for every metric someone owns, saved one by one in place."""
+"""Check-in: this month's numbers for every metric someone owns, saved one by one in place;
+a month the engine judges red opens a form for its countermeasure."""
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from collections import defaultdict
+from datetime import date
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from hoshin.domain.model import Metric, Objective, Plan
-from hoshin.domain.months import Month
-from hoshin.errors import HoshinError, NotFound
+from hoshin.domain.model import Countermeasure, Metric, Objective, Plan
+from hoshin.domain.months import Month, in_calendar
+from hoshin.domain.status import bowling
+from hoshin.errors import HoshinError, InvalidInput, NotFound
+from hoshin.service import action as action_service
 from hoshin.service import metric as metric_service
-from hoshin.service.metric import PreconditionFailed, Who
+from hoshin.service import unit as unit_service
+from hoshin.service.action import Asker
+from hoshin.service.analysis import Analysed
+from hoshin.service.metric import PreconditionFailed, PreconditionRequired, Who
+from hoshin.service.versioned import Change
 from hoshin.web.deps import Db, Here, Place, now
 from hoshin.web.render import render
+from hoshin.web.view import number
 
 router = APIRouter()
 HISTORY = 3  # months shown before the one that is due
+ROWS = 50  # metrics on one page of the grid
+OWNER_CHOICES = 100  # people offered as a countermeasure's owner: the objective's unit, bounded
+UNIT_SELECT = 200  # more units than this: the unit is typed, not picked from a list
+Owned = list[tuple[Objective, Metric]]
 
 
 @router.get("/orgs/{org}/check-in", response_class=HTMLResponse)
-def check_in(request: Request, session: Db, here: Place, unit: str | None = None) -> Response:
+def check_in(
+    request: Request,
+    session: Db,
+    here: Place,
+    unit: Annotated[str | None, Query(max_length=100)] = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
     """The grid: a row per metric the asker owns (or of ``unit``), the last months' values
-    and an input for the month that is due (the month before the as-of month)."""
+    and an input for the month that is due (the month before the as-of month); a page of
+    ROWS at a time."""
     found = here.analysed(session)
     due = Month.of_date(here.as_of).minus(1)
-    owned = _metrics(found.plan, here.me.person, unit)
-    rows = [_row(session, here, found.analysis.metrics[m.id], o, m, due) for o, m in owned]
-    context = {"here": here, "rows": rows, "due": due, "unit": unit, "units": found.plan.units}
+    unit = unit or None
+    owned = _metrics(found, here.me.person, unit)
+    pages = max(1, -(-len(owned) // ROWS))
+    page = min(page, pages)
+    owners = _Owners(session, here)
+    rows = [
+        _row(session, here, found, o, m, due, owners=owners)
+        for o, m in owned[(page - 1) * ROWS : page * ROWS]
+    ]
+    units = found.plan.units if len(found.plan.units) <= UNIT_SELECT else None
+    context = {
+        "here": here, "rows": rows, "due": due, "unit": unit, "units": units, "page": page,
+        "pages": pages, "total": len(owned),
+    }  # fmt: skip
     return render(request, "check_in.html", context)
 
 
@@ -37,26 +70,56 @@ async def save(request: Request, session: Db, here: Place, metric: str, period: 
     """Saves one value (htmx answers the row again, with its new status); without
     JavaScript the whole form comes here and the grid is shown again."""
     form = await request.form()
-    value, version = str(form.get("value", "")).strip(), str(form.get("version", "")).strip()
-    problem = _record(session, here, metric, period, value, version)
+    value, read = str(form.get("value", "")).strip(), str(form.get("read", "")).strip()
+    version = str(form.get("version", "")).strip()  # a client that read the version itself
+    problem = _record(session, here, metric, period, value, read, version)
     if request.headers.get("HX-Request") != "true":
         return RedirectResponse(f"/orgs/{here.org.slug}/check-in{here.query()}", status_code=303)
     found = here.analysed(session)
-    objective, owned = next(
-        ((o, m) for o in found.plan.objectives for m in o.metrics if m.id == metric), (None, None)
-    )
-    if objective is None or owned is None:
-        raise NotFound(f"no metric '{metric}'")
-    due = Month.parse(period)
-    row = _row(session, here, found.analysis.metrics[metric], objective, owned, due)
+    objective, owned = _find(found, metric)
+    row = _row(session, here, found, objective, owned, _month(period))
     row.update(problem=problem, saved=problem is None and bool(value), typed=value)
     return render(request, "check_in_row.html", {"here": here, "row": row})
 
 
+@router.post("/orgs/{org}/check-in/{metric}/{period}/countermeasure", response_class=HTMLResponse)
+async def countermeasure(
+    request: Request, session: Db, here: Place, metric: str, period: str
+) -> Response:
+    """Records the countermeasure for a red month; the row answers again, saying so, or
+    with the form and a message next to each field that needs another look."""
+    form = await request.form()
+    typed = {k: str(form.get(k, "")).strip() for k in ("cause", "action", "owner", "due")}
+    month = _month(period)
+    found = here.analysed(session)
+    objective, owned = _find(found, metric)
+    errors, measure = _create_measure(session, here, owned.id, month, typed)
+    htmx = request.headers.get("HX-Request") == "true"
+    if measure is not None and not htmx:
+        return RedirectResponse(f"/orgs/{here.org.slug}/check-in{here.query()}", status_code=303)
+    if measure is not None:
+        # The analysis read next holds it (and drops its missing_countermeasure finding);
+        # the row needs no new analysis to say so: countermeasures change no status.
+        row = _row(session, here, found, objective, owned, month)
+        owner = None if measure.owner is None else _Owners(session, here).name(measure.owner)
+        row.update(countermeasure=measure, recorded=measure.id, form=None, owner_name=owner)
+    else:
+        row = _row(session, here, found, objective, owned, month, typed=typed, errors=errors)
+    if htmx:
+        return render(request, "check_in_row.html", {"here": here, "row": row})
+    context = {"here": here, "row": row, "due": month}
+    return render(request, "check_in_countermeasure.html", context, 422)
+
+
 def _record(
-    session: Session, here: Here, metric: str, period: str, value: str, version: str
+    session: Session, here: Here, metric: str, period: str, value: str, read: str, version: str
 ) -> str | None:
-    """Records the value; the problem in words when it cannot be, else None."""
+    """Records the value; the problem in words when it cannot be, else None.
+
+    ``read`` is the value the row showed (empty: none). A correction is made at the
+    version of the stored actual only while it still holds that value, so the grid needs
+    no query per row for versions and a change made meanwhile is never overwritten.
+    """
     if not value:
         return None
     try:
@@ -67,12 +130,15 @@ def _record(
         metric_service.check_may_record(
             session, org=here.org, role=here.role, person=here.me.person, metric=metric
         )
+        month = Month.parse(period)
+        if_match = (
+            int(version) if version.isdigit() else _version_read(session, here, metric, month, read)
+        )
         metric_service.record_actual(
-            session, org=here.org, metric=metric, period=Month.parse(period), value=number,
-            if_match=int(version) if version.isdigit() else None,
-            who=Who(here.me.email, here.me.user_id), now=now(),
+            session, org=here.org, metric=metric, period=month, value=number,
+            if_match=if_match, who=Who(here.me.email, here.me.user_id), now=now(),
         )  # fmt: skip
-    except PreconditionFailed as error:
+    except (PreconditionFailed, PreconditionRequired) as error:
         session.rollback()
         return f"{error.message}: reload to see the value saved meanwhile"
     except (HoshinError, ValueError) as error:
@@ -82,36 +148,221 @@ def _record(
     return None
 
 
-def _metrics(plan: Plan, person: str | None, unit: str | None) -> list[tuple[Objective, Metric]]:
+def _version_read(session: Session, here: Here, metric: str, month: Month, read: str) -> int | None:
+    """The version of the stored actual if it still holds the value read (None: none was
+    read); PreconditionFailed when someone changed or removed it meanwhile."""
+    if not read:
+        return None
+    try:
+        actual = metric_service.get_actual(session, org=here.org, metric=metric, period=month)
+    except NotFound:
+        raise PreconditionFailed(f"the value {read} of {metric} for {month} is gone") from None
+    if actual.value != float(read):
+        raise PreconditionFailed(
+            f"{metric} for {month} is {number(actual.value)} now, not {read}: someone changed it"
+        )
+    return actual.version
+
+
+def _create_measure(
+    session: Session, here: Here, metric: str, month: Month, typed: dict[str, str]
+) -> tuple[dict[str, str], Countermeasure | None]:
+    """Creates the countermeasure; the problems by field (``form``: the whole form), or
+    the new countermeasure."""
+    errors: dict[str, str] = {}
+    if not typed["cause"]:
+        errors["cause"] = "Say what caused the red month."
+    if not typed["action"]:
+        errors["action"] = "Say what will be done about it."
+    due = _day(typed["due"], errors)
+    if errors:
+        return errors, None
+    key = f"cm-{metric}-{month}"
+    measure = Countermeasure(
+        key, metric, month, cause=typed["cause"], action=typed["action"],
+        owner=typed["owner"] or None, due=due,
+    )  # fmt: skip
+    try:
+        action_service.create_countermeasure(
+            session, change=Change(here.org, Who(here.me.email, here.me.user_id)),
+            asker=Asker(here.role, here.me.person), measure=measure,
+        )  # fmt: skip
+    except HoshinError as error:
+        session.rollback()
+        return _field_errors(error), None
+    session.commit()  # the analysis read next holds the countermeasure
+    return {}, measure
+
+
+def _day(text: str, errors: dict[str, str]) -> date | None:
+    """The due date typed, or None; a problem in ``errors`` when it is not a date."""
+    if not text:
+        return None
+    try:
+        return in_calendar(date.fromisoformat(text))
+    except ValueError:
+        errors["due"] = f"'{text}' is not a date: use YYYY-MM-DD, e.g. 2026-07-31."
+        return None
+
+
+def _field_errors(error: HoshinError) -> dict[str, str]:
+    """The service's problems by form field; the rest are the whole form's."""
+    fields = ("cause", "action", "owner", "due")
+    errors: dict[str, str] = {}
+    detail = error.detail if isinstance(error, InvalidInput) else None
+    for item in detail if isinstance(detail, list) else []:
+        field = str(item.get("field", "")) if isinstance(item, dict) else ""
+        if field in fields:
+            errors[field] = str(item.get("reason", ""))
+    if not errors:
+        errors["form"] = error.message
+    return errors
+
+
+def _dom_id(key: str) -> str:
+    """An HTML id made of the metric's id (which may hold spaces or other characters)."""
+    return "m-" + re.sub(r"[^A-Za-z0-9_-]", lambda c: f"_{ord(c.group()):x}", key)
+
+
+def _month(period: str) -> Month:
+    try:
+        return Month.parse(period)
+    except ValueError as error:
+        raise NotFound(f"no month '{period}': {error}") from None
+
+
+def _find(found: Analysed, metric: str) -> tuple[Objective, Metric]:
+    """The metric and its objective; NotFound when the plan has no such metric."""
+    pair = found.derived("check-in/by-metric", lambda _: _by_metric(found.plan)).get(metric)
+    if pair is None:
+        raise NotFound(f"no metric '{metric}'")
+    return pair
+
+
+def _by_metric(plan: Plan) -> dict[str, tuple[Objective, Metric]]:
+    return {m.id: (o, m) for o in plan.objectives for m in o.metrics}
+
+
+def _metrics(found: Analysed, person: str | None, unit: str | None) -> Owned:
     """The metrics of the objectives of ``unit``, else of those ``person`` owns."""
-    return [
-        (o, m)
-        for o in plan.objectives
-        if (o.unit == unit if unit is not None else person is not None and o.owner == person)
-        for m in o.metrics
-    ]
+    if unit is not None:
+        return found.derived("check-in/by-unit", lambda _: _group(found.plan, "unit")).get(unit, [])
+    if person is None:
+        return []
+    return found.derived("check-in/by-owner", lambda _: _group(found.plan, "owner")).get(person, [])
+
+
+def _group(plan: Plan, by: str) -> dict[str | None, Owned]:
+    """Every objective's metrics, grouped by the objective's ``by`` (unit or owner)."""
+    groups: dict[str | None, Owned] = defaultdict(list)
+    for o in plan.objectives:
+        groups[getattr(o, by)].extend((o, m) for m in o.metrics)
+    return dict(groups)
+
+
+def _answered(found: Analysed) -> dict[tuple[str, Month], Countermeasure]:
+    """The plan's countermeasures by metric and month (once per analysis)."""
+    return found.derived(
+        "check-in/answered", lambda _: {(c.metric, c.period): c for c in found.plan.countermeasures}
+    )
 
 
 def _row(
-    session: Session, here: Here, result: Any, objective: Objective, metric: Metric, due: Month
+    session: Session,
+    here: Here,
+    found: Analysed,
+    objective: Objective,
+    metric: Metric,
+    due: Month,
+    *,
+    typed: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    owners: _Owners | None = None,
 ) -> dict[str, Any]:
-    value = metric.actuals.get(due)
-    version = None
-    if value is not None:  # a correction names the version it read (If-Match)
-        actual = metric_service.get_actual(session, org=here.org, metric=metric.id, period=due)
-        version = actual.version
+    value = metric.actuals.get(due)  # a correction names it: see _version_read
+    # The engine's verdict on the month due, as its bowling chart gives it.
+    fiscal = found.plan.organization.fiscal_year_start
+    cell = next(c for c in bowling(metric, due, fiscal) if c.period == due)
+    answered = _answered(found).get((metric.id, due))
+    open_form = cell.status == "red" and answered is None and here.role != "viewer"
+    owners = owners or _Owners(session, here)
+    owner = None if answered is None or answered.owner is None else owners.name(answered.owner)
+    slug = here.org.slug
     return {
+        "dom": _dom_id(metric.id),
         "objective": objective,
         "metric": metric,
-        "result": result,
+        "result": found.analysis.metrics[metric.id],
         "due": due,
         "history": [
             (due.minus(k), metric.actuals.get(due.minus(k))) for k in range(HISTORY, 0, -1)
         ],
         "value": value,
-        "version": version,
-        "action": f"/orgs/{here.org.slug}/check-in/{metric.id}/{due}{here.query()}",
+        "action": f"/orgs/{slug}/check-in/{metric.id}/{due}{here.query()}",
         "problem": None,
         "saved": False,
         "typed": "",
+        "month_status": cell.status,
+        "countermeasure": answered,
+        "recorded": None,
+        "owner_name": owner,
+        "form": _form(here, objective, metric, due, typed, errors, owners) if open_form else None,
     }
+
+
+def _form(
+    here: Here,
+    objective: Objective,
+    metric: Metric,
+    due: Month,
+    typed: dict[str, str] | None,
+    errors: dict[str, str] | None,
+    owners: _Owners,
+) -> dict[str, Any]:
+    """The countermeasure form: where it posts, the owners to pick from, what was typed."""
+    values = typed or {"cause": "", "action": "", "owner": objective.owner or "", "due": ""}
+    return {
+        "post": f"/orgs/{here.org.slug}/check-in/{metric.id}/{due}/countermeasure{here.query()}",
+        "owners": owners(objective),
+        "fields": values,
+        "errors": errors or {},
+    }
+
+
+class _Owners:
+    """(id, name) of the people who may own a countermeasure of an objective: its owner
+    first, then the asker and the people of its unit (bounded); asked once per unit."""
+
+    def __init__(self, session: Session, here: Here) -> None:
+        self.session, self.here = session, here
+        self.names: dict[str, str | None] = {}
+        self.units: dict[str, list[tuple[str, str]]] = {}
+
+    def __call__(self, objective: Objective) -> list[tuple[str, str]]:
+        people: dict[str, str] = {}
+        for key in (objective.owner, self.here.me.person):
+            name = None if key is None else self.name(key)
+            if key is not None and name is not None:
+                people.setdefault(key, name)
+        if objective.unit is not None:
+            for key, name in self._unit(objective.unit):
+                people.setdefault(key, name)
+        return list(people.items())
+
+    def name(self, key: str) -> str | None:
+        """The person's name (their id when they have none); None for no such person."""
+        if key not in self.names:
+            try:
+                person = unit_service.read_person(self.session, org=self.here.org, key=key)
+                self.names[key] = person["name"] or key
+            except NotFound:
+                self.names[key] = None
+        return self.names[key]
+
+    def _unit(self, unit: str) -> list[tuple[str, str]]:
+        if unit not in self.units:
+            found, _ = unit_service.list_people(
+                self.session, org=self.here.org, unit=unit, limit=OWNER_CHOICES, offset=0
+            )
+            self.units[unit] = [(p["id"], p["name"] or p["id"]) for p in found]
+        return self.units[unit]

@@ -32,3 +32,39 @@
     });
   });
 })();
+
+// A red value opens the countermeasure form in its row: the focus goes to it when the
+// value was typed (not when a pasted column turned several rows red), to the first field
+// with a problem when the form comes back, and to the next value once it is recorded.
+(function () {
+  "use strict";
+  var changed = null;
+  var pastedAt = 0;
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (box.classList && box.classList.contains("check-in-value")) {
+      var block = box.closest("tbody");
+      changed = block ? block.id : null;
+    }
+  }, true);
+  document.addEventListener("paste", function () { pastedAt = Date.now(); }, true);
+  document.addEventListener("htmx:load", function (event) {
+    var block = event.target;
+    if (!block.classList || !block.classList.contains("check-in-metric")) { return; }
+    var form = block.querySelector("form[data-countermeasure-form]");
+    var invalid = form && form.querySelector("[aria-invalid='true']");
+    if (invalid) { invalid.focus(); return; }
+    if (form && changed === block.id && Date.now() - pastedAt > 3000) {
+      changed = null;
+      form.querySelector("input[name='cause']").focus();
+      return;
+    }
+    var note = block.querySelector(".countermeasure-note[role='status']");
+    if (note) {
+      var boxes = Array.prototype.slice.call(document.querySelectorAll("input.check-in-value"));
+      var mine = block.querySelector("input.check-in-value");
+      var next = boxes[boxes.indexOf(mine) + 1];
+      (next || note).focus();
+    }
+  });
+})();

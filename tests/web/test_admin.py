@@ -1,0 +1,255 @@
+"""The admin pages in a real browser: members and roles (admins only), own API tokens.
+
+examples/small.yaml's database has two members (tests/web/web_support.py): ADMIN, the only
+admin, and BEN, a contributor. So demoting ADMIN or removing them is refused ("the last
+admin"), and BEN may manage his own tokens but not the members.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from playwright.sync_api import Locator, Page, expect
+from sqlalchemy import Engine
+
+from hoshin.planfile import read_plan
+from hoshin.server import create_server
+from hoshin.service import account
+from hoshin.service.organization import create_organization
+from hoshin.store.db import session_factory
+from hoshin.store.plan import replace_plan
+
+from .web_support import ADMIN, BEN, PASSWORD, SMALL_PLAN, axe_violations, screenshot, sign_in
+
+ADMIN_PAGE = "/orgs/clinic/admin"
+TOKENS = "/orgs/clinic/admin/tokens"
+VIEWER = "vi@clinic.example"
+
+
+def member_row(page: Page, email: str) -> Locator:
+    """The row of the members table that shows the member's email."""
+    return page.locator("table.members tbody tr").filter(has_text=email)
+
+
+def add_member(
+    page: Page, email: str, role: str, password: str = "a good initial password"
+) -> None:
+    """Fills the "Add a member" form by its labels and sends it."""
+    page.get_by_label("Email", exact=True).fill(email)
+    page.get_by_label("Name", exact=True).fill("Vi Tran")
+    page.get_by_label("Role", exact=True).select_option(role)
+    page.get_by_label("Initial password", exact=True).fill(password)
+    page.get_by_role("button", name="Add member", exact=True).click()
+
+
+def test_admin_adds_a_viewer_promotes_them_and_keeps_the_last_admin(
+    fresh_server: str, page: Page
+) -> None:
+    """ADMIN adds vi as a viewer, makes them an editor; demoting ADMIN (the only admin) is
+    refused with a message; a second add of vi, a too short password and an unknown
+    person are refused next to their fields; removing vi asks first."""
+    server = fresh_server
+    sign_in(page, server, ADMIN)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Admin").click()
+    expect(page).to_have_url(re.compile(rf"{ADMIN_PAGE}(\?.*)?$"))
+    expect(page.locator("h1")).to_have_text("Admin of Riverside Clinic")
+    expect(member_row(page, BEN)).to_contain_text("contributor")
+    expect(member_row(page, BEN)).to_contain_text("ben")
+    assert axe_violations(page) == []
+
+    add_member(page, VIEWER, "viewer")
+    expect(page.get_by_role("status")).to_have_text(f"{VIEWER} is now a member.")
+    expect(member_row(page, VIEWER).get_by_label(f"Role of {VIEWER}", exact=True)).to_have_value(
+        "viewer"
+    )
+
+    row = member_row(page, VIEWER)
+    row.get_by_label(f"Role of {VIEWER}", exact=True).select_option("editor")
+    row.get_by_role("button", name=f"Change role of {VIEWER}").click()
+    expect(page.get_by_role("status")).to_have_text(f"{VIEWER}'s role is changed.")
+    expect(member_row(page, VIEWER).get_by_label(f"Role of {VIEWER}", exact=True)).to_have_value(
+        "editor"
+    )
+
+    mine = member_row(page, ADMIN)
+    mine.get_by_label(f"Role of {ADMIN}", exact=True).select_option("viewer")
+    mine.get_by_role("button", name=f"Change role of {ADMIN}").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        f"{ADMIN} is the last admin of clinic: make another admin first"
+    )
+    expect(member_row(page, ADMIN).get_by_label(f"Role of {ADMIN}", exact=True)).to_have_value(
+        "admin"
+    )
+    assert axe_violations(page) == []
+    screenshot(page, "admin")
+
+    add_member(page, VIEWER, "viewer")
+    expect(page.get_by_label("Email", exact=True)).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#new-email-problem")).to_contain_text("is a member of clinic already")
+    add_member(page, "new@clinic.example", "viewer", password="short")
+    expect(page.locator("#new-password-problem")).to_contain_text("at least 10 characters")
+    expect(page.get_by_label("Email", exact=True)).to_have_value("new@clinic.example")
+    page.get_by_label("Person in the plan (optional)").fill("nobody")
+    page.get_by_label("Initial password", exact=True).fill("a good initial password")
+    page.get_by_role("button", name="Add member", exact=True).click()
+    expect(page.locator("#new-person-problem")).to_contain_text("no person 'nobody'")
+    bad_role = page.request.post(
+        f"{server}{ADMIN_PAGE}/members",
+        form={"email": "x@clinic.example", "role": "boss", "password": "a good password"},
+    )
+    assert bad_role.status == 422
+    assert "Choose a role: admin, editor, contributor, viewer." in bad_role.text()
+    assert axe_violations(page) == []
+
+    page.goto(f"{server}{ADMIN_PAGE}")
+    member_row(page, ADMIN).get_by_role("link", name=f"Remove {ADMIN}").click()
+    page.get_by_role("button", name=f"Remove {ADMIN}").click()
+    expect(page.get_by_role("alert")).to_contain_text("is the last admin of clinic")
+    page.get_by_role("link", name="Cancel: keep them").click()
+    member_row(page, VIEWER).get_by_role("link", name=f"Remove {VIEWER}").click()
+    expect(page.locator("h1")).to_have_text(f"Remove {VIEWER}?")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name=f"Remove {VIEWER}").click()
+    expect(page.get_by_role("status")).to_have_text(f"{VIEWER} is no longer a member.")
+    expect(member_row(page, VIEWER)).to_have_count(0)
+
+
+def test_admin_creates_a_token_sees_it_once_and_revokes_it(fresh_server: str, page: Page) -> None:
+    """The secret is on the answer to the form only; it signs in to the API until it is
+    revoked (then 401); a token without a name is refused next to the field."""
+    server = fresh_server
+    sign_in(page, server, ADMIN)
+    page.goto(f"{server}{ADMIN_PAGE}")
+    page.get_by_role("link", name="Your API tokens").click()
+    expect(page.locator("h1")).to_have_text("Your API tokens")
+    page.get_by_role("button", name="Create token").click()
+    expect(page.locator("#token-name-problem")).to_contain_text("Give the token a name")
+
+    page.get_by_label("Name (what it is for)").fill("nightly import")
+    page.get_by_role("button", name="Create token").click()
+    expect(page.get_by_text("Copy it now: it will not be shown again.")).to_be_visible()
+    secret = page.get_by_label("Your new token").input_value()
+    assert secret.startswith("hsn_"), secret
+    assert axe_violations(page) == []
+    screenshot(page, "admin-tokens")
+    me = page.request.get(f"{server}/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
+    assert me.status == 200, me.text()
+
+    page.goto(f"{server}{TOKENS}")
+    assert secret not in page.content()
+    token_row = page.locator("table.tokens tr").filter(has_text="nightly import")
+    expect(token_row).to_contain_text("active")
+    token_row.get_by_role("button", name="Revoke token nightly import").click()
+    expect(page.get_by_role("status")).to_contain_text("Token nightly import is revoked")
+    expect(token_row).to_contain_text("revoked")
+    expect(token_row.get_by_role("button")).to_have_count(0)
+    gone = page.request.get(f"{server}/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
+    assert gone.status == 401
+
+
+def test_members_page_is_for_admins_only(server: str, page: Page) -> None:
+    """BEN (contributor) gets 403 on the members page, no Admin link, and no member added;
+    his own tokens page is open to him. On a phone (390 px) the page still reads well."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, server, BEN)
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("link", name="True north")).to_be_visible()
+    expect(nav.get_by_role("link", name="Admin")).to_have_count(0)
+    answer = page.goto(f"{server}{ADMIN_PAGE}")
+    assert answer is not None and answer.status == 403
+    expect(page.get_by_role("alert")).to_contain_text("Only an admin of Riverside Clinic")
+    assert axe_violations(page) == []
+    posted = page.request.post(
+        f"{server}{ADMIN_PAGE}/members",
+        form={"email": "x@clinic.example", "role": "admin", "password": "a good password"},
+    )
+    assert posted.status == 403
+    page.get_by_role("link", name="your own API tokens").click()
+    expect(page.locator("h1")).to_have_text("Your API tokens")
+    expect(page.get_by_text("You have no API token yet.")).to_be_visible()
+    assert axe_violations(page) == []
+    screenshot(page, "admin-tokens-phone")
+
+
+# The same rules without a browser, on SQLite and PostgreSQL.
+
+
+@pytest.fixture
+def pages(engine: Engine, cheap_hashing: None) -> Iterator[TestClient]:
+    """examples/small.yaml as 'clinic' with ADMIN (the only admin) and BEN (contributor)."""
+    sessions = session_factory(engine)
+    with sessions() as session:
+        org = create_organization(session, slug="clinic", name="Riverside Clinic")
+        replace_plan(session, org=org, plan=read_plan(SMALL_PLAN))
+        for email, role, person in ((ADMIN, "admin", None), (BEN, "contributor", "ben")):
+            account.add_user(session, email=email, password=PASSWORD, person=person)
+            account.set_role(session, email=email, org_slug="clinic", role=role)
+        session.commit()
+    with TestClient(create_server(sessions)) as client:
+        yield client
+
+
+def _as(client: TestClient, email: str) -> None:
+    client.cookies.clear()
+    assert client.post("/signin", data={"email": email, "password": PASSWORD}).status_code == 200
+
+
+def test_only_an_admin_changes_members(pages: TestClient) -> None:
+    """BEN: 403 on every members page and form, and nothing changes."""
+    _as(pages, BEN)
+    new = {"email": VIEWER, "role": "admin", "password": "a good password"}
+    for answer in (
+        pages.get(ADMIN_PAGE),
+        pages.post(f"{ADMIN_PAGE}/members", data=new),
+        pages.post(f"{ADMIN_PAGE}/members/{BEN}/role", data={"role": "admin"}),
+        pages.get(f"{ADMIN_PAGE}/members/{ADMIN}/remove"),
+        pages.post(f"{ADMIN_PAGE}/members/{ADMIN}/remove"),
+    ):
+        assert answer.status_code == 403
+        assert "Only an admin of Riverside Clinic manages its members" in answer.text
+    assert pages.get(TOKENS).status_code == 200
+    _as(pages, ADMIN)
+    listed = pages.get(ADMIN_PAGE).text
+    assert VIEWER not in listed and '<option value="contributor" selected>' in listed
+
+
+def test_the_last_admin_stays_and_refusals_name_their_field(pages: TestClient) -> None:
+    _as(pages, ADMIN)
+    demoted = pages.post(f"{ADMIN_PAGE}/members/{ADMIN}/role", data={"role": "editor"})
+    assert demoted.status_code == 409
+    assert f"{ADMIN} is the last admin of clinic: make another admin first" in demoted.text
+    removed = pages.post(f"{ADMIN_PAGE}/members/{ADMIN}/remove")
+    assert removed.status_code == 409 and "is the last admin of clinic" in removed.text
+    twice = pages.post(f"{ADMIN_PAGE}/members", data={"email": BEN, "role": "viewer"})
+    assert twice.status_code == 422
+    assert f'id="new-email-problem">{BEN} is a member of clinic already' in twice.text
+    nobody = pages.post(f"{ADMIN_PAGE}/members", data={"email": "", "role": "viewer"})
+    assert 'id="new-email-problem">Enter the member&#39;s email.' in nobody.text
+    no_password = pages.post(f"{ADMIN_PAGE}/members", data={"email": VIEWER, "role": "viewer"})
+    assert 'id="new-password-problem">No user &#39;vi@clinic.example&#39; yet' in no_password.text
+    # A second admin: then the first may step down (and the members page is closed to them).
+    new = {"email": VIEWER, "role": "admin", "password": "a good password"}
+    assert str(pages.post(f"{ADMIN_PAGE}/members", data=new).url.query, "ascii").startswith("done=")
+    stepped = pages.post(f"{ADMIN_PAGE}/members/{ADMIN}/role", data={"role": "editor"})
+    assert stepped.status_code == 403 and "your role is editor" in stepped.text
+
+
+def test_a_token_is_shown_once_and_only_its_owner_revokes_it(pages: TestClient) -> None:
+    _as(pages, BEN)
+    created = pages.post(TOKENS, data={"name": "sheet sync"})
+    secret = re.search(r'value="(hsn_[^"]+)"', created.text)
+    assert secret is not None and created.headers["Cache-Control"] == "no-store"
+    assert secret[1] not in pages.get(TOKENS).text
+    assert pages.post(TOKENS, data={"name": "  "}).status_code == 422
+    token_id = pages.get("/api/v1/me/tokens").json()["items"][0]["id"]
+    _as(pages, ADMIN)
+    assert pages.post(f"{TOKENS}/{token_id}/revoke").status_code == 404
+    _as(pages, BEN)
+    revoked = pages.post(f"{TOKENS}/{token_id}/revoke")
+    assert "Token sheet sync is revoked" in revoked.text
+    assert (
+        pages.get("/api/v1/me", headers={"Authorization": f"Bearer {secret[1]}"}).status_code == 401
+    )
