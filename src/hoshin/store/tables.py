@@ -4,8 +4,10 @@ from hoshin.store.account import SignInAttemptRow
 from hoshin.store.action import ActionRow, CountermeasureRow, MovesRow, RequiresRow, ServesRow
 from hoshin.store.audit import AuditEventRow
 from hoshin.store.base import Base
+from hoshin.store.catchball import CatchballRoundRow, CatchballRow
 from hoshin.store.objective import ActualRow, MetricRow, ObjectiveRow, SupportRow
 from hoshin.store.organization import OrganizationRow, PersonRow, UnitRow
+from hoshin.store.review import CommentRow, MonthlyReviewRow, ReflectionRow
 from hoshin.store.user import ApiTokenRow, MembershipRow, SessionRow, UserRow
 
 metadata = Base.metadata
@@ -15,13 +17,18 @@ __all__ = [
     "ActualRow",
     "ApiTokenRow",
     "AuditEventRow",
+    "CatchballRoundRow",
+    "CatchballRow",
+    "CommentRow",
     "CountermeasureRow",
     "MembershipRow",
     "MetricRow",
+    "MonthlyReviewRow",
     "MovesRow",
     "ObjectiveRow",
     "OrganizationRow",
     "PersonRow",
+    "ReflectionRow",
     "RequiresRow",
     "ServesRow",
     "SessionRow",

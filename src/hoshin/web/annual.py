@@ -2,6 +2,296 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from dataclasses import replace
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from hoshin.domain.annual import (
+    FiscalYear,
+    ObjectiveDraft,
+    active_in,
+    carry_forward,
+    finished,
+    fiscal_year,
+    fiscal_year_of,
+    metric_year,
+    review_order,
+    unfinished,
+)
+from hoshin.domain.model import LEVELS, Objective
+from hoshin.domain.months import FIRST_YEAR, LAST_YEAR, Month
+from hoshin.errors import HoshinError, InvalidInput, NotFound
+from hoshin.service import reflection as reflection_service
+from hoshin.service.analysis import Analysed
+from hoshin.service.metric import Who
+from hoshin.service.reflection import DraftProblems
+from hoshin.service.versioned import Change
+from hoshin.web.deps import Db, Here, Place, now
+from hoshin.web.render import render
 
 router = APIRouter()
+PAGE = 25  # objectives a page
+DRAFTS = 20  # drafts a page of the carry forward
+
+
+@router.get("/orgs/{org}/reviews/annual", response_class=HTMLResponse)
+def choose(request: Request, here: Place, year: str | None = None) -> Response:
+    """The form that chooses the fiscal year (default: the one that holds the as-of day)."""
+    if year:
+        return RedirectResponse(_url(here, _year(here, year).year), status_code=303)
+    current = fiscal_year_of(here.as_of, here.org.fiscal_year_start)
+    years = [fiscal_year(current.year - k, here.org.fiscal_year_start) for k in range(4)]
+    return render(request, "annual_choose.html", {"here": here, "current": current, "years": years})
+
+
+@router.get("/orgs/{org}/reviews/annual/{year}", response_class=HTMLResponse)
+def annual_page(
+    request: Request,
+    session: Db,
+    here: Place,
+    year: str,
+    level: str | None = None,
+    unit: str | None = None,
+    page: int = 1,
+    created: str | None = None,
+) -> Response:
+    """Each objective active in the year with its result against target as of the year's
+    last day, and the reflections on it; breakthrough and annual objectives first."""
+    fy = _year(here, year)
+    found = _analysed(session, here, fy)
+    level, unit = level or None, (unit or "").strip() or None
+    if level is not None and level not in LEVELS:
+        raise InvalidInput(f"level: '{level}' is not one of {', '.join(LEVELS)}")
+    chosen = [
+        o for o in _active(found, fy)
+        if (level is None or o.level == level) and (unit is None or o.unit == unit)
+    ]  # fmt: skip
+    pages = max((len(chosen) + PAGE - 1) // PAGE, 1)
+    page = min(max(page, 1), pages)
+    shown = chosen[(page - 1) * PAGE : page * PAGE]
+    reflections = reflection_service.reflections_for(
+        session, org=here.org, year=fy.year, objectives=[o.id for o in shown]
+    )
+    context = {
+        "here": here, "year": fy, "level": level, "unit": unit, "levels": LEVELS,
+        "rows": [_row(found, o, reflections.get(o.id)) for o in shown],
+        "total": len(chosen), "page": page, "pages": pages,
+        "pager": lambda p: _url(here, fy.year, level=level, unit=unit, page=p),
+        "created": [key for key in (created or "").split(",") if key][:DRAFTS],
+        "drafts": len(_unfinished(found, fy)),
+        "writer": here.role != "viewer", "editor": here.role in ("admin", "editor"),
+    }  # fmt: skip
+    return render(request, "annual.html", context)
+
+
+@router.post("/orgs/{org}/reviews/annual/{year}/reflections/{key}", response_class=HTMLResponse)
+async def reflect(request: Request, session: Db, here: Place, year: str, key: str) -> Response:
+    """Saves what worked and what did not; htmx gets the reflection again, a plain form
+    the annual page."""
+    fy = _year(here, year)
+    form = await request.form()
+    typed = {name: str(form.get(name, "")) for name in ("worked", "did_not")}
+    version = str(form.get("version", "")).strip()
+    htmx = request.headers.get("HX-Request") == "true"
+    problem = None
+    try:
+        reflection_service.save_reflection(
+            session,
+            change=Change(
+                here.org,
+                Who(here.me.email, here.me.user_id),
+                int(version) if version.isdigit() else None,
+            ),
+            asker=(here.role, here.me.person),
+            objective=key,
+            year=fy.year,
+            now=now(),
+            **typed,
+        )
+    except HoshinError as error:
+        if not htmx:
+            raise
+        session.rollback()
+        problem = error.message
+    if not htmx:
+        return RedirectResponse(_url(here, fy.year) + f"#r-{quote(key, safe='')}", status_code=303)
+    saved = reflection_service.read_reflection(session, org=here.org, objective=key, year=fy.year)
+    context = {
+        "here": here, "year": fy, "writer": True, "problem": problem, "saved": problem is None,
+        "row": {"objective": Objective(key, "", "annual"), "reflection": saved,
+                "typed": typed if problem else None},
+    }  # fmt: skip
+    return render(request, "annual_reflection.html", context)
+
+
+@router.get("/orgs/{org}/reviews/annual/{year}/carry-forward", response_class=HTMLResponse)
+def drafts_page(
+    request: Request, session: Db, here: Place, year: str, unit: str | None = None, page: int = 1
+) -> Response:
+    """Next year's drafts of the year's unfinished annual objectives, as a form to edit."""
+    fy = _year(here, year)
+    found = _analysed(session, here, fy)
+    return _drafts(request, here, found, fy, unit=(unit or "").strip() or None, page=page)
+
+
+@router.post("/orgs/{org}/reviews/annual/{year}/carry-forward", response_class=HTMLResponse)
+async def confirm(request: Request, session: Db, here: Place, year: str) -> Response:
+    """Creates the chosen drafts as they were edited, all or none; problems next to fields."""
+    fy = _year(here, year)
+    found = _analysed(session, here, fy)
+    form = await request.form()
+    sources = {o.id: o for o in _unfinished(found, fy)}
+    chosen = [str(key) for key in form.getlist("include") if str(key) in sources]
+    try:
+        drafts = [_edited(carry_forward(sources[key], fy), form) for key in chosen]
+        created = reflection_service.create_from_drafts(
+            session, change=Change(here.org, Who(here.me.email, here.me.user_id)),
+            role=here.role, drafts=drafts,
+        )  # fmt: skip
+    except HoshinError as error:
+        session.rollback()
+        problems = error.detail if isinstance(error, DraftProblems) else {}
+        return _drafts(request, here, found, fy, unit=None, page=1, form=form,
+                       problems=problems, message=error.message, status=422)  # fmt: skip
+    session.commit()  # the annual page then shows the new plan
+    return RedirectResponse(_url(here, fy.year, created=",".join(created)), status_code=303)
+
+
+def _drafts(
+    request: Request,
+    here: Here,
+    found: Analysed,
+    fy: FiscalYear,
+    *,
+    unit: str | None,
+    page: int,
+    form: FormData | None = None,
+    problems: Any = None,
+    message: str | None = None,
+    status: int = 200,
+) -> Response:
+    sources = [o for o in _unfinished(found, fy) if unit is None or o.unit == unit]
+    if form is not None:  # the drafts the user chose, shown again as they typed them
+        chosen = set(map(str, form.getlist("include")))
+        sources = [o for o in sources if o.id in chosen] or sources
+    pages = max((len(sources) + DRAFTS - 1) // DRAFTS, 1)
+    page = min(max(page, 1), pages)
+    shown = sources[(page - 1) * DRAFTS : page * DRAFTS]
+    drafts = [carry_forward(o, fy) for o in shown]
+    if form is not None:
+        drafts = [_edited(d, form, strict=False) for d in drafts]
+    context = {
+        "here": here, "year": fy, "next": fy.next(), "drafts": drafts, "unit": unit,
+        "total": len(sources), "page": page, "pages": pages,
+        "pager": lambda p: _url(here, fy.year, "/carry-forward", unit=unit, page=p),
+        "problems": problems or {}, "message": message,
+        "included": None if form is None else set(map(str, form.getlist("include"))),
+        "results": found.analysis.objectives,
+        "editor": here.role in ("admin", "editor"),
+        "action": _url(here, fy.year, "/carry-forward"),
+    }  # fmt: skip
+    return render(request, "annual_carry.html", context, status)
+
+
+def _edited(draft: ObjectiveDraft, form: FormData, *, strict: bool = True) -> ObjectiveDraft:
+    """The draft with what the user typed in its fields (a blank field keeps the draft's);
+    not ``strict``: a field that does not parse keeps the draft's too (shown again)."""
+
+    def typed(name: str) -> str | None:
+        value = form.get(f"{draft.source}.{name}")
+        return None if value is None else str(value).strip()
+
+    def parsed(parse: Any, name: str, default: Any) -> Any:
+        try:
+            return parse(typed(name), default)
+        except InvalidInput:
+            if strict:
+                raise
+            return default
+
+    metrics = []
+    for k, metric in enumerate(draft.metrics):
+        metrics.append(replace(
+            metric, id=typed(f"m{k}.id") or metric.id, name=typed(f"m{k}.name") or metric.name,
+            baseline=parsed(_number, f"m{k}.baseline", metric.baseline),
+            target=parsed(_number, f"m{k}.target", metric.target),
+            target_period=parsed(_period, f"m{k}.target_period", metric.target_period),
+        ))  # fmt: skip
+    return replace(
+        draft, id=typed("id") or draft.id, title=typed("title") or draft.title,
+        owner=_optional(typed("owner"), draft.owner), unit=_optional(typed("unit"), draft.unit),
+        metrics=tuple(metrics),
+    )  # fmt: skip
+
+
+def _optional(value: str | None, default: str | None) -> str | None:
+    return default if value is None else value or None
+
+
+def _number(value: str | None, default: float | None) -> float | None:
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise InvalidInput(f"'{value}' is not a number: write a figure such as 60") from None
+
+
+def _period(value: str | None, default: Month | None) -> Month | None:
+    if not value:
+        return default
+    try:
+        return Month.parse(value)
+    except ValueError as error:
+        raise InvalidInput(str(error)) from None
+
+
+def _row(
+    found: Analysed, objective: Objective, reflection: dict[str, Any] | None
+) -> dict[str, Any]:
+    result = found.analysis.objectives[objective.id]
+    return {
+        "objective": objective, "result": result, "finished": finished(result),
+        "metrics": [metric_year(m, found.analysis.metrics[m.id]) for m in objective.metrics],
+        "reflection": reflection, "typed": None,
+    }  # fmt: skip
+
+
+def _analysed(session: Db, here: Here, fy: FiscalYear) -> Analysed:
+    """The plan as stored now, judged as of the fiscal year's last day."""
+    return here.cache.get(session, org=here.org, as_of=fy.last_day)
+
+
+def _active(found: Analysed, fy: FiscalYear) -> list[Objective]:
+    return found.derived(
+        f"annual.active.{fy.year}",
+        lambda _: review_order([o for o in found.plan.objectives if active_in(o, fy)]),
+    )
+
+
+def _unfinished(found: Analysed, fy: FiscalYear) -> list[Objective]:
+    return found.derived(
+        f"annual.unfinished.{fy.year}",
+        lambda a: unfinished(list(found.plan.objectives), a.objectives, fy),
+    )
+
+
+def _year(here: Here, text: str) -> FiscalYear:
+    if not text.isdigit() or not FIRST_YEAR <= int(text) < LAST_YEAR:
+        raise NotFound(f"no fiscal year '{text}': write a year such as 2026")
+    return fiscal_year(int(text), here.org.fiscal_year_start)
+
+
+def _url(here: Here, year: int, tail: str = "", **params: Any) -> str:
+    query = {
+        k: v for k, v in params.items()
+        if v is not None and v != "" and not (k == "page" and v == 1)
+    }  # fmt: skip
+    if here.query():
+        query["as_of"] = here.as_of.isoformat()
+    suffix = f"?{urlencode(query)}" if query else ""
+    return f"/orgs/{here.org.slug}/reviews/annual/{year}{tail}{suffix}"

@@ -11,7 +11,7 @@ from hoshin.domain.model import Objective, Plan
 from hoshin.domain.months import Month
 from hoshin.domain.status import bowling
 from hoshin.errors import NotFound
-from hoshin.service import audit, catchball
+from hoshin.service import audit, catchball, review
 from hoshin.service.analysis import Analysed
 from hoshin.web import view
 from hoshin.web.deps import Db, Place
@@ -72,6 +72,7 @@ def objective_page(request: Request, session: Db, here: Place, key: str) -> Resp
         "contributors": _contributors(found, key),
         "actions": [(a, analysis.actions[a.id]) for a in actions],
         "countermeasures": [c for c in found.plan.countermeasures if c.metric in ids],
+        "comments": review.comments_of(session, org=here.org, objective=key),
         "agreement": catchball.agreement_of(session, org=here.org, objective=key),
         "history": audit.history(session, org=here.org, entity="objective", key=key)[::-1],
     }  # fmt: skip

@@ -1,7 +1,309 @@
-"""The monthly review of a unit: reds and ambers, countermeasures, decisions, minutes."""
+"""The monthly review of a unit: reds and ambers, countermeasures, decisions, minutes; and
+comments on objectives."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from collections import defaultdict
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from hoshin.domain.analysis import Analysis
+from hoshin.domain.findings import Finding
+from hoshin.domain.model import Action, Countermeasure, Objective, Plan
+from hoshin.domain.months import Month
+from hoshin.domain.status import month_status
+from hoshin.domain.trajectory import course
+from hoshin.errors import Forbidden, HoshinError, InvalidInput, NotFound
+from hoshin.service import review as review_service
+from hoshin.service.analysis import Analysed
+from hoshin.service.metric import PreconditionFailed, Who
+from hoshin.service.versioned import Change
+from hoshin.web.deps import Db, Here, Place, now
+from hoshin.web.render import render
 
 router = APIRouter()
+SHOWN = 100  # rows of each list; the rest are counted
+QUICK_LINKS = 24  # units linked straight to last month's review
+UNITS_IN_MENU = 300  # more units than this: the chooser takes a unit id instead
+
+
+@router.get("/orgs/{org}/reviews/monthly", response_class=HTMLResponse)
+def choose(
+    request: Request, session: Db, here: Place, unit: str | None = None, month: str | None = None
+) -> Response:
+    """The form that chooses the unit and month (default: the first unit, last month)."""
+    found = here.analysed(session)
+    if unit and month:
+        return RedirectResponse(_url(here, unit.strip(), month.strip()), status_code=303)
+    recent, total = review_service.list_monthly_reviews(
+        session, org=here.org, unit=None, limit=20, offset=0
+    )
+    units = found.plan.units
+    context = {
+        "here": here,
+        "units": units[:UNITS_IN_MENU],
+        "menu": len(units) <= UNITS_IN_MENU,
+        "unit": units[0].id if units else "",
+        "month": Month.of_date(here.as_of).minus(1),
+        "recent": recent,
+        "total": total,
+        "names": _unit_names(found),
+        "quick": QUICK_LINKS,
+    }
+    return render(request, "review_choose.html", context)
+
+
+@router.get("/orgs/{org}/reviews/monthly/{unit}/{month}", response_class=HTMLResponse)
+def review_page(request: Request, session: Db, here: Place, unit: str, month: str) -> Response:
+    """The review of ``unit`` (and the units below it) for ``month``: the agenda before it
+    is recorded, the minutes after."""
+    return _page(request, session, here, unit, month, form=None, problem=None, status=200)
+
+
+@router.post("/orgs/{org}/reviews/monthly/{unit}/{month}", response_class=HTMLResponse)
+async def record(request: Request, session: Db, here: Place, unit: str, month: str) -> Response:
+    """Saves the review (attendees and decisions one a line, notes); back to the page."""
+    form = await request.form()
+    typed = {name: str(form.get(name, "")) for name in ("attendees", "decisions", "notes")}
+    version = str(form.get("version", "")).strip()
+    period = _month(month)
+    try:
+        review_service.save_monthly_review(
+            session,
+            change=Change(
+                here.org,
+                Who(here.me.email, here.me.user_id),
+                int(version) if version.isdigit() else None,
+            ),
+            asker=(here.role, here.me.person),
+            unit=unit,
+            period=period,
+            record={
+                "attendees": review_service.lines(typed["attendees"]),
+                "decisions": review_service.lines(typed["decisions"]),
+                "notes": typed["notes"],
+            },
+            now=now(),
+        )
+    except PreconditionFailed as error:
+        session.rollback()
+        problem = f"{error.message}. Your text is kept below: save again to replace theirs."
+        return _page(request, session, here, unit, month, form=typed, problem=problem, status=409)
+    except HoshinError as error:
+        session.rollback()
+        return _page(request, session, here, unit, month, form=typed, problem=_says(error),
+                     status=_status(error))  # fmt: skip
+    return RedirectResponse(_url(here, unit, str(period)) + "#minutes", status_code=303)
+
+
+@router.post("/orgs/{org}/objectives/{key}/comments", response_class=HTMLResponse)
+async def comment(request: Request, session: Db, here: Place, key: str) -> Response:
+    """Adds a comment; htmx gets the comments again, a plain form the objective page."""
+    form = await request.form()
+    body = str(form.get("body", ""))
+    htmx = request.headers.get("HX-Request") == "true"
+    objective = _objectives(here.analysed(session)).get(key)
+    if objective is None:
+        raise NotFound(f"no objective '{key}'")
+    problem = None
+    try:
+        review_service.add_comment(
+            session, change=Change(here.org, Who(here.me.email, here.me.user_id)),
+            role=here.role, objective=key, body=body, now=now(),
+        )  # fmt: skip
+    except HoshinError as error:
+        if not htmx:
+            raise
+        session.rollback()
+        problem = error.message
+    if not htmx:
+        url = f"/orgs/{here.org.slug}/objectives/{quote(key, safe='')}{here.query()}#comments"
+        return RedirectResponse(url, status_code=303)
+    context = {
+        "here": here,
+        "objective": objective,
+        "comments": review_service.comments_of(session, org=here.org, objective=key),
+        "problem": problem,
+        "typed": body if problem else "",
+    }
+    return render(request, "_comments.html", context)
+
+
+def _page(
+    request: Request,
+    session: Db,
+    here: Here,
+    unit: str,
+    month: str,
+    *,
+    form: dict[str, str] | None,
+    problem: str | None,
+    status: int,
+) -> Response:
+    found = here.analysed(session)
+    names = _unit_names(found)
+    if unit not in names:
+        raise NotFound(f"no unit '{unit}'")
+    period = _month(month)
+    recorded = review_service.find_monthly_review(session, org=here.org, unit=unit, period=period)
+    if form is None:
+        form = {
+            "attendees": "\n".join(recorded["attendees"]) if recorded else "",
+            "decisions": "\n".join(recorded["decisions"]) if recorded else "",
+            "notes": recorded["notes"] if recorded else "",
+        }
+    context = {
+        "here": here,
+        "unit": unit,
+        "name": names[unit],
+        "month": period,
+        "previous": _url(here, unit, str(period.minus(1))),
+        "next": _url(here, unit, str(period + 1)),
+        "agenda": found.derived(
+            f"review.agenda.{unit}.{period}", lambda _: _agenda(found, unit, period)
+        ),
+        "recorded": recorded,
+        "people": _people(found),
+        "form": form,
+        "problem": problem,
+        "writer": here.role != "viewer",
+        "action": _url(here, unit, str(period)),
+    }
+    return render(request, "review.html", context, status)
+
+
+def _agenda(found: Analysed, unit: str, period: Month) -> dict[str, Any]:
+    """What the meeting goes through, first SHOWN rows of each list and the counts."""
+    units = _below(found, unit)
+    objectives = [o for u in units for o in _by_unit(found).get(u, [])]
+    positions = _positions(found)
+    objectives.sort(key=lambda o: positions[o.id])
+    measures = _measures(found)
+    behind = []
+    for objective in objectives:
+        for metric in objective.metrics:
+            actual = metric.actuals.get(period)
+            if actual is None:
+                continue
+            path = course(metric)
+            # the bowling chart's cell for this month (hoshin.domain.status.bowling)
+            status = month_status(metric, path, period, actual)
+            if status in ("red", "amber"):
+                planned = None if path is None else path.planned(period)
+                answers = measures.get((metric.id, period), [])
+                behind.append({"objective": objective, "metric": metric, "status": status,
+                               "plan": planned, "actual": actual,
+                               "countermeasures": answers})  # fmt: skip
+    missing_by_metric, late_by_action = _findings(found)
+    missing = [missing_by_metric[m.id] for o in objectives for m in o.metrics
+               if m.id in missing_by_metric]  # fmt: skip
+    objective_ids = {o.id for o in objectives}
+    late = [(finding, action) for finding, action in late_by_action
+            if action.unit in units or any(s in objective_ids for s in action.serves)]  # fmt: skip
+    return {
+        "behind": behind[:SHOWN], "behind_count": len(behind),
+        "missing": missing[:SHOWN], "missing_count": len(missing),
+        "late": late[:SHOWN], "late_count": len(late),
+        "objectives": len(objectives), "units": len(units),
+    }  # fmt: skip
+
+
+def _findings(found: Analysed) -> tuple[dict[str, Finding], list[tuple[Finding, Action]]]:
+    """The engine's missing_countermeasure findings by metric, and its late_action findings
+    with their actions: one pass over the findings per analysis."""
+
+    def index(analysis: Analysis) -> tuple[dict[str, Finding], list[tuple[Finding, Action]]]:
+        actions = {a.id: a for a in found.plan.actions}
+        missing = {f.subject: f for f in analysis.findings if f.code == "missing_countermeasure"}
+        late = [(f, actions[f.subject]) for f in analysis.findings
+                if f.code == "late_action" and f.subject in actions]  # fmt: skip
+        return missing, late
+
+    return found.derived("review.findings", index)
+
+
+def _below(found: Analysed, unit: str) -> set[str]:
+    """The unit and every unit below it."""
+    children = found.derived("review.children", lambda _: _children(found.plan))
+    seen, todo = {unit}, [unit]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in seen:
+                seen.add(child)
+                todo.append(child)
+    return seen
+
+
+def _children(plan: Plan) -> dict[str, list[str]]:
+    children: dict[str, list[str]] = defaultdict(list)
+    for unit in plan.units:
+        if unit.parent is not None:
+            children[unit.parent].append(unit.id)
+    return dict(children)
+
+
+def _by_unit(found: Analysed) -> dict[str, list[Objective]]:
+    def index(_: Analysis) -> dict[str, list[Objective]]:
+        grouped: dict[str, list[Objective]] = defaultdict(list)
+        for objective in found.plan.objectives:
+            if objective.unit is not None:
+                grouped[objective.unit].append(objective)
+        return dict(grouped)
+
+    return found.derived("review.by_unit", index)
+
+
+def _positions(found: Analysed) -> dict[str, int]:
+    return found.derived(
+        "review.positions", lambda _: {o.id: k for k, o in enumerate(found.plan.objectives)}
+    )
+
+
+def _objectives(found: Analysed) -> dict[str, Objective]:
+    return found.derived("review.objectives", lambda _: {o.id: o for o in found.plan.objectives})
+
+
+def _measures(found: Analysed) -> dict[tuple[str, Month], list[Countermeasure]]:
+    def index(_: Analysis) -> dict[tuple[str, Month], list[Countermeasure]]:
+        grouped: dict[tuple[str, Month], list[Countermeasure]] = defaultdict(list)
+        for measure in found.plan.countermeasures:
+            grouped[(measure.metric, measure.period)].append(measure)
+        return dict(grouped)
+
+    return found.derived("review.measures", index)
+
+
+def _unit_names(found: Analysed) -> dict[str, str]:
+    return found.derived("review.unit_names", lambda _: {u.id: u.name for u in found.plan.units})
+
+
+def _people(found: Analysed) -> dict[str, str]:
+    return found.derived("review.people", lambda _: {p.id: p.name for p in found.plan.people})
+
+
+def _month(text: str) -> Month:
+    try:
+        return Month.parse(text)
+    except ValueError as error:
+        raise InvalidInput(f"month: {error}") from None
+
+
+def _url(here: Here, unit: str, month: str) -> str:
+    return f"/orgs/{here.org.slug}/reviews/monthly/{quote(unit, safe='')}/{month}{here.query()}"
+
+
+def _says(error: HoshinError) -> str:
+    if isinstance(error.detail, list):
+        reasons = [
+            f"{i.get('field')}: {i.get('reason')}" for i in error.detail if isinstance(i, dict)
+        ]
+        if reasons:
+            return f"{error.message}: {'; '.join(reasons)}"
+    return error.message
+
+
+def _status(error: HoshinError) -> int:
+    return 403 if isinstance(error, Forbidden) else 404 if isinstance(error, NotFound) else 422

@@ -1,0 +1,218 @@
+"""Monthly reviews of units (attendees, decisions, notes) and comments on objectives.
+
+Neither is part of the plan: saving one records an audit event but leaves the plan version
+alone, so the cached analyses stay current.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from hoshin.domain.months import Month
+from hoshin.errors import Conflict, Forbidden, InvalidInput, NotFound
+from hoshin.service.versioned import Change, check_version, detail, stale
+from hoshin.store.audit import record_event
+from hoshin.store.objective import find_objective
+from hoshin.store.organization import (
+    OrganizationRow,
+    UnitRow,
+    find_person,
+    find_row,
+    update_versioned,
+)
+from hoshin.store.review import (
+    CommentRow,
+    MonthlyReviewRow,
+    comments_on,
+    find_review,
+    page_reviews,
+)
+
+EDITORS = ("admin", "editor")
+WRITERS = ("admin", "editor", "contributor")
+COMMENTS_SHOWN = 100  # the latest ones; older comments stay in the audit trail
+LIMITS = {"attendees": (200, 200), "decisions": (100, 2000)}  # items, characters each
+NOTES_LENGTH = 20_000
+COMMENT_LENGTH = 5_000
+
+
+def review_state(row: MonthlyReviewRow) -> dict[str, Any]:
+    """A monthly review as JSON values, with its version."""
+    return {
+        "unit": row.unit, "period": str(Month(row.period)), "attendees": list(row.attendees),
+        "decisions": list(row.decisions), "notes": row.notes, "updated_by": row.updated_by,
+        "updated_at": row.updated_at.isoformat(), "version": row.version,
+    }  # fmt: skip
+
+
+def find_monthly_review(
+    session: Session, *, org: OrganizationRow, unit: str, period: Month
+) -> dict[str, Any] | None:
+    """The recorded review of a unit's month, or None."""
+    row = find_review(session, org_id=org.id, unit=unit, period=int(period))
+    return None if row is None else review_state(row)
+
+
+def list_monthly_reviews(
+    session: Session, *, org: OrganizationRow, unit: str | None, limit: int, offset: int
+) -> tuple[list[dict[str, Any]], int]:
+    """A page of recorded reviews, newest month first, and how many there are."""
+    rows, total = page_reviews(session, org_id=org.id, unit=unit, limit=limit, offset=offset)
+    return [review_state(row) for row in rows], total
+
+
+def lines(text: str) -> list[str]:
+    """The non-empty lines of a text box, stripped (one attendee or decision a line)."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def save_monthly_review(
+    session: Session,
+    *,
+    change: Change,
+    asker: tuple[str, str | None],
+    unit: str,
+    period: Month,
+    record: dict[str, Any],
+    now: datetime,
+) -> dict[str, Any]:
+    """Records (or, at the version read, changes) the review of a unit's month.
+
+    ``asker`` is (role, plan person); ``record`` holds attendees and decisions (lists of
+    text) and notes. Editors and admins review any unit; a contributor their own unit and
+    the units below it.
+    """
+    org = change.org
+    if find_row(session, UnitRow, org_id=org.id, key=unit) is None:
+        raise NotFound(f"no unit '{unit}'")
+    _may_review(session, org, asker, unit)
+    values = _checked(record)
+    key = f"{unit}/{period}"
+    row = find_review(session, org_id=org.id, unit=unit, period=int(period))
+    if row is None:
+        before = None
+        row = MonthlyReviewRow(org_id=org.id, unit=unit, period=int(period), **values,
+                               updated_by=change.who.actor, updated_at=now)  # fmt: skip
+        _insert(session, row, key)
+    else:
+        before = review_state(row)
+        version = check_version(
+            row, kind="monthly review", if_match=change.if_match, state=lambda: before, key=key
+        )
+        values.update(updated_by=change.who.actor, updated_at=now)
+        if not update_versioned(
+            session, MonthlyReviewRow, row_id=row.id, version=version, values=values
+        ):
+            session.refresh(row)
+            raise stale("monthly review", key, lambda: review_state(row))
+        session.refresh(row)
+    after = review_state(row)
+    record_event(
+        session, org_id=org.id, actor=change.who.actor, user_id=change.who.user_id,
+        entity="monthly_review", key=key, change="create" if before is None else "update",
+        before=before, after=after,
+    )  # fmt: skip
+    return after
+
+
+def _insert(session: Session, row: Any, key: str) -> None:
+    """Adds a new row; two recording the same one at once: one wins, the other gets 409."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        raise Conflict(f"the review {key} was recorded by someone else just now") from None
+
+
+def _checked(record: dict[str, Any]) -> dict[str, Any]:
+    """The review's values, or InvalidInput naming every field that is too long."""
+    problems = []
+    values: dict[str, Any] = {}
+    for name, (items, length) in LIMITS.items():
+        given = [str(item).strip() for item in record.get(name, []) if str(item).strip()]
+        if len(given) > items:
+            problems.append(detail(name, f"at most {items} lines"))
+        if any(len(item) > length for item in given):
+            problems.append(detail(name, f"each line at most {length} characters"))
+        values[name] = given
+    notes = str(record.get("notes") or "").strip()
+    if len(notes) > NOTES_LENGTH:
+        problems.append(detail("notes", f"at most {NOTES_LENGTH} characters"))
+    if problems:
+        raise InvalidInput("the review cannot be saved as it is", problems)
+    return {**values, "notes": notes}
+
+
+def _may_review(
+    session: Session, org: OrganizationRow, asker: tuple[str, str | None], unit: str
+) -> None:
+    role, person = asker
+    if role in EDITORS:
+        return
+    if role == "contributor" and person is not None:
+        me = find_person(session, org_id=org.id, key=person)
+        if (
+            me is not None
+            and me.unit is not None
+            and me.unit in _unit_and_above(session, org, unit)
+        ):
+            return
+    raise Forbidden(f"a {role} cannot record the review of unit {unit}")
+
+
+def _unit_and_above(session: Session, org: OrganizationRow, unit: str) -> list[str]:
+    """The unit and its parents up to the top (a leader reviews the units below them)."""
+    chain: list[str] = []
+    key: str | None = unit
+    while key is not None and key not in chain:  # a parent cycle would never end
+        chain.append(key)
+        row = find_row(session, UnitRow, org_id=org.id, key=key)
+        key = None if row is None else row.parent
+    return chain
+
+
+def comment_state(row: CommentRow) -> dict[str, Any]:
+    """A comment as JSON values."""
+    return {
+        "id": row.id, "objective": row.objective, "body": row.body, "author": row.author,
+        "at": row.at.isoformat(), "version": row.version,
+    }  # fmt: skip
+
+
+def comments_of(session: Session, *, org: OrganizationRow, objective: str) -> list[dict[str, Any]]:
+    """The latest comments on an objective, newest last (at most COMMENTS_SHOWN); raises
+    NotFound for an unknown objective."""
+    if find_objective(session, org_id=org.id, key=objective) is None:
+        raise NotFound(f"no objective '{objective}'")
+    rows, _ = comments_on(session, org_id=org.id, objective=objective, limit=COMMENTS_SHOWN)
+    return [comment_state(row) for row in rows]
+
+
+def add_comment(
+    session: Session, *, change: Change, role: str, objective: str, body: str, now: datetime
+) -> dict[str, Any]:
+    """A new comment on an objective (contributors, editors and admins; viewers read)."""
+    org = change.org
+    if find_objective(session, org_id=org.id, key=objective) is None:
+        raise NotFound(f"no objective '{objective}'")
+    if role not in WRITERS:
+        raise Forbidden(f"a {role} cannot comment")
+    text = body.strip()
+    if not text or len(text) > COMMENT_LENGTH:
+        reason = "write a comment" if not text else f"at most {COMMENT_LENGTH} characters"
+        raise InvalidInput(f"comment: {reason}", [detail("body", reason)])
+    row = CommentRow(org_id=org.id, objective=objective, body=text, author=change.who.actor,
+                     user_id=change.who.user_id, at=now)  # fmt: skip
+    session.add(row)
+    session.flush()
+    state = comment_state(row)
+    record_event(
+        session, org_id=org.id, actor=change.who.actor, user_id=change.who.user_id,
+        entity="comment", key=f"{objective}/{row.id}", change="create", after=state,
+    )  # fmt: skip
+    return state
