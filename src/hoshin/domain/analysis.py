@@ -19,7 +19,7 @@ from hoshin.domain.schedule import (
     backward_schedule,
     objective_schedules,
 )
-from hoshin.domain.status import STATUSES, MetricResult, evaluate_metric
+from hoshin.domain.status import STATUSES, MetricResult, evaluate_metrics
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,16 +70,15 @@ def _gc_paused() -> Iterator[None]:
 def _analyze(plan: Plan, as_of: date) -> Analysis:
     month = Month.of_date(as_of)
     all_metrics = plan.metrics()
-    metrics = {m.id: evaluate_metric(m, month) for m in all_metrics}
+    metrics = evaluate_metrics(all_metrics, month)
     parents_first = supports_order(plan.objectives)
     objectives = roll_up(plan.objectives, metrics, parents_first)
     actions = backward_schedule(plan.actions, plan.objectives, as_of)
     schedules = objective_schedules(plan.objectives, plan.actions, actions)
     context = Context(plan, as_of, all_metrics, metrics, objectives, actions, schedules)
     findings = find_all(context)
-    return Analysis(
-        as_of, metrics, objectives, schedules, actions, findings, summarize(plan, objectives)
-    )
+    summary = summarize(plan, objectives, parents_first)
+    return Analysis(as_of, metrics, objectives, schedules, actions, findings, summary)
 
 
 def summarize(
@@ -99,14 +98,20 @@ def alignment_coverage(plan: Plan, parents_first: Sequence[str] | None = None) -
     by_id = {o.id: o for o in plan.objectives}
     order = supports_order(plan.objectives) if parents_first is None else parents_first
     reaches: dict[str, bool] = {}
-    below = 0
+    below = reached = 0
     for key in order:  # what an objective supports is settled before the objective
         objective = by_id[key]
         if objective.level == "breakthrough":
             reaches[key] = True
             continue
         below += 1
-        reaches[key] = any(reaches.get(parent, False) for parent in objective.supports)
+        found = False
+        for parent in objective.supports:  # a loop, not any(): no generator per objective
+            if reaches.get(parent, False):
+                found = True
+                break
+        reaches[key] = found
+        reached += found
     if not below:
         return 1.0
-    return sum(1 for o in plan.objectives if o.level != "breakthrough" and reaches[o.id]) / below
+    return reached / below

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 
 
-def topological_order(edges: Mapping[str, Iterable[str]]) -> list[str] | None:
+def topological_order(edges: Mapping[str, Collection[str]]) -> list[str] | None:
     """Every node after the nodes it points to; None when the edges hold a cycle.
 
     ``edges[a]`` names what ``a`` depends on (the objectives it supports, the actions it
     requires); targets that are not keys of ``edges`` are ignored. Depth-first, so a node
-    without edges costs one dictionary lookup: most nodes of a large plan have none.
+    whose targets are all placed costs a lookup per target, without a stack: in a large
+    plan most nodes are (the targets are read twice, so they are collections).
     """
     state: dict[str, bool] = {}  # False while on the current path, True when placed
     order: list[str] = []
     for root, targets in edges.items():
         if root in state:
+            continue
+        for target in targets:  # the usual node: all it points to is placed already
+            if state.get(target) is not True:
+                break
+        else:
+            state[root] = True
+            order.append(root)
             continue
         state[root] = False
         stack: list[tuple[str, Iterator[str]]] = [(root, iter(targets))]

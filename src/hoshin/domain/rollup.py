@@ -9,6 +9,9 @@ from hoshin.domain.graph import topological_order
 from hoshin.domain.model import Level, Objective
 from hoshin.domain.status import MetricResult, Status, deviation_status
 
+# A NamedTuple's own constructor is Python code; tuple.__new__ builds the same value in C.
+_new = tuple.__new__
+
 
 class RollUp(NamedTuple):
     """An objective's weighted progress against its weighted planned progress."""
@@ -52,15 +55,41 @@ def roll_up(
     order = supports_order(objectives) if parents_first is None else parents_first
     shares: dict[str, list[float]] = {}  # id -> [weight, weight*progress, weight*planned, data]
     results: dict[str, RollUp] = {}
+    # ``_add`` and ``_result``'s sums inlined (the same sums in the same order): this loop visits
+    # every objective and metric of the plan, and the calls were a third of its time.
     for key in reversed(order):
         objective = by_id[key]
-        share = shares.pop(key, None) or [0.0, 0.0, 0.0, 0.0]
+        share = shares.pop(key, None)
+        total, done, planned, has_data = (0.0, 0.0, 0.0, 0.0) if share is None else share
         for metric in objective.metrics:
-            _add(share, metric.weight, metrics[metric.id])
-        result = results[key] = _result(objective, share)
-        if result.status != "unmeasured":
-            for parent, weight in objective.supports.items():
-                _add(shares.setdefault(parent, [0.0, 0.0, 0.0, 0.0]), weight, result)
+            part = metrics[metric.id]
+            status = part.status
+            if status == "unmeasured":
+                continue
+            weight = metric.weight
+            total += weight
+            planned += weight * part.planned_progress
+            if status != "no_data" and part.progress is not None:
+                done += weight * part.progress
+                has_data = 1.0
+        if total == 0:
+            results[key] = _new(RollUp, (objective.level, None, None, "unmeasured"))
+            continue
+        progress, planned_progress = done / total, planned / total
+        if has_data:
+            status = deviation_status(progress - planned_progress, objective.tolerance)
+        else:
+            status = "no_data"
+        results[key] = _new(RollUp, (objective.level, progress, planned_progress, status))
+        for parent, weight in objective.supports.items():
+            above = shares.get(parent)
+            if above is None:
+                above = shares[parent] = [0.0, 0.0, 0.0, 0.0]
+            above[0] += weight
+            above[2] += weight * planned_progress
+            if has_data:
+                above[1] += weight * progress
+                above[3] = 1.0
     return {o.id: results[o.id] for o in objectives}
 
 

@@ -59,45 +59,55 @@ def backward_schedule(
 ) -> dict[str, ActionDates]:
     """Latest dates back from every deadline, earliest dates forward from ``as_of``, and slack.
 
-    Done actions and actions without a length get no dates and constrain nothing.
+    Done actions and actions without a length get no dates and constrain nothing. Days are
+    date ordinals (ints) until the end: the passes visit every action of the plan.
     """
-    by_id = {a.id: a for a in actions}
-    active: dict[str, int] = {}
+    active: dict[str, Action] = {}
+    remaining: dict[str, int] = {}
     for action in actions:
-        if not action.done:
-            days = remaining_days(action)
-            if days is not None:
-                active[action.id] = days
-    requires = {key: by_id[key].requires for key in active}
-    order = topological_order(requires)
+        if action.done:
+            continue
+        work = remaining_days(action)
+        if work is None:
+            continue
+        active[action.id] = action
+        remaining[action.id] = work
+    order = topological_order({key: action.requires for key, action in active.items()})
     if order is None:
         raise ValueError("the requires links hold a cycle")
     deadlines = {o.id: _deadline(o.end) for o in objectives if o.end is not None}
-    earliest = _forward(order, by_id, active, requires, as_of.toordinal())
-    latest = _backward(order, by_id, active, requires, deadlines)
+    ready = _forward(order, active, remaining, as_of.toordinal())
+    latest = _backward(order, active, remaining, deadlines)
+    day = _day
     dates: dict[str, ActionDates] = {}
     for action in actions:
         key = action.id
-        if key not in active:
+        days = remaining.get(key)
+        if days is None:
             dates[key] = UNSCHEDULED
             continue
-        early_start = earliest[key]
-        early_finish = _day(early_start + active[key] - 1)
+        after = ready[key]  # the day after the earliest finish
+        early_start = after - days
         late_finish = latest.get(key)
         if late_finish is None:
-            dates[key] = ActionDates(_day(early_start), early_finish)
+            dates[key] = ActionDates(day(early_start), day(after - 1))
             continue
-        late_start = late_finish - active[key] + 1
-        dates[key] = ActionDates(
-            _day(early_start),
-            early_finish,
-            _day(late_start),
-            _day(late_finish),
-            late_start - early_start,
+        late_start = late_finish - days + 1
+        dates[key] = _new(
+            ActionDates,
+            (
+                day(early_start),
+                day(after - 1),
+                day(late_start),
+                day(late_finish),
+                late_start - early_start,
+            ),
         )
     return dates
 
 
+# A NamedTuple's own constructor is Python code; tuple.__new__ builds the same value in C.
+_new = tuple.__new__
 # A plan has few distinct days and deadlines but many actions: convert each only once.
 _day = cache(date.fromordinal)
 
@@ -109,41 +119,42 @@ def _deadline(end: Month) -> int:
 
 
 def _forward(
-    order: list[str],
-    by_id: Mapping[str, Action],
-    active: Mapping[str, int],
-    requires: Mapping[str, Sequence[str]],
-    today: int,
+    order: list[str], active: Mapping[str, Action], remaining: Mapping[str, int], today: int
 ) -> dict[str, int]:
-    """Earliest start (a date ordinal): today, its own start, after what it requires."""
-    earliest_start: dict[str, int] = {}
+    """The day after the earliest finish (a date ordinal) of each action: it starts at the
+    earliest today, on its own start, and on the day after what it requires is finished."""
+    ready: dict[str, int] = {}
     for key in order:
+        action = active[key]
         start = today
-        own = by_id[key].start
+        own = action.start
         if own is not None:
-            start = max(start, own.toordinal())
-        for required in requires[key]:
-            if required in active:
-                start = max(start, earliest_start[required] + active[required])
-        earliest_start[key] = start
-    return earliest_start
+            own_day = own.toordinal()
+            if own_day > start:
+                start = own_day
+        for required in action.requires:
+            after = ready.get(required)  # None when not scheduled: it constrains nothing
+            if after is not None and after > start:
+                start = after
+        ready[key] = start + remaining[key]
+    return ready
 
 
 def _backward(
     order: list[str],
-    by_id: Mapping[str, Action],
-    active: Mapping[str, int],
-    requires: Mapping[str, Sequence[str]],
+    active: Mapping[str, Action],
+    remaining: Mapping[str, int],
     deadlines: Mapping[str, int],
 ) -> dict[str, int]:
     """Latest finish (date ordinal): own due, served deadlines, the day before dependents start."""
     latest_finish: dict[str, int] = {}
     for key in reversed(order):
-        action = by_id[key]
+        action = active[key]
         finish = latest_finish.get(key)  # bound by the actions that require this one
         if action.due is not None:
             due = action.due.toordinal()
-            finish = due if finish is None or due < finish else finish
+            if finish is None or due < finish:
+                finish = due
         for served in action.serves:
             deadline = deadlines.get(served)
             if deadline is not None and (finish is None or deadline < finish):
@@ -151,10 +162,12 @@ def _backward(
         if finish is None:
             continue
         latest_finish[key] = finish
-        before_start = finish - active[key]
-        for required in requires[key]:
-            if required in active and before_start < latest_finish.get(required, before_start + 1):
-                latest_finish[required] = before_start
+        before_start = finish - remaining[key]
+        for required in action.requires:
+            if required in remaining:
+                bound = latest_finish.get(required)
+                if bound is None or before_start < bound:
+                    latest_finish[required] = before_start
     return latest_finish
 
 
@@ -164,11 +177,17 @@ def objective_schedules(
     dates: Mapping[str, ActionDates],
 ) -> dict[str, ObjectiveSchedule]:
     """Feasibility, days late and critical actions of each objective's action chain."""
-    requires = {a.id: a.requires for a in actions}
+    requires: dict[str, tuple[str, ...]] = {}
     serving: dict[str, list[str]] = {}
     for action in actions:
+        key = action.id
+        requires[key] = action.requires
         for served in action.serves:
-            serving.setdefault(served, []).append(action.id)
+            roots = serving.get(served)
+            if roots is None:
+                serving[served] = [key]
+            else:
+                roots.append(key)
     schedules: dict[str, ObjectiveSchedule] = {}
     for objective in objectives:
         roots = serving.get(objective.id)
@@ -184,17 +203,24 @@ FEASIBLE = ObjectiveSchedule()
 def _chain_schedule(
     roots: list[str], requires: Mapping[str, Sequence[str]], dates: Mapping[str, ActionDates]
 ) -> ObjectiveSchedule:
-    """The least slack over the actions in ``roots`` and, recursively, what they require."""
+    """The least slack over the actions in ``roots`` and, recursively, what they require.
+
+    The order of the visit does not matter: ties are sorted at the end.
+    """
     least: int | None = None
     critical: list[str] = []
     seen: set[str] = set()
     stack = list(roots)
     while stack:
         key = stack.pop()
-        if key in seen or key not in requires:
+        if key in seen:
+            continue
+        needs = requires.get(key)
+        if needs is None:  # not an action of the plan
             continue
         seen.add(key)
-        stack.extend(requires[key])
+        if needs:
+            stack += needs
         slack = dates[key].slack_days
         if slack is None:
             continue
@@ -206,4 +232,4 @@ def _chain_schedule(
         return FEASIBLE
     if len(critical) > 1:
         critical.sort(key=lambda key: (dates[key].earliest_start or date.min, key))
-    return ObjectiveSchedule(least >= 0, max(0, -least), tuple(critical))
+    return _new(ObjectiveSchedule, (least >= 0, max(0, -least), tuple(critical)))

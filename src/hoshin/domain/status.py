@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Literal, NamedTuple
 
 from hoshin.domain.model import Metric
@@ -10,6 +11,10 @@ from hoshin.domain.trajectory import Course, course
 
 Status = Literal["green", "amber", "red", "no_data", "unmeasured"]
 STATUSES: tuple[Status, ...] = ("green", "amber", "red", "no_data", "unmeasured")
+
+# A NamedTuple's own constructor is Python code; ``tuple.__new__(Cls, values)`` builds the
+# same value in C, three times faster. The engine builds hundreds of thousands of results.
+_new = tuple.__new__
 
 
 class MetricResult(NamedTuple):
@@ -56,35 +61,63 @@ def _status(metric: Metric, path: Course, value: float, planned: float) -> Statu
 
 def latest_actual(metric: Metric, as_of_month: Month) -> tuple[Month, float] | None:
     """The latest actual at or before ``as_of_month``."""
-    actuals = metric.actuals
+    best = _latest_month(metric.actuals, as_of_month)
+    return None if best is None else (best, metric.actuals[best])
+
+
+def _latest_month(actuals: Mapping[Month, float], as_of_month: Month) -> Month | None:
     if not actuals:
         return None
     best = max(actuals)  # the usual case: no actual after the as-of month
     if best > as_of_month:
         earlier = [month for month in actuals if month <= as_of_month]
-        if not earlier:
-            return None
-        best = max(earlier)
-    return best, actuals[best]
+        return max(earlier) if earlier else None
+    return best
 
 
 def evaluate_metric(metric: Metric, as_of_month: Month) -> MetricResult:
     """Current value, planned value, progress and status of ``metric`` at ``as_of_month``."""
-    path = course(metric)
-    latest = latest_actual(metric, as_of_month)
-    if path is None:
-        return _evaluate_band(metric, latest)
-    period = as_of_month if latest is None else latest[0]
-    planned = path.planned(period)
-    span = path.target - path.baseline
-    planned_progress = (planned - path.baseline) / span
-    if latest is None:
-        return MetricResult(None, None, planned, None, planned_progress, "no_data")
-    value = latest[1]
-    progress = (value - path.baseline) / span
-    progress = 0.0 if progress < 0.0 else 1.0 if progress > 1.0 else progress
-    status = deviation_status((value - planned) / span, metric.tolerance)
-    return MetricResult(value, period, planned, progress, planned_progress, status)
+    return evaluate_metrics((metric,), as_of_month)[metric.id]
+
+
+def evaluate_metrics(metrics: Iterable[Metric], as_of_month: Month) -> dict[str, MetricResult]:
+    """``evaluate_metric`` of each metric, by id.
+
+    This runs for every metric of every analysis (150,000 in the largest plan): one loop,
+    results built in C, and the rules where they live (``course``, ``Course.planned``,
+    ``deviation_status``).
+    """
+    results: dict[str, MetricResult] = {}
+    for metric in metrics:
+        actuals = metric.actuals
+        latest = None
+        if actuals:  # _latest_month, inlined
+            latest = max(actuals)  # the usual case: no actual after the as-of month
+            if latest > as_of_month:
+                latest = _latest_month(actuals, as_of_month)
+        path = course(metric)
+        if path is None:  # maintain: a band, no course
+            current = None if latest is None else (latest, actuals[latest])
+            results[metric.id] = _evaluate_band(metric, current)
+            continue
+        period = as_of_month if latest is None else latest
+        planned = path.planned(period)
+        baseline, target = path.baseline, path.target
+        span = target - baseline
+        planned_progress = (planned - baseline) / span
+        if latest is None:
+            results[metric.id] = _new(
+                MetricResult, (None, None, planned, None, planned_progress, "no_data")
+            )
+            continue
+        value = actuals[latest]
+        progress = (value - baseline) / span
+        progress = 0.0 if progress < 0.0 else 1.0 if progress > 1.0 else progress
+        status = deviation_status((value - planned) / span, metric.tolerance)
+        results[metric.id] = _new(
+            MetricResult, (value, period, planned, progress, planned_progress, status)
+        )
+    return results
 
 
 def bowling(metric: Metric, as_of_month: Month, fiscal_start: int) -> list[BowlingCell]:

@@ -89,8 +89,9 @@ def no_deadline(ctx: Context) -> Iterator[Finding]:
 
 def short_horizon(ctx: Context) -> Iterator[Finding]:
     """A vision that does not reach five calendar years from the plan's first year."""
-    starts = [o.start.year for o in ctx.plan.objectives if o.start is not None]
-    first_year = min(starts) if starts else ctx.as_of.year
+    # the year of the earliest month: one Month.year instead of one per objective
+    starts = [o.start for o in ctx.plan.objectives if o.start is not None]
+    first_year = min(starts).year if starts else ctx.as_of.year
     needed = first_year + 4
     horizon = ctx.plan.vision.horizon
     if horizon is None:

@@ -55,7 +55,13 @@ class Finding(NamedTuple):
 
 def finding(code: str, subject: str, message: str) -> Finding:
     """A finding with the severity its code has in the catalogue."""
-    return Finding(code, CODES[code][0], subject, message)
+    return new_finding(Finding, (code, CODES[code][0], subject, message))
+
+
+# ``new_finding(Finding, (code, severity, subject, message))`` builds the same value as
+# ``Finding(...)``, whose constructor is Python code, three times faster: the checks that
+# run for every metric of a large plan build a hundred thousand findings with it.
+new_finding = tuple.__new__
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,12 +65,14 @@ def over_allocations(ctx: Context) -> Iterator[Finding]:
             continue
         if action.start is not None and action.due is not None:
             loads[action.owner].append((action.start, action.due, action.fte, action.id))
-    names = {p.id: p.name for p in ctx.plan.people}
+    names: dict[str, str] | None = None  # built for the first finding only
     for person, actions in loads.items():
-        if sum(load[2] for load in actions) <= 1.0 + _FTE_EPSILON:
+        if sum([load[2] for load in actions]) <= 1.0 + _FTE_EPSILON:
             continue  # all of them at once would still fit
         peak = _first_overload(actions)
         if peak is not None:
+            if names is None:
+                names = {p.id: p.name for p in ctx.plan.people}
             day, load, running = peak
             yield finding(
                 "over_allocated",

@@ -5,9 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
-from hoshin.domain.findings.base import Context, Finding, finding
-from hoshin.domain.model import Metric
-from hoshin.domain.months import Month
+from hoshin.domain.findings.base import CODES, Context, Finding, finding, new_finding
 from hoshin.domain.trajectory import end_value
 
 RATE_FACTOR = 2.0
@@ -39,15 +37,21 @@ def stale_metrics(ctx: Context) -> Iterator[Finding]:
 def missing_countermeasures(ctx: Context) -> Iterator[Finding]:
     """Metrics red in their latest month with no countermeasure for that month."""
     answered = {(c.metric, c.period) for c in ctx.plan.countermeasures}
+    results = ctx.metrics
+    severity = CODES["missing_countermeasure"][0]
     for metric in ctx.all_metrics:
-        result = ctx.metrics[metric.id]
-        if result.status == "red" and (metric.id, result.current_period) not in answered:
-            yield finding(
-                "missing_countermeasure",
-                metric.id,
-                f"metric {metric.id} '{metric.name}' is red in {result.current_period} "
-                "and has no countermeasure for that month",
+        result = results[metric.id]
+        if result.status != "red":
+            continue
+        # no key to build when the plan has no countermeasures at all
+        if not answered or (metric.id, result.current_period) not in answered:
+            # str(): a Month's cached text, without Month.__format__ around it
+            period = str(result.current_period)
+            message = (
+                f"metric {metric.id} '{metric.name}' is red in {period} "
+                "and has no countermeasure for that month"
             )
+            yield new_finding(Finding, ("missing_countermeasure", severity, metric.id, message))
 
 
 def overdue_countermeasures(ctx: Context) -> Iterator[Finding]:
@@ -66,59 +70,57 @@ def unachievable_rates(ctx: Context) -> Iterator[Finding]:
     """Metrics behind plan whose improvement still needed per month far outpaces their history.
 
     Only amber and red metrics: one on or ahead of its plan needs no warning about its pace.
+    The needed and recent paces run from the latest actual; they are log-ratios for compound
+    metrics. The recent pace runs from the earliest actual 6 to 12 months before the latest
+    one; without such an actual there is too little history to judge. (One loop without
+    calls: it visits the 100,000 metrics behind plan of the largest plan.)
     """
     results = ctx.metrics
+    severity = CODES["unachievable_rate"][0]
     for metric in ctx.all_metrics:
         result = results[metric.id]
-        if result.status not in BEHIND or result.current is None or result.current_period is None:
+        if result.status not in BEHIND:
             continue
-        pace = _paces(metric, result.current_period, result.current)
-        if pace is None:
+        last, last_month = result.current, result.current_period
+        if last is None or last_month is None:
             continue
-        needed, recent = pace
+        target = metric.target if metric.rate_per_year is None else end_value(metric)
+        direction, end = metric.direction, metric.target_period
+        if direction == "maintain" or target is None or end is None:
+            continue
+        left = end - last_month
+        if left <= 0:
+            continue
+        actuals = metric.actuals
+        for span in _SPANS:
+            first = actuals.get(last_month - span)  # type: ignore[call-overload]
+            if first is not None:
+                break
+        else:
+            continue
+        sign = 1.0 if direction == "increase" else -1.0
+        compound = metric.trajectory == "compound" or metric.rate_per_year is not None
+        if compound and min(first, last, target) > 0:
+            needed = sign * math.log(target / last) / left
+            recent = sign * math.log(last / first) / span
+        else:
+            needed, recent = sign * (target - last) / left, sign * (last - first) / span
         if needed > 0 and needed > RATE_FACTOR * max(recent, 0.0):
-            yield finding(
-                "unachievable_rate",
-                metric.id,
-                f"metric {metric.id} '{metric.name}' must {_verb(metric)} "
-                f"{_rate(metric, needed)} a month to reach its target; over the last year it "
-                f"moved {_rate(metric, recent)} a month",
+            unit = f" {metric.unit}" if metric.unit else ""
+            verb = "rise" if direction == "increase" else "fall"
+            message = (
+                f"metric {metric.id} '{metric.name}' must {verb} {_rate(compound, unit, needed)} "
+                "a month to reach its target; over the last year it moved "
+                f"{_rate(compound, unit, recent)} a month"
             )
+            yield new_finding(Finding, ("unachievable_rate", severity, metric.id, message))
 
 
-def _paces(metric: Metric, last_month: Month, last: float) -> tuple[float, float] | None:
-    """(needed, recent) improvement per month from the latest actual; log-ratios if compound.
-
-    The recent pace runs from the earliest actual 6 to 12 months before the latest one;
-    without such an actual there is too little history to judge.
-    """
-    target = end_value(metric)
-    if metric.direction == "maintain" or target is None or metric.target_period is None:
-        return None
-    left = metric.target_period - last_month
-    if left <= 0:
-        return None
-    actuals = metric.actuals
-    for span in range(HISTORY_MONTHS, MIN_HISTORY - 1, -1):
-        first = actuals.get(last_month - span)  # type: ignore[call-overload]
-        if first is not None:
-            break
-    else:
-        return None
-    sign = 1.0 if metric.direction == "increase" else -1.0
-    compound = metric.trajectory == "compound" or metric.rate_per_year is not None
-    if compound and min(first, last, target) > 0:
-        return sign * math.log(target / last) / left, sign * math.log(last / first) / span
-    return sign * (target - last) / left, sign * (last - first) / span
+_SPANS = range(HISTORY_MONTHS, MIN_HISTORY - 1, -1)  # the longest history first
 
 
-def _verb(metric: Metric) -> str:
-    return "rise" if metric.direction == "increase" else "fall"
-
-
-def _rate(metric: Metric, pace: float) -> str:
+def _rate(compound: bool, unit: str, pace: float) -> str:
     """A monthly pace in the improving direction: '6.1%' for compound metrics, '2.5 pts' else."""
-    if metric.trajectory == "compound" or metric.rate_per_year is not None:
+    if compound:
         return f"{math.expm1(abs(pace)):.1%}" if pace >= 0 else f"-{math.expm1(-pace):.1%}"
-    unit = f" {metric.unit}" if metric.unit else ""
     return f"{pace:.3g}{unit}"
