@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 DEMO ?= demo.yaml
 
-.PHONY: setup run test lint format bench bench-server bench-pages clean
+.PHONY: setup run test lint format bench bench-engine bench-server bench-pages clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "hoshin needs Python 3.11 or newer")'
@@ -42,7 +42,11 @@ format: setup
 test: lint ## the whole suite
 	$(BIN)/pytest
 
-bench: setup ## engine benchmark on synthetic enterprise plans (see BENCHMARKS.md)
+# Every benchmark of BENCHMARKS.md, one after the other (about 40 minutes on 2 cores); each
+# part has its own target below.
+bench: bench-engine bench-server bench-pages ## the engine, the API under load, every page
+
+bench-engine: setup ## the engine on synthetic enterprise plans, and hoshin check on their files
 	$(BIN)/python -m bench.engine
 
 # Needs wrk (installed here when missing and this is root) and the PostgreSQL server of

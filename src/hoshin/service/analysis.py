@@ -9,6 +9,7 @@ analysing the whole plan again; any other change loads the plan afresh.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -34,6 +35,13 @@ from hoshin.store.plan import load_plan
 
 T = TypeVar("T")
 AS_OF_DAYS = 8  # analyses kept per organisation: today, and the days people look back to
+# A large plan and its analyses are millions of long-lived objects that the cyclic garbage
+# collector would walk again in every full collection: pauses of 0.5-2 s in the middle of
+# page requests at 50,000 people (make bench-pages). Once such a plan is analysed they move
+# to the permanent generation (gc.freeze), after a collection so that no garbage is frozen
+# with them; they are plain values without cycles, freed by reference counting when a newer
+# plan replaces them. A small plan (the tests) is not worth the collection.
+FREEZE_SIZE = 20_000  # objectives and actions
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +107,9 @@ class AnalysisCache:
                 kept.analyses[as_of] = analysed
                 while len(kept.analyses) > AS_OF_DAYS:
                     kept.analyses.popitem(last=False)
+            if len(kept.plan.objectives) + len(kept.plan.actions) >= FREEZE_SIZE:
+                gc.collect()
+                gc.freeze()
             return analysed
 
     def clear(self) -> None:
