@@ -6,11 +6,10 @@ objectives it shows, even in a plan of 52,000 objectives.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from hoshin.domain.analysis import paused_gc
 from hoshin.domain.findings import Finding
 from hoshin.domain.model import Objective, Plan
 from hoshin.domain.rollup import supporters_of
@@ -40,23 +39,6 @@ def alignment_index(
     ``findings`` the engine's (only the codes in FLAGS are read)."""
     with paused_gc():
         return _index(plan, statuses, findings)
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pauses the cyclic garbage collector while an index is built.
-
-    As in ``analyze``: the index allocates a few hundred thousand small acyclic values while
-    a large plan keeps millions alive, and each automatic collection would walk them all
-    (it took three quarters of the time at 50,000 people).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _index(plan: Plan, statuses: Mapping[str, str], findings: Iterable[Finding]) -> AlignmentIndex:

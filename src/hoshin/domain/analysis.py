@@ -46,13 +46,14 @@ class Analysis:
 
 def analyze(plan: Plan, as_of: date) -> Analysis:
     """Status, roll-up, backward schedule and findings of ``plan`` at ``as_of``."""
-    with _gc_paused():
+    with paused_gc():
         return _analyze(plan, as_of)
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pauses the cyclic garbage collector, which has nothing to collect here.
+def paused_gc() -> Iterator[None]:
+    """Pauses the cyclic garbage collector while the engine or an index built from its
+    results (alignment map, X-matrix) allocates many small acyclic values.
 
     Analysis allocates hundreds of thousands of small acyclic results while a large plan
     keeps millions of objects alive, so each automatic collection walks the whole plan again:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from hoshin.domain.alignment import paused_gc
+from hoshin.domain.analysis import paused_gc
 from hoshin.domain.model import Action, Metric, Objective, Plan
 
 
