@@ -21,7 +21,9 @@ from hoshin.api import (
     session,
     unit,
 )
+from hoshin.api.admission import Admission, request_limit, writers_file
 from hoshin.config import settings
+from hoshin.service.account import TokenUses
 from hoshin.service.analysis import AnalysisCache
 from hoshin.service.store import open_sessions
 
@@ -38,6 +40,7 @@ def create_app(sessions: sessionmaker[Session] | None = None) -> FastAPI:
     )
     app.state.sessions = sessions or open_sessions(settings().database_url)
     app.state.analyses = AnalysisCache()
+    app.state.token_uses = TokenUses()
     errors.install(app)
     v1 = APIRouter(
         prefix="/api/v1",
@@ -49,4 +52,12 @@ def create_app(sessions: sessionmaker[Session] | None = None) -> FastAPI:
     for module in routers:
         v1.include_router(module.router)
     app.include_router(v1)
+    engine = app.state.sessions.kw.get("bind")
+    sqlite = engine is not None and engine.dialect.name == "sqlite"
+    app.add_middleware(
+        Admission,
+        limit=request_limit(engine),
+        writers_in_turn=sqlite,
+        writers_file=writers_file(engine),
+    )
     return app

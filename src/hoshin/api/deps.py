@@ -53,6 +53,8 @@ def principal(
         if by_token is None:
             raise Unauthorized("the API token is unknown or revoked")
         user, due = by_token
+        if due and not _token_uses(request).claim(token.strip(), moment):
+            return user  # another request of this process is noting it
         if due and request.method in READS:
             _note_token_use(request, token.strip(), moment)
         elif due:  # this request's own transaction writes already (and holds the lock)
@@ -64,6 +66,11 @@ def principal(
         if found is not None:
             return found
     raise Unauthorized("sign in first (POST /api/v1/session) or send an API token")
+
+
+def _token_uses(request: Request) -> account.TokenUses:
+    uses: account.TokenUses = request.app.state.token_uses
+    return uses
 
 
 def _note_token_use(request: Request, token: str, moment: datetime) -> None:
@@ -104,7 +111,7 @@ def access(
 Org = Annotated[Access, Depends(access)]
 
 
-def analyses(request: Request) -> AnalysisCache:
+async def analyses(request: Request) -> AnalysisCache:  # async: no thread for this
     """This process's analysis cache."""
     cache: AnalysisCache = request.app.state.analyses
     return cache

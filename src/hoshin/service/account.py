@@ -11,6 +11,7 @@ import hashlib
 import math
 import re
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -188,11 +189,11 @@ def token_principal(session: Session, *, token: str, now: datetime) -> Principal
 def token_user(session: Session, *, token: str, now: datetime) -> tuple[Principal, bool] | None:
     """The user of a valid API token, and whether its use is due to be noted (once a
     minute); None for an unknown or revoked token or an inactive user. Writes nothing."""
-    row = store.find_token(session, token_hash=_sha256(token))
-    if row is None or row.revoked_at is not None:
+    found = store.find_token_and_user(session, token_hash=_sha256(token))
+    if found is None:
         return None
-    user = store.find_user_by_id(session, user_id=row.user_id)
-    if user is None or not user.active:
+    row, user = found
+    if row.revoked_at is not None or not user.active:
         return None
     due = row.last_used_at is None or now - row.last_used_at >= TOKEN_USE_RESOLUTION
     return _principal(user), due
@@ -204,6 +205,28 @@ def note_token_use(session: Session, *, token: str, now: datetime) -> None:
     if row is not None:
         row.last_used_at = now
         session.flush()
+
+
+class TokenUses:
+    """Which process thread notes a token's use: the first request of a minute that finds
+    the note due claims it, and the requests that arrive meanwhile (they read the same
+    old ``last_used_at``) leave it to that one. Without the claim, 50 clients on one token
+    all wrote the note at once, each on a second connection while holding their own: the
+    connection pool ran dry and the process stalled until its 30 s pool timeout."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._claimed: dict[str, datetime] = {}
+
+    def claim(self, token: str, now: datetime) -> bool:
+        """True once per token and TOKEN_USE_RESOLUTION in this process."""
+        key = _sha256(token)
+        with self._lock:
+            last = self._claimed.get(key)
+            if last is not None and now - last < TOKEN_USE_RESOLUTION:
+                return False
+            self._claimed[key] = now
+            return True
 
 
 def revoke_token(session: Session, *, token_id: int, now: datetime | None = None) -> None:

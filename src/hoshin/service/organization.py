@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 from hoshin.domain.model import Plan
 from hoshin.errors import InvalidInput, NotFound
 from hoshin.planfile import PlanFileError, dump_plan, read_plan
-from hoshin.service import account
 from hoshin.store import account as account_store
 from hoshin.store import organization as org_store
 from hoshin.store.audit import record_event
@@ -58,11 +57,10 @@ def export_plan(session: Session, *, slug: str) -> str:
 
 def membership(session: Session, *, slug: str, user_id: int) -> tuple[OrganizationRow, str]:
     """The organisation and the user's role in it; NotFound when either is missing (no leaks)."""
-    org = org_store.find_organization(session, slug=slug)
-    role = None if org is None else account.role_of(session, user_id=user_id, org_id=org.id)
-    if org is None or role is None:
+    found = account_store.find_member_organization(session, slug=slug, user_id=user_id)
+    if found is None:
         raise NotFound(f"no organisation '{slug}'")
-    return org, role
+    return found
 
 
 def list_organizations(session: Session) -> list[OrganizationRow]:

@@ -31,6 +31,20 @@ def find_user_by_id(session: Session, *, user_id: int) -> UserRow | None:
     return session.get(UserRow, user_id)
 
 
+def find_member_organization(
+    session: Session, *, slug: str, user_id: int
+) -> tuple[OrganizationRow, str] | None:
+    """The organisation with this slug and the user's role in it, in one query; None when
+    either is missing."""
+    query = select(OrganizationRow, MembershipRow.role).join(
+        MembershipRow, MembershipRow.org_id == OrganizationRow.id
+    )
+    found = session.execute(
+        query.where(OrganizationRow.slug == slug, MembershipRow.user_id == user_id)
+    ).first()
+    return None if found is None else (found[0], found[1])
+
+
 def find_membership(session: Session, *, user_id: int, org_id: int) -> MembershipRow | None:
     """The user's membership of the organisation, or None."""
     return session.scalars(
@@ -60,6 +74,13 @@ def delete_expired_sessions(session: Session, *, user_id: int, now: datetime) ->
 def find_token(session: Session, *, token_hash: str) -> ApiTokenRow | None:
     """The API token whose secret has this SHA-256, or None."""
     return session.scalars(select(ApiTokenRow).where(ApiTokenRow.token_hash == token_hash)).first()
+
+
+def find_token_and_user(session: Session, *, token_hash: str) -> tuple[ApiTokenRow, UserRow] | None:
+    """The API token whose secret has this SHA-256 and its user, in one query; or None."""
+    query = select(ApiTokenRow, UserRow).join(UserRow, UserRow.id == ApiTokenRow.user_id)
+    found = session.execute(query.where(ApiTokenRow.token_hash == token_hash)).first()
+    return None if found is None else (found[0], found[1])
 
 
 def find_token_by_id(session: Session, *, token_id: int) -> ApiTokenRow | None:

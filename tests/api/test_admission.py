@@ -1,0 +1,175 @@
+"""Admission (hoshin.api.admission): a bounded number of requests in the app at once, SQLite's
+writers in turn, and no stall when more clients come than the pool holds connections."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import uvicorn
+from api_support import seed
+from fastapi import FastAPI
+from sqlalchemy import Engine
+from sqlalchemy.pool import NullPool
+from starlette.types import Receive, Scope, Send
+
+from hoshin.api.admission import LIMIT, Admission, request_limit, writers_file
+from hoshin.api.app import create_app
+from hoshin.service.account import TokenUses
+from hoshin.store.db import make_engine, session_factory
+
+
+class Inside:
+    """An ASGI app that notes how many requests are in it at once, by method."""
+
+    def __init__(self) -> None:
+        self.now: dict[str, int] = {"GET": 0, "PUT": 0}
+        self.most: dict[str, int] = {"GET": 0, "PUT": 0, "all": 0}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        method = scope["method"]
+        self.now[method] += 1
+        self.most[method] = max(self.most[method], self.now[method])
+        self.most["all"] = max(self.most["all"], sum(self.now.values()))
+        await asyncio.sleep(0.01)
+        self.now[method] -= 1
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+
+async def _call(app: Admission, method: str) -> None:
+    async def receive() -> dict[str, object]:
+        return {"type": "http.request", "body": b""}
+
+    async def send(_: object) -> None:
+        return None
+
+    await app({"type": "http", "method": method}, receive, send)
+
+
+def _load(app: Admission, methods: list[str]) -> None:
+    async def run() -> None:
+        await asyncio.gather(*(_call(app, method) for method in methods))
+
+    asyncio.run(run())
+
+
+def test_at_most_limit_requests_are_inside_at_once() -> None:
+    inside = Inside()
+    _load(Admission(inside, limit=3, writers_in_turn=False), ["GET"] * 20 + ["PUT"] * 20)
+    assert inside.most["all"] == 3  # 40 arrive together, 3 go in at a time
+
+
+def test_on_sqlite_one_writer_at_a_time_while_readers_go_on() -> None:
+    inside = Inside()
+    _load(Admission(inside, limit=4, writers_in_turn=True), ["PUT"] * 10 + ["GET"] * 10)
+    assert inside.most["PUT"] == 1
+    assert inside.most["all"] == 4  # a writer and three readers
+
+
+def test_writers_share_the_limit_without_taking_turns_elsewhere() -> None:
+    inside = Inside()
+    _load(Admission(inside, limit=4, writers_in_turn=False), ["PUT"] * 10)
+    assert inside.most["PUT"] == 4  # PostgreSQL: its rows lock, writers need no turn
+
+
+def test_two_processes_on_one_sqlite_file_take_turns_on_its_lock(tmp_path: Path) -> None:
+    """Two apps stand for two processes: each has its own writer lock in the event loop, and
+    they share the lock file beside the database."""
+    inside, lock = Inside(), tmp_path / "hoshin.db.writers"
+    first = Admission(inside, limit=4, writers_in_turn=True, writers_file=lock)
+    second = Admission(inside, limit=4, writers_in_turn=True, writers_file=lock)
+
+    async def run() -> None:
+        await asyncio.gather(*(_call(app, "PUT") for app in [first, second] * 6))
+
+    asyncio.run(run())
+    assert inside.most["PUT"] == 1
+
+
+def test_the_writers_file_is_beside_a_sqlite_file_only(tmp_path: Path) -> None:
+    on_file = make_engine(f"sqlite:///{tmp_path / 'hoshin.db'}")
+    assert writers_file(on_file) == tmp_path / "hoshin.db.writers"
+    assert writers_file(make_engine("sqlite://")) is None  # in memory: one process only
+    postgres = make_engine("postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    assert writers_file(postgres) is None  # its rows lock; no file
+    assert writers_file(None) is None
+
+
+def test_the_limit_leaves_a_pooled_connection_free() -> None:
+    small = make_engine(
+        "sqlite:///unused.db", pool_size=2, max_overflow=1
+    )  # 3 connections: 2 requests
+    default = make_engine("sqlite:///unused.db")  # SQLAlchemy's 5 + 10: the limit itself
+    unbounded = make_engine("sqlite:///unused.db", poolclass=NullPool)
+    assert (request_limit(small), request_limit(default), request_limit(unbounded)) == (
+        2, LIMIT, LIMIT,
+    )  # fmt: skip
+
+
+def test_a_token_use_is_claimed_once_a_minute() -> None:
+    uses, at = TokenUses(), datetime(2026, 12, 1, 10, tzinfo=UTC)
+    assert uses.claim("hsn_a", at) is True
+    assert uses.claim("hsn_a", at + timedelta(seconds=59)) is False  # another request notes it
+    assert uses.claim("hsn_b", at) is True  # each token its own
+    assert uses.claim("hsn_a", at + timedelta(minutes=1)) is True
+
+
+@contextmanager
+def _served(app: FastAPI) -> Iterator[str]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def test_more_clients_than_connections_do_not_stall_the_server(engine: Engine) -> None:
+    """Each request holds a connection from its first query until its session closes, which
+    needs a thread again. 60 clients on a pool of 3 connections used to take every thread
+    waiting for a connection that only a request waiting for a thread could give back:
+    nothing answered until the pool's timeout (here 2 s), then 500s. Admitted two at a time,
+    all 60 are answered, each within the pool's timeout."""
+    tokens = seed(engine).tokens
+    pooled = make_engine(
+        engine.url.render_as_string(hide_password=False), pool_size=2, max_overflow=1,
+        pool_timeout=2,
+    )  # fmt: skip
+    headers = {"Authorization": f"Bearer {tokens['viewer']}"}
+    try:
+        with _served(create_app(session_factory(pooled))) as base:
+
+            def read(_: int) -> tuple[int, float]:
+                started = time.monotonic()
+                asked = urllib.request.Request(f"{base}/api/v1/orgs/clinic/objectives/A1",
+                                               headers=headers)  # fmt: skip
+                try:
+                    with urllib.request.urlopen(asked, timeout=30) as answer:
+                        return int(answer.status), time.monotonic() - started
+                except urllib.error.HTTPError as error:  # the 500 of a pool timeout
+                    return error.code, time.monotonic() - started
+
+            with ThreadPoolExecutor(60) as clients:
+                answers = list(clients.map(read, range(60)))
+    finally:
+        pooled.dispose()
+    assert [status for status, _ in answers] == [200] * 60
+    assert max(seconds for _, seconds in answers) < 2
