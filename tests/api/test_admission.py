@@ -20,6 +20,7 @@ from api_support import seed
 from fastapi import FastAPI
 from sqlalchemy import Engine
 from sqlalchemy.pool import NullPool
+from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
 from hoshin.api.admission import LIMIT, Admission, request_limit, writers_file
@@ -80,6 +81,23 @@ def test_writers_share_the_limit_without_taking_turns_elsewhere() -> None:
     inside = Inside()
     _load(Admission(inside, limit=4, writers_in_turn=False), ["PUT"] * 10)
     assert inside.most["PUT"] == 4  # PostgreSQL: its rows lock, writers need no turn
+
+
+def test_a_client_that_left_while_waiting_is_not_an_error() -> None:
+    """wrk closes its 50 connections at the end of a run while requests wait their turn; the
+    app then reads a body that will never come (starlette raises ClientDisconnect)."""
+
+    async def reads_the_body(scope: Scope, receive: Receive, send: Send) -> None:
+        await Request(scope, receive).body()
+
+    async def gone() -> dict[str, object]:
+        return {"type": "http.disconnect"}
+
+    async def send(_: object) -> None:
+        raise AssertionError("nothing is sent to a client that left")
+
+    app = Admission(reads_the_body, limit=1, writers_in_turn=False)
+    asyncio.run(app({"type": "http", "method": "PUT"}, gone, send))  # no exception
 
 
 def test_two_processes_on_one_sqlite_file_take_turns_on_its_lock(tmp_path: Path) -> None:

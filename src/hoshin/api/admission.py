@@ -33,6 +33,7 @@ from pathlib import Path
 import anyio.to_thread
 from sqlalchemy import Engine
 from sqlalchemy.pool import QueuePool
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from hoshin.service.store import READS
@@ -84,7 +85,10 @@ class Admission:
                 if self.writers_file is not None:
                     await turn.enter_async_context(_file_turn(self.writers_file))
             await turn.enter_async_context(slots)
-            await self.app(scope, receive, send)
+            try:
+                await self.app(scope, receive, send)
+            except ClientDisconnect:
+                return  # it left while waiting its turn: no one to answer, nothing to log
 
     def _gates_of(self, loop: asyncio.AbstractEventLoop) -> tuple[asyncio.Semaphore, asyncio.Lock]:
         gates = self._gates.get(loop)
