@@ -127,7 +127,7 @@ def test_the_limit_leaves_a_pooled_connection_free() -> None:
     small = make_engine(
         "sqlite:///unused.db", pool_size=2, max_overflow=1
     )  # 3 connections: 2 requests
-    default = make_engine("sqlite:///unused.db")  # SQLAlchemy's 5 + 10: the limit itself
+    default = make_engine("sqlite:///unused.db")  # 10 + 5 (store.db): the limit itself
     unbounded = make_engine("sqlite:///unused.db", poolclass=NullPool)
     assert (request_limit(small), request_limit(default), request_limit(unbounded)) == (
         2, LIMIT, LIMIT,

@@ -17,14 +17,14 @@ router = APIRouter(tags=["analysis"])
 @router.get("/orgs/{org}/analysis")
 def analysis(org: Org, session: Db, cache: Analyses, as_of: AsOf = None) -> dict[str, Any]:
     """The whole analysis: exactly the JSON of `hoshin check --format json`."""
-    found = cache.get(session, org=org.org, as_of=as_of_day(as_of))
+    found = cache.get(session, org=org.org, as_of=as_of_day(as_of), fresh_row=True)
     return report(found.plan, found.analysis)
 
 
 @router.get("/orgs/{org}/analysis/summary")
 def summary(org: Org, session: Db, cache: Analyses, as_of: AsOf = None) -> dict[str, Any]:
     """Status counts, alignment coverage and findings by code; the first 50 warnings."""
-    found = cache.get(session, org=org.org, as_of=as_of_day(as_of))
+    found = cache.get(session, org=org.org, as_of=as_of_day(as_of), fresh_row=True)
     return found.derived("summary", _summary)
 
 

@@ -29,7 +29,9 @@ def list_objectives(
     as_of: AsOf = None,
 ) -> dict[str, Any]:
     """Objectives in plan order, filtered by level, unit, owner and status, a page at a time."""
-    results = cache.get(session, org=org.org, as_of=as_of_day(as_of)).analysis.objectives
+    results = cache.get(
+        session, org=org.org, as_of=as_of_day(as_of), fresh_row=True
+    ).analysis.objectives
     keys = None if status is None else [k for k, r in results.items() if r.status == status]
     items, total = objective_service.page(
         session, org=org.org, level=level, unit=unit, owner=owner, keys=keys, limit=limit,
@@ -52,8 +54,9 @@ def read_objective(
     as_of: AsOf = None,
 ) -> dict[str, Any]:
     """One objective with its metrics, the objectives it supports and its analysis."""
-    found = objective_service.detail(session, org=org.org, key=objective)
-    analysis = cache.get(session, org=org.org, as_of=as_of_day(as_of)).analysis
+    analysed = cache.get(session, org=org.org, as_of=as_of_day(as_of), fresh_row=True)
+    found = objective_service.kept_detail(analysed, key=objective)
+    analysis = analysed.analysis
     response.headers["ETag"] = etag(found["version"])
     for metric in found["metrics"]:
         measured = analysis.metrics.get(metric["id"])

@@ -12,7 +12,7 @@ from __future__ import annotations
 import gc
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
@@ -27,9 +27,10 @@ from hoshin.domain.incremental import (
     reanalyze,
     with_actuals,
 )
-from hoshin.domain.model import Plan
+from hoshin.domain.model import Objective, Plan
 from hoshin.domain.months import Month
 from hoshin.store.audit import changes_since
+from hoshin.store.objective import objective_versions
 from hoshin.store.organization import OrganizationRow, plan_version_of
 from hoshin.store.plan import load_plan
 
@@ -51,7 +52,18 @@ class Analysed:
     plan_version: int
     plan: Plan
     analysis: Analysis
+    # The stored version of each objective at plan_version (an objective read needs no query)
+    # and where each is in plan.objectives; empty when not known.
+    objective_versions: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+    objective_at: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def objective(self, key: str) -> tuple[Objective, int] | None:
+        """The objective with this id and its stored version, or None without it."""
+        at, version = self.objective_at.get(key), self.objective_versions.get(key)
+        if at is None or version is None:
+            return None
+        return self.plan.objectives[at], version
 
     def derived(self, name: str, compute: Callable[[Analysis], T]) -> T:
         """``compute(analysis)``, computed once per analysis (e.g. a summary many read)."""
@@ -69,6 +81,13 @@ class Kept:
     plan: Plan
     index: PlanIndex
     analyses: OrderedDict[date, Analysed]
+    objective_versions: Mapping[str, int]  # actuals leave them as they are
+
+    def analysed(self, analysis: Analysis) -> Analysed:
+        """``analysis`` of this plan, with what an objective read needs."""
+        return Analysed(
+            self.version, self.plan, analysis, self.objective_versions, self.index.objective_at
+        )
 
 
 class AnalysisCache:
@@ -85,13 +104,17 @@ class AnalysisCache:
         self._lock = threading.Lock()
         self._updating: dict[int, threading.Lock] = {}
 
-    def get(self, session: Session, *, org: OrganizationRow, as_of: date) -> Analysed:
+    def get(
+        self, session: Session, *, org: OrganizationRow, as_of: date, fresh_row: bool = False
+    ) -> Analysed:
         """The analysis of ``org`` at ``as_of`` for the plan as stored now.
 
         When another request has already brought the organisation further, its newer
-        analysis is the answer: it is what a read a moment later would see.
+        analysis is the answer: it is what a read a moment later would see. ``fresh_row``:
+        ``org`` was read in this transaction, so its ``plan_version`` is current and needs
+        no query (an API read, which loads the organisation with the asker's role first).
         """
-        version = plan_version_of(session, org_id=org.id)
+        version = org.plan_version if fresh_row else plan_version_of(session, org_id=org.id)
         found = self._current(org.id, version, as_of)
         if found is not None:
             return found
@@ -102,7 +125,7 @@ class AnalysisCache:
             if found is not None:
                 return found
             kept = self._up_to_date(session, org, version)
-            analysed = Analysed(kept.version, kept.plan, analyze(kept.plan, as_of))
+            analysed = kept.analysed(analyze(kept.plan, as_of))
             with self._lock:
                 kept.analyses[as_of] = analysed
                 while len(kept.analyses) > AS_OF_DAYS:
@@ -141,14 +164,14 @@ class AnalysisCache:
             metrics = {metric for metric, _, _ in changes}
             with self._lock:  # a reader may reorder them meanwhile
                 known = list(kept.analyses.items())
-            analyses = OrderedDict(
-                (day, Analysed(version, plan, reanalyze(plan, kept.index, old.analysis, metrics)))
-                for day, old in known
-            )
-            fresh = Kept(version, plan, kept.index, analyses)
+            fresh = Kept(version, plan, kept.index, OrderedDict(), kept.objective_versions)
+            for day, old in known:
+                analysis = reanalyze(plan, kept.index, old.analysis, metrics)
+                fresh.analyses[day] = fresh.analysed(analysis)
         else:
             plan = load_plan(session, org=org)
-            fresh = Kept(version, plan, index_plan(plan), OrderedDict())
+            versions = objective_versions(session, org_id=org.id)
+            fresh = Kept(version, plan, index_plan(plan), OrderedDict(), versions)
         with self._lock:
             self._kept[org.id] = fresh
             self._kept.move_to_end(org.id)

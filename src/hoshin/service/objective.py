@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from hoshin.domain.months import Month
 from hoshin.errors import NotFound
+from hoshin.service.analysis import Analysed
 from hoshin.store import objective as objective_store
 from hoshin.store.objective import ObjectiveRow
 from hoshin.store.organization import OrganizationRow
@@ -40,6 +41,30 @@ def page(
         offset=offset,
     )  # fmt: skip
     return [record(row) for row in rows], total
+
+
+def kept_detail(analysed: Analysed, *, key: str) -> dict[str, Any]:
+    """What ``detail`` answers, from the plan the analysis cache keeps (no query): the same
+    values, as stored at the analysis's plan version; raises NotFound."""
+    found = analysed.objective(key)
+    if found is None:
+        raise NotFound(f"no objective '{key}'")
+    objective, version = found
+    return {
+        "id": objective.id, "title": objective.title, "level": objective.level,
+        "owner": objective.owner, "unit": objective.unit, "start": _text(objective.start),
+        "end": _text(objective.end), "tolerance": objective.tolerance,
+        "customer_benefit": objective.customer_benefit, "description": objective.description,
+        "version": version, "supports": dict(objective.supports),
+        "metrics": [
+            {"id": m.id, "name": m.name, "unit": m.unit, "direction": m.direction}
+            for m in objective.metrics
+        ],
+    }  # fmt: skip
+
+
+def _text(month: Month | None) -> str | None:
+    return None if month is None else str(month)
 
 
 def detail(session: Session, *, org: OrganizationRow, key: str) -> dict[str, Any]:

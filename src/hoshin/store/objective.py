@@ -175,6 +175,12 @@ def list_objectives(
     return list(rows), total
 
 
+def objective_versions(session: Session, *, org_id: int) -> dict[str, int]:
+    """The version of every objective of the organisation, by plan id."""
+    query = select(ObjectiveRow.key, ObjectiveRow.version).where(ObjectiveRow.org_id == org_id)
+    return {key: version for key, version in session.execute(query)}
+
+
 def metrics_of(session: Session, *, org_id: int, objective: str) -> list[MetricRow]:
     """The metrics of an objective, in plan order."""
     return list(
