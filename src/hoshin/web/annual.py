@@ -149,7 +149,7 @@ async def confirm(request: Request, session: Db, here: Place, year: str) -> Resp
     try:
         drafts = [_edited(carry_forward(sources[key], fy), form) for key in chosen]
         created = reflection_service.create_from_drafts(
-            session, change=Change(here.org, Who(here.me.email, here.me.user_id)),
+            session, change=here.change(),
             role=here.role, drafts=drafts,
         )  # fmt: skip
     except HoshinError as error:

@@ -26,8 +26,7 @@ from hoshin.domain.schedule import ActionDates, ObjectiveSchedule, remaining_day
 from hoshin.errors import HoshinError, InvalidInput, NotFound
 from hoshin.service.action import Asker, read_action, update_action
 from hoshin.service.analysis import Analysed
-from hoshin.service.metric import PreconditionFailed, Who
-from hoshin.service.versioned import Change
+from hoshin.service.metric import PreconditionFailed
 from hoshin.web import timeline
 from hoshin.web.deps import Db, Here, Place
 from hoshin.web.render import render
@@ -211,8 +210,7 @@ def _change(session: Session, here: Here, key: str, form: FormData) -> Problem |
     try:
         update_action(
             session,
-            change=Change(here.org, Who(here.me.email, here.me.user_id),
-                          int(version) if version.isdigit() else None),
+            change=here.change(version),
             asker=Asker(here.role, here.me.person),
             action=changed,
         )  # fmt: skip

@@ -22,7 +22,6 @@ from hoshin.service import unit as unit_service
 from hoshin.service.action import Asker
 from hoshin.service.analysis import Analysed
 from hoshin.service.metric import PreconditionFailed, PreconditionRequired, Who
-from hoshin.service.versioned import Change
 from hoshin.web.deps import Db, Here, Place, now
 from hoshin.web.render import render
 from hoshin.web.view import number
@@ -184,7 +183,7 @@ def _create_measure(
     )  # fmt: skip
     try:
         action_service.create_countermeasure(
-            session, change=Change(here.org, Who(here.me.email, here.me.user_id)),
+            session, change=here.change(),
             asker=Asker(here.role, here.me.person), measure=measure,
         )  # fmt: skip
     except HoshinError as error:

@@ -15,8 +15,10 @@ from hoshin.errors import HoshinError, InvalidInput
 from hoshin.service import account
 from hoshin.service.account import SESSION_COOKIE, Principal
 from hoshin.service.analysis import Analysed, AnalysisCache
+from hoshin.service.metric import Who
 from hoshin.service.organization import OrganizationRow, membership, organizations_of
 from hoshin.service.store import request_session
+from hoshin.service.versioned import Change
 
 
 class NotSignedIn(HoshinError):
@@ -78,6 +80,12 @@ class Here:
     def analysed(self, session: Session) -> Analysed:
         """The organisation's plan and analysis as of the page's day."""
         return self.cache.get(session, org=self.org, as_of=self.as_of)
+
+    def change(self, version: str = "") -> Change:
+        """The change the asker makes, at the version the form was read at (If-Match; none
+        for a new entity or a change that needs no version)."""
+        who = Who(self.me.email, self.me.user_id)
+        return Change(self.org, who, int(version) if version.isdigit() else None)
 
     def query(self) -> str:
         """``?as_of=...`` when the page was asked for a day other than today."""

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from hoshin.errors import Forbidden, HoshinError, InvalidInput
-from hoshin.service.metric import PreconditionFailed, Who
+from hoshin.service.metric import PreconditionFailed
 from hoshin.service.versioned import Change
 from hoshin.web.deps import Db, Here, Place
 from hoshin.web.edit_values import differences, shown
@@ -42,12 +42,6 @@ def require_editor(here: Here) -> None:
             f"Only editors and admins can change the plan of {here.org.name}; "
             f"you are a {here.role} here. Ask an admin if you need to."
         )
-
-
-def change_of(here: Here, version: str) -> Change:
-    """The change the asker makes, at the version the form was read at (If-Match)."""
-    who = Who(here.me.email, here.me.user_id)
-    return Change(here.org, who, int(version) if version.isdigit() else None)
 
 
 def plan_url(here: Here, *parts: str) -> str:
@@ -164,7 +158,7 @@ def register(router: APIRouter, spec: Editable[Any]) -> None:
         read = Reader(form.values)
         entity = spec.parse(read, None)
         if not read.problems and attempt(
-            session, form, lambda: spec.create(session, change_of(here, ""), here, entity, parent),
+            session, form, lambda: spec.create(session, here.change(""), here, entity, parent),
             spec.values,
         ):  # fmt: skip
             return _after_save(here, spec, read.fields.get("id", "").strip())
@@ -188,7 +182,7 @@ def register(router: APIRouter, spec: Editable[Any]) -> None:
         form.version = form.values.get("version", "")
         read = Reader(form.values)
         entity = spec.parse(read, key)
-        change = change_of(here, form.version)
+        change = here.change(form.version)
         if not read.problems and attempt(
             session, form, lambda: spec.update(session, change, here, entity), spec.values
         ):
@@ -201,7 +195,7 @@ def register(router: APIRouter, spec: Editable[Any]) -> None:
     async def delete(request: Request, session: Db, here: Place, key: str) -> Response:
         require_editor(here)
         version = (await submitted(request)).get("version", "")
-        change = change_of(here, version)
+        change = here.change(version)
         form = Form({})
         if attempt(session, form, lambda: spec.delete(session, change, here, key), spec.values):
             note = quote(f"{spec.kind} {key}", safe="")

@@ -11,7 +11,6 @@ from hoshin.web.deps import Db, Place
 from hoshin.web.edit_base import (
     Editable,
     attempt,
-    change_of,
     plan_url,
     register,
     require_editor,
@@ -73,7 +72,7 @@ async def save_vision(request: Request, session: Db, here: Place) -> Response:
     form.version = form.values.get("version", "")
     read = Reader(form.values)
     vision = vision_of(read)
-    change = change_of(here, form.version)
+    change = here.change(form.version)
     if not read.problems and attempt(
         session, form,
         lambda: unit_service.update_vision(session, change=change, vision=vision), vision_text,

@@ -111,7 +111,7 @@ async def comment(request: Request, session: Db, here: Place, key: str) -> Respo
     problem = None
     try:
         review_service.add_comment(
-            session, change=Change(here.org, Who(here.me.email, here.me.user_id)),
+            session, change=here.change(),
             role=here.role, objective=key, body=body, now=now(),
         )  # fmt: skip
     except HoshinError as error:
