@@ -101,9 +101,16 @@ class Access:
 
 
 def access(
-    session: Db, me: Me, org: Annotated[str, Path(description="The organisation's slug.")]
+    request: Request,
+    session: Db,
+    org: Annotated[str, Path(description="The organisation's slug.")],
+    authorization: Annotated[str | None, Header()] = None,
 ) -> Access:
-    """The organisation in the path, if the asker is a member; 404 otherwise (no leaks)."""
+    """The organisation in the path, if the asker is a member; 404 otherwise (no leaks).
+
+    It finds the asker itself rather than depending on ``Me``: each dependency of a route
+    runs in a thread of its own, and one hand-off fewer is about a tenth of a read."""
+    me = principal(request, session, authorization)
     row, role = membership(session, slug=org, user_id=me.user_id)
     return Access(row, role, me)
 
