@@ -27,9 +27,7 @@ from hoshin.domain.months import FIRST_YEAR, LAST_YEAR, Month
 from hoshin.errors import HoshinError, InvalidInput, NotFound
 from hoshin.service import reflection as reflection_service
 from hoshin.service.analysis import Analysed
-from hoshin.service.metric import Who
 from hoshin.service.reflection import DraftProblems
-from hoshin.service.versioned import Change
 from hoshin.web.deps import Db, Here, Place, now
 from hoshin.web.render import render
 
@@ -101,11 +99,7 @@ async def reflect(request: Request, session: Db, here: Place, year: str, key: st
     try:
         reflection_service.save_reflection(
             session,
-            change=Change(
-                here.org,
-                Who(here.me.email, here.me.user_id),
-                int(version) if version.isdigit() else None,
-            ),
+            change=here.change(version),
             asker=(here.role, here.me.person),
             objective=key,
             year=fy.year,

@@ -19,8 +19,7 @@ from hoshin.domain.trajectory import course
 from hoshin.errors import Forbidden, HoshinError, InvalidInput, NotFound
 from hoshin.service import review as review_service
 from hoshin.service.analysis import Analysed
-from hoshin.service.metric import PreconditionFailed, Who
-from hoshin.service.versioned import Change
+from hoshin.service.metric import PreconditionFailed
 from hoshin.web.deps import Db, Here, Place, now
 from hoshin.web.render import render
 
@@ -73,11 +72,7 @@ async def record(request: Request, session: Db, here: Place, unit: str, month: s
     try:
         review_service.save_monthly_review(
             session,
-            change=Change(
-                here.org,
-                Who(here.me.email, here.me.user_id),
-                int(version) if version.isdigit() else None,
-            ),
+            change=here.change(version),
             asker=(here.role, here.me.person),
             unit=unit,
             period=period,
