@@ -56,6 +56,13 @@ def test_monthly_review_shows_reds_records_minutes_and_prints(
         "Borrow a trainer for June\nMove the huddle to handover"
     )
     page.get_by_role("button", name="Record the review").click()
+    # The form posts and the answer redirects (303) to the recorded review: wait for it to
+    # land before loading it again, or the reload races that navigation (it once did in CI:
+    # "Page.reload: Not attached to an active page").
+    expect(page).to_have_url(
+        re.compile(r"/reviews/monthly/ward-a/2026-05\?as_of=2026-06-15#minutes$")
+    )
+    expect(page.get_by_role("button", name="Save the changes")).to_be_visible()
     page.reload()
     minutes = page.locator(".recorded-minutes")
     expect(page.locator(".kind")).to_contain_text("Minutes")
