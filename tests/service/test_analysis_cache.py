@@ -46,9 +46,9 @@ def test_cache_matches_a_fresh_analysis_after_random_check_ins(session: Session)
         stale = rng.random() < 0.2 and current is not None
         try:
             record_actual(
-                session, org=org, metric=metric, period=period, value=value,
-                if_match=(current - 1 if stale and current else current), who=Who("test"),
-                now=NOW,
+                session, org=org, role="editor", person=None, metric=metric, period=period,
+                value=value, if_match=(current - 1 if stale and current else current),
+                who=Who("test"), now=NOW,
             )  # fmt: skip
             session.commit()
         except PreconditionFailed:
@@ -70,8 +70,8 @@ def test_a_cached_analysis_is_reused_until_the_plan_changes(session: Session) ->
     first = cache.get(session, org=org, as_of=AS_OF)
     assert cache.get(session, org=org, as_of=AS_OF).analysis is first.analysis
     record_actual(
-        session, org=org, metric="falls", period=Month.of(2026, 6), value=20.0, if_match=None,
-        who=Who("test"), now=NOW,
+        session, org=org, role="editor", person=None, metric="falls",
+        period=Month.of(2026, 6), value=20.0, if_match=None, who=Who("test"), now=NOW,
     )  # fmt: skip
     session.commit()
     second = cache.get(session, org=org, as_of=AS_OF)
@@ -89,8 +89,8 @@ def test_new_actuals_update_the_kept_plan_other_changes_load_it_again(session: S
     first = cache.get(session, org=org, as_of=AS_OF)
     for month, value in ((6, 25.0), (7, 30.0)):
         record_actual(
-            session, org=org, metric="trained", period=Month.of(2026, month), value=value,
-            if_match=None, who=Who("test"), now=NOW,
+            session, org=org, role="editor", person=None, metric="trained",
+            period=Month.of(2026, month), value=value, if_match=None, who=Who("test"), now=NOW,
         )  # fmt: skip
     session.commit()
     second = cache.get(session, org=org, as_of=AS_OF)

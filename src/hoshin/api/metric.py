@@ -104,12 +104,11 @@ def record_actual(
     if_match: Annotated[str | None, Header(description='The version read: "3".')] = None,
 ) -> dict[str, Any]:
     """Record or correct a month's actual. A correction must send If-Match; a stale one is 412."""
-    metric_service.check_may_record(
-        session, org=org.org, role=org.role, person=org.principal.person, metric=metric
-    )
     saved, created = metric_service.record_actual(
         session,
         org=org.org,
+        role=org.role,
+        person=org.principal.person,
         metric=metric,
         period=_month(period),
         value=actual.value,
@@ -129,12 +128,9 @@ def record_actuals(org: Org, session: Db, bulk: BulkIn) -> dict[str, Any]:
     moment, who = now(), Who(org.principal.email, org.principal.user_id)
     for index, item in enumerate(bulk.actuals):
         try:
-            metric_service.check_may_record(
-                session, org=org.org, role=org.role, person=org.principal.person,
-                metric=item.metric,
-            )  # fmt: skip
             actual, _ = metric_service.record_actual(
-                session, org=org.org, metric=item.metric, period=_month(item.period),
+                session, org=org.org, role=org.role, person=org.principal.person,
+                metric=item.metric, period=_month(item.period),
                 value=item.value, if_match=item.version, who=who, now=moment,
             )  # fmt: skip
         except Exception as error:

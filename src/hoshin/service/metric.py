@@ -79,6 +79,8 @@ def record_actual(
     session: Session,
     *,
     org: OrganizationRow,
+    role: str,
+    person: str | None,
     metric: str,
     period: Month,
     value: float,
@@ -86,13 +88,14 @@ def record_actual(
     who: Who,
     now: datetime,
 ) -> tuple[Actual, bool]:
-    """Creates or corrects a month's actual; returns it and whether it was created.
+    """Creates or corrects a month's actual, if ``role`` (and ``person``, a contributor's
+    plan id) may record it (check_may_record); returns it and whether it was created.
 
     A correction must name the version it read: when someone saved first it raises
     PreconditionFailed with the current state, never overwriting it silently. Two people
     creating the same month at once: the database's unique constraint lets one win.
     """
-    _get_metric(session, org=org, metric=metric)
+    check_may_record(session, org=org, role=role, person=person, metric=metric)
     if not math.isfinite(value):
         raise InvalidInput("value: must be a finite number")
     existing = find_actual(session, org_id=org.id, metric=metric, period=int(period))
@@ -100,14 +103,15 @@ def record_actual(
         if if_match is not None:
             raise PreconditionFailed(f"metric {metric} has no actual for {period} yet", None)
         try:
-            with session.begin_nested():
-                row = insert_actual(
-                    session, org_id=org.id, metric=metric, period=int(period), value=value, at=now
-                )
-        except IntegrityError:
-            raise _stale(session, org=org, metric=metric, period=period) from None
+            created = insert_actual(
+                session, org_id=org.id, metric=metric, period=int(period), value=value, at=now
+            )
+        except IntegrityError:  # the metric was deleted meanwhile (its foreign key)
+            raise NotFound(f"no metric '{metric}'") from None
+        if not created:  # someone created this month's actual first
+            raise _stale(session, org=org, metric=metric, period=period)
         before: dict[str, Any] | None = None
-        created = True
+        after = Actual(metric, period, value, 1, now)
     else:
         if if_match is None:
             raise PreconditionRequired(
@@ -121,16 +125,14 @@ def record_actual(
         if not saved:
             raise _stale(session, org=org, metric=metric, period=period)
         session.expire(existing)
-        row = existing
-        created = False
+        after = Actual(metric, period, value, if_match + 1, now)
     version = bump_plan_version(session, org_id=org.id)
-    after = actual_of(row)
     record_event(
         session, org_id=org.id, actor=who.actor, user_id=who.user_id, entity="actual",
-        key=f"{metric}/{period}", change="create" if created else "update",
+        key=f"{metric}/{period}", change="update" if before else "create",
         before=before, after=after.as_json(), plan_version=version,
     )  # fmt: skip
-    return after, created
+    return after, before is None
 
 
 def actual_history(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Double, ForeignKey, Integer, MetaData, String
+from sqlalchemy import JSON, DateTime, Double, ForeignKey, Integer, MetaData, String, Table
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -47,6 +47,12 @@ class Base(DeclarativeBase):
         dict[str, Any]: JSON(),
         list[Any]: JSON(),
     }
+
+
+def table_of(row: type[Base]) -> Table:
+    """The table of a mapped class, for Core statements: they skip the ORM's bulk and
+    unit-of-work machinery where a hot path writes one row (a check-in)."""
+    return Base.metadata.tables[row.__tablename__]
 
 
 def key_column(*, nullable: bool = False) -> Mapped[Any]:

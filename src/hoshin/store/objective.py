@@ -6,9 +6,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Index, Integer, Text, UniqueConstraint, func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from hoshin.store.base import Base, key_column, now, org_column
+from hoshin.store.base import Base, key_column, now, org_column, table_of
 from hoshin.store.organization import refers_to
 
 
@@ -123,12 +125,19 @@ def find_actual(session: Session, *, org_id: int, metric: str, period: int) -> A
 
 def insert_actual(
     session: Session, *, org_id: int, metric: str, period: int, value: float, at: datetime
-) -> ActualRow:
-    """A new actual (version 1); the unique constraint refuses a second one for the month."""
-    row = ActualRow(org_id=org_id, metric=metric, period=period, value=value, updated_at=at)
-    session.add(row)
-    session.flush()
-    return row
+) -> bool:
+    """Inserts a new actual (version 1); False when the month has one already (the unique
+    constraint: someone created it first). One statement, and no savepoint to catch the
+    conflict: INSERT ... ON CONFLICT DO NOTHING, in SQLite's and PostgreSQL's dialect."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    inserted = session.execute(
+        insert(table_of(ActualRow))
+        .values(org_id=org_id, metric=metric, period=period, value=value, version=1, updated_at=at)
+        .on_conflict_do_nothing()
+        .returning(table_of(ActualRow).c.id)
+    ).first()
+    return inserted is not None
 
 
 def update_actual(

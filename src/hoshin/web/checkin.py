@@ -126,15 +126,13 @@ def _record(
     except ValueError:
         return f"'{value}' is not a number"
     try:
-        metric_service.check_may_record(
-            session, org=here.org, role=here.role, person=here.me.person, metric=metric
-        )
         month = Month.parse(period)
         if_match = (
             int(version) if version.isdigit() else _version_read(session, here, metric, month, read)
         )
         metric_service.record_actual(
-            session, org=here.org, metric=metric, period=month, value=number,
+            session, org=here.org, role=here.role, person=here.me.person, metric=metric,
+            period=month, value=number,
             if_match=if_match, who=Who(here.me.email, here.me.user_id), now=now(),
         )  # fmt: skip
     except (PreconditionFailed, PreconditionRequired) as error:
