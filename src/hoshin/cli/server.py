@@ -8,6 +8,7 @@ import typer
 import uvicorn
 
 from hoshin.cli.app import app, fail
+from hoshin.cli.workers import hold_address, serve_workers
 from hoshin.config import settings
 from hoshin.errors import HoshinError
 from hoshin.service.store import open_sessions
@@ -17,7 +18,9 @@ from hoshin.service.store import open_sessions
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option(min=1, help="Processes; they share the database.")] = 1,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Processes; they share the database and the port.")
+    ] = 1,
 ) -> None:
     """Serve the API on HOSHIN_DATABASE_URL; refuses an outdated schema."""
     try:
@@ -25,12 +28,19 @@ def serve(
         sessions.kw["bind"].dispose()
     except HoshinError as error:
         raise fail(error) from None
+    if workers > 1:
+        try:
+            holder = hold_address(host, port)
+            typer.echo(f"hoshin serves http://{host}:{port} (API docs at /api/docs)")
+            serve_workers(holder, workers, log_level="warning")
+        except HoshinError as error:
+            raise fail(error) from None
+        return
     typer.echo(f"hoshin serves http://{host}:{port} (API docs at /api/docs)")
     uvicorn.run(
         "hoshin.server:create_server",
         factory=True,
         host=host,
         port=port,
-        workers=workers,
         log_level="warning",
     )

@@ -1,0 +1,181 @@
+"""`hoshin serve --workers N` (hoshin.cli.workers): each worker listens on a socket of its
+own, the kernel spreads the connections over them, a port in use is refused, and SIGTERM
+stops every worker."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from hoshin.cli.workers import STARTUP_SECONDS, PortTaken, hold_address, listening_socket
+from hoshin.service.store import upgrade_database
+
+HOST = "127.0.0.1"
+CONNECTIONS = 40
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def test_a_port_something_listens_on_is_refused_with_its_address() -> None:
+    with socket.socket() as other:
+        other.bind((HOST, 0))
+        other.listen()
+        port = other.getsockname()[1]
+        with pytest.raises(PortTaken, match=rf"cannot listen on 127\.0\.0\.1:{port}: "):
+            hold_address(HOST, port)
+
+
+def test_workers_share_the_port_and_a_second_server_cannot_join_them() -> None:
+    port = _free_port()
+    held = hold_address(HOST, port)  # the parent: bound, never listening
+    first, second = listening_socket(HOST, port), listening_socket(HOST, port)
+    try:
+        first.listen()
+        second.listen()  # two workers on one port
+        with pytest.raises(PortTaken):
+            hold_address(HOST, port)  # another `hoshin serve` on it
+    finally:
+        for sock in (held, first, second):
+            sock.close()
+
+
+def _by_process(port: int, pids: list[int], state: str) -> dict[int, int]:
+    """How many sockets on local ``port`` in ``state`` (01: established, 0A: listening)
+    each process holds (Linux /proc)."""
+    inodes = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if int(fields[1].split(":")[1], 16) == port and fields[3] == state:
+            inodes.add(f"socket:[{fields[9]}]")
+    counts = {}
+    for pid in pids:
+        folder = Path(f"/proc/{pid}/fd")
+        counts[pid] = sum(1 for fd in folder.iterdir() if _link(fd) in inodes)
+    return counts
+
+
+def _link(path: Path) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return ""
+
+
+def _workers_of(parent: int) -> list[int]:
+    """The worker processes of ``parent`` (multiprocessing's resource tracker left out)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields[1]) == parent and b"spawn_main" in command:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _serve(url: str, port: int) -> subprocess.Popen[bytes]:
+    """`hoshin serve --workers 2` on ``url``, its output in a pipe."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "hoshin", "serve", "--port", str(port), "--workers", "2"],
+        env={**os.environ, "HOSHIN_DATABASE_URL": url},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def _wait_until_listening(port: int, server: subprocess.Popen[bytes]) -> list[int]:
+    """The two workers, once each listens on ``port`` (a connection made before the second
+    one listens can only go to the first)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert server.poll() is None, "hoshin serve exited"
+        workers = _workers_of(server.pid)
+        if len(workers) == 2 and min(_by_process(port, workers, "0A").values()) == 1:
+            return workers
+        time.sleep(0.2)
+    raise AssertionError("the two workers did not listen within 60 s")
+
+
+def test_two_workers_each_take_a_share_of_the_connections_and_stop_on_sigterm(
+    tmp_path: Path,
+) -> None:
+    """40 keep-alive connections, each answered once (401: no token): each worker holds some
+    of them (by the kernel's hash of address and port, 20 each on average; fewer than 5 on
+    one has a chance below 1 in a million). Then SIGTERM: the server and both workers end."""
+    url = f"sqlite:///{tmp_path / 'hoshin.db'}"
+    upgrade_database(url)
+    port = _free_port()
+    server = _serve(url, port)
+    connections = [http.client.HTTPConnection(HOST, port, timeout=10) for _ in range(CONNECTIONS)]
+    try:
+        workers = _wait_until_listening(port, server)
+        for connection in connections:
+            connection.request("GET", "/api/v1/me")
+            assert connection.getresponse().status == 401
+        counts = _by_process(port, workers, "01")
+        assert sum(counts.values()) == CONNECTIONS
+        assert min(counts.values()) >= 5, counts
+
+        second = subprocess.run(
+            [sys.executable, "-m", "hoshin", "serve", "--port", str(port), "--workers", "2"],
+            env={**os.environ, "HOSHIN_DATABASE_URL": url},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert second.returncode == 2
+        assert (
+            second.stderr == f"hoshin: cannot listen on 127.0.0.1:{port}: Address already in use\n"
+        )
+        assert second.stdout == ""  # it never said it serves
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=30) == 0
+        assert all(not Path(f"/proc/{pid}").exists() for pid in workers)
+    finally:
+        for connection in connections:
+            connection.close()
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+
+
+def test_a_worker_that_dies_is_started_again(tmp_path: Path) -> None:
+    """A worker killed after its start-up time (STARTUP_SECONDS: one that dies sooner failed
+    to start, and the server stops) is replaced: two workers listen again."""
+    url = f"sqlite:///{tmp_path / 'hoshin.db'}"
+    upgrade_database(url)
+    port = _free_port()
+    server = _serve(url, port)
+    try:
+        first = _wait_until_listening(port, server)
+        time.sleep(STARTUP_SECONDS + 0.5)
+        os.kill(first[0], signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while set(_workers_of(server.pid)) in ({first[1]}, set(first)):
+            assert time.monotonic() < deadline, "no worker was started in its place"
+            time.sleep(0.2)
+        again = _wait_until_listening(port, server)
+        assert first[1] in again and first[0] not in again
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=30) == 0
+        assert server.stdout is not None
+        assert f"worker {first[0]} exited (-9); restarting" in server.stdout.read().decode()
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
