@@ -26,3 +26,9 @@ class InvalidInput(HoshinError):
 
 class Forbidden(HoshinError):
     """The asker may not do this."""
+
+
+class Busy(HoshinError):
+    """The database was busy with other changes for too long: try again shortly."""
+
+    headers = {"Retry-After": "1"}  # noqa: RUF012 - read by the API's error handler

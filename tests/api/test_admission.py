@@ -1,5 +1,6 @@
-"""Admission (hoshin.api.admission): a bounded number of requests in the app at once, SQLite's
-writers in turn, and no stall when more clients come than the pool holds connections."""
+"""Admission (hoshin.api.admission): a bounded number of requests in the app at once, and no
+stall when more clients come than the pool holds connections (SQLite's writers' turns:
+tests/store/test_turns.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import uvicorn
 from api_support import seed
@@ -23,7 +23,7 @@ from sqlalchemy.pool import NullPool
 from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
-from hoshin.api.admission import LIMIT, Admission, request_limit, writers_file
+from hoshin.api.admission import LIMIT, Admission, request_limit
 from hoshin.api.app import create_app
 from hoshin.service.account import TokenUses
 from hoshin.store.db import make_engine, session_factory
@@ -66,21 +66,8 @@ def _load(app: Admission, methods: list[str]) -> None:
 
 def test_at_most_limit_requests_are_inside_at_once() -> None:
     inside = Inside()
-    _load(Admission(inside, limit=3, writers_in_turn=False), ["GET"] * 20 + ["PUT"] * 20)
+    _load(Admission(inside, limit=3), ["GET"] * 20 + ["PUT"] * 20)
     assert inside.most["all"] == 3  # 40 arrive together, 3 go in at a time
-
-
-def test_on_sqlite_one_writer_at_a_time_while_readers_go_on() -> None:
-    inside = Inside()
-    _load(Admission(inside, limit=4, writers_in_turn=True), ["PUT"] * 10 + ["GET"] * 10)
-    assert inside.most["PUT"] == 1
-    assert inside.most["all"] == 4  # a writer and three readers
-
-
-def test_writers_share_the_limit_without_taking_turns_elsewhere() -> None:
-    inside = Inside()
-    _load(Admission(inside, limit=4, writers_in_turn=False), ["PUT"] * 10)
-    assert inside.most["PUT"] == 4  # PostgreSQL: its rows lock, writers need no turn
 
 
 def test_a_client_that_left_while_waiting_is_not_an_error() -> None:
@@ -96,31 +83,8 @@ def test_a_client_that_left_while_waiting_is_not_an_error() -> None:
     async def send(_: object) -> None:
         raise AssertionError("nothing is sent to a client that left")
 
-    app = Admission(reads_the_body, limit=1, writers_in_turn=False)
+    app = Admission(reads_the_body, limit=1)
     asyncio.run(app({"type": "http", "method": "PUT"}, gone, send))  # no exception
-
-
-def test_two_processes_on_one_sqlite_file_take_turns_on_its_lock(tmp_path: Path) -> None:
-    """Two apps stand for two processes: each has its own writer lock in the event loop, and
-    they share the lock file beside the database."""
-    inside, lock = Inside(), tmp_path / "hoshin.db.writers"
-    first = Admission(inside, limit=4, writers_in_turn=True, writers_file=lock)
-    second = Admission(inside, limit=4, writers_in_turn=True, writers_file=lock)
-
-    async def run() -> None:
-        await asyncio.gather(*(_call(app, "PUT") for app in [first, second] * 6))
-
-    asyncio.run(run())
-    assert inside.most["PUT"] == 1
-
-
-def test_the_writers_file_is_beside_a_sqlite_file_only(tmp_path: Path) -> None:
-    on_file = make_engine(f"sqlite:///{tmp_path / 'hoshin.db'}")
-    assert writers_file(on_file) == tmp_path / "hoshin.db.writers"
-    assert writers_file(make_engine("sqlite://")) is None  # in memory: one process only
-    postgres = make_engine("postgresql+psycopg://postgres@127.0.0.1:5432/test")
-    assert writers_file(postgres) is None  # its rows lock; no file
-    assert writers_file(None) is None
 
 
 def test_the_limit_leaves_a_pooled_connection_free() -> None:

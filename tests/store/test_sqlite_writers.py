@@ -1,17 +1,28 @@
-"""SQLite: a transaction that will write begins with the write lock, so concurrent writers
-wait their turn instead of failing with "database is locked"."""
+"""SQLite: a transaction that will write takes its writers' turn (store.turns) and begins with
+the write lock, so concurrent writers wait their turn instead of failing with "database is
+locked"; the turn lasts as long as the write transaction."""
 
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from hoshin.store.db import begin_writing, make_engine, session_factory
+from hoshin.errors import Busy
+from hoshin.store.db import (
+    begin_writing,
+    end_reading,
+    make_engine,
+    read_first,
+    session_factory,
+    writes,
+)
+from hoshin.store.turns import WriterTurn, turn_of, writers_file
 
 WRITERS, ROUNDS = 8, 10
 
@@ -77,3 +88,115 @@ def test_without_it_a_reader_that_writes_fails_when_another_wrote_first(
         writer.commit()
         with pytest.raises(OperationalError, match="database is locked"):
             reader.execute(text("UPDATE counter SET n = 100"))
+
+
+def test_one_write_transaction_at_a_time_and_the_turn_comes_back_after_each(
+    tmp_path: Path,
+) -> None:
+    # 8 writers x 10 transactions that each stay 2 ms inside, with SQLite's own wait for its
+    # lock off (busy_timeout 0: without the turns they fail at once, "database is locked"):
+    # none fails, never two are inside at once (from begin_writing until just before the
+    # COMMIT), and after the last one, committed or rolled back, no writer has the turn.
+    engine = make_engine(counter_database(tmp_path))
+    event.listen(
+        engine, "connect", lambda connection, _: connection.execute("PRAGMA busy_timeout = 0")
+    )
+    sessions = session_factory(engine)
+    inside, most, guard = [0], [0], threading.Lock()
+    start = threading.Barrier(WRITERS)
+
+    def work(index: int) -> None:
+        start.wait()
+        for round_ in range(ROUNDS):
+            with sessions() as session:
+                begin_writing(session)
+                with guard:
+                    inside[0] += 1
+                    most[0] = max(most[0], inside[0])
+                increment(session)
+                time.sleep(0.002)
+                with guard:
+                    inside[0] -= 1
+                if (index + round_) % 3:
+                    session.commit()
+                else:
+                    session.rollback()
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert most[0] == 1
+    assert not turn_of(engine).taken()
+
+
+def test_a_session_marked_as_writing_reads_first_outside_the_turn(tmp_path: Path) -> None:
+    engine = make_engine(counter_database(tmp_path))
+    with session_factory(engine)() as session:
+        writes(session)
+        read_first(session)
+        session.execute(text("SELECT n FROM counter"))
+        assert not turn_of(engine).taken()  # a reader: other writers go on meanwhile
+        end_reading(session)
+        increment(session)  # the next statement begins the writing transaction
+        assert turn_of(engine).taken()
+        session.commit()
+    assert not turn_of(engine).taken()
+
+
+def _most_inside_at_once(turns: list[WriterTurn]) -> int:
+    """4 threads a turn, 5 times each: take it, stay 2 ms, give it back."""
+    inside, most, guard = [0], [0], threading.Lock()
+
+    def work(turn: WriterTurn) -> None:
+        for _ in range(5):
+            turn.take(timeout=10)
+            with guard:
+                inside[0] += 1
+                most[0] = max(most[0], inside[0])
+            time.sleep(0.002)
+            with guard:
+                inside[0] -= 1
+            turn.give_back()
+
+    threads = [threading.Thread(target=work, args=(turn,)) for turn in turns * 4]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return most[0]
+
+
+def test_two_processes_on_one_file_take_turns_on_its_lock_file(tmp_path: Path) -> None:
+    # Two WriterTurns on one path stand for two processes: each has its own lock and its own
+    # open file, and flock makes the second wait for the first. Without the file (path None)
+    # the two would be inside together.
+    lock = tmp_path / "hoshin.db.writers"
+    assert _most_inside_at_once([WriterTurn(lock), WriterTurn(lock)]) == 1
+    assert _most_inside_at_once([WriterTurn(None), WriterTurn(None)]) == 2
+
+
+def test_a_writer_that_waits_too_long_in_its_process_is_told_the_database_is_busy() -> None:
+    turn = WriterTurn(None)
+    turn.take(timeout=1)
+    waited = threading.Thread(target=lambda: failures.append(_busy(turn)))
+    failures: list[str] = []
+    waited.start()
+    waited.join()
+    turn.give_back()
+    assert failures == ["the database was busy with other changes for 0 s"]
+
+
+def _busy(turn: WriterTurn) -> str:
+    try:
+        turn.take(timeout=0.1)
+    except Busy as error:
+        return error.message
+    return "took the turn"
+
+
+def test_the_writers_file_is_beside_a_sqlite_file_only(tmp_path: Path) -> None:
+    on_file = make_engine(f"sqlite:///{tmp_path / 'hoshin.db'}")
+    assert writers_file(on_file) == tmp_path / "hoshin.db.writers"
+    assert writers_file(make_engine("sqlite://")) is None  # in memory: one process only

@@ -21,7 +21,7 @@ from hoshin.api import (
     session,
     unit,
 )
-from hoshin.api.admission import Admission, request_limit, writers_file
+from hoshin.api.admission import Admission, request_limit
 from hoshin.config import settings
 from hoshin.service.account import TokenUses
 from hoshin.service.analysis import AnalysisCache
@@ -52,12 +52,5 @@ def create_app(sessions: sessionmaker[Session] | None = None) -> FastAPI:
     for module in routers:
         v1.include_router(module.router)
     app.include_router(v1)
-    engine = app.state.sessions.kw.get("bind")
-    sqlite = engine is not None and engine.dialect.name == "sqlite"
-    app.add_middleware(
-        Admission,
-        limit=request_limit(engine),
-        writers_in_turn=sqlite,
-        writers_file=writers_file(engine),
-    )
+    app.add_middleware(Admission, limit=request_limit(app.state.sessions.kw.get("bind")))
     return app

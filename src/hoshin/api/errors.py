@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
-from hoshin.errors import Conflict, Forbidden, HoshinError, InvalidInput, NotFound
+from hoshin.errors import Busy, Conflict, Forbidden, HoshinError, InvalidInput, NotFound
 from hoshin.service.account import TooManyAttempts
 from hoshin.service.metric import PreconditionFailed, PreconditionRequired
 
@@ -56,6 +56,7 @@ STATUS: list[tuple[type[HoshinError], int]] = [  # most specific first
     (Conflict, 409),
     (InvalidInput, 422),
     (Forbidden, 403),
+    (Busy, 503),
 ]
 
 

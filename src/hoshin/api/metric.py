@@ -116,6 +116,10 @@ def record_actual(
         who=Who(org.principal.email, org.principal.user_id),
         now=now(),
     )
+    # Committed here rather than in the session's exit: on SQLite the writers' turn ends with
+    # the transaction, and the exit runs in a thread hand-off of its own after the answer is
+    # made, which the next writer would wait for too.
+    session.commit()
     response.status_code = 201 if created else 200
     response.headers["ETag"] = etag(saved.version)
     return saved.as_json()
@@ -139,6 +143,7 @@ def record_actuals(org: Org, session: Db, bulk: BulkIn) -> dict[str, Any]:
                 error.message = f"actuals[{index}] ({item.metric} {item.period}): {message}"  # type: ignore[attr-defined]
             raise
         saved.append(actual.as_json())
+    session.commit()  # as record_actual's: the writers' turn ends here
     return {"actuals": saved}
 
 

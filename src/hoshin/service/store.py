@@ -11,10 +11,18 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from hoshin.errors import HoshinError
-from hoshin.store.db import begin_writing, make_engine, session_factory
+from hoshin.store.db import (
+    begin_writing,
+    end_reading,
+    make_engine,
+    read_first,
+    session_factory,
+    writes,
+)
 from hoshin.store.migrate import current_revision, head_revision, upgrade
 
-__all__ = ["begin_writing"]  # for the boundaries: a request or command that will write
+# for the boundaries: a request or command that will write, and one that reads first
+__all__ = ["begin_writing", "end_reading", "read_first"]
 READS = frozenset(("GET", "HEAD", "OPTIONS"))  # HTTP methods that change nothing
 
 
@@ -95,12 +103,12 @@ def _reason(error: SQLAlchemyError) -> str:
 
 def request_session(sessions: sessionmaker[Session], method: str) -> Iterator[Session]:
     """A session for one HTTP request (a FastAPI dependency's body): committed when the
-    route returns, rolled back on error. A request whose method may change something begins
-    as a writer (SQLite then waits for the write lock instead of failing when another
-    writer came first)."""
+    route returns, rolled back on error. A request whose method may change something writes
+    from its first statement (SQLite then waits for its turn and the write lock instead of
+    failing when another writer came first), unless it reads first (store.db.read_first)."""
     with sessions() as session:
         if method not in READS:
-            begin_writing(session)
+            writes(session)
         try:
             yield session
             session.commit()

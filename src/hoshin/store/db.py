@@ -7,8 +7,11 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from hoshin.store.turns import turn_of
+
 SQLITE_BUSY_MS = 5000
 WRITES = "hoshin_writes"  # execution option: this transaction will write
+TURN = "hoshin_turn"  # in a pooled SQLite connection's info: the writers' turn it holds
 
 
 # Connections a process keeps: a server process lets 8 requests in at once (api.admission),
@@ -29,6 +32,8 @@ def make_engine(url: str, **options: Any) -> Engine:
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_MS / 1000}, **options)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine.pool, "checkin", _give_back_turn)
+        event.listen(engine.pool, "invalidate", _give_back_turn)
         return engine
     return create_engine(url, pool_pre_ping=True, **options)
 
@@ -38,16 +43,53 @@ def begin_writing(session: Session) -> None:
 
     SQLite begins a transaction as a reader; one that read and then writes while another
     connection has committed since cannot wait for the lock and fails at once ("database is
-    locked"). Beginning with the write lock (BEGIN IMMEDIATE) makes it wait its turn
-    instead (up to the busy timeout). PostgreSQL needs nothing: its rows lock one by one.
+    locked"). Beginning with the write lock (BEGIN IMMEDIATE), after the writers' turn
+    (store.turns), makes it wait its turn instead. PostgreSQL needs nothing: its rows lock
+    one by one.
     """
     session.connection(execution_options={WRITES: True})
 
 
+def writes(session: Session) -> None:
+    """Marks ``session`` as one whose transactions write: each begins as begin_writing's
+    does, at its first statement (call it before any query)."""
+    session.bind = session.get_bind().execution_options(**{WRITES: True})
+
+
+def read_first(session: Session) -> None:
+    """Begins ``session``'s transaction as a reader even if it is marked as writing: what it
+    reads until end_reading runs beside the writers, outside their turn."""
+    session.connection(execution_options={WRITES: False})
+
+
+def end_reading(session: Session) -> None:
+    """Ends the reader transaction of read_first on SQLite: the next statement begins the
+    writing one. On PostgreSQL the one transaction goes on (nothing waits for a turn)."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.commit()
+
+
 def _sqlite_begin(connection: Connection) -> None:
     # pysqlite's own BEGIN is off (isolation_level None, below): this one decides the mode.
-    writes = connection.get_execution_options().get(WRITES, False)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+    if not connection.get_execution_options().get(WRITES, False):
+        connection.exec_driver_sql("BEGIN")
+        return
+    turn = turn_of(connection.engine)
+    turn.take(SQLITE_BUSY_MS / 1000)
+    try:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    except BaseException:
+        turn.give_back()
+        raise
+    connection.info[TURN] = turn  # given back when the connection returns to the pool
+
+
+def _give_back_turn(_dbapi_connection: Any, record: Any, *_: Any) -> None:
+    # The pool takes a connection back after its transaction's COMMIT or ROLLBACK: only
+    # then may the next writer begin (the engine's "commit" event comes before the COMMIT).
+    turn = record.info.pop(TURN, None) if record is not None else None
+    if turn is not None:
+        turn.give_back()
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
