@@ -14,7 +14,9 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import pytest
 import uvicorn
 from api_support import seed
 from fastapi import FastAPI
@@ -26,7 +28,10 @@ from starlette.types import Receive, Scope, Send
 from hoshin.api.admission import LIMIT, Admission, request_limit
 from hoshin.api.app import create_app
 from hoshin.service.account import TokenUses
+from hoshin.store import db
 from hoshin.store.db import make_engine, session_factory
+from hoshin.store.migrate import upgrade
+from hoshin.store.turns import turn_of
 
 
 class Inside:
@@ -155,3 +160,32 @@ def test_more_clients_than_connections_do_not_stall_the_server(engine: Engine) -
         pooled.dispose()
     assert [status for status, _ in answers] == [200] * 60
     assert max(seconds for _, seconds in answers) < 2
+
+
+def test_a_writer_that_waits_too_long_for_its_turn_is_answered_503(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite: while another writer holds the turn past the wait (SQLITE_BUSY_MS, here 0.2 s),
+    a PUT is answered 503 with Retry-After and changes nothing; once free, it succeeds."""
+    monkeypatch.setattr(db, "SQLITE_BUSY_MS", 200)
+    engine = make_engine(f"sqlite:///{tmp_path / 'hoshin.db'}")
+    upgrade(engine)
+    seeded = seed(engine)
+    url = "/api/v1/orgs/clinic/metrics/huddles/actuals/2026-06"
+    with seeded.client as client:
+        turn = turn_of(engine)
+        turn.take(timeout=1)  # another writer of this process
+        try:
+            busy = client.put(url, json={"value": 70}, headers=seeded.headers("editor"))
+        finally:
+            turn.give_back()
+        assert busy.status_code == 503
+        assert busy.headers["Retry-After"] == "1"
+        assert busy.json() == {
+            "error": "the database was busy with other changes for 0 s",
+            "detail": None,
+        }
+        assert client.get(url, headers=seeded.headers("editor")).status_code == 404
+        saved = client.put(url, json={"value": 70}, headers=seeded.headers("editor"))
+        assert saved.status_code == 201
+    engine.dispose()

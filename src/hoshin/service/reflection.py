@@ -6,17 +6,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hoshin.domain.annual import ObjectiveDraft, draft_metric, draft_objective
-from hoshin.errors import Conflict, Forbidden, HoshinError, InvalidInput, NotFound
+from hoshin.errors import Forbidden, HoshinError, InvalidInput, NotFound
 from hoshin.service.metric_edit import create_metric
 from hoshin.service.objective_edit import create_objective
-from hoshin.service.versioned import Change, check_version, detail, stale
-from hoshin.store.audit import record_event
+from hoshin.service.versioned import Change, detail, save_record
 from hoshin.store.objective import find_objective
-from hoshin.store.organization import OrganizationRow, find_person, update_versioned
+from hoshin.store.organization import OrganizationRow, find_person
 from hoshin.store.review import ReflectionRow, find_reflection, reflections_of
 
 EDITORS = ("admin", "editor")
@@ -72,34 +70,12 @@ def save_reflection(
         raise NotFound(f"no objective '{objective}'")
     _may_reflect(session, org, asker, owner=target.owner, unit=target.unit)
     values = _checked(worked, did_not) | {"updated_by": change.who.actor, "updated_at": now}
-    key = f"{objective}/{year}"
     row = find_reflection(session, org_id=org.id, objective=objective, fiscal_year=year)
-    if row is None:
-        before = None
-        row = ReflectionRow(org_id=org.id, objective=objective, fiscal_year=year, **values)
-        try:
-            with session.begin_nested():
-                session.add(row)
-                session.flush()
-        except IntegrityError:
-            raise Conflict(f"the reflection {key} was saved by someone else just now") from None
-    else:
-        before = reflection_state(row)
-        version = check_version(
-            row, kind="reflection", if_match=change.if_match, state=lambda: before, key=key
-        )
-        saved = update_versioned(session, ReflectionRow, row_id=row.id, version=version,
-                                 values=values)  # fmt: skip
-        session.refresh(row)
-        if not saved:
-            raise stale("reflection", key, lambda: reflection_state(row))
-    after = reflection_state(row)
-    record_event(
-        session, org_id=org.id, actor=change.who.actor, user_id=change.who.user_id,
-        entity="reflection", key=key, change="create" if before is None else "update",
-        before=before, after=after,
+    return save_record(
+        session, change, kind="reflection", entity="reflection", key=f"{objective}/{year}",
+        table=ReflectionRow, row=row, identity={"objective": objective, "fiscal_year": year},
+        values=values, state=reflection_state,
     )  # fmt: skip
-    return after
 
 
 def _checked(worked: str, did_not: str) -> dict[str, str]:

@@ -9,12 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hoshin.domain.months import Month
-from hoshin.errors import Conflict, Forbidden, InvalidInput, NotFound
-from hoshin.service.versioned import Change, check_version, detail, stale
+from hoshin.errors import Forbidden, InvalidInput, NotFound
+from hoshin.service.versioned import Change, detail, save_record
 from hoshin.store.audit import record_event
 from hoshin.store.objective import find_objective
 from hoshin.store.organization import (
@@ -22,7 +21,6 @@ from hoshin.store.organization import (
     UnitRow,
     find_person,
     find_row,
-    update_versioned,
 )
 from hoshin.store.review import (
     CommentRow,
@@ -90,43 +88,13 @@ def save_monthly_review(
     if find_row(session, UnitRow, org_id=org.id, key=unit) is None:
         raise NotFound(f"no unit '{unit}'")
     _may_review(session, org, asker, unit)
-    values = _checked(record)
-    key = f"{unit}/{period}"
+    values = _checked(record) | {"updated_by": change.who.actor, "updated_at": now}
     row = find_review(session, org_id=org.id, unit=unit, period=int(period))
-    if row is None:
-        before = None
-        row = MonthlyReviewRow(org_id=org.id, unit=unit, period=int(period), **values,
-                               updated_by=change.who.actor, updated_at=now)  # fmt: skip
-        _insert(session, row, key)
-    else:
-        before = review_state(row)
-        version = check_version(
-            row, kind="monthly review", if_match=change.if_match, state=lambda: before, key=key
-        )
-        values.update(updated_by=change.who.actor, updated_at=now)
-        if not update_versioned(
-            session, MonthlyReviewRow, row_id=row.id, version=version, values=values
-        ):
-            session.refresh(row)
-            raise stale("monthly review", key, lambda: review_state(row))
-        session.refresh(row)
-    after = review_state(row)
-    record_event(
-        session, org_id=org.id, actor=change.who.actor, user_id=change.who.user_id,
-        entity="monthly_review", key=key, change="create" if before is None else "update",
-        before=before, after=after,
+    return save_record(
+        session, change, kind="monthly review", entity="monthly_review", key=f"{unit}/{period}",
+        table=MonthlyReviewRow, row=row, identity={"unit": unit, "period": int(period)},
+        values=values, state=review_state,
     )  # fmt: skip
-    return after
-
-
-def _insert(session: Session, row: Any, key: str) -> None:
-    """Adds a new row; two recording the same one at once: one wins, the other gets 409."""
-    try:
-        with session.begin_nested():
-            session.add(row)
-            session.flush()
-    except IntegrityError:
-        raise Conflict(f"the review {key} was recorded by someone else just now") from None
 
 
 def _checked(record: dict[str, Any]) -> dict[str, Any]:

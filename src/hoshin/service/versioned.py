@@ -182,6 +182,50 @@ def save(
         raise stale(kind, key or row.key, state)
 
 
+def save_record(
+    session: Session,
+    change: Change,
+    *,
+    kind: str,
+    entity: str,
+    key: str,
+    table: type[Any],
+    row: Any | None,
+    identity: dict[str, Any],
+    values: dict[str, Any],
+    state: Callable[[Any], dict[str, Any]],
+) -> dict[str, Any]:
+    """Saves a record that is not part of the plan (a monthly review, a reflection).
+
+    Without ``row``, a new ``table`` row of ``identity`` (its key columns) and ``values``
+    (two at once: one wins, the other gets 409); else ``values`` at the version the change
+    names (428 without one, 412 with the state now when stale). Records the audit event and
+    returns the state after."""
+    if row is None:
+        before = None
+        row = table(org_id=change.org.id, **identity, **values)
+        try:
+            with session.begin_nested():
+                session.add(row)
+                session.flush()
+        except IntegrityError:
+            raise Conflict(f"the {kind} {key} was saved by someone else just now") from None
+    else:
+        before = state(row)
+        version = check_version(
+            row, kind=kind, if_match=change.if_match, state=lambda: before, key=key
+        )
+        save(session, table, row, kind=kind, version=version, values=values,
+             state=lambda: state(row), key=key)  # fmt: skip
+    after = state(row)
+    record_event(
+        session, org_id=change.org.id, actor=change.who.actor, user_id=change.who.user_id,
+        entity=entity, key=key, change="create" if before is None else "update",
+        before=before, after=after,
+    )  # fmt: skip
+    return after
+
+
 def remove(
     session: Session, table: type[Any], row: Any, *, kind: str, version: int, state: State
 ) -> None:
