@@ -179,3 +179,20 @@ def test_a_worker_that_dies_is_started_again(tmp_path: Path) -> None:
         if server.poll() is None:
             server.kill()
             server.wait()
+
+
+def test_the_workers_stop_when_the_server_is_killed(tmp_path: Path) -> None:
+    """SIGKILL gives the server no chance to stop its workers: they notice that it is gone
+    (PARENT_CHECK_SECONDS) and stop themselves, freeing the port."""
+    url = f"sqlite:///{tmp_path / 'hoshin.db'}"
+    upgrade_database(url)
+    port = _free_port()
+    server = _serve(url, port)
+    workers = _wait_until_listening(port, server)
+    server.kill()
+    server.wait()
+    deadline = time.monotonic() + 30
+    while any(Path(f"/proc/{pid}").exists() for pid in workers):
+        assert time.monotonic() < deadline, "a worker outlived the server by 30 s"
+        time.sleep(0.2)
+    hold_address(HOST, port).close()  # the port is free again

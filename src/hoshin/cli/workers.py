@@ -17,6 +17,7 @@ the workers, starts a worker again if one dies, and stops them all on SIGINT or 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import socket
 import threading
@@ -31,6 +32,7 @@ from hoshin.errors import HoshinError
 
 APP = "hoshin.server:create_server"
 STOP_SECONDS = 20.0  # for a worker to finish its requests after SIGTERM
+PARENT_CHECK_SECONDS = 0.5  # how often a worker looks whether its parent still runs
 STARTUP_SECONDS = 10.0  # a worker that dies sooner failed to start: starting again won't help
 
 
@@ -62,9 +64,18 @@ def hold_address(host: str, port: int) -> socket.socket:
 
 
 def run_worker(host: str, port: int, log_level: str) -> None:
-    """One worker process: uvicorn on a socket of its own (stops on SIGINT or SIGTERM)."""
+    """One worker process: uvicorn on a socket of its own (stops on SIGINT or SIGTERM, and
+    when the parent is gone: killed, it cannot stop its workers, which would keep the port)."""
+    threading.Thread(target=_stop_with, args=(os.getppid(),), daemon=True).start()
     config = uvicorn.Config(APP, factory=True, host=host, port=port, log_level=log_level)
     uvicorn.Server(config).run(sockets=[listening_socket(host, port)])
+
+
+def _stop_with(parent: int) -> None:
+    """Sends this process SIGTERM (uvicorn's graceful stop) once ``parent`` has exited."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 def serve_workers(holder: socket.socket, workers: int, log_level: str) -> None:
