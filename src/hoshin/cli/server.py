@@ -28,15 +28,15 @@ def serve(
         sessions.kw["bind"].dispose()
     except HoshinError as error:
         raise fail(error) from None
-    if workers > 1:
-        try:
-            holder = hold_address(host, port)
-            typer.echo(f"hoshin serves http://{host}:{port} (API docs at /api/docs)")
+    try:
+        holder = hold_address(host, port)  # a port in use is refused here, in one line
+        typer.echo(f"hoshin serves http://{host}:{port} (API docs at /api/docs)")
+        if workers > 1:
             serve_workers(holder, workers, log_level="warning")
-        except HoshinError as error:
-            raise fail(error) from None
-        return
-    typer.echo(f"hoshin serves http://{host}:{port} (API docs at /api/docs)")
+            return
+    except HoshinError as error:
+        raise fail(error) from None
+    holder.close()  # one process: uvicorn binds the address itself
     uvicorn.run(
         "hoshin.server:create_server",
         factory=True,
