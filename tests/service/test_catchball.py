@@ -19,8 +19,9 @@ from hoshin.domain.months import Month
 from hoshin.errors import InvalidInput
 from hoshin.planfile import read_plan
 from hoshin.service import account, catchball
-from hoshin.service.catchball import Answer, MetricFields, Participant, Proposal
+from hoshin.service.catchball import Answer, Participant
 from hoshin.service.organization import create_organization
+from hoshin.service.proposal import MetricFields, Proposal
 from hoshin.service.work import owed_by_person
 from hoshin.store.audit import list_events
 from hoshin.store.organization import OrganizationRow

@@ -27,7 +27,8 @@ from hoshin.api.edits import (
     tagged,
 )
 from hoshin.service import catchball
-from hoshin.service.catchball import Answer, MetricFields, Participant, Proposal
+from hoshin.service.catchball import Answer, Participant
+from hoshin.service.proposal import MetricFields, Proposal
 
 router = APIRouter(tags=["catchball"], responses=READS)
 ThreadId = Annotated[int, Path(description="The thread's number.", ge=1, le=2**31 - 1)]

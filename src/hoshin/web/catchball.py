@@ -15,8 +15,9 @@ from hoshin.domain.model import Person, Plan
 from hoshin.errors import HoshinError, InvalidInput
 from hoshin.service import catchball
 from hoshin.service.analysis import Analysed
-from hoshin.service.catchball import FIELDS, Answer, MetricFields, Participant, Proposal, flat
+from hoshin.service.catchball import Answer, Participant, flat
 from hoshin.service.metric import PreconditionFailed
+from hoshin.service.proposal import FIELDS, MetricFields, Proposal
 from hoshin.web.deps import Db, Here, Place, now
 from hoshin.web.render import render
 
