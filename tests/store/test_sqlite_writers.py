@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import event, text
@@ -25,6 +27,32 @@ from hoshin.store.db import (
 from hoshin.store.turns import WriterTurn, turn_of, writers_file
 
 WRITERS, ROUNDS = 8, 10
+
+
+class Inside:
+    """How many threads are inside a block at once, and the most there ever were."""
+
+    def __init__(self) -> None:
+        self.now = self.most = 0
+        self._guard = threading.Lock()
+
+    def __enter__(self) -> None:
+        with self._guard:
+            self.now += 1
+            self.most = max(self.most, self.now)
+
+    def __exit__(self, *_: object) -> None:
+        with self._guard:
+            self.now -= 1
+
+
+def in_threads(work: Callable[..., None], arguments: list[tuple[Any, ...]]) -> None:
+    """Runs ``work`` once per arguments, each in a thread of its own; waits for them all."""
+    threads = [threading.Thread(target=work, args=args) for args in arguments]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
 
 def counter_database(tmp_path: Path) -> str:
@@ -53,11 +81,7 @@ def read_then_write(url: str, writing: bool) -> tuple[int, list[Exception]]:
                 except OperationalError as error:
                     failures.append(error)
 
-    threads = [threading.Thread(target=work) for _ in range(WRITERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    in_threads(work, [()] * WRITERS)
     with sessions() as session:
         return int(session.execute(text("SELECT n FROM counter")).scalar_one()), failures
 
@@ -102,32 +126,29 @@ def test_one_write_transaction_at_a_time_and_the_turn_comes_back_after_each(
         engine, "connect", lambda connection, _: connection.execute("PRAGMA busy_timeout = 0")
     )
     sessions = session_factory(engine)
-    inside, most, guard = [0], [0], threading.Lock()
+    inside, failures = Inside(), list[Exception]()
     start = threading.Barrier(WRITERS)
 
     def work(index: int) -> None:
         start.wait()
         for round_ in range(ROUNDS):
             with sessions() as session:
-                begin_writing(session)
-                with guard:
-                    inside[0] += 1
-                    most[0] = max(most[0], inside[0])
-                increment(session)
-                time.sleep(0.002)
-                with guard:
-                    inside[0] -= 1
+                try:
+                    begin_writing(session)
+                    with inside:
+                        increment(session)
+                        time.sleep(0.002)
+                except OperationalError as error:
+                    failures.append(error)
+                    continue
                 if (index + round_) % 3:
                     session.commit()
                 else:
                     session.rollback()
 
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(WRITERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert most[0] == 1
+    in_threads(work, [(i,) for i in range(WRITERS)])
+    assert failures == []
+    assert inside.most == 1
     assert not turn_of(engine).taken()
 
 
@@ -147,25 +168,17 @@ def test_a_session_marked_as_writing_reads_first_outside_the_turn(tmp_path: Path
 
 def _most_inside_at_once(turns: list[WriterTurn]) -> int:
     """4 threads a turn, 5 times each: take it, stay 2 ms, give it back."""
-    inside, most, guard = [0], [0], threading.Lock()
+    inside = Inside()
 
     def work(turn: WriterTurn) -> None:
         for _ in range(5):
             turn.take(timeout=10)
-            with guard:
-                inside[0] += 1
-                most[0] = max(most[0], inside[0])
-            time.sleep(0.002)
-            with guard:
-                inside[0] -= 1
+            with inside:
+                time.sleep(0.002)
             turn.give_back()
 
-    threads = [threading.Thread(target=work, args=(turn,)) for turn in turns * 4]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return most[0]
+    in_threads(work, [(turn,) for turn in turns * 4])
+    return inside.most
 
 
 def test_two_processes_on_one_file_take_turns_on_its_lock_file(tmp_path: Path) -> None:

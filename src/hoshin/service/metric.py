@@ -129,7 +129,7 @@ def record_actual(
     version = bump_plan_version(session, org_id=org.id)
     record_event(
         session, org_id=org.id, actor=who.actor, user_id=who.user_id, entity="actual",
-        key=f"{metric}/{period}", change="update" if before else "create",
+        key=f"{metric}/{period}", change="create" if before is None else "update",
         before=before, after=after.as_json(), plan_version=version,
     )  # fmt: skip
     return after, before is None

@@ -155,13 +155,15 @@ def stale(kind: str, key: str, state: State) -> PreconditionFailed:
     )
 
 
-def insert(session: Session, row: Any, *, kind: str) -> Any:
-    """Adds a new row; two creating the same id at once: one wins, the other gets 409."""
+def insert(session: Session, row: Any, *, kind: str, key: str | None = None) -> Any:
+    """Adds a new row; two creating the same id (``key``, default the row's) at once: one
+    wins, the other gets 409."""
     try:
         with session.begin_nested():
             return insert_row(session, row)
     except IntegrityError:
-        raise Conflict(f"{kind} {row.key} was created by someone else just now") from None
+        name = key or row.key
+        raise Conflict(f"{kind} {name} was created by someone else just now") from None
 
 
 def save(
@@ -203,13 +205,8 @@ def save_record(
     returns the state after."""
     if row is None:
         before = None
-        row = table(org_id=change.org.id, **identity, **values)
-        try:
-            with session.begin_nested():
-                session.add(row)
-                session.flush()
-        except IntegrityError:
-            raise Conflict(f"the {kind} {key} was saved by someone else just now") from None
+        row = insert(session, table(org_id=change.org.id, **identity, **values), kind=kind,
+                     key=key)  # fmt: skip
     else:
         before = state(row)
         version = check_version(

@@ -131,11 +131,12 @@ def insert_actual(
     conflict: INSERT ... ON CONFLICT DO NOTHING, in SQLite's and PostgreSQL's dialect."""
     dialect = session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    table = table_of(ActualRow)
     inserted = session.execute(
-        insert(table_of(ActualRow))
+        insert(table)
         .values(org_id=org_id, metric=metric, period=period, value=value, version=1, updated_at=at)
         .on_conflict_do_nothing()
-        .returning(table_of(ActualRow).c.id)
+        .returning(table.c.id)
     ).first()
     return inserted is not None
 
