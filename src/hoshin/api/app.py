@@ -25,6 +25,7 @@ from hoshin.api.admission import Admission, request_limit
 from hoshin.config import settings
 from hoshin.service.account import TokenUses
 from hoshin.service.analysis import AnalysisCache
+from hoshin.service.group_commit import NewActuals
 from hoshin.service.store import open_sessions
 
 
@@ -41,6 +42,7 @@ def create_app(sessions: sessionmaker[Session] | None = None) -> FastAPI:
     app.state.sessions = sessions or open_sessions(settings().database_url)
     app.state.analyses = AnalysisCache()
     app.state.token_uses = TokenUses()
+    app.state.new_actuals = NewActuals(app.state.sessions)
     errors.install(app)
     v1 = APIRouter(
         prefix="/api/v1",

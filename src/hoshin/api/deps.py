@@ -18,6 +18,7 @@ from hoshin.errors import Forbidden, InvalidInput
 from hoshin.service import account
 from hoshin.service.account import SESSION_COOKIE, Principal
 from hoshin.service.analysis import AnalysisCache
+from hoshin.service.group_commit import NewActuals
 from hoshin.service.organization import OrganizationRow, membership
 from hoshin.service.store import READS, begin_writing, end_reading, read_first, request_session
 
@@ -144,6 +145,15 @@ async def analyses(request: Request) -> AnalysisCache:  # async: no thread for t
 
 
 Analyses = Annotated[AnalysisCache, Depends(analyses)]
+
+
+async def new_actuals(request: Request) -> NewActuals:  # async: no thread for this
+    """This process's writer of new actuals (service.group_commit)."""
+    writer: NewActuals = request.app.state.new_actuals
+    return writer
+
+
+NewActualsWriter = Annotated[NewActuals, Depends(new_actuals)]
 
 
 def version_of(if_match: str | None) -> int | None:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from datetime import datetime
+from typing import Annotated, Any, TypedDict
 
 from fastapi import APIRouter, Header, Path, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from hoshin.api.deps import Db, Org, etag, now, version_of
+from hoshin.api.deps import Db, NewActualsWriter, Org, etag, now, version_of
 from hoshin.api.edits import period
 from hoshin.domain.months import Month
 from hoshin.service import metric as metric_service
 from hoshin.service.metric import Who
+from hoshin.service.organization import OrganizationRow
+from hoshin.service.store import read_first
 
 router = APIRouter(tags=["check-ins"])
 PERIOD = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
@@ -67,6 +70,20 @@ class ChangeRead(BaseModel):
     after: dict[str, Any] | None
 
 
+class _CheckIn(TypedDict):
+    """The arguments of a check-in, for new_actual and record_actual alike."""
+
+    org: OrganizationRow
+    role: str
+    person: str | None
+    metric: str
+    period: Month
+    value: float
+    if_match: int | None
+    who: Who
+    now: datetime
+
+
 MetricId = Annotated[str, Path(description="The metric's id in the plan.")]
 Period = Annotated[str, Path(pattern=PERIOD, description="The month, YYYY-MM.")]
 
@@ -97,6 +114,7 @@ def read_actual(
 def record_actual(
     org: Org,
     session: Db,
+    writer: NewActualsWriter,
     metric: MetricId,
     period: Period,
     actual: ActualIn,
@@ -104,22 +122,22 @@ def record_actual(
     if_match: Annotated[str | None, Header(description='The version read: "3".')] = None,
 ) -> dict[str, Any]:
     """Record or correct a month's actual. A correction must send If-Match; a stale one is 412."""
-    saved, created = metric_service.record_actual(
-        session,
-        org=org.org,
-        role=org.role,
-        person=org.principal.person,
-        metric=metric,
-        period=_month(period),
-        value=actual.value,
-        if_match=version_of(if_match),
-        who=Who(org.principal.email, org.principal.user_id),
-        now=now(),
-    )
+    asked: _CheckIn = {
+        "org": org.org, "role": org.role, "person": org.principal.person, "metric": metric,
+        "period": _month(period), "value": actual.value, "if_match": version_of(if_match),
+        "who": Who(org.principal.email, org.principal.user_id), "now": now(),
+    }  # fmt: skip
+    read_first(session)
+    new = metric_service.new_actual(session, **asked)
     # Committed here rather than in the session's exit: on SQLite the writers' turn ends with
     # the transaction, and the exit runs in a thread hand-off of its own after the answer is
     # made, which the next writer would wait for too.
     session.commit()
+    if new is not None:  # a month's first actual: written with the others (group commit)
+        saved, created = writer.record(new), True
+    else:
+        saved, created = metric_service.record_actual(session, **asked)
+        session.commit()
     response.status_code = 201 if created else 200
     response.headers["ETag"] = etag(saved.version)
     return saved.as_json()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -12,13 +13,14 @@ from sqlalchemy.orm import Session
 
 from hoshin.domain.months import Month
 from hoshin.errors import Conflict, Forbidden, HoshinError, InvalidInput, NotFound
-from hoshin.store.audit import AuditEventRow, list_events, record_event
+from hoshin.store.audit import AuditEventRow, list_events, record_event, record_events
 from hoshin.store.objective import (
     ActualRow,
     find_actual,
     find_metric,
     find_objective,
     insert_actual,
+    insert_actuals,
     update_actual,
 )
 from hoshin.store.organization import OrganizationRow, bump_plan_version, find_person
@@ -109,7 +111,7 @@ def record_actual(
         except IntegrityError:  # the metric was deleted meanwhile (its foreign key)
             raise NotFound(f"no metric '{metric}'") from None
         if not created:  # someone created this month's actual first
-            raise _stale(session, org=org, metric=metric, period=period)
+            raise _stale(session, org_id=org.id, metric=metric, period=period)
         before: dict[str, Any] | None = None
         after = Actual(metric, period, value, 1, now)
     else:
@@ -123,7 +125,7 @@ def record_actual(
             session, row_id=existing.id, version=if_match, value=value, at=now
         )
         if not saved:
-            raise _stale(session, org=org, metric=metric, period=period)
+            raise _stale(session, org_id=org.id, metric=metric, period=period)
         session.expire(existing)
         after = Actual(metric, period, value, if_match + 1, now)
     version = bump_plan_version(session, org_id=org.id)
@@ -133,6 +135,92 @@ def record_actual(
         before=before, after=after.as_json(), plan_version=version,
     )  # fmt: skip
     return after, before is None
+
+
+@dataclass(frozen=True, slots=True)
+class NewActual:
+    """A month's first actual, checked and waiting to be written with others
+    (record_new_actuals)."""
+
+    org_id: int
+    metric: str
+    period: Month
+    value: float
+    who: Who
+    now: datetime
+
+
+def new_actual(
+    session: Session,
+    *,
+    org: OrganizationRow,
+    role: str,
+    person: str | None,
+    metric: str,
+    period: Month,
+    value: float,
+    if_match: int | None,
+    who: Who,
+    now: datetime,
+) -> NewActual | None:
+    """What record_actual would create, checked as it checks it but not written: a month's
+    first actual, sent without If-Match. None when the month has an actual or a version is
+    named (record_actual decides those). Raises as record_actual does for who may record it
+    and for the value."""
+    check_may_record(session, org=org, role=role, person=person, metric=metric)
+    if not math.isfinite(value):
+        raise InvalidInput("value: must be a finite number")
+    if if_match is not None or find_actual(
+        session, org_id=org.id, metric=metric, period=int(period)
+    ):
+        return None
+    return NewActual(org.id, metric, period, value, who, now)
+
+
+def record_new_actuals(
+    session: Session, actuals: Sequence[NewActual]
+) -> list[Actual | PreconditionFailed]:
+    """Creates months' first actuals in the session's transaction, each as record_actual
+    would: one INSERT for them all, one plan version and one statement of audit events per
+    organisation. A month that someone created first (or that comes twice: the first one
+    wins) is PreconditionFailed with its current state; the others are saved.
+
+    Who may record them was checked before (new_actual). Raises IntegrityError when a
+    metric was deleted since: the caller then records them one by one."""
+    firsts: dict[int, dict[tuple[str, int], int]] = {}  # by organisation, month: where first
+    for n, item in enumerate(actuals):
+        firsts.setdefault(item.org_id, {}).setdefault((item.metric, int(item.period)), n)
+    saved: dict[int, Actual] = {}
+    for org_id, where in firsts.items():
+        saved.update(_create(session, org_id, [(n, actuals[n]) for n in where.values()]))
+    return [
+        saved.get(n) or _stale(session, org_id=a.org_id, metric=a.metric, period=a.period)
+        for n, a in enumerate(actuals)
+    ]
+
+
+def _create(
+    session: Session, org_id: int, actuals: list[tuple[int, NewActual]]
+) -> dict[int, Actual]:
+    """record_new_actuals for one organisation's months (each once): the saved ones by n."""
+    rows = [(a.metric, int(a.period), a.value, a.now) for _, a in actuals]
+    created = insert_actuals(session, org_id=org_id, actuals=rows)
+    saved = {
+        n: Actual(a.metric, a.period, a.value, 1, a.now)
+        for n, a in actuals
+        if (a.metric, int(a.period)) in created
+    }
+    if not saved:
+        return saved
+    events = [
+        {"actor": a.who.actor, "user_id": a.who.user_id, "entity": "actual",
+         "key": f"{a.metric}/{a.period}", "change": "create", "before": None,
+         "after": saved[n].as_json()}
+        for n, a in actuals if n in saved
+    ]  # fmt: skip
+    version = bump_plan_version(session, org_id=org_id)
+    record_events(session, org_id=org_id, plan_version=version, events=events)
+    return saved
 
 
 def actual_history(
@@ -171,8 +259,8 @@ def _get_metric(session: Session, *, org: OrganizationRow, metric: str) -> None:
         raise NotFound(f"no metric '{metric}'")
 
 
-def _stale(session: Session, *, org: OrganizationRow, metric: str, period: Month) -> HoshinError:
-    current = find_actual(session, org_id=org.id, metric=metric, period=int(period))
+def _stale(session: Session, *, org_id: int, metric: str, period: Month) -> PreconditionFailed:
+    current = find_actual(session, org_id=org_id, metric=metric, period=int(period))
     if current is not None:
         session.refresh(current)
     state = None if current is None else actual_of(current).as_json()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -43,23 +44,26 @@ def record_event(
     user_id: int | None = None,
     plan_version: int | None = None,
 ) -> None:
-    """Writes an audit event in the session's transaction (it is committed with the change).
+    """Writes an audit event in the session's transaction (it is committed with the change)."""
+    event = {"actor": actor, "entity": entity, "key": key, "change": change, "before": before,
+             "after": after, "user_id": user_id}  # fmt: skip
+    record_events(session, org_id=org_id, plan_version=plan_version, events=[event])
 
-    A Core INSERT rather than an object for the session to flush: the unit of work cost a
+
+def record_events(
+    session: Session,
+    *,
+    org_id: int,
+    plan_version: int | None,
+    events: Sequence[Mapping[str, Any]],
+) -> None:
+    """Writes audit events of one plan version in one statement; each names record_event's
+    actor, entity, key, change, before, after and user_id.
+
+    A Core INSERT rather than objects for the session to flush: the unit of work cost a
     check-in more than the statement itself."""
-    session.execute(
-        insert(table_of(AuditEventRow)).values(
-            org_id=org_id,
-            actor=actor,
-            entity=entity,
-            key=key,
-            change=change,
-            before=before,
-            after=after,
-            user_id=user_id,
-            plan_version=plan_version,
-        )
-    )
+    rows = [{**event, "org_id": org_id, "plan_version": plan_version} for event in events]
+    session.execute(insert(table_of(AuditEventRow)), rows)
 
 
 def list_events(

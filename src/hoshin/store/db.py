@@ -32,6 +32,7 @@ def make_engine(url: str, **options: Any) -> Engine:
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_MS / 1000}, **options)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine.pool, "checkin", _end_transaction)
         event.listen(engine.pool, "checkin", _give_back_turn)
         event.listen(engine.pool, "invalidate", _give_back_turn)
         return engine
@@ -58,8 +59,10 @@ def writes(session: Session) -> None:
 
 def read_first(session: Session) -> None:
     """Begins ``session``'s transaction as a reader even if it is marked as writing: what it
-    reads until end_reading runs beside the writers, outside their turn."""
-    session.connection(execution_options={WRITES: False})
+    reads until end_reading runs beside the writers, outside their turn. A transaction
+    that has begun already goes on as it is."""
+    if not session.in_transaction():
+        session.connection(execution_options={WRITES: False})
 
 
 def end_reading(session: Session) -> None:
@@ -82,6 +85,15 @@ def _sqlite_begin(connection: Connection) -> None:
         turn.give_back()
         raise
     connection.info[TURN] = turn  # given back when the connection returns to the pool
+
+
+def _end_transaction(dbapi_connection: Any, _record: Any) -> None:
+    # A COMMIT that SQLite refused (a deferred foreign key: a metric deleted meanwhile)
+    # leaves its transaction open, and SQLAlchemy, which saw the COMMIT fail, resets the
+    # connection without rolling it back; the next BEGIN on it would fail ("cannot start a
+    # transaction within a transaction"). So it is rolled back here, before anyone reuses it.
+    if dbapi_connection is not None and dbapi_connection.in_transaction:
+        dbapi_connection.rollback()
 
 
 def _give_back_turn(_dbapi_connection: Any, record: Any, *_: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -129,16 +130,25 @@ def insert_actual(
     """Inserts a new actual (version 1); False when the month has one already (the unique
     constraint: someone created it first). One statement, and no savepoint to catch the
     conflict: INSERT ... ON CONFLICT DO NOTHING, in SQLite's and PostgreSQL's dialect."""
+    inserted = insert_actuals(session, org_id=org_id, actuals=[(metric, period, value, at)])
+    return bool(inserted)
+
+
+def insert_actuals(
+    session: Session, *, org_id: int, actuals: Sequence[tuple[str, int, float, datetime]]
+) -> set[tuple[str, int]]:
+    """Inserts new actuals (metric, period, value, when; version 1) in one statement and
+    returns the (metric, period) of those inserted: a month that has an actual already
+    (someone created it first) keeps it. Each month must come once."""
     dialect = session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     table = table_of(ActualRow)
-    inserted = session.execute(
-        insert(table)
-        .values(org_id=org_id, metric=metric, period=period, value=value, version=1, updated_at=at)
-        .on_conflict_do_nothing()
-        .returning(table.c.id)
-    ).first()
-    return inserted is not None
+    rows = [
+        {"org_id": org_id, "metric": m, "period": p, "value": v, "version": 1, "updated_at": at}
+        for m, p, v, at in actuals
+    ]
+    statement = insert(table).on_conflict_do_nothing().returning(table.c.metric, table.c.period)
+    return {(metric, period) for metric, period in session.execute(statement, rows)}
 
 
 def update_actual(

@@ -1,0 +1,166 @@
+"""Group commit: new actuals from many requests written in one transaction, each with
+the outcome it would have had alone (service.group_commit, service.metric)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from hoshin.domain.analysis import analyze
+from hoshin.domain.months import Month
+from hoshin.domain.report import report
+from hoshin.errors import NotFound
+from hoshin.planfile import read_plan
+from hoshin.service.analysis import AnalysisCache
+from hoshin.service.group_commit import NewActuals
+from hoshin.service.metric import (
+    Actual,
+    NewActual,
+    PreconditionFailed,
+    Who,
+    get_actual,
+    record_actual,
+)
+from hoshin.store.audit import list_events
+from hoshin.store.db import begin_writing, session_factory
+from hoshin.store.organization import (
+    OrganizationRow,
+    bump_plan_version,
+    create_organization,
+    plan_version_of,
+)
+from hoshin.store.plan import load_plan, replace_plan
+
+SMALL = Path(__file__).parents[2] / "examples" / "small.yaml"
+NOW = datetime(2026, 7, 20, 9, tzinfo=UTC)
+JULY = Month.of(2026, 7)  # small.yaml's metrics have actuals up to 2026-05
+
+
+def clinic(session: Session) -> OrganizationRow:
+    org = create_organization(session, slug="clinic", name="Clinic")
+    replace_plan(session, org=org, plan=read_plan(SMALL))
+    session.commit()
+    return org
+
+
+def new(
+    org: OrganizationRow, metric: str, value: float, actor: str = "ana@clinic.org"
+) -> NewActual:
+    return NewActual(org.id, metric, JULY, value, Who(actor), NOW)
+
+
+def test_a_batch_saves_each_actual_under_one_plan_version(session: Session, engine: Engine) -> None:
+    org = clinic(session)
+    cache = AnalysisCache()
+    cache.get(session, org=org, as_of=date(2026, 7, 20))  # kept: brought up to date below
+    before = plan_version_of(session, org_id=org.id)
+    session.commit()
+    writer = NewActuals(session_factory(engine))
+    batch = [new(org, "falls", 18.0), new(org, "huddles", 70.0, "bo@clinic.org"),
+             new(org, "trained", 12.0)]  # fmt: skip
+    results = writer.write(batch)
+    assert results == [
+        Actual("falls", JULY, 18.0, 1, NOW),
+        Actual("huddles", JULY, 70.0, 1, NOW),
+        Actual("trained", JULY, 12.0, 1, NOW),
+    ]
+    # one bump for the three, and an audit event for each, of that version and its actor
+    assert plan_version_of(session, org_id=org.id) == before + 1
+    events = list_events(session, org_id=org.id, entity="actual")
+    assert [(e.key, e.actor, e.change, e.plan_version) for e in events] == [
+        ("falls/2026-07", "ana@clinic.org", "create", before + 1),
+        ("huddles/2026-07", "bo@clinic.org", "create", before + 1),
+        ("trained/2026-07", "ana@clinic.org", "create", before + 1),
+    ]
+    assert events[1].after == {"metric": "huddles", "period": "2026-07", "value": 70.0,
+                               "version": 1, "updated_at": NOW.isoformat()}  # fmt: skip
+    # the kept analysis takes the three actuals of the one version as check-ins
+    cached = cache.get(session, org=org, as_of=date(2026, 7, 20))
+    fresh = load_plan(session, org=org)
+    assert cached.plan == fresh
+    assert report(cached.plan, cached.analysis) == report(fresh, analyze(fresh, date(2026, 7, 20)))
+
+
+def test_the_same_month_twice_in_a_batch_saves_the_first(session: Session, engine: Engine) -> None:
+    org = clinic(session)
+    writer = NewActuals(session_factory(engine))
+    first, second = writer.write([new(org, "falls", 18.0), new(org, "falls", 99.0)])
+    assert first == Actual("falls", JULY, 18.0, 1, NOW)
+    assert isinstance(second, PreconditionFailed)
+    assert second.detail == first.as_json()  # the second writer is shown what was saved
+    assert get_actual(session, org=org, metric="falls", period=JULY).value == 18.0
+
+
+def test_a_month_created_first_elsewhere_is_stale_and_the_rest_saved(
+    session: Session, engine: Engine
+) -> None:
+    org = clinic(session)
+    record_actual(
+        session, org=org, role="editor", person=None, metric="falls", period=JULY,
+        value=17.0, if_match=None, who=Who("cy@clinic.org"), now=NOW,
+    )  # fmt: skip
+    session.commit()
+    writer = NewActuals(session_factory(engine))
+    stale, saved = writer.write([new(org, "falls", 18.0), new(org, "huddles", 70.0)])
+    assert isinstance(stale, PreconditionFailed)
+    assert stale.detail == {"metric": "falls", "period": "2026-07", "value": 17.0,
+                            "version": 1, "updated_at": NOW.isoformat()}  # fmt: skip
+    assert saved == Actual("huddles", JULY, 70.0, 1, NOW)
+
+
+def test_a_metric_deleted_meanwhile_fails_alone(session: Session, engine: Engine) -> None:
+    org = clinic(session)
+    before = plan_version_of(session, org_id=org.id)
+    session.commit()
+    writer = NewActuals(session_factory(engine))
+    # "gone" stands for a metric deleted after the request checked it: its foreign key fails
+    # the batch's INSERT, and each actual is written alone
+    saved, gone, other = writer.write(
+        [new(org, "falls", 18.0), new(org, "gone", 1.0), new(org, "trained", 12.0)]
+    )
+    assert saved == Actual("falls", JULY, 18.0, 1, NOW)
+    assert isinstance(gone, NotFound) and str(gone) == "no metric 'gone'"
+    assert other == Actual("trained", JULY, 12.0, 1, NOW)
+    assert plan_version_of(session, org_id=org.id) == before + 2  # one version each, alone
+
+
+def test_actuals_recorded_at_once_share_transactions(session: Session, engine: Engine) -> None:
+    """16 requests record at once while another change holds the plan (on SQLite the
+    writers' turn, on PostgreSQL the plan-version row): the writer's first transaction
+    waits, and the actuals that come meanwhile gather for the next. When the change ends,
+    the 16 are saved in one or two transactions instead of 16."""
+    org = clinic(session)
+    metrics = ["falls", "huddles", "trained"]
+    months = [Month.of(2027, n) for n in range(1, 7)]
+    asked = [NewActual(org.id, m, p, 10.0 + n, Who("ana@clinic.org"), NOW)
+             for n, (m, p) in enumerate((m, p) for m in metrics for p in months)][:16]  # fmt: skip
+    sessions = session_factory(engine)
+    writer = NewActuals(sessions)
+    results: dict[int, Actual | Exception] = {}
+
+    def record(n: int) -> None:
+        try:
+            results[n] = writer.record(asked[n])
+        except Exception as error:
+            results[n] = error
+
+    with sessions() as holder:
+        begin_writing(holder)
+        before = bump_plan_version(holder, org_id=org.id)
+        threads = [threading.Thread(target=record, args=(n,)) for n in range(16)]
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + 10
+        while writer.waiting() < 16 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert writer.waiting() == 16  # none answered: the first transaction waits
+        holder.commit()
+    for thread in threads:
+        thread.join(10)
+    assert results == {n: Actual(a.metric, a.period, a.value, 1, NOW) for n, a in enumerate(asked)}
+    assert before + 1 <= plan_version_of(session, org_id=org.id) <= before + 2
