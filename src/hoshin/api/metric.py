@@ -129,9 +129,10 @@ def record_actual(
     }  # fmt: skip
     read_first(session)
     new = metric_service.new_actual(session, **asked)
-    # Committed here rather than in the session's exit: on SQLite the writers' turn ends with
-    # the transaction, and the exit runs in a thread hand-off of its own after the answer is
-    # made, which the next writer would wait for too.
+    # The reader transaction ends here, so that the request holds no connection while the
+    # writer writes. A correction commits here too rather than in the session's exit: on
+    # SQLite the writers' turn ends with the transaction, and the exit runs in a thread
+    # hand-off of its own after the answer is made, which the next writer would wait for.
     session.commit()
     if new is not None:  # a month's first actual: written with the others (group commit)
         saved, created = writer.record(new), True
