@@ -40,6 +40,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from bench.enterprise import AS_OF, enterprise_plan
+from bench.stall import StallProbe
 from hoshin.domain.model import Plan
 from hoshin.service import account
 from hoshin.service.organization import create_organization
@@ -88,6 +89,7 @@ class Load:
     socket_errors: int
     timeouts: int
     statuses: dict[str, int]
+    stall_ms: float  # the longest the machine kept a sleeping thread from waking (StallProbe)
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,9 +290,10 @@ def load(
         "-s", str(SCRIPT), f"http://{HOST}:{port}",
         "--", scenario, token, SLUG, str(people), str(AS_OF), str(threads), str(first_month),
     ]  # fmt: skip
-    done = subprocess.run(
-        command, capture_output=True, text=True, timeout=seconds + 120, check=True
-    )
+    with StallProbe() as probe:
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=seconds + 120, check=True
+        )
     line = next(line for line in done.stdout.splitlines() if line.startswith("RESULT "))
     found: dict[str, Any] = json.loads(line.removeprefix("RESULT "))
     statuses = {str(k): int(v) for k, v in sorted(found["statuses"].items())}
@@ -305,6 +308,7 @@ def load(
         socket_errors=found["socket_errors"],
         timeouts=found["timeouts"],
         statuses=statuses,
+        stall_ms=probe.longest_ms,
     )
 
 
@@ -387,10 +391,12 @@ def main() -> None:
     print()
     print(
         "| people | database | request | req/s | p50 (ms) | p95 (ms) | p99 (ms) | non-2xx "
-        "| p95 goal (ms) | met | alone: req/s | alone: p50 (ms) | alone: p95 (ms) |"
+        "| p95 goal (ms) | met | alone: req/s | alone: p50 (ms) | alone: p95 (ms) "
+        "| machine stall (ms) |"
     )
     print(
-        "| ---: | --- | --- | ---: | ---: | ---: | ---: | --- | ---: | --- | ---: | ---: | ---: |"
+        "| ---: | --- | --- | ---: | ---: | ---: | ---: | --- | ---: | --- | ---: | ---: | ---: "
+        "| ---: |"
     )
     for r in results:
         for scenario, title, goal in SCENARIOS:
@@ -400,7 +406,7 @@ def main() -> None:
                 f"| {r.people:,} | {r.database} | {title} | {x.requests / x.seconds:,.0f} | "
                 f"{x.p50_ms:.1f} | {x.p95_ms:.1f} | {x.p99_ms:.1f} | {_errors(x)} | "
                 f"{goal:.0f} | {met} | {a.requests / a.seconds:,.0f} | {a.p50_ms:.1f} | "
-                f"{a.p95_ms:.1f} |"
+                f"{a.p95_ms:.1f} | {x.stall_ms:,.0f} |"
             )
     if any(r.server_errors for r in results):
         print()
