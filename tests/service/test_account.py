@@ -441,6 +441,30 @@ def test_using_a_token_notes_when_at_a_minute_resolution(session: Session) -> No
     assert noted == [NOON, NOON, NOON + timedelta(minutes=1)]
 
 
+def test_a_token_comes_with_the_role_in_the_organisation_asked_for(session: Session) -> None:
+    """token_member: the API's one query for who is asking and their role in the path's
+    organisation. Ana is an editor of acme and no member of globex; there is no initech."""
+    user = make_user(session)
+    acme, globex = make_org(session), make_org(session, slug="globex")
+    account.set_role(session, email="ana@acme.org", org_slug="acme", role="editor")
+    token = account.create_token(session, email="ana@acme.org", name="ci", now=NOON)
+    session.commit()
+    ana = Principal(user_id=user.id, email="ana@acme.org", name="Ana", person="ana")
+    found = account.token_member(session, token=token, slug="acme", now=NOON)
+    assert found is not None and found[:2] == (ana, True)  # never used: its use is due
+    assert found[2] is not None and (found[2][0].id, found[2][1]) == (acme.id, "editor")
+    assert globex.id != acme.id
+    assert account.token_member(session, token=token, slug="globex", now=NOON) == (ana, True, None)
+    assert account.token_member(session, token=token, slug="initech", now=NOON) == (
+        ana, True, None,
+    )  # fmt: skip
+    assert account.token_member(session, token="hsn_made-up", slug="acme", now=NOON) is None
+    account.revoke_token(session, token_id=account.list_tokens(session, email="ana@acme.org")[0].id,
+                         now=NOON)  # fmt: skip
+    session.commit()
+    assert account.token_member(session, token=token, slug="acme", now=NOON) is None
+
+
 def test_a_revoked_token_is_refused_but_stays_listed(session: Session) -> None:
     make_user(session)
     first = account.create_token(session, email="ana@acme.org", name="ci", now=NOON)

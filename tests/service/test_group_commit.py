@@ -3,18 +3,21 @@ the outcome it would have had alone (service.group_commit, service.metric)."""
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
+import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from hoshin.domain.analysis import analyze
 from hoshin.domain.months import Month
 from hoshin.domain.report import report
-from hoshin.errors import NotFound
+from hoshin.errors import Forbidden, InvalidInput, NotFound
 from hoshin.planfile import read_plan
 from hoshin.service.analysis import AnalysisCache
 from hoshin.service.group_commit import NewActuals
@@ -24,6 +27,7 @@ from hoshin.service.metric import (
     PreconditionFailed,
     Who,
     get_actual,
+    new_actual,
     record_actual,
 )
 from hoshin.store.audit import list_events
@@ -164,3 +168,33 @@ def test_actuals_recorded_at_once_share_transactions(session: Session, engine: E
         thread.join(10)
     assert results == {n: Actual(a.metric, a.period, a.value, 1, NOW) for n, a in enumerate(asked)}
     assert before + 1 <= plan_version_of(session, org_id=org.id) <= before + 2
+
+
+def test_new_actual_checks_what_record_actual_checks_and_writes_nothing(
+    session: Session,
+) -> None:
+    """small.yaml: falls measures B1 (owner ana, unit clinic), huddles A1 (owner ben, unit
+    ward-a); falls has actuals up to 2026-05."""
+    org = clinic(session)
+    version = plan_version_of(session, org_id=org.id)
+
+    def ask(metric: str, period: Month = JULY, **given: object) -> NewActual | None:
+        asked: dict[str, Any] = {"role": "editor", "person": None, "value": 18.0,
+                                 "if_match": None} | given  # fmt: skip
+        return new_actual(session, org=org, metric=metric, period=period, who=Who("t"),
+                          now=NOW, **asked)  # fmt: skip
+
+    assert ask("falls") == NewActual(org.id, "falls", JULY, 18.0, Who("t"), NOW)
+    assert ask("falls", Month.of(2026, 5)) is None  # the month has an actual: a correction
+    assert ask("falls", if_match=1) is None  # a version named: record_actual decides
+    assert ask("huddles", role="contributor", person="ben") is not None  # ben owns A1
+    assert ask("falls", role="contributor", person="ana") is not None  # ana owns B1
+    with pytest.raises(Forbidden, match="a contributor cannot record actuals of falls"):
+        ask("falls", role="contributor", person="ben")  # not his, not his unit
+    with pytest.raises(Forbidden, match="a viewer cannot record actuals of falls"):
+        ask("falls", role="viewer")
+    with pytest.raises(NotFound, match="no metric 'gone'"):
+        ask("gone")
+    with pytest.raises(InvalidInput, match="value: must be a finite number"):
+        ask("falls", value=math.inf)
+    assert plan_version_of(session, org_id=org.id) == version  # nothing was written

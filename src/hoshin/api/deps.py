@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 from fastapi import Depends, Header, Path, Query, Request
 from pydantic import AfterValidator
@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hoshin.api.errors import Unauthorized
 from hoshin.domain.months import in_calendar
-from hoshin.errors import Forbidden, InvalidInput
+from hoshin.errors import Forbidden, InvalidInput, NotFound
 from hoshin.service import account
 from hoshin.service.account import SESSION_COOKIE, Principal
 from hoshin.service.analysis import AnalysisCache
@@ -45,38 +45,63 @@ def principal(
     request: Request, session: Db, authorization: Annotated[str | None, Header()] = None
 ) -> Principal:
     """The signed-in user: an API token (Authorization: Bearer) or the session cookie."""
-    me, due = _asker(request, session, authorization)
+    me, due, _ = _asker(request, session, authorization)
     if due is not None:  # this request's own transaction writes
         account.note_token_use(session, token=due[0], now=due[1])
     return me
 
 
+Member = tuple[OrganizationRow, str]  # an organisation and the asker's role in it
+
+
 def _asker(
-    request: Request, session: Session, authorization: str | None
-) -> tuple[Principal, tuple[str, datetime] | None]:
-    """The signed-in user, and for a request that writes the token and moment whose use it
-    is to note in its own transaction (a read notes it in one of its own, here)."""
+    request: Request, session: Session, authorization: str | None, slug: str | None = None
+) -> tuple[Principal, tuple[str, datetime] | None, Member | None]:
+    """The signed-in user; for a request that writes, the token and moment whose use it is
+    to note in its own transaction (a read notes it in one of its own, here); and with
+    ``slug``, when the asker came with a token, the organisation and their role in it,
+    found in the same query (NotFound unless they are a member)."""
     moment = now()
     if authorization is not None:
         scheme, _, token = authorization.partition(" ")
+        token = token.strip()
         if scheme.lower() != "bearer" or not token:
             raise Unauthorized("Authorization must be 'Bearer <token>'")
-        by_token = account.token_user(session, token=token.strip(), now=moment)
+        member: Member | None = None
+        if slug is None:
+            by_token = account.token_user(session, token=token, now=moment)
+        else:
+            with_member = account.token_member(session, token=token, slug=slug, now=moment)
+            by_token = None if with_member is None else with_member[:2]
+            if with_member is not None:
+                member = with_member[2] or _not_a_member(slug)
         if by_token is None:
             raise Unauthorized("the API token is unknown or revoked")
-        user, due = by_token
-        if not due or not _token_uses(request).claim(token.strip(), moment):
-            return user, None  # not due, or another request of this process is noting it
-        if request.method in READS:
-            _note_token_use(request, token.strip(), moment)
-            return user, None
-        return user, (token.strip(), moment)
+        return by_token[0], _due(request, token, moment, due=by_token[1]), member
     secret = request.cookies.get(SESSION_COOKIE)
     if secret:
         found = account.session_principal(session, secret=secret, now=moment)
         if found is not None:
-            return found, None
+            return found, None, None
     raise Unauthorized("sign in first (POST /api/v1/session) or send an API token")
+
+
+def _due(
+    request: Request, token: str, moment: datetime, *, due: bool
+) -> tuple[str, datetime] | None:
+    """The token use for this request's own transaction to note, if any: a read's is noted
+    here, in a transaction of its own, and another request of this process may have claimed
+    it already."""
+    if not due or not _token_uses(request).claim(token, moment):
+        return None
+    if request.method in READS:
+        _note_token_use(request, token, moment)
+        return None
+    return token, moment
+
+
+def _not_a_member(slug: str) -> NoReturn:
+    raise NotFound(f"no organisation '{slug}'")
 
 
 def _token_uses(request: Request) -> account.TokenUses:
@@ -122,12 +147,13 @@ def access(
     It finds the asker itself rather than depending on ``Me``: each dependency of a route
     runs in a thread of its own, and one hand-off fewer is about a tenth of a read. A request
     that writes finds them in a reader transaction first, so that on SQLite only the route's
-    own work waits for the writers' turn (store.turns)."""
+    own work waits for the writers' turn (store.turns). With an API token, the asker, the
+    organisation and their role come from one query."""
     writing = request.method not in READS
     if writing:
         read_first(session)
-    me, due = _asker(request, session, authorization)
-    row, role = membership(session, slug=org, user_id=me.user_id)
+    me, due, member = _asker(request, session, authorization, org)
+    row, role = member or membership(session, slug=org, user_id=me.user_id)
     if writing:
         end_reading(session)
     if due is not None:

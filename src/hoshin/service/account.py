@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from hoshin.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hoshin.store import account as store
-from hoshin.store.organization import get_organization
+from hoshin.store.organization import OrganizationRow, get_organization
 from hoshin.store.user import ROLES, ApiTokenRow, MembershipRow, SessionRow, UserRow, find_user
 
 PASSWORD_MIN_LENGTH = 10
@@ -193,6 +193,25 @@ def token_user(session: Session, *, token: str, now: datetime) -> tuple[Principa
     if found is None:
         return None
     row, user = found
+    return _valid_token(row, user, now)
+
+
+def token_member(
+    session: Session, *, token: str, slug: str, now: datetime
+) -> tuple[Principal, bool, tuple[OrganizationRow, str] | None] | None:
+    """token_user's answer and, in the same query, the organisation with this slug and the
+    user's role in it (None unless they are a member)."""
+    found = store.find_token_and_member(session, token_hash=_sha256(token), slug=slug)
+    if found is None:
+        return None
+    row, user, org, role = found
+    valid = _valid_token(row, user, now)
+    if valid is None:
+        return None
+    return valid[0], valid[1], None if org is None or role is None else (org, role)
+
+
+def _valid_token(row: ApiTokenRow, user: UserRow, now: datetime) -> tuple[Principal, bool] | None:
     if row.revoked_at is not None or not user.active:
         return None
     due = row.last_used_at is None or now - row.last_used_at >= TOKEN_USE_RESOLUTION

@@ -21,6 +21,7 @@ from hoshin.store.objective import (
     find_objective,
     insert_actual,
     insert_actuals,
+    metric_and_actual,
     update_actual,
 )
 from hoshin.store.organization import OrganizationRow, bump_plan_version, find_person
@@ -167,12 +168,13 @@ def new_actual(
     first actual, sent without If-Match. None when the month has an actual or a version is
     named (record_actual decides those). Raises as record_actual does for who may record it
     and for the value."""
-    check_may_record(session, org=org, role=role, person=person, metric=metric)
+    found = metric_and_actual(session, org_id=org.id, metric=metric, period=int(period))
+    if found is None:
+        raise NotFound(f"no metric '{metric}'")
+    _check_role(session, org=org, role=role, person=person, metric=metric, objective=found[0])
     if not math.isfinite(value):
         raise InvalidInput("value: must be a finite number")
-    if if_match is not None or find_actual(
-        session, org_id=org.id, metric=metric, period=int(period)
-    ):
+    if if_match is not None or found[1] is not None:
         return None
     return NewActual(org.id, metric, period, value, who, now)
 
@@ -239,16 +241,26 @@ def check_may_record(
     row = find_metric(session, org_id=org.id, key=metric)
     if row is None:
         raise NotFound(f"no metric '{metric}'")
+    _check_role(session, org=org, role=role, person=person, metric=metric, objective=row.objective)
+
+
+def _check_role(
+    session: Session,
+    *,
+    org: OrganizationRow,
+    role: str,
+    person: str | None,
+    metric: str,
+    objective: str,
+) -> None:
+    """check_may_record for a metric that exists, of ``objective``."""
     if role in ("admin", "editor"):
         return
     if role == "contributor" and person is not None:
-        objective = find_objective(session, org_id=org.id, key=row.objective)
+        row = find_objective(session, org_id=org.id, key=objective)
         me = find_person(session, org_id=org.id, key=person)
-        mine = objective is not None and objective.owner == person
-        my_unit = (
-            objective is not None and me is not None and me.unit is not None
-            and objective.unit == me.unit
-        )  # fmt: skip
+        mine = row is not None and row.owner == person
+        my_unit = row is not None and me is not None and me.unit is not None and row.unit == me.unit
         if mine or my_unit:
             return
     raise Forbidden(f"a {role} cannot record actuals of {metric}")

@@ -115,6 +115,25 @@ def find_metric(session: Session, *, org_id: int, key: str) -> MetricRow | None:
     ).first()
 
 
+def metric_and_actual(
+    session: Session, *, org_id: int, metric: str, period: int
+) -> tuple[str, int | None] | None:
+    """The objective of the metric with this plan id and the version of its actual in the
+    month (None without one), in one query of two columns; None without the metric. What
+    a check-in asks first, before it writes."""
+    actual = (
+        (ActualRow.org_id == MetricRow.org_id)
+        & (ActualRow.metric == MetricRow.key)
+        & (ActualRow.period == period)
+    )
+    found = session.execute(
+        select(MetricRow.objective, ActualRow.version)
+        .outerjoin(ActualRow, actual)
+        .where(MetricRow.org_id == org_id, MetricRow.key == metric)
+    ).first()
+    return None if found is None else (found[0], found[1])
+
+
 def find_actual(session: Session, *, org_id: int, metric: str, period: int) -> ActualRow | None:
     """The actual of a metric in a month, or None."""
     return session.scalars(
