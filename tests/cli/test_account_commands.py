@@ -16,6 +16,7 @@ from hoshin.errors import Forbidden
 from hoshin.service import account
 from hoshin.service.account import Principal
 from hoshin.service.store import one_session
+from hoshin.store.account import find_membership
 from hoshin.store.organization import get_organization
 
 runner = CliRunner()
@@ -68,7 +69,8 @@ def role_in_acme(url: str) -> str | None:
     with one_session(url) as session:
         user = account.get_user(session, email="ana@acme.org")
         org = get_organization(session, slug="acme")
-        return account.role_of(session, user_id=user.id, org_id=org.id)
+        member = find_membership(session, user_id=user.id, org_id=org.id)
+        return None if member is None else member.role
 
 
 def test_user_add_reads_the_password_from_stdin(url: str) -> None:

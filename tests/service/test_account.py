@@ -158,8 +158,9 @@ def test_set_role_creates_then_updates_the_membership(session: Session) -> None:
     updated = account.set_role(session, email="ana@acme.org", org_slug="acme", role="editor")
     session.commit()
     assert updated.id == created.id
-    assert account.role_of(session, user_id=user.id, org_id=acme.id) == "editor"
-    assert account.role_of(session, user_id=user.id, org_id=other.id) is None
+    member = store.find_membership(session, user_id=user.id, org_id=acme.id)
+    assert member is not None and member.role == "editor"
+    assert store.find_membership(session, user_id=user.id, org_id=other.id) is None
 
 
 def test_set_role_refuses_an_unknown_role_user_or_organisation(session: Session) -> None:

@@ -95,12 +95,6 @@ def set_role(session: Session, *, email: str, org_slug: str, role: str) -> Membe
     return membership
 
 
-def role_of(session: Session, *, user_id: int, org_id: int) -> str | None:
-    """The user's role in the organisation, or None when they are not a member."""
-    membership = store.find_membership(session, user_id=user_id, org_id=org_id)
-    return None if membership is None else membership.role
-
-
 def get_user(session: Session, *, email: str) -> UserRow:
     """The user with this email; raises NotFound."""
     user = find_user(session, email=normal_email(email))
