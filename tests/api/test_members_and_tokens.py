@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import pytest
 from api_support import PASSWORD, Seeded
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from hoshin.store.tables import ApiTokenRow
 
 pytestmark = pytest.mark.usefixtures("cheap_hashing")
 
@@ -135,3 +140,24 @@ def test_a_user_creates_lists_and_revokes_their_own_tokens(api: Seeded) -> None:
     revoked = api.client.delete(f"/api/v1/me/tokens/{token_id}", headers=api.headers("ben"))
     assert revoked.status_code == 204
     assert api.client.get("/api/v1/me", headers=mine).status_code == 401
+
+
+def test_a_token_use_is_noted_when_the_answer_is_404(api: Seeded, engine: Engine) -> None:
+    """A read notes its token's use whatever it answers: here ben asks for the other
+    organisation, which he is no member of (404, found in the same query as the token)."""
+    made = api.client.post("/api/v1/me/tokens", json={"name": "sheet"}, headers=api.headers("ben"))
+    secret = made.json()["token"]
+
+    def last_used() -> object:
+        with Session(engine) as session:
+            hashed = hashlib.sha256(secret.encode()).hexdigest()
+            return session.scalars(
+                select(ApiTokenRow.last_used_at).where(ApiTokenRow.token_hash == hashed)
+            ).one()
+
+    assert last_used() is None
+    mine = {"Authorization": f"Bearer {secret}"}
+    answer = api.client.get("/api/v1/orgs/other/objectives", headers=mine)
+    assert answer.status_code == 404
+    assert answer.json() == {"error": "no organisation 'other'", "detail": None}
+    assert last_used() is not None

@@ -67,17 +67,17 @@ def _asker(
         token = token.strip()
         if scheme.lower() != "bearer" or not token:
             raise Unauthorized("Authorization must be 'Bearer <token>'")
-        member: Member | None = None
+        with_member = None
         if slug is None:
             by_token = account.token_user(session, token=token, now=moment)
         else:
             with_member = account.token_member(session, token=token, slug=slug, now=moment)
             by_token = None if with_member is None else with_member[:2]
-            if with_member is not None:
-                member = with_member[2] or _not_a_member(slug)
         if by_token is None:
             raise Unauthorized("the API token is unknown or revoked")
-        return by_token[0], _due(request, token, moment, due=by_token[1]), member
+        due = _due(request, token, moment, due=by_token[1])  # noted even when the answer is 404
+        member = None if with_member is None else with_member[2] or _not_a_member(str(slug))
+        return by_token[0], due, member
     secret = request.cookies.get(SESSION_COOKIE)
     if secret:
         found = account.session_principal(session, secret=secret, now=moment)
