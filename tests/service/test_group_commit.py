@@ -122,8 +122,8 @@ def test_a_metric_deleted_meanwhile_fails_alone(session: Session, engine: Engine
     before = plan_version_of(session, org_id=org.id)
     session.commit()
     writer = NewActuals(session_factory(engine))
-    # "gone" stands for a metric deleted after the request checked it: its foreign key fails
-    # the batch's INSERT, and each actual is written alone
+    # "gone" stands for a metric deleted after the request checked it: its deferred foreign
+    # key fails the batch's COMMIT, and each actual is written alone
     saved, gone, other = writer.write(
         [new(org, "falls", 18.0), new(org, "gone", 1.0), new(org, "trained", 12.0)]
     )

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hoshin.domain.months import Month
@@ -105,12 +104,9 @@ def record_actual(
     if existing is None:
         if if_match is not None:
             raise PreconditionFailed(f"metric {metric} has no actual for {period} yet", None)
-        try:
-            created = insert_actual(
-                session, org_id=org.id, metric=metric, period=int(period), value=value, at=now
-            )
-        except IntegrityError:  # the metric was deleted meanwhile (its foreign key)
-            raise NotFound(f"no metric '{metric}'") from None
+        created = insert_actual(
+            session, org_id=org.id, metric=metric, period=int(period), value=value, at=now
+        )
         if not created:  # someone created this month's actual first
             raise _stale(session, org_id=org.id, metric=metric, period=period)
         before: dict[str, Any] | None = None
@@ -187,8 +183,9 @@ def record_new_actuals(
     organisation. A month that someone created first (or that comes twice: the first one
     wins) is PreconditionFailed with its current state; the others are saved.
 
-    Who may record them was checked before (new_actual). Raises IntegrityError when a
-    metric was deleted since: the caller then records them one by one."""
+    Who may record them was checked before (new_actual). A metric deleted since fails the
+    transaction's COMMIT (its foreign key is deferred), not this: the caller then records
+    them one by one."""
     firsts: dict[int, dict[tuple[str, int], int]] = {}  # by organisation, month: where first
     for n, item in enumerate(actuals):
         firsts.setdefault(item.org_id, {}).setdefault((item.metric, int(item.period)), n)
