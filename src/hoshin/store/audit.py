@@ -63,7 +63,10 @@ def record_events(
     A Core INSERT rather than objects for the session to flush: the unit of work cost a
     check-in more than the statement itself."""
     rows = [{**event, "org_id": org_id, "plan_version": plan_version} for event in events]
-    session.execute(insert(table_of(AuditEventRow)), rows)
+    session.execute(_INSERT_EVENTS, rows)
+
+
+_INSERT_EVENTS = insert(table_of(AuditEventRow))  # built once: every change writes events
 
 
 def list_events(

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Index, Integer, Text, UniqueConstraint, func, select, update
+from sqlalchemy import Index, Integer, Text, UniqueConstraint, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -121,16 +121,8 @@ def metric_and_actual(
     """The objective of the metric with this plan id and the version of its actual in the
     month (None without one), in one query of two columns; None without the metric. What
     a check-in asks first, before it writes."""
-    actual = (
-        (ActualRow.org_id == MetricRow.org_id)
-        & (ActualRow.metric == MetricRow.key)
-        & (ActualRow.period == period)
-    )
-    found = session.execute(
-        select(MetricRow.objective, ActualRow.version)
-        .outerjoin(ActualRow, actual)
-        .where(MetricRow.org_id == org_id, MetricRow.key == metric)
-    ).first()
+    params = {"org_id": org_id, "metric": metric, "period": period}
+    found = session.execute(_METRIC_AND_ACTUAL, params).first()
     return None if found is None else (found[0], found[1])
 
 
@@ -159,14 +151,11 @@ def insert_actuals(
     """Inserts new actuals (metric, period, value, when; version 1) in one statement and
     returns the (metric, period) of those inserted: a month that has an actual already
     (someone created it first) keeps it. Each month must come once."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    table = table_of(ActualRow)
     rows = [
         {"org_id": org_id, "metric": m, "period": p, "value": v, "version": 1, "updated_at": at}
         for m, p, v, at in actuals
     ]
-    statement = insert(table).on_conflict_do_nothing().returning(table.c.metric, table.c.period)
+    statement = _INSERT_ACTUALS[session.get_bind().dialect.name == "postgresql"]
     return {(metric, period) for metric, period in session.execute(statement, rows)}
 
 
@@ -250,3 +239,24 @@ def actuals_of(session: Session, *, org_id: int, metric: str) -> dict[int, float
         .order_by(ActualRow.period)
     )
     return {period: value for period, value in rows}
+
+
+# The statements of a check-in, built once: one made anew on every request cost more than
+# running it (its construction and cache key; BENCHMARKS.md).
+_METRIC_AND_ACTUAL = (
+    select(MetricRow.objective, ActualRow.version)
+    .outerjoin(
+        ActualRow,
+        (ActualRow.org_id == MetricRow.org_id)
+        & (ActualRow.metric == MetricRow.key)
+        & (ActualRow.period == bindparam("period")),
+    )
+    .where(MetricRow.org_id == bindparam("org_id"), MetricRow.key == bindparam("metric"))
+)
+_ACTUALS = table_of(ActualRow)
+_INSERT_ACTUALS = {  # by "is it PostgreSQL": each dialect's INSERT ... ON CONFLICT DO NOTHING
+    postgres: (postgresql_insert if postgres else sqlite_insert)(_ACTUALS)
+    .on_conflict_do_nothing()
+    .returning(_ACTUALS.c.metric, _ACTUALS.c.period)
+    for postgres in (False, True)
+}
