@@ -32,11 +32,14 @@ from hoshin.api.edits import (
     page,
     tagged,
 )
+from hoshin.api.one_thread import OneThreadRoute
 from hoshin.domain.model import Action, Countermeasure, Risk
 from hoshin.service import action as action_service
 from hoshin.service.action import Asker
 
-router = APIRouter(tags=["actions and countermeasures"], responses=READS)
+router = APIRouter(
+    tags=["actions and countermeasures"], responses=READS, route_class=OneThreadRoute
+)
 WRITERS = ("admin", "editor", "contributor")
 
 

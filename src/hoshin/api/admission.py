@@ -1,10 +1,10 @@
 """Admission: how many requests of one process run at once.
 
 A route runs in the thread pool (40 threads) and holds a database connection from its first
-query until its session closes, in the dependency's exit, which needs a thread of its own.
-With more requests in flight than pooled connections (SQLAlchemy's default: 5 + 10), every
-thread could wait for a connection that only a request waiting for a thread would give back:
-under 50 clients the process stalled until the pool's 30 s timeout. So at most ``limit``
+query until its thread commits (api.one_thread). With more requests in flight than pooled
+connections, every thread could wait for a connection that only a request waiting for a
+thread would give back: under 50 clients the process once stalled until the pool's 30 s
+timeout (when a session's exit needed a thread of its own). So at most ``limit``
 requests are inside the app at once, fewer than the pool holds; the others wait in the event
 loop, holding neither a thread nor a connection. Two cores gain nothing from more anyway:
 more threads only contend for the interpreter lock.

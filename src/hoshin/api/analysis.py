@@ -8,10 +8,11 @@ from typing import Any
 from fastapi import APIRouter
 
 from hoshin.api.deps import Analyses, AsOf, Db, Org, as_of_day
+from hoshin.api.one_thread import OneThreadRoute
 from hoshin.domain.analysis import Analysis
 from hoshin.domain.report import report
 
-router = APIRouter(tags=["analysis"])
+router = APIRouter(tags=["analysis"], route_class=OneThreadRoute)
 
 
 @router.get("/orgs/{org}/analysis")

@@ -9,9 +9,10 @@ from pydantic import BaseModel
 
 from hoshin.api.deps import Db, Org
 from hoshin.api.edits import READS, TEXT_PATTERN, Key, Limit, Offset, page
+from hoshin.api.one_thread import OneThreadRoute
 from hoshin.service import audit as audit_service
 
-router = APIRouter(tags=["history"], responses=READS)
+router = APIRouter(tags=["history"], responses=READS, route_class=OneThreadRoute)
 Kind = Literal["units", "people", "objectives", "metrics", "actions", "countermeasures"]
 ENTITY = {
     "units": "unit", "people": "person", "objectives": "objective", "metrics": "metric",

@@ -26,11 +26,12 @@ from hoshin.api.edits import (
     page,
     tagged,
 )
+from hoshin.api.one_thread import OneThreadRoute
 from hoshin.service import catchball
 from hoshin.service.catchball import Answer, Participant
 from hoshin.service.proposal import MetricFields, Proposal
 
-router = APIRouter(tags=["catchball"], responses=READS)
+router = APIRouter(tags=["catchball"], responses=READS, route_class=OneThreadRoute)
 ThreadId = Annotated[int, Path(description="The thread's number.", ge=1, le=2**31 - 1)]
 ANSWERS = {**CHANGES, 409: {"description": "The thread is agreed or withdrawn already"}}
 

@@ -3,7 +3,8 @@ and the organisation they may see."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Annotated, NoReturn
@@ -11,8 +12,10 @@ from typing import Annotated, NoReturn
 from fastapi import Depends, Header, Path, Query, Request
 from pydantic import AfterValidator
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from hoshin.api.errors import Unauthorized
+from hoshin.api.one_thread import Later
 from hoshin.domain.months import in_calendar
 from hoshin.errors import Forbidden, InvalidInput, NotFound
 from hoshin.service import account
@@ -20,7 +23,13 @@ from hoshin.service.account import SESSION_COOKIE, Principal
 from hoshin.service.analysis import AnalysisCache
 from hoshin.service.group_commit import NewActuals
 from hoshin.service.organization import OrganizationRow, membership
-from hoshin.service.store import READS, begin_writing, end_reading, read_first, request_session
+from hoshin.service.store import (
+    READS,
+    begin_writing,
+    end_reading,
+    new_request_session,
+    read_first,
+)
 
 WRITERS = ("admin", "editor", "contributor")
 
@@ -30,14 +39,34 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def database(request: Request) -> Iterator[Session]:
-    """A session for this request, committed when the route returns (service.store)."""
-    yield from request_session(request.app.state.sessions, request.method)
+async def database(request: Request) -> AsyncIterator[Session]:
+    """A session for this request, made in the event loop (that needs no database). The
+    route's thread commits it, or rolls it back, when the route is done (api.one_thread);
+    what is still open here (an error before the route ran) is ended in a thread."""
+    session = new_request_session(request.app.state.sessions, request.method)
+    try:
+        yield session
+    except BaseException:
+        await _end(session, session.rollback)
+        raise
+    await _end(session, session.commit)
 
 
-# scope="function": the transaction commits before the answer is sent. With FastAPI's default
-# ("request") the commit would run after it, and a client following a redirect or reading
-# what it just wrote could arrive before the commit (read-your-writes would fail).
+async def _end(session: Session, end: Callable[[], None]) -> None:
+    if not session.in_transaction():
+        session.close()  # no connection: nothing for the database, no thread
+        return
+
+    def end_and_close() -> None:
+        with session:
+            end()
+
+    await run_in_threadpool(end_and_close)
+
+
+# scope="function": the session ends before the answer is sent. With FastAPI's default
+# ("request") it would end after it, and a client following a redirect or reading what it
+# just wrote could arrive before the commit (read-your-writes would fail).
 Db = Annotated[Session, Depends(database, scope="function")]
 
 
@@ -136,19 +165,23 @@ class Access:
             raise Forbidden(f"a {self.role} of {self.org.slug} cannot do this")
 
 
-def access(
+async def access(
     request: Request,
     session: Db,
     org: Annotated[str, Path(description="The organisation's slug.")],
     authorization: Annotated[str | None, Header()] = None,
-) -> Access:
+) -> Later:
     """The organisation in the path, if the asker is a member; 404 otherwise (no leaks).
+    Found in the route's thread, before the route runs (api.one_thread: one thread hand-off
+    for the request instead of one more for this)."""
+    return Later(functools.partial(_access, request, session, org, authorization), session)
 
-    It finds the asker itself rather than depending on ``Me``: each dependency of a route
-    runs in a thread of its own, and one hand-off fewer is about a tenth of a read. A request
-    that writes finds them in a reader transaction first, so that on SQLite only the route's
-    own work waits for the writers' turn (store.turns). With an API token, the asker, the
-    organisation and their role come from one query."""
+
+def _access(request: Request, session: Session, org: str, authorization: str | None) -> Access:
+    """access's answer. A request that writes finds the asker in a reader transaction
+    first, so that on SQLite only the route's own work waits for the writers' turn
+    (store.turns). With an API token, the asker, the organisation and their role come from
+    one query."""
     writing = request.method not in READS
     if writing:
         read_first(session)

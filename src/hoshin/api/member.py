@@ -9,9 +9,10 @@ from pydantic import Field
 
 from hoshin.api.deps import Db, Me, Org, now
 from hoshin.api.edits import CHANGES, READS, TEXT_PATTERN, Body, Id, Text
+from hoshin.api.one_thread import OneThreadRoute
 from hoshin.service import account, member
 
-router = APIRouter(tags=["members and tokens"], responses=READS)
+router = APIRouter(tags=["members and tokens"], responses=READS, route_class=OneThreadRoute)
 Role = Literal["admin", "editor", "contributor", "viewer"]
 Email = Annotated[
     str, Path(description="The member's email.", max_length=320, pattern=TEXT_PATTERN)

@@ -10,13 +10,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from hoshin.api.deps import Db, NewActualsWriter, Org, etag, now, version_of
 from hoshin.api.edits import period
+from hoshin.api.one_thread import OneThreadRoute
 from hoshin.domain.months import Month
 from hoshin.service import metric as metric_service
 from hoshin.service.metric import Who
 from hoshin.service.organization import OrganizationRow
 from hoshin.service.store import read_first
 
-router = APIRouter(tags=["check-ins"])
+router = APIRouter(tags=["check-ins"], route_class=OneThreadRoute)
 PERIOD = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 
 

@@ -32,10 +32,11 @@ from hoshin.api.edits import (
     period,
     tagged,
 )
+from hoshin.api.one_thread import OneThreadRoute
 from hoshin.domain.model import DEFAULT_TOLERANCE, Metric, Trajectory
 from hoshin.service import metric_edit
 
-router = APIRouter(tags=["metrics"], responses=READS)
+router = APIRouter(tags=["metrics"], responses=READS, route_class=OneThreadRoute)
 EDITORS = ("admin", "editor")
 
 

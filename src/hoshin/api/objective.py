@@ -7,10 +7,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query, Response
 
 from hoshin.api.deps import Analyses, AsOf, Db, Org, as_of_day, etag
+from hoshin.api.one_thread import OneThreadRoute
 from hoshin.domain.report import objective_json
 from hoshin.service import objective as objective_service
 
-router = APIRouter(tags=["objectives"])
+router = APIRouter(tags=["objectives"], route_class=OneThreadRoute)
 Level = Literal["breakthrough", "annual", "team", "individual"]
 Status = Literal["green", "amber", "red", "no_data", "unmeasured"]
 

@@ -25,10 +25,11 @@ from hoshin.api.edits import (
     month,
     tagged,
 )
+from hoshin.api.one_thread import OneThreadRoute
 from hoshin.domain.model import DEFAULT_TOLERANCE, Objective
 from hoshin.service import objective_edit
 
-router = APIRouter(tags=["objectives"], responses=READS)
+router = APIRouter(tags=["objectives"], responses=READS, route_class=OneThreadRoute)
 EDITORS = ("admin", "editor")
 
 

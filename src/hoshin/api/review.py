@@ -24,11 +24,12 @@ from hoshin.api.edits import (
     period,
     tagged,
 )
+from hoshin.api.one_thread import OneThreadRoute
 from hoshin.errors import NotFound
 from hoshin.service import reflection as reflection_service
 from hoshin.service import review as review_service
 
-router = APIRouter(tags=["reviews and comments"], responses=READS)
+router = APIRouter(tags=["reviews and comments"], responses=READS, route_class=OneThreadRoute)
 Line = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=2000, pattern=r"^[^\x00]*$")
 ]

@@ -8,11 +8,12 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict
 
 from hoshin.api.deps import Db, Me, now
+from hoshin.api.one_thread import OneThreadRoute
 from hoshin.errors import Forbidden
 from hoshin.service import account
 from hoshin.service.account import SESSION_COOKIE
 
-router = APIRouter(tags=["session"])
+router = APIRouter(tags=["session"], route_class=OneThreadRoute)
 SESSION_DAYS = 14
 
 

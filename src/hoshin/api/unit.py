@@ -26,10 +26,11 @@ from hoshin.api.edits import (
     page,
     tagged,
 )
+from hoshin.api.one_thread import OneThreadRoute
 from hoshin.domain.model import Person, Unit, Vision
 from hoshin.service import unit as unit_service
 
-router = APIRouter(tags=["units, people and vision"], responses=READS)
+router = APIRouter(tags=["units, people and vision"], responses=READS, route_class=OneThreadRoute)
 EDITORS = ("admin", "editor")
 
 

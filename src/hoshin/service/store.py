@@ -101,14 +101,21 @@ def _reason(error: SQLAlchemyError) -> str:
     return text.splitlines()[0] if text else type(error).__name__
 
 
+def new_request_session(sessions: sessionmaker[Session], method: str) -> Session:
+    """A session for one HTTP request, not yet connected (making it needs no database). A
+    request whose method may change something writes from its first statement (SQLite then
+    waits for its turn and the write lock instead of failing when another writer came
+    first), unless it reads first (store.db.read_first)."""
+    session = sessions()
+    if method not in READS:
+        writes(session)
+    return session
+
+
 def request_session(sessions: sessionmaker[Session], method: str) -> Iterator[Session]:
     """A session for one HTTP request (a FastAPI dependency's body): committed when the
-    route returns, rolled back on error. A request whose method may change something writes
-    from its first statement (SQLite then waits for its turn and the write lock instead of
-    failing when another writer came first), unless it reads first (store.db.read_first)."""
-    with sessions() as session:
-        if method not in READS:
-            writes(session)
+    route returns, rolled back on error."""
+    with new_request_session(sessions, method) as session:
         try:
             yield session
             session.commit()
