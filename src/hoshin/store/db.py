@@ -11,6 +11,7 @@ from hoshin.store.turns import turn_of
 
 SQLITE_BUSY_MS = 5000
 WRITES = "hoshin_writes"  # execution option: this transaction will write
+WRITING_BIND = "hoshin_writing_bind"  # in a session's info: its engine with WRITES set
 TURN = "hoshin_turn"  # in a pooled SQLite connection's info: the writers' turn it holds
 
 
@@ -54,7 +55,10 @@ def begin_writing(session: Session) -> None:
 def writes(session: Session) -> None:
     """Marks ``session`` as one whose transactions write: each begins as begin_writing's
     does, at its first statement (call it before any query)."""
-    session.bind = session.get_bind().execution_options(**{WRITES: True})
+    # The engine with the option is made once, by session_factory: every request that may
+    # write asks for it, and making one copies the engine's options.
+    bind = session.info.get(WRITING_BIND) or session.get_bind().execution_options(**{WRITES: True})
+    session.bind = bind
 
 
 def read_first(session: Session) -> None:
@@ -116,4 +120,5 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions that the boundary (a request, a command) commits; objects stay readable after."""
-    return sessionmaker(engine, expire_on_commit=False)
+    writing = engine.execution_options(**{WRITES: True})
+    return sessionmaker(engine, expire_on_commit=False, info={WRITING_BIND: writing})
