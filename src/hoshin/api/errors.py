@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException
 from hoshin.errors import Busy, Conflict, Forbidden, HoshinError, InvalidInput, NotFound
 from hoshin.service.account import TooManyAttempts
 from hoshin.service.metric import PreconditionFailed, PreconditionRequired
+from hoshin.service.store import REFUSED_AT_COMMIT, changed_meanwhile
 
 
 class ErrorRead(BaseModel):
@@ -92,6 +93,10 @@ def install(app: FastAPI) -> None:
             for item in error.errors()
         ]
         return JSONResponse(body("invalid request", detail), 422)
+
+    @app.exception_handler(REFUSED_AT_COMMIT)
+    async def refused_at_commit(request: Request, error: Exception) -> JSONResponse:
+        return await hoshin_error(request, changed_meanwhile(error))
 
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, error: HTTPException) -> JSONResponse:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from hoshin.errors import HoshinError
+from hoshin.errors import Conflict, HoshinError
 from hoshin.store.db import (
     begin_writing,
     end_reading,
@@ -23,7 +24,12 @@ from hoshin.store.migrate import current_revision, head_revision, upgrade
 
 # for the boundaries: a request or command that will write, and one that reads first
 __all__ = ["begin_writing", "end_reading", "read_first"]
+_log = logging.getLogger("hoshin")
 READS = frozenset(("GET", "HEAD", "OPTIONS"))  # HTTP methods that change nothing
+# What a COMMIT refuses when another change came first in the meantime: something the change
+# refers to was deleted (foreign keys are checked at COMMIT) or a unique row was created.
+# The boundaries answer it as changed_meanwhile's Conflict; nothing of the change is saved.
+REFUSED_AT_COMMIT = IntegrityError
 
 
 class SchemaOutdated(HoshinError):
@@ -122,3 +128,16 @@ def request_session(sessions: sessionmaker[Session], method: str) -> Iterator[Se
         except BaseException:
             session.rollback()
             raise
+
+
+def changed_meanwhile(error: Exception) -> Conflict:
+    """The Conflict to answer for a change its COMMIT refused (REFUSED_AT_COMMIT)."""
+    _log.warning("a change was refused by the database: %s", _reason_of(error))
+    return Conflict(
+        "another change was saved meanwhile (something this one refers to was deleted or "
+        "created first): nothing of this one was saved; read it again and retry"
+    )
+
+
+def _reason_of(error: Exception) -> str:
+    return _reason(error) if isinstance(error, SQLAlchemyError) else str(error)

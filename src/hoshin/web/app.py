@@ -12,8 +12,9 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException
 
-from hoshin.errors import Forbidden, HoshinError, InvalidInput, NotFound
+from hoshin.errors import Conflict, Forbidden, HoshinError, InvalidInput, NotFound
 from hoshin.service.analysis import AnalysisCache
+from hoshin.service.store import REFUSED_AT_COMMIT, changed_meanwhile
 from hoshin.web import (
     admin,
     alignment,
@@ -38,6 +39,7 @@ STATUS: tuple[tuple[type[HoshinError], int], ...] = (
     (NotFound, 404),
     (Forbidden, 403),
     (InvalidInput, 422),
+    (Conflict, 409),
 )
 VENDOR = {"htmx.min.js": NODE_MODULES / "htmx.org" / "dist" / "htmx.min.js"}
 
@@ -77,6 +79,10 @@ def _install_errors(web: FastAPI) -> None:
     async def hoshin_error(request: Request, error: HoshinError) -> Response:
         status = next((code for kind, code in STATUS if isinstance(error, kind)), 400)
         return render(request, "error.html", {"status": status, "message": error.message}, status)
+
+    @web.exception_handler(REFUSED_AT_COMMIT)
+    async def refused_at_commit(request: Request, error: Exception) -> Response:
+        return await hoshin_error(request, changed_meanwhile(error))
 
     @web.exception_handler(RequestValidationError)
     async def bad_request(request: Request, error: RequestValidationError) -> Response:
