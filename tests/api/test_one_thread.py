@@ -117,3 +117,21 @@ def test_an_invalid_body_is_told_before_the_asker_is_looked_for(api: Seeded) -> 
     assert invalid.status_code == 422 and invalid.json()["detail"][0]["field"] == "body.value"
     assert api.client.put(url, json={"value": 70}).status_code == 401
     assert api.client.get(url).status_code == 401
+
+
+def test_every_route_of_the_api_runs_in_one_thread() -> None:
+    # A route of a router without OneThreadRoute would get access's Later, not the Access.
+    import importlib
+    import pkgutil
+
+    import hoshin.api
+
+    routers = {}
+    for module in pkgutil.iter_modules(hoshin.api.__path__):
+        found = getattr(importlib.import_module(f"hoshin.api.{module.name}"), "router", None)
+        if isinstance(found, APIRouter):
+            routers[module.name] = found
+    assert len(routers) == 12  # action, analysis, audit, ... unit: every module with routes
+    for name, router in routers.items():
+        plain = [str(r) for r in router.routes if not isinstance(r, OneThreadRoute)]
+        assert not plain, f"hoshin.api.{name}: routes without OneThreadRoute: {plain}"
