@@ -61,11 +61,11 @@ def _count(engine: Engine, sql: str) -> int:
         return int(connection.execute(text(sql)).scalar_one())
 
 
+# PostgreSQL only (see the docstring): SQLite's write lock lets no other change in between.
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 def test_a_check_in_whose_metric_was_deleted_before_its_commit_is_409(
-    api: Seeded, engine: Engine, backend: str, request: pytest.FixtureRequest
+    api: Seeded, engine: Engine, request: pytest.FixtureRequest
 ) -> None:
-    if backend != "postgresql":
-        pytest.skip("SQLite's write lock lets no other change in between (see the docstring)")
     events_before = _count(engine, "SELECT count(*) FROM audit_events")
     request.getfixturevalue("metric_deleted_before_commit")
     body = {"actuals": [{"metric": "huddles", "period": "2027-01", "value": 70}]}
