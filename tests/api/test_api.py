@@ -146,6 +146,28 @@ def test_without_credentials_401(api: Seeded) -> None:
     assert bad.status_code == 401 and bad.json()["error"] == "the API token is unknown or revoked"
 
 
+def test_a_check_in_is_told_who_may_record_it_as_any_request(api: Seeded) -> None:
+    """A PUT of a month's first actual finds who asks in the writer of check-ins
+    (service.group_commit), with the answers of every other request."""
+    body = {"value": 61}
+    assert api.client.put(ACTUAL, json=body).status_code == 401
+    unknown = api.client.put(ACTUAL, json=body, headers={"Authorization": "Bearer x"})
+    assert unknown.status_code == 401
+    assert unknown.json()["error"] == "the API token is unknown or revoked"
+    basic = api.client.put(ACTUAL, json=body, headers={"Authorization": "Basic x"})
+    assert basic.status_code == 401
+    assert basic.json()["error"] == "Authorization must be 'Bearer <token>'"
+    signed_in = {"email": "editor@clinic.example", "password": "correct horse battery"}
+    assert api.client.post("/api/v1/session", json=signed_in).status_code == 200
+    saved = api.client.put(ACTUAL, json=body)  # with the session cookie
+    assert saved.status_code == 201 and saved.headers["ETag"] == '"1"'
+    assert {k: v for k, v in saved.json().items() if k != "updated_at"} == {
+        "metric": "huddles", "period": "2026-06", "value": 61.0, "version": 1,
+    }  # fmt: skip
+    again = api.client.put(ACTUAL, json=body)  # the month has an actual now: a correction
+    assert again.status_code == 428
+
+
 def test_validation_error_names_the_field(api: Seeded) -> None:
     answer = api.client.put(ACTUAL, json={"value": "lots"}, headers=api.headers("editor"))
     assert answer.status_code == 422

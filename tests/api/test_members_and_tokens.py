@@ -161,3 +161,22 @@ def test_a_token_use_is_noted_when_the_answer_is_404(api: Seeded, engine: Engine
     assert answer.status_code == 404
     assert answer.json() == {"error": "no organisation 'other'", "detail": None}
     assert last_used() is not None
+
+
+def test_a_check_in_notes_its_token_use_in_the_writers_transaction(
+    api: Seeded, engine: Engine
+) -> None:
+    """A PUT of a month's first actual is checked and written by the process's writer of
+    check-ins (service.group_commit), which notes the token's use with the actual."""
+    made = api.client.post("/api/v1/me/tokens", json={"name": "sheet"}, headers=api.headers("ben"))
+    hashed = hashlib.sha256(made.json()["token"].encode()).hexdigest()
+    mine = {"Authorization": f"Bearer {made.json()['token']}"}
+    answer = api.client.put(
+        "/api/v1/orgs/clinic/metrics/huddles/actuals/2026-06", json={"value": 61}, headers=mine
+    )
+    assert answer.status_code == 201  # ben owns A1, whose metric huddles is
+    with Session(engine) as session:
+        used = session.scalars(
+            select(ApiTokenRow.last_used_at).where(ApiTokenRow.token_hash == hashed)
+        ).one()
+    assert used is not None

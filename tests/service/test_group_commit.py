@@ -1,8 +1,9 @@
-"""Group commit: new actuals from many requests written in one transaction, each with
-the outcome it would have had alone (service.group_commit, service.metric)."""
+"""Group commit: the check-ins of many requests checked and written in one transaction,
+each with the outcome it would have had alone (service.group_commit, service.metric)."""
 
 from __future__ import annotations
 
+import asyncio
 import math
 import threading
 import time
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session
 
 from hoshin.domain.analysis import analyze
@@ -20,11 +21,12 @@ from hoshin.domain.report import report
 from hoshin.errors import Forbidden, InvalidInput, NotFound
 from hoshin.planfile import read_plan
 from hoshin.service.analysis import AnalysisCache
-from hoshin.service.group_commit import NewActuals
+from hoshin.service.group_commit import CheckIn, NewActuals
 from hoshin.service.metric import (
     Actual,
     NewActual,
     PreconditionFailed,
+    Recorder,
     Who,
     get_actual,
     new_actual,
@@ -52,10 +54,13 @@ def clinic(session: Session) -> OrganizationRow:
     return org
 
 
-def new(
-    org: OrganizationRow, metric: str, value: float, actor: str = "ana@clinic.org"
-) -> NewActual:
-    return NewActual(org.id, metric, JULY, value, Who(actor), NOW)
+def editor(org: OrganizationRow, actor: str = "ana@clinic.org") -> Recorder:
+    return Recorder(org, "editor", None, Who(actor))
+
+
+def new(org: OrganizationRow, metric: str, value: float, actor: str = "ana@clinic.org") -> CheckIn:
+    """An editor's check-in of ``metric`` for July (the recorder key: the actor)."""
+    return CheckIn(lambda _: editor(org, actor), actor, metric, JULY, value, NOW)
 
 
 def test_a_batch_saves_each_actual_under_one_plan_version(session: Session, engine: Engine) -> None:
@@ -100,9 +105,11 @@ def test_the_same_month_twice_in_a_batch_saves_the_first(session: Session, engin
     assert get_actual(session, org=org, metric="falls", period=JULY).value == 18.0
 
 
-def test_a_month_created_first_elsewhere_is_stale_and_the_rest_saved(
+def test_a_month_with_an_actual_is_left_to_record_actual_and_the_rest_saved(
     session: Session, engine: Engine
 ) -> None:
+    """A check-in of a month that has an actual is a correction, which needs If-Match:
+    the writer answers None and the request's record_actual tells (428, or 412)."""
     org = clinic(session)
     record_actual(
         session, org=org, role="editor", person=None, metric="falls", period=JULY,
@@ -110,25 +117,79 @@ def test_a_month_created_first_elsewhere_is_stale_and_the_rest_saved(
     )  # fmt: skip
     session.commit()
     writer = NewActuals(session_factory(engine))
-    stale, saved = writer.write([new(org, "falls", 18.0), new(org, "huddles", 70.0)])
-    assert isinstance(stale, PreconditionFailed)
-    assert stale.detail == {"metric": "falls", "period": "2026-07", "value": 17.0,
-                            "version": 1, "updated_at": NOW.isoformat()}  # fmt: skip
+    correction, saved = writer.write([new(org, "falls", 18.0), new(org, "huddles", 70.0)])
+    assert correction is None
     assert saved == Actual("huddles", JULY, 70.0, 1, NOW)
+    assert get_actual(session, org=org, metric="falls", period=JULY).value == 17.0
 
 
-def test_a_metric_deleted_meanwhile_fails_alone(session: Session, engine: Engine) -> None:
+def test_a_refused_check_in_fails_alone_in_its_batch(session: Session, engine: Engine) -> None:
     org = clinic(session)
     before = plan_version_of(session, org_id=org.id)
     session.commit()
     writer = NewActuals(session_factory(engine))
-    # "gone" stands for a metric deleted after the request checked it: its deferred foreign
-    # key fails the batch's COMMIT, and each actual is written alone
-    saved, gone, other = writer.write(
-        [new(org, "falls", 18.0), new(org, "gone", 1.0), new(org, "trained", 12.0)]
-    )
+    viewer = CheckIn(lambda _: Recorder(org, "viewer", None, Who("vi@clinic.org")), "vi",
+                     "trained", JULY, 12.0, NOW)  # fmt: skip
+    saved, gone, refused = writer.write([new(org, "falls", 18.0), new(org, "gone", 1.0), viewer])
     assert saved == Actual("falls", JULY, 18.0, 1, NOW)
     assert isinstance(gone, NotFound) and str(gone) == "no metric 'gone'"
+    assert isinstance(refused, Forbidden)
+    assert str(refused) == "a viewer cannot record actuals of trained"
+    assert plan_version_of(session, org_id=org.id) == before + 1  # the one saved, in one
+
+
+def test_who_asks_is_found_once_per_key_and_their_refusal_is_each_ones(
+    session: Session, engine: Engine
+) -> None:
+    org = clinic(session)
+    found: list[str] = []
+
+    def unknown(_: Session) -> Recorder:
+        found.append("unknown")
+        raise NotFound("no organisation 'clinic'")
+
+    def known(_: Session) -> Recorder:
+        found.append("known")
+        return editor(org)
+
+    asked = [CheckIn(unknown, "u", "falls", JULY, 1.0, NOW),
+             CheckIn(known, "k", "huddles", JULY, 70.0, NOW),
+             CheckIn(unknown, "u", "trained", JULY, 2.0, NOW),
+             CheckIn(known, "k", "trained", JULY, 12.0, NOW)]  # fmt: skip
+    first, huddles, third, trained = NewActuals(session_factory(engine)).write(asked)
+    assert found == ["unknown", "known"]
+    assert isinstance(first, NotFound) and isinstance(third, NotFound)
+    assert str(third) == "no organisation 'clinic'"
+    assert huddles == Actual("huddles", JULY, 70.0, 1, NOW)
+    assert trained == Actual("trained", JULY, 12.0, 1, NOW)
+
+
+# PostgreSQL only: on SQLite the writer's transaction holds the write lock from its first
+# statement, so no other change can come between its check and its COMMIT.
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_a_metric_deleted_before_the_commit_fails_alone(session: Session, engine: Engine) -> None:
+    """Another connection deletes 'huddles' after the batch checked it, before its COMMIT:
+    the deferred foreign key refuses the COMMIT, and each check-in is checked and written
+    again alone, so that only huddles fails (it has no metric now)."""
+    org = clinic(session)
+    before = plan_version_of(session, org_id=org.id)
+    session.commit()
+    sessions = session_factory(engine)
+    fired: list[bool] = []
+
+    def delete_huddles(_: Session) -> None:
+        if not fired:
+            fired.append(True)
+            with engine.begin() as connection:
+                connection.execute(text("DELETE FROM metrics WHERE key = 'huddles'"))
+
+    event.listen(sessions, "before_commit", delete_huddles)
+    saved, gone, other = NewActuals(sessions).write(
+        [new(org, "falls", 18.0), new(org, "huddles", 70.0), new(org, "trained", 12.0)]
+    )
+    assert fired == [True]
+    assert saved == Actual("falls", JULY, 18.0, 1, NOW)
+    assert isinstance(gone, NotFound) and str(gone) == "no metric 'huddles'"
     assert other == Actual("trained", JULY, 12.0, 1, NOW)
     assert plan_version_of(session, org_id=org.id) == before + 2  # one version each, alone
 
@@ -141,11 +202,11 @@ def test_actuals_recorded_at_once_share_transactions(session: Session, engine: E
     org = clinic(session)
     metrics = ["falls", "huddles", "trained"]
     months = [Month.of(2027, n) for n in range(1, 7)]
-    asked = [NewActual(org.id, m, p, 10.0 + n, Who("ana@clinic.org"), NOW)
+    asked = [CheckIn(lambda _: editor(org), "ana", m, p, 10.0 + n, NOW)
              for n, (m, p) in enumerate((m, p) for m in metrics for p in months)][:16]  # fmt: skip
     sessions = session_factory(engine)
     writer = NewActuals(sessions)
-    results: dict[int, Actual | Exception] = {}
+    results: dict[int, Actual | Exception | None] = {}
 
     def record(n: int) -> None:
         try:
@@ -168,6 +229,22 @@ def test_actuals_recorded_at_once_share_transactions(session: Session, engine: E
         thread.join(10)
     assert results == {n: Actual(a.metric, a.period, a.value, 1, NOW) for n, a in enumerate(asked)}
     assert before + 1 <= plan_version_of(session, org_id=org.id) <= before + 2
+
+
+def test_a_request_in_the_event_loop_waits_for_its_check_in_without_a_thread(
+    session: Session, engine: Engine
+) -> None:
+    org = clinic(session)
+    writer = NewActuals(session_factory(engine))
+    threads = threading.active_count()
+
+    async def two() -> list[Actual | None]:
+        asked = [writer.record_soon(new(org, m, 10.0)) for m in ("falls", "huddles")]
+        return list(await asyncio.gather(*asked))
+
+    assert asyncio.run(two()) == [Actual("falls", JULY, 10.0, 1, NOW),
+                                  Actual("huddles", JULY, 10.0, 1, NOW)]  # fmt: skip
+    assert threading.active_count() <= threads + 1  # the writer's, and no other
 
 
 def test_new_actual_checks_what_record_actual_checks_and_writes_nothing(

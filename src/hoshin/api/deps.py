@@ -22,6 +22,7 @@ from hoshin.service import account
 from hoshin.service.account import SESSION_COOKIE, Principal
 from hoshin.service.analysis import AnalysisCache
 from hoshin.service.group_commit import NewActuals
+from hoshin.service.metric import Recorder, Who
 from hoshin.service.organization import OrganizationRow, membership
 from hoshin.service.store import (
     READS,
@@ -165,10 +166,13 @@ class Access:
             raise Forbidden(f"a {self.role} of {self.org.slug} cannot do this")
 
 
+OrgSlug = Annotated[str, Path(description="The organisation's slug.")]
+
+
 async def access(
     request: Request,
     session: Db,
-    org: Annotated[str, Path(description="The organisation's slug.")],
+    org: OrgSlug,
     authorization: Annotated[str | None, Header()] = None,
 ) -> Later:
     """The organisation in the path, if the asker is a member; 404 otherwise (no leaks).
@@ -180,18 +184,36 @@ async def access(
 def _access(request: Request, session: Session, org: str, authorization: str | None) -> Access:
     """access's answer. A request that writes finds the asker in a reader transaction
     first, so that on SQLite only the route's own work waits for the writers' turn
-    (store.turns). With an API token, the asker, the organisation and their role come from
-    one query."""
+    (store.turns)."""
     writing = request.method not in READS
     if writing:
         read_first(session)
-    me, due, member = _asker(request, session, authorization, org)
-    row, role = member or membership(session, slug=org, user_id=me.user_id)
+    found, due = _member(request, session, org, authorization)
     if writing:
         end_reading(session)
     if due is not None:
         account.note_token_use(session, token=due[0], now=due[1])
-    return Access(row, role, me)
+    return found
+
+
+def recorder(request: Request, org: str, authorization: str | None, session: Session) -> Recorder:
+    """Who records a check-in, found on the session of the writer that checks and writes it
+    (service.group_commit), in its transaction: access's answer, for a check-in."""
+    found, due = _member(request, session, org, authorization)
+    if due is not None:
+        account.note_token_use(session, token=due[0], now=due[1])
+    me = found.principal
+    return Recorder(found.org, found.role, me.person, Who(me.email, me.user_id))
+
+
+def _member(
+    request: Request, session: Session, org: str, authorization: str | None
+) -> tuple[Access, tuple[str, datetime] | None]:
+    """The asker's access to ``org`` and the token use to note, if due. With an API token,
+    the asker, the organisation and their role come from one query."""
+    me, due, member = _asker(request, session, authorization, org)
+    row, role = member or membership(session, slug=org, user_id=me.user_id)
+    return Access(row, role, me), due
 
 
 Org = Annotated[Access, Depends(access)]

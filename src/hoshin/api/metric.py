@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any, TypedDict
+import functools
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Path, Response
+from fastapi import APIRouter, Header, Path, Request, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
 
-from hoshin.api.deps import Db, NewActualsWriter, Org, etag, now, version_of
+from hoshin.api import one_thread
+from hoshin.api.deps import (
+    Access,
+    Db,
+    NewActualsWriter,
+    Org,
+    OrgSlug,
+    access,
+    etag,
+    now,
+    recorder,
+    version_of,
+)
 from hoshin.api.edits import period
 from hoshin.api.one_thread import OneThreadRoute
 from hoshin.domain.months import Month
 from hoshin.service import metric as metric_service
-from hoshin.service.metric import Who
-from hoshin.service.organization import OrganizationRow
-from hoshin.service.store import read_first
+from hoshin.service.account import SESSION_COOKIE
+from hoshin.service.group_commit import CheckIn
+from hoshin.service.metric import Actual, Who
 
 router = APIRouter(tags=["check-ins"], route_class=OneThreadRoute)
 PERIOD = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
@@ -71,20 +85,6 @@ class ChangeRead(BaseModel):
     after: dict[str, Any] | None
 
 
-class _CheckIn(TypedDict):
-    """The arguments of a check-in, for new_actual and record_actual alike."""
-
-    org: OrganizationRow
-    role: str
-    person: str | None
-    metric: str
-    period: Month
-    value: float
-    if_match: int | None
-    who: Who
-    now: datetime
-
-
 MetricId = Annotated[str, Path(description="The metric's id in the plan.")]
 Period = Annotated[str, Path(pattern=PERIOD, description="The month, YYYY-MM.")]
 
@@ -112,37 +112,56 @@ def read_actual(
         428: {"description": "Correcting an existing actual needs If-Match"},
     },
 )
-def record_actual(
-    org: Org,
+async def record_actual(
+    request: Request,
+    org: OrgSlug,
     session: Db,
     writer: NewActualsWriter,
     metric: MetricId,
     period: Period,
     actual: ActualIn,
-    response: Response,
+    authorization: Annotated[str | None, Header()] = None,
     if_match: Annotated[str | None, Header(description='The version read: "3".')] = None,
-) -> dict[str, Any]:
+) -> Response:
     """Record or correct a month's actual. A correction must send If-Match; a stale one is 412."""
-    asked: _CheckIn = {
-        "org": org.org, "role": org.role, "person": org.principal.person, "metric": metric,
-        "period": _month(period), "value": actual.value, "if_match": version_of(if_match),
-        "who": Who(org.principal.email, org.principal.user_id), "now": now(),
-    }  # fmt: skip
-    read_first(session)
-    new = metric_service.new_actual(session, **asked)
-    # The reader transaction ends here, so that the request holds no connection while the
-    # writer writes. A correction commits here too rather than in the session's exit: on
-    # SQLite the writers' turn ends with the transaction, and the exit runs in a thread
-    # hand-off of its own after the answer is made, which the next writer would wait for.
-    session.commit()
-    if new is not None:  # a month's first actual: written with the others (group commit)
-        saved, created = writer.record(new), True
-    else:
-        saved, created = metric_service.record_actual(session, **asked)
-        session.commit()
-    response.status_code = 201 if created else 200
-    response.headers["ETag"] = etag(saved.version)
-    return saved.as_json()
+    month, version = _month(period), version_of(if_match)
+    if version is None:  # a month's first actual, most likely: checked and written by the
+        # process's writer with the others that come meanwhile (group commit), while this
+        # request waits in the event loop, without a thread
+        credentials = (org, authorization, request.cookies.get(SESSION_COOKIE))
+        asked = CheckIn(
+            functools.partial(recorder, request, org, authorization), credentials, metric,
+            month, actual.value, now(),
+        )  # fmt: skip
+        saved = await writer.record_soon(asked)
+        if saved is not None:
+            return _answer(saved, created=True)
+    found = await access(request, session, org, authorization)
+    answer: Response = await one_thread.run(
+        _record, org=found, session=session, metric=metric, period=month, value=actual.value,
+        version=version,
+    )  # fmt: skip
+    return answer
+
+
+def _record(
+    org: Access, session: Session, metric: str, period: Month, value: float, version: int | None
+) -> Response:
+    """record_actual's correction (or a month created since the writer looked), in the
+    request's thread; one_thread.run commits it."""
+    saved, created = metric_service.record_actual(
+        session, org=org.org, role=org.role, person=org.principal.person, metric=metric,
+        period=period, value=value, if_match=version,
+        who=Who(org.principal.email, org.principal.user_id), now=now(),
+    )  # fmt: skip
+    return _answer(saved, created=created)
+
+
+def _answer(saved: Actual, *, created: bool) -> Response:
+    """The saved actual as record_actual answers it, with its version as the ETag."""
+    return JSONResponse(
+        saved.as_json(), status_code=201 if created else 200, headers={"ETag": etag(saved.version)}
+    )
 
 
 @router.post("/orgs/{org}/actuals", response_model=BulkRead)

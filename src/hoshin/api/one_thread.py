@@ -59,6 +59,12 @@ def in_one_thread(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     return route
 
 
+async def run(endpoint: Callable[..., Any], **arguments: Any) -> Any:
+    """``endpoint(**arguments)`` as a OneThreadRoute runs it, from an async route: its Later
+    values first, then the commit of its sessions, in one thread hand-off."""
+    return await run_in_threadpool(_run, endpoint, arguments)
+
+
 def _run(endpoint: Callable[..., Any], arguments: dict[str, Any]) -> Any:
     """In the route's thread: the Later values, the endpoint, then the commit (or the
     rollback) of every request session among the arguments."""

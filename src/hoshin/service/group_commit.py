@@ -1,14 +1,17 @@
-"""Group commit of check-ins: the months' first actuals that a process's requests record
-at about the same time are written in one transaction.
+"""Group commit of check-ins: the months' first actuals that a process's requests ask to
+record at about the same time are checked and written in one transaction.
 
 Every write to an organisation's plan goes one at a time: SQLite has one writer, and on
 PostgreSQL a change holds the organisation's plan-version row until it commits. With one
 transaction per check-in, 50 clients recording actuals waited for each other's BEGIN,
 statements and COMMIT, and for the threads in between (PUT p95 141-305 ms, BENCHMARKS.md).
-Here a request checks its actual (who may record it, the value) in its own transaction and
-hands it to the process's writer thread; the writer writes what has come meanwhile with one
-INSERT, one plan version per organisation and one statement of audit events, commits, and
-answers each request. While it writes, the next batch gathers.
+Here a request hands what it asks (a CheckIn: who asks, the metric, the month, the value) to
+the process's writer thread, with no thread of its own (the API's PUT waits in the event
+loop). The writer takes what has come meanwhile and, in one transaction, finds who asks
+(once for the check-ins that came with the same credentials), checks each as record_actual
+would, writes the new ones with one INSERT, one plan version per organisation and one
+statement of audit events, commits, and answers each request. While it writes, the next
+batch gathers.
 
 Written here because neither SQLAlchemy nor the databases batch transactions of separate
 requests.
@@ -16,19 +19,49 @@ requests.
 
 from __future__ import annotations
 
+import asyncio
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import Future
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from hoshin.errors import NotFound
-from hoshin.service.metric import Actual, NewActual, PreconditionFailed, record_new_actuals
+from hoshin.domain.months import Month
+from hoshin.errors import HoshinError
+from hoshin.service.metric import (
+    Actual,
+    NewActual,
+    Recorder,
+    new_actual,
+    record_new_actuals,
+)
+from hoshin.service.store import changed_meanwhile
 from hoshin.store.db import begin_writing
 
-BATCH = 64  # actuals in one transaction at most
+BATCH = 64  # check-ins in one transaction at most
 IDLE_SECONDS = 2.0  # the writer thread ends after this long without work (a new one starts)
+
+# What the writer answers a check-in: the saved actual; None when the month has an actual
+# already (a correction: record_actual decides, in the request); or the error to raise.
+Outcome = Actual | None | Exception
+
+
+@dataclass(frozen=True, slots=True)
+class CheckIn:
+    """A month's actual that a request asks to record, sent without If-Match, not checked
+    yet. ``recorder`` finds who asks on the writer's session and raises what finding them
+    raises (unknown credentials, not a member); check-ins with the same ``recorder_key``
+    (the same credentials and organisation) have the same recorder in one transaction."""
+
+    recorder: Callable[[Session], Recorder]
+    recorder_key: Hashable
+    metric: str
+    period: Month
+    value: float
+    now: datetime
 
 
 class NewActuals:
@@ -37,49 +70,60 @@ class NewActuals:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
         self._ready = threading.Condition()
-        self._waiting: list[tuple[NewActual, Future[Actual]]] = []
+        self._waiting: list[tuple[CheckIn, Future[Actual | None]]] = []
         self._writing = False  # a writer thread runs
-        self._in_batch = 0  # actuals that it is writing now
+        self._in_batch = 0  # check-ins that it is writing now
 
-    def record(self, actual: NewActual) -> Actual:
-        """Writes ``actual`` with the others waiting and returns it as saved; raises what
-        record_actual would (PreconditionFailed when someone created the month first,
-        NotFound when its metric was deleted) or the database's error."""
-        done: Future[Actual] = Future()
+    def record(self, check_in: CheckIn) -> Actual | None:
+        """Checks and writes ``check_in`` with the others waiting, from a thread: the actual
+        as saved, or None when the month has one already. Raises what record_actual would
+        (NotFound, Forbidden, PreconditionFailed when someone created the month first), what
+        the recorder raises, or the database's error."""
+        return self._submit(check_in).result()
+
+    async def record_soon(self, check_in: CheckIn) -> Actual | None:
+        """``record`` for the event loop: it waits for the writer without a thread."""
+        return await asyncio.wrap_future(self._submit(check_in))
+
+    def waiting(self) -> int:
+        """How many check-ins wait for their answer now: those being written and the next."""
         with self._ready:
-            self._waiting.append((actual, done))
+            return len(self._waiting) + self._in_batch
+
+    def write(self, check_ins: Sequence[CheckIn]) -> list[Outcome]:
+        """Checks and writes ``check_ins`` in one transaction. When its COMMIT is refused (on
+        PostgreSQL, a metric deleted after the check: its foreign key is deferred), each in
+        a transaction of its own, so that only that one fails."""
+        try:
+            return self._transaction(check_ins)
+        except IntegrityError:
+            pass
+        alone: list[Outcome] = []
+        for check_in in check_ins:
+            try:
+                alone.extend(self._transaction([check_in]))
+            except IntegrityError as error:
+                alone.append(changed_meanwhile(error))
+        return alone
+
+    def _submit(self, check_in: CheckIn) -> Future[Actual | None]:
+        done: Future[Actual | None] = Future()
+        with self._ready:
+            self._waiting.append((check_in, done))
             if not self._writing:
                 self._writing = True
                 threading.Thread(target=self._run, name="hoshin-new-actuals", daemon=True).start()
             self._ready.notify()
-        return done.result()
+        return done
 
-    def waiting(self) -> int:
-        """How many actuals wait for their answer now: those being written and the next."""
-        with self._ready:
-            return len(self._waiting) + self._in_batch
-
-    def write(self, actuals: Sequence[NewActual]) -> list[Actual | Exception]:
-        """Writes ``actuals`` in one transaction; when one's metric was deleted meanwhile,
-        each in a transaction of its own, so that only that one fails."""
-        try:
-            return list(self._transaction(actuals))
-        except IntegrityError:
-            pass
-        alone: list[Actual | Exception] = []
-        for actual in actuals:
-            try:
-                alone.extend(self._transaction([actual]))
-            except IntegrityError:  # the metric's foreign key
-                alone.append(NotFound(f"no metric '{actual.metric}'"))
-        return alone
-
-    def _transaction(self, actuals: Sequence[NewActual]) -> list[Actual | PreconditionFailed]:
+    def _transaction(self, check_ins: Sequence[CheckIn]) -> list[Outcome]:
         with self._sessions() as session:
             begin_writing(session)
-            results = record_new_actuals(session, actuals)
+            checked = _checked(session, check_ins)
+            new = [item for item in checked if isinstance(item, NewActual)]
+            saved = iter(record_new_actuals(session, new))
             session.commit()
-            return results
+        return [next(saved) if isinstance(item, NewActual) else item for item in checked]
 
     def _run(self) -> None:
         while True:
@@ -95,15 +139,51 @@ class NewActuals:
             with self._ready:
                 self._in_batch = 0
 
-    def _answer(self, batch: list[tuple[NewActual, Future[Actual]]]) -> None:
+    def _answer(self, batch: list[tuple[CheckIn, Future[Actual | None]]]) -> None:
         try:
-            results = self.write([actual for actual, _ in batch])
+            outcomes = self.write([check_in for check_in, _ in batch])
         except Exception as error:  # the database failed: every one of them is told
             for _, done in batch:
                 done.set_exception(error)
             return
-        for (_, done), result in zip(batch, results, strict=True):
-            if isinstance(result, Exception):
-                done.set_exception(result)
+        for (_, done), outcome in zip(batch, outcomes, strict=True):
+            if isinstance(outcome, Exception):
+                done.set_exception(outcome)
             else:
-                done.set_result(result)
+                done.set_result(outcome)
+
+
+Checked = NewActual | HoshinError | None  # what to write, what refuses it, or a correction
+
+
+def _checked(session: Session, check_ins: Sequence[CheckIn]) -> list[Checked]:
+    """Each check-in checked as new_actual checks it: the new actual to write, what refuses
+    it, or None when its month has an actual. The recorder is found once per key."""
+    recorders: dict[Hashable, Recorder | HoshinError] = {}
+    checked: list[Checked] = []
+    for item in check_ins:
+        if item.recorder_key not in recorders:
+            recorders[item.recorder_key] = _recorder(session, item)
+        recorder = recorders[item.recorder_key]
+        checked.append(
+            recorder if isinstance(recorder, HoshinError) else _new(session, item, recorder)
+        )
+    return checked
+
+
+def _recorder(session: Session, item: CheckIn) -> Recorder | HoshinError:
+    try:
+        return item.recorder(session)
+    except HoshinError as error:
+        return error
+
+
+def _new(session: Session, item: CheckIn, recorder: Recorder) -> Checked:
+    try:
+        return new_actual(
+            session, org=recorder.org, role=recorder.role, person=recorder.person,
+            metric=item.metric, period=item.period, value=item.value, if_match=None,
+            who=recorder.who, now=item.now,
+        )  # fmt: skip
+    except HoshinError as error:
+        return error

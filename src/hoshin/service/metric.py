@@ -135,6 +135,17 @@ def record_actual(
 
 
 @dataclass(frozen=True, slots=True)
+class Recorder:
+    """Who records a check-in: the organisation, their role and plan id (a person, if any)
+    in it, and who they are for the audit trail."""
+
+    org: OrganizationRow
+    role: str
+    person: str | None
+    who: Who
+
+
+@dataclass(frozen=True, slots=True)
 class NewActual:
     """A month's first actual, checked and waiting to be written with others
     (record_new_actuals)."""
