@@ -27,6 +27,7 @@ from starlette.types import Receive, Scope, Send
 
 from hoshin.api.admission import LIMIT, Admission, request_limit
 from hoshin.api.app import create_app
+from hoshin.api.metric import waits_for_the_writer
 from hoshin.service.account import TokenUses
 from hoshin.store import db
 from hoshin.store.db import make_engine, session_factory
@@ -73,6 +74,33 @@ def test_at_most_limit_requests_are_inside_at_once() -> None:
     inside = Inside()
     _load(Admission(inside, limit=3), ["GET"] * 20 + ["PUT"] * 20)
     assert inside.most["all"] == 3  # 40 arrive together, 3 go in at a time
+
+
+def test_requests_that_wait_without_a_thread_come_in_without_a_slot() -> None:
+    inside = Inside()
+    app = Admission(inside, limit=3, without_slot=lambda scope: scope["method"] == "PUT")
+    _load(app, ["GET"] * 20 + ["PUT"] * 20)
+    assert inside.most["GET"] == 3  # the 20 GETs, 3 at a time
+    assert inside.most["PUT"] == 20  # all 20 PUTs at once, beside them
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "headers", "without_slot"),
+    [
+        ("PUT", "/api/v1/orgs/clinic/metrics/falls/actuals/2026-06", [], True),
+        ("PUT", "/api/v1/orgs/clinic/metrics/falls/actuals/2026-06", [(b"if-match", b'"1"')],
+         False),  # a correction runs in a thread
+        ("GET", "/api/v1/orgs/clinic/metrics/falls/actuals/2026-06", [], False),
+        ("PUT", "/api/v1/orgs/clinic/metrics/falls/actuals/2026-06/history", [], False),
+        ("PUT", "/api/v1/orgs/clinic/metrics/falls", [], False),
+        ("POST", "/api/v1/orgs/clinic/actuals", [], False),  # the bulk check-in
+    ],
+)  # fmt: skip
+def test_a_check_in_without_if_match_is_the_request_that_waits_for_the_writer(
+    method: str, path: str, headers: list[tuple[bytes, bytes]], without_slot: bool
+) -> None:
+    scope = {"type": "http", "method": method, "path": path, "headers": headers}
+    assert waits_for_the_writer(scope) is without_slot
 
 
 def test_a_client_that_left_while_waiting_is_not_an_error() -> None:
@@ -189,3 +217,36 @@ def test_a_writer_that_waits_too_long_for_its_turn_is_answered_503(
         saved = client.put(url, json={"value": 70}, headers=seeded.headers("editor"))
         assert saved.status_code == 201
     engine.dispose()
+
+
+def test_check_ins_beyond_the_limit_and_corrections_among_them_are_all_answered(
+    engine: Engine,
+) -> None:
+    """A pool of 3 connections, so 2 slots: 24 new months' actuals wait for the writer
+    without a slot, and 6 PUTs of months that have an actual (small.yaml's 2026-05), sent
+    without If-Match, take a slot for their thread once the writer sends them back (428)."""
+    tokens = seed(engine).tokens
+    pooled = make_engine(
+        engine.url.render_as_string(hide_password=False), pool_size=2, max_overflow=1,
+        pool_timeout=2,
+    )  # fmt: skip
+    headers = {"Authorization": f"Bearer {tokens['editor']}", "Content-Type": "application/json"}
+    new = [(m, f"2027-{n:02d}") for m in ("falls", "huddles", "trained") for n in range(1, 9)]
+    asked = new + [("falls", "2026-05"), ("huddles", "2026-05")] * 3
+    try:
+        with _served(create_app(session_factory(pooled))) as base:
+
+            def put(at: tuple[str, str]) -> int:
+                url = f"{base}/api/v1/orgs/clinic/metrics/{at[0]}/actuals/{at[1]}"
+                sent = urllib.request.Request(url, b'{"value": 5}', headers, method="PUT")
+                try:
+                    with urllib.request.urlopen(sent, timeout=30) as answer:
+                        return int(answer.status)
+                except urllib.error.HTTPError as error:
+                    return error.code
+
+            with ThreadPoolExecutor(30) as clients:
+                statuses = list(clients.map(put, asked))
+    finally:
+        pooled.dispose()
+    assert statuses == [201] * 24 + [428] * 6

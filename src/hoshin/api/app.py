@@ -21,7 +21,7 @@ from hoshin.api import (
     session,
     unit,
 )
-from hoshin.api.admission import Admission, request_limit
+from hoshin.api.admission import Admission, Slots, request_limit
 from hoshin.config import settings
 from hoshin.service.account import TokenUses
 from hoshin.service.analysis import AnalysisCache
@@ -54,5 +54,6 @@ def create_app(sessions: sessionmaker[Session] | None = None) -> FastAPI:
     for module in routers:
         v1.include_router(module.router)
     app.include_router(v1)
-    app.add_middleware(Admission, limit=request_limit(app.state.sessions.kw.get("bind")))
+    app.state.slots = Slots(request_limit(app.state.sessions.kw.get("bind")))
+    app.add_middleware(Admission, slots=app.state.slots, without_slot=metric.waits_for_the_writer)
     return app

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import functools
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
+from starlette.types import Scope
 
 from hoshin.api import one_thread
+from hoshin.api.admission import Slots
 from hoshin.api.deps import (
     Access,
     Db,
@@ -125,23 +128,58 @@ async def record_actual(
 ) -> Response:
     """Record or correct a month's actual. A correction must send If-Match; a stale one is 412."""
     month, version = _month(period), version_of(if_match)
-    if version is None:  # a month's first actual, most likely: checked and written by the
-        # process's writer with the others that come meanwhile (group commit), while this
-        # request waits in the event loop, without a thread
-        credentials = (org, authorization, request.cookies.get(SESSION_COOKIE))
-        asked = CheckIn(
-            functools.partial(recorder, request, org, authorization), credentials, metric,
-            month, actual.value, now(),
-        )  # fmt: skip
-        saved = await writer.record_soon(asked)
-        if saved is not None:
-            return _answer(saved, created=True)
+    correction = functools.partial(
+        _correction, request, session, org, authorization, metric, month, actual.value, version
+    )
+    if version is not None:  # it holds an admission slot (not waits_for_the_writer)
+        return await correction()
+    # A month's first actual, most likely: checked and written by the process's writer
+    # with the others that come meanwhile (group commit), while this request waits in the
+    # event loop, without a thread and without an admission slot.
+    credentials = (org, authorization, request.cookies.get(SESSION_COOKIE))
+    asked = CheckIn(
+        functools.partial(recorder, request, org, authorization), credentials, metric, month,
+        actual.value, now(),
+    )  # fmt: skip
+    saved = await writer.record_soon(asked)
+    if saved is not None:
+        return _answer(saved, created=True)
+    slots: Slots = request.app.state.slots
+    async with slots.taken():  # the month has an actual: a thread for record_actual
+        return await correction()
+
+
+async def _correction(
+    request: Request,
+    session: Session,
+    org: str,
+    authorization: str | None,
+    metric: str,
+    period: Month,
+    value: float,
+    version: int | None,
+) -> Response:
+    """record_actual's correction, in one thread hand-off (api.one_thread)."""
     found = await access(request, session, org, authorization)
     answer: Response = await one_thread.run(
-        _record, org=found, session=session, metric=metric, period=month, value=actual.value,
+        _record, org=found, session=session, metric=metric, period=period, value=value,
         version=version,
     )  # fmt: skip
     return answer
+
+
+_CHECK_IN = re.compile(r"/api/v1/orgs/[^/]+/metrics/[^/]+/actuals/[^/]+")
+
+
+def waits_for_the_writer(scope: Scope) -> bool:
+    """Whether an HTTP request is a check-in without If-Match (record_actual), which waits
+    for the writer in the event loop, without a thread: api.admission lets it in without a
+    slot, and record_actual takes one if it needs a thread after all."""
+    return (
+        scope["method"] == "PUT"
+        and _CHECK_IN.fullmatch(scope["path"]) is not None
+        and all(name != b"if-match" for name, _ in scope["headers"])
+    )
 
 
 def _record(
