@@ -14,7 +14,12 @@ from starlette.exceptions import HTTPException
 from hoshin.errors import Busy, Conflict, Forbidden, HoshinError, InvalidInput, NotFound
 from hoshin.service.account import TooManyAttempts
 from hoshin.service.metric import PreconditionFailed, PreconditionRequired
-from hoshin.service.store import REFUSED_AT_COMMIT, changed_meanwhile
+from hoshin.service.store import (
+    DATABASE_ERROR,
+    REFUSED_AT_COMMIT,
+    changed_meanwhile,
+    connection_lost,
+)
 
 
 class ErrorRead(BaseModel):
@@ -97,6 +102,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(REFUSED_AT_COMMIT)
     async def refused_at_commit(request: Request, error: Exception) -> JSONResponse:
         return await hoshin_error(request, changed_meanwhile(error))
+
+    @app.exception_handler(DATABASE_ERROR)
+    async def database_error(request: Request, error: Exception) -> JSONResponse:
+        return await hoshin_error(request, connection_lost(error))
 
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, error: HTTPException) -> JSONResponse:

@@ -15,6 +15,9 @@ work. So the API's routes run their whole request in one thread:
 
 The answer is what it was with four hand-offs, with one difference: a request whose path,
 query or body is invalid is told so (422) before it is asked who it is (401, 404).
+
+A read whose connection was lost (service.store.DATABASE_ERROR) runs once more, on a new
+connection: it changed nothing, and the pool checks no connection before use.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from typing import Any
 from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
+
+from hoshin.service.store import DATABASE_ERROR, READS, lost_connection
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,16 +50,20 @@ class OneThreadRoute(APIRoute):
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **options: Any) -> None:
         if not inspect.iscoroutinefunction(endpoint):
-            endpoint = in_one_thread(endpoint)
+            reads = set(options.get("methods") or ()) <= READS
+            endpoint = in_one_thread(endpoint, again_if_lost=reads)
         super().__init__(path, endpoint, **options)
 
 
-def in_one_thread(endpoint: Callable[..., Any]) -> Callable[..., Any]:
-    """``endpoint`` as a coroutine that runs it, its Later values first, in one thread."""
+def in_one_thread(
+    endpoint: Callable[..., Any], *, again_if_lost: bool = False
+) -> Callable[..., Any]:
+    """``endpoint`` as a coroutine that runs it, its Later values first, in one thread;
+    ``again_if_lost``: once more when its connection was lost (a read)."""
 
     @functools.wraps(endpoint)  # FastAPI reads the parameters of the endpoint it wraps
     async def route(**arguments: Any) -> Any:
-        return await run_in_threadpool(_run, endpoint, arguments)
+        return await run_in_threadpool(_run, endpoint, arguments, again_if_lost)
 
     return route
 
@@ -65,9 +74,21 @@ async def run(endpoint: Callable[..., Any], **arguments: Any) -> Any:
     return await run_in_threadpool(_run, endpoint, arguments)
 
 
-def _run(endpoint: Callable[..., Any], arguments: dict[str, Any]) -> Any:
+def _run(
+    endpoint: Callable[..., Any], arguments: dict[str, Any], again_if_lost: bool = False
+) -> Any:
     """In the route's thread: the Later values, the endpoint, then the commit (or the
-    rollback) of every request session among the arguments."""
+    rollback) of every request session among the arguments; with ``again_if_lost``, all
+    of it once more when the connection was lost."""
+    try:
+        return _once(endpoint, arguments)
+    except DATABASE_ERROR as error:
+        if not (again_if_lost and lost_connection(error)):
+            raise
+    return _once(endpoint, arguments)
+
+
+def _once(endpoint: Callable[..., Any], arguments: dict[str, Any]) -> Any:
     sessions = {id(s): s for s in _sessions(arguments)}.values()
     try:
         found = {

@@ -8,10 +8,10 @@ from contextlib import contextmanager
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from hoshin.errors import Conflict, HoshinError
+from hoshin.errors import Busy, Conflict, HoshinError
 from hoshin.store.db import (
     begin_writing,
     end_reading,
@@ -30,6 +30,11 @@ READS = frozenset(("GET", "HEAD", "OPTIONS"))  # HTTP methods that change nothin
 # refers to was deleted (foreign keys are checked at COMMIT) or a unique row was created.
 # The boundaries answer it as changed_meanwhile's Conflict; nothing of the change is saved.
 REFUSED_AT_COMMIT = IntegrityError
+# What a statement raises when the connection it ran on was lost (the server restarted, or
+# ended an idle connection): the pool checks no connection before use (store.db), and
+# SQLAlchemy replaces every connection older than the loss. The boundaries retry a read
+# once and answer any other request connection_lost's Busy (503, retry).
+DATABASE_ERROR = DBAPIError
 
 
 class SchemaOutdated(HoshinError):
@@ -137,6 +142,20 @@ def changed_meanwhile(error: Exception) -> Conflict:
         "another change was saved meanwhile (something this one refers to was deleted or "
         "created first): nothing of this one was saved; read it again and retry"
     )
+
+
+def lost_connection(error: BaseException) -> bool:
+    """Whether ``error`` is a statement's on a connection that was lost (DATABASE_ERROR)."""
+    return isinstance(error, DBAPIError) and error.connection_invalidated
+
+
+def connection_lost(error: Exception) -> Busy:
+    """The Busy to answer for a request whose connection was lost (DATABASE_ERROR); any
+    other database error is raised again, for the server's 500."""
+    if not lost_connection(error):
+        raise error
+    _log.warning("the connection to the database was lost: %s", _reason_of(error))
+    return Busy("the connection to the database was lost and is open again: retry")
 
 
 def _reason_of(error: Exception) -> str:

@@ -37,7 +37,11 @@ def make_engine(url: str, **options: Any) -> Engine:
         event.listen(engine.pool, "checkin", _give_back_turn)
         event.listen(engine.pool, "invalidate", _give_back_turn)
         return engine
-    return create_engine(url, pool_pre_ping=True, **options)
+    # No pre-ping: it was a round trip before every request's first statement (one of four
+    # for a read, BENCHMARKS.md). A connection lost meanwhile fails its statement instead,
+    # SQLAlchemy replaces the pool's connections, and the request boundary retries a read
+    # once (api.one_thread) or answers 503 (service.store.DATABASE_ERROR).
+    return create_engine(url, **options)
 
 
 def begin_writing(session: Session) -> None:

@@ -12,9 +12,14 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException
 
-from hoshin.errors import Conflict, Forbidden, HoshinError, InvalidInput, NotFound
+from hoshin.errors import Busy, Conflict, Forbidden, HoshinError, InvalidInput, NotFound
 from hoshin.service.analysis import AnalysisCache
-from hoshin.service.store import REFUSED_AT_COMMIT, changed_meanwhile
+from hoshin.service.store import (
+    DATABASE_ERROR,
+    REFUSED_AT_COMMIT,
+    changed_meanwhile,
+    connection_lost,
+)
 from hoshin.web import (
     admin,
     alignment,
@@ -40,6 +45,7 @@ STATUS: tuple[tuple[type[HoshinError], int], ...] = (
     (Forbidden, 403),
     (InvalidInput, 422),
     (Conflict, 409),
+    (Busy, 503),
 )
 VENDOR = {"htmx.min.js": NODE_MODULES / "htmx.org" / "dist" / "htmx.min.js"}
 
@@ -83,6 +89,10 @@ def _install_errors(web: FastAPI) -> None:
     @web.exception_handler(REFUSED_AT_COMMIT)
     async def refused_at_commit(request: Request, error: Exception) -> Response:
         return await hoshin_error(request, changed_meanwhile(error))
+
+    @web.exception_handler(DATABASE_ERROR)
+    async def database_error(request: Request, error: Exception) -> Response:
+        return await hoshin_error(request, connection_lost(error))
 
     @web.exception_handler(RequestValidationError)
     async def bad_request(request: Request, error: RequestValidationError) -> Response:
