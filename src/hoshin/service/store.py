@@ -17,6 +17,7 @@ from hoshin.store.db import (
     end_reading,
     make_engine,
     read_first,
+    reads,
     session_factory,
     writes,
 )
@@ -116,10 +117,13 @@ def new_request_session(sessions: sessionmaker[Session], method: str) -> Session
     """A session for one HTTP request, not yet connected (making it needs no database). A
     request whose method may change something writes from its first statement (SQLite then
     waits for its turn and the write lock instead of failing when another writer came
-    first), unless it reads first (store.db.read_first)."""
+    first), unless it reads first (store.db.read_first); one that reads runs outside a
+    transaction on PostgreSQL (store.db.reads)."""
     session = sessions()
     if method not in READS:
         writes(session)
+    else:
+        reads(session)
     return session
 
 

@@ -12,6 +12,7 @@ from hoshin.store.turns import turn_of
 SQLITE_BUSY_MS = 5000
 WRITES = "hoshin_writes"  # execution option: this transaction will write
 WRITING_BIND = "hoshin_writing_bind"  # in a session's info: its engine with WRITES set
+READING_BIND = "hoshin_reading_bind"  # in a session's info: its engine for reads, if any
 TURN = "hoshin_turn"  # in a pooled SQLite connection's info: the writers' turn it holds
 
 
@@ -63,6 +64,17 @@ def writes(session: Session) -> None:
     # write asks for it, and making one copies the engine's options.
     bind = session.info.get(WRITING_BIND) or session.get_bind().execution_options(**{WRITES: True})
     session.bind = bind
+
+
+def reads(session: Session) -> None:
+    """Marks ``session`` as one that only reads: on PostgreSQL its statements run outside a
+    transaction (autocommit), so that BEGIN and COMMIT are not round trips of their own.
+    Under PostgreSQL's READ COMMITTED each statement sees what was committed when it began,
+    in a transaction or not, so a reader sees the same. SQLite's readers keep theirs (WAL:
+    a reader's transaction is its snapshot, and costs no round trip)."""
+    bind = session.info.get(READING_BIND)
+    if bind is not None:
+        session.bind = bind
 
 
 def read_first(session: Session) -> None:
@@ -125,4 +137,7 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions that the boundary (a request, a command) commits; objects stay readable after."""
     writing = engine.execution_options(**{WRITES: True})
-    return sessionmaker(engine, expire_on_commit=False, info={WRITING_BIND: writing})
+    info: dict[str, Any] = {WRITING_BIND: writing}
+    if engine.dialect.name == "postgresql":
+        info[READING_BIND] = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return sessionmaker(engine, expire_on_commit=False, info=info)
