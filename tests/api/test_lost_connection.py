@@ -48,12 +48,17 @@ def end_the_apps_connections(engine: Engine) -> int:
 def test_a_read_on_a_lost_connection_runs_again_on_a_new_one(
     client: tuple[TestClient, dict[str, str]], engine: Engine
 ) -> None:
+    """The objective read's lookup (service.lookups) and a read in a thread of its own
+    (api.one_thread) each run once more."""
     api, editor = client
     assert api.get(OBJECTIVE, headers=editor).status_code == 200
     assert end_the_apps_connections(engine) >= 1  # the pool's, now dead
     answer = api.get(OBJECTIVE, headers=editor)
     assert answer.status_code == 200
     assert answer.json()["id"] == "A1"
+    assert end_the_apps_connections(engine) >= 1
+    listed = api.get("/api/v1/orgs/clinic/objectives", headers=editor)
+    assert listed.status_code == 200 and listed.json()["total"] > 0
 
 
 def test_a_change_on_a_lost_connection_is_503_and_saves_nothing_then_works(

@@ -180,3 +180,17 @@ def test_a_check_in_notes_its_token_use_in_the_writers_transaction(
             select(ApiTokenRow.last_used_at).where(ApiTokenRow.token_hash == hashed)
         ).one()
     assert used is not None
+
+
+def test_a_hot_read_notes_its_token_use(api: Seeded, engine: Engine) -> None:
+    """The objective read and the summary find who asks in the lookup thread
+    (service.lookups), which notes the token's use as every read does."""
+    made = api.client.post("/api/v1/me/tokens", json={"name": "sheet"}, headers=api.headers("ben"))
+    hashed = hashlib.sha256(made.json()["token"].encode()).hexdigest()
+    mine = {"Authorization": f"Bearer {made.json()['token']}"}
+    assert api.client.get("/api/v1/orgs/clinic/objectives/A1", headers=mine).status_code == 200
+    with Session(engine) as session:
+        used = session.scalars(
+            select(ApiTokenRow.last_used_at).where(ApiTokenRow.token_hash == hashed)
+        ).one()
+    assert used is not None

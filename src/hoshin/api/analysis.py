@@ -5,9 +5,18 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
-from hoshin.api.deps import Analyses, AsOf, Db, Org, as_of_day
+from hoshin.api.deps import (
+    Analyses,
+    AsOf,
+    Authorization,
+    Db,
+    Org,
+    OrgSlug,
+    as_of_day,
+    kept_analysis,
+)
 from hoshin.api.one_thread import OneThreadRoute
 from hoshin.domain.analysis import Analysis
 from hoshin.domain.report import report
@@ -23,9 +32,15 @@ def analysis(org: Org, session: Db, cache: Analyses, as_of: AsOf = None) -> dict
 
 
 @router.get("/orgs/{org}/analysis/summary")
-def summary(org: Org, session: Db, cache: Analyses, as_of: AsOf = None) -> dict[str, Any]:
+async def summary(  # async: it waits for its lookup in the event loop (no thread)
+    request: Request,
+    org: OrgSlug,
+    session: Db,
+    as_of: AsOf = None,
+    authorization: Authorization = None,
+) -> dict[str, Any]:
     """Status counts, alignment coverage and findings by code; the first 50 warnings."""
-    found = cache.get(session, org=org.org, as_of=as_of_day(as_of), fresh_row=True)
+    found = await kept_analysis(request, org, authorization, session, as_of_day(as_of))
     return found.derived("summary", _summary)
 
 

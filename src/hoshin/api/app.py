@@ -26,6 +26,7 @@ from hoshin.config import settings
 from hoshin.service.account import TokenUses
 from hoshin.service.analysis import AnalysisCache
 from hoshin.service.group_commit import NewActuals
+from hoshin.service.lookups import Lookups
 from hoshin.service.store import open_sessions
 
 
@@ -43,6 +44,7 @@ def create_app(sessions: sessionmaker[Session] | None = None) -> FastAPI:
     app.state.analyses = AnalysisCache()
     app.state.token_uses = TokenUses()
     app.state.new_actuals = NewActuals(app.state.sessions)
+    app.state.lookups = Lookups(app.state.sessions)
     errors.install(app)
     v1 = APIRouter(
         prefix="/api/v1",

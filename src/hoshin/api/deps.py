@@ -14,14 +14,16 @@ from pydantic import AfterValidator
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
+from hoshin.api import one_thread
 from hoshin.api.errors import Unauthorized
 from hoshin.api.one_thread import Later
 from hoshin.domain.months import in_calendar
 from hoshin.errors import Forbidden, InvalidInput, NotFound
 from hoshin.service import account
 from hoshin.service.account import SESSION_COOKIE, Principal
-from hoshin.service.analysis import AnalysisCache
+from hoshin.service.analysis import Analysed, AnalysisCache
 from hoshin.service.group_commit import NewActuals
+from hoshin.service.lookups import Lookups
 from hoshin.service.metric import Recorder, Who
 from hoshin.service.organization import OrganizationRow, membership
 from hoshin.service.store import (
@@ -217,6 +219,40 @@ def _member(
 
 
 Org = Annotated[Access, Depends(access)]
+
+
+async def read_access(request: Request, org: str, authorization: str | None) -> Access:
+    """access's answer for a hot read, found by the process's lookup thread while the read
+    waits in the event loop (service.lookups): no thread of its own."""
+    lookups: Lookups = request.app.state.lookups
+    key = (org, authorization, request.cookies.get(SESSION_COOKIE))
+    found: Access = await lookups.find(
+        key, functools.partial(_read_access, request, org, authorization)
+    )
+    return found
+
+
+def _read_access(request: Request, org: str, authorization: str | None, session: Session) -> Access:
+    return _access(request, session, org, authorization)
+
+
+Authorization = Annotated[str | None, Header()]
+
+
+async def kept_analysis(
+    request: Request, org: str, authorization: str | None, session: Session, as_of: date
+) -> Analysed:
+    """For a hot read: the organisation's analysis at ``as_of``, if the asker is a member
+    (read_access). The kept one when it is current (no thread); else brought up to date in
+    one thread hand-off (it reads what changed since, or the whole plan)."""
+    found = await read_access(request, org, authorization)
+    cache: AnalysisCache = request.app.state.analyses
+    analysed = cache.current(found.org, as_of)
+    if analysed is None:
+        analysed = await one_thread.run(
+            cache.get, session=session, org=found.org, as_of=as_of, fresh_row=True
+        )
+    return analysed
 
 
 async def analyses(request: Request) -> AnalysisCache:  # async: no thread for this

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
-from hoshin.api.deps import Analyses, AsOf, Db, Org, as_of_day, etag
+from hoshin.api.deps import (
+    Analyses,
+    AsOf,
+    Authorization,
+    Db,
+    Org,
+    OrgSlug,
+    as_of_day,
+    etag,
+    kept_analysis,
+)
 from hoshin.api.one_thread import OneThreadRoute
 from hoshin.domain.report import objective_json
 from hoshin.service import objective as objective_service
@@ -46,16 +56,17 @@ def list_objectives(
 
 
 @router.get("/orgs/{org}/objectives/{objective}")
-def read_objective(
-    org: Org,
+async def read_objective(  # async: it waits for its lookup in the event loop (no thread)
+    request: Request,
+    org: OrgSlug,
     session: Db,
-    cache: Analyses,
     response: Response,
     objective: Annotated[str, Path(description="The objective's id in the plan.")],
     as_of: AsOf = None,
+    authorization: Authorization = None,
 ) -> dict[str, Any]:
     """One objective with its metrics, the objectives it supports and its analysis."""
-    analysed = cache.get(session, org=org.org, as_of=as_of_day(as_of), fresh_row=True)
+    analysed = await kept_analysis(request, org, authorization, session, as_of_day(as_of))
     found = objective_service.kept_detail(analysed, key=objective)
     analysis = analysed.analysis
     response.headers["ETag"] = etag(found["version"])

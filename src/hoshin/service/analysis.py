@@ -135,6 +135,12 @@ class AnalysisCache:
                 gc.freeze()
             return analysed
 
+    def current(self, org: OrganizationRow, as_of: date) -> Analysed | None:
+        """The kept analysis of ``org`` at ``as_of`` if it is current for ``org``'s plan
+        version, read this moment (no query); None when it must be brought up to date
+        (``get``)."""
+        return self._current(org.id, org.plan_version, as_of)
+
     def clear(self) -> None:
         """Forgets every analysis."""
         with self._lock:

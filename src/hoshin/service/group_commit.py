@@ -20,7 +20,6 @@ requests.
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hoshin.domain.months import Month
 from hoshin.errors import HoshinError
+from hoshin.service.batches import Batches
 from hoshin.service.metric import (
     Actual,
     NewActual,
@@ -42,7 +42,6 @@ from hoshin.service.store import changed_meanwhile
 from hoshin.store.db import begin_writing
 
 BATCH = 64  # check-ins in one transaction at most
-IDLE_SECONDS = 2.0  # the writer thread ends after this long without work (a new one starts)
 
 # What the writer answers a check-in: the saved actual; None when the month has an actual
 # already (a correction: record_actual decides, in the request); or the error to raise.
@@ -69,10 +68,9 @@ class NewActuals:
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
-        self._ready = threading.Condition()
-        self._waiting: list[tuple[CheckIn, Future[Actual | None]]] = []
-        self._writing = False  # a writer thread runs
-        self._in_batch = 0  # check-ins that it is writing now
+        self._batches: Batches[tuple[CheckIn, Future[Actual | None]]] = Batches(
+            "hoshin-new-actuals", self._answer, BATCH
+        )
 
     def record(self, check_in: CheckIn) -> Actual | None:
         """Checks and writes ``check_in`` with the others waiting, from a thread: the actual
@@ -87,8 +85,7 @@ class NewActuals:
 
     def waiting(self) -> int:
         """How many check-ins wait for their answer now: those being written and the next."""
-        with self._ready:
-            return len(self._waiting) + self._in_batch
+        return self._batches.waiting()
 
     def write(self, check_ins: Sequence[CheckIn]) -> list[Outcome]:
         """Checks and writes ``check_ins`` in one transaction. When its COMMIT is refused (on
@@ -108,12 +105,7 @@ class NewActuals:
 
     def _submit(self, check_in: CheckIn) -> Future[Actual | None]:
         done: Future[Actual | None] = Future()
-        with self._ready:
-            self._waiting.append((check_in, done))
-            if not self._writing:
-                self._writing = True
-                threading.Thread(target=self._run, name="hoshin-new-actuals", daemon=True).start()
-            self._ready.notify()
+        self._batches.hand((check_in, done))
         return done
 
     def _transaction(self, check_ins: Sequence[CheckIn]) -> list[Outcome]:
@@ -124,20 +116,6 @@ class NewActuals:
             saved = iter(record_new_actuals(session, new))
             session.commit()
         return [next(saved) if isinstance(item, NewActual) else item for item in checked]
-
-    def _run(self) -> None:
-        while True:
-            with self._ready:
-                if not self._waiting:
-                    self._ready.wait(IDLE_SECONDS)
-                if not self._waiting:
-                    self._writing = False
-                    return
-                batch, self._waiting = self._waiting[:BATCH], self._waiting[BATCH:]
-                self._in_batch = len(batch)
-            self._answer(batch)
-            with self._ready:
-                self._in_batch = 0
 
     def _answer(self, batch: list[tuple[CheckIn, Future[Actual | None]]]) -> None:
         try:

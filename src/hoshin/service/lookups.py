@@ -1,0 +1,79 @@
+"""Lookups: the small queries that hot reads wait for in the event loop, run by one thread
+of the process, those that come meanwhile in one session, each key once.
+
+An objective read or the analysis summary needs one query (who asks, their role, the plan
+version: api.deps) and then only the kept analysis, in memory. Run in a thread of the pool,
+each such read paid a hand-off between the event loop and a thread and back, more than the
+query itself (BENCHMARKS.md). Here the reads hand their query to one lookup thread and wait
+in the event loop; the thread runs what has come meanwhile in one session (on PostgreSQL
+outside a transaction, store.db.reads; on SQLite one reader transaction for them all) and
+wakes each read. Lookups with the same key (the same credentials and organisation) that
+wait together are run once: they were all asked before the query ran, so its answer is
+at least as new as what each would have seen alone.
+
+Written here because the thread pools of asyncio and anyio hand each call over alone
+(service.batches).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Hashable
+from concurrent.futures import Future
+from typing import Any, TypeVar
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from hoshin.errors import HoshinError
+from hoshin.service.batches import Batches
+from hoshin.service.store import DATABASE_ERROR, lost_connection, new_request_session
+
+T = TypeVar("T")
+BATCH = 64  # lookups in one session at most
+
+Asked = tuple[Hashable, Callable[[Session], Any], Future[Any]]
+
+
+class Lookups:
+    """The lookup thread of one process."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+        self._batches: Batches[Asked] = Batches("hoshin-lookups", self._answer, BATCH)
+
+    async def find(self, key: Hashable, find: Callable[[Session], T]) -> T:
+        """``find(session)``'s answer, or what it raises, from the lookup thread, while this
+        coroutine waits; a lookup of the same ``key`` waiting with it shares the answer."""
+        done: Future[T] = Future()
+        self._batches.hand((key, find, done))
+        return await asyncio.wrap_future(done)
+
+    def _answer(self, batch: list[Asked]) -> None:
+        try:
+            try:
+                found = self._found(batch)
+            except DATABASE_ERROR as error:  # a lost connection: once more, on a new one
+                if not lost_connection(error):
+                    raise
+                found = self._found(batch)
+        except Exception as error:  # the database failed: every one of them is told
+            found = {key: error for key, _, _ in batch}
+        for key, _, done in batch:
+            answer = found[key]
+            if isinstance(answer, Exception):
+                done.set_exception(answer)
+            else:
+                done.set_result(answer)
+
+    def _found(self, batch: list[Asked]) -> dict[Hashable, Any]:
+        """Each key's answer, or what refused it, in one session."""
+        found: dict[Hashable, Any] = {}
+        with new_request_session(self._sessions, "GET") as session:
+            for key, find, _ in batch:
+                if key not in found:
+                    try:
+                        found[key] = find(session)
+                    except HoshinError as error:
+                        found[key] = error
+            session.commit()
+        return found

@@ -1,0 +1,70 @@
+"""Lookups (service.lookups): the queries that hot reads wait for, run by one thread, those
+that wait together in one session, each key once, each waiter with its own key's answer."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections import Counter
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from hoshin.errors import NotFound
+from hoshin.service.lookups import Lookups
+from hoshin.store.db import session_factory
+
+
+def test_lookups_that_wait_together_run_once_per_key_in_one_session(engine: Engine) -> None:
+    """The first lookup holds the thread until the others wait: those six run together,
+    'a' once for its three waiters, 'b' once for its two (each told its NotFound), 'c' once."""
+    lookups = Lookups(session_factory(engine))
+    let_go = threading.Event()
+    calls: Counter[str] = Counter()
+    sessions: set[int] = set()
+
+    def first(session: Session) -> str:
+        let_go.wait(10)
+        return "first"
+
+    def answer(key: str) -> Any:
+        def find(session: Session) -> int:
+            calls[key] += 1
+            sessions.add(id(session))
+            if key == "b":
+                raise NotFound("no organisation 'b'")
+            return int(session.execute(text("SELECT 40 + 2")).scalar_one())
+
+        return find
+
+    async def run() -> list[Any]:
+        held = asyncio.ensure_future(lookups.find("first", first))
+        await asyncio.sleep(0.05)  # the thread runs 'first' and waits
+        keys = ["a", "b", "a", "c", "b", "a"]
+        waiting = [asyncio.ensure_future(lookups.find(k, answer(k))) for k in keys]
+        await asyncio.sleep(0)  # all six are handed over
+        let_go.set()
+        return [await held, *await asyncio.gather(*waiting, return_exceptions=True)]
+
+    held, a1, b1, a2, c, b2, a3 = asyncio.run(run())
+    assert held == "first"
+    assert (a1, a2, a3, c) == (42, 42, 42, 42)
+    assert isinstance(b1, NotFound) and isinstance(b2, NotFound)
+    assert str(b2) == "no organisation 'b'"
+    assert calls == {"a": 1, "b": 1, "c": 1}
+    assert len(sessions) == 1  # the six in one session
+
+
+def test_a_database_error_is_told_to_each_lookup_of_its_batch(engine: Engine) -> None:
+    lookups = Lookups(session_factory(engine))
+
+    def broken(session: Session) -> int:
+        return int(session.execute(text("SELECT * FROM no_such_table")).scalar_one())
+
+    async def run() -> Any:
+        return await lookups.find("x", broken)
+
+    with pytest.raises(Exception, match="no_such_table"):
+        asyncio.run(run())
