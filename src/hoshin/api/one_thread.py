@@ -32,7 +32,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from hoshin.service.store import DATABASE_ERROR, READS, lost_connection
+from hoshin.service.store import READS, once_more_if_lost
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,12 +80,8 @@ def _run(
     """In the route's thread: the Later values, the endpoint, then the commit (or the
     rollback) of every request session among the arguments; with ``again_if_lost``, all
     of it once more when the connection was lost."""
-    try:
-        return _once(endpoint, arguments)
-    except DATABASE_ERROR as error:
-        if not (again_if_lost and lost_connection(error)):
-            raise
-    return _once(endpoint, arguments)
+    once = functools.partial(_once, endpoint, arguments)
+    return once_more_if_lost(once) if again_if_lost else once()
 
 
 def _once(endpoint: Callable[..., Any], arguments: dict[str, Any]) -> Any:

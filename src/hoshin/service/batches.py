@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from concurrent.futures import Future
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 IDLE_SECONDS = 2.0  # the thread ends after this long without work (the next hand starts one)
@@ -56,3 +57,11 @@ class Batches(Generic[T]):
             self._work(batch)
             with self._ready:
                 self._in_batch = 0
+
+
+def tell(done: Future[Any], outcome: object) -> None:
+    """Gives a requester waiting on ``done`` its outcome: raised if it is an exception."""
+    if isinstance(outcome, Exception):
+        done.set_exception(outcome)
+    else:
+        done.set_result(outcome)

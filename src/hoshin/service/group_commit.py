@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hoshin.domain.months import Month
 from hoshin.errors import HoshinError
-from hoshin.service.batches import Batches
+from hoshin.service.batches import Batches, tell
 from hoshin.service.metric import (
     Actual,
     NewActual,
@@ -125,10 +125,7 @@ class NewActuals:
                 done.set_exception(error)
             return
         for (_, done), outcome in zip(batch, outcomes, strict=True):
-            if isinstance(outcome, Exception):
-                done.set_exception(outcome)
-            else:
-                done.set_result(outcome)
+            tell(done, outcome)
 
 
 Checked = NewActual | HoshinError | None  # what to write, what refuses it, or a correction

@@ -25,8 +25,8 @@ from typing import Any, TypeVar
 from sqlalchemy.orm import Session, sessionmaker
 
 from hoshin.errors import HoshinError
-from hoshin.service.batches import Batches
-from hoshin.service.store import DATABASE_ERROR, lost_connection, new_request_session
+from hoshin.service.batches import Batches, tell
+from hoshin.service.store import new_request_session, once_more_if_lost
 
 T = TypeVar("T")
 BATCH = 64  # lookups in one session at most
@@ -50,20 +50,11 @@ class Lookups:
 
     def _answer(self, batch: list[Asked]) -> None:
         try:
-            try:
-                found = self._found(batch)
-            except DATABASE_ERROR as error:  # a lost connection: once more, on a new one
-                if not lost_connection(error):
-                    raise
-                found = self._found(batch)
+            found = once_more_if_lost(lambda: self._found(batch))
         except Exception as error:  # the database failed: every one of them is told
             found = {key: error for key, _, _ in batch}
         for key, _, done in batch:
-            answer = found[key]
-            if isinstance(answer, Exception):
-                done.set_exception(answer)
-            else:
-                done.set_result(answer)
+            tell(done, found[key])
 
     def _found(self, batch: list[Asked]) -> dict[Hashable, Any]:
         """Each key's answer, or what refused it, in one session."""

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
@@ -26,6 +27,7 @@ from hoshin.store.migrate import current_revision, head_revision, upgrade
 # for the boundaries: a request or command that will write, and one that reads first
 __all__ = ["begin_writing", "end_reading", "read_first"]
 _log = logging.getLogger("hoshin")
+T = TypeVar("T")
 READS = frozenset(("GET", "HEAD", "OPTIONS"))  # HTTP methods that change nothing
 # What a COMMIT refuses when another change came first in the meantime: something the change
 # refers to was deleted (foreign keys are checked at COMMIT) or a unique row was created.
@@ -151,6 +153,17 @@ def changed_meanwhile(error: Exception) -> Conflict:
 def lost_connection(error: BaseException) -> bool:
     """Whether ``error`` is a statement's on a connection that was lost (DATABASE_ERROR)."""
     return isinstance(error, DBAPIError) and error.connection_invalidated
+
+
+def once_more_if_lost(run: Callable[[], T]) -> T:
+    """``run()``, and once more when it failed on a lost connection (DATABASE_ERROR): for
+    a read, which changed nothing; the second runs on a new connection."""
+    try:
+        return run()
+    except DATABASE_ERROR as error:
+        if not lost_connection(error):
+            raise
+    return run()
 
 
 def connection_lost(error: Exception) -> Busy:
