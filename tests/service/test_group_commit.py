@@ -206,27 +206,20 @@ def test_actuals_recorded_at_once_share_transactions(session: Session, engine: E
              for n, (m, p) in enumerate((m, p) for m in metrics for p in months)][:16]  # fmt: skip
     sessions = session_factory(engine)
     writer = NewActuals(sessions)
-    results: dict[int, Actual | Exception | None] = {}
 
-    def record(n: int) -> None:
-        try:
-            results[n] = writer.record(asked[n])
-        except Exception as error:
-            results[n] = error
+    async def record_all(holder: Session) -> dict[int, Actual | BaseException | None]:
+        waiting = [asyncio.ensure_future(writer.record_soon(a)) for a in asked]
+        deadline = time.monotonic() + 10
+        while writer.waiting() < 16 and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        assert writer.waiting() == 16  # none answered: the first transaction waits
+        holder.commit()
+        return dict(enumerate(await asyncio.gather(*waiting, return_exceptions=True)))
 
     with sessions() as holder:
         begin_writing(holder)
         before = bump_plan_version(holder, org_id=org.id)
-        threads = [threading.Thread(target=record, args=(n,)) for n in range(16)]
-        for thread in threads:
-            thread.start()
-        deadline = time.monotonic() + 10
-        while writer.waiting() < 16 and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert writer.waiting() == 16  # none answered: the first transaction waits
-        holder.commit()
-    for thread in threads:
-        thread.join(10)
+        results = asyncio.run(record_all(holder))
     assert results == {n: Actual(a.metric, a.period, a.value, 1, NOW) for n, a in enumerate(asked)}
     assert before + 1 <= plan_version_of(session, org_id=org.id) <= before + 2
 

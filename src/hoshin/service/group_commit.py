@@ -72,15 +72,12 @@ class NewActuals:
             "hoshin-new-actuals", self._answer, BATCH
         )
 
-    def record(self, check_in: CheckIn) -> Actual | None:
-        """Checks and writes ``check_in`` with the others waiting, from a thread: the actual
-        as saved, or None when the month has one already. Raises what record_actual would
-        (NotFound, Forbidden, PreconditionFailed when someone created the month first), what
-        the recorder raises, or the database's error."""
-        return self._submit(check_in).result()
-
     async def record_soon(self, check_in: CheckIn) -> Actual | None:
-        """``record`` for the event loop: it waits for the writer without a thread."""
+        """Checks and writes ``check_in`` with the others waiting, while this coroutine waits
+        in the event loop, without a thread: the actual as saved, or None when the month has
+        one already. Raises what record_actual would (NotFound, Forbidden,
+        PreconditionFailed when someone created the month first), what the recorder raises,
+        or the database's error."""
         return await asyncio.wrap_future(self._submit(check_in))
 
     def waiting(self) -> int:
