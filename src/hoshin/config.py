@@ -5,6 +5,8 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+MEGABYTE = 1024 * 1024
+
 
 class Settings(BaseSettings):
     """Every setting of hoshin; the README lists them (a test keeps it so)."""
@@ -15,6 +17,18 @@ class Settings(BaseSettings):
         default="sqlite:///hoshin.db",
         description="SQLAlchemy URL of the database: SQLite (embedded default, a file in the "
         "working directory) or postgresql+psycopg://user@host:port/name for production.",
+    )
+    max_body_bytes: int = Field(
+        default=MEGABYTE,
+        ge=1024,
+        description="The largest request body the server reads, in bytes; a larger one is "
+        "answered 413 before it is read.",
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated addresses (or CIDR networks) of the reverse proxies whose "
+        "X-Forwarded-For and X-Forwarded-Proto headers are believed; empty: none, the "
+        "client's address is the connection's.",
     )
 
 

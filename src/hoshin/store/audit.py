@@ -9,19 +9,22 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, Integer, String, func, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from hoshin.store.base import KEY_LENGTH, Base, now, org_column, table_of
+from hoshin.store.base import KEY_LENGTH, Base, now, table_of
 
 
 class AuditEventRow(Base):
-    """One change to one entity of an organisation's plan."""
+    """One change: to an entity of an organisation's plan, to its members, or (without an
+    organisation) to an account."""
 
     __tablename__ = "audit_events"
     __table_args__ = (Index("ix_audit_events_org_id_plan_version", "org_id", "plan_version"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    org_id: Mapped[int] = org_column()
+    org_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )  # None: an account event (a user, a password, a token) of no one organisation
     at: Mapped[datetime] = mapped_column(default=now, index=True)
-    actor: Mapped[str] = mapped_column(String(200))  # a user's email, or "cli"
+    actor: Mapped[str] = mapped_column(String(200))  # a user's email, or "cli:<os user>"
     entity: Mapped[str] = mapped_column(String(40))  # objective, metric, actual, ...
     key: Mapped[str] = mapped_column(String(KEY_LENGTH * 2), index=True)
     change: Mapped[str] = mapped_column(String(20))  # create, update, delete, import
@@ -29,12 +32,13 @@ class AuditEventRow(Base):
     after: Mapped[dict[str, Any] | None]
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     plan_version: Mapped[int | None]  # the organisation's plan version this change made
+    origin: Mapped[str | None] = mapped_column(String(200))  # client address, or "cli"
 
 
 def record_event(
     session: Session,
     *,
-    org_id: int,
+    org_id: int | None,
     actor: str,
     entity: str,
     key: str,
@@ -43,26 +47,31 @@ def record_event(
     after: dict[str, Any] | None = None,
     user_id: int | None = None,
     plan_version: int | None = None,
+    origin: str | None = None,
 ) -> None:
-    """Writes an audit event in the session's transaction (it is committed with the change)."""
+    """Writes an audit event in the session's transaction (it is committed with the change);
+    ``org_id`` None for an account event of no one organisation."""
     event = {"actor": actor, "entity": entity, "key": key, "change": change, "before": before,
-             "after": after, "user_id": user_id}  # fmt: skip
+             "after": after, "user_id": user_id, "origin": origin}  # fmt: skip
     record_events(session, org_id=org_id, plan_version=plan_version, events=[event])
 
 
 def record_events(
     session: Session,
     *,
-    org_id: int,
+    org_id: int | None,
     plan_version: int | None,
     events: Sequence[Mapping[str, Any]],
 ) -> None:
     """Writes audit events of one plan version in one statement; each names record_event's
-    actor, entity, key, change, before, after and user_id.
+    actor, entity, key, change, before, after and user_id, and may name its origin.
 
     A Core INSERT rather than objects for the session to flush: the unit of work cost a
     check-in more than the statement itself."""
-    rows = [{**event, "org_id": org_id, "plan_version": plan_version} for event in events]
+    rows = [
+        {"origin": None, **event, "org_id": org_id, "plan_version": plan_version}
+        for event in events
+    ]
     session.execute(_INSERT_EVENTS, rows)
 
 

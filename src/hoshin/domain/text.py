@@ -1,0 +1,46 @@
+"""What text any door takes: the longest value of each kind of field, and no control
+characters (tab and line breaks only in multi-line text). One rule for the plan file, the
+API, the pages and the CLI; PostgreSQL cannot store NUL, and no field needs the rest."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+Kind = Literal["id", "line", "text", "email", "password"]
+# The longest value of each kind, in characters.
+LONGEST: dict[Kind, int] = {
+    "id": 100,  # an entity's id or a slug: also a path segment
+    "line": 300,  # a title, a name, a unit of measure: one line
+    "text": 20_000,  # a description, a note, the minutes of a review: several lines
+    "email": 320,  # RFC 5321's limit on a forward path
+    "password": 1_000,
+}
+MULTI_LINE: frozenset[Kind] = frozenset({"text"})
+# C0 controls and DEL; a multi-line field also keeps tab, line feed and carriage return.
+# C1 controls (U+0080-U+009F) are refused too: no one types them, terminals obey them.
+_ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# For the JSON schema of the API: the same rule as a pattern (clients can check it too).
+PATTERN: dict[bool, str] = {
+    False: r"^[^\x00-\x1f\x7f-\x9f]*$",
+    True: r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$",
+}
+
+
+def control_character(value: str, *, multi_line: bool = False) -> str | None:
+    """The first control character ``value`` may not hold, as ``U+0000``, or None."""
+    found = (_CONTROL_BUT_LINES if multi_line else _ANY_CONTROL).search(value)
+    return None if found is None else f"U+{ord(found.group()):04X}"
+
+
+def text_problem(value: str, kind: Kind) -> str | None:
+    """Why ``value`` cannot be a field of ``kind`` (too long, a control character), or None."""
+    longest = LONGEST[kind]
+    if len(value) > longest:
+        return f"is {len(value):,} characters long: at most {longest:,}"
+    bad = control_character(value, multi_line=kind in MULTI_LINE)
+    if bad is not None:
+        where = " (a line break or tab)" if bad in {"U+0009", "U+000A", "U+000D"} else ""
+        return f"contains the control character {bad}{where}, which is not allowed"
+    return None
