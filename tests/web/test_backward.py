@@ -40,7 +40,17 @@ from hoshin.store.db import session_factory
 from hoshin.store.plan import replace_plan
 from hoshin.web.backward import Chains, chain, chains, filtered
 
-from .web_support import ADMIN, BEN, PASSWORD, SMALL_PLAN, axe_violations, screenshot, sign_in
+from .web_support import (
+    ADMIN,
+    BEN,
+    PASSWORD,
+    SMALL_PLAN,
+    axe_violations,
+    page_token,
+    screenshot,
+    sign_in,
+    with_csrf,
+)
 
 INDEX = "/orgs/clinic/backward?as_of=2026-06-15"
 B1 = "/orgs/clinic/backward/B1?as_of=2026-06-15"
@@ -192,7 +202,12 @@ def test_a_cycle_is_refused_and_a_plain_form_post_comes_back(fresh_server: str, 
     target = action_form(page, "a2").locator("xpath=..").get_attribute("action")
     answer = page.request.post(
         f"{fresh_server}{target}",
-        form={"version": version, "duration_days": "50", "requires": "a1"},
+        form={
+            "csrf_token": page_token(page),
+            "version": version,
+            "duration_days": "50",
+            "requires": "a1",
+        },
         max_redirects=0,
     )
     assert answer.status == 303
@@ -253,7 +268,7 @@ def clinic(engine: Engine, cheap_hashing: None) -> Iterator[TestClient]:
             account.add_user(session, email=f"{name}@clinic.example", password=PASSWORD)
             account.set_role(session, email=f"{name}@clinic.example", org_slug="clinic", role=role)
         session.commit()
-    with TestClient(create_server(sessions)) as client:
+    with with_csrf(TestClient(create_server(sessions))) as client:
         yield client
 
 

@@ -26,7 +26,16 @@ from hoshin.service.organization import create_organization
 from hoshin.store.db import session_factory
 from hoshin.store.plan import replace_plan
 
-from .web_support import BEN, PASSWORD, SMALL_PLAN, axe_violations, screenshot, sign_in
+from .web_support import (
+    BEN,
+    PASSWORD,
+    SMALL_PLAN,
+    axe_violations,
+    page_token,
+    screenshot,
+    sign_in,
+    with_csrf,
+)
 
 CHECK_IN = "/orgs/clinic/check-in?as_of=2026-07-10"
 ANALYSIS = "/api/v1/orgs/clinic/analysis?as_of=2026-07-10"
@@ -86,7 +95,13 @@ def test_red_value_opens_the_countermeasure_form_and_records_one(
 
     wrong = page.request.post(
         f"{server}{POST}",
-        form={"cause": "x", "action": "y", "owner": "ben", "due": "31/07/2026"},
+        form={
+            "csrf_token": page_token(page),
+            "cause": "x",
+            "action": "y",
+            "owner": "ben",
+            "due": "31/07/2026",
+        },
         headers={"HX-Request": "true"},
     )
     assert wrong.status == 200
@@ -159,7 +174,7 @@ def pages(engine: Engine, cheap_hashing: None) -> Iterator[TestClient]:
             account.add_user(session, email=email, password=PASSWORD, person=person)
             account.set_role(session, email=email, org_slug="clinic", role=role)
         session.commit()
-    with TestClient(create_server(sessions)) as client:
+    with with_csrf(TestClient(create_server(sessions))) as client:
         yield client
 
 

@@ -17,6 +17,8 @@ from hoshin.service.organization import create_organization
 from hoshin.store.db import session_factory
 from hoshin.store.plan import replace_plan
 
+from .web_support import with_csrf
+
 SMALL = Path(__file__).parents[2] / "examples" / "small.yaml"
 PASSWORD = "correct horse battery"
 USERS = {"ben": ("contributor", "ben"), "ana": ("contributor", "ana"), "vic": ("viewer", None)}
@@ -38,7 +40,7 @@ def pages(engine: Engine) -> Iterator[TestClient]:
             account.add_user(session, email=email, password=PASSWORD, person=person)
             account.set_role(session, email=email, org_slug="clinic", role=role)
         session.commit()
-    with TestClient(create_server(sessions)) as client:
+    with with_csrf(TestClient(create_server(sessions))) as client:
         yield client
 
 

@@ -15,7 +15,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from .web_support import ADMIN, BEN, axe_violations, screenshot, sign_in
+from .web_support import ADMIN, BEN, axe_violations, page_token, screenshot, sign_in
 
 CHOOSE = "/orgs/clinic/reviews/monthly?as_of=2026-06-15"
 WARD_A_MAY = "/orgs/clinic/reviews/monthly/ward-a/2026-05?as_of=2026-06-15"
@@ -120,18 +120,21 @@ def test_a_comment_is_added_in_place_or_by_a_plain_form(fresh_server: str, page:
     server = fresh_server
     sign_in(page, server, BEN)
     url = f"{server}/orgs/clinic/objectives/A1/comments"
+    token = page_token(page)
     first = page.request.post(
-        url, form={"body": "Huddles look good"}, headers={"HX-Request": "true"}
+        url, form={"csrf_token": token, "body": "Huddles look good"}, headers={"HX-Request": "true"}
     )
     assert first.status == 200
     second = page.request.post(
-        url, form={"body": "Training is late"}, headers={"HX-Request": "true"}
+        url, form={"csrf_token": token, "body": "Training is late"}, headers={"HX-Request": "true"}
     )
     html = second.text()
     assert html.index("Huddles look good") < html.index("Training is late")
     assert BEN in html and 'id="comments"' in html
-    empty = page.request.post(url, form={"body": " "}, headers={"HX-Request": "true"})
+    empty = page.request.post(
+        url, form={"csrf_token": token, "body": " "}, headers={"HX-Request": "true"}
+    )
     assert "write a comment" in empty.text()
-    plain = page.request.post(url, form={"body": "Plain"}, max_redirects=0)
+    plain = page.request.post(url, form={"csrf_token": token, "body": "Plain"}, max_redirects=0)
     assert plain.status == 303
     assert plain.headers["location"].endswith("/orgs/clinic/objectives/A1#comments")

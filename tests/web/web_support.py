@@ -9,6 +9,7 @@ metrics ``huddles`` and ``trained``).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -20,10 +21,16 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from http.cookies import SimpleCookie
 from pathlib import Path
 
+import httpx2 as httpx
 import pytest
+from fastapi.testclient import TestClient
 from playwright.sync_api import Page, expect
+
+from hoshin.guard.csrf import PRESESSION_COOKIE, token_for
+from hoshin.service.account import SESSION_COOKIE
 
 REPO = Path(__file__).resolve().parents[2]
 SMALL_PLAN = REPO / "examples" / "small.yaml"
@@ -47,6 +54,31 @@ PASSWORD = "correct horse battery"
 SERVER_START_SECONDS = 20.0
 # Each running server's output file, by base URL: a failed test's report ends with it.
 SERVER_LOGS: dict[str, Path] = {}
+
+
+def with_csrf(client: TestClient) -> TestClient:
+    """``client``, sending the CSRF token of its session (or of a pre-session cookie of its
+    own) with every request, as hoshin's pages do in each form."""
+
+    def add_token(request: httpx.Request) -> None:
+        jar = SimpleCookie(request.headers.get("cookie", ""))
+        chosen = jar.get(SESSION_COOKIE) or jar.get(PRESESSION_COOKIE)
+        secret = chosen.value if chosen is not None else "a-test-presession"
+        if chosen is None:
+            cookie = request.headers.get("cookie")
+            own = f"{PRESESSION_COOKIE}={secret}"
+            request.headers["cookie"] = f"{cookie}; {own}" if cookie else own
+        request.headers["x-csrf-token"] = token_for(secret)
+
+    client.event_hooks = {"request": [add_token], "response": []}
+    return client
+
+
+def page_token(page: Page) -> str:
+    """The CSRF token of the page shown (what its forms and htmx requests send)."""
+    headers = json.loads(page.locator("body").get_attribute("hx-headers") or "{}")
+    token: str = headers["X-CSRF-Token"]
+    return token
 
 
 def _free_port() -> int:

@@ -8,12 +8,30 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from hoshin.web import view
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 TEMPLATES.env.filters.update(percent=view.percent, number=view.number, status_word=view.status_word)
-TEMPLATES.env.globals.update(SYMBOL=view.SYMBOL)
+
+
+@pass_context
+def csrf_field(context: Context) -> Markup:
+    """The hidden field that proves a form comes from a hoshin page (hoshin.guard.csrf)."""
+    return Markup('<input type="hidden" name="csrf_token" value="{}">').format(
+        csrf_token(context["request"])
+    )
+
+
+def csrf_token(request: Request) -> str:
+    """This request's CSRF token (set by hoshin.guard.csrf; empty when served without it)."""
+    return str(getattr(request.state, "csrf_token", ""))
+
+
+TEMPLATES.env.globals.update(SYMBOL=view.SYMBOL, csrf_field=csrf_field, csrf_token=csrf_token)
 
 
 def render(

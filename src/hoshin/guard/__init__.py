@@ -1,0 +1,1 @@
+"""What every request passes: security headers, body limits, forged-form checks."""
