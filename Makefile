@@ -3,9 +3,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# The pages serve htmx and the browser tests inject axe-core, both from node_modules,
-# installed by npm ci exactly as package-lock.json pins them.
+# The pages serve htmx and Swagger UI and the browser tests inject axe-core, all from
+# node_modules, installed by npm ci exactly as package-lock.json pins them. What the pages
+# serve is copied into the package (gitignored), so that a wheel carries it.
 NODE_STAMP := node_modules/.installed
+WEB_VENDOR := src/hoshin/web/vendor
+VENDOR_FILES := htmx.org/dist/htmx.min.js swagger-ui-dist/swagger-ui-bundle.js \
+	swagger-ui-dist/swagger-ui.css swagger-ui-dist/favicon-32x32.png
 DEMO ?= demo.yaml
 
 .PHONY: setup run test lint format bench bench-engine bench-server bench-pages clean
@@ -20,6 +24,8 @@ $(STAMP): pyproject.toml constraints.txt
 $(NODE_STAMP): package.json package-lock.json
 	@command -v npm >/dev/null || { echo "make setup needs npm (Node.js): apt-get install npm"; exit 1; }
 	npm ci --no-audit --no-fund
+	rm -rf $(WEB_VENDOR) && mkdir -p $(WEB_VENDOR)
+	cp $(addprefix node_modules/,$(VENDOR_FILES)) $(WEB_VENDOR)/
 	@touch $(NODE_STAMP)
 
 setup: $(STAMP) $(NODE_STAMP) ## the virtual environment with hoshin and its tools; node_modules
@@ -62,4 +68,4 @@ bench-pages: setup ## every page: status, p50/p95 round trip on loopback, HTML b
 	$(BIN)/python -m bench.pages
 
 clean:
-	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) node_modules $(WEB_VENDOR) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException
+from starlette.types import Scope
 
 from hoshin.errors import Busy, Conflict, Forbidden, HoshinError, InvalidInput, NotFound
 from hoshin.service.analysis import AnalysisCache
@@ -38,8 +39,9 @@ from hoshin.web.deps import NotSignedIn
 from hoshin.web.render import render
 
 STATIC = Path(__file__).parent / "static"
-# Front-end libraries come from the npm registry at set-up time (package-lock.json).
-NODE_MODULES = Path(__file__).parents[3] / "node_modules"
+# Front-end libraries (htmx, Swagger UI) come from the npm registry at set-up time
+# (package-lock.json); make setup copies them here, into the package, so a wheel has them.
+VENDOR = Path(__file__).parent / "vendor"
 STATUS: tuple[tuple[type[HoshinError], int], ...] = (
     (NotFound, 404),
     (Forbidden, 403),
@@ -47,7 +49,6 @@ STATUS: tuple[tuple[type[HoshinError], int], ...] = (
     (Conflict, 409),
     (Busy, 503),
 )
-VENDOR = {"htmx.min.js": NODE_MODULES / "htmx.org" / "dist" / "htmx.min.js"}
 
 
 def create_web(sessions: sessionmaker[Session], analyses: AnalysisCache) -> FastAPI:
@@ -60,20 +61,25 @@ def create_web(sessions: sessionmaker[Session], analyses: AnalysisCache) -> Fast
     for module in pages_:
         web.include_router(module.router)
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for name, path in VENDOR.items():
-        web.add_api_route(f"/vendor/{name}", _vendor(path), include_in_schema=False)
+    if VENDOR.is_dir():  # without `make setup` the pages work, without htmx's help
+        web.mount("/vendor", _VendorFiles(directory=VENDOR), name="vendor")
     _install_errors(web)
     return web
 
 
-def _vendor(path: Path) -> Callable[[], Response]:
-    def asset() -> Response:
-        if not path.is_file():  # `make setup` installs it; the pages work without it
-            return Response(status_code=404)
-        headers = {"Cache-Control": "public, max-age=86400"}
-        return Response(path.read_bytes(), media_type="text/javascript", headers=headers)
+class _VendorFiles(StaticFiles):
+    """Third-party files, fixed by package-lock.json: a browser may keep them for a day."""
 
-    return asset
+    def file_response(
+        self,
+        full_path: str | os.PathLike[str],
+        stat_result: os.stat_result,
+        scope: Scope,
+        status_code: int = 200,
+    ) -> Response:
+        response = super().file_response(full_path, stat_result, scope, status_code)
+        response.headers.setdefault("Cache-Control", "public, max-age=86400")
+        return response
 
 
 def _install_errors(web: FastAPI) -> None:
