@@ -11,6 +11,7 @@ from hoshin.api import (
     analysis,
     audit,
     catchball,
+    docs,
     errors,
     member,
     metric,
@@ -36,7 +37,7 @@ def create_app(sessions: sessionmaker[Session] | None = None) -> FastAPI:
         title="hoshin",
         version=__version__,
         description="Strategy deployment: plans, check-ins and their analysis.",
-        docs_url="/api/docs",
+        docs_url=None,  # hoshin.api.docs: Swagger UI from the package, under the CSP
         openapi_url="/api/openapi.json",
         redoc_url=None,
     )
@@ -56,6 +57,7 @@ def create_app(sessions: sessionmaker[Session] | None = None) -> FastAPI:
     for module in routers:
         v1.include_router(module.router)
     app.include_router(v1)
+    app.include_router(docs.router)
     app.state.slots = Slots(request_limit(app.state.sessions.kw.get("bind")))
     app.add_middleware(Admission, slots=app.state.slots, without_slot=metric.waits_for_the_writer)
     return app

@@ -68,3 +68,11 @@
     }
   });
 })();
+
+// A button with data-print prints the page (a handler here: the Content-Security-Policy
+// refuses onclick attributes).
+document.addEventListener("click", function (event) {
+  "use strict";
+  var button = event.target.closest && event.target.closest("[data-print]");
+  if (button) { window.print(); }
+});
