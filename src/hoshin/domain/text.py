@@ -44,3 +44,25 @@ def text_problem(value: str, kind: Kind) -> str | None:
         where = " (a line break or tab)" if bad in {"U+0009", "U+000A", "U+000D"} else ""
         return f"contains the control character {bad}{where}, which is not allowed"
     return None
+
+
+def nested_problems(value: object, where: str) -> list[tuple[str, str]]:
+    """(where, why) for each string in ``value`` (JSON-like: dicts, lists, strings) longer
+    than any field takes or holding a control character a multi-line field refuses: the net
+    under every door, whose own fields then apply their kind's tighter rule."""
+    found: list[tuple[str, str]] = []
+    stack: list[tuple[str, object]] = [(where, value)]
+    while stack:  # a loop, not recursion: the nesting of a hostile body is not bounded
+        place, item = stack.pop()
+        if isinstance(item, str):
+            problem = text_problem(item, "text")
+            if problem is not None:
+                found.append((place, problem))
+        elif isinstance(item, dict):
+            for key, inner in item.items():
+                if isinstance(key, str) and (bad := text_problem(key, "line")):
+                    found.append((f"{place}.{key[:40]}", f"the name {bad}"))
+                stack.append((f"{place}.{key}", inner))
+        elif isinstance(item, list):
+            stack.extend((f"{place}[{i}]", inner) for i, inner in enumerate(item))
+    return sorted(found)

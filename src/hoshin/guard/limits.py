@@ -82,7 +82,7 @@ def _path_problem(scope: Scope) -> str | None:
     query = scope.get("query_string", b"")
     if not query:
         return None
-    text = query.decode("latin-1")
+    text = query.decode("utf-8", "replace")  # as sent: a raw UTF-8 byte is no C1 control
     for name, value in parse_qsl(text, keep_blank_values=True, errors="replace"):
         bad = control_character(name) or control_character(value)
         if bad is not None:

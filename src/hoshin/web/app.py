@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException
 from starlette.types import Scope
 
-from hoshin.errors import Busy, Conflict, Forbidden, HoshinError, InvalidInput, NotFound
+from hoshin.errors import HoshinError
 from hoshin.service.analysis import AnalysisCache
 from hoshin.service.store import (
     DATABASE_ERROR,
@@ -35,25 +35,23 @@ from hoshin.web import (
     review,
     xmatrix,
 )
-from hoshin.web.deps import NotSignedIn
-from hoshin.web.render import render
+from hoshin.web.deps import NotSignedIn, refuse_hostile_form
+from hoshin.web.render import render, status_of
 
 STATIC = Path(__file__).parent / "static"
 # Front-end libraries (htmx, Swagger UI) come from the npm registry at set-up time
 # (package-lock.json); make setup copies them here, into the package, so a wheel has them.
 VENDOR = Path(__file__).parent / "vendor"
-STATUS: tuple[tuple[type[HoshinError], int], ...] = (
-    (NotFound, 404),
-    (Forbidden, 403),
-    (InvalidInput, 422),
-    (Conflict, 409),
-    (Busy, 503),
-)
 
 
 def create_web(sessions: sessionmaker[Session], analyses: AnalysisCache) -> FastAPI:
     """The pages, on the same database and analysis cache as the API."""
-    web = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    web = FastAPI(
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        dependencies=[Depends(refuse_hostile_form)],
+    )
     web.state.sessions = sessions
     web.state.analyses = analyses
     pages_ = (auth, pages, checkin, alignment, xmatrix, backward, catchball, mywork, review, annual,
@@ -89,7 +87,7 @@ def _install_errors(web: FastAPI) -> None:
 
     @web.exception_handler(HoshinError)
     async def hoshin_error(request: Request, error: HoshinError) -> Response:
-        status = next((code for kind, code in STATUS if isinstance(error, kind)), 400)
+        status = status_of(error)
         return render(request, "error.html", {"status": status, "message": error.message}, status)
 
     @web.exception_handler(REFUSED_AT_COMMIT)

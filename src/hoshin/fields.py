@@ -1,0 +1,58 @@
+"""The text field types every door's models use (the API's bodies; the plan file's keys):
+domain.text's rule for each kind, as a pydantic type whose JSON schema states it too."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated
+
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+
+from hoshin.domain.months import in_calendar
+from hoshin.domain.text import LONGEST, PATTERN, Kind, text_problem
+
+
+def checked(kind: Kind) -> Callable[[str], str]:
+    """A validator that refuses what domain.text refuses for ``kind``, saying why."""
+
+    def check(value: str) -> str:
+        problem = text_problem(value, kind)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
+
+    return check
+
+
+def _strip(longest: int, shortest: int = 0) -> StringConstraints:
+    return StringConstraints(strip_whitespace=True, min_length=shortest, max_length=longest)
+
+
+# The pattern is stated in the JSON schema (clients and schemathesis read it); the validator
+# is what refuses, with a message that names the character.
+_ONE_LINE = Field(json_schema_extra={"pattern": PATTERN[False]})
+_LINES = Field(json_schema_extra={"pattern": PATTERN[True]})
+Line = Annotated[str, _strip(LONGEST["line"]), AfterValidator(checked("line")), _ONE_LINE]
+Text = Annotated[str, _strip(LONGEST["text"]), AfterValidator(checked("text")), _LINES]
+Email = Annotated[str, _strip(LONGEST["email"]), AfterValidator(checked("email")), _ONE_LINE]
+Password = Annotated[
+    str, Field(max_length=LONGEST["password"]), AfterValidator(checked("password")), _ONE_LINE
+]
+
+
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def iso_day(value: object) -> object:
+    """A day must be written YYYY-MM-DD: pydantic would read ``0`` as 1970-01-01 (a Unix
+    time) and ``20260615`` as a time too."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or _DAY.fullmatch(value) is None:
+        raise ValueError("write the day as YYYY-MM-DD")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(iso_day), AfterValidator(in_calendar)]
