@@ -252,3 +252,22 @@ def test_what_changed_meanwhile_lists_the_saved_values_that_differ() -> None:
     assert differences(typed, saved) == [("name", "Ward A east")]
     assert label("risks-0-contingency") == "risk 1, contingency"
     assert label("baseline_period") == "baseline period"
+
+
+def test_text_fields_keep_domain_texts_rule_by_kind() -> None:
+    """A title is one line of at most 300 characters: a tab or a 301st character is refused
+    in place; a description keeps its line breaks (CRLF as LF) but not a NUL."""
+    read = Reader({"id": "o1", "title": "Cut\twaiting", "description": "Why:\r\nless waiting\x00"})
+    objective = objective_of(read, None)
+    assert objective.title == "" and objective.description is None
+    assert read.problems == {
+        "title": [
+            "contains the control character U+0009 (a line break or tab), which is not allowed"
+        ],
+        "description": ["contains the control character U+0000, which is not allowed"],
+    }
+    fine = Reader({"id": "o1", "title": "t" * 300, "description": "Why:\r\nless waiting"})
+    assert objective_of(fine, None).description == "Why:\nless waiting" and fine.problems == {}
+    long = Reader({"id": "u1", "name": "n" * 301})
+    unit_of(long, None)
+    assert long.problems == {"name": ["is 301 characters long: at most 300"]}

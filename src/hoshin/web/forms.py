@@ -25,6 +25,7 @@ from hoshin.domain.model import (
     Vision,
 )
 from hoshin.domain.months import Month, in_calendar
+from hoshin.domain.text import LONGEST, Kind, control_character, text_problem
 
 Fields = Mapping[str, str]
 DIRECTIONS: tuple[Direction, ...] = ("increase", "decrease", "maintain")
@@ -32,8 +33,7 @@ TRAJECTORIES: tuple[Trajectory, ...] = ("linear", "compound")
 FREQUENCIES: tuple[Frequency, ...] = ("monthly", "quarterly")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _ROW = re.compile(r"([a-z]+)-([0-9]{1,4})-([a-z]+)")
-_BAD_ID = re.compile(r"[\x00-\x1f/]")
-LONGEST_ID = 100
+LONGEST_ID = LONGEST["id"]
 # Problems the service names by their path in the plan file, shown at the form's field.
 _FIELD_OF = {"resources.budget": "budget", "resources.fte": "fte"}
 
@@ -106,25 +106,27 @@ class Reader:
         """Notes a problem of field ``name``."""
         self.problems.setdefault(name, []).append(reason)
 
-    def text(self, name: str) -> str | None:
-        """The field's text, stripped; None when empty."""
+    def text(self, name: str, kind: Kind = "text") -> str | None:
+        """The field's text, stripped; None when empty, or when it breaks domain.text's
+        rule for ``kind`` (a problem noted)."""
         value = self.fields.get(name, "").replace("\r\n", "\n").strip()
-        if "\x00" in value:
-            self.note(name, "holds a NUL character")
+        problem = text_problem(value, kind)
+        if problem is not None:
+            self.note(name, problem)
             return None
         return value or None
 
-    def required(self, name: str) -> str:
+    def required(self, name: str, kind: Kind = "text") -> str:
         """The field's text; a problem when it is empty."""
-        value = self.text(name)
-        if value is None:
+        value = self.text(name, kind)
+        if value is None and name not in self.problems:  # not also "required" when refused
             self.note(name, "required")
             return ""
         return value
 
     def key(self, name: str, *, required: bool = False) -> str | None:
         """An id: up to 100 characters, no '/' and no control characters."""
-        value = self.required(name) if required else self.text(name)
+        value = self.required(name, "id") if required else self.text(name, "id")
         if not value:
             return None
         reason = id_problem(value)
@@ -220,7 +222,7 @@ def id_problem(value: str) -> str | None:
     """Why ``value`` cannot be an id, or None."""
     if len(value) > LONGEST_ID:
         return f"an id has at most {LONGEST_ID} characters"
-    if _BAD_ID.search(value):
+    if "/" in value or control_character(value) is not None:
         return "an id cannot hold '/' or control characters"
     return None
 
@@ -242,20 +244,24 @@ def vision_of(read: Reader) -> Vision:
 
 def unit_of(read: Reader, key: str | None) -> Unit:
     """A unit; ``key`` is the id of the one edited (None: the form's ``id``)."""
-    return Unit(_key(read, key), read.required("name"), read.key("parent"))
+    return Unit(_key(read, key), read.required("name", "line"), read.key("parent"))
 
 
 def person_of(read: Reader, key: str | None) -> Person:
     """A person."""
-    return Person(_key(read, key), read.required("name"), read.key("unit"), read.text("email"))
+    return Person(
+        _key(read, key), read.required("name", "line"), read.key("unit"),
+        read.text("email", "email"),
+    )  # fmt: skip
 
 
 def objective_of(read: Reader, key: str | None) -> Objective:
     """An objective and its weighted ``supports`` (its metrics are edited on their own)."""
     level: Level = _level(read.choice("level", LEVELS, "annual"))
     return Objective(
-        id=_key(read, key), title=read.required("title"), level=level, owner=read.key("owner"),
-        unit=read.key("unit"), start=read.month("start"), end=read.month("end"),
+        id=_key(read, key), title=read.required("title", "line"), level=level,
+        owner=read.key("owner"), unit=read.key("unit"), start=read.month("start"),
+        end=read.month("end"),
         supports=supports_of(read), customer_benefit=read.text("customer_benefit"),
         tolerance=_number(read, "tolerance", DEFAULT_TOLERANCE),
         description=read.text("description"),
@@ -289,12 +295,12 @@ def metric_of(read: Reader, key: str | None) -> Metric:
     quarterly = read.choice("frequency", FREQUENCIES, "monthly") == "quarterly"
     frequency: Frequency = "quarterly" if quarterly else "monthly"
     return Metric(
-        id=_key(read, key), name=read.required("name"), direction=direction,
+        id=_key(read, key), name=read.required("name", "line"), direction=direction,
         baseline=read.number("baseline"), baseline_period=read.month("baseline_period"),
         target=read.number("target"), rate_per_year=rate,
         target_period=read.month("target_period"), trajectory=trajectory,
         targets=targets_of(read), tolerance=_number(read, "tolerance", DEFAULT_TOLERANCE),
-        weight=_number(read, "weight", 1.0), frequency=frequency, unit=read.text("unit"),
+        weight=_number(read, "weight", 1.0), frequency=frequency, unit=read.text("unit", "line"),
         minimum=read.number("min"), maximum=read.number("max"),
     )  # fmt: skip
 
@@ -319,7 +325,7 @@ def targets_of(read: Reader) -> dict[Month, float]:
 def action_of(read: Reader, key: str | None) -> Action:
     """An action with its links, resources and risks."""
     return Action(
-        id=_key(read, key), title=read.required("title"), owner=read.key("owner"),
+        id=_key(read, key), title=read.required("title", "line"), owner=read.key("owner"),
         unit=read.key("unit"), serves=read.keys("serves"), moves=read.keys("moves"),
         start=read.day("start"), due=read.day("due"),
         duration_days=read.whole("duration_days", -100_000, 100_000),
