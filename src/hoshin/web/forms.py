@@ -119,8 +119,9 @@ class Reader:
     def required(self, name: str, kind: Kind = "text") -> str:
         """The field's text; a problem when it is empty."""
         value = self.text(name, kind)
-        if value is None and name not in self.problems:  # not also "required" when refused
-            self.note(name, "required")
+        if value is None:
+            if name not in self.problems:  # a value refused is not also "required"
+                self.note(name, "required")
             return ""
         return value
 
