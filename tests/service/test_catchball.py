@@ -38,13 +38,22 @@ def clinic(
     session: Session, cheap_hashing: None
 ) -> tuple[OrganizationRow, Participant, Participant]:
     """The clinic's plan, with an admin (no person) and ben (contributor, person ben)."""
-    org = create_organization(session, slug="clinic", name="Clinic")
+    org = create_organization(session, slug="clinic", name="Clinic", actor="tests", origin="tests")
     replace_plan(session, org=org, plan=read_plan(SMALL))
     people = []
     for email, role, person in (("admin@x.example", "admin", None), ("ben@x.example",
                                  "contributor", "ben")):  # fmt: skip
-        user = account.add_user(session, email=email, password="pw-123456789", person=person)
-        account.set_role(session, email=email, org_slug="clinic", role=role)
+        user = account.add_user(
+            session,
+            email=email,
+            password="pw-a-good-long-secret",
+            person=person,
+            actor="tests",
+            origin="tests",
+        )
+        account.set_role(
+            session, email=email, org_slug="clinic", role=role, actor="tests", origin="tests"
+        )
         people.append(Participant(email, user.id, "", role, person))
     session.commit()
     return org, people[0], people[1]

@@ -1,4 +1,5 @@
-"""Accounts: users and their roles, sign-in with a rate limit, sessions and API tokens.
+"""Accounts: users and their roles, the password rule, sign-in (throttled: service.throttle),
+sessions and API tokens.
 
 Secrets (session cookies, API tokens) are random and shown once; the database keeps only
 their SHA-256, and passwords only as argon2 hashes. Nothing here commits or reads the clock:
@@ -8,7 +9,6 @@ the caller passes ``now`` and commits.
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 import secrets
 import threading
@@ -21,18 +21,27 @@ from pwdlib.exceptions import UnknownHashError
 from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy import func
 from sqlalchemy.orm import Session
+from zxcvbn import zxcvbn
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
+from hoshin.domain.text import text_problem
 from hoshin.errors import Conflict, Forbidden, InvalidInput, NotFound
+from hoshin.service import throttle
+from hoshin.service.throttle import TooManyAttempts as TooManyAttempts  # the doors catch it
 from hoshin.store import account as store
+from hoshin.store.audit import record_event
 from hoshin.store.organization import OrganizationRow, get_organization
 from hoshin.store.user import ROLES, ApiTokenRow, MembershipRow, SessionRow, UserRow, find_user
 
 PASSWORD_MIN_LENGTH = 10
+# zxcvbn's score: 3 is "safely unguessable: moderate protection from an offline slow-hash
+# scenario" (argon2 here), the level its authors advise for a password's lowest.
+PASSWORD_MIN_SCORE = 3
+# zxcvbn takes at most 72 characters (its matching grows fast with the length); a longer
+# password is judged by its first 72: the rest only makes it harder to guess.
+PASSWORD_JUDGED_LENGTH = 72
 SESSION_LIFETIME = timedelta(days=14)
 TOKEN_PREFIX = "hsn_"
-# At most this many failed sign-ins per email and per client within the window.
-MAX_FAILURES = 5
-FAILURE_WINDOW = timedelta(minutes=15)
 # last_used_at is written at most once a minute per token, not on every request.
 TOKEN_USE_RESOLUTION = timedelta(minutes=1)
 WRONG = "wrong email or password"
@@ -43,8 +52,9 @@ EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 password_hash = PasswordHash((Argon2Hasher(),))
 
 
-class TooManyAttempts(Forbidden):
-    """Too many failed sign-ins; ``detail`` is the number of seconds to wait."""
+# zxcvbn keeps the user inputs of a call in a module-level dictionary: two threads judging
+# two passwords at once could each be judged against the other's email and name.
+_ZXCVBN = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -58,14 +68,20 @@ class Principal:
 
 
 def add_user(
-    session: Session, *, email: str, password: str, name: str = "", person: str | None = None
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    actor: str,
+    origin: str | None,
+    name: str = "",
+    person: str | None = None,
+    actor_id: int | None = None,
 ) -> UserRow:
-    """A new user with an argon2 hash of the password; raises Conflict when the email exists."""
-    email = normal_email(email)
-    if len(email) > store.EMAIL_LENGTH or not EMAIL.fullmatch(email):
-        raise InvalidInput(f"'{email}' is not an email address")
-    if len(password) < PASSWORD_MIN_LENGTH:
-        raise InvalidInput(f"a password needs at least {PASSWORD_MIN_LENGTH} characters")
+    """A new user with an argon2 hash of the password, an audit event of no organisation
+    (``actor`` from ``origin``); raises Conflict when the email exists."""
+    email = check_email(email)
+    check_password(password, email=email, name=name)
     if find_user(session, email=email) is not None:
         raise Conflict(f"a user '{email}' exists already")
     row = UserRow(
@@ -76,23 +92,111 @@ def add_user(
     )
     session.add(row)
     session.flush()
+    record_event(
+        session, org_id=None, actor=actor, entity="user", key=row.email, change="create",
+        after=_user_state(row), user_id=actor_id, origin=origin,
+    )  # fmt: skip
     return row
 
 
-def set_role(session: Session, *, email: str, org_slug: str, role: str) -> MembershipRow:
-    """Gives the user this role in the organisation, creating or updating the membership."""
+def check_email(email: str) -> str:
+    """The email as stored (normal_email); InvalidInput (field ``email``) if it is none."""
+    email = normal_email(email)
+    problem = text_problem(email, "email")
+    if problem is not None or not EMAIL.fullmatch(email):
+        reason = f"the email {problem}" if problem else f"'{email}' is not an email address"
+        raise InvalidInput(reason, [{"field": "email", "reason": reason}])
+    return email
+
+
+def check_password(password: str, *, email: str, name: str = "") -> None:
+    """Raises InvalidInput (field ``password``) saying why the password is refused: shorter
+    than 10 characters, a control character, one of the 30,000 most common passwords, or
+    too easy to guess (zxcvbn's score below 3, with the email and name as known words)."""
+    problem = password_problem(password, email=email, name=name)
+    if problem is not None:
+        raise InvalidInput(problem, [{"field": "password", "reason": problem}])
+
+
+def password_problem(password: str, *, email: str, name: str = "") -> str | None:
+    """Why the password may not be used (check_password's reason), or None."""
+    if len(password) < PASSWORD_MIN_LENGTH:
+        return f"a password needs at least {PASSWORD_MIN_LENGTH} characters"
+    problem = text_problem(password, "password")
+    if problem is not None:
+        return f"the password {problem}"
+    known = _known_words(email, name)
+    with _ZXCVBN:
+        judged = zxcvbn(password[:PASSWORD_JUDGED_LENGTH], user_inputs=known)
+    if judged["score"] >= PASSWORD_MIN_SCORE:
+        # zxcvbn scores every listed password of 10 characters or more below 3 today; the
+        # list is asked too, so that the promise holds whatever its scoring becomes.
+        if password.lower() in _common_passwords():
+            return "the password is one of the most common passwords: choose another"
+        return None
+    feedback = judged["feedback"]
+    reasons = [feedback["warning"], *feedback["suggestions"]] if feedback["warning"] else []
+    reasons = reasons or feedback["suggestions"] or ["Add another word or two."]
+    if any(word in password.lower() for word in known if len(word) >= 3):
+        reasons.insert(0, "It contains your email or name.")
+    return "the password is too easy to guess: " + " ".join(reasons)
+
+
+@cache
+def _common_passwords() -> frozenset[str]:
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def _known_words(email: str, name: str) -> list[str]:
+    """What an attacker knows of the user: the email, its parts, the name and its words."""
+    local, _, domain = normal_email(email).partition("@")
+    words = [normal_email(email), local, *re.split(r"[._+-]", local), *domain.split(".")]
+    words += [name.strip().lower(), *name.lower().split()]
+    return sorted({word for word in words if word})
+
+
+def set_role(
+    session: Session,
+    *,
+    email: str,
+    org_slug: str,
+    role: str,
+    actor: str,
+    origin: str | None,
+    actor_id: int | None = None,
+) -> MembershipRow:
+    """Gives the user this role in the organisation, creating or updating the membership,
+    with an audit event of the organisation (none when the role stays the same)."""
     if role not in ROLES:
         raise InvalidInput(f"'{role}' is not a role: use one of {', '.join(ROLES)}")
     user = get_user(session, email=email)
     org = get_organization(session, slug=org_slug)
     membership = store.find_membership(session, user_id=user.id, org_id=org.id)
+    before = None if membership is None else membership.role
     if membership is None:
         membership = MembershipRow(user_id=user.id, org_id=org.id, role=role)
         session.add(membership)
     else:
         membership.role = role
     session.flush()
+    if before != role:
+        record_event(
+            session, org_id=org.id, actor=actor, entity="member", key=user.email,
+            change="create" if before is None else "update",
+            before=None if before is None else _member_state(user, before),
+            after=_member_state(user, role), user_id=actor_id, origin=origin,
+        )  # fmt: skip
     return membership
+
+
+def _user_state(user: UserRow) -> dict[str, str | None]:
+    """A user as the audit trail keeps them (never a password or its hash)."""
+    return {"email": user.email, "name": user.name, "person": user.person}
+
+
+def _member_state(user: UserRow, role: str) -> dict[str, str | None]:
+    """A membership as service.member's events keep it."""
+    return {**_user_state(user), "role": role}
 
 
 def get_user(session: Session, *, email: str) -> UserRow:
@@ -109,40 +213,60 @@ def sign_in(
     """The principal and a new session secret; raises Forbidden, or TooManyAttempts.
 
     A failure is recorded in ``session`` before Forbidden is raised: the caller commits
-    it even then, or the rate limit does not count it.
+    it even then, or the throttle does not count it.
     """
     email = normal_email(email)
-    wait = _wait_seconds(session, email=email, client=client, now=now)
-    if wait > 0:
-        raise TooManyAttempts(f"too many failed sign-ins: try again in {_duration(wait)}", wait)
+    throttle.check(session, email=email, client=client, now=now)
+    user = verified_user(session, email=email, password=password)
+    # A deactivated account reads like a wrong password: the answer tells an outsider nothing.
+    if user is None or not user.active:
+        throttle.note_failure(session, email=email, client=client, now=now)
+        raise Forbidden(WRONG)
+    throttle.note_success(session, email=email, client=client, now=now)
+    store.delete_expired_sessions(session, user_id=user.id, now=now)
+    return _principal(user), new_session(session, user_id=user.id, now=now)
+
+
+def verified_user(session: Session, *, email: str, password: str) -> UserRow | None:
+    """The user with this email if the password is theirs, else None. An unknown email
+    costs the same argon2 verification, so the time taken does not tell."""
     user = find_user(session, email=email) if len(email) <= store.EMAIL_LENGTH else None
-    # An unknown email costs the same argon2 verification, so timing does not tell.
     stored = user.password_hash if user is not None else _dummy_hash(password_hash)
     try:
         valid, rehashed = password_hash.verify_and_update(password, stored)
     except UnknownHashError:  # a user without a usable password cannot sign in
         valid, rehashed = False, None
-    # A deactivated account reads like a wrong password: the answer tells an outsider nothing.
-    if user is None or not valid or not user.active:
-        store.add_failure(session, email=email, client=client, at=now)
-        store.prune_failures(session, before=now - FAILURE_WINDOW)
-        session.flush()
-        raise Forbidden(WRONG)
+    if user is None or not valid:
+        return None
     if rehashed is not None:  # the cost parameters changed since this hash was made
         user.password_hash = rehashed
-    store.clear_failures(session, email=email)
-    store.delete_expired_sessions(session, user_id=user.id, now=now)
+    return user
+
+
+def new_session(session: Session, *, user_id: int, now: datetime) -> str:
+    """A new sign-in session for the user; returns its secret (the cookie's value)."""
     secret = secrets.token_urlsafe(32)
     session.add(
         SessionRow(
-            user_id=user.id,
+            user_id=user_id,
             token_hash=_sha256(secret),
             created_at=now,
             expires_at=now + SESSION_LIFETIME,
         )
     )
     session.flush()
-    return _principal(user), secret
+    return secret
+
+
+def end_access(
+    session: Session, *, user_id: int, now: datetime, keep: str | None = None
+) -> dict[str, int]:
+    """Ends every sign-in session of the user (but the one whose secret is ``keep``) and
+    revokes every API token; returns how many of each, for the audit trail."""
+    kept = None if keep is None else _sha256(keep)
+    ended = store.delete_user_sessions(session, user_id=user_id, keep=kept)
+    revoked = store.revoke_user_tokens(session, user_id=user_id, at=now)
+    return {"sessions_ended": ended, "tokens_revoked": revoked}
 
 
 def session_principal(session: Session, *, secret: str, now: datetime) -> Principal | None:
@@ -159,14 +283,27 @@ def sign_out(session: Session, *, secret: str) -> None:
     store.delete_session(session, token_hash=_sha256(secret))
 
 
-def create_token(session: Session, *, email: str, name: str, now: datetime) -> str:
-    """A new API token for the user, returned this once: only its SHA-256 is stored."""
+def create_token(
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    now: datetime,
+    actor: str,
+    origin: str | None,
+    actor_id: int | None = None,
+) -> str:
+    """A new API token for the user, returned this once: only its SHA-256 is stored, and
+    its audit event (of no organisation) names it by its id, never its secret."""
     user = get_user(session, email=email)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    session.add(
-        ApiTokenRow(user_id=user.id, name=name.strip(), token_hash=_sha256(token), created_at=now)
-    )
+    row = ApiTokenRow(user_id=user.id, name=name.strip(), token_hash=_sha256(token), created_at=now)
+    session.add(row)
     session.flush()
+    record_event(
+        session, org_id=None, actor=actor, entity="token", key=str(row.id), change="create",
+        after={"name": row.name, "user": user.email}, user_id=actor_id, origin=origin,
+    )  # fmt: skip
     return token
 
 
@@ -242,8 +379,17 @@ class TokenUses:
             return True
 
 
-def revoke_token(session: Session, *, token_id: int, now: datetime | None = None) -> None:
-    """Revokes the API token with this id (it stays listed); raises NotFound.
+def revoke_token(
+    session: Session,
+    *,
+    token_id: int,
+    actor: str,
+    origin: str | None,
+    now: datetime | None = None,
+    actor_id: int | None = None,
+) -> None:
+    """Revokes the API token with this id (it stays listed), with an audit event of no
+    organisation; raises NotFound.
 
     Revoking a revoked token changes nothing. Without ``now`` the database's clock dates it.
     """
@@ -253,6 +399,13 @@ def revoke_token(session: Session, *, token_id: int, now: datetime | None = None
     if row.revoked_at is None:
         row.revoked_at = func.now() if now is None else now
         session.flush()
+        owner = store.find_user_by_id(session, user_id=row.user_id)
+        state = {"name": row.name, "user": None if owner is None else owner.email}
+        record_event(
+            session, org_id=None, actor=actor, entity="token", key=str(row.id),
+            change="revoke", before={**state, "revoked": False},
+            after={**state, "revoked": True}, user_id=actor_id, origin=origin,
+        )  # fmt: skip
 
 
 def list_tokens(session: Session, *, email: str) -> list[ApiTokenRow]:
@@ -265,29 +418,15 @@ def normal_email(email: str) -> str:
     return email.strip().lower()
 
 
-def _wait_seconds(session: Session, *, email: str, client: str, now: datetime) -> int:
-    """Seconds until both the email and the client are under the limit again (0: now)."""
-    since = now - FAILURE_WINDOW
-    wait = 0
-    for times in (
-        store.failure_times(session, since=since, email=email[: store.EMAIL_LENGTH]),
-        store.failure_times(session, since=since, client=client[: store.CLIENT_LENGTH]),
-    ):
-        if len(times) >= MAX_FAILURES:
-            # Allowed again once all but MAX_FAILURES - 1 of them have left the window.
-            lifts = times[len(times) - MAX_FAILURES] + FAILURE_WINDOW
-            wait = max(wait, math.ceil((lifts - now).total_seconds()))
-    return wait
-
-
-def _duration(seconds: int) -> str:
-    return f"{seconds} seconds" if seconds < 120 else f"{math.ceil(seconds / 60)} minutes"
-
-
 @cache
 def _dummy_hash(hasher: PasswordHash) -> str:
     """A hash of a random password, made with the current cost parameters."""
     return hasher.hash(secrets.token_urlsafe(16))
+
+
+def secret_hash(secret: str) -> str:
+    """The SHA-256 of a secret (a session's, a token's, an invitation's), as stored."""
+    return _sha256(secret)
 
 
 def _sha256(secret: str) -> str:

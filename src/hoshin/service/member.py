@@ -1,4 +1,8 @@
-"""An organisation's members and their roles (the admin's work), and a user's own API tokens."""
+"""An organisation's members and their roles (the admin's work), and a user's own API tokens.
+
+New members come by invitation (service.invitation): an admin never learns here whether an
+email has an account elsewhere, nor its name.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +14,11 @@ from sqlalchemy.orm import Session
 
 from hoshin.errors import Conflict, InvalidInput, NotFound
 from hoshin.service import account
+from hoshin.service.user_state import end_access_when_memberless
 from hoshin.store import account as store
 from hoshin.store.audit import record_event
 from hoshin.store.organization import OrganizationRow
-from hoshin.store.user import ROLES, MembershipRow, find_user
+from hoshin.store.user import ROLES, MembershipRow, UserRow, find_user
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,76 +29,91 @@ class Member:
     name: str
     person: str | None
     role: str
+    active: bool = True  # False: the account is disabled
 
     def as_json(self) -> dict[str, Any]:
         """The member as JSON values."""
-        return {"email": self.email, "name": self.name, "person": self.person, "role": self.role}
+        return {"email": self.email, "name": self.name, "person": self.person,
+                "role": self.role, "active": self.active}  # fmt: skip
+
+
+def member_of(user: UserRow, role: str) -> Member:
+    """The member that the user is with this role."""
+    return Member(user.email, user.name, user.person, role, user.active)
 
 
 def list_members(session: Session, *, org: OrganizationRow) -> list[Member]:
     """The members of the organisation, by email."""
-    return [
-        Member(user.email, user.name, user.person, role)
-        for user, role in store.list_members(session, org_id=org.id)
-    ]
+    return [member_of(user, role) for user, role in store.list_members(session, org_id=org.id)]
 
 
-def add_member(
+def join(
+    session: Session,
+    *,
+    org: OrganizationRow,
+    user: UserRow,
+    role: str,
+    actor: str,
+    actor_id: int | None = None,
+    origin: str | None = None,
+) -> Member:
+    """Makes the user a member with ``role`` (an accepted invitation); Conflict when they
+    are one already."""
+    check_role(role)
+    if store.find_membership(session, user_id=user.id, org_id=org.id) is not None:
+        raise Conflict(f"{user.email} is a member of {org.slug} already")
+    session.add(MembershipRow(user_id=user.id, org_id=org.id, role=role))
+    session.flush()
+    member = member_of(user, role)
+    _audit(session, org, actor, user.email, "create", None, member, actor_id, origin)
+    return member
+
+
+def set_member_role(
     session: Session,
     *,
     org: OrganizationRow,
     email: str,
     role: str,
     actor: str,
-    name: str = "",
-    person: str | None = None,
-    password: str | None = None,
-) -> Member:
-    """Makes the user a member with ``role``; a new email needs a password and becomes a
-    user. Raises Conflict when they are a member already."""
-    _check_role(role)
-    user = find_user(session, email=account.normal_email(email))
-    if user is None:
-        if password is None:
-            raise InvalidInput(
-                f"no user '{account.normal_email(email)}' yet: give a password to create one",
-                [{"field": "password", "reason": "required for a new user"}],
-            )
-        user = account.add_user(session, email=email, password=password, name=name, person=person)
-    elif store.find_membership(session, user_id=user.id, org_id=org.id) is not None:
-        raise Conflict(f"{user.email} is a member of {org.slug} already: change their role")
-    session.add(MembershipRow(user_id=user.id, org_id=org.id, role=role))
-    session.flush()
-    member = Member(user.email, user.name, user.person, role)
-    _audit(session, org, actor, user.email, "create", None, member)
-    return member
-
-
-def set_member_role(
-    session: Session, *, org: OrganizationRow, email: str, role: str, actor: str
+    actor_id: int | None = None,
+    origin: str | None = None,
 ) -> Member:
     """Changes a member's role; the last admin cannot stop being one."""
-    _check_role(role)
+    check_role(role)
     user, membership = _membership(session, org, email)
-    before = Member(user.email, user.name, user.person, membership.role)
+    before = member_of(user, membership.role)
     if membership.role == "admin" and role != "admin":
         _keep_an_admin(session, org, user.email)
     membership.role = role
     session.flush()
-    after = Member(user.email, user.name, user.person, role)
-    _audit(session, org, actor, user.email, "update", before, after)
+    after = member_of(user, role)
+    _audit(session, org, actor, user.email, "update", before, after, actor_id, origin)
     return after
 
 
-def remove_member(session: Session, *, org: OrganizationRow, email: str, actor: str) -> None:
-    """Ends a membership (the user keeps their account); never the last admin's."""
+def remove_member(
+    session: Session,
+    *,
+    org: OrganizationRow,
+    email: str,
+    actor: str,
+    now: datetime,
+    actor_id: int | None = None,
+    origin: str | None = None,
+) -> None:
+    """Ends a membership (the user keeps their account); never the last admin's. Removed
+    from their last organisation, the user's sessions and API tokens end too."""
     user, membership = _membership(session, org, email)
     if membership.role == "admin":
         _keep_an_admin(session, org, user.email)
-    before = Member(user.email, user.name, user.person, membership.role)
+    before = member_of(user, membership.role)
     session.delete(membership)
     session.flush()
-    _audit(session, org, actor, user.email, "delete", before, None)
+    _audit(session, org, actor, user.email, "delete", before, None, actor_id, origin)
+    end_access_when_memberless(
+        session, user=user, actor=actor, actor_id=actor_id, now=now, origin=origin
+    )
 
 
 def own_tokens(session: Session, *, user_id: int) -> list[dict[str, Any]]:
@@ -110,15 +130,26 @@ def own_tokens(session: Session, *, user_id: int) -> list[dict[str, Any]]:
     ]
 
 
-def revoke_own_token(session: Session, *, user_id: int, token_id: int, now: datetime) -> None:
+def revoke_own_token(
+    session: Session,
+    *,
+    user_id: int,
+    token_id: int,
+    now: datetime,
+    actor: str,
+    origin: str | None,
+) -> None:
     """Revokes one of the user's tokens; another user's token is NotFound, like none."""
     row = store.find_token_by_id(session, token_id=token_id)
     if row is None or row.user_id != user_id:
         raise NotFound(f"no API token {token_id}")
-    account.revoke_token(session, token_id=token_id, now=now)
+    account.revoke_token(
+        session, token_id=token_id, now=now, actor=actor, origin=origin, actor_id=user_id
+    )
 
 
-def _check_role(role: str) -> None:
+def check_role(role: str) -> None:
+    """Raises InvalidInput (field ``role``) unless ``role`` is one of ROLES."""
     if role not in ROLES:
         raise InvalidInput(
             f"'{role}' is not a role: use one of {', '.join(ROLES)}",
@@ -126,7 +157,9 @@ def _check_role(role: str) -> None:
         )
 
 
-def _membership(session: Session, org: OrganizationRow, email: str) -> tuple[Any, MembershipRow]:
+def _membership(
+    session: Session, org: OrganizationRow, email: str
+) -> tuple[UserRow, MembershipRow]:
     user = find_user(session, email=account.normal_email(email))
     membership = (
         None if user is None else store.find_membership(session, user_id=user.id, org_id=org.id)
@@ -149,9 +182,11 @@ def _audit(
     change: str,
     before: Member | None,
     after: Member | None,
+    actor_id: int | None = None,
+    origin: str | None = None,
 ) -> None:
     record_event(
         session, org_id=org.id, actor=actor, entity="member", key=email, change=change,
         before=None if before is None else before.as_json(),
-        after=None if after is None else after.as_json(),
+        after=None if after is None else after.as_json(), user_id=actor_id, origin=origin,
     )  # fmt: skip

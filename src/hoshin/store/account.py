@@ -1,22 +1,35 @@
-"""Queries on accounts (users, memberships, tokens, sessions) and failed sign-in attempts."""
+"""Queries on accounts (users, memberships, tokens, sessions, invitations) and sign-in
+attempts."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Integer, String, bindparam, delete, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    String,
+    bindparam,
+    delete,
+    func,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from hoshin.store.base import Base
 from hoshin.store.organization import OrganizationRow
-from hoshin.store.user import ApiTokenRow, MembershipRow, SessionRow, UserRow
+from hoshin.store.user import ApiTokenRow, InvitationRow, MembershipRow, SessionRow, UserRow
 
 EMAIL_LENGTH = 320
 CLIENT_LENGTH = 100
 
 
 class SignInAttemptRow(Base):
-    """A failed sign-in: counted per email and per client so that every process sees it."""
+    """A sign-in, in the database so that every process sees it: the failures, counted per
+    email and per client address, and the latest success of each email from each address
+    (an address the account's owner signed in from is not slowed by others' failures)."""
 
     __tablename__ = "sign_in_attempts"
 
@@ -24,6 +37,7 @@ class SignInAttemptRow(Base):
     email: Mapped[str] = mapped_column(String(EMAIL_LENGTH), index=True)
     client: Mapped[str] = mapped_column(String(CLIENT_LENGTH), index=True)
     at: Mapped[datetime] = mapped_column(index=True)
+    succeeded: Mapped[bool] = mapped_column(default=False)
 
 
 def find_user_by_id(session: Session, *, user_id: int) -> UserRow | None:
@@ -126,15 +140,31 @@ def list_user_tokens(session: Session, *, user_id: int) -> list[ApiTokenRow]:
 def failure_times(
     session: Session, *, since: datetime, email: str | None = None, client: str | None = None
 ) -> list[datetime]:
-    """When the failed sign-ins after ``since`` happened, oldest first, for an email or client."""
-    where: list[ColumnElement[bool]] = [SignInAttemptRow.at > since]
+    """When the failed sign-ins after ``since`` happened, oldest first, for an email, a
+    client address, or both."""
+    where: list[ColumnElement[bool]] = [
+        SignInAttemptRow.at > since,
+        SignInAttemptRow.succeeded.is_(False),
+    ]
     if email is not None:
-        where.append(SignInAttemptRow.email == email)
+        where.append(SignInAttemptRow.email == email[:EMAIL_LENGTH])
     if client is not None:
-        where.append(SignInAttemptRow.client == client)
+        where.append(SignInAttemptRow.client == client[:CLIENT_LENGTH])
     return list(
         session.scalars(select(SignInAttemptRow.at).where(*where).order_by(SignInAttemptRow.at))
     )
+
+
+def last_successes(
+    session: Session, *, email: str, client: str
+) -> tuple[datetime | None, datetime | None]:
+    """When the email last signed in successfully from anywhere, and from this client."""
+    from_client = SignInAttemptRow.client == client[:CLIENT_LENGTH]
+    query = select(
+        func.max(SignInAttemptRow.at), func.max(SignInAttemptRow.at).filter(from_client)
+    ).where(SignInAttemptRow.email == email[:EMAIL_LENGTH], SignInAttemptRow.succeeded == true())
+    found = session.execute(query).one()
+    return found[0], found[1]
 
 
 def add_failure(session: Session, *, email: str, client: str, at: datetime) -> SignInAttemptRow:
@@ -144,14 +174,95 @@ def add_failure(session: Session, *, email: str, client: str, at: datetime) -> S
     return row
 
 
-def clear_failures(session: Session, *, email: str) -> None:
-    """Deletes every failed sign-in of this email."""
-    session.execute(delete(SignInAttemptRow).where(SignInAttemptRow.email == email))
+def add_success(session: Session, *, email: str, client: str, at: datetime) -> None:
+    """Notes a successful sign-in of the email from the client, in place of the last one."""
+    email, client = email[:EMAIL_LENGTH], client[:CLIENT_LENGTH]
+    session.execute(
+        delete(SignInAttemptRow).where(
+            SignInAttemptRow.email == email,
+            SignInAttemptRow.client == client,
+            SignInAttemptRow.succeeded == true(),
+        )
+    )
+    session.add(SignInAttemptRow(email=email, client=client, at=at, succeeded=True))
 
 
-def prune_failures(session: Session, *, before: datetime) -> None:
-    """Deletes the failed sign-ins at or before ``before``: they no longer count."""
-    session.execute(delete(SignInAttemptRow).where(SignInAttemptRow.at <= before))
+def prune_attempts(
+    session: Session, *, failures_before: datetime, successes_before: datetime
+) -> None:
+    """Deletes the failures and successes that no longer count."""
+    session.execute(
+        delete(SignInAttemptRow).where(
+            SignInAttemptRow.at <= failures_before, SignInAttemptRow.succeeded.is_(False)
+        )
+    )
+    session.execute(
+        delete(SignInAttemptRow).where(
+            SignInAttemptRow.at <= successes_before, SignInAttemptRow.succeeded == true()
+        )
+    )
+
+
+def delete_user_sessions(session: Session, *, user_id: int, keep: str | None = None) -> int:
+    """Deletes the user's sign-in sessions, but the one whose secret has the SHA-256 ``keep``;
+    returns how many."""
+    query = delete(SessionRow).where(SessionRow.user_id == user_id)
+    if keep is not None:
+        query = query.where(SessionRow.token_hash != keep)
+    return _count(session.execute(query))
+
+
+def revoke_user_tokens(session: Session, *, user_id: int, at: datetime) -> int:
+    """Revokes every API token of the user not revoked yet; returns how many."""
+    query = (
+        update(ApiTokenRow)
+        .where(ApiTokenRow.user_id == user_id, ApiTokenRow.revoked_at.is_(None))
+        .values(revoked_at=at)
+    )
+    return _count(session.execute(query))
+
+
+def _count(result: object) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def find_invitation(session: Session, *, token_hash: str) -> InvitationRow | None:
+    """The invitation whose secret has this SHA-256, or None."""
+    query = select(InvitationRow).where(InvitationRow.token_hash == token_hash)
+    return session.scalars(query).first()
+
+
+def find_invitation_by_id(
+    session: Session, *, org_id: int, invitation_id: int
+) -> InvitationRow | None:
+    """The organisation's invitation with this id, or None."""
+    row = session.get(InvitationRow, invitation_id)
+    return row if row is not None and row.org_id == org_id else None
+
+
+def list_invitations(session: Session, *, org_id: int, limit: int = 200) -> list[InvitationRow]:
+    """The organisation's invitations, newest first (at most ``limit``)."""
+    query = (
+        select(InvitationRow)
+        .where(InvitationRow.org_id == org_id)
+        .order_by(InvitationRow.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def open_invitations(
+    session: Session, *, org_id: int, email: str, now: datetime
+) -> list[InvitationRow]:
+    """The organisation's invitations of this email that can still be accepted."""
+    query = select(InvitationRow).where(
+        InvitationRow.org_id == org_id,
+        InvitationRow.email == email,
+        InvitationRow.accepted_at.is_(None),
+        InvitationRow.revoked_at.is_(None),
+        InvitationRow.expires_at > now,
+    )
+    return list(session.scalars(query))
 
 
 def list_members(session: Session, *, org_id: int) -> list[tuple[UserRow, str]]:

@@ -1,4 +1,5 @@
-"""Accounts: users, their roles in organisations, API tokens and sign-in sessions."""
+"""Accounts: users, their roles in organisations, API tokens, sign-in sessions and
+invitations to join an organisation."""
 
 from __future__ import annotations
 
@@ -64,6 +65,27 @@ class SessionRow(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=now)
     expires_at: Mapped[datetime]
+
+
+class InvitationRow(Base):
+    """An invitation to join an organisation with a role: the link's secret is shown once,
+    the table keeps only its SHA-256 (like an API token)."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    email: Mapped[str] = mapped_column(String(320), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    person: Mapped[str | None] = mapped_column(String(100))  # their id in the plan, if any
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    expires_at: Mapped[datetime]
+    accepted_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
 
 
 def find_user(session: Session, *, email: str) -> UserRow | None:
