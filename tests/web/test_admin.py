@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 from sqlalchemy import Engine
 
 from hoshin.planfile import read_plan
@@ -22,11 +22,22 @@ from hoshin.service.organization import create_organization
 from hoshin.store.db import session_factory
 from hoshin.store.plan import replace_plan
 
-from .web_support import ADMIN, BEN, PASSWORD, SMALL_PLAN, axe_violations, screenshot, sign_in
+from .web_support import (
+    ADMIN,
+    BEN,
+    PASSWORD,
+    SMALL_PLAN,
+    axe_violations,
+    page_token,
+    screenshot,
+    sign_in,
+    with_csrf,
+)
 
 ADMIN_PAGE = "/orgs/clinic/admin"
 TOKENS = "/orgs/clinic/admin/tokens"
 VIEWER = "vi@clinic.example"
+NEW_PASSWORD = "a much better secret"
 
 
 def member_row(page: Page, email: str) -> Locator:
@@ -34,23 +45,40 @@ def member_row(page: Page, email: str) -> Locator:
     return page.locator("table.members tbody tr").filter(has_text=email)
 
 
-def add_member(
-    page: Page, email: str, role: str, password: str = "a good initial password"
-) -> None:
-    """Fills the "Add a member" form by its labels and sends it."""
+def invite(page: Page, email: str, role: str, person: str = "") -> None:
+    """Fills the "Invite a member" form by its labels and sends it."""
     page.get_by_label("Email", exact=True).fill(email)
-    page.get_by_label("Name", exact=True).fill("Vi Tran")
     page.get_by_label("Role", exact=True).select_option(role)
-    page.get_by_label("Initial password", exact=True).fill(password)
-    page.get_by_role("button", name="Add member", exact=True).click()
+    page.get_by_label("Person in the plan (optional)").fill(person)
+    page.get_by_role("button", name="Invite", exact=True).click()
+
+
+def accept_as_new(browser: Browser, link: str, name: str, password: str) -> None:
+    """Opens the invitation link in a browser of its own (no one signed in) and creates the
+    account there, by the labels of the invitation page."""
+    context = browser.new_context()
+    try:
+        invitee = context.new_page()
+        invitee.goto(link)
+        expect(invitee.locator("h1")).to_have_text("Join Riverside Clinic")
+        assert axe_violations(invitee) == []
+        screenshot(invitee, "invitation")
+        invitee.get_by_label("Your name").fill(name)
+        invitee.get_by_label("New password", exact=True).fill(password)
+        invitee.get_by_label("New password again").fill(password)
+        invitee.get_by_role("button", name="Create my account and join").click()
+        expect(invitee).to_have_url(re.compile(r"/orgs/clinic/$"), timeout=30_000)
+    finally:
+        context.close()
 
 
 def test_admin_adds_a_viewer_promotes_them_and_keeps_the_last_admin(
     fresh_server: str, page: Page
 ) -> None:
-    """ADMIN adds vi as a viewer, makes them an editor; demoting ADMIN (the only admin) is
-    refused with a message; a second add of vi, a too short password and an unknown
-    person are refused next to their fields; removing vi asks first."""
+    """ADMIN invites vi as a viewer; vi opens the link in a browser of their own and joins
+    with a new account; ADMIN makes them an editor; demoting ADMIN (the only admin) is
+    refused with a message; a second invitation of vi and an unknown person are refused
+    next to their fields; removing vi asks first."""
     server = fresh_server
     sign_in(page, server, ADMIN)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Admin").click()
@@ -60,8 +88,18 @@ def test_admin_adds_a_viewer_promotes_them_and_keeps_the_last_admin(
     expect(member_row(page, BEN)).to_contain_text("ben")
     assert axe_violations(page) == []
 
-    add_member(page, VIEWER, "viewer")
-    expect(page.get_by_role("status")).to_have_text(f"{VIEWER} is now a member.")
+    invite(page, VIEWER, "viewer")
+    expect(page.locator("#invited-heading")).to_have_text(f"{VIEWER} is invited")
+    link = page.get_by_label("Invitation link").input_value()
+    assert re.fullmatch(rf"{server}/invite/[A-Za-z0-9_-]{{43}}", link), link
+    expect(page.locator("table.invitations")).to_contain_text(VIEWER)
+    assert axe_violations(page) == []
+    browser = page.context.browser
+    assert browser is not None
+    accept_as_new(browser, link, "Vi Tran", NEW_PASSWORD)
+    page.goto(f"{server}{ADMIN_PAGE}")
+    expect(page.locator("table.invitations")).to_have_count(0)
+    expect(member_row(page, VIEWER)).to_contain_text("Vi Tran")
     expect(member_row(page, VIEWER).get_by_label(f"Role of {VIEWER}", exact=True)).to_have_value(
         "viewer"
     )
@@ -86,19 +124,19 @@ def test_admin_adds_a_viewer_promotes_them_and_keeps_the_last_admin(
     assert axe_violations(page) == []
     screenshot(page, "admin")
 
-    add_member(page, VIEWER, "viewer")
+    invite(page, VIEWER, "viewer")
     expect(page.get_by_label("Email", exact=True)).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#new-email-problem")).to_contain_text("is a member of clinic already")
-    add_member(page, "new@clinic.example", "viewer", password="short")
-    expect(page.locator("#new-password-problem")).to_contain_text("at least 10 characters")
-    expect(page.get_by_label("Email", exact=True)).to_have_value("new@clinic.example")
-    page.get_by_label("Person in the plan (optional)").fill("nobody")
-    page.get_by_label("Initial password", exact=True).fill("a good initial password")
-    page.get_by_role("button", name="Add member", exact=True).click()
+    invite(page, "new@clinic.example", "viewer", person="nobody")
     expect(page.locator("#new-person-problem")).to_contain_text("no person 'nobody'")
+    expect(page.get_by_label("Email", exact=True)).to_have_value("new@clinic.example")
     bad_role = page.request.post(
         f"{server}{ADMIN_PAGE}/members",
-        form={"email": "x@clinic.example", "role": "boss", "password": "a good password"},
+        form={
+            "csrf_token": page_token(page),
+            "email": "x@clinic.example",
+            "role": "boss",
+        },
     )
     assert bad_role.status == 422
     assert "Choose a role: admin, editor, contributor, viewer." in bad_role.text()
@@ -164,7 +202,11 @@ def test_members_page_is_for_admins_only(server: str, page: Page) -> None:
     assert axe_violations(page) == []
     posted = page.request.post(
         f"{server}{ADMIN_PAGE}/members",
-        form={"email": "x@clinic.example", "role": "admin", "password": "a good password"},
+        form={
+            "csrf_token": page_token(page),
+            "email": "x@clinic.example",
+            "role": "admin",
+        },
     )
     assert posted.status == 403
     page.get_by_role("link", name="your own API tokens").click()
@@ -182,13 +224,24 @@ def pages(engine: Engine, cheap_hashing: None) -> Iterator[TestClient]:
     """examples/small.yaml as 'clinic' with ADMIN (the only admin) and BEN (contributor)."""
     sessions = session_factory(engine)
     with sessions() as session:
-        org = create_organization(session, slug="clinic", name="Riverside Clinic")
+        org = create_organization(
+            session, slug="clinic", name="Riverside Clinic", actor="tests", origin="tests"
+        )
         replace_plan(session, org=org, plan=read_plan(SMALL_PLAN))
         for email, role, person in ((ADMIN, "admin", None), (BEN, "contributor", "ben")):
-            account.add_user(session, email=email, password=PASSWORD, person=person)
-            account.set_role(session, email=email, org_slug="clinic", role=role)
+            account.add_user(
+                session,
+                email=email,
+                password=PASSWORD,
+                person=person,
+                actor="tests",
+                origin="tests",
+            )
+            account.set_role(
+                session, email=email, org_slug="clinic", role=role, actor="tests", origin="tests"
+            )
         session.commit()
-    with TestClient(create_server(sessions)) as client:
+    with with_csrf(TestClient(create_server(sessions))) as client:
         yield client
 
 
@@ -200,7 +253,7 @@ def _as(client: TestClient, email: str) -> None:
 def test_only_an_admin_changes_members(pages: TestClient) -> None:
     """BEN: 403 on every members page and form, and nothing changes."""
     _as(pages, BEN)
-    new = {"email": VIEWER, "role": "admin", "password": "a good password"}
+    new = {"email": VIEWER, "role": "admin"}
     for answer in (
         pages.get(ADMIN_PAGE),
         pages.post(f"{ADMIN_PAGE}/members", data=new),
@@ -228,13 +281,91 @@ def test_the_last_admin_stays_and_refusals_name_their_field(pages: TestClient) -
     assert f'id="new-email-problem">{BEN} is a member of clinic already' in twice.text
     nobody = pages.post(f"{ADMIN_PAGE}/members", data={"email": "", "role": "viewer"})
     assert 'id="new-email-problem">Enter the member&#39;s email.' in nobody.text
-    no_password = pages.post(f"{ADMIN_PAGE}/members", data={"email": VIEWER, "role": "viewer"})
-    assert 'id="new-password-problem">No user &#39;vi@clinic.example&#39; yet' in no_password.text
-    # A second admin: then the first may step down (and the members page is closed to them).
-    new = {"email": VIEWER, "role": "admin", "password": "a good password"}
-    assert str(pages.post(f"{ADMIN_PAGE}/members", data=new).url.query, "ascii").startswith("done=")
+    nobody_in_plan = {"email": VIEWER, "role": "viewer", "person": "nobody"}
+    unknown = pages.post(f"{ADMIN_PAGE}/members", data=nobody_in_plan)
+    assert unknown.status_code == 422
+    assert 'id="new-person-problem">The plan has no person &#39;nobody&#39;' in unknown.text
+    # A second admin (invited, accepted): then the first may step down.
+    invited = pages.post(f"{ADMIN_PAGE}/members", data={"email": VIEWER, "role": "admin"})
+    link = re.search(r'value="http://testserver(/invite/[^"]+)"', invited.text)
+    assert invited.status_code == 201 and link is not None
+    pages.cookies.clear()
+    accepted = pages.post(
+        f"{link[1]}/new", data={"name": "Vi", "password": NEW_PASSWORD, "repeat": NEW_PASSWORD}
+    )
+    assert accepted.status_code == 200 and accepted.url.path == "/orgs/clinic/"
+    _as(pages, ADMIN)
     stepped = pages.post(f"{ADMIN_PAGE}/members/{ADMIN}/role", data={"role": "editor"})
     assert stepped.status_code == 403 and "your role is editor" in stepped.text
+
+
+def test_an_admin_disables_a_member_who_then_cannot_sign_in(pages: TestClient) -> None:
+    _as(pages, BEN)
+    ben_cookie = pages.cookies.get("hoshin_session")
+    _as(pages, ADMIN)
+    disabled = pages.post(f"{ADMIN_PAGE}/members/{BEN}/active", data={"active": "0"})
+    assert disabled.status_code == 200
+    assert f"{BEN}&#39;s account is disabled" in disabled.text
+    assert (
+        "<strong>✕ disabled</strong>" in disabled.text
+        and f"Enable the account of {BEN}" in disabled.text
+    )
+    own = pages.post(f"{ADMIN_PAGE}/members/{ADMIN}/active", data={"active": "0"})
+    assert own.status_code == 409 and "you cannot disable or enable your own account" in own.text
+    pages.cookies.clear()
+    pages.cookies.set("hoshin_session", str(ben_cookie))
+    assert pages.get("/orgs/clinic/").url.path == "/signin"  # his session ended
+    pages.cookies.clear()
+    refused = pages.post("/signin", data={"email": BEN, "password": PASSWORD})
+    assert refused.status_code == 401 and "Wrong email or password." in refused.text
+    _as(pages, ADMIN)
+    enabled = pages.post(f"{ADMIN_PAGE}/members/{BEN}/active", data={"active": "1"})
+    assert f"{BEN}&#39;s account is enabled again" in enabled.text
+    _as(pages, BEN)
+
+
+def test_an_invitation_is_listed_until_revoked_and_its_link_then_fails(pages: TestClient) -> None:
+    _as(pages, ADMIN)
+    invited = pages.post(f"{ADMIN_PAGE}/members", data={"email": VIEWER, "role": "viewer"})
+    assert invited.headers["Cache-Control"] == "no-store"
+    link = re.search(r'value="http://testserver(/invite/[^"]+)"', invited.text)
+    assert link is not None and link[1] not in pages.get(ADMIN_PAGE).text  # shown once
+    listed = pages.get(ADMIN_PAGE).text
+    assert "Open invitations" in listed and f"Revoke the invitation of {VIEWER}" in listed
+    invitation_id = re.search(r'/admin/invitations/(\d+)/revoke"', listed)
+    assert invitation_id is not None
+    revoked = pages.post(f"{ADMIN_PAGE}/invitations/{invitation_id[1]}/revoke")
+    assert f"The invitation of {VIEWER} is revoked" in revoked.text
+    assert "Open invitations" not in revoked.text
+    pages.cookies.clear()
+    gone = pages.get(link[1])
+    assert gone.status_code == 404 and "This invitation link is not valid" in gone.text
+
+
+def test_a_member_changes_their_password_from_the_header_link(pages: TestClient) -> None:
+    _as(pages, BEN)
+    first = pages.cookies.get("hoshin_session")
+    page = pages.get("/orgs/clinic/")
+    assert 'href="/orgs/clinic/admin/password">Change password</a>' in page.text
+    form = "/orgs/clinic/admin/password"
+    differ = pages.post(form, data={"current": PASSWORD, "new": NEW_PASSWORD, "repeat": "x"})
+    assert differ.status_code == 422 and "The two new passwords differ" in differ.text
+    weak = pages.post(form, data={"current": PASSWORD, "new": "1234567890", "repeat": "1234567890"})
+    assert weak.status_code == 422 and "This is a top-100 common password." in weak.text
+    wrong = pages.post(
+        form, data={"current": "not my password", "new": NEW_PASSWORD, "repeat": NEW_PASSWORD}
+    )
+    assert wrong.status_code == 403 and "The current password is wrong." in wrong.text
+    changed = pages.post(
+        form, data={"current": PASSWORD, "new": NEW_PASSWORD, "repeat": NEW_PASSWORD}
+    )
+    assert changed.status_code == 200 and "Your password is changed." in changed.text
+    assert pages.cookies.get("hoshin_session") not in {None, first}  # renewed, still in
+    pages.cookies.clear()
+    pages.cookies.set("hoshin_session", str(first))
+    assert pages.get("/orgs/clinic/").url.path == "/signin"  # the old session ended
+    pages.cookies.clear()
+    assert pages.post("/signin", data={"email": BEN, "password": NEW_PASSWORD}).status_code == 200
 
 
 def test_a_token_is_shown_once_and_only_its_owner_revokes_it(pages: TestClient) -> None:

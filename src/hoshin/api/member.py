@@ -1,16 +1,18 @@
-"""Members and roles of an organisation (admins), and the signed-in user's own API tokens."""
+"""Members, roles and invitations of an organisation (admins), and the signed-in user's own
+API tokens."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Path, Request, Response
 from pydantic import Field
 
-from hoshin.api.deps import Db, Me, Org, now
-from hoshin.api.edits import CHANGES, READS, TEXT_PATTERN, Body, Id, Text
+from hoshin.api.deps import Db, Me, Org, now, origin_of
+from hoshin.api.edits import CHANGES, READS, TEXT_PATTERN, Body, Id
 from hoshin.api.one_thread import OneThreadRoute
-from hoshin.service import account, member
+from hoshin.fields import Email as EmailText
+from hoshin.service import account, invitation, member, user_state
 
 router = APIRouter(tags=["members and tokens"], responses=READS, route_class=OneThreadRoute)
 Role = Literal["admin", "editor", "contributor", "viewer"]
@@ -21,24 +23,27 @@ ADMINS = ("admin",)
 MEMBER_CHANGES: dict[int | str, dict[str, Any]] = {
     key: CHANGES[key] for key in (400, 403, 409, 422)
 }
+InvitationId = Annotated[int, Path(ge=1, le=2**62)]
 
 
 class MemberCreate(Body):
-    """A member: an existing user, or a new one (then with a password)."""
+    """Whom to invite: an email, the role they will have, and their person in the plan."""
 
-    email: Annotated[str, Field(max_length=320, pattern=TEXT_PATTERN)]
+    email: EmailText
     role: Role
-    name: Text = ""
     person: Id | None = Field(default=None, description="Their person id in the plan, if any.")
-    password: Annotated[str, Field(max_length=1000, pattern=TEXT_PATTERN)] | None = Field(
-        default=None, description="Only for a new user: at least 10 characters."
-    )
 
 
 class RoleChange(Body):
     """A member's new role."""
 
     role: Role
+
+
+class ActiveChange(Body):
+    """Whether the member's account is enabled (false: disabled, for every organisation)."""
+
+    active: bool
 
 
 class TokenCreate(Body):
@@ -56,13 +61,35 @@ def list_members(org: Org, session: Db) -> dict[str, Any]:
 
 @router.post("/orgs/{org}/members", status_code=201, responses=MEMBER_CHANGES)
 def add_member(org: Org, session: Db, body: MemberCreate) -> dict[str, Any]:
-    """Adds a member; an email without an account becomes a user with the password given."""
+    """Invites the email to be a member with the role: the answer (the same whether the email
+    has an account or not) holds the invitation's link, shown this once, to hand over; it
+    lasts 7 days. 409 if the email is a member already."""
     org.require(*ADMINS)
-    added = member.add_member(
-        session, org=org.org, email=body.email, role=body.role, actor=org.principal.email,
-        name=body.name, person=body.person, password=body.password,
+    made, link = invitation.invite(
+        session, org=org.org, email=body.email, role=body.role, person=body.person,
+        actor=org.principal.email, actor_id=org.principal.user_id, origin=org.origin, now=now(),
     )  # fmt: skip
-    return added.as_json()
+    return {**made.as_json(), "link": link}
+
+
+@router.get("/orgs/{org}/invitations")
+def list_invitations(org: Org, session: Db) -> dict[str, Any]:
+    """The organisation's invitations, newest first, with their status: invited, accepted,
+    revoked or expired (admins; never their links)."""
+    org.require(*ADMINS)
+    found = invitation.list_invitations(session, org=org.org, now=now())
+    return {"items": [item.as_json() for item in found]}
+
+
+@router.delete("/orgs/{org}/invitations/{invitation_id}", status_code=204, responses=MEMBER_CHANGES)
+def revoke_invitation(org: Org, session: Db, invitation_id: InvitationId) -> Response:
+    """Revokes an invitation: its link stops working (admins)."""
+    org.require(*ADMINS)
+    invitation.revoke_invitation(
+        session, org=org.org, invitation_id=invitation_id, actor=org.principal.email,
+        actor_id=org.principal.user_id, origin=org.origin, now=now(),
+    )  # fmt: skip
+    return Response(status_code=204)
 
 
 @router.put("/orgs/{org}/members/{email}", responses=MEMBER_CHANGES)
@@ -70,16 +97,35 @@ def change_role(org: Org, session: Db, email: Email, body: RoleChange) -> dict[s
     """Changes a member's role; the last admin stays one (409)."""
     org.require(*ADMINS)
     changed = member.set_member_role(
-        session, org=org.org, email=email, role=body.role, actor=org.principal.email
-    )
+        session, org=org.org, email=email, role=body.role, actor=org.principal.email,
+        actor_id=org.principal.user_id, origin=org.origin,
+    )  # fmt: skip
     return changed.as_json()
+
+
+@router.put("/orgs/{org}/members/{email}/active", responses=MEMBER_CHANGES)
+def change_active(org: Org, session: Db, email: Email, body: ActiveChange) -> dict[str, Any]:
+    """Disables or enables a member's account, for every organisation: disabled, they cannot
+    sign in and their sessions and tokens end. 403 if they are also a member of an
+    organisation the asker does not administer (an operator can: hoshin user disable)."""
+    org.require(*ADMINS)
+    user_state.set_member_active(
+        session, org=org.org, email=email, active=body.active, admin_id=org.principal.user_id,
+        actor=org.principal.email, now=now(), origin=org.origin,
+    )  # fmt: skip
+    wanted = account.normal_email(email)
+    return next(m for m in member.list_members(session, org=org.org) if m.email == wanted).as_json()
 
 
 @router.delete("/orgs/{org}/members/{email}", status_code=204, responses=MEMBER_CHANGES)
 def remove_member(org: Org, session: Db, email: Email) -> Response:
-    """Ends a membership (the account stays); never the last admin's (409)."""
+    """Ends a membership (the account stays); never the last admin's (409). Removed from
+    their last organisation, the user's sessions and API tokens end."""
     org.require(*ADMINS)
-    member.remove_member(session, org=org.org, email=email, actor=org.principal.email)
+    member.remove_member(
+        session, org=org.org, email=email, actor=org.principal.email, now=now(),
+        actor_id=org.principal.user_id, origin=org.origin,
+    )  # fmt: skip
     return Response(status_code=204)
 
 
@@ -90,15 +136,23 @@ def list_tokens(me: Me, session: Db) -> dict[str, Any]:
 
 
 @router.post("/me/tokens", status_code=201, responses={422: CHANGES[422]})
-def create_token(me: Me, session: Db, body: TokenCreate) -> dict[str, Any]:
+def create_token(request: Request, me: Me, session: Db, body: TokenCreate) -> dict[str, Any]:
     """A new API token for the signed-in user; its secret is in this answer only."""
-    secret = account.create_token(session, email=me.email, name=body.name, now=now())
+    secret = account.create_token(
+        session, email=me.email, name=body.name, now=now(), actor=me.email,
+        origin=origin_of(request), actor_id=me.user_id,
+    )  # fmt: skip
     created = member.own_tokens(session, user_id=me.user_id)[-1]
     return {**created, "token": secret}
 
 
 @router.delete("/me/tokens/{token_id}", status_code=204)
-def revoke_token(me: Me, session: Db, token_id: Annotated[int, Path(ge=1, le=2**62)]) -> Response:
+def revoke_token(
+    request: Request, me: Me, session: Db, token_id: Annotated[int, Path(ge=1, le=2**62)]
+) -> Response:
     """Revokes one of the signed-in user's API tokens (it stays listed, revoked)."""
-    member.revoke_own_token(session, user_id=me.user_id, token_id=token_id, now=now())
+    member.revoke_own_token(
+        session, user_id=me.user_id, token_id=token_id, now=now(), actor=me.email,
+        origin=origin_of(request),
+    )  # fmt: skip
     return Response(status_code=204)

@@ -1,20 +1,30 @@
-"""Sign in and out: a session cookie (HttpOnly, SameSite=Lax, Secure behind https)."""
+"""Sign in and out: a session cookie (HttpOnly, SameSite=Lax, Secure behind https); the
+signed-in user's password."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
-from hoshin.api.deps import Db, Me, now
+from hoshin.api.deps import Db, Me, now, origin_of
+from hoshin.api.edits import CHANGES
+from hoshin.api.errors import Unauthorized
 from hoshin.api.one_thread import OneThreadRoute
 from hoshin.errors import Forbidden
-from hoshin.service import account
+from hoshin.fields import Password
+from hoshin.service import account, password
 from hoshin.service.account import SESSION_COOKIE
 
 router = APIRouter(tags=["session"], route_class=OneThreadRoute)
 SESSION_DAYS = 14
+THROTTLED: dict[int | str, dict[str, Any]] = {
+    429: {
+        "description": "Too many failed sign-ins for the account or from the address: detail "
+        "is the seconds to wait, also in Retry-After"
+    }
+}
 
 
 class SignIn(BaseModel):
@@ -25,30 +35,34 @@ class SignIn(BaseModel):
     password: str
 
 
+class PasswordChange(BaseModel):
+    """The current password and the new one."""
+
+    model_config = ConfigDict(extra="forbid")
+    current: Password
+    new: Password = Field(
+        description="At least 10 characters, not a common password, hard to guess (zxcvbn)."
+    )
+
+
 @router.post(
     "/session",
-    responses={429: {"description": "Too many failed sign-ins: detail is the seconds to wait"}},
+    responses={401: {"description": "Wrong email or password"}, **THROTTLED},
 )
 def sign_in(body: SignIn, request: Request, response: Response, session: Db) -> dict[str, Any]:
-    """Sign in: sets the session cookie. Failed attempts are limited per email and client."""
-    client = request.client.host if request.client else "unknown"
+    """Sign in: sets the session cookie. Failed attempts slow down further ones, per account
+    and per client address (429 with Retry-After)."""
     try:
         me, secret = account.sign_in(
-            session, email=body.email, password=body.password, now=now(), client=client
-        )
+            session, email=body.email, password=body.password, now=now(),
+            client=origin_of(request),
+        )  # fmt: skip
     except account.TooManyAttempts:
         raise
-    except Forbidden:
+    except Forbidden as error:
         session.commit()  # the failed attempt must count, though the request fails
-        raise
-    response.set_cookie(
-        SESSION_COOKIE,
-        secret,
-        max_age=SESSION_DAYS * 86400,
-        httponly=True,
-        samesite="lax",
-        secure=request.url.scheme == "https",
-    )
+        raise Unauthorized(error.message) from None
+    _set_cookie(request, response, secret)
     return {"email": me.email, "name": me.name}
 
 
@@ -65,3 +79,38 @@ def sign_out(request: Request, response: Response, session: Db) -> None:
 def who_am_i(me: Me) -> dict[str, Any]:
     """The signed-in user."""
     return {"email": me.email, "name": me.name, "person": me.person}
+
+
+@router.put(
+    "/me/password",
+    responses={403: {"description": "The current password is wrong"}, 422: CHANGES[422],
+               **THROTTLED},
+)  # fmt: skip
+def change_password(
+    me: Me, body: PasswordChange, request: Request, response: Response, session: Db
+) -> dict[str, Any]:
+    """Changes the signed-in user's password: every other session ends and every API token
+    is revoked (this request's own session, if it came with one, is renewed)."""
+    # The session to renew: the cookie's, when the cookie is what signed this request in.
+    by_cookie = request.headers.get("authorization") is None
+    cookie = (request.cookies.get(SESSION_COOKIE) or None) if by_cookie else None
+    try:
+        renewed = password.change_password(
+            session, user_id=me.user_id, current=body.current, new=body.new, now=now(),
+            client=origin_of(request), session_secret=cookie,
+        )  # fmt: skip
+    except account.TooManyAttempts:
+        raise
+    except Forbidden:
+        session.commit()  # the wrong current password counts as a failed sign-in
+        raise
+    if renewed is not None:
+        _set_cookie(request, response, renewed)
+    return {"email": me.email, "changed": True}
+
+
+def _set_cookie(request: Request, response: Response, secret: str) -> None:
+    response.set_cookie(
+        SESSION_COOKIE, secret, max_age=SESSION_DAYS * 86400, httponly=True, samesite="lax",
+        secure=request.url.scheme == "https",
+    )  # fmt: skip

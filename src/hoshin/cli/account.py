@@ -8,11 +8,13 @@ from typing import Annotated
 
 import typer
 
-from hoshin.cli.app import app, fail
+from hoshin.cli.app import ORIGIN, app, fail, operator
 from hoshin.config import settings
 from hoshin.errors import Conflict, HoshinError
 from hoshin.service import account
+from hoshin.service.password import set_password
 from hoshin.service.store import one_session
+from hoshin.service.user_state import set_active
 
 user_app = typer.Typer(help="Users and their roles in organisations.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens for scripts.", no_args_is_help=True)
@@ -48,10 +50,14 @@ def user_add(
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         with one_session(settings().database_url) as session:
+            actor = operator()
             user = account.add_user(
-                session, email=email, password=password, name=name, person=person
+                session, email=email, password=password, name=name, person=person,
+                actor=actor, origin=ORIGIN,
+            )  # fmt: skip
+            account.set_role(
+                session, email=user.email, org_slug=org, role=role, actor=actor, origin=ORIGIN
             )
-            account.set_role(session, email=user.email, org_slug=org, role=role)
             session.commit()
     except Conflict as error:
         raise fail(
@@ -67,11 +73,64 @@ def user_role(email: EmailArgument, org: OrgOption, role: RoleOption) -> None:
     """Set a user's role in an organisation (making them a member if needed)."""
     try:
         with one_session(settings().database_url) as session:
-            account.set_role(session, email=email, org_slug=org, role=role)
+            account.set_role(
+                session, email=email, org_slug=org, role=role, actor=operator(), origin=ORIGIN
+            )
             session.commit()
     except HoshinError as error:
         raise fail(error) from None
     typer.echo(f"{account.normal_email(email)} is {role} of {org}")
+
+
+PasswordStdin = Annotated[
+    bool, typer.Option("--password-stdin", help="Read the password from the first line of stdin.")
+]
+
+
+@user_app.command("password")
+def user_password(email: EmailArgument, password_stdin: PasswordStdin = False) -> None:
+    """Set a user's new password (asked twice); their sessions and API tokens end."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        with one_session(settings().database_url) as session:
+            set_password(
+                session, email=email, password=password, actor=operator(), origin=ORIGIN,
+                now=datetime.now(UTC),
+            )  # fmt: skip
+            session.commit()
+    except HoshinError as error:
+        raise fail(error) from None
+    typer.echo(f"changed the password of {account.normal_email(email)}; their sessions and API "
+               "tokens ended")  # fmt: skip
+
+
+@user_app.command("disable")
+def user_disable(email: EmailArgument) -> None:
+    """Disable an account: it cannot sign in, its sessions and API tokens end."""
+    _set_active(email, active=False)
+    typer.echo(f"disabled {account.normal_email(email)}: their sessions and API tokens ended")
+
+
+@user_app.command("enable")
+def user_enable(email: EmailArgument) -> None:
+    """Enable a disabled account again (its revoked API tokens stay revoked)."""
+    _set_active(email, active=True)
+    typer.echo(f"enabled {account.normal_email(email)}")
+
+
+def _set_active(email: str, *, active: bool) -> None:
+    try:
+        with one_session(settings().database_url) as session:
+            set_active(
+                session, email=email, active=active, actor=operator(), now=datetime.now(UTC),
+                origin=ORIGIN,
+            )  # fmt: skip
+            session.commit()
+    except HoshinError as error:
+        raise fail(error) from None
 
 
 @token_app.command("create")
@@ -82,7 +141,10 @@ def token_create(
     """Create an API token for a user and print it, this once."""
     try:
         with one_session(settings().database_url) as session:
-            token = account.create_token(session, email=user, name=name, now=datetime.now(UTC))
+            token = account.create_token(
+                session, email=user, name=name, now=datetime.now(UTC), actor=operator(),
+                origin=ORIGIN,
+            )  # fmt: skip
             session.commit()
     except HoshinError as error:
         raise fail(error) from None
@@ -116,7 +178,9 @@ def token_revoke(
     """Revoke an API token: it stops working at once."""
     try:
         with one_session(settings().database_url) as session:
-            account.revoke_token(session, token_id=token_id, now=datetime.now(UTC))
+            account.revoke_token(
+                session, token_id=token_id, now=datetime.now(UTC), actor=operator(), origin=ORIGIN
+            )
             session.commit()
     except HoshinError as error:
         raise fail(error) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from datetime import date
 from typing import Annotated
 
@@ -41,10 +42,23 @@ def parse_day(text: str | None, option: str) -> date:
         raise InvalidInput(f"{option}: {error}") from None
 
 
+ORIGIN = "cli"  # where a command's changes come from, in the audit trail
+
+
+def operator() -> str:
+    """Who runs a command, for the audit trail: "cli:" and the operating system's user."""
+    try:
+        return "cli:" + getpass.getuser()
+    except (KeyError, OSError):  # a user id without a name (a container's, often)
+        return "cli:unknown"
+
+
 def fail(error: HoshinError) -> typer.Exit:
     """Prints the error (each FILE:LINE problem on its own line) and gives exit code 2."""
     err = Console(stderr=True, highlight=False, soft_wrap=True)
-    problems = error.detail if isinstance(error.detail, list) else []
+    # A plan file's FILE:LINE problems; a field's {"field", "reason"} is in the message already.
+    listed = error.detail if isinstance(error.detail, list) else []
+    problems = [problem for problem in listed if not isinstance(problem, dict)]
     for problem in problems:
         err.print(str(problem), markup=False)
     if not problems:

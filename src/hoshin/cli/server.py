@@ -8,6 +8,7 @@ import typer
 import uvicorn
 
 from hoshin.cli.app import app, fail
+from hoshin.cli.proxies import proxy_options
 from hoshin.cli.workers import hold_address, serve_workers
 from hoshin.config import settings
 from hoshin.errors import HoshinError
@@ -22,8 +23,10 @@ def serve(
         int, typer.Option(min=1, help="Processes; they share the database and the port.")
     ] = 1,
 ) -> None:
-    """Serve the API on HOSHIN_DATABASE_URL; refuses an outdated schema."""
+    """Serve the API on HOSHIN_DATABASE_URL; refuses an outdated schema. Forwarded client
+    addresses are believed only from HOSHIN_TRUSTED_PROXIES."""
     try:
+        proxies = proxy_options(settings().trusted_proxies)  # each worker reads it again
         sessions = open_sessions(settings().database_url)  # fails early, with the command to run
         sessions.kw["bind"].dispose()
     except HoshinError as error:
@@ -43,4 +46,5 @@ def serve(
         host=host,
         port=port,
         log_level="warning",
+        **proxies,
     )

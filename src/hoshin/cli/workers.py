@@ -28,6 +28,8 @@ from types import FrameType
 import typer
 import uvicorn
 
+from hoshin.cli.proxies import proxy_options
+from hoshin.config import settings
 from hoshin.errors import HoshinError
 
 APP = "hoshin.server:create_server"
@@ -67,7 +69,8 @@ def run_worker(host: str, port: int, log_level: str) -> None:
     """One worker process: uvicorn on a socket of its own (stops on SIGINT or SIGTERM, and
     when the parent is gone: killed, it cannot stop its workers, which would keep the port)."""
     threading.Thread(target=_stop_with, args=(os.getppid(),), daemon=True).start()
-    config = uvicorn.Config(APP, factory=True, host=host, port=port, log_level=log_level)
+    proxies = proxy_options(settings().trusted_proxies)  # HOSHIN_TRUSTED_PROXIES, as serve's
+    config = uvicorn.Config(APP, factory=True, host=host, port=port, log_level=log_level, **proxies)
     uvicorn.Server(config).run(sockets=[listening_socket(host, port)])
 
 

@@ -1,4 +1,5 @@
-"""The admin page: members and their roles (admins only), and anyone's own API tokens."""
+"""The admin page: members, their roles, invitations and disabled accounts (admins only),
+and anyone's own API tokens and password (web.password)."""
 
 from __future__ import annotations
 
@@ -9,20 +10,23 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from hoshin.errors import Conflict, HoshinError, InvalidInput, NotFound
-from hoshin.service import account, member
-from hoshin.service import unit as unit_service
+from hoshin.errors import Conflict, Forbidden, HoshinError, InvalidInput, NotFound
+from hoshin.service import account, invitation, member, user_state
+from hoshin.web import password
 from hoshin.web.deps import Db, Here, Place, now
 from hoshin.web.render import render
 
 router = APIRouter()
+router.include_router(password.router)
 ROLES = ("admin", "editor", "contributor", "viewer")
 MEMBERS_PER_PAGE = 100
-EMPTY_MEMBER = {"email": "", "name": "", "role": "viewer", "person": "", "password": ""}
+EMPTY_MEMBER = {"email": "", "role": "viewer", "person": ""}
 Text = Annotated[str, Form(max_length=1000)]
 Email = Annotated[str, Path(max_length=320)]
 NOTICES = {
-    "added": "{} is now a member.",
+    "disabled": "{}'s account is disabled: they cannot sign in, their sessions and tokens ended.",
+    "enabled": "{}'s account is enabled again: they can sign in.",
+    "uninvited": "The invitation of {} is revoked: its link no longer works.",
     "changed": "{}'s role is changed.",
     "removed": "{} is no longer a member.",
     "revoked": "Token {} is revoked: it no longer signs anything in.",
@@ -50,29 +54,69 @@ def add_member(
     session: Db,
     here: Place,
     email: Text = "",
-    name: Text = "",
     role: Text = "",
     person: Text = "",
-    password: Text = "",
 ) -> Response:
-    """Adds a member (a new email becomes a user with the initial password given)."""
+    """Invites the email with the role: the answer shows the invitation's link once, to hand
+    over. It says the same whether the email has an account or not."""
     if here.role != "admin":
         return _not_admin(request, here)
-    typed = {"email": email.strip(), "name": name.strip(), "role": role, "person": person.strip()}
-    errors = _member_errors(session, here, typed)
+    typed = {"email": email.strip(), "role": role, "person": person.strip()}
+    errors = _member_errors(typed)
     if not errors:
         try:
-            added = member.add_member(
-                session, org=here.org, email=typed["email"], role=role, actor=here.me.email,
-                name=typed["name"], person=typed["person"] or None, password=password or None,
+            made, link = invitation.invite(
+                session, org=here.org, email=typed["email"], role=role,
+                person=typed["person"] or None, actor=here.me.email, actor_id=here.me.user_id,
+                origin=here.origin, now=now(),
             )  # fmt: skip
         except HoshinError as error:
             session.rollback()
             errors = _add_errors(error)
         else:
-            return _back(here, "added", added.email)
-    form = {**typed, "password": ""}  # a password is never sent back
-    return _members(request, session, here, form=form, errors=errors, status=422)
+            shown = {"email": made.email, "expires_at": made.expires_at,
+                     "link": str(request.base_url).rstrip("/") + link}  # fmt: skip
+            answer = _members(request, session, here, invited=shown, status=201)
+            answer.headers["Cache-Control"] = "no-store"  # the link must not stay in a cache
+            return answer
+    return _members(request, session, here, form=typed, errors=errors, status=422)
+
+
+@router.post("/orgs/{org}/admin/invitations/{invitation_id}/revoke", response_class=HTMLResponse)
+def revoke_invitation(
+    request: Request,
+    session: Db,
+    here: Place,
+    invitation_id: Annotated[int, Path(ge=1, le=2**62)],
+) -> Response:
+    """Revokes an invitation: its link stops working."""
+    if here.role != "admin":
+        return _not_admin(request, here)
+    revoked = invitation.revoke_invitation(
+        session, org=here.org, invitation_id=invitation_id, actor=here.me.email,
+        actor_id=here.me.user_id, origin=here.origin, now=now(),
+    )  # fmt: skip
+    return _back(here, "uninvited", revoked.email)
+
+
+@router.post("/orgs/{org}/admin/members/{email}/active", response_class=HTMLResponse)
+def change_active(
+    request: Request, session: Db, here: Place, email: Email, active: Text = ""
+) -> Response:
+    """Disables (active=0) or enables (active=1) a member's account, for every organisation;
+    refused, with the reason, for someone who is also a member elsewhere."""
+    if here.role != "admin":
+        return _not_admin(request, here)
+    try:
+        user_state.set_member_active(
+            session, org=here.org, email=email, active=active == "1",
+            admin_id=here.me.user_id, actor=here.me.email, now=now(), origin=here.origin,
+        )  # fmt: skip
+    except HoshinError as error:
+        session.rollback()
+        problem = {"email": account.normal_email(email), "message": error.message}
+        return _members(request, session, here, row_problem=problem, status=_status(error))
+    return _back(here, "enabled" if active == "1" else "disabled", email)
 
 
 @router.post("/orgs/{org}/admin/members/{email}/role", response_class=HTMLResponse)
@@ -83,7 +127,10 @@ def change_role(
     if here.role != "admin":
         return _not_admin(request, here)
     try:
-        member.set_member_role(session, org=here.org, email=email, role=role, actor=here.me.email)
+        member.set_member_role(
+            session, org=here.org, email=email, role=role, actor=here.me.email,
+            actor_id=here.me.user_id, origin=here.origin,
+        )  # fmt: skip
     except HoshinError as error:
         session.rollback()
         problem = {"email": account.normal_email(email), "message": error.message}
@@ -107,7 +154,10 @@ def remove_member(request: Request, session: Db, here: Place, email: Email) -> R
         return _not_admin(request, here)
     found = _member(session, here, email)
     try:
-        member.remove_member(session, org=here.org, email=email, actor=here.me.email)
+        member.remove_member(
+            session, org=here.org, email=email, actor=here.me.email, now=now(),
+            actor_id=here.me.user_id, origin=here.origin,
+        )  # fmt: skip
     except HoshinError as error:
         session.rollback()
         context = {"here": here, "member": found, "problem": error.message}
@@ -137,7 +187,10 @@ def create_token(request: Request, session: Db, here: Place, name: Text = "") ->
     if len(name) > 100:
         problem = "A token's name has at most 100 characters."
         return _tokens(request, session, here, name=name, name_problem=problem, status=422)
-    secret = account.create_token(session, email=here.me.email, name=name, now=now())
+    secret = account.create_token(
+        session, email=here.me.email, name=name, now=now(), actor=here.me.email,
+        origin=here.origin, actor_id=here.me.user_id,
+    )  # fmt: skip
     return _tokens(request, session, here, secret={"name": name, "token": secret})
 
 
@@ -147,7 +200,10 @@ def revoke_token(
 ) -> Response:
     """Revokes one of the signed-in user's tokens (it stays listed, revoked)."""
     mine = {t["id"]: t for t in member.own_tokens(session, user_id=here.me.user_id)}
-    member.revoke_own_token(session, user_id=here.me.user_id, token_id=token_id, now=now())
+    member.revoke_own_token(
+        session, user_id=here.me.user_id, token_id=token_id, now=now(), actor=here.me.email,
+        origin=here.origin,
+    )  # fmt: skip
     query = urlencode({"done": "revoked", "who": mine[token_id]["name"]})
     return RedirectResponse(f"/orgs/{here.org.slug}/admin/tokens?{query}", status_code=303)
 
@@ -162,16 +218,19 @@ def _members(
     form: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
     row_problem: dict[str, str] | None = None,
+    invited: dict[str, Any] | None = None,
     status: int = 200,
 ) -> Response:
     everyone = member.list_members(session, org=here.org)
+    invitations = invitation.list_invitations(session, org=here.org, now=now())
     pages = max(1, -(-len(everyone) // MEMBERS_PER_PAGE))
     page = min(page, pages)
     shown = everyone[(page - 1) * MEMBERS_PER_PAGE : page * MEMBERS_PER_PAGE]
     context: dict[str, Any] = {
         "here": here, "members": shown, "total": len(everyone), "page": page, "pages": pages,
         "roles": ROLES, "notice": notice, "form": form or EMPTY_MEMBER, "errors": errors or {},
-        "row_problem": row_problem,
+        "row_problem": row_problem, "invited": invited,
+        "invitations": [item for item in invitations if item.status == "invited"],
     }  # fmt: skip
     return render(request, "admin.html", context, status)
 
@@ -209,24 +268,19 @@ def _member(session: Db, here: Here, email: str) -> member.Member:
     raise NotFound(f"no member '{wanted}' in {here.org.slug}")
 
 
-def _member_errors(session: Db, here: Here, typed: dict[str, str]) -> dict[str, str]:
-    """What the form lacks before the service is asked: an email, a role, a known person."""
+def _member_errors(typed: dict[str, str]) -> dict[str, str]:
+    """What the form lacks before the service is asked: an email and a role."""
     errors: dict[str, str] = {}
     if not typed["email"]:
         errors["email"] = "Enter the member's email."
     if typed["role"] not in ROLES:
         errors["role"] = f"Choose a role: {', '.join(ROLES)}."
-    if typed["person"]:
-        try:
-            unit_service.read_person(session, org=here.org, key=typed["person"])
-        except NotFound:
-            errors["person"] = f"The plan has no person '{typed['person']}': give a person's id."
     return errors
 
 
 def _add_errors(error: HoshinError) -> dict[str, str]:
     """The service's refusal, next to the field it is about."""
-    detail = error.detail if isinstance(error, InvalidInput) else None
+    detail = error.detail if isinstance(error, (InvalidInput, Conflict)) else None
     items = detail if isinstance(detail, list) else []
     fields = [str(item.get("field")) for item in items if isinstance(item, dict)]
     message = error.message
@@ -237,12 +291,12 @@ def _add_errors(error: HoshinError) -> dict[str, str]:
     text = message.lower()
     if isinstance(error, Conflict) or "email" in text:
         return {"email": message}
-    if "password" in text:
-        return {"password": message}
     return {"form": message}
 
 
 def _status(error: HoshinError) -> int:
+    if isinstance(error, Forbidden):
+        return 403
     return 409 if isinstance(error, Conflict) else 404 if isinstance(error, NotFound) else 422
 
 

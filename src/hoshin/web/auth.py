@@ -1,4 +1,5 @@
-"""Sign in and out, and the way in: / goes to the first organisation's true north."""
+"""Sign in and out, the way in (/ goes to the first organisation's true north), and the
+invitation links (web.invite)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from hoshin.errors import Forbidden
 from hoshin.service import account
 from hoshin.service.account import SESSION_COOKIE
 from hoshin.service.organization import organizations_of
-from hoshin.web.deps import Db, Viewer, now
+from hoshin.web import invite
+from hoshin.web.cookies import set_session_cookie
+from hoshin.web.deps import Db, Viewer, now, origin_of
 from hoshin.web.render import render
 
 router = APIRouter()
-SESSION_DAYS = 14
+router.include_router(invite.router)
 
 
 @router.get("/signin", response_class=HTMLResponse)
@@ -31,24 +34,24 @@ def sign_in(
     email: Annotated[str, Form(max_length=320)],
     password: Annotated[str, Form(max_length=1000)],
 ) -> Response:
-    """Signs in and goes to the first organisation; a failure shows the form again."""
-    client = request.client.host if request.client else "unknown"
+    """Signs in and goes to the first organisation; a failure shows the form again (429
+    with Retry-After when this account or address must wait)."""
     try:
         me, secret = account.sign_in(
-            session, email=email, password=password, now=now(), client=client
+            session, email=email, password=password, now=now(), client=origin_of(request)
         )
     except account.TooManyAttempts as error:
-        return render(request, "signin.html", {"email": email, "problem": error.message}, 429)
+        problem = error.message[:1].upper() + error.message[1:] + "."
+        throttled = render(request, "signin.html", {"email": email, "problem": problem}, 429)
+        throttled.headers.update(error.headers)
+        return throttled
     except Forbidden:
         session.commit()  # the failed attempt counts, though the sign-in fails
         problem = "Wrong email or password."
         return render(request, "signin.html", {"email": email, "problem": problem}, 401)
     first = organizations_of(session, user_id=me.user_id)
     answer = RedirectResponse(f"/orgs/{first[0].slug}/" if first else "/", status_code=303)
-    answer.set_cookie(
-        SESSION_COOKIE, secret, max_age=SESSION_DAYS * 86400, httponly=True, samesite="lax",
-        secure=request.url.scheme == "https",
-    )  # fmt: skip
+    set_session_cookie(request, answer, secret)
     return answer
 
 

@@ -1,0 +1,15 @@
+"""The session cookie, as every page that signs someone in sets it."""
+
+from __future__ import annotations
+
+from fastapi import Request, Response
+
+from hoshin.service.account import SESSION_COOKIE, SESSION_LIFETIME
+
+
+def set_session_cookie(request: Request, answer: Response, secret: str) -> None:
+    """Gives the browser the session's cookie (HttpOnly, SameSite=Lax, Secure over https)."""
+    answer.set_cookie(
+        SESSION_COOKIE, secret, max_age=int(SESSION_LIFETIME.total_seconds()), httponly=True,
+        samesite="lax", secure=request.url.scheme == "https",
+    )  # fmt: skip

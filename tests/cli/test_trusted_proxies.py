@@ -1,0 +1,115 @@
+"""`hoshin serve` believes X-Forwarded-For only from HOSHIN_TRUSTED_PROXIES, with one process
+or several: the address that hoshin records (here: of each failed sign-in) is the one uvicorn
+computed from it."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from hoshin.cli.proxies import proxy_options
+from hoshin.errors import InvalidInput
+from hoshin.service.store import one_session, upgrade_database
+from hoshin.store.account import SignInAttemptRow
+
+HOST = "127.0.0.1"
+FORWARDED = ("203.0.113.1", "203.0.113.2", "203.0.113.3")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def serving(url: str, workers: int, trusted: str | None) -> Iterator[int]:
+    """`hoshin serve` on a free port until it answers; yields the port."""
+    port = _free_port()
+    env = {**os.environ, "HOSHIN_DATABASE_URL": url}
+    env.pop("HOSHIN_TRUSTED_PROXIES", None)
+    env.pop("FORWARDED_ALLOW_IPS", None)
+    if trusted is not None:
+        env["HOSHIN_TRUSTED_PROXIES"] = trusted
+    command = [sys.executable, "-m", "hoshin", "serve", "--port", str(port)]
+    server = subprocess.Popen(
+        [*command, "--workers", str(workers)], env=env, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert server.poll() is None, "hoshin serve exited"
+            try:
+                with socket.create_connection((HOST, port), timeout=1):
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, "hoshin serve did not listen in 60 s"
+                time.sleep(0.2)
+        yield port
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def fail_sign_ins(port: int) -> list[int]:
+    """One failed sign-in per forwarded address (each on an email of its own); the statuses."""
+    statuses = []
+    for number, address in enumerate(FORWARDED):
+        connection = http.client.HTTPConnection(HOST, port, timeout=30)
+        body = json.dumps({"email": f"u{number}@acme.org", "password": "not a password"})
+        headers = {"Content-Type": "application/json", "X-Forwarded-For": address}
+        connection.request("POST", "/api/v1/session", body=body, headers=headers)
+        statuses.append(connection.getresponse().status)
+        connection.close()
+    return statuses
+
+
+def recorded_clients(url: str) -> list[str]:
+    with one_session(url) as session:
+        return list(session.scalars(select(SignInAttemptRow.client).order_by(SignInAttemptRow.id)))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize(
+    ("trusted", "expected"),
+    [(None, [HOST] * 3), ("127.0.0.1", list(FORWARDED)), ("10.0.0.0/8", [HOST] * 3)],
+)
+def test_forwarded_addresses_count_only_from_named_proxies(
+    tmp_path: Path, workers: int, trusted: str | None, expected: list[str]
+) -> None:
+    """From loopback, rotating X-Forwarded-For gets a client no new address unless loopback
+    is named a trusted proxy (uvicorn on its own trusts 127.0.0.1)."""
+    url = f"sqlite:///{tmp_path / 'hoshin.db'}"
+    upgrade_database(url)
+    with serving(url, workers, trusted) as port:
+        assert fail_sign_ins(port) == [401, 401, 401]
+    assert recorded_clients(url) == expected
+
+
+def test_the_setting_names_addresses_and_networks_only() -> None:
+    assert proxy_options("") == {"proxy_headers": False, "forwarded_allow_ips": []}
+    assert proxy_options(" 10.0.0.1 , 192.168.0.0/16,::1") == {
+        "proxy_headers": True,
+        "forwarded_allow_ips": ["10.0.0.1", "192.168.0.0/16", "::1"],
+    }
+    for bad in ("*", "proxy.local", "10.0.0.0/33"):
+        with pytest.raises(InvalidInput, match=re.escape(f"PROXIES: '{bad}' is neither")):
+            proxy_options(bad)
