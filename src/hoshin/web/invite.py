@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from hoshin.errors import Forbidden, HoshinError, NotFound
+from hoshin.errors import Conflict, Forbidden, HoshinError, NotFound
 from hoshin.service import account, invitation
 from hoshin.service.account import SESSION_COOKIE, Principal
 from hoshin.web.cookies import set_session_cookie
@@ -134,7 +134,7 @@ def _page(
 def _refused(
     request: Request, session: Db, secret: str, error: HoshinError, field: str, name: str = ""
 ) -> Response:
-    status = 404 if isinstance(error, NotFound) else 422
+    status = 404 if isinstance(error, NotFound) else 409 if isinstance(error, Conflict) else 422
     if isinstance(error, Forbidden):
         status = 429 if isinstance(error, account.TooManyAttempts) else 403
     problems = {field: _sentence(error.message)}
