@@ -116,12 +116,34 @@ def add_users(url: str) -> None:
     engine = open_engine(url)
     try:
         with session_factory(engine)() as session:
-            account.add_user(session, email=ADMIN, password=PASSWORD, name="Pages admin")
-            account.set_role(session, email=ADMIN, org_slug=SLUG, role="admin")
             account.add_user(
-                session, email=CONTRIBUTOR, password=PASSWORD, name="Person 0", person=PERSON
+                session,
+                email=ADMIN,
+                password=PASSWORD,
+                name="Pages admin",
+                actor="bench",
+                origin="bench",
             )
-            account.set_role(session, email=CONTRIBUTOR, org_slug=SLUG, role="contributor")
+            account.set_role(
+                session, email=ADMIN, org_slug=SLUG, role="admin", actor="bench", origin="bench"
+            )
+            account.add_user(
+                session,
+                email=CONTRIBUTOR,
+                password=PASSWORD,
+                name="Person 0",
+                person=PERSON,
+                actor="bench",
+                origin="bench",
+            )
+            account.set_role(
+                session,
+                email=CONTRIBUTOR,
+                org_slug=SLUG,
+                role="contributor",
+                actor="bench",
+                origin="bench",
+            )
             session.commit()
     finally:
         engine.dispose()

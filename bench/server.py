@@ -140,16 +140,34 @@ def import_plan(url: str, plan: Plan) -> tuple[float, str]:
     engine = open_engine(url)
     try:
         with session_factory(engine)() as session:
-            org = create_organization(session, slug=SLUG, name=plan.organization.name)
+            org = create_organization(
+                session, slug=SLUG, name=plan.organization.name, actor="bench", origin="bench"
+            )
             session.commit()
             gc.collect()
             started = time.perf_counter()
             replace_plan(session, org=org, plan=plan)
             session.commit()
             seconds = time.perf_counter() - started
-            account.add_user(session, email=EMAIL, password=uuid.uuid4().hex, name="Bench")
-            account.set_role(session, email=EMAIL, org_slug=SLUG, role="editor")
-            token = account.create_token(session, email=EMAIL, name="bench", now=datetime.now(UTC))
+            account.add_user(
+                session,
+                email=EMAIL,
+                password=uuid.uuid4().hex,
+                name="Bench",
+                actor="bench",
+                origin="bench",
+            )
+            account.set_role(
+                session, email=EMAIL, org_slug=SLUG, role="editor", actor="bench", origin="bench"
+            )
+            token = account.create_token(
+                session,
+                email=EMAIL,
+                name="bench",
+                now=datetime.now(UTC),
+                actor="bench",
+                origin="bench",
+            )
             session.commit()
     finally:
         engine.dispose()

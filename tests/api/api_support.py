@@ -7,12 +7,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, delete
 
 from hoshin.api.app import create_app
 from hoshin.planfile import read_plan
 from hoshin.service import account
 from hoshin.service.organization import create_organization
+from hoshin.store.audit import AuditEventRow
 from hoshin.store.db import session_factory
 from hoshin.store.plan import replace_plan
 
@@ -50,17 +51,46 @@ def seed(engine: Engine) -> Seeded:
     with sessions() as session:
         plan = read_plan(SMALL)
         for slug in ("clinic", "other"):
-            org = create_organization(session, slug=slug, name=slug.title())
+            org = create_organization(
+                session, slug=slug, name=slug.title(), actor="tests", origin="tests"
+            )
             replace_plan(session, org=org, plan=plan)
         for name, (role, person) in USERS.items():
             email = f"{name}@clinic.example"
-            account.add_user(session, email=email, password=PASSWORD, person=person)
-            account.set_role(session, email=email, org_slug="clinic", role=role)
-            tokens[name] = account.create_token(session, email=email, name="tests", now=NOW)
-        account.add_user(session, email="other@other.example", password=PASSWORD)
-        account.set_role(session, email="other@other.example", org_slug="other", role="admin")
-        tokens["other"] = account.create_token(
-            session, email="other@other.example", name="tests", now=NOW
+            account.add_user(
+                session,
+                email=email,
+                password=PASSWORD,
+                person=person,
+                actor="tests",
+                origin="tests",
+            )
+            account.set_role(
+                session, email=email, org_slug="clinic", role=role, actor="tests", origin="tests"
+            )
+            tokens[name] = account.create_token(
+                session, email=email, name="tests", now=NOW, actor="tests", origin="tests"
+            )
+        account.add_user(
+            session, email="other@other.example", password=PASSWORD, actor="tests", origin="tests"
         )
+        account.set_role(
+            session,
+            email="other@other.example",
+            org_slug="other",
+            role="admin",
+            actor="tests",
+            origin="tests",
+        )
+        tokens["other"] = account.create_token(
+            session,
+            email="other@other.example",
+            name="tests",
+            now=NOW,
+            actor="tests",
+            origin="tests",
+        )
+        # The tests read the audit trail of what they do, not of this seeding.
+        session.execute(delete(AuditEventRow))
         session.commit()
     return Seeded(TestClient(create_app(sessions)), tokens)

@@ -38,7 +38,9 @@ RECORD = {"attendees": ["ben", "Ana Lima"], "decisions": ["Borrow a trainer"], "
 
 @pytest.fixture
 def clinic(session: Session) -> OrganizationRow:
-    org = create_organization(session, slug="clinic", name="Riverside Clinic")
+    org = create_organization(
+        session, slug="clinic", name="Riverside Clinic", actor="tests", origin="tests"
+    )
     replace_plan(session, org=org, plan=SMALL)
     session.commit()
     return org

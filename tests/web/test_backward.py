@@ -262,11 +262,26 @@ def clinic(engine: Engine, cheap_hashing: None) -> Iterator[TestClient]:
     """examples/small.yaml as 'clinic' with a viewer 'vic', served in-process (no browser)."""
     sessions = session_factory(engine)
     with sessions() as session:
-        org = create_organization(session, slug="clinic", name="Clinic")
+        org = create_organization(
+            session, slug="clinic", name="Clinic", actor="tests", origin="tests"
+        )
         replace_plan(session, org=org, plan=read_plan(SMALL_PLAN))
         for name, role in (("vic", "viewer"), ("eve", "editor")):
-            account.add_user(session, email=f"{name}@clinic.example", password=PASSWORD)
-            account.set_role(session, email=f"{name}@clinic.example", org_slug="clinic", role=role)
+            account.add_user(
+                session,
+                email=f"{name}@clinic.example",
+                password=PASSWORD,
+                actor="tests",
+                origin="tests",
+            )
+            account.set_role(
+                session,
+                email=f"{name}@clinic.example",
+                org_slug="clinic",
+                role=role,
+                actor="tests",
+                origin="tests",
+            )
         session.commit()
     with with_csrf(TestClient(create_server(sessions))) as client:
         yield client

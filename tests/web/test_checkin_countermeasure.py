@@ -167,12 +167,23 @@ def pages(engine: Engine, cheap_hashing: None) -> Iterator[TestClient]:
     """examples/small.yaml as 'clinic', with ben and ana (contributors) and vic (viewer)."""
     sessions = session_factory(engine)
     with sessions() as session:
-        org = create_organization(session, slug="clinic", name="Riverside Clinic")
+        org = create_organization(
+            session, slug="clinic", name="Riverside Clinic", actor="tests", origin="tests"
+        )
         replace_plan(session, org=org, plan=read_plan(SMALL_PLAN))
         for name, (role, person) in RULE_USERS.items():
             email = f"{name}@clinic.example"
-            account.add_user(session, email=email, password=PASSWORD, person=person)
-            account.set_role(session, email=email, org_slug="clinic", role=role)
+            account.add_user(
+                session,
+                email=email,
+                password=PASSWORD,
+                person=person,
+                actor="tests",
+                origin="tests",
+            )
+            account.set_role(
+                session, email=email, org_slug="clinic", role=role, actor="tests", origin="tests"
+            )
         session.commit()
     with with_csrf(TestClient(create_server(sessions))) as client:
         yield client

@@ -33,12 +33,23 @@ def pages(engine: Engine) -> Iterator[TestClient]:
     sessions = session_factory(engine)
     with sessions() as session:
         for slug in ("clinic", "other"):
-            org = create_organization(session, slug=slug, name=slug.title())
+            org = create_organization(
+                session, slug=slug, name=slug.title(), actor="tests", origin="tests"
+            )
             replace_plan(session, org=org, plan=read_plan(SMALL))
         for name, (role, person) in USERS.items():
             email = f"{name}@clinic.example"
-            account.add_user(session, email=email, password=PASSWORD, person=person)
-            account.set_role(session, email=email, org_slug="clinic", role=role)
+            account.add_user(
+                session,
+                email=email,
+                password=PASSWORD,
+                person=person,
+                actor="tests",
+                origin="tests",
+            )
+            account.set_role(
+                session, email=email, org_slug="clinic", role=role, actor="tests", origin="tests"
+            )
         session.commit()
     with with_csrf(TestClient(create_server(sessions))) as client:
         yield client

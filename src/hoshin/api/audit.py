@@ -21,11 +21,13 @@ ENTITY = {
 
 
 class EventRead(BaseModel):
-    """One change: who, when, what, and the state before and after."""
+    """One change: who, from where (the client's address, or "cli"), when, what, and the
+    state before and after."""
 
     id: int
     at: str
     actor: str
+    origin: str | None
     entity: str
     key: str
     change: str

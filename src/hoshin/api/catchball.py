@@ -140,7 +140,7 @@ class CatchballPage(Body):
 def participant(org: Access) -> Participant:
     """The asker as a catchball participant."""
     me = org.principal
-    return Participant(me.email, me.user_id, me.name, org.role, me.person)
+    return Participant(me.email, me.user_id, me.name, org.role, me.person, org.origin)
 
 
 def answer(org: Access, thread: int, if_match: str | None, comment: str) -> Answer:

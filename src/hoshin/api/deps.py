@@ -156,11 +156,17 @@ Me = Annotated[Principal, Depends(principal)]
 
 @dataclass(frozen=True, slots=True)
 class Access:
-    """An organisation and the asker's role in it."""
+    """An organisation, the asker's role in it, and where the request came from."""
 
     org: OrganizationRow
     role: str
     principal: Principal
+    origin: str  # origin_of(request)
+
+    @property
+    def who(self) -> Who:
+        """Who asks, and from where, for the audit trail."""
+        return Who(self.principal.email, self.principal.user_id, self.origin)
 
     def require(self, *roles: str) -> None:
         """Raises Forbidden unless the role is one of ``roles``."""
@@ -204,8 +210,7 @@ def recorder(request: Request, org: str, authorization: str | None, session: Ses
     found, due = _member(request, session, org, authorization)
     if due is not None:
         account.note_token_use(session, token=due[0], now=due[1])
-    me = found.principal
-    return Recorder(found.org, found.role, me.person, Who(me.email, me.user_id))
+    return Recorder(found.org, found.role, found.principal.person, found.who)
 
 
 def _member(
@@ -215,7 +220,13 @@ def _member(
     the asker, the organisation and their role come from one query."""
     me, due, member = _asker(request, session, authorization, org)
     row, role = member or membership(session, slug=org, user_id=me.user_id)
-    return Access(row, role, me), due
+    return Access(row, role, me, origin_of(request)), due
+
+
+def origin_of(request: Request) -> str:
+    """Where a request comes from, for the audit trail: the client's address as the server
+    gives it (uvicorn reads a forwarded address only from the proxies it trusts)."""
+    return request.client.host if request.client is not None else "unknown"
 
 
 Org = Annotated[Access, Depends(access)]
@@ -225,7 +236,8 @@ async def read_access(request: Request, org: str, authorization: str | None) -> 
     """access's answer for a hot read, found by the process's lookup thread while the read
     waits in the event loop (service.lookups): no thread of its own."""
     lookups: Lookups = request.app.state.lookups
-    key = (org, authorization, request.cookies.get(SESSION_COOKIE))
+    # The address too: the Access found carries it, and lookups of one key share it.
+    key = (org, authorization, request.cookies.get(SESSION_COOKIE), origin_of(request))
     found: Access = await lookups.find(
         key, functools.partial(_read_access, request, org, authorization)
     )

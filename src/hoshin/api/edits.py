@@ -13,7 +13,6 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from hoshin.api.deps import Access, etag, version_of
 from hoshin.domain.months import Month, in_calendar
 from hoshin.errors import InvalidInput
-from hoshin.service.metric import Who
 from hoshin.service.versioned import Change
 
 PERIOD = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
@@ -71,8 +70,7 @@ class Body(BaseModel):
 
 def change_of(org: Access, if_match: str | None = None) -> Change:
     """The change the asker makes in the organisation, at the version they read."""
-    who = Who(org.principal.email, org.principal.user_id)
-    return Change(org.org, who, version_of(if_match))
+    return Change(org.org, org.who, version_of(if_match))
 
 
 def key_of(path_key: str, body_key: str | None) -> str:

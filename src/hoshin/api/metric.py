@@ -23,6 +23,7 @@ from hoshin.api.deps import (
     access,
     etag,
     now,
+    origin_of,
     recorder,
     version_of,
 )
@@ -32,7 +33,7 @@ from hoshin.domain.months import Month
 from hoshin.service import metric as metric_service
 from hoshin.service.account import SESSION_COOKIE
 from hoshin.service.group_commit import CheckIn
-from hoshin.service.metric import Actual, Who
+from hoshin.service.metric import Actual
 
 router = APIRouter(tags=["check-ins"], route_class=OneThreadRoute)
 PERIOD = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
@@ -83,6 +84,7 @@ class ChangeRead(BaseModel):
 
     at: str
     actor: str
+    origin: str | None
     change: str
     before: dict[str, Any] | None
     after: dict[str, Any] | None
@@ -136,7 +138,8 @@ async def record_actual(
     # A month's first actual, most likely: checked and written by the process's writer
     # with the others that come meanwhile (group commit), while this request waits in the
     # event loop, without a thread and without an admission slot.
-    credentials = (org, authorization, request.cookies.get(SESSION_COOKIE))
+    # The address too: check-ins of one key share the recorder, and its Who carries it.
+    credentials = (org, authorization, request.cookies.get(SESSION_COOKIE), origin_of(request))
     asked = CheckIn(
         functools.partial(recorder, request, org, authorization), credentials, metric, month,
         actual.value, now(),
@@ -190,7 +193,7 @@ def _record(
     saved, created = metric_service.record_actual(
         session, org=org.org, role=org.role, person=org.principal.person, metric=metric,
         period=period, value=value, if_match=version,
-        who=Who(org.principal.email, org.principal.user_id), now=now(),
+        who=org.who, now=now(),
     )  # fmt: skip
     return _answer(saved, created=created)
 
@@ -206,7 +209,7 @@ def _answer(saved: Actual, *, created: bool) -> Response:
 def record_actuals(org: Org, session: Db, bulk: BulkIn) -> dict[str, Any]:
     """Record many actuals in one call: all are saved, or none (the first problem is named)."""
     saved = []
-    moment, who = now(), Who(org.principal.email, org.principal.user_id)
+    moment, who = now(), org.who
     for index, item in enumerate(bulk.actuals):
         try:
             actual, _ = metric_service.record_actual(
@@ -233,7 +236,7 @@ def actual_history(org: Org, session: Db, metric: MetricId, period: Period) -> l
         session, org=org.org, metric=metric, period=_month(period)
     )
     return [
-        {"at": e.at.isoformat(), "actor": e.actor, "change": e.change, "before": e.before,
-         "after": e.after}
+        {"at": e.at.isoformat(), "actor": e.actor, "origin": e.origin, "change": e.change,
+         "before": e.before, "after": e.after}
         for e in events
     ]  # fmt: skip

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from hoshin.cli.app import app, fail, today
+from hoshin.cli.app import ORIGIN, app, fail, operator, today
 from hoshin.config import settings
 from hoshin.errors import HoshinError
 from hoshin.service import organization as org_service
@@ -44,7 +44,9 @@ def org_create(
     """Create an organisation with an empty plan."""
     try:
         with one_session(settings().database_url) as session:
-            org_service.create_organization(session, slug=slug, name=name)
+            org_service.create_organization(
+                session, slug=slug, name=name, actor=operator(), origin=ORIGIN
+            )
             session.commit()
     except HoshinError as error:
         raise fail(error) from None
@@ -70,7 +72,9 @@ def import_(
     """Replace an organisation's plan with a plan file: all or nothing."""
     try:
         with one_session(settings().database_url) as session:
-            plan = org_service.import_plan(session, slug=org, path=file, actor="cli")
+            plan = org_service.import_plan(
+                session, slug=org, path=file, actor=operator(), origin=ORIGIN
+            )
             session.commit()
     except HoshinError as error:
         raise fail(error) from None
@@ -104,7 +108,7 @@ def setup(
         if not demo:
             return
         with one_session(url) as session:
-            done = setup_demo(session, today=today())
+            done = setup_demo(session, today=today(), actor=operator(), origin=ORIGIN)
             session.commit()
     except HoshinError as error:
         raise fail(error) from None

@@ -1,5 +1,5 @@
-"""Accounts: users and their roles, the password rule, sign-in (throttled: service.throttle),
-sessions and API tokens.
+"""Accounts: users and their roles, the password rule (service.password_rule), sign-in
+(throttled: service.throttle), sessions and API tokens.
 
 Secrets (session cookies, API tokens) are random and shown once; the database keeps only
 their SHA-256, and passwords only as argon2 hashes. Nothing here commits or reads the clock:
@@ -21,25 +21,18 @@ from pwdlib.exceptions import UnknownHashError
 from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy import func
 from sqlalchemy.orm import Session
-from zxcvbn import zxcvbn
-from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from hoshin.domain.text import text_problem
 from hoshin.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hoshin.service import throttle
+from hoshin.service.password_rule import check_password as check_password  # the doors' name
+from hoshin.service.password_rule import password_problem as password_problem
 from hoshin.service.throttle import TooManyAttempts as TooManyAttempts  # the doors catch it
 from hoshin.store import account as store
 from hoshin.store.audit import record_event
 from hoshin.store.organization import OrganizationRow, get_organization
 from hoshin.store.user import ROLES, ApiTokenRow, MembershipRow, SessionRow, UserRow, find_user
 
-PASSWORD_MIN_LENGTH = 10
-# zxcvbn's score: 3 is "safely unguessable: moderate protection from an offline slow-hash
-# scenario" (argon2 here), the level its authors advise for a password's lowest.
-PASSWORD_MIN_SCORE = 3
-# zxcvbn takes at most 72 characters (its matching grows fast with the length); a longer
-# password is judged by its first 72: the rest only makes it harder to guess.
-PASSWORD_JUDGED_LENGTH = 72
 SESSION_LIFETIME = timedelta(days=14)
 TOKEN_PREFIX = "hsn_"
 # last_used_at is written at most once a minute per token, not on every request.
@@ -50,11 +43,6 @@ EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 
 # Argon2id with the library's recommended cost (64 MiB, 3 passes); tests may swap it.
 password_hash = PasswordHash((Argon2Hasher(),))
-
-
-# zxcvbn keeps the user inputs of a call in a module-level dictionary: two threads judging
-# two passwords at once could each be judged against the other's email and name.
-_ZXCVBN = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -107,52 +95,6 @@ def check_email(email: str) -> str:
         reason = f"the email {problem}" if problem else f"'{email}' is not an email address"
         raise InvalidInput(reason, [{"field": "email", "reason": reason}])
     return email
-
-
-def check_password(password: str, *, email: str, name: str = "") -> None:
-    """Raises InvalidInput (field ``password``) saying why the password is refused: shorter
-    than 10 characters, a control character, one of the 30,000 most common passwords, or
-    too easy to guess (zxcvbn's score below 3, with the email and name as known words)."""
-    problem = password_problem(password, email=email, name=name)
-    if problem is not None:
-        raise InvalidInput(problem, [{"field": "password", "reason": problem}])
-
-
-def password_problem(password: str, *, email: str, name: str = "") -> str | None:
-    """Why the password may not be used (check_password's reason), or None."""
-    if len(password) < PASSWORD_MIN_LENGTH:
-        return f"a password needs at least {PASSWORD_MIN_LENGTH} characters"
-    problem = text_problem(password, "password")
-    if problem is not None:
-        return f"the password {problem}"
-    known = _known_words(email, name)
-    with _ZXCVBN:
-        judged = zxcvbn(password[:PASSWORD_JUDGED_LENGTH], user_inputs=known)
-    if judged["score"] >= PASSWORD_MIN_SCORE:
-        # zxcvbn scores every listed password of 10 characters or more below 3 today; the
-        # list is asked too, so that the promise holds whatever its scoring becomes.
-        if password.lower() in _common_passwords():
-            return "the password is one of the most common passwords: choose another"
-        return None
-    feedback = judged["feedback"]
-    reasons = [feedback["warning"], *feedback["suggestions"]] if feedback["warning"] else []
-    reasons = reasons or feedback["suggestions"] or ["Add another word or two."]
-    if any(word in password.lower() for word in known if len(word) >= 3):
-        reasons.insert(0, "It contains your email or name.")
-    return "the password is too easy to guess: " + " ".join(reasons)
-
-
-@cache
-def _common_passwords() -> frozenset[str]:
-    return frozenset(FREQUENCY_LISTS["passwords"])
-
-
-def _known_words(email: str, name: str) -> list[str]:
-    """What an attacker knows of the user: the email, its parts, the name and its words."""
-    local, _, domain = normal_email(email).partition("@")
-    words = [normal_email(email), local, *re.split(r"[._+-]", local), *domain.split(".")]
-    words += [name.strip().lower(), *name.lower().split()]
-    return sorted({word for word in words if word})
 
 
 def set_role(

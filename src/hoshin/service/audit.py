@@ -1,26 +1,59 @@
-"""The audit trail of an organisation, and the history of one entity of its plan."""
+"""The audit trail of an organisation or of the accounts, and the history of one entity of
+its plan."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from hoshin.errors import NotFound
 from hoshin.store.action import KEYED_TABLES
-from hoshin.store.audit import AuditEventRow, list_events, page_events
-from hoshin.store.organization import OrganizationRow, find_row
+from hoshin.store.audit import AuditEventRow, events_after, list_events, page_events
+from hoshin.store.organization import OrganizationRow, find_row, get_organization
 
 TABLES = dict(KEYED_TABLES)
+PAGE = 1000  # events read at a time by events_of
 
 
 def event_json(event: AuditEventRow) -> dict[str, Any]:
     """An audit event as JSON values."""
     return {
         "id": event.id, "at": event.at.isoformat(), "actor": event.actor,
-        "entity": event.entity, "key": event.key, "change": event.change,
-        "before": event.before, "after": event.after,
+        "origin": event.origin, "entity": event.entity, "key": event.key,
+        "change": event.change, "before": event.before, "after": event.after,
     }  # fmt: skip
+
+
+def full_json(event: AuditEventRow) -> dict[str, Any]:
+    """An audit event as JSON values, every field: event_json's, the acting user's id and
+    the plan version the change made."""
+    return {**event_json(event), "user_id": event.user_id, "plan_version": event.plan_version}
+
+
+def events_of(
+    session: Session, *, slug: str | None, since: datetime | None
+) -> Iterator[dict[str, Any]]:
+    """Every event of the organisation ``slug`` (None: the account events of no
+    organisation: users, passwords, API tokens) at or after ``since``, oldest first, as
+    full_json; read PAGE at a time, so a long trail is never held whole. Raises NotFound
+    for an unknown slug (at once, not when the first event is read)."""
+    org_id = None if slug is None else get_organization(session, slug=slug).id
+    return _events(session, org_id, since)
+
+
+def _events(
+    session: Session, org_id: int | None, since: datetime | None
+) -> Iterator[dict[str, Any]]:
+    after = 0
+    while True:
+        page = events_after(session, org_id=org_id, since=since, after_id=after, limit=PAGE)
+        yield from (full_json(event) for event in page)
+        if len(page) < PAGE:
+            return
+        after = page[-1].id
 
 
 def trail(

@@ -52,6 +52,7 @@ class Participant:
     name: str
     role: str
     person: str | None
+    origin: str | None = None  # the client's address, for the audit trail
 
     @property
     def label(self) -> str:
@@ -229,7 +230,7 @@ def _add_to_plan(
     _refuse("the agreed objective", problems)
     start = Month.of_date(now.date())
     objective = objective_of(key, proposal, unit=thread.unit, lead=thread.lead, start=start)
-    change = Change(org, Who(asker.email, asker.user_id))
+    change = Change(org, Who(asker.email, asker.user_id, asker.origin))
     try:
         create_objective(session, change=change, objective=without_metrics(objective))
         create_metric(session, change=change, objective=key, metric=objective.metrics[0])
@@ -303,7 +304,8 @@ def _add_round(
     after = {"thread": thread.id, "round": number, "side": side, "kind": kind,
              "fields": fields, "comment": comment, "status": thread.status}  # fmt: skip
     record_event(session, org_id=thread.org_id, actor=asker.email, user_id=asker.user_id,
-                 entity="catchball", key=str(thread.id), change=kind, after=after)  # fmt: skip
+                 entity="catchball", key=str(thread.id), change=kind, after=after,
+                 origin=asker.origin)  # fmt: skip
 
 
 def _get(session: Session, org: OrganizationRow, thread_id: int) -> CatchballRow:

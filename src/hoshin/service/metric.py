@@ -57,10 +57,11 @@ class Actual:
 
 @dataclass(frozen=True, slots=True)
 class Who:
-    """Who makes a change, for the audit trail."""
+    """Who makes a change, and from where, for the audit trail."""
 
     actor: str
     user_id: int | None = None
+    origin: str | None = None  # the client's address, or "cli"
 
 
 def actual_of(row: ActualRow) -> Actual:
@@ -129,7 +130,7 @@ def record_actual(
     record_event(
         session, org_id=org.id, actor=who.actor, user_id=who.user_id, entity="actual",
         key=f"{metric}/{period}", change="create" if before is None else "update",
-        before=before, after=after.as_json(), plan_version=version,
+        before=before, after=after.as_json(), plan_version=version, origin=who.origin,
     )  # fmt: skip
     return after, before is None
 
@@ -223,9 +224,9 @@ def _create(
     if not saved:
         return saved
     events = [
-        {"actor": a.who.actor, "user_id": a.who.user_id, "entity": "actual",
-         "key": f"{a.metric}/{a.period}", "change": "create", "before": None,
-         "after": saved[n].as_json()}
+        {"actor": a.who.actor, "user_id": a.who.user_id, "origin": a.who.origin,
+         "entity": "actual", "key": f"{a.metric}/{a.period}", "change": "create",
+         "before": None, "after": saved[n].as_json()}
         for n, a in actuals if n in saved
     ]  # fmt: skip
     version = bump_plan_version(session, org_id=org_id)

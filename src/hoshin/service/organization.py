@@ -19,18 +19,32 @@ from hoshin.store.plan import load_plan, replace_plan
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 
 
-def create_organization(session: Session, *, slug: str, name: str) -> OrganizationRow:
-    """A new, empty organisation; the slug is lower-case letters, digits and dashes."""
+def create_organization(
+    session: Session,
+    *,
+    slug: str,
+    name: str,
+    actor: str,
+    origin: str | None,
+    actor_id: int | None = None,
+) -> OrganizationRow:
+    """A new, empty organisation, with its audit event; the slug is lower-case letters,
+    digits and dashes."""
     if not SLUG.fullmatch(slug):
         raise InvalidInput(
             f"'{slug}' cannot name an organisation: use lower-case letters, digits and dashes"
         )
     if not name.strip():
         raise InvalidInput("an organisation needs a name")
-    return org_store.create_organization(session, slug=slug, name=name.strip())
+    org = org_store.create_organization(session, slug=slug, name=name.strip())
+    record_event(
+        session, org_id=org.id, actor=actor, entity="organization", key=slug, change="create",
+        after={"slug": slug, "name": org.name}, user_id=actor_id, origin=origin,
+    )  # fmt: skip
+    return org
 
 
-def import_plan(session: Session, *, slug: str, path: Path, actor: str) -> Plan:
+def import_plan(session: Session, *, slug: str, path: Path, actor: str, origin: str | None) -> Plan:
     """Replaces the organisation's plan with the file's, all or nothing."""
     org = org_store.get_organization(session, slug=slug)
     try:
@@ -45,8 +59,9 @@ def import_plan(session: Session, *, slug: str, path: Path, actor: str) -> Plan:
         "actions": len(plan.actions),
     }
     record_event(
-        session, org_id=org.id, actor=actor, entity="plan", key=slug, change="import", after=summary
-    )
+        session, org_id=org.id, actor=actor, entity="plan", key=slug, change="import",
+        after=summary, origin=origin,
+    )  # fmt: skip
     return plan
 
 

@@ -182,5 +182,6 @@ def add_comment(
     record_event(
         session, org_id=org.id, actor=change.who.actor, user_id=change.who.user_id,
         entity="comment", key=f"{objective}/{row.id}", change="create", after=state,
+        origin=change.who.origin,
     )  # fmt: skip
     return state

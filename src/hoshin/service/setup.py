@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from hoshin.demo import demo_plan
 from hoshin.service import account
+from hoshin.service.organization import create_organization
 from hoshin.store import organization as org_store
 from hoshin.store.audit import record_event
 from hoshin.store.plan import replace_plan
@@ -28,20 +29,26 @@ class DemoSetup:
     password: str | None
 
 
-def setup_demo(session: Session, *, today: date) -> DemoSetup:
-    """Loads a fresh demo plan into organisation 'demo' and makes sure an admin exists."""
+def setup_demo(session: Session, *, today: date, actor: str, origin: str | None) -> DemoSetup:
+    """Loads a fresh demo plan into organisation 'demo' and makes sure an admin exists;
+    each change is an audit event of ``actor`` from ``origin``."""
     plan = demo_plan(today)
     org = org_store.find_organization(session, slug=DEMO_SLUG)
     if org is None:
-        org = org_store.create_organization(session, slug=DEMO_SLUG, name=plan.organization.name)
+        org = create_organization(
+            session, slug=DEMO_SLUG, name=plan.organization.name, actor=actor, origin=origin
+        )
     replace_plan(session, org=org, plan=plan)
     record_event(
-        session, org_id=org.id, actor="setup", entity="plan", key=DEMO_SLUG, change="import",
-        after={"file": "demo", "objectives": len(plan.objectives)},
+        session, org_id=org.id, actor=actor, entity="plan", key=DEMO_SLUG, change="import",
+        after={"file": "demo", "objectives": len(plan.objectives)}, origin=origin,
     )  # fmt: skip
     password = None
     if find_user(session, email=ADMIN_EMAIL) is None:
         password = secrets.token_urlsafe(12)
-        account.add_user(session, email=ADMIN_EMAIL, password=password, name="Demo admin")
-    account.set_role(session, email=ADMIN_EMAIL, org_slug=DEMO_SLUG, role="admin")
+        account.add_user(session, email=ADMIN_EMAIL, password=password, name="Demo admin",
+                         actor=actor, origin=origin)  # fmt: skip
+    account.set_role(
+        session, email=ADMIN_EMAIL, org_slug=DEMO_SLUG, role="admin", actor=actor, origin=origin
+    )
     return DemoSetup(DEMO_SLUG, ADMIN_EMAIL, password)

@@ -218,7 +218,7 @@ def save_record(
     record_event(
         session, org_id=change.org.id, actor=change.who.actor, user_id=change.who.user_id,
         entity=entity, key=key, change="create" if before is None else "update",
-        before=before, after=after,
+        before=before, after=after, origin=change.who.origin,
     )  # fmt: skip
     return after
 
@@ -267,6 +267,7 @@ def changed(
     record_event(
         session, org_id=change.org.id, actor=change.who.actor, user_id=change.who.user_id,
         entity=entity, key=key, change=what, before=before, after=after, plan_version=version,
+        origin=change.who.origin,
     )  # fmt: skip
 
 

@@ -90,6 +90,21 @@ def list_events(
     return list(session.scalars(query.order_by(AuditEventRow.id)))
 
 
+def events_after(
+    session: Session, *, org_id: int | None, since: datetime | None, after_id: int, limit: int
+) -> list[AuditEventRow]:
+    """Up to ``limit`` events of an organisation (``org_id`` None: the account events of no
+    organisation) with an id above ``after_id``, at or after ``since``, oldest first: a page
+    of the trail, and the next one starts after its last id (no OFFSET to skip through)."""
+    query = select(AuditEventRow).where(
+        AuditEventRow.org_id.is_(None) if org_id is None else AuditEventRow.org_id == org_id,
+        AuditEventRow.id > after_id,
+    )
+    if since is not None:
+        query = query.where(AuditEventRow.at >= since)
+    return list(session.scalars(query.order_by(AuditEventRow.id).limit(limit)))
+
+
 def page_events(
     session: Session,
     *,

@@ -38,7 +38,7 @@ KINDS = {"propose": "proposed", "counter": "counter-proposed", "accept": "accept
 def participant(here: Here) -> Participant:
     """The signed-in user as a catchball participant."""
     me = here.me
-    return Participant(me.email, me.user_id, me.name, here.role, me.person)
+    return Participant(me.email, me.user_id, me.name, here.role, me.person, here.origin)
 
 
 @router.get("/orgs/{org}/catchball", response_class=HTMLResponse)

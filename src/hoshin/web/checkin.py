@@ -21,7 +21,7 @@ from hoshin.service import metric as metric_service
 from hoshin.service import unit as unit_service
 from hoshin.service.action import Asker
 from hoshin.service.analysis import Analysed
-from hoshin.service.metric import PreconditionFailed, PreconditionRequired, Who
+from hoshin.service.metric import PreconditionFailed, PreconditionRequired
 from hoshin.web.deps import Db, Here, Place, now
 from hoshin.web.render import render
 from hoshin.web.view import number
@@ -133,7 +133,7 @@ def _record(
         metric_service.record_actual(
             session, org=here.org, role=here.role, person=here.me.person, metric=metric,
             period=month, value=number,
-            if_match=if_match, who=Who(here.me.email, here.me.user_id), now=now(),
+            if_match=if_match, who=here.who, now=now(),
         )  # fmt: skip
     except (PreconditionFailed, PreconditionRequired) as error:
         session.rollback()

@@ -68,7 +68,8 @@ AsOf = Annotated[date, Depends(as_of_day)]
 
 @dataclass(frozen=True, slots=True)
 class Here:
-    """Where a page is: the organisation, the asker's role, their organisations, the day."""
+    """Where a page is: the organisation, the asker's role, their organisations, the day,
+    and where the request came from."""
 
     org: OrganizationRow
     role: str
@@ -76,6 +77,12 @@ class Here:
     organizations: list[OrganizationRow]
     as_of: date
     cache: AnalysisCache
+    origin: str  # the client's address (origin_of)
+
+    @property
+    def who(self) -> Who:
+        """Who asks, and from where, for the audit trail."""
+        return Who(self.me.email, self.me.user_id, self.origin)
 
     def analysed(self, session: Session) -> Analysed:
         """The organisation's plan and analysis as of the page's day."""
@@ -84,8 +91,7 @@ class Here:
     def change(self, version: str = "") -> Change:
         """The change the asker makes, at the version the form was read at (If-Match; none
         for a new entity or a change that needs no version)."""
-        who = Who(self.me.email, self.me.user_id)
-        return Change(self.org, who, int(version) if version.isdigit() else None)
+        return Change(self.org, self.who, int(version) if version.isdigit() else None)
 
     def query(self) -> str:
         """``?as_of=...`` when the page was asked for a day other than today."""
@@ -96,7 +102,14 @@ def here(request: Request, session: Db, me: Viewer, org: str, as_of: AsOf) -> He
     """The organisation in the path, if the asker is a member (else not found)."""
     row, role = membership(session, slug=org, user_id=me.user_id)
     cache: AnalysisCache = request.app.state.analyses
-    return Here(row, role, me, organizations_of(session, user_id=me.user_id), as_of, cache)
+    mine = organizations_of(session, user_id=me.user_id)
+    return Here(row, role, me, mine, as_of, cache, origin_of(request))
+
+
+def origin_of(request: Request) -> str:
+    """Where a request comes from, for the audit trail: the client's address as the server
+    gives it (uvicorn reads a forwarded address only from the proxies it trusts)."""
+    return request.client.host if request.client is not None else "unknown"
 
 
 Place = Annotated[Here, Depends(here)]
