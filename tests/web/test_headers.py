@@ -158,6 +158,7 @@ PAGES = (
     "plan",
     "admin",
     "admin/tokens",
+    "admin/password",
     "objectives/T1",
 )
 LISTEN = """window.cspRefusals = [];
