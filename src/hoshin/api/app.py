@@ -50,7 +50,7 @@ def create_app(sessions: sessionmaker[Session] | None = None) -> FastAPI:
     v1 = APIRouter(
         prefix="/api/v1",
         responses=errors.ERROR_RESPONSES,
-        dependencies=[Depends(errors.refuse_nul)],
+        dependencies=[Depends(errors.refuse_hostile_text)],
     )
     routers = (session, analysis, objective, metric, objective_edit, metric_edit, unit, action,
                audit, member, catchball, review)  # fmt: skip

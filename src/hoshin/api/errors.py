@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,8 +12,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
+from starlette.routing import Match, Route
 
+from hoshin.domain.text import LONGEST, nested_problems
 from hoshin.errors import Busy, Conflict, Forbidden, HoshinError, InvalidInput, NotFound
+from hoshin.guard.limits import target_problem
 from hoshin.service.account import TooManyAttempts
 from hoshin.service.metric import PreconditionFailed, PreconditionRequired
 from hoshin.service.store import (
@@ -39,16 +44,32 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-async def refuse_nul(request: Request) -> None:
-    """A NUL character anywhere in a request is invalid input (PostgreSQL text cannot hold it)."""
-    # The scope's own path (decoded) and query (as sent), not request.url: every request
-    # passes here, and parsing the URL again cost more than the check.
-    path, query = request.scope["path"], request.scope["query_string"]
-    if "\x00" in path or b"%00" in query or b"\x00" in query or b"\\u0000" in await request.body():
-        raise InvalidInput(
-            "a NUL character is not allowed in a request",
-            [{"field": "request", "reason": "contains a NUL character"}],
-        )
+async def refuse_hostile_text(request: Request) -> None:
+    """A JSON body whose text no field takes (a control character, a string longer than any
+    field) is invalid input, each place named, as is a control character in the path or query
+    (the server's door refuses those first: this is the API served alone); each field's own
+    type applies its tighter rule."""
+    target = target_problem(request.scope)
+    if target is not None:
+        raise InvalidInput(target, [{"field": target.partition(":")[0], "reason": target}])
+    if request.method in ("GET", "HEAD", "DELETE"):
+        return
+    raw = await request.body()
+    if not raw or (len(raw) <= LONGEST["text"] and _MAY_HIDE_CONTROL.search(raw) is None):
+        return  # no string can be too long, and none can hold a control character
+    try:
+        parsed = json.loads(raw)
+    except ValueError:
+        return  # FastAPI answers the malformed body itself
+    problems = nested_problems(parsed, "body")
+    if problems:
+        detail = [{"field": field, "reason": reason} for field, reason in problems]
+        raise InvalidInput(f"{problems[0][0]}: {problems[0][1]}", detail)
+
+
+# What a JSON text must hold for a string of it to hold a control character: an escape, or
+# DEL and the C1 controls written as such (JSON refuses raw C0 controls in strings itself).
+_MAY_HIDE_CONTROL = re.compile(rb"\\u|\\[bf]|\x7f|\xc2[\x80-\x9f]")
 
 
 class Unauthorized(HoshinError):
@@ -108,8 +129,25 @@ def install(app: FastAPI) -> None:
         return await hoshin_error(request, connection_lost(error))
 
     @app.exception_handler(HTTPException)
-    async def http_error(_: Request, error: HTTPException) -> JSONResponse:
-        return JSONResponse(body(str(error.detail)), error.status_code, headers=error.headers)
+    async def http_error(request: Request, error: HTTPException) -> JSONResponse:
+        headers = error.headers
+        if error.status_code == 405:
+            headers = {**(headers or {}), "Allow": _allowed(request)}
+        return JSONResponse(body(str(error.detail)), error.status_code, headers=headers)
+
+
+def _allowed(request: Request) -> str:
+    """Every method the path takes. Starlette's 405 names only those of the first route
+    that matched the path, though one path is often several routes (GET and POST)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if (
+            isinstance(route, Route)
+            and route.methods
+            and route.matches(request.scope)[0] != Match.NONE
+        ):
+            methods |= route.methods
+    return ", ".join(sorted(methods))
 
 
 def _jsonable(detail: Any) -> Any:

@@ -30,7 +30,7 @@ class RequestLimits:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        problem = _path_problem(scope)
+        problem = target_problem(scope)
         if problem is not None:
             await refuse(scope, receive, send, 422, "invalid request", problem)
             return
@@ -74,7 +74,7 @@ class RequestLimits:
         await refuse(scope, receive, send, 413, TOO_LARGE, limit, close)
 
 
-def _path_problem(scope: Scope) -> str | None:
+def target_problem(scope: Scope) -> str | None:
     """What is wrong with the path or the query string (a control character), or None."""
     bad = control_character(scope["path"])
     if bad is not None:
