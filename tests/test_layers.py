@@ -8,16 +8,20 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).parents[1] / "src" / "hoshin"
-LAYERS = ["domain", "planfile", "store", "service", "api", "web", "cli"]
-# What each layer may import from hoshin besides itself (and hoshin.errors).
+LAYERS = ["domain", "fields", "planfile", "store", "service", "guard", "api", "web", "cli"]
+# What each layer may import from hoshin besides itself (and hoshin.errors). hoshin.fields is
+# the field types every door shares (domain.text's rule as pydantic types); hoshin.guard is
+# what every request passes before a route (the API alone runs its path check too).
 ALLOWED = {
     "domain": set(),
-    "planfile": {"domain"},
+    "fields": {"domain"},
+    "planfile": {"domain", "fields"},
     "store": {"domain", "planfile"},
-    "service": {"domain", "planfile", "store", "demo", "config"},
-    "api": {"domain", "service", "config"},
-    "web": {"domain", "service", "config"},
-    "cli": {"domain", "service", "config"},
+    "service": {"domain", "fields", "planfile", "store", "demo", "config"},
+    "guard": {"domain", "service"},
+    "api": {"domain", "fields", "guard", "service", "config"},
+    "web": {"domain", "fields", "service", "config"},
+    "cli": {"domain", "fields", "service", "config"},
 }
 # I/O, clocks and frameworks the pure engine must never touch.
 IMPURE = {"os", "io", "pathlib", "sqlalchemy", "fastapi", "yaml", "json", "time", "random"}
