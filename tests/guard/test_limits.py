@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from starlette.types import Message, Receive, Scope, Send
@@ -45,7 +46,11 @@ def _call(
         "type": "http", "method": "POST", "path": path, "headers": headers,
         "query_string": query, "scheme": "http",
     }  # fmt: skip
-    asyncio.run(RequestLimits(_echo_length, max_body_bytes=LIMIT)(scope, receive, send))
+    guarded = RequestLimits(_echo_length, max_body_bytes=LIMIT)(scope, receive, send)
+    # In a thread of its own: a sync Playwright session of the browser tests may hold this
+    # thread's event loop.
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, guarded).result()
     return sent[0]["status"], b"".join(m.get("body", b"") for m in sent[1:]), asked
 
 

@@ -10,10 +10,13 @@ from starlette.types import Receive, Scope, Send
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{status} · hoshin</title><link rel="stylesheet" href="/static/hoshin.css"></head>
-<body><main id="main"><section class="error"><h1>{status}</h1><p role="alert">{message}</p>
-<p class="detail">{detail}</p><p><a href="/">Back to hoshin</a></p></section></main></body></html>
+<title>{title} · hoshin</title><link rel="stylesheet" href="/static/hoshin.css"></head>
+<body><main id="main"><section class="error"><h1>{title} ({status})</h1>
+<p role="alert">{message}</p><p class="detail">Why: {detail}.</p>
+<p><a href="/">Back to hoshin</a></p></section></main></body></html>
 """
+
+TITLES = {403: "Change refused", 413: "Request too large", 422: "Invalid request"}
 
 
 async def refuse(
@@ -30,7 +33,10 @@ async def refuse(
         body = json.dumps({"error": message, "detail": [{"reason": detail}]}).encode()
         kind = b"application/json"
     else:
-        page = PAGE.format(status=status, message=escape(message), detail=escape(detail))
+        title = TITLES.get(status, "Refused")
+        page = PAGE.format(
+            title=title, status=status, message=escape(message), detail=escape(detail)
+        )
         body, kind = page.encode(), b"text/html; charset=utf-8"
     start_headers = [(b"content-type", kind), (b"content-length", str(len(body)).encode())]
     await send(

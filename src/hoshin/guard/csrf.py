@@ -81,7 +81,8 @@ def _cross_site(scope: Scope, headers: dict[bytes, bytes]) -> str | None:
     if fetch_site is not None:
         if fetch_site in (b"same-origin", b"none"):
             return None
-        return f"the browser says it came from a {fetch_site.decode('latin-1')} page"
+        where = fetch_site.decode("latin-1")
+        return f"the browser says it came from a {where} page, not from hoshin's own"
     origin = headers.get(b"origin")
     if origin is None:  # not a browser of this decade (curl, a script): the token decides
         return None
