@@ -23,7 +23,6 @@ from hoshin.api.edits import (
     MonthText,
     Number,
     Offset,
-    Text,
     at,
     change_of,
     created,
@@ -34,6 +33,7 @@ from hoshin.api.edits import (
 )
 from hoshin.api.one_thread import OneThreadRoute
 from hoshin.domain.model import Action, Countermeasure, Risk
+from hoshin.fields import Line, Text
 from hoshin.service import action as action_service
 from hoshin.service.action import Asker
 
@@ -60,7 +60,7 @@ class RiskIn(Body):
 class ActionFields(Body):
     """An action's fields as in the plan file."""
 
-    title: Text
+    title: Line
     owner: Id | None = None
     unit: Id | None = None
     serves: Ids = Field(default_factory=list)

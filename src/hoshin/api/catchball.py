@@ -21,12 +21,12 @@ from hoshin.api.edits import (
     MonthText,
     Number,
     Offset,
-    Text,
     created,
     page,
     tagged,
 )
 from hoshin.api.one_thread import OneThreadRoute
+from hoshin.fields import Line, Text
 from hoshin.service import catchball
 from hoshin.service.catchball import Answer, Participant
 from hoshin.service.proposal import MetricFields, Proposal
@@ -39,8 +39,8 @@ ANSWERS = {**CHANGES, 409: {"description": "The thread is agreed or withdrawn al
 class MetricIn(Body):
     """The proposed objective's metric: from its baseline now to its target by the deadline."""
 
-    name: Text
-    unit: Text | None = None
+    name: Line
+    unit: Line | None = None
     direction: Literal["increase", "decrease"]
     baseline: Number
     target: Number
@@ -49,7 +49,7 @@ class MetricIn(Body):
 class ProposalIn(Body):
     """The fields of a proposed objective."""
 
-    title: Text = Field(min_length=1)
+    title: Line = Field(min_length=1)
     parent: Id = Field(description="The objective it would support.")
     weight: Number = Field(1.0, description="The weight of its link to the parent.")
     level: Literal["team", "individual"] = "team"

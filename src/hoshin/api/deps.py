@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from typing import Annotated, NoReturn
 
 from fastapi import Depends, Header, Path, Query, Request
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BeforeValidator
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
@@ -19,6 +19,7 @@ from hoshin.api.errors import Unauthorized
 from hoshin.api.one_thread import Later
 from hoshin.domain.months import in_calendar
 from hoshin.errors import Forbidden, InvalidInput, NotFound
+from hoshin.fields import iso_day
 from hoshin.service import account
 from hoshin.service.account import SESSION_COOKIE, Principal
 from hoshin.service.analysis import Analysed, AnalysisCache
@@ -306,6 +307,7 @@ def _as_of_in_calendar(day: date | None) -> date | None:
 
 AsOf = Annotated[
     date | None,
+    BeforeValidator(iso_day),
     AfterValidator(_as_of_in_calendar),
     Query(description="Analyse as of this day (default: today, UTC)."),
 ]

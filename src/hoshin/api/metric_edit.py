@@ -22,7 +22,6 @@ from hoshin.api.edits import (
     MonthText,
     Number,
     Offset,
-    Text,
     at,
     change_of,
     created,
@@ -34,6 +33,7 @@ from hoshin.api.edits import (
 )
 from hoshin.api.one_thread import OneThreadRoute
 from hoshin.domain.model import DEFAULT_TOLERANCE, Metric, Trajectory
+from hoshin.fields import Line
 from hoshin.service import metric_edit
 
 router = APIRouter(tags=["metrics"], responses=READS, route_class=OneThreadRoute)
@@ -43,8 +43,8 @@ EDITORS = ("admin", "editor")
 class MetricFields(Body):
     """A metric's fields as in the plan file (``min``/``max`` bound a maintain metric)."""
 
-    name: Text
-    unit: Text | None = None
+    name: Line
+    unit: Line | None = None
     direction: Literal["increase", "decrease", "maintain"] = "increase"
     baseline: Number | None = None
     baseline_period: MonthText | None = None

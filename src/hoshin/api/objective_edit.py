@@ -17,7 +17,6 @@ from hoshin.api.edits import (
     Key,
     MonthText,
     Number,
-    Text,
     at,
     change_of,
     created,
@@ -27,6 +26,7 @@ from hoshin.api.edits import (
 )
 from hoshin.api.one_thread import OneThreadRoute
 from hoshin.domain.model import DEFAULT_TOLERANCE, Objective
+from hoshin.fields import Line, Text
 from hoshin.service import objective_edit
 
 router = APIRouter(tags=["objectives"], responses=READS, route_class=OneThreadRoute)
@@ -36,7 +36,7 @@ EDITORS = ("admin", "editor")
 class ObjectiveFields(Body):
     """An objective's fields as in the plan file; ``supports`` maps objective ids to weights."""
 
-    title: Text
+    title: Line
     level: Literal["breakthrough", "annual", "team", "individual"]
     owner: Id | None = None
     unit: Id | None = None

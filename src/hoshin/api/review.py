@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Response
-from pydantic import Field, StringConstraints
+from pydantic import Field
 
 from hoshin.api.deps import Db, Org, now
 from hoshin.api.edits import (
@@ -18,7 +18,6 @@ from hoshin.api.edits import (
     Key,
     Limit,
     Offset,
-    Text,
     change_of,
     page,
     period,
@@ -26,13 +25,11 @@ from hoshin.api.edits import (
 )
 from hoshin.api.one_thread import OneThreadRoute
 from hoshin.errors import NotFound
+from hoshin.fields import Line, Text
 from hoshin.service import reflection as reflection_service
 from hoshin.service import review as review_service
 
 router = APIRouter(tags=["reviews and comments"], responses=READS, route_class=OneThreadRoute)
-Line = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=2000, pattern=r"^[^\x00]*$")
-]
 Period = Annotated[str, Path(description="The month reviewed, YYYY-MM.", pattern=PERIOD)]
 Year = Annotated[int, Path(description="The fiscal year, named by the year it starts in.",
                            ge=1900, le=2998)]  # fmt: skip

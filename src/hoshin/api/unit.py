@@ -18,7 +18,6 @@ from hoshin.api.edits import (
     Key,
     Limit,
     Offset,
-    Text,
     at,
     change_of,
     created,
@@ -28,6 +27,7 @@ from hoshin.api.edits import (
 )
 from hoshin.api.one_thread import OneThreadRoute
 from hoshin.domain.model import Person, Unit, Vision
+from hoshin.fields import Email, Line, Text
 from hoshin.service import unit as unit_service
 
 router = APIRouter(tags=["units, people and vision"], responses=READS, route_class=OneThreadRoute)
@@ -37,7 +37,7 @@ EDITORS = ("admin", "editor")
 class UnitFields(Body):
     """A unit's fields; ``parent`` is another unit's id."""
 
-    name: Text
+    name: Line
     parent: Id | None = None
 
 
@@ -62,9 +62,9 @@ class UnitRead(UnitCreate):
 class PersonFields(Body):
     """A person's fields; ``unit`` is a unit's id."""
 
-    name: Text
+    name: Line
     unit: Id | None = None
-    email: Text | None = None
+    email: Email | None = None
 
 
 class PersonCreate(PersonFields):
@@ -91,7 +91,7 @@ class VisionIn(Body):
     statement: Text = ""
     purpose: Text = ""
     horizon: Annotated[int, Field(ge=1, le=9999)] | None = None
-    values: list[Text] = Field(default_factory=list)
+    values: list[Line] = Field(default_factory=list)
 
 
 class VisionRead(VisionIn):

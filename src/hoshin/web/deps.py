@@ -11,7 +11,9 @@ from fastapi import Depends, Query, Request
 from sqlalchemy.orm import Session
 
 from hoshin.domain.months import in_calendar
+from hoshin.domain.text import nested_problems
 from hoshin.errors import HoshinError, InvalidInput
+from hoshin.fields import iso_day
 from hoshin.service import account
 from hoshin.service.account import SESSION_COOKIE, Principal
 from hoshin.service.analysis import Analysed, AnalysisCache
@@ -23,6 +25,21 @@ from hoshin.service.versioned import Change
 
 class NotSignedIn(HoshinError):
     """The page needs a signed-in user: the answer is the sign-in page."""
+
+
+async def refuse_hostile_form(request: Request) -> None:
+    """A posted form whose text no field takes (a control character, a value longer than any
+    field) is invalid input, each field named; the path and query were checked at the door
+    (hoshin.guard.limits), and each form applies its fields' tighter rules in place."""
+    if request.method != "POST":
+        return
+    form = await request.form()  # parsed once: the route's Form parameters reuse it
+    values = {name: form.getlist(name) for name in form}
+    texts = {name: [v for v in items if isinstance(v, str)] for name, items in values.items()}
+    problems = nested_problems(texts, "form")
+    if problems:
+        where, why = problems[0]
+        raise InvalidInput(f"{where.removeprefix('form.').split('[')[0]}: {why}")
 
 
 def now() -> datetime:
@@ -58,7 +75,7 @@ def as_of_day(as_of: Annotated[str | None, Query(max_length=10)] = None) -> date
     if not as_of:
         return now().date()
     try:
-        return in_calendar(date.fromisoformat(as_of))
+        return in_calendar(date.fromisoformat(str(iso_day(as_of))))
     except ValueError as error:
         raise InvalidInput(f"as_of: {error}") from None
 
