@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import uvicorn
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, delete
 
@@ -44,8 +51,9 @@ USERS = {
 }
 
 
-def seed(engine: Engine) -> Seeded:
-    """Organisations 'clinic' (examples/small.yaml) and 'other' (the same plan), users, tokens."""
+def seed(engine: Engine, make: Callable[..., FastAPI] = create_app) -> Seeded:
+    """Organisations 'clinic' (examples/small.yaml) and 'other' (the same plan), users, tokens;
+    served by ``make`` (the API alone, or hoshin.server.create_server with the pages)."""
     sessions = session_factory(engine)
     tokens: dict[str, str] = {}
     with sessions() as session:
@@ -93,4 +101,23 @@ def seed(engine: Engine) -> Seeded:
         # The tests read the audit trail of what they do, not of this seeding.
         session.execute(delete(AuditEventRow))
         session.commit()
-    return Seeded(TestClient(create_app(sessions)), tokens)
+    return Seeded(TestClient(make(sessions)), tokens)
+
+
+@contextmanager
+def served(app: FastAPI) -> Iterator[str]:
+    """``app`` served by uvicorn on a free loopback port in a thread; yields its base URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

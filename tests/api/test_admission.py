@@ -5,21 +5,15 @@ tests/store/test_turns.py)."""
 from __future__ import annotations
 
 import asyncio
-import socket
-import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-import uvicorn
-from api_support import seed
-from fastapi import FastAPI
+from api_support import seed, served
 from sqlalchemy import Engine
 from sqlalchemy.pool import NullPool
 from starlette.requests import Request
@@ -139,24 +133,6 @@ def test_a_token_use_is_claimed_once_a_minute() -> None:
     assert uses.claim("hsn_a", at + timedelta(minutes=1)) is True
 
 
-@contextmanager
-def _served(app: FastAPI) -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
 def test_more_clients_than_connections_do_not_stall_the_server(engine: Engine) -> None:
     """Each request holds a connection from its first query until its session closes, which
     needs a thread again. 60 clients on a pool of 3 connections used to take every thread
@@ -170,7 +146,7 @@ def test_more_clients_than_connections_do_not_stall_the_server(engine: Engine) -
     )  # fmt: skip
     headers = {"Authorization": f"Bearer {tokens['viewer']}"}
     try:
-        with _served(create_app(session_factory(pooled))) as base:
+        with served(create_app(session_factory(pooled))) as base:
 
             def read(_: int) -> tuple[int, float]:
                 started = time.monotonic()
@@ -234,7 +210,7 @@ def test_check_ins_beyond_the_limit_and_corrections_among_them_are_all_answered(
     new = [(m, f"2027-{n:02d}") for m in ("falls", "huddles", "trained") for n in range(1, 9)]
     asked = new + [("falls", "2026-05"), ("huddles", "2026-05")] * 3
     try:
-        with _served(create_app(session_factory(pooled))) as base:
+        with served(create_app(session_factory(pooled))) as base:
 
             def put(at: tuple[str, str]) -> int:
                 url = f"{base}/api/v1/orgs/clinic/metrics/{at[0]}/actuals/{at[1]}"

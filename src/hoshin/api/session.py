@@ -14,6 +14,7 @@ from hoshin.api.errors import Unauthorized
 from hoshin.api.one_thread import OneThreadRoute
 from hoshin.errors import Forbidden
 from hoshin.fields import Password
+from hoshin.guard.csrf import token_for
 from hoshin.service import account, password
 from hoshin.service.account import SESSION_COOKIE
 
@@ -50,8 +51,9 @@ class PasswordChange(BaseModel):
     responses={401: {"description": "Wrong email or password"}, **THROTTLED},
 )
 def sign_in(body: SignIn, request: Request, response: Response, session: Db) -> dict[str, Any]:
-    """Sign in: sets the session cookie. Failed attempts slow down further ones, per account
-    and per client address (429 with Retry-After)."""
+    """Sign in: sets the session cookie, and answers its CSRF token, which every change made
+    with the cookie must send as X-CSRF-Token. Failed attempts slow down further ones, per
+    account and per client address (429 with Retry-After)."""
     try:
         me, secret = account.sign_in(
             session, email=body.email, password=body.password, now=now(),
@@ -63,7 +65,7 @@ def sign_in(body: SignIn, request: Request, response: Response, session: Db) -> 
         session.commit()  # the failed attempt must count, though the request fails
         raise Unauthorized(error.message) from None
     _set_cookie(request, response, secret)
-    return {"email": me.email, "name": me.name}
+    return {"email": me.email, "name": me.name, "csrf_token": token_for(secret)}
 
 
 @router.delete("/session", status_code=204)
@@ -76,9 +78,13 @@ def sign_out(request: Request, response: Response, session: Db) -> None:
 
 
 @router.get("/me")
-def who_am_i(me: Me) -> dict[str, Any]:
-    """The signed-in user."""
-    return {"email": me.email, "name": me.name, "person": me.person}
+def who_am_i(me: Me, request: Request) -> dict[str, Any]:
+    """The signed-in user; signed in with the session cookie, also its CSRF token."""
+    found = {"email": me.email, "name": me.name, "person": me.person}
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie and request.headers.get("authorization") is None:
+        found["csrf_token"] = token_for(cookie)
+    return found
 
 
 @router.put(
@@ -104,9 +110,10 @@ def change_password(
     except Forbidden:
         session.commit()  # the wrong current password counts as a failed sign-in
         raise
-    if renewed is not None:
-        _set_cookie(request, response, renewed)
-    return {"email": me.email, "changed": True}
+    if renewed is None:
+        return {"email": me.email, "changed": True}
+    _set_cookie(request, response, renewed)
+    return {"email": me.email, "changed": True, "csrf_token": token_for(renewed)}
 
 
 def _set_cookie(request: Request, response: Response, secret: str) -> None:
