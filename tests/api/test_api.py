@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import threading
+import urllib.error
+import urllib.request
 from typing import Any
 
 import pytest
-from api_support import NOW, SMALL, Seeded
+from api_support import NOW, SMALL, Seeded, served
+from sqlalchemy import Engine
 
+from hoshin.api.app import create_app
 from hoshin.domain.analysis import analyze
 from hoshin.domain.report import report
 from hoshin.planfile import read_plan
+from hoshin.store.db import session_factory
 
 pytestmark = pytest.mark.usefixtures("cheap_hashing")
 
@@ -214,3 +220,36 @@ def test_sign_in_failures_are_counted_and_limited(api: Seeded) -> None:
         assert answer.json()["error"] == "wrong email or password"
     limited = api.client.post("/api/v1/session", json=wrong)
     assert limited.status_code == 429
+
+
+def test_concurrent_first_check_ins_without_if_match_are_corrections_after_the_first(
+    api: Seeded, engine: Engine
+) -> None:
+    """30 editors check in June at once on a served API, none with If-Match: one is saved
+    (201) and the 29 others are told to correct it with its version (428), never 412 (they
+    sent no version that could be stale: up to 12 of 30 were told 412 when they shared the
+    writer's batch or raced its INSERT); the saved value is one of theirs."""
+    barrier = threading.Barrier(30)
+    results: list[int] = []
+    headers = {**api.headers("editor"), "Content-Type": "application/json"}
+
+    def write(base: str, value: int) -> None:
+        request = urllib.request.Request(
+            base + ACTUAL, json.dumps({"value": value}).encode(), headers, method="PUT"
+        )
+        barrier.wait()
+        try:
+            with urllib.request.urlopen(request, timeout=30) as answer:
+                results.append(answer.status)
+        except urllib.error.HTTPError as error:
+            results.append(error.code)
+
+    with served(create_app(session_factory(engine))) as base:
+        threads = [threading.Thread(target=write, args=(base, v)) for v in range(30)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert sorted(results) == [201] + [428] * 29
+    final = api.client.get(ACTUAL, headers=api.headers("viewer")).json()
+    assert final["version"] == 1 and final["value"] in range(30)

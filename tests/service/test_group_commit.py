@@ -25,7 +25,7 @@ from hoshin.service.group_commit import CheckIn, NewActuals
 from hoshin.service.metric import (
     Actual,
     NewActual,
-    PreconditionFailed,
+    PreconditionRequired,
     Recorder,
     Who,
     get_actual,
@@ -96,12 +96,17 @@ def test_a_batch_saves_each_actual_under_one_plan_version(session: Session, engi
 
 
 def test_the_same_month_twice_in_a_batch_saves_the_first(session: Session, engine: Engine) -> None:
+    """The second came without If-Match: it is a correction naming no version (428), as if
+    the first had been saved before it came, not a stale one (412)."""
     org = clinic(session)
     writer = NewActuals(session_factory(engine))
     first, second = writer.write([new(org, "falls", 18.0), new(org, "falls", 99.0)])
     assert first == Actual("falls", JULY, 18.0, 1, NOW)
-    assert isinstance(second, PreconditionFailed)
-    assert second.detail == first.as_json()  # the second writer is shown what was saved
+    assert isinstance(second, PreconditionRequired)
+    assert second.message == (
+        'metric falls has an actual for 2026-07 already: send If-Match with its version ("1") '
+        "to correct it"
+    )
     assert get_actual(session, org=org, metric="falls", period=JULY).value == 18.0
 
 

@@ -76,7 +76,7 @@ class NewActuals:
         """Checks and writes ``check_in`` with the others waiting, while this coroutine waits
         in the event loop, without a thread: the actual as saved, or None when the month has
         one already. Raises what record_actual would (NotFound, Forbidden,
-        PreconditionFailed when someone created the month first), what the recorder raises,
+        PreconditionRequired when someone created the month first), what the recorder raises,
         or the database's error."""
         return await asyncio.wrap_future(self._submit(check_in))
 

@@ -108,16 +108,13 @@ def record_actual(
         created = insert_actual(
             session, org_id=org.id, metric=metric, period=int(period), value=value, at=now
         )
-        if not created:  # someone created this month's actual first
-            raise _stale(session, org_id=org.id, metric=metric, period=period)
+        if not created:  # someone created this month's actual first: it is a correction now
+            raise _taken(session, org_id=org.id, metric=metric, period=period)
         before: dict[str, Any] | None = None
         after = Actual(metric, period, value, 1, now)
     else:
         if if_match is None:
-            raise PreconditionRequired(
-                f"metric {metric} has an actual for {period} already: send If-Match with "
-                f'its version ("{existing.version}") to correct it'
-            )
+            raise _correction_needs_version(metric, period, existing.version)
         before = actual_of(existing).as_json()
         saved = if_match == existing.version and update_actual(
             session, row_id=existing.id, version=if_match, value=value, at=now
@@ -189,11 +186,11 @@ def new_actual(
 
 def record_new_actuals(
     session: Session, actuals: Sequence[NewActual]
-) -> list[Actual | PreconditionFailed]:
+) -> list[Actual | PreconditionRequired]:
     """Creates months' first actuals in the session's transaction, each as record_actual
     would: one INSERT for them all, one plan version and one statement of audit events per
     organisation. A month that someone created first (or that comes twice: the first one
-    wins) is PreconditionFailed with its current state; the others are saved.
+    wins) is PreconditionRequired, as any correction without If-Match; the others are saved.
 
     Who may record them was checked before (new_actual). A metric deleted since fails the
     transaction's COMMIT (its foreign key is deferred), not this: the caller then records
@@ -205,7 +202,7 @@ def record_new_actuals(
     for org_id, where in firsts.items():
         saved.update(_create(session, org_id, [(n, actuals[n]) for n in where.values()]))
     return [
-        saved.get(n) or _stale(session, org_id=a.org_id, metric=a.metric, period=a.period)
+        saved.get(n) or _taken(session, org_id=a.org_id, metric=a.metric, period=a.period)
         for n, a in enumerate(actuals)
     ]
 
@@ -278,6 +275,23 @@ def _check_role(
 def _get_metric(session: Session, *, org: OrganizationRow, metric: str) -> None:
     if find_metric(session, org_id=org.id, key=metric) is None:
         raise NotFound(f"no metric '{metric}'")
+
+
+def _correction_needs_version(metric: str, period: Month, version: int) -> PreconditionRequired:
+    return PreconditionRequired(
+        f"metric {metric} has an actual for {period} already: send If-Match with "
+        f'its version ("{version}") to correct it'
+    )
+
+
+def _taken(session: Session, *, org_id: int, metric: str, period: Month) -> PreconditionRequired:
+    """A first actual whose month was created meanwhile (by another request of the same
+    batch, or elsewhere): without If-Match, it is a correction that names no version (428),
+    whoever came first, as when the month's actual was there before the request."""
+    current = find_actual(session, org_id=org_id, metric=metric, period=int(period))
+    if current is not None:
+        session.refresh(current)
+    return _correction_needs_version(metric, period, 1 if current is None else current.version)
 
 
 def _stale(session: Session, *, org_id: int, metric: str, period: Month) -> PreconditionFailed:
