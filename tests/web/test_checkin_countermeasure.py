@@ -251,3 +251,26 @@ def test_a_viewer_sees_no_form_and_another_contributor_is_refused(pages: TestCli
     refused = pages.post(POST, data={"cause": "a", "action": "b"}, headers=HTMX)
     assert "a contributor cannot add countermeasures to metric huddles" in refused.text
     assert _findings(pages) == ["huddles"]
+
+
+def test_without_javascript_a_refused_check_in_says_why_on_a_page_of_its_own(
+    pages: TestClient,
+) -> None:
+    """A plain form post (no HX-Request) used to go back to the grid in silence whatever
+    happened. Saved: back to the grid (303). Not a number: 422; someone changed it since it
+    was read: 409; a viewer: 403; each a page with the row, the message and the way back."""
+    _as(pages, "ben")
+    saved = pages.post(SAVE, data={"value": "55"}, follow_redirects=False)
+    assert saved.status_code == 303
+    not_a_number = pages.post(SAVE, data={"value": "lots"})
+    assert not_a_number.status_code == 422
+    assert "<h1>Ward days with a huddle, 2026-06: not saved</h1>" in not_a_number.text
+    assert "&#39;lots&#39; is not a number" in not_a_number.text
+    assert "Back to the check-in" in not_a_number.text
+    stale = pages.post(SAVE, data={"value": "30", "read": "54"})
+    assert stale.status_code == 409
+    assert "huddles for 2026-06 is 55 now, not 54: someone changed it" in stale.text
+    _as(pages, "vic")
+    refused = pages.post(SAVE, data={"value": "30", "read": "55.0"})
+    assert refused.status_code == 403
+    assert "a viewer cannot record actuals of huddles" in refused.text

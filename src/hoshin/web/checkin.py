@@ -23,7 +23,7 @@ from hoshin.service.action import Asker
 from hoshin.service.analysis import Analysed
 from hoshin.service.metric import PreconditionFailed, PreconditionRequired
 from hoshin.web.deps import Db, Here, Place, now
-from hoshin.web.render import render
+from hoshin.web.render import render, status_of
 from hoshin.web.view import number
 
 router = APIRouter()
@@ -71,14 +71,22 @@ async def save(request: Request, session: Db, here: Place, metric: str, period: 
     form = await request.form()
     value, read = str(form.get("value", "")).strip(), str(form.get("read", "")).strip()
     version = str(form.get("version", "")).strip()  # a client that read the version itself
-    problem = _record(session, here, metric, period, value, read, version)
-    if request.headers.get("HX-Request") != "true":
+    refused = _record(session, here, metric, period, value, read, version)
+    htmx = request.headers.get("HX-Request") == "true"
+    if refused is None and not htmx:
         return RedirectResponse(f"/orgs/{here.org.slug}/check-in{here.query()}", status_code=303)
+    problem, status = refused or (None, 200)
     found = here.analysed(session)
     objective, owned = _find(found, metric)
-    row = _row(session, here, found, objective, owned, _month(period))
+    month = _month(period)
+    row = _row(session, here, found, objective, owned, month)
     row.update(problem=problem, saved=problem is None and bool(value), typed=value)
-    return render(request, "check_in_row.html", {"here": here, "row": row})
+    if htmx:
+        return render(request, "check_in_row.html", {"here": here, "row": row})
+    # Without JavaScript the refusal is a page of its own: the row, its problem, the way back.
+    heading = f"{owned.name}, {month}: not saved"
+    context = {"here": here, "row": row, "due": month, "heading": heading}
+    return render(request, "check_in_alone.html", context, status)
 
 
 @router.post("/orgs/{org}/check-in/{metric}/{period}/countermeasure", response_class=HTMLResponse)
@@ -106,14 +114,16 @@ async def countermeasure(
         row = _row(session, here, found, objective, owned, month, typed=typed, errors=errors)
     if htmx:
         return render(request, "check_in_row.html", {"here": here, "row": row})
-    context = {"here": here, "row": row, "due": month}
-    return render(request, "check_in_countermeasure.html", context, 422)
+    heading = f"Countermeasure for {owned.name}, {month}"
+    context = {"here": here, "row": row, "due": month, "heading": heading}
+    return render(request, "check_in_alone.html", context, 422)
 
 
 def _record(
     session: Session, here: Here, metric: str, period: str, value: str, read: str, version: str
-) -> str | None:
-    """Records the value; the problem in words when it cannot be, else None.
+) -> tuple[str, int] | None:
+    """Records the value; the problem in words and the page's status when it cannot be,
+    else None.
 
     ``read`` is the value the row showed (empty: none). A correction is made at the
     version of the stored actual only while it still holds that value, so the grid needs
@@ -124,7 +134,7 @@ def _record(
     try:
         number = float(value)
     except ValueError:
-        return f"'{value}' is not a number"
+        return f"'{value}' is not a number", 422
     try:
         month = Month.parse(period)
         if_match = (
@@ -137,10 +147,13 @@ def _record(
         )  # fmt: skip
     except (PreconditionFailed, PreconditionRequired) as error:
         session.rollback()
-        return f"{error.message}: reload to see the value saved meanwhile"
-    except (HoshinError, ValueError) as error:
+        return f"{error.message}: reload to see the value saved meanwhile", 409
+    except HoshinError as error:
         session.rollback()
-        return getattr(error, "message", str(error))
+        return error.message, status_of(error)
+    except ValueError as error:
+        session.rollback()
+        return str(error), 422
     session.commit()  # the row then shows the analysis with the value saved
     return None
 
