@@ -10,10 +10,11 @@ import time
 from typing import Any
 
 import pytest
-from api_support import Seeded
+from api_support import NOW, Seeded
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from hoshin.api import catchball as catchball_api
 from hoshin.service import account
 from hoshin.service.audit import events_of
 from hoshin.store.db import session_factory
@@ -171,3 +172,22 @@ def test_check_ins_of_one_token_in_one_batch_keep_each_address(
         for p in ("2026-07", "2026-08")
     ]
     assert [h[0]["origin"] for h in origins] == [HOME, CAFE]
+
+
+def test_a_catchball_round_carries_the_address(
+    api: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(catchball_api, "now", lambda: NOW)  # the proposal's months are NOW's
+    proposal = {
+        "unit": "ward-a", "lead": "ben", "title": "Cut night falls on Ward A", "parent": "A1",
+        "weight": 1, "deadline": "2027-06", "comment": "Nights are where the falls are",
+        "metric": {"name": "Night falls", "unit": "falls", "direction": "decrease",
+                   "baseline": 10, "target": 5},
+    }  # fmt: skip
+    made = from_(api, CAFE).post(f"{ORG}/catchball", json=proposal, headers=api.headers("admin"))
+    assert made.status_code == 201, made.text
+    listed = api.client.get(f"{ORG}/audit?entity=catchball", headers=api.headers("admin"))
+    [event] = listed.json()["items"]
+    assert (event["actor"], event["origin"], event["change"]) == (
+        "admin@clinic.example", CAFE, "propose"
+    )  # fmt: skip
