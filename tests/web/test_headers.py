@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
+from hoshin.config import settings
 from hoshin.guard.headers import CONTENT_SECURITY_POLICY, SecurityHeaders
 from hoshin.server import create_server
 from hoshin.store.db import make_engine, session_factory
@@ -83,6 +84,14 @@ def test_every_kind_of_answer_has_the_security_headers(admin: TestClient, kind: 
     assert answer.headers["content-type"].startswith(content_type), kind
     assert {name: answer.headers.get(name) for name in EXPECTED} == EXPECTED, kind
     assert "strict-transport-security" not in answer.headers, "HSTS over plain http"
+
+
+def test_a_body_refused_as_too_large_has_the_security_headers(admin: TestClient) -> None:
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    too_large = b"x" * (settings().max_body_bytes + 1)
+    answer = admin.post("/signin", content=too_large, headers=form)
+    assert answer.status_code == 413
+    assert {name: answer.headers.get(name) for name in EXPECTED} == EXPECTED
 
 
 def test_the_policy_allows_no_inline_script_and_no_other_origin() -> None:
