@@ -3,18 +3,22 @@ forged form posts, control characters and sizes, answered without a 500 and savi
 
 from __future__ import annotations
 
+import json
 import re
+import socket
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from api_support import PASSWORD, Seeded, seed
+from api_support import served as serving
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from hoshin.guard.csrf import token_for
 from hoshin.server import create_server
 from hoshin.service.account import SESSION_COOKIE
+from hoshin.store.db import session_factory
 
 MEMBERS = "/orgs/clinic/admin/members"
 COMMENTS = "/orgs/clinic/objectives/A1/comments"
@@ -184,3 +188,28 @@ def test_text_longer_than_its_field_is_refused(served: Seeded) -> None:
     )
     units = served.client.get("/api/v1/orgs/clinic/units", headers=admin).json()["items"]
     assert {"long", "huge"}.isdisjoint({u["id"] for u in units})
+
+
+def test_a_100_mb_post_without_credentials_is_refused_before_its_body_is_sent(
+    engine: Engine,
+) -> None:
+    """The review's attack on a served hoshin: a POST announcing 100 MB to the sign-in, with
+    no credentials. The server answers 413 at once, with not one byte of the body sent (it
+    used to read it all, 220 -> 507 MB, before answering 401), and closes the connection."""
+    seed(engine)
+    with serving(create_server(session_factory(engine))) as base:
+        host, port = base.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=10) as connection:
+            connection.sendall(
+                b"POST /api/v1/session HTTP/1.1\r\nHost: hoshin\r\n"
+                b"Content-Type: application/json\r\nContent-Length: 104857600\r\n\r\n"
+            )
+            answer = b""
+            while chunk := connection.recv(65536):
+                answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 413 ")
+    assert b"connection: close" in head.lower()
+    assert json.loads(body)["detail"] == [
+        {"reason": "the body may hold at most 1,048,576 bytes (HOSHIN_MAX_BODY_BYTES)"}
+    ]
