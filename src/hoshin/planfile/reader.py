@@ -28,7 +28,8 @@ from hoshin.domain.model import (
 )
 from hoshin.domain.months import Month
 from hoshin.domain.validation import plan_problems
-from hoshin.planfile.locate import LineFinder
+from hoshin.planfile import guard
+from hoshin.planfile.locate import Refused, walk
 from hoshin.planfile.schema import (
     ActionIn,
     CountermeasureIn,
@@ -36,7 +37,10 @@ from hoshin.planfile.schema import (
     ObjectiveIn,
     PlanIn,
     describe,
+    shown,
 )
+
+MOST_PROBLEMS = 100  # reported of one file; a hostile file could have millions
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,36 +111,49 @@ def read_plan(path: Path) -> Plan:
 def parse_plan(text: str, name: str = "<plan>") -> Plan:
     """The plan in ``text`` (YAML, or JSON when ``name`` ends in .json)."""
     data = _load(text, name)
-    lines = LineFinder(text)
     if not isinstance(data, dict):
         raise PlanFileError([FileProblem(name, 1, "a plan file is a mapping with hoshin: 1 first")])
     if data.get("hoshin") != 1:
-        where = lines.line(("hoshin",))
         version = data.get("hoshin")
         message = (
             "missing 'hoshin: 1' (the format version)"
             if version is None
-            else f"format version {version!r} is not supported; this hoshin reads version 1"
+            else f"format version {shown(version)} is not supported; this hoshin reads version 1"
         )
-        raise PlanFileError([FileProblem(name, where, message)])
+        raise _located(text, name, [(("hoshin",), message)])
     try:
         model = PlanIn.model_validate(data)
     except pydantic.ValidationError as error:
-        problems = [
-            FileProblem(name, lines.line(item["loc"]), f"{_where(item['loc'])}: {describe(item)}")
+        found = [
+            (item["loc"], f"{_where(item['loc'])}: {describe(item)}")
             for item in error.errors(include_url=False)
         ]
-        raise PlanFileError(problems) from None
+        raise _located(text, name, found) from None
     plan = to_plan(model)
     broken = plan_problems(plan)
     if broken:
-        raise PlanFileError(
-            [
-                FileProblem(name, lines.line(p.path), f"{_where(p.path)}: {p.message}")
-                for p in broken
-            ]
-        )
+        raise _located(text, name, [(p.path, f"{_where(p.path)}: {p.message}") for p in broken])
     return plan
+
+
+def _located(text: str, name: str, found: list[tuple[tuple[Any, ...], str]]) -> PlanFileError:
+    """The problems at their lines, at most MOST_PROBLEMS of them and a count of the rest."""
+    shown_now = found[:MOST_PROBLEMS]
+    try:
+        lines = walk(text, [path for path, _ in shown_now])
+    except Refused as refused:
+        # Deeper than any plan (a schema error is sure to follow): the cause, not the symptom.
+        return PlanFileError([FileProblem(name, refused.line, refused.message)])
+    except yaml.YAMLError:
+        lines = [1] * len(shown_now)
+    problems = [
+        FileProblem(name, line, message)
+        for line, (_, message) in zip(lines, shown_now, strict=True)
+    ]
+    if len(found) > len(shown_now):
+        more = len(found) - len(shown_now)
+        problems.append(FileProblem(name, lines[-1], f"... and {more:,} more problem(s)"))
+    return PlanFileError(problems)
 
 
 def _load(text: str, name: str) -> Any:
@@ -145,29 +162,49 @@ def _load(text: str, name: str) -> Any:
             return json.loads(text, object_pairs_hook=_unique_keys)
         except json.JSONDecodeError as error:
             raise PlanFileError([FileProblem(name, error.lineno, error.msg)]) from None
+        except RecursionError:
+            # The C decoder guards its recursion; a plan is never this deep
+            refused = guard.json_too_deep(text)
+            raise PlanFileError([FileProblem(name, refused.line, refused.message)]) from None
         except ValueError as error:
             raise PlanFileError([FileProblem(name, 1, str(error))]) from None
     try:
+        # Before yaml-rs: it overflows its stack on deep block nesting and copies what
+        # aliases repeat; the check is a few cheap scans for any file that cannot.
+        guard.check_yaml(text)
         # yaml-rs (Rust) parses twenty times faster than PyYAML's C loader, which matters for
-        # a plan of 50,000 people; PyYAML then only finds the line of a problem.
-        return yaml_rs.loads(text)
+        # a plan of 50,000 people; libyaml's events then only find the line of a problem.
+        return yaml_rs.loads(text, alias_limits=guard.alias_limits(text))
+    except Refused as refused:
+        raise PlanFileError([FileProblem(name, refused.line, refused.message)]) from None
+    except yaml.YAMLError as error:
+        raise PlanFileError([_yaml_problem(name, error)]) from None
     except yaml_rs.YAMLDecodeError as error:
         raise _located_yaml_error(text, name, str(error)) from None
 
 
 def _located_yaml_error(text: str, name: str, message: str) -> PlanFileError:
-    """The YAML problem as ``FILE:LINE``, found again by PyYAML for its line."""
+    """The YAML problem as ``FILE:LINE``, found again by libyaml for its line and words."""
     try:
-        yaml.load(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as error:
+        walk(text)
+    except Refused as refused:
+        return PlanFileError([FileProblem(name, refused.line, refused.message)])
+    except yaml.YAMLError as error:
+        return PlanFileError([_yaml_problem(name, error)])
+    # yaml-rs's own words: "... at line 3, column 5", the text, then the reason
+    found = re.search(r"line (\d+)", message)
+    reason = message.strip().splitlines()[-1] if message.strip() else "cannot be read"
+    return PlanFileError(
+        [FileProblem(name, int(found.group(1)) if found else 1, f"not valid YAML: {reason}")]
+    )
+
+
+def _yaml_problem(name: str, error: yaml.YAMLError) -> FileProblem:
+    if isinstance(error, yaml.MarkedYAMLError):
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else 1
-        return PlanFileError([FileProblem(name, line, f"not valid YAML: {error.problem}")])
-    except yaml.YAMLError as error:
-        return PlanFileError([FileProblem(name, 1, f"not valid YAML: {error}")])
-    found = re.search(r"line (\d+)", message)
-    first = message.splitlines()[0] if message else "cannot be read"
-    return PlanFileError([FileProblem(name, int(found.group(1)) if found else 1, first)])
+        return FileProblem(name, line, f"not valid YAML: {error.problem}")
+    return FileProblem(name, 1, f"not valid YAML: {error}")
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -182,14 +219,20 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _where(path: tuple[Any, ...]) -> str:
-    """``objectives[2].metrics[0].target`` from a path."""
+    """``objectives[2].metrics[0].target`` from a path (a key from the file shown safely)."""
     text = ""
     for part in path:
         if isinstance(part, int):
             text += f"[{part}]"
         elif part != "[key]":
-            text += f".{part}" if text else str(part)
+            key = str(part)
+            if not key.isidentifier() and not _PLAIN_KEY.fullmatch(key):
+                key = shown(key)
+            text += f".{key}" if text else key
     return text
+
+
+_PLAIN_KEY = re.compile(r"[\w.:-]{1,60}")
 
 
 month = cache(Month.parse)

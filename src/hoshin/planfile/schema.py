@@ -1,8 +1,13 @@
-"""The shape of a plan file (format version 1), checked by pydantic before conversion."""
+"""The shape of a plan file (format version 1), checked by pydantic before conversion.
+
+Its text fields are the vocabulary every door shares (hoshin.fields, from domain.text): an
+id, a one-line title or name, a multi-line description; each refused value is named.
+"""
 
 from __future__ import annotations
 
 import re
+import reprlib
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -16,11 +21,28 @@ from pydantic import (
 )
 
 from hoshin.domain.months import Month, in_calendar
+from hoshin.domain.text import LONGEST, text_problem
+from hoshin.fields import Email, Line, Text
 
 MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-Text = Annotated[str, StringConstraints(strip_whitespace=True)]
-Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def _id(value: str) -> str:
+    """An id is also a path segment of the API and the pages: no '/' there either."""
+    problem = text_problem(value, "id")
+    if problem is not None:
+        raise ValueError(problem)
+    if "/" in value:
+        raise ValueError("contains '/', which an id cannot hold")
+    return value
+
+
+Id = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=LONGEST["id"]),
+    AfterValidator(_id),
+]
 
 
 def _date_from_text(value: object) -> object:
@@ -31,7 +53,7 @@ def _date_from_text(value: object) -> object:
                 raise ValueError(value)
             return date.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"'{value}' is not a date: write YYYY-MM-DD") from None
+            raise ValueError(f"{shown(value)} is not a date: write YYYY-MM-DD") from None
     return value
 
 
@@ -64,7 +86,7 @@ class Strict(BaseModel):
 
 
 class OrganizationIn(Strict):
-    name: Text
+    name: Line
     fiscal_year_start: int = 1
 
 
@@ -72,26 +94,26 @@ class VisionIn(Strict):
     statement: Text = ""
     purpose: Text = ""
     horizon: int | None = None
-    values: list[Text] = []
+    values: list[Line] = []
 
 
 class UnitIn(Strict):
     id: Id
-    name: Text
+    name: Line
     parent: Id | None = None
 
 
 class PersonIn(Strict):
     id: Id
-    name: Text
+    name: Line
     unit: Id | None = None
-    email: Text | None = None
+    email: Email | None = None
 
 
 class MetricIn(Strict):
     id: Id
-    name: Text
-    unit: Text | None = None
+    name: Line
+    unit: Line | None = None
     direction: Literal["increase", "decrease", "maintain"] = "increase"
     baseline: float | None = None
     baseline_period: MonthText | None = None
@@ -110,7 +132,7 @@ class MetricIn(Strict):
 
 class ObjectiveIn(Strict):
     id: Id
-    title: Text
+    title: Line
     level: Literal["breakthrough", "annual", "team", "individual"]
     owner: Id | None = None
     unit: Id | None = None
@@ -135,7 +157,7 @@ class RiskIn(Strict):
 
 class ActionIn(Strict):
     id: Id
-    title: Text
+    title: Line
     owner: Id | None = None
     unit: Id | None = None
     serves: list[Id] = []
@@ -172,27 +194,48 @@ class PlanIn(Strict):
     countermeasures: list[CountermeasureIn] = []
 
 
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxstring, _REPR.maxother = 2, 60, 60
+_REPR.maxlist = _REPR.maxtuple = _REPR.maxdict = _REPR.maxset = 4
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def shown(value: object) -> str:
+    """A value from the file for a message: short, shallow, control characters escaped."""
+    if isinstance(value, str):
+        value = value if len(value) <= 60 else value[:57] + "..."
+        return (
+            "'" + _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(), value) + "'"
+        )
+    return _CONTROL.sub("?", _REPR.repr(value))
+
+
 def describe(error: Any) -> str:
     """A pydantic error in the words of a plan file."""
     kind, value = error["type"], error.get("input")
-    field = next((str(part) for part in reversed(error["loc"]) if isinstance(part, str)), "")
+    field = next((part for part in reversed(error["loc"]) if isinstance(part, str)), "")
     if kind == "missing":
-        return f"missing required key '{field}'"
+        return f"missing required key {shown(field)}"
     if kind == "extra_forbidden":
-        return f"unknown key '{field}'"
+        return f"unknown key {shown(field)}"
     if kind == "string_pattern_mismatch":
-        return f"'{value}' is not a month: write YYYY-MM, e.g. 2026-06"
+        return f"{shown(value)} is not a month: write YYYY-MM, e.g. 2026-06"
+    if kind == "string_too_long":
+        longest = error["ctx"]["max_length"]
+        return f"is {len(value):,} characters long: at most {longest:,}"
+    if kind == "string_too_short":
+        return "is empty"
     if kind == "literal_error":
-        return f"{error['msg'].replace('Input should be', 'must be')}, not {value!r}"
+        return f"{error['msg'].replace('Input should be', 'must be')}, not {shown(value)}"
     if kind in ("float_type", "float_parsing", "int_type", "int_parsing", "int_from_float"):
         wanted = "a whole number" if kind.startswith("int") else "a number"
-        return f"expected {wanted}, got {value!r}"
+        return f"expected {wanted}, got {shown(value)}"
     if kind == "bool_type":
-        return f"expected true or false, got {value!r}"
+        return f"expected true or false, got {shown(value)}"
     if kind == "string_type":
-        return f"expected text, got {value!r} (quote it)"
+        return f"expected text, got {shown(value)} (quote it)"
     if kind in ("date_type", "date_parsing", "date_from_datetime_inexact"):
-        return f"expected a date YYYY-MM-DD, got {value!r}"
+        return f"expected a date YYYY-MM-DD, got {shown(value)}"
     if kind == "value_error":
         return str(error["msg"]).removeprefix("Value error, ")
     return str(error["msg"])

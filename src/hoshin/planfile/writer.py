@@ -25,7 +25,9 @@ class _Flow(dict[str, Any]):
 
 
 class _Dumper(yaml.CSafeDumper):
-    pass
+    def ignore_aliases(self, data: Any) -> bool:
+        """Never an alias: a date two actions share would be written &id001 and *id001."""
+        return True
 
 
 def _flow(dumper: _Dumper, data: _Flow) -> yaml.Node:
