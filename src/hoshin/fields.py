@@ -12,6 +12,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
 from hoshin.domain.months import in_calendar
 from hoshin.domain.text import LONGEST, PATTERN, Kind, text_problem
+from hoshin.errors import InvalidInput
 
 
 def checked(kind: Kind) -> Callable[[str], str]:
@@ -56,3 +57,13 @@ def iso_day(value: object) -> object:
 
 
 Day = Annotated[date, BeforeValidator(iso_day), AfterValidator(in_calendar)]
+
+
+def checked_text(value: str, kind: Kind, field: str) -> str:
+    """``value`` stripped, when domain.text's rule for ``kind`` takes it; else InvalidInput
+    naming ``field`` (for the doors without a pydantic model: the CLI, the services)."""
+    value = value.strip()
+    problem = text_problem(value, kind)
+    if problem is not None:
+        raise InvalidInput(f"{field}: {problem}", [{"field": field, "reason": problem}])
+    return value

@@ -182,3 +182,26 @@ def test_a_wrong_password_is_refused_after_user_add(url: str) -> None:
     add_ana(url)
     with pytest.raises(Forbidden, match="wrong email or password"):
         signed_in(url, password="not the password")
+
+
+def test_control_characters_and_overlong_names_are_refused_on_the_command_line(url: str) -> None:
+    """The CLI is a door like the others (domain.text): an organisation's name of 301
+    characters, a user's name with BEL, a token's name with an ANSI escape (it would recolour
+    the terminal of whoever lists the tokens) exit 2 naming the field; nothing is made."""
+    code, _, err = hoshin(url, "org", "create", "long", "n" * 301)
+    assert (code, err) == (2, "hoshin: name: is 301 characters long: at most 300\n")
+    code, _, err = hoshin(url, "org", "create", "b\x01d", "Bad")
+    assert code == 2 and "'b\\x01d' cannot name an organisation" in err
+    add = ("user", "add", "bo@acme.org", "--org", "acme", "--role", "viewer", "--password-stdin")
+    code, _, err = hoshin(url, *add, "--name", "Bo\x07", input=PASSWORD + "\n")
+    assert code == 2
+    assert err == "hoshin: name: contains the control character U+0007, which is not allowed\n"
+    add_ana(url)
+    code, _, err = hoshin(url, "token", "create", "--user", "ana@acme.org", "--name", "ci\x1b[31m")
+    assert code == 2 and "U+001B" in err
+    code, out, _ = hoshin(url, "token", "list", "--user", "ana@acme.org")
+    assert code == 0 and "ci" not in out
+    code, out, _ = hoshin(url, "org", "list")
+    assert "long" not in out and "Bad" not in out
+    with one_session(url) as session:
+        assert account.find_user(session, email="bo@acme.org") is None

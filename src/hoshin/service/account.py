@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from hoshin.domain.text import text_problem
 from hoshin.errors import Conflict, Forbidden, InvalidInput, NotFound
+from hoshin.fields import checked_text
 from hoshin.service import throttle
 from hoshin.service.password_rule import check_password as check_password  # the doors' name
 from hoshin.service.password_rule import password_problem as password_problem
@@ -69,13 +70,14 @@ def add_user(
     """A new user with an argon2 hash of the password, an audit event of no organisation
     (``actor`` from ``origin``); raises Conflict when the email exists."""
     email = check_email(email)
+    name = checked_text(name, "line", "name")
     check_password(password, email=email, name=name)
     if find_user(session, email=email) is not None:
         raise Conflict(f"a user '{email}' exists already")
     row = UserRow(
         email=email,
         password_hash=password_hash.hash(password),
-        name=name.strip(),
+        name=name,
         person=person or None,
     )
     session.add(row)
@@ -237,9 +239,10 @@ def create_token(
 ) -> str:
     """A new API token for the user, returned this once: only its SHA-256 is stored, and
     its audit event (of no organisation) names it by its id, never its secret."""
+    name = checked_text(name, "line", "name")
     user = get_user(session, email=email)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    row = ApiTokenRow(user_id=user.id, name=name.strip(), token_hash=_sha256(token), created_at=now)
+    row = ApiTokenRow(user_id=user.id, name=name, token_hash=_sha256(token), created_at=now)
     session.add(row)
     session.flush()
     record_event(

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from hoshin.domain.model import Plan
 from hoshin.errors import InvalidInput, NotFound
+from hoshin.fields import checked_text
 from hoshin.planfile import PlanFileError, dump_plan, read_plan
 from hoshin.store import account as account_store
 from hoshin.store import organization as org_store
@@ -32,11 +33,12 @@ def create_organization(
     digits and dashes."""
     if not SLUG.fullmatch(slug):
         raise InvalidInput(
-            f"'{slug}' cannot name an organisation: use lower-case letters, digits and dashes"
+            f"{slug!r} cannot name an organisation: use lower-case letters, digits and dashes"
         )
-    if not name.strip():
+    name = checked_text(name, "line", "name")
+    if not name:
         raise InvalidInput("an organisation needs a name")
-    org = org_store.create_organization(session, slug=slug, name=name.strip())
+    org = org_store.create_organization(session, slug=slug, name=name)
     record_event(
         session, org_id=org.id, actor=actor, entity="organization", key=slug, change="create",
         after={"slug": slug, "name": org.name}, user_id=actor_id, origin=origin,
