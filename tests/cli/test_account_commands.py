@@ -18,6 +18,7 @@ from hoshin.service.account import Principal
 from hoshin.service.store import one_session
 from hoshin.store.account import find_membership
 from hoshin.store.organization import get_organization
+from hoshin.store.user import find_user
 
 runner = CliRunner()
 PASSWORD = "correct horse"
@@ -204,4 +205,4 @@ def test_control_characters_and_overlong_names_are_refused_on_the_command_line(u
     code, out, _ = hoshin(url, "org", "list")
     assert "long" not in out and "Bad" not in out
     with one_session(url) as session:
-        assert account.find_user(session, email="bo@acme.org") is None
+        assert find_user(session, email="bo@acme.org") is None
