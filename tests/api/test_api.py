@@ -213,13 +213,17 @@ def test_two_writers_on_one_actual_one_wins_one_is_told(api: Seeded) -> None:
 
 
 def test_sign_in_failures_are_counted_and_limited(api: Seeded) -> None:
+    """A wrong password is 401 (not 403: no one is signed in). Three failures cost nothing;
+    the fourth attempt, made at once, must wait 1 s (service.throttle: 1 s after the third,
+    doubling with each further failure): 429 with Retry-After: 1."""
     wrong = {"email": "viewer@clinic.example", "password": "not the password"}
-    for _ in range(5):
+    for _ in range(3):
         answer = api.client.post("/api/v1/session", json=wrong)
-        assert answer.status_code == 403
+        assert answer.status_code == 401
         assert answer.json()["error"] == "wrong email or password"
     limited = api.client.post("/api/v1/session", json=wrong)
     assert limited.status_code == 429
+    assert limited.headers["retry-after"] == "1"
 
 
 def test_concurrent_first_check_ins_without_if_match_are_corrections_after_the_first(

@@ -213,3 +213,30 @@ def test_a_100_mb_post_without_credentials_is_refused_before_its_body_is_sent(
     assert json.loads(body)["detail"] == [
         {"reason": "the body may hold at most 1,048,576 bytes (HOSHIN_MAX_BODY_BYTES)"}
     ]
+
+
+def test_every_form_of_every_page_carries_the_sessions_token(served: Seeded) -> None:
+    """Every page an admin reaches from the organisation's pages (followed link by link,
+    three steps deep): each answers 200, and each of its forms that posts carries the hidden
+    csrf_token of the session, so none can fail the guard when a person submits it."""
+    client = served.client
+    token = _signed_in(client)
+    start = "/orgs/clinic/?as_of=2026-06-15"
+    seen: set[str] = set()
+    frontier = [start]
+    forms = 0
+    for _ in range(3):
+        found: list[str] = []
+        for url in frontier:
+            if url in seen:
+                continue
+            seen.add(url)
+            answer = client.get(url)
+            assert answer.status_code == 200, url
+            for form in re.findall(r"<form[^>]*method=\"post\"[^>]*>.*?</form>", answer.text, re.S):
+                forms += 1
+                assert f'name="csrf_token" value="{token}"' in form, (url, form[:200])
+            links = re.findall(r'href="(/orgs/clinic/[^"#]*)"', answer.text)
+            found += [link.replace("&amp;", "&") for link in links]
+        frontier = sorted(set(found) - seen)
+    assert len(seen) > 40 and forms > 40, (len(seen), forms)
