@@ -12,7 +12,7 @@ VENDOR_FILES := htmx.org/dist/htmx.min.js swagger-ui-dist/swagger-ui-bundle.js \
 	swagger-ui-dist/swagger-ui.css swagger-ui-dist/favicon-32x32.png
 DEMO ?= demo.yaml
 
-.PHONY: setup run test lint format bench bench-engine bench-server bench-pages clean
+.PHONY: setup run test lint format bench bench-engine bench-server bench-pages bench-guards clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "hoshin needs Python 3.11 or newer")'
@@ -50,7 +50,10 @@ test: lint ## the whole suite
 
 # Every benchmark of BENCHMARKS.md, one after the other (about 40 minutes on 2 cores); each
 # part has its own target below.
-bench: bench-engine bench-server bench-pages ## the engine, the API under load, every page
+bench: bench-engine bench-server bench-pages bench-guards ## the engine, the API under load, every page, the guards
+
+bench-guards: setup ## what the guards every request passes cost, in µs of CPU per request
+	$(BIN)/python -m bench.guards
 
 bench-engine: setup ## the engine on synthetic enterprise plans, and hoshin check on their files
 	$(BIN)/python -m bench.engine

@@ -50,6 +50,13 @@ class CsrfGuard:
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
+        api = scope["path"].startswith("/api/")
+        unsafe = scope["method"] not in SAFE
+        if api and not (unsafe and b"authorization" not in headers):
+            # An API read, or a change with a token: nothing to check, and no page to give a
+            # token to (the hot path of scripts: no cookie to parse, no hash).
+            await self.app(scope, receive, send)
+            return
         cookies = _cookies(headers.get(b"cookie", b""))
         secret = cookies.get(SESSION_COOKIE) or cookies.get(PRESESSION_COOKIE)
         new_secret = None
@@ -57,8 +64,7 @@ class CsrfGuard:
             secret = new_secret = secrets.token_urlsafe(32)
         expected = token_for(secret)
         scope.setdefault("state", {})["csrf_token"] = expected
-        api = scope["path"].startswith("/api/")
-        if scope["method"] not in SAFE and not (api and b"authorization" in headers):
+        if unsafe:
             problem = _cross_site(scope, headers)
             # An API request without the session cookie acts as no one (it will be told 401,
             # or it is a script's sign-in): only the browser's word on its origin applies.
