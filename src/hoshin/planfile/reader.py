@@ -37,6 +37,7 @@ from hoshin.planfile.schema import (
     ObjectiveIn,
     PlanIn,
     describe,
+    printable,
     shown,
 )
 
@@ -61,42 +62,6 @@ class PlanFileError(Exception):
     def __init__(self, problems: list[FileProblem]) -> None:
         super().__init__("\n".join(str(p) for p in problems))
         self.problems = problems
-
-
-class _Loader(yaml.CSafeLoader):
-    """YAML 1.1 safe loading, except that only true/false are booleans (a unit called 'no'
-    stays 'no'), and a key given twice in one mapping is an error, not a silent overwrite."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
-        if len(mapping) != len(node.value):
-            seen: set[Any] = set()
-            for key_node, _ in node.value:
-                key = self.construct_object(key_node, deep=True)
-                if key in seen:
-                    raise yaml.constructor.ConstructorError(
-                        None, None, f"key '{key}' appears twice", key_node.start_mark
-                    )
-                seen.add(key)
-        return mapping
-
-    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
-        """A date-like value that is no real date (2026-09-31) stays text, for a clear message."""
-        try:
-            return super().construct_yaml_timestamp(node)
-        except ValueError:
-            return self.construct_scalar(node)
-
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
-_BOOL = "tag:yaml.org,2002:bool"
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != _BOOL]
-    for first, resolvers in yaml.CSafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
 
 
 def read_plan(path: Path) -> Plan:
@@ -163,7 +128,7 @@ def _load(text: str, name: str) -> Any:
         except json.JSONDecodeError as error:
             raise PlanFileError([FileProblem(name, error.lineno, error.msg)]) from None
         except RecursionError:
-            # The C decoder guards its recursion; a plan is never this deep
+            # The C decoder guards its recursion; no plan comes near it.
             refused = guard.json_too_deep(text)
             raise PlanFileError([FileProblem(name, refused.line, refused.message)]) from None
         except ValueError as error:
@@ -193,7 +158,7 @@ def _located_yaml_error(text: str, name: str, message: str) -> PlanFileError:
         return PlanFileError([_yaml_problem(name, error)])
     # yaml-rs's own words: "... at line 3, column 5", the text, then the reason
     found = re.search(r"line (\d+)", message)
-    reason = message.strip().splitlines()[-1] if message.strip() else "cannot be read"
+    reason = printable(message.strip().splitlines()[-1]) if message.strip() else "cannot be read"
     return PlanFileError(
         [FileProblem(name, int(found.group(1)) if found else 1, f"not valid YAML: {reason}")]
     )
@@ -203,8 +168,8 @@ def _yaml_problem(name: str, error: yaml.YAMLError) -> FileProblem:
     if isinstance(error, yaml.MarkedYAMLError):
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else 1
-        return FileProblem(name, line, f"not valid YAML: {error.problem}")
-    return FileProblem(name, 1, f"not valid YAML: {error}")
+        return FileProblem(name, line, f"not valid YAML: {printable(error.problem or '')}")
+    return FileProblem(name, 1, f"not valid YAML: {printable(str(error))}")
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

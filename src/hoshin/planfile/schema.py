@@ -200,14 +200,17 @@ _REPR.maxlist = _REPR.maxtuple = _REPR.maxdict = _REPR.maxset = 4
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
+def printable(text: str, longest: int = 200) -> str:
+    """``text`` from the file for a message: control characters escaped, at most ``longest``."""
+    text = text if len(text) <= longest else text[: longest - 3] + "..."
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
+
+
 def shown(value: object) -> str:
-    """A value from the file for a message: short, shallow, control characters escaped."""
+    """A value from the file for a message: quoted, short, shallow, controls escaped."""
     if isinstance(value, str):
-        value = value if len(value) <= 60 else value[:57] + "..."
-        return (
-            "'" + _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(), value) + "'"
-        )
-    return _CONTROL.sub("?", _REPR.repr(value))
+        return f"'{printable(value, 60)}'"
+    return printable(_REPR.repr(value), 200)
 
 
 def describe(error: Any) -> str:
