@@ -31,6 +31,10 @@ def _strip(longest: int, shortest: int = 0) -> StringConstraints:
     return StringConstraints(strip_whitespace=True, min_length=shortest, max_length=longest)
 
 
+# The largest id of a row hoshin numbers itself (a token, an invitation, a catchball thread):
+# an INTEGER key, 32 bits on PostgreSQL, which refuses a larger number with an error.
+LARGEST_ROW_ID = 2**31 - 1
+
 # The pattern is stated in the JSON schema (clients and schemathesis read it); the validator
 # is what refuses, with a message that names the character.
 _ONE_LINE = Field(json_schema_extra={"pattern": PATTERN[False]})

@@ -26,13 +26,13 @@ from hoshin.api.edits import (
     tagged,
 )
 from hoshin.api.one_thread import OneThreadRoute
-from hoshin.fields import Line, Text
+from hoshin.fields import LARGEST_ROW_ID, Line, Text
 from hoshin.service import catchball
 from hoshin.service.catchball import Answer, Participant
 from hoshin.service.proposal import MetricFields, Proposal
 
 router = APIRouter(tags=["catchball"], responses=READS, route_class=OneThreadRoute)
-ThreadId = Annotated[int, Path(description="The thread's number.", ge=1, le=2**31 - 1)]
+ThreadId = Annotated[int, Path(description="The thread's number.", ge=1, le=LARGEST_ROW_ID)]
 ANSWERS = {**CHANGES, 409: {"description": "The thread is agreed or withdrawn already"}}
 
 

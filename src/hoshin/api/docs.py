@@ -7,7 +7,9 @@ from html import escape
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-router = APIRouter(include_in_schema=False)
+from hoshin.api.one_thread import OneThreadRoute
+
+router = APIRouter(include_in_schema=False, route_class=OneThreadRoute)
 
 # FastAPI's get_swagger_ui_html starts Swagger UI with an inline <script>, which the
 # Content-Security-Policy (hoshin.guard.headers) refuses: this page starts it from a file.

@@ -11,6 +11,7 @@ from pydantic import Field
 from hoshin.api.deps import Db, Me, Org, now, origin_of
 from hoshin.api.edits import CHANGES, READS, TEXT_PATTERN, Body, Id
 from hoshin.api.one_thread import OneThreadRoute
+from hoshin.fields import LARGEST_ROW_ID
 from hoshin.fields import Email as EmailText
 from hoshin.service import account, invitation, member, user_state
 
@@ -23,7 +24,7 @@ ADMINS = ("admin",)
 MEMBER_CHANGES: dict[int | str, dict[str, Any]] = {
     key: CHANGES[key] for key in (400, 403, 409, 422)
 }
-InvitationId = Annotated[int, Path(ge=1, le=2**62)]
+InvitationId = Annotated[int, Path(ge=1, le=LARGEST_ROW_ID)]
 
 
 class MemberCreate(Body):
@@ -148,7 +149,7 @@ def create_token(request: Request, me: Me, session: Db, body: TokenCreate) -> di
 
 @router.delete("/me/tokens/{token_id}", status_code=204)
 def revoke_token(
-    request: Request, me: Me, session: Db, token_id: Annotated[int, Path(ge=1, le=2**62)]
+    request: Request, me: Me, session: Db, token_id: Annotated[int, Path(ge=1, le=LARGEST_ROW_ID)]
 ) -> Response:
     """Revokes one of the signed-in user's API tokens (it stays listed, revoked)."""
     member.revoke_own_token(

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hoshin.errors import Conflict, Forbidden, HoshinError, InvalidInput, NotFound
+from hoshin.fields import LARGEST_ROW_ID
 from hoshin.service import account, invitation, member, user_state
 from hoshin.web import password
 from hoshin.web.deps import Db, Here, Place, now
@@ -87,7 +88,7 @@ def revoke_invitation(
     request: Request,
     session: Db,
     here: Place,
-    invitation_id: Annotated[int, Path(ge=1, le=2**62)],
+    invitation_id: Annotated[int, Path(ge=1, le=LARGEST_ROW_ID)],
 ) -> Response:
     """Revokes an invitation: its link stops working."""
     if here.role != "admin":
@@ -196,7 +197,7 @@ def create_token(request: Request, session: Db, here: Place, name: Text = "") ->
 
 @router.post("/orgs/{org}/admin/tokens/{token_id}/revoke", response_class=HTMLResponse)
 def revoke_token(
-    session: Db, here: Place, token_id: Annotated[int, Path(ge=1, le=2**62)]
+    session: Db, here: Place, token_id: Annotated[int, Path(ge=1, le=LARGEST_ROW_ID)]
 ) -> Response:
     """Revokes one of the signed-in user's tokens (it stays listed, revoked)."""
     mine = {t["id"]: t for t in member.own_tokens(session, user_id=here.me.user_id)}
