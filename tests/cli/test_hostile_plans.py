@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -71,19 +70,25 @@ HOSTILE = [
 ]
 
 
+# Started from a small Python of its own, which waits for the command and prints its peak
+# memory: Linux counts in a child's peak the memory of the process it was forked from, and
+# pytest's own grows past the limit over the whole suite.
+MEASURED = """
+import os, subprocess, sys
+command = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+_, status, usage = os.wait4(command.pid, 0)
+print(usage.ru_maxrss)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, int]:
     """(exit code, stderr, peak memory in KB) of the real command in a process of its own."""
-    with tempfile.TemporaryFile() as err:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "hoshin", *args],
-            stdout=subprocess.DEVNULL,
-            stderr=err,
-            env={**os.environ, **(env or {})},
-        )
-        _, status, usage = os.wait4(process.pid, 0)  # wait4: this process's own peak memory
-        process.returncode = os.waitstatus_to_exitcode(status)
-        err.seek(0)
-        return process.returncode, err.read().decode(), usage.ru_maxrss
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURED, sys.executable, "-m", "hoshin", *args],
+        capture_output=True, env={**os.environ, **(env or {})}, check=False,
+    )  # fmt: skip
+    return done.returncode, done.stderr.decode(), int(done.stdout)
 
 
 @pytest.fixture(scope="module")
