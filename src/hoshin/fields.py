@@ -39,6 +39,25 @@ LARGEST_ROW_ID = 2**31 - 1
 # is what refuses, with a message that names the character.
 _ONE_LINE = Field(json_schema_extra={"pattern": PATTERN[False]})
 _LINES = Field(json_schema_extra={"pattern": PATTERN[True]})
+# No "/" in an id either: it is also a path segment of the API and the pages.
+ID_PATTERN = r"^[^\x00-\x1f\x7f-\x9f/]+$"
+
+
+def _id(value: str) -> str:
+    problem = text_problem(value, "id")
+    if problem is not None:
+        raise ValueError(problem)
+    if "/" in value:
+        raise ValueError("contains '/', which an id cannot hold")
+    return value
+
+
+Id = Annotated[
+    str,
+    _strip(LONGEST["id"], 1),
+    AfterValidator(_id),
+    Field(json_schema_extra={"pattern": ID_PATTERN}),
+]
 Line = Annotated[str, _strip(LONGEST["line"]), AfterValidator(checked("line")), _ONE_LINE]
 Text = Annotated[str, _strip(LONGEST["text"]), AfterValidator(checked("text")), _LINES]
 Email = Annotated[str, _strip(LONGEST["email"]), AfterValidator(checked("email")), _ONE_LINE]

@@ -15,7 +15,6 @@ from hoshin.api.edits import (
     Body,
     Day,
     Filter,
-    Id,
     Ids,
     IfMatch,
     Key,
@@ -33,7 +32,7 @@ from hoshin.api.edits import (
 )
 from hoshin.api.one_thread import OneThreadRoute
 from hoshin.domain.model import Action, Countermeasure, Risk
-from hoshin.fields import Line, Text
+from hoshin.fields import Id, Line, Text
 from hoshin.service import action as action_service
 from hoshin.service.action import Asker
 

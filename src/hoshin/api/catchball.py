@@ -15,7 +15,6 @@ from hoshin.api.edits import (
     READS,
     Body,
     Filter,
-    Id,
     IfMatch,
     Limit,
     MonthText,
@@ -26,7 +25,7 @@ from hoshin.api.edits import (
     tagged,
 )
 from hoshin.api.one_thread import OneThreadRoute
-from hoshin.fields import LARGEST_ROW_ID, Line, Text
+from hoshin.fields import LARGEST_ROW_ID, Id, Line, Text
 from hoshin.service import catchball
 from hoshin.service.catchball import Answer, Participant
 from hoshin.service.proposal import MetricFields, Proposal

@@ -134,7 +134,7 @@ def _due(
 
 
 def _not_a_member(slug: str) -> NoReturn:
-    raise NotFound(f"no organisation '{slug}'")
+    raise NotFound(f"no organisation {slug[:100]!r}")
 
 
 def _token_uses(request: Request) -> account.TokenUses:

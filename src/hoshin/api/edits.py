@@ -7,25 +7,18 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Header, Path, Query, Response
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from hoshin.api.deps import Access, etag, version_of
 from hoshin.domain.months import Month
-from hoshin.domain.text import LONGEST, PATTERN
+from hoshin.domain.text import PATTERN
 from hoshin.errors import InvalidInput
+from hoshin.fields import ID_PATTERN, Id
 from hoshin.fields import Day as IsoDay
 from hoshin.service.versioned import Change
 
 PERIOD = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
-# No control characters (domain.text); no "/" in an id (it could not be a path).
-ID_PATTERN = r"^[^\x00-\x1f\x7f-\x9f/]+$"
 TEXT_PATTERN = PATTERN[False]
-Id = Annotated[
-    str,
-    StringConstraints(
-        strip_whitespace=True, min_length=1, max_length=LONGEST["id"], pattern=ID_PATTERN
-    ),
-]
 Filter = Annotated[str | None, Query(max_length=100, pattern=ID_PATTERN)]
 MonthText = Annotated[str, Field(pattern=PERIOD, description="A month, YYYY-MM.")]
 Day = Annotated[IsoDay, Field(description="A day, YYYY-MM-DD.")]

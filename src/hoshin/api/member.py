@@ -9,9 +9,9 @@ from fastapi import APIRouter, Path, Request, Response
 from pydantic import Field
 
 from hoshin.api.deps import Db, Me, Org, now, origin_of
-from hoshin.api.edits import CHANGES, READS, TEXT_PATTERN, Body, Id
+from hoshin.api.edits import CHANGES, READS, TEXT_PATTERN, Body
 from hoshin.api.one_thread import OneThreadRoute
-from hoshin.fields import LARGEST_ROW_ID
+from hoshin.fields import LARGEST_ROW_ID, Id
 from hoshin.fields import Email as EmailText
 from hoshin.service import account, invitation, member, user_state
 

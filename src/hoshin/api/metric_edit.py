@@ -11,11 +11,9 @@ from pydantic import Field
 from hoshin.api.deps import Db, Org
 from hoshin.api.edits import (
     CHANGES,
-    ID_PATTERN,
     READS,
     Body,
     Filter,
-    Id,
     IfMatch,
     Key,
     Limit,
@@ -33,7 +31,7 @@ from hoshin.api.edits import (
 )
 from hoshin.api.one_thread import OneThreadRoute
 from hoshin.domain.model import DEFAULT_TOLERANCE, Metric, Trajectory
-from hoshin.fields import Line
+from hoshin.fields import ID_PATTERN, Id, Line
 from hoshin.service import metric_edit
 
 router = APIRouter(tags=["metrics"], responses=READS, route_class=OneThreadRoute)

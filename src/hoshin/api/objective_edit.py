@@ -12,7 +12,6 @@ from hoshin.api.edits import (
     CHANGES,
     READS,
     Body,
-    Id,
     IfMatch,
     Key,
     MonthText,
@@ -26,7 +25,7 @@ from hoshin.api.edits import (
 )
 from hoshin.api.one_thread import OneThreadRoute
 from hoshin.domain.model import DEFAULT_TOLERANCE, Objective
-from hoshin.fields import Line, Text
+from hoshin.fields import Id, Line, Text
 from hoshin.service import objective_edit
 
 router = APIRouter(tags=["objectives"], responses=READS, route_class=OneThreadRoute)

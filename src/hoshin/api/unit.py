@@ -13,7 +13,6 @@ from hoshin.api.edits import (
     READS,
     Body,
     Filter,
-    Id,
     IfMatch,
     Key,
     Limit,
@@ -27,7 +26,7 @@ from hoshin.api.edits import (
 )
 from hoshin.api.one_thread import OneThreadRoute
 from hoshin.domain.model import Person, Unit, Vision
-from hoshin.fields import Email, Line, Text
+from hoshin.fields import Email, Id, Line, Text
 from hoshin.service import unit as unit_service
 
 router = APIRouter(tags=["units, people and vision"], responses=READS, route_class=OneThreadRoute)

@@ -21,28 +21,10 @@ from pydantic import (
 )
 
 from hoshin.domain.months import Month, in_calendar
-from hoshin.domain.text import LONGEST, text_problem
-from hoshin.fields import Email, Line, Text
+from hoshin.fields import Email, Id, Line, Text
 
 MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def _id(value: str) -> str:
-    """An id is also a path segment of the API and the pages: no '/' there either."""
-    problem = text_problem(value, "id")
-    if problem is not None:
-        raise ValueError(problem)
-    if "/" in value:
-        raise ValueError("contains '/', which an id cannot hold")
-    return value
-
-
-Id = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=LONGEST["id"]),
-    AfterValidator(_id),
-]
 
 
 def _date_from_text(value: object) -> object:

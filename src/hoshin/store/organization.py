@@ -101,7 +101,7 @@ def get_organization(session: Session, *, slug: str) -> OrganizationRow:
     """The organisation with this slug; raises NotFound."""
     row = find_organization(session, slug=slug)
     if row is None:
-        raise NotFound(f"no organisation '{slug}'")
+        raise NotFound(f"no organisation {slug[:100]!r}")
     return row
 
 
