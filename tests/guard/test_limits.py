@@ -66,7 +66,8 @@ def test_a_declared_length_over_the_limit_is_refused_unread() -> None:
 def test_a_chunked_body_is_read_only_until_it_passes_the_limit() -> None:
     """Without Content-Length, 10 chunks of 400 bytes: the third passes 1,024 bytes (1,200),
     so 3 are read of 10 and the answer is 413, a page for a page's path."""
-    status, body, asked = _call("/orgs/clinic/admin/members", [], [b"x" * 400] * 10)
+    chunked = [(b"transfer-encoding", b"chunked")]
+    status, body, asked = _call("/orgs/clinic/admin/members", chunked, [b"x" * 400] * 10)
     assert (status, asked) == (413, 3)
     assert b"the request is too large" in body and b"<!doctype html>" in body
 

@@ -34,9 +34,15 @@ class RequestLimits:
         if problem is not None:
             await refuse(scope, receive, send, 422, "invalid request", problem)
             return
-        length = dict(scope["headers"]).get(b"content-length")
+        headers = dict(scope["headers"])
+        length = headers.get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > self.max_body_bytes):
             await self._too_large(scope, receive, send)
+            return
+        if b"transfer-encoding" not in headers:
+            # A body of the declared length at most (the HTTP server reads no more), or none:
+            # nothing to count, and no wrapper on the way of every request.
+            await self.app(scope, receive, send)
             return
         started = False
 
