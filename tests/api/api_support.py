@@ -16,13 +16,12 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, delete
 
+from factories import add_member, make_organization
 from hoshin.api.app import create_app
 from hoshin.planfile import read_plan
 from hoshin.service import account
-from hoshin.service.organization import create_organization
 from hoshin.store.audit import AuditEventRow
 from hoshin.store.db import session_factory
-from hoshin.store.plan import replace_plan
 
 SMALL = Path(__file__).parents[2] / "examples" / "small.yaml"
 NOW = datetime(2026, 6, 15, 12, tzinfo=UTC)
@@ -59,23 +58,10 @@ def seed(engine: Engine, make: Callable[..., FastAPI] = create_app) -> Seeded:
     with sessions() as session:
         plan = read_plan(SMALL)
         for slug in ("clinic", "other"):
-            org = create_organization(
-                session, slug=slug, name=slug.title(), actor="tests", origin="tests"
-            )
-            replace_plan(session, org=org, plan=plan)
+            make_organization(session, slug=slug, name=slug.title(), plan=plan)
         for name, (role, person) in USERS.items():
             email = f"{name}@clinic.example"
-            account.add_user(
-                session,
-                email=email,
-                password=PASSWORD,
-                person=person,
-                actor="tests",
-                origin="tests",
-            )
-            account.set_role(
-                session, email=email, org_slug="clinic", role=role, actor="tests", origin="tests"
-            )
+            add_member(session, email=email, role=role, person=person, password=PASSWORD)
             tokens[name] = account.create_token(
                 session, email=email, name="tests", now=NOW, actor="tests", origin="tests"
             )

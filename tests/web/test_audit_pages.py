@@ -12,14 +12,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from factories import make_organization
 from hoshin.planfile import read_plan
 from hoshin.server import create_server
 from hoshin.service import account
 from hoshin.service.audit import events_of
-from hoshin.service.organization import create_organization, list_organizations
+from hoshin.service.organization import list_organizations
 from hoshin.store.audit import record_event
 from hoshin.store.db import session_factory
-from hoshin.store.plan import replace_plan
 
 from .web_support import ADMIN, BEN, PASSWORD, SMALL_PLAN, with_csrf
 
@@ -32,10 +32,9 @@ def sessions(engine: Engine, cheap_hashing: None) -> sessionmaker[Session]:
     """examples/small.yaml as 'clinic' with ADMIN (admin) and BEN (contributor); no events."""
     sessions = session_factory(engine)
     with sessions() as session:
-        org = create_organization(
-            session, slug="clinic", name="Riverside Clinic", actor="tests", origin="tests"
+        make_organization(
+            session, slug="clinic", name="Riverside Clinic", plan=read_plan(SMALL_PLAN)
         )
-        replace_plan(session, org=org, plan=read_plan(SMALL_PLAN))
         for email, role, person in ((ADMIN, "admin", None), (BEN, "contributor", "ben")):
             account.add_user(session, email=email, password=PASSWORD, person=person,
                              actor="tests", origin="tests")  # fmt: skip

@@ -30,14 +30,13 @@ from fastapi.testclient import TestClient
 from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import Engine
 
+from factories import make_organization
 from hoshin.domain.analysis import analyze
 from hoshin.planfile import read_plan
 from hoshin.server import create_server
 from hoshin.service import account
 from hoshin.service.analysis import Analysed
-from hoshin.service.organization import create_organization
 from hoshin.store.db import session_factory
-from hoshin.store.plan import replace_plan
 from hoshin.web.backward import Chains, chain, chains, filtered
 
 from .web_support import (
@@ -262,10 +261,7 @@ def clinic(engine: Engine, cheap_hashing: None) -> Iterator[TestClient]:
     """examples/small.yaml as 'clinic' with a viewer 'vic', served in-process (no browser)."""
     sessions = session_factory(engine)
     with sessions() as session:
-        org = create_organization(
-            session, slug="clinic", name="Clinic", actor="tests", origin="tests"
-        )
-        replace_plan(session, org=org, plan=read_plan(SMALL_PLAN))
+        make_organization(session, slug="clinic", name="Clinic", plan=read_plan(SMALL_PLAN))
         for name, role in (("vic", "viewer"), ("eve", "editor")):
             account.add_user(
                 session,

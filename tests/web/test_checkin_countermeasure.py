@@ -19,12 +19,10 @@ from fastapi.testclient import TestClient
 from playwright.sync_api import Page, expect
 from sqlalchemy import Engine
 
+from factories import add_member, make_organization
 from hoshin.planfile import read_plan
 from hoshin.server import create_server
-from hoshin.service import account
-from hoshin.service.organization import create_organization
 from hoshin.store.db import session_factory
-from hoshin.store.plan import replace_plan
 
 from .web_support import (
     BEN,
@@ -167,23 +165,12 @@ def pages(engine: Engine, cheap_hashing: None) -> Iterator[TestClient]:
     """examples/small.yaml as 'clinic', with ben and ana (contributors) and vic (viewer)."""
     sessions = session_factory(engine)
     with sessions() as session:
-        org = create_organization(
-            session, slug="clinic", name="Riverside Clinic", actor="tests", origin="tests"
+        make_organization(
+            session, slug="clinic", name="Riverside Clinic", plan=read_plan(SMALL_PLAN)
         )
-        replace_plan(session, org=org, plan=read_plan(SMALL_PLAN))
         for name, (role, person) in RULE_USERS.items():
             email = f"{name}@clinic.example"
-            account.add_user(
-                session,
-                email=email,
-                password=PASSWORD,
-                person=person,
-                actor="tests",
-                origin="tests",
-            )
-            account.set_role(
-                session, email=email, org_slug="clinic", role=role, actor="tests", origin="tests"
-            )
+            add_member(session, email=email, role=role, person=person, password=PASSWORD)
         session.commit()
     with with_csrf(TestClient(create_server(sessions))) as client:
         yield client

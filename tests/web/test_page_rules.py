@@ -10,12 +10,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from factories import add_member, make_organization
 from hoshin.planfile import read_plan
 from hoshin.server import create_server
-from hoshin.service import account
-from hoshin.service.organization import create_organization
 from hoshin.store.db import session_factory
-from hoshin.store.plan import replace_plan
 
 from .web_support import with_csrf
 
@@ -33,23 +31,10 @@ def pages(engine: Engine) -> Iterator[TestClient]:
     sessions = session_factory(engine)
     with sessions() as session:
         for slug in ("clinic", "other"):
-            org = create_organization(
-                session, slug=slug, name=slug.title(), actor="tests", origin="tests"
-            )
-            replace_plan(session, org=org, plan=read_plan(SMALL))
+            make_organization(session, slug=slug, name=slug.title(), plan=read_plan(SMALL))
         for name, (role, person) in USERS.items():
             email = f"{name}@clinic.example"
-            account.add_user(
-                session,
-                email=email,
-                password=PASSWORD,
-                person=person,
-                actor="tests",
-                origin="tests",
-            )
-            account.set_role(
-                session, email=email, org_slug="clinic", role=role, actor="tests", origin="tests"
-            )
+            add_member(session, email=email, role=role, person=person, password=PASSWORD)
         session.commit()
     with with_csrf(TestClient(create_server(sessions))) as client:
         yield client
