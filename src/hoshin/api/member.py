@@ -114,8 +114,7 @@ def change_active(org: Org, session: Db, email: Email, body: ActiveChange) -> di
         session, org=org.org, email=email, active=body.active, admin_id=org.principal.user_id,
         actor=org.principal.email, now=now(), origin=org.origin,
     )  # fmt: skip
-    wanted = account.normal_email(email)
-    return next(m for m in member.list_members(session, org=org.org) if m.email == wanted).as_json()
+    return member.get_member(session, org=org.org, email=email).as_json()
 
 
 @router.delete("/orgs/{org}/members/{email}", status_code=204, responses=MEMBER_CHANGES)

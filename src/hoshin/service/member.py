@@ -47,6 +47,12 @@ def list_members(session: Session, *, org: OrganizationRow) -> list[Member]:
     return [member_of(user, role) for user, role in store.list_members(session, org_id=org.id)]
 
 
+def get_member(session: Session, *, org: OrganizationRow, email: str) -> Member:
+    """The organisation's member with this email; NotFound when there is none."""
+    user, membership = _membership(session, org, email)
+    return member_of(user, membership.role)
+
+
 def join(
     session: Session,
     *,

@@ -144,7 +144,7 @@ def confirm_removal(request: Request, session: Db, here: Place, email: Email) ->
     """Asks whether to end the membership."""
     if here.role != "admin":
         return _not_admin(request, here)
-    found = _member(session, here, email)
+    found = member.get_member(session, org=here.org, email=email)
     return render(request, "admin_remove.html", {"here": here, "member": found, "problem": None})
 
 
@@ -153,7 +153,7 @@ def remove_member(request: Request, session: Db, here: Place, email: Email) -> R
     """Ends the membership (the account stays); never the last admin's."""
     if here.role != "admin":
         return _not_admin(request, here)
-    found = _member(session, here, email)
+    found = member.get_member(session, org=here.org, email=email)
     try:
         member.remove_member(
             session, org=here.org, email=email, actor=here.me.email, now=now(),
@@ -259,14 +259,6 @@ def _tokens(
 
 def _not_admin(request: Request, here: Here) -> Response:
     return render(request, "admin_forbidden.html", {"here": here}, 403)
-
-
-def _member(session: Db, here: Here, email: str) -> member.Member:
-    wanted = account.normal_email(email)
-    for found in member.list_members(session, org=here.org):
-        if found.email == wanted:
-            return found
-    raise NotFound(f"no member '{wanted}' in {here.org.slug}")
 
 
 def _member_errors(typed: dict[str, str]) -> dict[str, str]:
