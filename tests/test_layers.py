@@ -20,7 +20,7 @@ ALLOWED = {
     "service": {"domain", "fields", "planfile", "store", "demo", "config"},
     "guard": {"domain", "service"},
     "api": {"domain", "fields", "guard", "service", "config"},
-    "web": {"domain", "fields", "service", "config"},
+    "web": {"domain", "fields", "guard", "service", "config"},
     "cli": {"domain", "fields", "service", "config"},
 }
 # I/O, clocks and frameworks the pure engine must never touch.

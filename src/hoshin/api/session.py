@@ -14,12 +14,12 @@ from hoshin.api.errors import Unauthorized
 from hoshin.api.one_thread import OneThreadRoute
 from hoshin.errors import Forbidden
 from hoshin.fields import Password
+from hoshin.guard.cookies import set_session_cookie
 from hoshin.guard.csrf import token_for
 from hoshin.service import account, password
 from hoshin.service.account import SESSION_COOKIE
 
 router = APIRouter(tags=["session"], route_class=OneThreadRoute)
-SESSION_DAYS = 14
 THROTTLED: dict[int | str, dict[str, Any]] = {
     429: {
         "description": "Too many failed sign-ins for the account or from the address: detail "
@@ -64,7 +64,7 @@ def sign_in(body: SignIn, request: Request, response: Response, session: Db) -> 
     except Forbidden as error:
         session.commit()  # the failed attempt must count, though the request fails
         raise Unauthorized(error.message) from None
-    _set_cookie(request, response, secret)
+    set_session_cookie(request, response, secret)
     return {"email": me.email, "name": me.name, "csrf_token": token_for(secret)}
 
 
@@ -112,12 +112,5 @@ def change_password(
         raise
     if renewed is None:
         return {"email": me.email, "changed": True}
-    _set_cookie(request, response, renewed)
+    set_session_cookie(request, response, renewed)
     return {"email": me.email, "changed": True, "csrf_token": token_for(renewed)}
-
-
-def _set_cookie(request: Request, response: Response, secret: str) -> None:
-    response.set_cookie(
-        SESSION_COOKIE, secret, max_age=SESSION_DAYS * 86400, httponly=True, samesite="lax",
-        secure=request.url.scheme == "https",
-    )  # fmt: skip

@@ -1,1 +1,2 @@
-"""What every request passes: security headers, body limits, forged-form checks."""
+"""What every request passes: security headers, body limits, forged-form checks; and the
+session cookie they rely on, as every door sets it."""

@@ -1,8 +1,10 @@
-"""The session cookie, as every page that signs someone in sets it."""
+"""The session cookie, as every door that signs someone in sets it (the pages and the API):
+one lifetime, one set of flags."""
 
 from __future__ import annotations
 
-from fastapi import Request, Response
+from starlette.requests import Request
+from starlette.responses import Response
 
 from hoshin.service.account import SESSION_COOKIE, SESSION_LIFETIME
 
