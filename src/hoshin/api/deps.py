@@ -20,6 +20,7 @@ from hoshin.api.one_thread import Later
 from hoshin.domain.months import in_calendar
 from hoshin.errors import Forbidden, InvalidInput, NotFound
 from hoshin.fields import iso_day
+from hoshin.guard.client import origin_of
 from hoshin.service import account
 from hoshin.service.account import SESSION_COOKIE, Principal
 from hoshin.service.analysis import Analysed, AnalysisCache
@@ -222,12 +223,6 @@ def _member(
     me, due, member = _asker(request, session, authorization, org)
     row, role = member or membership(session, slug=org, user_id=me.user_id)
     return Access(row, role, me, origin_of(request)), due
-
-
-def origin_of(request: Request) -> str:
-    """Where a request comes from, for the audit trail: the client's address as the server
-    gives it (uvicorn reads a forwarded address only from the proxies it trusts)."""
-    return request.client.host if request.client is not None else "unknown"
 
 
 Org = Annotated[Access, Depends(access)]

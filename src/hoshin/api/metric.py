@@ -23,13 +23,13 @@ from hoshin.api.deps import (
     access,
     etag,
     now,
-    origin_of,
     recorder,
     version_of,
 )
 from hoshin.api.edits import period
 from hoshin.api.one_thread import OneThreadRoute
 from hoshin.domain.months import Month
+from hoshin.guard.client import origin_of
 from hoshin.service import metric as metric_service
 from hoshin.service.account import SESSION_COOKIE
 from hoshin.service.group_commit import CheckIn

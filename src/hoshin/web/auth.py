@@ -9,12 +9,12 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hoshin.errors import Forbidden
-from hoshin.guard.cookies import set_session_cookie
+from hoshin.guard.client import origin_of, set_session_cookie
 from hoshin.service import account
 from hoshin.service.account import SESSION_COOKIE
 from hoshin.service.organization import organizations_of
 from hoshin.web import invite
-from hoshin.web.deps import Db, Viewer, now, origin_of
+from hoshin.web.deps import Db, Viewer, now
 from hoshin.web.render import render
 
 router = APIRouter()

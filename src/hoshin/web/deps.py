@@ -14,6 +14,7 @@ from hoshin.domain.months import in_calendar
 from hoshin.domain.text import nested_problems
 from hoshin.errors import HoshinError, InvalidInput
 from hoshin.fields import iso_day
+from hoshin.guard.client import origin_of
 from hoshin.service import account
 from hoshin.service.account import SESSION_COOKIE, Principal
 from hoshin.service.analysis import Analysed, AnalysisCache
@@ -121,12 +122,6 @@ def here(request: Request, session: Db, me: Viewer, org: str, as_of: AsOf) -> He
     cache: AnalysisCache = request.app.state.analyses
     mine = organizations_of(session, user_id=me.user_id)
     return Here(row, role, me, mine, as_of, cache, origin_of(request))
-
-
-def origin_of(request: Request) -> str:
-    """Where a request comes from, for the audit trail: the client's address as the server
-    gives it (uvicorn reads a forwarded address only from the proxies it trusts)."""
-    return request.client.host if request.client is not None else "unknown"
 
 
 Place = Annotated[Here, Depends(here)]

@@ -13,10 +13,10 @@ from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hoshin.errors import Conflict, Forbidden, HoshinError, NotFound
-from hoshin.guard.cookies import set_session_cookie
+from hoshin.guard.client import origin_of, set_session_cookie
 from hoshin.service import account, invitation
 from hoshin.service.account import SESSION_COOKIE, Principal
-from hoshin.web.deps import Db, now, origin_of
+from hoshin.web.deps import Db, now
 from hoshin.web.render import render
 
 router = APIRouter()

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hoshin.errors import Forbidden, HoshinError
-from hoshin.guard.cookies import set_session_cookie
+from hoshin.guard.client import set_session_cookie
 from hoshin.service import account, password
 from hoshin.service.account import SESSION_COOKIE
 from hoshin.web.deps import Db, Here, Place, now
