@@ -108,6 +108,13 @@ def list_invitations(session: Session, *, org: OrganizationRow, now: datetime) -
     return [_invitation(row, now) for row in store.list_invitations(session, org_id=org.id)]
 
 
+def open_invitations(session: Session, *, org: OrganizationRow, now: datetime) -> list[Invitation]:
+    """The organisation's invitations that can still be accepted at ``now``, newest first."""
+    return [
+        _invitation(row, now) for row in store.open_invitations(session, org_id=org.id, now=now)
+    ]
+
+
 def revoke_invitation(
     session: Session,
     *,

@@ -252,17 +252,19 @@ def list_invitations(session: Session, *, org_id: int, limit: int = 200) -> list
 
 
 def open_invitations(
-    session: Session, *, org_id: int, email: str, now: datetime
+    session: Session, *, org_id: int, now: datetime, email: str | None = None
 ) -> list[InvitationRow]:
-    """The organisation's invitations of this email that can still be accepted."""
+    """The organisation's invitations (of this email, if given) that can still be accepted,
+    newest first."""
     query = select(InvitationRow).where(
         InvitationRow.org_id == org_id,
-        InvitationRow.email == email,
         InvitationRow.accepted_at.is_(None),
         InvitationRow.revoked_at.is_(None),
         InvitationRow.expires_at > now,
     )
-    return list(session.scalars(query))
+    if email is not None:
+        query = query.where(InvitationRow.email == email)
+    return list(session.scalars(query.order_by(InvitationRow.id.desc())))
 
 
 def list_members(session: Session, *, org_id: int) -> list[tuple[UserRow, str]]:

@@ -223,7 +223,6 @@ def _members(
     status: int = 200,
 ) -> Response:
     everyone = member.list_members(session, org=here.org)
-    invitations = invitation.list_invitations(session, org=here.org, now=now())
     pages = max(1, -(-len(everyone) // MEMBERS_PER_PAGE))
     page = min(page, pages)
     shown = everyone[(page - 1) * MEMBERS_PER_PAGE : page * MEMBERS_PER_PAGE]
@@ -231,7 +230,7 @@ def _members(
         "here": here, "members": shown, "total": len(everyone), "page": page, "pages": pages,
         "roles": ROLES, "notice": notice, "form": form or EMPTY_MEMBER, "errors": errors or {},
         "row_problem": row_problem, "invited": invited,
-        "invitations": [item for item in invitations if item.status == "invited"],
+        "invitations": invitation.open_invitations(session, org=here.org, now=now()),
     }  # fmt: skip
     return render(request, "admin.html", context, status)
 
