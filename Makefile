@@ -7,9 +7,6 @@ STAMP := $(VENV)/.installed
 # node_modules, installed by npm ci exactly as package-lock.json pins them. What the pages
 # serve is copied into the package (gitignored), so that a wheel carries it.
 NODE_STAMP := node_modules/.installed
-WEB_VENDOR := src/hoshin/web/vendor
-VENDOR_FILES := htmx.org/dist/htmx.min.js swagger-ui-dist/swagger-ui-bundle.js \
-	swagger-ui-dist/swagger-ui.css swagger-ui-dist/favicon-32x32.png
 DEMO ?= demo.yaml
 
 .PHONY: setup run test lint format bench bench-engine bench-server bench-pages bench-guards clean
@@ -24,8 +21,7 @@ $(STAMP): pyproject.toml constraints.txt
 $(NODE_STAMP): package.json package-lock.json
 	@command -v npm >/dev/null || { echo "make setup needs npm (Node.js): apt-get install npm"; exit 1; }
 	npm ci --no-audit --no-fund
-	rm -rf $(WEB_VENDOR) && mkdir -p $(WEB_VENDOR)
-	cp $(addprefix node_modules/,$(VENDOR_FILES)) $(WEB_VENDOR)/
+	$(PYTHON) setup.py vendor  # htmx and Swagger UI into src/hoshin/web/vendor (setup.py)
 	@touch $(NODE_STAMP)
 
 setup: $(STAMP) $(NODE_STAMP) ## the virtual environment with hoshin and its tools; node_modules
@@ -71,4 +67,4 @@ bench-pages: setup ## every page: status, p50/p95 round trip on loopback, HTML b
 	$(BIN)/python -m bench.pages
 
 clean:
-	rm -rf $(VENV) node_modules $(WEB_VENDOR) .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) node_modules src/hoshin/web/vendor .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -35,15 +35,18 @@ for path in sys.argv[2:]:
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """hoshin's wheel, built from a copy of pyproject.toml, README.md and src/."""
-    missing = [name for name in VENDOR if not (WEB / "vendor" / name).is_file()]
-    if missing:
-        pytest.fail(f"src/hoshin/web/vendor lacks {missing}: run make setup")
+    """hoshin's wheel, built from a copy of pyproject.toml, setup.py, README.md and src/
+    as a clean checkout has them: without src/hoshin/web/vendor, which the build makes
+    (setup.py) from node_modules (npm ci, by make setup; linked, so that no test downloads)."""
+    if not (REPO / "node_modules" / "htmx.org").is_dir():
+        pytest.fail("node_modules lacks htmx.org: run make setup")
     source = tmp_path_factory.mktemp("source")
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "setup.py", "README.md", "package.json", "package-lock.json"):
         shutil.copy(REPO / name, source / name)
-    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info")
+    (source / "node_modules").symlink_to(REPO / "node_modules")
+    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", "vendor")
     shutil.copytree(REPO / "src", source / "src", ignore=ignore)
+    assert not (source / "src" / "hoshin" / "web" / "vendor").exists()
     out = tmp_path_factory.mktemp("wheel")
     build = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation"]
     done = subprocess.run(
