@@ -186,11 +186,6 @@ def _messages(page: Page) -> list[str]:
     return seen
 
 
-def _unexpected(seen: list[str]) -> list[str]:
-    # The pages name no icon, so the browser's own try at /favicon.ico is answered 404.
-    return [m for m in seen if not m.endswith("/favicon.ico")]
-
-
 def test_every_page_and_the_api_docs_run_under_the_policy(server: str, page: Page) -> None:
     seen = _messages(page)
     sign_in(page, server, ADMIN)
@@ -199,14 +194,14 @@ def test_every_page_and_the_api_docs_run_under_the_policy(server: str, page: Pag
         assert answer is not None and answer.status == 200, path
         page.wait_for_load_state("load")
         assert page.evaluate("() => typeof htmx") == "object", f"htmx missing on {path}"
-        assert _unexpected(seen) == [], path
+        assert seen == [], path
     # htmx is told not to inject a <style> of its own (the policy would refuse it)
     assert page.evaluate("() => document.querySelectorAll('style').length") == 0
 
     page.goto(f"{server}/api/docs")
     expect(page.locator(".opblock").first).to_be_visible(timeout=30_000)
     assert page.locator(".opblock").count() > 20
-    assert _unexpected(seen) == []
+    assert seen == []
 
     # The listener hears a refusal, and a script added inline does not run.
     page.evaluate(
@@ -239,4 +234,4 @@ def test_check_in_saves_in_place_and_print_prints_under_the_policy(
     page.evaluate("() => { window.printed = 0; window.print = () => { window.printed += 1; }; }")
     page.get_by_role("button", name="Print", exact=True).click()
     assert page.evaluate("() => window.printed") == 1
-    assert _unexpected(seen) == []
+    assert seen == []

@@ -10,7 +10,8 @@ from starlette.types import Receive, Scope, Send
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} · hoshin</title><link rel="stylesheet" href="/static/hoshin.css"></head>
+<title>{title} · hoshin</title><link rel="icon" type="image/svg+xml" href="/static/favicon.svg">
+<link rel="stylesheet" href="/static/hoshin.css"></head>
 <body><main id="main"><section class="error"><h1>{title} ({status})</h1>
 <p role="alert">{message}</p><p class="detail">Why: {detail}.</p>
 <p><a href="/">Back to hoshin</a></p></section></main></body></html>
