@@ -26,6 +26,9 @@ OrgOption = Annotated[str, typer.Option("--org", help="The organisation's slug."
 RoleOption = Annotated[
     str, typer.Option("--role", help="admin, editor, contributor or viewer.", show_default=False)
 ]
+PasswordStdin = Annotated[
+    bool, typer.Option("--password-stdin", help="Read the password from the first line of stdin.")
+]
 UserOption = Annotated[str, typer.Option("--user", help="The user's email address.")]
 
 
@@ -38,16 +41,10 @@ def user_add(
     person: Annotated[
         str | None, typer.Option("--person", help="The user's person id in the plan, if any.")
     ] = None,
-    password_stdin: Annotated[
-        bool,
-        typer.Option("--password-stdin", help="Read the password from the first line of stdin."),
-    ] = False,
+    password_stdin: PasswordStdin = False,
 ) -> None:
     """Add a user with a role in an organisation; asks for the password."""
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = _password("Password", from_stdin=password_stdin)
     try:
         with one_session(settings().database_url) as session:
             actor = operator()
@@ -82,18 +79,10 @@ def user_role(email: EmailArgument, org: OrgOption, role: RoleOption) -> None:
     typer.echo(f"{account.normal_email(email)} is {role} of {org}")
 
 
-PasswordStdin = Annotated[
-    bool, typer.Option("--password-stdin", help="Read the password from the first line of stdin.")
-]
-
-
 @user_app.command("password")
 def user_password(email: EmailArgument, password_stdin: PasswordStdin = False) -> None:
     """Set a user's new password (asked twice); their sessions and API tokens end."""
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    password = _password("New password", from_stdin=password_stdin)
     try:
         with one_session(settings().database_url) as session:
             set_password(
@@ -189,3 +178,11 @@ def token_revoke(
 
 def _when(moment: datetime | None) -> str:
     return "" if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _password(prompt: str, *, from_stdin: bool) -> str:
+    """The password: the first line of stdin, or typed twice at ``prompt``, hidden."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    password: str = typer.prompt(prompt, hide_input=True, confirmation_prompt=True)
+    return password
