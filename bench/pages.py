@@ -45,9 +45,9 @@ from bench.server import (
     warm,
 )
 from hoshin.domain.model import Plan
+from hoshin.runtime.engine import session_factory
+from hoshin.runtime.sessions import open_engine
 from hoshin.service import account
-from hoshin.service.store import open_engine
-from hoshin.store.db import session_factory
 
 SIZES = [int(s) for s in os.environ.get("BENCH_PAGES_SIZES", "50000").split(",") if s]
 REQUESTS = max(1, min(int(os.environ.get("BENCH_PAGES_REQUESTS", "20")), 200))

@@ -42,10 +42,10 @@ from sqlalchemy.pool import NullPool
 from bench.enterprise import AS_OF, enterprise_plan
 from bench.stall import StallProbe
 from hoshin.domain.model import Plan
+from hoshin.runtime.engine import session_factory
+from hoshin.runtime.sessions import open_engine, upgrade_database
 from hoshin.service import account
 from hoshin.service.organization import create_organization
-from hoshin.service.store import open_engine, upgrade_database
-from hoshin.store.db import session_factory
 from hoshin.store.plan import replace_plan
 
 SIZES = [int(s) for s in os.environ.get("BENCH_SERVER_SIZES", "10000,50000").split(",") if s]

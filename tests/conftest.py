@@ -26,7 +26,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
-from hoshin.store.db import make_engine, session_factory
+from hoshin.runtime.engine import make_engine, session_factory
 from hoshin.store.migrate import upgrade
 
 BACKENDS = ("sqlite", "postgresql")

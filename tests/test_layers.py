@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).parents[1] / "src" / "hoshin"
-LAYERS = ["domain", "fields", "planfile", "store", "service", "guard", "api", "web", "cli"]
+LAYERS = [
+    "domain", "fields", "planfile", "store", "service", "runtime", "guard", "api", "web", "cli",
+]  # fmt: skip
 # What each layer may import from hoshin besides itself (and hoshin.errors). hoshin.fields is
 # the field types every door shares (domain.text's rule as pydantic types); hoshin.guard is
 # what every request passes before a route (the API alone runs its path check too).
@@ -18,10 +20,12 @@ ALLOWED = {
     "planfile": {"domain", "fields"},
     "store": {"domain", "planfile"},
     "service": {"domain", "fields", "planfile", "store", "demo", "config"},
+    # processes, threads, sessions, transactions and commits: the one home of each
+    "runtime": {"domain", "fields", "store", "service", "config"},
     "guard": {"domain", "service"},
-    "api": {"domain", "fields", "guard", "service", "config"},
-    "web": {"domain", "fields", "guard", "service", "config"},
-    "cli": {"domain", "fields", "service", "config"},
+    "api": {"domain", "fields", "guard", "service", "runtime", "config"},
+    "web": {"domain", "fields", "guard", "service", "runtime", "config"},
+    "cli": {"domain", "fields", "service", "runtime", "config"},
 }
 # I/O, clocks and frameworks the pure engine must never touch.
 IMPURE = {"os", "io", "pathlib", "sqlalchemy", "fastapi", "yaml", "json", "time", "random"}

@@ -19,9 +19,9 @@ from sqlalchemy import Engine, delete
 from factories import add_member, make_organization
 from hoshin.api.app import create_app
 from hoshin.planfile import read_plan
+from hoshin.runtime.engine import session_factory
 from hoshin.service import account
 from hoshin.store.audit import AuditEventRow
-from hoshin.store.db import session_factory
 
 SMALL = Path(__file__).parents[2] / "examples" / "small.yaml"
 NOW = datetime(2026, 6, 15, 12, tzinfo=UTC)

@@ -1,6 +1,6 @@
-"""Admission (hoshin.api.admission): a bounded number of requests in the app at once, and no
+"""Admission (hoshin.runtime.admission): a bounded number of requests in the app at once, and no
 stall when more clients come than the pool holds connections (SQLite's writers' turns:
-tests/store/test_turns.py)."""
+tests/runtime/test_sqlite_writers.py)."""
 
 from __future__ import annotations
 
@@ -19,14 +19,14 @@ from sqlalchemy.pool import NullPool
 from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
-from hoshin.api.admission import LIMIT, Admission, request_limit
 from hoshin.api.app import create_app
 from hoshin.api.metric import waits_for_the_writer
+from hoshin.runtime import engine as db
+from hoshin.runtime.admission import LIMIT, Admission, request_limit
+from hoshin.runtime.engine import make_engine, session_factory
+from hoshin.runtime.turns import turn_of
 from hoshin.service.account import TokenUses
-from hoshin.store import db
-from hoshin.store.db import make_engine, session_factory
 from hoshin.store.migrate import upgrade
-from hoshin.store.turns import turn_of
 
 
 class Inside:
@@ -118,7 +118,7 @@ def test_the_limit_leaves_a_pooled_connection_free() -> None:
     small = make_engine(
         "sqlite:///unused.db", pool_size=2, max_overflow=1
     )  # 3 connections: 2 requests
-    default = make_engine("sqlite:///unused.db")  # 10 + 5 (store.db): the limit itself
+    default = make_engine("sqlite:///unused.db")  # 10 + 5 (runtime.engine): the limit itself
     unbounded = make_engine("sqlite:///unused.db", poolclass=NullPool)
     assert (request_limit(small), request_limit(default), request_limit(unbounded)) == (
         2, LIMIT, LIMIT,

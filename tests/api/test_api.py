@@ -16,7 +16,7 @@ from hoshin.api.app import create_app
 from hoshin.domain.analysis import analyze
 from hoshin.domain.report import report
 from hoshin.planfile import read_plan
-from hoshin.store.db import session_factory
+from hoshin.runtime.engine import session_factory
 
 pytestmark = pytest.mark.usefixtures("cheap_hashing")
 
@@ -154,7 +154,7 @@ def test_without_credentials_401(api: Seeded) -> None:
 
 def test_a_check_in_is_told_who_may_record_it_as_any_request(api: Seeded) -> None:
     """A PUT of a month's first actual finds who asks in the writer of check-ins
-    (service.group_commit), with the answers of every other request."""
+    (runtime.group_commit), with the answers of every other request."""
     body = {"value": 61}
     assert api.client.put(ACTUAL, json=body).status_code == 401
     unknown = api.client.put(ACTUAL, json=body, headers={"Authorization": "Bearer x"})

@@ -15,9 +15,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from hoshin.api import catchball as catchball_api
+from hoshin.runtime.engine import session_factory
 from hoshin.service import account
 from hoshin.service.audit import events_of
-from hoshin.store.db import session_factory
 
 pytestmark = pytest.mark.usefixtures("cheap_hashing")
 

@@ -22,9 +22,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hoshin.api.app import create_app
-from hoshin.api.one_thread import OneThreadRoute
+from hoshin.runtime.engine import session_factory
+from hoshin.runtime.one_thread import OneThreadRoute
 from hoshin.service.analysis import AnalysisCache
-from hoshin.store.db import session_factory
 from hoshin.web.app import create_web
 
 MESSAGE = (

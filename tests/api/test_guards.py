@@ -16,9 +16,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from hoshin.guard.csrf import token_for
+from hoshin.runtime.engine import session_factory
 from hoshin.server import create_server
 from hoshin.service.account import SESSION_COOKIE
-from hoshin.store.db import session_factory
 
 MEMBERS = "/orgs/clinic/admin/members"
 COMMENTS = "/orgs/clinic/objectives/A1/comments"

@@ -1,5 +1,5 @@
 """A connection that the database ended (a restart, an idle timeout) is found out by the
-statement that uses it, not by a ping before every request (store.db): a read runs once
+statement that uses it, not by a ping before every request (runtime.engine): a read runs once
 more on a new connection, any other request is answered 503 with Retry-After, and the next
 request has new connections. PostgreSQL only: it ends the connections of the app's engine
 (named by its application_name) from another connection, as a restart would."""
@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
 from hoshin.api.app import create_app
-from hoshin.store.db import make_engine, session_factory
+from hoshin.runtime.engine import make_engine, session_factory
 
 pytestmark = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 NAME = "hoshin_lost"
@@ -48,8 +48,8 @@ def end_the_apps_connections(engine: Engine) -> int:
 def test_a_read_on_a_lost_connection_runs_again_on_a_new_one(
     client: tuple[TestClient, dict[str, str]], engine: Engine
 ) -> None:
-    """The objective read's lookup (service.lookups) and a read in a thread of its own
-    (api.one_thread) each run once more."""
+    """The objective read's lookup (runtime.lookups) and a read in a thread of its own
+    (runtime.one_thread) each run once more."""
     api, editor = client
     assert api.get(OBJECTIVE, headers=editor).status_code == 200
     assert end_the_apps_connections(engine) >= 1  # the pool's, now dead
@@ -80,7 +80,7 @@ def test_a_change_on_a_lost_connection_is_503_and_saves_nothing_then_works(
 def test_check_ins_on_a_lost_connection_are_503_then_work(
     client: tuple[TestClient, dict[str, str]], engine: Engine
 ) -> None:
-    """The writer of check-ins (service.group_commit) loses its connection: its batch is
+    """The writer of check-ins (runtime.group_commit) loses its connection: its batch is
     told, and its next transaction has a new one."""
     api, editor = client
     actual = "/api/v1/orgs/clinic/metrics/huddles/actuals/2026-06"

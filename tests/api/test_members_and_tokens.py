@@ -244,7 +244,7 @@ def test_a_check_in_notes_its_token_use_in_the_writers_transaction(
     api: Seeded, engine: Engine
 ) -> None:
     """A PUT of a month's first actual is checked and written by the process's writer of
-    check-ins (service.group_commit), which notes the token's use with the actual."""
+    check-ins (runtime.group_commit), which notes the token's use with the actual."""
     made = api.client.post("/api/v1/me/tokens", json={"name": "sheet"}, headers=api.headers("ben"))
     hashed = hashlib.sha256(made.json()["token"].encode()).hexdigest()
     mine = {"Authorization": f"Bearer {made.json()['token']}"}
@@ -261,7 +261,7 @@ def test_a_check_in_notes_its_token_use_in_the_writers_transaction(
 
 def test_a_hot_read_notes_its_token_use(api: Seeded, engine: Engine) -> None:
     """The objective read and the summary find who asks in the lookup thread
-    (service.lookups), which notes the token's use as every read does."""
+    (runtime.lookups), which notes the token's use as every read does."""
     made = api.client.post("/api/v1/me/tokens", json={"name": "sheet"}, headers=api.headers("ben"))
     hashed = hashlib.sha256(made.json()["token"].encode()).hexdigest()
     mine = {"Authorization": f"Bearer {made.json()['token']}"}

@@ -1,4 +1,4 @@
-"""One thread hand-off per API request (hoshin.api.one_thread), its rules one by one.
+"""One thread hand-off per API request (hoshin.runtime.one_thread), its rules one by one.
 
 A tiny app of its own shows where each part runs; the seeded API shows what a client sees.
 (No ``from __future__ import annotations``: FastAPI must read the routes' annotations, which
@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from hoshin.api.one_thread import Later, OneThreadRoute
-from hoshin.store.db import session_factory
+from hoshin.runtime.engine import session_factory
+from hoshin.runtime.one_thread import Later, OneThreadRoute
 
 
 def _app(engine: Engine, seen: dict[str, Any]) -> FastAPI:

@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 
 from hoshin.cli import app
 from hoshin.errors import Forbidden
+from hoshin.runtime.sessions import one_session
 from hoshin.service import account
 from hoshin.service.account import Principal
-from hoshin.service.store import one_session
 from hoshin.store.account import find_membership
 from hoshin.store.organization import get_organization
 from hoshin.store.user import find_user

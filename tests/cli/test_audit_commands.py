@@ -17,9 +17,9 @@ from sqlalchemy import select, update
 from typer.testing import CliRunner
 
 from hoshin.cli import app
+from hoshin.runtime.sessions import one_session
 from hoshin.service import account
 from hoshin.service import audit as audit_service
-from hoshin.service.store import one_session
 from hoshin.store.audit import AuditEventRow
 
 runner = CliRunner()

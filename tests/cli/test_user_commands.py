@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 
 from hoshin.cli import app
 from hoshin.errors import Forbidden
+from hoshin.runtime.sessions import one_session
 from hoshin.service import account
-from hoshin.service.store import one_session
 from hoshin.store.audit import AuditEventRow
 
 runner = CliRunner()

@@ -10,10 +10,10 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from hoshin.errors import Forbidden
+from hoshin.runtime.engine import session_factory
 from hoshin.service import account, throttle
 from hoshin.service.throttle import TooManyAttempts
 from hoshin.store import account as store
-from hoshin.store.db import session_factory
 from hoshin.store.tables import SignInAttemptRow
 
 pytestmark = pytest.mark.usefixtures("cheap_hashing")

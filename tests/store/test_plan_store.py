@@ -15,7 +15,7 @@ from hoshin.domain.analysis import analyze
 from hoshin.domain.model import Plan
 from hoshin.domain.report import report
 from hoshin.planfile import read_plan
-from hoshin.store.db import make_engine
+from hoshin.runtime.engine import make_engine
 from hoshin.store.migrate import current_revision, head_revision, is_current, upgrade
 from hoshin.store.organization import create_organization
 from hoshin.store.plan import load_plan, replace_plan

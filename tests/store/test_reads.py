@@ -1,4 +1,4 @@
-"""A request that reads runs outside a transaction on PostgreSQL (store.db.reads): no BEGIN
+"""A request that reads runs outside a transaction on PostgreSQL (runtime.engine.reads): no BEGIN
 and no COMMIT round trips; one that may write keeps its transaction; SQLite's keep theirs."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from hoshin.service.store import new_request_session
-from hoshin.store.db import session_factory
+from hoshin.runtime.engine import session_factory
+from hoshin.runtime.sessions import new_request_session
 
 
 def _in_a_transaction(engine: Engine, session: Session) -> bool:

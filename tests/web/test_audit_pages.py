@@ -14,12 +14,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from factories import make_organization
 from hoshin.planfile import read_plan
+from hoshin.runtime.engine import session_factory
 from hoshin.server import create_server
 from hoshin.service import account
 from hoshin.service.audit import events_of
 from hoshin.service.organization import list_organizations
 from hoshin.store.audit import record_event
-from hoshin.store.db import session_factory
 
 from .web_support import ADMIN, BEN, PASSWORD, SMALL_PLAN, with_csrf
 

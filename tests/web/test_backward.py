@@ -33,10 +33,10 @@ from sqlalchemy import Engine
 from factories import make_organization
 from hoshin.domain.analysis import analyze
 from hoshin.planfile import read_plan
+from hoshin.runtime.engine import session_factory
 from hoshin.server import create_server
 from hoshin.service import account
 from hoshin.service.analysis import Analysed
-from hoshin.store.db import session_factory
 from hoshin.web.backward import Chains, chain, chains, filtered
 
 from .web_support import (

@@ -21,8 +21,8 @@ from sqlalchemy import Engine
 
 from factories import add_member, make_organization
 from hoshin.planfile import read_plan
+from hoshin.runtime.engine import session_factory
 from hoshin.server import create_server
-from hoshin.store.db import session_factory
 
 from .web_support import (
     BEN,

@@ -20,8 +20,8 @@ from starlette.routing import Route
 
 from hoshin.config import settings
 from hoshin.guard.headers import CONTENT_SECURITY_POLICY, SecurityHeaders
+from hoshin.runtime.engine import make_engine, session_factory
 from hoshin.server import create_server
-from hoshin.store.db import make_engine, session_factory
 
 from .web_support import ADMIN, BEN, ORG, PASSWORD, copy_database, sign_in, with_csrf
 

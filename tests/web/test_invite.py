@@ -11,9 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from hoshin.runtime.engine import session_factory
 from hoshin.server import create_server
 from hoshin.service import account
-from hoshin.store.db import session_factory
 from hoshin.store.organization import create_organization
 
 from .web_support import with_csrf

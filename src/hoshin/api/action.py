@@ -30,9 +30,9 @@ from hoshin.api.edits import (
     page,
     tagged,
 )
-from hoshin.api.one_thread import OneThreadRoute
 from hoshin.domain.model import Action, Countermeasure, Risk
 from hoshin.fields import Id, Line, Text
+from hoshin.runtime.one_thread import OneThreadRoute
 from hoshin.service import action as action_service
 from hoshin.service.action import Asker
 

@@ -17,9 +17,9 @@ from hoshin.api.deps import (
     as_of_day,
     kept_analysis,
 )
-from hoshin.api.one_thread import OneThreadRoute
 from hoshin.domain.analysis import Analysis
 from hoshin.domain.report import report
+from hoshin.runtime.one_thread import OneThreadRoute
 
 router = APIRouter(tags=["analysis"], route_class=OneThreadRoute)
 

@@ -22,13 +22,13 @@ from hoshin.api import (
     session,
     unit,
 )
-from hoshin.api.admission import Admission, Slots, request_limit
 from hoshin.config import settings
+from hoshin.runtime.admission import Admission, Slots, request_limit
+from hoshin.runtime.group_commit import NewActuals
+from hoshin.runtime.lookups import Lookups
+from hoshin.runtime.sessions import open_sessions
 from hoshin.service.account import TokenUses
 from hoshin.service.analysis import AnalysisCache
-from hoshin.service.group_commit import NewActuals
-from hoshin.service.lookups import Lookups
-from hoshin.service.store import open_sessions
 
 
 def create_app(sessions: sessionmaker[Session] | None = None) -> FastAPI:

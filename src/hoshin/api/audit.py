@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from hoshin.api.deps import Db, Org
 from hoshin.api.edits import READS, TEXT_PATTERN, Key, Limit, Offset, page
-from hoshin.api.one_thread import OneThreadRoute
+from hoshin.runtime.one_thread import OneThreadRoute
 from hoshin.service import audit as audit_service
 
 router = APIRouter(tags=["history"], responses=READS, route_class=OneThreadRoute)

@@ -24,8 +24,8 @@ from hoshin.api.edits import (
     page,
     tagged,
 )
-from hoshin.api.one_thread import OneThreadRoute
 from hoshin.fields import LARGEST_ROW_ID, Id, Line, Text
+from hoshin.runtime.one_thread import OneThreadRoute
 from hoshin.service import catchball
 from hoshin.service.catchball import Answer, Participant
 from hoshin.service.proposal import MetricFields, Proposal

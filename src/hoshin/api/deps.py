@@ -14,27 +14,27 @@ from pydantic import AfterValidator, BeforeValidator
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-from hoshin.api import one_thread
 from hoshin.api.errors import Unauthorized
-from hoshin.api.one_thread import Later
 from hoshin.domain.months import in_calendar
 from hoshin.errors import Forbidden, InvalidInput, NotFound
 from hoshin.fields import iso_day
 from hoshin.guard.client import origin_of
-from hoshin.service import account
-from hoshin.service.account import SESSION_COOKIE, Principal
-from hoshin.service.analysis import Analysed, AnalysisCache
-from hoshin.service.group_commit import NewActuals
-from hoshin.service.lookups import Lookups
-from hoshin.service.metric import Recorder, Who
-from hoshin.service.organization import OrganizationRow, membership
-from hoshin.service.store import (
+from hoshin.runtime import one_thread
+from hoshin.runtime.group_commit import NewActuals
+from hoshin.runtime.lookups import Lookups
+from hoshin.runtime.one_thread import Later
+from hoshin.runtime.sessions import (
     READS,
     begin_writing,
     end_reading,
     new_request_session,
     read_first,
 )
+from hoshin.service import account
+from hoshin.service.account import SESSION_COOKIE, Principal
+from hoshin.service.analysis import Analysed, AnalysisCache
+from hoshin.service.metric import Recorder, Who
+from hoshin.service.organization import OrganizationRow, membership
 
 WRITERS = ("admin", "editor", "contributor")
 
@@ -46,7 +46,7 @@ def now() -> datetime:
 
 async def database(request: Request) -> AsyncIterator[Session]:
     """A session for this request, made in the event loop (that needs no database). The
-    route's thread commits it, or rolls it back, when the route is done (api.one_thread);
+    route's thread commits it, or rolls it back, when the route is done (runtime.one_thread);
     what is still open here (an error before the route ran) is ended in a thread."""
     session = new_request_session(request.app.state.sessions, request.method)
     try:
@@ -186,7 +186,7 @@ async def access(
     authorization: Annotated[str | None, Header()] = None,
 ) -> Later:
     """The organisation in the path, if the asker is a member; 404 otherwise (no leaks).
-    Found in the route's thread, before the route runs (api.one_thread: one thread hand-off
+    Found in the route's thread, before the route runs (runtime.one_thread: one thread hand-off
     for the request instead of one more for this)."""
     return Later(functools.partial(_access, request, session, org, authorization), session)
 
@@ -194,7 +194,7 @@ async def access(
 def _access(request: Request, session: Session, org: str, authorization: str | None) -> Access:
     """access's answer. A request that writes finds the asker in a reader transaction
     first, so that on SQLite only the route's own work waits for the writers' turn
-    (store.turns)."""
+    (runtime.turns)."""
     writing = request.method not in READS
     if writing:
         read_first(session)
@@ -208,7 +208,7 @@ def _access(request: Request, session: Session, org: str, authorization: str | N
 
 def recorder(request: Request, org: str, authorization: str | None, session: Session) -> Recorder:
     """Who records a check-in, found on the session of the writer that checks and writes it
-    (service.group_commit), in its transaction: access's answer, for a check-in."""
+    (runtime.group_commit), in its transaction: access's answer, for a check-in."""
     found, due = _member(request, session, org, authorization)
     if due is not None:
         account.note_token_use(session, token=due[0], now=due[1])
@@ -230,7 +230,7 @@ Org = Annotated[Access, Depends(access)]
 
 async def read_access(request: Request, org: str, authorization: str | None) -> Access:
     """access's answer for a hot read, found by the process's lookup thread while the read
-    waits in the event loop (service.lookups): no thread of its own."""
+    waits in the event loop (runtime.lookups): no thread of its own."""
     lookups: Lookups = request.app.state.lookups
     # The address too: the Access found carries it, and lookups of one key share it.
     key = (org, authorization, request.cookies.get(SESSION_COOKIE), origin_of(request))
@@ -273,7 +273,7 @@ Analyses = Annotated[AnalysisCache, Depends(analyses)]
 
 
 async def new_actuals(request: Request) -> NewActuals:  # async: no thread for this
-    """This process's writer of new actuals (service.group_commit)."""
+    """This process's writer of new actuals (runtime.group_commit)."""
     writer: NewActuals = request.app.state.new_actuals
     return writer
 

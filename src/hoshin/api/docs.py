@@ -7,7 +7,7 @@ from html import escape
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from hoshin.api.one_thread import OneThreadRoute
+from hoshin.runtime.one_thread import OneThreadRoute
 
 router = APIRouter(include_in_schema=False, route_class=OneThreadRoute)
 

@@ -17,14 +17,14 @@ from starlette.routing import Match, Route
 from hoshin.domain.text import LONGEST, nested_problems
 from hoshin.errors import Busy, Conflict, Forbidden, HoshinError, InvalidInput, NotFound
 from hoshin.guard.limits import target_problem
-from hoshin.service.account import TooManyAttempts
-from hoshin.service.metric import PreconditionFailed, PreconditionRequired
-from hoshin.service.store import (
+from hoshin.runtime.sessions import (
     DATABASE_ERROR,
     REFUSED_AT_COMMIT,
     changed_meanwhile,
     connection_lost,
 )
+from hoshin.service.account import TooManyAttempts
+from hoshin.service.metric import PreconditionFailed, PreconditionRequired
 
 
 class ErrorRead(BaseModel):

@@ -10,10 +10,10 @@ from pydantic import Field
 
 from hoshin.api.deps import Db, Me, Org, now
 from hoshin.api.edits import CHANGES, READS, TEXT_PATTERN, Body
-from hoshin.api.one_thread import OneThreadRoute
 from hoshin.fields import LARGEST_ROW_ID, Id
 from hoshin.fields import Email as EmailText
 from hoshin.guard.client import origin_of
+from hoshin.runtime.one_thread import OneThreadRoute
 from hoshin.service import account, invitation, member, user_state
 
 router = APIRouter(tags=["members and tokens"], responses=READS, route_class=OneThreadRoute)

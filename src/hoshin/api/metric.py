@@ -12,8 +12,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 from starlette.types import Scope
 
-from hoshin.api import one_thread
-from hoshin.api.admission import Slots
 from hoshin.api.deps import (
     Access,
     Db,
@@ -27,12 +25,14 @@ from hoshin.api.deps import (
     version_of,
 )
 from hoshin.api.edits import period
-from hoshin.api.one_thread import OneThreadRoute
 from hoshin.domain.months import Month
 from hoshin.guard.client import origin_of
+from hoshin.runtime import one_thread
+from hoshin.runtime.admission import Slots
+from hoshin.runtime.group_commit import CheckIn
+from hoshin.runtime.one_thread import OneThreadRoute
 from hoshin.service import metric as metric_service
 from hoshin.service.account import SESSION_COOKIE
-from hoshin.service.group_commit import CheckIn
 from hoshin.service.metric import Actual
 
 router = APIRouter(tags=["check-ins"], route_class=OneThreadRoute)
@@ -162,7 +162,7 @@ async def _correction(
     value: float,
     version: int | None,
 ) -> Response:
-    """record_actual's correction, in one thread hand-off (api.one_thread)."""
+    """record_actual's correction, in one thread hand-off (runtime.one_thread)."""
     found = await access(request, session, org, authorization)
     answer: Response = await one_thread.run(
         _record, org=found, session=session, metric=metric, period=period, value=value,
@@ -176,7 +176,7 @@ _CHECK_IN = re.compile(r"/api/v1/orgs/[^/]+/metrics/[^/]+/actuals/[^/]+")
 
 def waits_for_the_writer(scope: Scope) -> bool:
     """Whether an HTTP request is a check-in without If-Match (record_actual), which waits
-    for the writer in the event loop, without a thread: api.admission lets it in without a
+    for the writer in the event loop, without a thread: runtime.admission lets it in without a
     slot, and record_actual takes one if it needs a thread after all."""
     return (
         scope["method"] == "PUT"

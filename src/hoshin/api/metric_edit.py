@@ -29,9 +29,9 @@ from hoshin.api.edits import (
     period,
     tagged,
 )
-from hoshin.api.one_thread import OneThreadRoute
 from hoshin.domain.model import DEFAULT_TOLERANCE, Metric, Trajectory
 from hoshin.fields import ID_PATTERN, Id, Line
+from hoshin.runtime.one_thread import OneThreadRoute
 from hoshin.service import metric_edit
 
 router = APIRouter(tags=["metrics"], responses=READS, route_class=OneThreadRoute)

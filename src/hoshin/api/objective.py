@@ -17,8 +17,8 @@ from hoshin.api.deps import (
     etag,
     kept_analysis,
 )
-from hoshin.api.one_thread import OneThreadRoute
 from hoshin.domain.report import objective_json
+from hoshin.runtime.one_thread import OneThreadRoute
 from hoshin.service import objective as objective_service
 
 router = APIRouter(tags=["objectives"], route_class=OneThreadRoute)

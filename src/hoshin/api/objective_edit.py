@@ -23,9 +23,9 @@ from hoshin.api.edits import (
     month,
     tagged,
 )
-from hoshin.api.one_thread import OneThreadRoute
 from hoshin.domain.model import DEFAULT_TOLERANCE, Objective
 from hoshin.fields import Id, Line, Text
+from hoshin.runtime.one_thread import OneThreadRoute
 from hoshin.service import objective_edit
 
 router = APIRouter(tags=["objectives"], responses=READS, route_class=OneThreadRoute)

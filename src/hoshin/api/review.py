@@ -23,9 +23,9 @@ from hoshin.api.edits import (
     period,
     tagged,
 )
-from hoshin.api.one_thread import OneThreadRoute
 from hoshin.errors import NotFound
 from hoshin.fields import Line, Text
+from hoshin.runtime.one_thread import OneThreadRoute
 from hoshin.service import reflection as reflection_service
 from hoshin.service import review as review_service
 

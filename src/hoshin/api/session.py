@@ -11,11 +11,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from hoshin.api.deps import Db, Me, now
 from hoshin.api.edits import CHANGES
 from hoshin.api.errors import Unauthorized
-from hoshin.api.one_thread import OneThreadRoute
 from hoshin.errors import Forbidden
 from hoshin.fields import Password
 from hoshin.guard.client import origin_of, set_session_cookie
 from hoshin.guard.csrf import token_for
+from hoshin.runtime.one_thread import OneThreadRoute
 from hoshin.service import account, password
 from hoshin.service.account import SESSION_COOKIE
 

@@ -24,9 +24,9 @@ from hoshin.api.edits import (
     page,
     tagged,
 )
-from hoshin.api.one_thread import OneThreadRoute
 from hoshin.domain.model import Person, Unit, Vision
 from hoshin.fields import Email, Id, Line, Text
+from hoshin.runtime.one_thread import OneThreadRoute
 from hoshin.service import unit as unit_service
 
 router = APIRouter(tags=["units, people and vision"], responses=READS, route_class=OneThreadRoute)

@@ -11,9 +11,9 @@ import typer
 from hoshin.cli.app import ORIGIN, app, fail, operator
 from hoshin.config import settings
 from hoshin.errors import Conflict, HoshinError
+from hoshin.runtime.sessions import one_session
 from hoshin.service import account
 from hoshin.service.password import set_password
-from hoshin.service.store import one_session
 from hoshin.service.user_state import set_active
 
 user_app = typer.Typer(help="Users and their roles in organisations.", no_args_is_help=True)

@@ -19,8 +19,8 @@ from rich.text import Text
 from hoshin.cli.app import app, fail
 from hoshin.config import settings
 from hoshin.errors import HoshinError, InvalidInput
+from hoshin.runtime.sessions import one_session
 from hoshin.service.audit import events_of
-from hoshin.service.store import one_session
 
 ROWS = 500  # events per table printed: a long trail is shown as it is read, never held whole
 VALUE_LENGTH = 40  # characters of one value in a summary

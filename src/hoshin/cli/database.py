@@ -11,9 +11,9 @@ import typer
 from hoshin.cli.app import ORIGIN, app, fail, operator, today
 from hoshin.config import settings
 from hoshin.errors import HoshinError
+from hoshin.runtime.sessions import one_session, upgrade_database
 from hoshin.service import organization as org_service
 from hoshin.service.setup import setup_demo
-from hoshin.service.store import one_session, upgrade_database
 
 db_app = typer.Typer(help="The database: migrations.", no_args_is_help=True)
 org_app = typer.Typer(help="Organisations.", no_args_is_help=True)

@@ -8,11 +8,11 @@ import typer
 import uvicorn
 
 from hoshin.cli.app import app, fail
-from hoshin.cli.proxies import proxy_options
-from hoshin.cli.workers import hold_address, serve_workers
 from hoshin.config import settings
 from hoshin.errors import HoshinError
-from hoshin.service.store import open_sessions
+from hoshin.runtime.proxies import proxy_options
+from hoshin.runtime.sessions import open_sessions
+from hoshin.runtime.workers import hold_address, serve_workers
 
 
 @app.command()

@@ -1,7 +1,7 @@
 """Admission: how many requests of one process run at once.
 
 A route runs in the thread pool (40 threads) and holds a database connection from its first
-query until its thread commits (api.one_thread). With more requests in flight than pooled
+query until its thread commits (runtime.one_thread). With more requests in flight than pooled
 connections, every thread could wait for a connection that only a request waiting for a
 thread would give back: under 50 clients the process once stalled until the pool's 30 s
 timeout (when a session's exit needed a thread of its own). So at most ``limit``
@@ -9,11 +9,11 @@ requests are inside the app at once, fewer than the pool holds; the others wait 
 loop, holding neither a thread nor a connection. Two cores gain nothing from more anyway:
 more threads only contend for the interpreter lock.
 
-SQLite's writers take their turns in the store (store.turns), for the time of their write
+SQLite's writers take their turns in the store (runtime.turns), for the time of their write
 transaction only.
 
 A check-in (a PUT of a month's actual without If-Match) is let in without a slot: it waits
-for the process's writer of check-ins in the event loop (service.group_commit), holding
+for the process's writer of check-ins in the event loop (runtime.group_commit), holding
 neither a thread nor a connection, and the more of them wait, the more share a transaction.
 If it needs a thread after all (the month has an actual: a correction), it takes a slot then
 (``Slots.taken``).

@@ -1,6 +1,6 @@
 """A thread of a process that takes what requests hand it in batches: all that has come
-while it worked on the last one, at most ``size`` at a time (service.group_commit,
-service.lookups).
+while it worked on the last one, at most ``size`` at a time (runtime.group_commit,
+runtime.lookups).
 
 Written here because the thread pools of the standard library and anyio hand each call
 over alone; a batch is what lets many requests share one transaction or one query.

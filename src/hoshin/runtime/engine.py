@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from hoshin.store.turns import turn_of
+from hoshin.runtime.turns import turn_of
 
 SQLITE_BUSY_MS = 5000
 WRITES = "hoshin_writes"  # execution option: this transaction will write
@@ -16,7 +16,7 @@ READING_BIND = "hoshin_reading_bind"  # in a session's info: its engine for read
 TURN = "hoshin_turn"  # in a pooled SQLite connection's info: the writers' turn it holds
 
 
-# Connections a process keeps: a server process lets 8 requests in at once (api.admission),
+# Connections a process keeps: a server process lets 8 requests in at once (runtime.admission),
 # plus one that notes a token's use. With SQLAlchemy's default of 5, the connections past the
 # fifth were opened and closed again for every request under load: a new PostgreSQL backend
 # each time, and answers up to 2 s late.
@@ -41,7 +41,7 @@ def make_engine(url: str, **options: Any) -> Engine:
     # No pre-ping: it was a round trip before every request's first statement (one of four
     # for a read, BENCHMARKS.md). A connection lost meanwhile fails its statement instead,
     # SQLAlchemy replaces the pool's connections, and the request boundary retries a read
-    # once (api.one_thread) or answers 503 (service.store.DATABASE_ERROR).
+    # once (runtime.one_thread) or answers 503 (runtime.sessions.DATABASE_ERROR).
     return create_engine(url, **options)
 
 
@@ -51,7 +51,7 @@ def begin_writing(session: Session) -> None:
     SQLite begins a transaction as a reader; one that read and then writes while another
     connection has committed since cannot wait for the lock and fails at once ("database is
     locked"). Beginning with the write lock (BEGIN IMMEDIATE), after the writers' turn
-    (store.turns), makes it wait its turn instead. PostgreSQL needs nothing: its rows lock
+    (runtime.turns), makes it wait its turn instead. PostgreSQL needs nothing: its rows lock
     one by one.
     """
     session.connection(execution_options={WRITES: True})

@@ -30,7 +30,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hoshin.domain.months import Month
 from hoshin.errors import HoshinError
-from hoshin.service.batches import Batches, tell
+from hoshin.runtime.batches import Batches, tell
+from hoshin.runtime.engine import begin_writing
+from hoshin.runtime.sessions import changed_meanwhile
 from hoshin.service.metric import (
     Actual,
     NewActual,
@@ -38,8 +40,6 @@ from hoshin.service.metric import (
     new_actual,
     record_new_actuals,
 )
-from hoshin.service.store import changed_meanwhile
-from hoshin.store.db import begin_writing
 
 BATCH = 64  # check-ins in one transaction at most
 

@@ -6,13 +6,13 @@ version: api.deps) and then only the kept analysis, in memory. Run in a thread o
 each such read paid a hand-off between the event loop and a thread and back, more than the
 query itself (BENCHMARKS.md). Here the reads hand their query to one lookup thread and wait
 in the event loop; the thread runs what has come meanwhile in one session (on PostgreSQL
-outside a transaction, store.db.reads; on SQLite one reader transaction for them all) and
+outside a transaction, runtime.engine.reads; on SQLite one reader transaction for them all) and
 wakes each read. Lookups with the same key (the same credentials and organisation) that
 wait together are run once: they were all asked before the query ran, so its answer is
 at least as new as what each would have seen alone.
 
 Written here because the thread pools of asyncio and anyio hand each call over alone
-(service.batches).
+(runtime.batches).
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from typing import Any, TypeVar
 from sqlalchemy.orm import Session, sessionmaker
 
 from hoshin.errors import HoshinError
-from hoshin.service.batches import Batches, tell
-from hoshin.service.store import new_request_session, once_more_if_lost
+from hoshin.runtime.batches import Batches, tell
+from hoshin.runtime.sessions import new_request_session, once_more_if_lost
 
 T = TypeVar("T")
 BATCH = 64  # lookups in one session at most

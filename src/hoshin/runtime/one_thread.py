@@ -16,7 +16,7 @@ work. So the API's routes run their whole request in one thread:
 The answer is what it was with four hand-offs, with one difference: a request whose path,
 query or body is invalid is told so (422) before it is asked who it is (401, 404).
 
-A read whose connection was lost (service.store.DATABASE_ERROR) runs once more, on a new
+A read whose connection was lost (runtime.sessions.DATABASE_ERROR) runs once more, on a new
 connection: it changed nothing, and the pool checks no connection before use.
 """
 
@@ -32,7 +32,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from hoshin.service.store import READS, once_more_if_lost
+from hoshin.runtime.sessions import READS, once_more_if_lost
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, SQLAlchemy
 from sqlalchemy.orm import Session, sessionmaker
 
 from hoshin.errors import Busy, Conflict, HoshinError
-from hoshin.store.db import (
+from hoshin.runtime.engine import (
     begin_writing,
     end_reading,
     make_engine,
@@ -34,7 +34,7 @@ READS = frozenset(("GET", "HEAD", "OPTIONS"))  # HTTP methods that change nothin
 # The boundaries answer it as changed_meanwhile's Conflict; nothing of the change is saved.
 REFUSED_AT_COMMIT = IntegrityError
 # What a statement raises when the connection it ran on was lost (the server restarted, or
-# ended an idle connection): the pool checks no connection before use (store.db), and
+# ended an idle connection): the pool checks no connection before use (runtime.engine), and
 # SQLAlchemy replaces every connection older than the loss. The boundaries retry a read
 # once and answer any other request connection_lost's Busy (503, retry).
 DATABASE_ERROR = DBAPIError
@@ -119,8 +119,8 @@ def new_request_session(sessions: sessionmaker[Session], method: str) -> Session
     """A session for one HTTP request, not yet connected (making it needs no database). A
     request whose method may change something writes from its first statement (SQLite then
     waits for its turn and the write lock instead of failing when another writer came
-    first), unless it reads first (store.db.read_first); one that reads runs outside a
-    transaction on PostgreSQL (store.db.reads)."""
+    first), unless it reads first (runtime.engine.read_first); one that reads runs outside a
+    transaction on PostgreSQL (runtime.engine.reads)."""
     session = sessions()
     if method not in READS:
         writes(session)

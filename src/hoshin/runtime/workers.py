@@ -28,9 +28,9 @@ from types import FrameType
 import typer
 import uvicorn
 
-from hoshin.cli.proxies import proxy_options
 from hoshin.config import settings
 from hoshin.errors import HoshinError
+from hoshin.runtime.proxies import proxy_options
 
 APP = "hoshin.server:create_server"
 STOP_SECONDS = 20.0  # for a worker to finish its requests after SIGTERM

@@ -14,13 +14,13 @@ from starlette.exceptions import HTTPException
 from starlette.types import Scope
 
 from hoshin.errors import HoshinError
-from hoshin.service.analysis import AnalysisCache
-from hoshin.service.store import (
+from hoshin.runtime.sessions import (
     DATABASE_ERROR,
     REFUSED_AT_COMMIT,
     changed_meanwhile,
     connection_lost,
 )
+from hoshin.service.analysis import AnalysisCache
 from hoshin.web import (
     admin,
     alignment,

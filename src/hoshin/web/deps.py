@@ -15,12 +15,12 @@ from hoshin.domain.text import nested_problems
 from hoshin.errors import HoshinError, InvalidInput
 from hoshin.fields import iso_day
 from hoshin.guard.client import origin_of
+from hoshin.runtime.sessions import request_session
 from hoshin.service import account
 from hoshin.service.account import SESSION_COOKIE, Principal
 from hoshin.service.analysis import Analysed, AnalysisCache
 from hoshin.service.metric import Who
 from hoshin.service.organization import OrganizationRow, membership, organizations_of
-from hoshin.service.store import request_session
 from hoshin.service.versioned import Change
 
 
@@ -49,7 +49,7 @@ def now() -> datetime:
 
 
 def database(request: Request) -> Iterator[Session]:
-    """A session for this request, committed when the page is made (service.store)."""
+    """A session for this request, committed when the page is made (runtime.sessions)."""
     yield from request_session(request.app.state.sessions, request.method)
 
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import Connection
+from sqlalchemy import Connection, create_engine
 
 from hoshin.store import tables
-from hoshin.store.db import make_engine
 
 target_metadata = tables.metadata
 
@@ -27,7 +26,8 @@ given = context.config.attributes.get("connection")
 if given is not None:
     run(given)
 else:
-    engine = make_engine(context.config.get_main_option("sqlalchemy.url") or "")
+    # Alembic's own command line (a developer's autogenerate): a plain engine will do.
+    engine = create_engine(context.config.get_main_option("sqlalchemy.url") or "")
     with engine.connect() as connection:
         run(connection)
     engine.dispose()

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from hoshin.cli.proxies import proxy_options
 from hoshin.errors import InvalidInput
-from hoshin.service.store import one_session, upgrade_database
+from hoshin.runtime.proxies import proxy_options
+from hoshin.runtime.sessions import one_session, upgrade_database
 from hoshin.store.account import SignInAttemptRow
 
 HOST = "127.0.0.1"

@@ -1,4 +1,4 @@
-"""Lookups (service.lookups): the queries that hot reads wait for, run by one thread, those
+"""Lookups (runtime.lookups): the queries that hot reads wait for, run by one thread, those
 that wait together in one session, each key once, each waiter with its own key's answer."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from hoshin.errors import NotFound
-from hoshin.service.lookups import Lookups
-from hoshin.store.db import session_factory
+from hoshin.runtime.engine import session_factory
+from hoshin.runtime.lookups import Lookups
 
 
 def test_lookups_that_wait_together_run_once_per_key_in_one_session(engine: Engine) -> None:

@@ -1,4 +1,4 @@
-"""SQLite: a transaction that will write takes its writers' turn (store.turns) and begins with
+"""SQLite: a transaction that will write takes its writers' turn (runtime.turns) and begins with
 the write lock, so concurrent writers wait their turn instead of failing with "database is
 locked"; the turn lasts as long as the write transaction."""
 
@@ -16,7 +16,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from hoshin.errors import Busy
-from hoshin.store.db import (
+from hoshin.runtime.engine import (
     begin_writing,
     end_reading,
     make_engine,
@@ -24,7 +24,7 @@ from hoshin.store.db import (
     session_factory,
     writes,
 )
-from hoshin.store.turns import WriterTurn, turn_of, writers_file
+from hoshin.runtime.turns import WriterTurn, turn_of, writers_file
 
 WRITERS, ROUNDS = 8, 10
 

@@ -1,4 +1,4 @@
-"""`hoshin serve --workers N` (hoshin.cli.workers): each worker listens on a socket of its
+"""`hoshin serve --workers N` (hoshin.runtime.workers): each worker listens on a socket of its
 own, the kernel spreads the connections over them, a port in use is refused, and SIGTERM
 stops every worker."""
 
@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from hoshin.cli.workers import STARTUP_SECONDS, PortTaken, hold_address, listening_socket
-from hoshin.service.store import upgrade_database
+from hoshin.runtime.sessions import upgrade_database
+from hoshin.runtime.workers import STARTUP_SECONDS, PortTaken, hold_address, listening_socket
 
 HOST = "127.0.0.1"
 CONNECTIONS = 40

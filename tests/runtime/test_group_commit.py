@@ -1,5 +1,5 @@
 """Group commit: the check-ins of many requests checked and written in one transaction,
-each with the outcome it would have had alone (service.group_commit, service.metric)."""
+each with the outcome it would have had alone (runtime.group_commit, service.metric)."""
 
 from __future__ import annotations
 
@@ -20,8 +20,9 @@ from hoshin.domain.months import Month
 from hoshin.domain.report import report
 from hoshin.errors import Forbidden, InvalidInput, NotFound
 from hoshin.planfile import read_plan
+from hoshin.runtime.engine import begin_writing, session_factory
+from hoshin.runtime.group_commit import CheckIn, NewActuals
 from hoshin.service.analysis import AnalysisCache
-from hoshin.service.group_commit import CheckIn, NewActuals
 from hoshin.service.metric import (
     Actual,
     NewActual,
@@ -33,7 +34,6 @@ from hoshin.service.metric import (
     record_actual,
 )
 from hoshin.store.audit import list_events
-from hoshin.store.db import begin_writing, session_factory
 from hoshin.store.organization import (
     OrganizationRow,
     bump_plan_version,
