@@ -2,7 +2,8 @@
 
 Every change to a plan bumps its organisation's ``plan_version`` in the same transaction
 and records the version in its audit event, so every process sees at once that its copy
-is stale, whichever process made the change, and can read what changed since. New actuals
+is stale, whichever process made the change, and can read what changed since as typed
+change records (store.changes: an actual with its value, any other change by its key). New actuals
 (check-ins, most of the changes) update the kept plan and analyses in place of loading and
 analysing the whole plan again; any other change loads the plan afresh.
 """
@@ -28,8 +29,7 @@ from hoshin.domain.incremental import (
     with_actuals,
 )
 from hoshin.domain.model import Objective, Plan
-from hoshin.domain.months import Month
-from hoshin.store.audit import changes_since
+from hoshin.store.changes import changes_since
 from hoshin.store.objective import objective_versions
 from hoshin.store.organization import OrganizationRow, plan_version_of
 from hoshin.store.plan import load_plan
@@ -190,11 +190,9 @@ def _new_actuals(session: Session, org_id: int, after: int, upto: int) -> list[A
     """The actuals recorded since version ``after``, when every change since was one;
     None when any other change came between (or one left no version: an import)."""
     changes = changes_since(session, org_id=org_id, after=after, upto=upto)
-    if {version for version, _, _ in changes} != set(range(after + 1, upto + 1)):
+    if {change.version for change in changes} != set(range(after + 1, upto + 1)):
         return None
-    actuals = []
-    for _, entity, state in changes:
-        if entity != "actual" or state is None:
-            return None
-        actuals.append((str(state["metric"]), Month.parse(state["period"]), float(state["value"])))
-    return actuals
+    actuals = [change.actual for change in changes]
+    if any(actual is None for actual in actuals):
+        return None
+    return [(a.metric, a.period, a.value) for a in actuals if a is not None]

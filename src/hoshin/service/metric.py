@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 from hoshin.domain.months import Month
 from hoshin.errors import Conflict, Forbidden, HoshinError, InvalidInput, NotFound
 from hoshin.store.audit import AuditEventRow, list_events, record_event, record_events
+from hoshin.store.changes import ACTUAL, actual_key
+from hoshin.store.changes import Actual as Actual  # what the API answers
 from hoshin.store.objective import (
     ActualRow,
     find_actual,
@@ -32,27 +34,6 @@ class PreconditionFailed(Conflict):
 
 class PreconditionRequired(HoshinError):
     """A change to an existing entity must say which version it read (If-Match)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Actual:
-    """A recorded actual and its version."""
-
-    metric: str
-    period: Month
-    value: float
-    version: int
-    updated_at: datetime
-
-    def as_json(self) -> dict[str, Any]:
-        """The actual as JSON values."""
-        return {
-            "metric": self.metric,
-            "period": str(self.period),
-            "value": self.value,
-            "version": self.version,
-            "updated_at": self.updated_at.isoformat(),
-        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,8 +106,8 @@ def record_actual(
         after = Actual(metric, period, value, if_match + 1, now)
     version = bump_plan_version(session, org_id=org.id)
     record_event(
-        session, org_id=org.id, actor=who.actor, user_id=who.user_id, entity="actual",
-        key=f"{metric}/{period}", change="create" if before is None else "update",
+        session, org_id=org.id, actor=who.actor, user_id=who.user_id, entity=ACTUAL,
+        key=after.key, change="create" if before is None else "update",
         before=before, after=after.as_json(), plan_version=version, origin=who.origin,
     )  # fmt: skip
     return after, before is None
@@ -222,7 +203,7 @@ def _create(
         return saved
     events = [
         {"actor": a.who.actor, "user_id": a.who.user_id, "origin": a.who.origin,
-         "entity": "actual", "key": f"{a.metric}/{a.period}", "change": "create",
+         "entity": ACTUAL, "key": saved[n].key, "change": "create",
          "before": None, "after": saved[n].as_json()}
         for n, a in actuals if n in saved
     ]  # fmt: skip
@@ -236,7 +217,7 @@ def actual_history(
 ) -> list[AuditEventRow]:
     """Every change of a month's actual, oldest first (the earlier values stay here)."""
     _get_metric(session, org=org, metric=metric)
-    return list_events(session, org_id=org.id, entity="actual", key=f"{metric}/{period}")
+    return list_events(session, org_id=org.id, entity=ACTUAL, key=actual_key(metric, period))
 
 
 def check_may_record(

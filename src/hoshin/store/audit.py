@@ -123,20 +123,3 @@ def page_events(
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(query.order_by(AuditEventRow.id.desc()).limit(limit).offset(offset))
     return list(rows), total
-
-
-def changes_since(
-    session: Session, *, org_id: int, after: int, upto: int
-) -> list[tuple[int, str, dict[str, Any] | None]]:
-    """(plan version, entity, state after) of the changes that made the organisation's plan
-    versions ``after + 1`` to ``upto``, in the order they were made."""
-    query = (
-        select(AuditEventRow.plan_version, AuditEventRow.entity, AuditEventRow.after)
-        .where(
-            AuditEventRow.org_id == org_id,
-            AuditEventRow.plan_version > after,
-            AuditEventRow.plan_version <= upto,
-        )
-        .order_by(AuditEventRow.plan_version, AuditEventRow.id)
-    )
-    return [(version or 0, entity, state) for version, entity, state in session.execute(query)]
