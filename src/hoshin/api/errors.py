@@ -15,7 +15,8 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Match, Route
 
 from hoshin.domain.text import LONGEST, nested_problems
-from hoshin.errors import Busy, Conflict, Forbidden, HoshinError, InvalidInput, NotFound
+from hoshin.errors import HoshinError, InvalidInput
+from hoshin.errors import Unauthorized as Unauthorized  # api.deps raises it from here
 from hoshin.guard.limits import target_problem
 from hoshin.runtime.sessions import (
     DATABASE_ERROR,
@@ -23,8 +24,6 @@ from hoshin.runtime.sessions import (
     changed_meanwhile,
     connection_lost,
 )
-from hoshin.service.account import TooManyAttempts
-from hoshin.service.metric import PreconditionFailed, PreconditionRequired
 
 
 class ErrorRead(BaseModel):
@@ -72,31 +71,6 @@ async def refuse_hostile_text(request: Request) -> None:
 _MAY_HIDE_CONTROL = re.compile(rb"\\u|\\[bf]|\x7f|\xc2[\x80-\x9f]")
 
 
-class Unauthorized(HoshinError):
-    """No valid session cookie or API token."""
-
-
-STATUS: list[tuple[type[HoshinError], int]] = [  # most specific first
-    (TooManyAttempts, 429),
-    (PreconditionFailed, 412),
-    (PreconditionRequired, 428),
-    (Unauthorized, 401),
-    (NotFound, 404),
-    (Conflict, 409),
-    (InvalidInput, 422),
-    (Forbidden, 403),
-    (Busy, 503),
-]
-
-
-def status_of(error: HoshinError) -> int:
-    """The HTTP status of an error."""
-    for kind, status in STATUS:
-        if isinstance(error, kind):
-            return status
-    return 400
-
-
 def body(message: str, detail: Any = None) -> dict[str, Any]:
     """The JSON body of every error answer."""
     return {"error": message, "detail": detail}
@@ -107,9 +81,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(HoshinError)
     async def hoshin_error(_: Request, error: HoshinError) -> JSONResponse:
-        headers = getattr(error, "headers", None)
         return JSONResponse(
-            body(error.message, _jsonable(error.detail)), status_of(error), headers=headers
+            body(error.message, _jsonable(error.detail)), error.status, headers=error.headers
         )
 
     @app.exception_handler(RequestValidationError)

@@ -10,8 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from hoshin.api.deps import Db, Me, now
 from hoshin.api.edits import CHANGES
-from hoshin.api.errors import Unauthorized
-from hoshin.errors import Forbidden
+from hoshin.errors import Forbidden, TooManyAttempts, Unauthorized
 from hoshin.fields import Password
 from hoshin.guard.client import origin_of, set_session_cookie
 from hoshin.guard.csrf import token_for
@@ -59,7 +58,7 @@ def sign_in(body: SignIn, request: Request, response: Response, session: Db) -> 
             session, email=body.email, password=body.password, now=now(),
             client=origin_of(request),
         )  # fmt: skip
-    except account.TooManyAttempts:
+    except TooManyAttempts:
         raise
     except Forbidden as error:
         session.commit()  # the failed attempt must count, though the request fails
@@ -105,7 +104,7 @@ def change_password(
             session, user_id=me.user_id, current=body.current, new=body.new, now=now(),
             client=origin_of(request), session_secret=cookie,
         )  # fmt: skip
-    except account.TooManyAttempts:
+    except TooManyAttempts:
         raise
     except Forbidden:
         session.commit()  # the wrong current password counts as a failed sign-in

@@ -15,7 +15,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from hoshin.errors import Forbidden
+# What check raises, and its wording of a wait (both at home in hoshin.errors).
+from hoshin.errors import TooManyAttempts as TooManyAttempts
+from hoshin.errors import duration as duration
 from hoshin.store import account as store
 
 # An account's owner mistypes now and then: three failures cost nothing.
@@ -25,19 +27,6 @@ FREE_ADDRESS_FAILURES = 10
 LONGEST_DELAY = 15 * 60  # seconds
 FAILURES_COUNT_FOR = timedelta(hours=24)
 KNOWN_ADDRESS_FOR = timedelta(days=30)
-
-
-class TooManyAttempts(Forbidden):
-    """Too many failed sign-ins: ``detail`` is the number of seconds to wait (the API
-    answers 429 with Retry-After)."""
-
-    def __init__(self, seconds: int) -> None:
-        super().__init__(
-            f"too many failed sign-ins for this account or from this address: try again in "
-            f"{duration(seconds)} (each further failure makes the wait longer, up to 15 minutes)",
-            seconds,
-        )
-        self.headers = {"Retry-After": str(seconds)}
 
 
 def delay(failures: int, free: int) -> int:
@@ -92,10 +81,3 @@ def note_success(session: Session, *, email: str, client: str, now: datetime) ->
     """Notes that the email signed in from this client: its failures before now stop counting
     for the account, and the address is known to it."""
     store.add_success(session, email=email, client=client, at=now)
-
-
-def duration(seconds: int) -> str:
-    """``seconds`` in words: "1 second", "45 seconds", "3 minutes"."""
-    if seconds < 120:
-        return "1 second" if seconds == 1 else f"{seconds} seconds"
-    return f"{math.ceil(seconds / 60)} minutes"
