@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session
 
+from factories import add_member, make_organization
 from hoshin.domain.analysis import analyze
 from hoshin.domain.months import Month
 from hoshin.domain.report import report
@@ -22,13 +23,13 @@ from hoshin.errors import Forbidden, InvalidInput, NotFound
 from hoshin.planfile import read_plan
 from hoshin.runtime.engine import begin_writing, session_factory
 from hoshin.runtime.group_commit import CheckIn, NewActuals
+from hoshin.service.account import Principal
 from hoshin.service.analysis import AnalysisCache
+from hoshin.service.asker import Asker, Who
 from hoshin.service.metric import (
     Actual,
     NewActual,
     PreconditionRequired,
-    Recorder,
-    Who,
     get_actual,
     new_actual,
     record_actual,
@@ -37,10 +38,10 @@ from hoshin.store.audit import list_events
 from hoshin.store.organization import (
     OrganizationRow,
     bump_plan_version,
-    create_organization,
     plan_version_of,
 )
-from hoshin.store.plan import load_plan, replace_plan
+from hoshin.store.plan import load_plan
+from hoshin.store.user import find_user
 
 SMALL = Path(__file__).parents[2] / "examples" / "small.yaml"
 NOW = datetime(2026, 7, 20, 9, tzinfo=UTC)
@@ -48,14 +49,23 @@ JULY = Month.of(2026, 7)  # small.yaml's metrics have actuals up to 2026-05
 
 
 def clinic(session: Session) -> OrganizationRow:
-    org = create_organization(session, slug="clinic", name="Clinic")
-    replace_plan(session, org=org, plan=read_plan(SMALL))
+    org = make_organization(session, slug="clinic", name="Clinic", plan=read_plan(SMALL))
+    members = (("ana@clinic.org", "editor"), ("bo@clinic.org", "editor"), ("vi@clinic.org", "viewer"))
+    for email, role in members:
+        add_member(session, email=email, role=role, password="pw-a-good-long-secret")
+        user = find_user(session, email=email)
+        assert user is not None
+        USERS[email] = user.id
     session.commit()
     return org
 
 
-def editor(org: OrganizationRow, actor: str = "ana@clinic.org") -> Recorder:
-    return Recorder(org, "editor", None, Who(actor))
+USERS: dict[str, int] = {}  # the clinic's members' user ids, by email
+
+
+def editor(org: OrganizationRow, actor: str = "ana@clinic.org", role: str = "editor") -> Asker:
+    """A member of the clinic recording a check-in."""
+    return Asker(org, role, Principal(USERS[actor], actor, "", None), "tests")
 
 
 def new(org: OrganizationRow, metric: str, value: float, actor: str = "ana@clinic.org") -> CheckIn:
@@ -133,7 +143,7 @@ def test_a_refused_check_in_fails_alone_in_its_batch(session: Session, engine: E
     before = plan_version_of(session, org_id=org.id)
     session.commit()
     writer = NewActuals(session_factory(engine))
-    viewer = CheckIn(lambda _: Recorder(org, "viewer", None, Who("vi@clinic.org")), "vi",
+    viewer = CheckIn(lambda _: editor(org, "vi@clinic.org", "viewer"), "vi",
                      "trained", JULY, 12.0, NOW)  # fmt: skip
     saved, gone, refused = writer.write([new(org, "falls", 18.0), new(org, "gone", 1.0), viewer])
     assert saved == Actual("falls", JULY, 18.0, 1, NOW)
@@ -149,11 +159,11 @@ def test_who_asks_is_found_once_per_key_and_their_refusal_is_each_ones(
     org = clinic(session)
     found: list[str] = []
 
-    def unknown(_: Session) -> Recorder:
+    def unknown(_: Session) -> Asker:
         found.append("unknown")
         raise NotFound("no organisation 'clinic'")
 
-    def known(_: Session) -> Recorder:
+    def known(_: Session) -> Asker:
         found.append("known")
         return editor(org)
 

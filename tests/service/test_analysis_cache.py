@@ -17,7 +17,8 @@ from hoshin.errors import NotFound
 from hoshin.planfile import read_plan
 from hoshin.service import objective as objective_service
 from hoshin.service.analysis import AnalysisCache
-from hoshin.service.metric import PreconditionFailed, Who, get_actual, record_actual
+from hoshin.service.asker import Who
+from hoshin.service.metric import PreconditionFailed, get_actual, record_actual
 from hoshin.service.objective_edit import update_objective
 from hoshin.service.versioned import Change
 from hoshin.store.organization import create_organization
@@ -122,7 +123,7 @@ def test_an_objective_read_from_the_kept_plan_is_the_stored_one(session: Session
             kept = objective_service.kept_detail(analysed, key=objective.id)
             assert kept == objective_service.detail(session, org=org, key=objective.id)
     edited = replace(plan.objectives[0], title="Fewer falls, sooner")
-    update_objective(session, change=Change(org, Who("test"), 1), objective=edited)
+    update_objective(session, change=Change(org, Who("test"), 1), role="editor", objective=edited)
     session.commit()
     kept = objective_service.kept_detail(cache.get(session, org=org, as_of=AS_OF), key="B1")
     assert kept == objective_service.detail(session, org=org, key="B1")

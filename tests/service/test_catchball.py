@@ -19,7 +19,9 @@ from hoshin.domain.months import Month
 from hoshin.errors import InvalidInput
 from hoshin.planfile import read_plan
 from hoshin.service import account, catchball
-from hoshin.service.catchball import Answer, Participant
+from hoshin.service.account import Principal
+from hoshin.service.asker import Asker
+from hoshin.service.catchball import Answer
 from hoshin.service.organization import create_organization
 from hoshin.service.proposal import MetricFields, Proposal
 from hoshin.service.work import owed_by_person
@@ -34,9 +36,7 @@ PROPOSAL = Proposal("Cut night falls on Ward A", "A1", 2.0, "2027-06",
 
 
 @pytest.fixture
-def clinic(
-    session: Session, cheap_hashing: None
-) -> tuple[OrganizationRow, Participant, Participant]:
+def clinic(session: Session, cheap_hashing: None) -> tuple[OrganizationRow, Asker, Asker]:
     """The clinic's plan, with an admin (no person) and ben (contributor, person ben)."""
     org = create_organization(session, slug="clinic", name="Clinic", actor="tests", origin="tests")
     replace_plan(session, org=org, plan=read_plan(SMALL))
@@ -54,13 +54,13 @@ def clinic(
         account.set_role(
             session, email=email, org_slug="clinic", role=role, actor="tests", origin="tests"
         )
-        people.append(Participant(email, user.id, "", role, person))
+        people.append(Asker(org, role, Principal(user.id, email, "", person), "tests"))
     session.commit()
     return org, people[0], people[1]
 
 
 def test_an_accepted_proposal_is_marked_as_agreed_on_its_objective(
-    session: Session, clinic: tuple[OrganizationRow, Participant, Participant]
+    session: Session, clinic: tuple[OrganizationRow, Asker, Asker]
 ) -> None:
     """ben accepts the admin's proposal at once: two rounds; CB1 supports A1 with weight 2;
     agreement_of(CB1) names ben, who accepted, when, and the thread's page."""
@@ -83,7 +83,7 @@ def test_an_accepted_proposal_is_marked_as_agreed_on_its_objective(
 
 
 def test_a_counter_proposal_needs_a_comment_and_names_what_changed(
-    session: Session, clinic: tuple[OrganizationRow, Participant, Participant]
+    session: Session, clinic: tuple[OrganizationRow, Asker, Asker]
 ) -> None:
     """ben counters with target 7 and level individual: the round's changes are exactly
     those two fields; without a comment it is refused on the comment field."""

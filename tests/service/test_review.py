@@ -21,8 +21,9 @@ from hoshin.domain.months import Month
 from hoshin.errors import Forbidden, InvalidInput, NotFound
 from hoshin.planfile import read_plan
 from hoshin.service import reflection, review
+from hoshin.service.asker import Who
 from hoshin.service.audit import trail
-from hoshin.service.metric import PreconditionFailed, PreconditionRequired, Who
+from hoshin.service.metric import PreconditionFailed, PreconditionRequired
 from hoshin.service.organization import OrganizationRow, create_organization
 from hoshin.service.reflection import DraftProblems
 from hoshin.service.versioned import Change

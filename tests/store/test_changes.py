@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from hoshin.domain.months import Month
 from hoshin.planfile import read_plan
-from hoshin.service.metric import Who, record_actual
+from hoshin.service.asker import Who
+from hoshin.service.metric import record_actual
 from hoshin.service.objective_edit import update_objective
 from hoshin.service.versioned import Change
 from hoshin.store.changes import Actual, changes_since
@@ -45,8 +46,9 @@ def test_each_plan_version_names_its_change_and_an_actual_carries_its_value(
     )  # fmt: skip
     first = plan.objectives[0]
     update_objective(
-        session, change=Change(org, who, 1), objective=replace(first, title="Fewer falls, sooner")
-    )
+        session, change=Change(org, who, 1), role="editor",
+        objective=replace(first, title="Fewer falls, sooner"),
+    )  # fmt: skip
     session.commit()
 
     changes = changes_since(session, org_id=org.id, after=start, upto=start + 3)

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Response
 from pydantic import Field
 
-from hoshin.api.deps import Access, Db, Org
+from hoshin.api.deps import Db, Org
 from hoshin.api.edits import (
     CHANGES,
     READS,
@@ -19,7 +19,6 @@ from hoshin.api.edits import (
     IfMatch,
     Key,
     Limit,
-    MonthText,
     Number,
     Offset,
     at,
@@ -31,10 +30,10 @@ from hoshin.api.edits import (
     tagged,
 )
 from hoshin.domain.model import Action, Countermeasure, Risk
-from hoshin.fields import Id, Line, Text
+from hoshin.fields import Description, Fte, Id, Money, Period, Title
 from hoshin.runtime.one_thread import OneThreadRoute
 from hoshin.service import action as action_service
-from hoshin.service.action import Asker
+from hoshin.service.asker import Asker
 
 router = APIRouter(
     tags=["actions and countermeasures"], responses=READS, route_class=OneThreadRoute
@@ -45,21 +44,21 @@ WRITERS = ("admin", "editor", "contributor")
 class Resources(Body):
     """What an action takes: money and people (full-time equivalents)."""
 
-    budget: Number | None = None
-    fte: Number | None = None
+    budget: Money | None = None
+    fte: Fte | None = None
 
 
 class RiskIn(Body):
     """A risk of an action and what will be done if it happens."""
 
-    risk: Text
-    contingency: Text | None = None
+    risk: Description
+    contingency: Description | None = None
 
 
 class ActionFields(Body):
     """An action's fields as in the plan file."""
 
-    title: Line
+    title: Title
     owner: Id | None = None
     unit: Id | None = None
     serves: Ids = Field(default_factory=list)
@@ -106,9 +105,9 @@ class CountermeasureFields(Body):
     """The response to a missed month of a metric."""
 
     metric: Id
-    period: MonthText
-    cause: Text | None = None
-    action: Text | None = None
+    period: Period
+    cause: Description | None = None
+    action: Description | None = None
     owner: Id | None = None
     due: Day | None = None
     status: Literal["open", "closed"] = "open"
@@ -159,10 +158,10 @@ class CountermeasurePage(Body):
     offset: int
 
 
-def asker(org: Access) -> Asker:
+def asker(org: Asker) -> Asker:
     """The asker's role and plan person; viewers are refused here."""
     org.require(*WRITERS)
-    return Asker(org.role, org.principal.person)
+    return org
 
 
 @router.get("/orgs/{org}/actions", response_model=ActionPage)

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query, Response
 from pydantic import Field
 
-from hoshin.api.deps import Access, Db, Org, now, version_of
+from hoshin.api.deps import Db, Org, now, version_of
 from hoshin.api.edits import (
     CHANGES,
     READS,
@@ -27,7 +27,8 @@ from hoshin.api.edits import (
 from hoshin.fields import LARGEST_ROW_ID, Id, Line, Text
 from hoshin.runtime.one_thread import OneThreadRoute
 from hoshin.service import catchball
-from hoshin.service.catchball import Answer, Participant
+from hoshin.service.asker import Asker
+from hoshin.service.catchball import Answer
 from hoshin.service.proposal import MetricFields, Proposal
 
 router = APIRouter(tags=["catchball"], responses=READS, route_class=OneThreadRoute)
@@ -136,15 +137,9 @@ class CatchballPage(Body):
     offset: int
 
 
-def participant(org: Access) -> Participant:
-    """The asker as a catchball participant."""
-    me = org.principal
-    return Participant(me.email, me.user_id, me.name, org.role, me.person, org.origin)
-
-
-def answer(org: Access, thread: int, if_match: str | None, comment: str) -> Answer:
+def answer(org: Asker, thread: int, if_match: str | None, comment: str) -> Answer:
     """The asker's answer to ``thread`` at the version they read."""
-    return Answer(org.org, participant(org), thread, version_of(if_match), now(), comment)
+    return Answer(org.org, org, thread, version_of(if_match), now(), comment)
 
 
 Status = Annotated[Literal["open", "agreed", "withdrawn"] | None, Query()]
@@ -162,7 +157,7 @@ def list_threads(
     offset: Offset = 0,
 ) -> dict[str, Any]:
     """Threads, latest change first, filtered by status, unit and waiting for me."""
-    me = participant(org) if waiting else None
+    me = org if waiting else None
     items, total = catchball.list_threads(session, org=org.org, status=status, unit=unit,
                                           waiting_for=me, limit=limit, offset=offset)  # fmt: skip
     return page(items, total, limit, offset)
@@ -171,7 +166,7 @@ def list_threads(
 @router.get("/orgs/{org}/catchball/{thread}", response_model=CatchballRead)
 def read_thread(org: Org, session: Db, thread: ThreadId, response: Response) -> dict[str, Any]:
     """A thread with its rounds; its ETag is the version to send back in If-Match."""
-    state = catchball.read_thread(session, org=org.org, thread_id=thread, asker=participant(org))
+    state = catchball.read_thread(session, org=org.org, thread_id=thread, asker=org)
     return tagged(response, state)
 
 
@@ -181,7 +176,7 @@ def read_thread(org: Org, session: Db, thread: ThreadId, response: Response) -> 
 def propose(org: Org, session: Db, body: CatchballCreate, response: Response) -> dict[str, Any]:
     """Proposes an objective to a unit's lead (editors, admins, the parent's owner)."""
     state = catchball.propose(
-        session, org=org.org, asker=participant(org), unit=body.unit, lead=body.lead,
+        session, org=org.org, asker=org, unit=body.unit, lead=body.lead,
         proposal=body.proposal(), comment=body.comment, now=now(),
     )  # fmt: skip
     return created(response, state, f"/api/v1/orgs/{org.org.slug}/catchball/{state['id']}")

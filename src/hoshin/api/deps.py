@@ -5,36 +5,39 @@ from __future__ import annotations
 
 import functools
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 from fastapi import Depends, Header, Path, Query, Request
 from pydantic import AfterValidator, BeforeValidator
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from hoshin.api.errors import Unauthorized
 from hoshin.domain.months import in_calendar
-from hoshin.errors import Forbidden, InvalidInput, NotFound
+from hoshin.errors import InvalidInput, Unauthorized
 from hoshin.fields import iso_day
 from hoshin.guard.client import origin_of
 from hoshin.runtime import one_thread
-from hoshin.runtime.group_commit import NewActuals
+from hoshin.runtime.group_commit import CheckedInBy, NewActuals
 from hoshin.runtime.lookups import Lookups
 from hoshin.runtime.one_thread import Later
 from hoshin.runtime.sessions import (
     READS,
-    begin_writing,
     end_reading,
+    in_own_transaction,
     new_request_session,
     read_first,
 )
-from hoshin.service import account
+from hoshin.service import account, asker
 from hoshin.service.account import SESSION_COOKIE, Principal
 from hoshin.service.analysis import Analysed, AnalysisCache
-from hoshin.service.metric import Recorder, Who
-from hoshin.service.organization import OrganizationRow, membership
+from hoshin.service.asker import (
+    Asker,
+    Credentials,
+    NotAMember,
+    find_asker,
+    identify,
+)
 
 WRITERS = ("admin", "editor", "contributor")
 
@@ -79,63 +82,39 @@ def principal(
     request: Request, session: Db, authorization: Annotated[str | None, Header()] = None
 ) -> Principal:
     """The signed-in user: an API token (Authorization: Bearer) or the session cookie."""
-    me, due, _ = _asker(request, session, authorization)
-    if due is not None:  # this request's own transaction writes
-        account.note_token_use(session, token=due[0], now=due[1])
-    return me
-
-
-Member = tuple[OrganizationRow, str]  # an organisation and the asker's role in it
-
-
-def _asker(
-    request: Request, session: Session, authorization: str | None, slug: str | None = None
-) -> tuple[Principal, tuple[str, datetime] | None, Member | None]:
-    """The signed-in user; for a request that writes, the token and moment whose use it is
-    to note in its own transaction (a read notes it in one of its own, here); and with
-    ``slug``, when the asker came with a token, the organisation and their role in it,
-    found in the same query (NotFound unless they are a member)."""
     moment = now()
-    if authorization is not None:
-        scheme, _, token = authorization.partition(" ")
-        token = token.strip()
-        if scheme.lower() != "bearer" or not token:
-            raise Unauthorized("Authorization must be 'Bearer <token>'")
-        with_member = None
-        if slug is None:
-            by_token = account.token_user(session, token=token, now=moment)
-        else:
-            with_member = account.token_member(session, token=token, slug=slug, now=moment)
-            by_token = None if with_member is None else with_member[:2]
-        if by_token is None:
-            raise Unauthorized("the API token is unknown or revoked")
-        due = _due(request, token, moment, due=by_token[1])  # noted even when the answer is 404
-        member = None if with_member is None else with_member[2] or _not_a_member(str(slug))
-        return by_token[0], due, member
-    secret = request.cookies.get(SESSION_COOKIE)
-    if secret:
-        found = account.session_principal(session, secret=secret, now=moment)
-        if found is not None:
-            return found, None, None
-    raise Unauthorized("sign in first (POST /api/v1/session) or send an API token")
+    found = identify(
+        session, credentials=credentials_of(request, authorization), now=moment,
+        claim=_token_uses(request).claim,
+    )  # fmt: skip
+    due = _noted_if_read(request, found.token_due, moment)
+    if due is not None:  # this request's own transaction writes
+        account.note_token_use(session, token=due, now=moment)
+    return found.principal
 
 
-def _due(
-    request: Request, token: str, moment: datetime, *, due: bool
-) -> tuple[str, datetime] | None:
-    """The token use for this request's own transaction to note, if any: a read's is noted
-    here, in a transaction of its own, and another request of this process may have claimed
-    it already."""
-    if not due or not _token_uses(request).claim(token, moment):
-        return None
-    if request.method in READS:
-        _note_token_use(request, token, moment)
-        return None
-    return token, moment
+def credentials_of(request: Request, authorization: str | None) -> Credentials:
+    """What the request shows to say who it is: an API token, else the session cookie."""
+    if authorization is None:
+        return Credentials(None, request.cookies.get(SESSION_COOKIE), origin_of(request))
+    scheme, _, token = authorization.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise Unauthorized("Authorization must be 'Bearer <token>'")
+    return Credentials(token, None, origin_of(request))
 
 
-def _not_a_member(slug: str) -> NoReturn:
-    raise NotFound(f"no organisation {slug[:100]!r}")
+def _noted_if_read(request: Request, due: str | None, moment: datetime) -> str | None:
+    """The token use for this request's own transaction to note, if any: a read notes it
+    here, in a transaction of its own, so that a request that only reads never writes (a
+    minute's last-use is not worth failing a read for)."""
+    if due is None or request.method not in READS:
+        return due
+    in_own_transaction(
+        request.app.state.sessions,
+        functools.partial(account.note_token_use, token=due, now=moment),
+    )
+    return None
 
 
 def _token_uses(request: Request) -> account.TokenUses:
@@ -143,37 +122,7 @@ def _token_uses(request: Request) -> account.TokenUses:
     return uses
 
 
-def _note_token_use(request: Request, token: str, moment: datetime) -> None:
-    """Notes the token's use in a transaction of its own, so that a request that only
-    reads never writes (a minute's last-use is not worth failing a read for)."""
-    sessions: sessionmaker[Session] = request.app.state.sessions
-    with sessions() as session:
-        begin_writing(session)
-        account.note_token_use(session, token=token, now=moment)
-        session.commit()
-
-
 Me = Annotated[Principal, Depends(principal)]
-
-
-@dataclass(frozen=True, slots=True)
-class Access:
-    """An organisation, the asker's role in it, and where the request came from."""
-
-    org: OrganizationRow
-    role: str
-    principal: Principal
-    origin: str  # origin_of(request)
-
-    @property
-    def who(self) -> Who:
-        """Who asks, and from where, for the audit trail."""
-        return Who(self.principal.email, self.principal.user_id, self.origin)
-
-    def require(self, *roles: str) -> None:
-        """Raises Forbidden unless the role is one of ``roles``."""
-        if self.role not in roles:
-            raise Forbidden(f"a {self.role} of {self.org.slug} cannot do this")
 
 
 OrgSlug = Annotated[str, Path(description="The organisation's slug.")]
@@ -186,61 +135,60 @@ async def access(
     authorization: Annotated[str | None, Header()] = None,
 ) -> Later:
     """The organisation in the path, if the asker is a member; 404 otherwise (no leaks).
-    Found in the route's thread, before the route runs (runtime.one_thread: one thread hand-off
-    for the request instead of one more for this)."""
+    Found in the route's thread, before the route runs (runtime.one_thread: one thread
+    hand-off for the request instead of one more for this)."""
     return Later(functools.partial(_access, request, session, org, authorization), session)
 
 
-def _access(request: Request, session: Session, org: str, authorization: str | None) -> Access:
+def _access(request: Request, session: Session, org: str, authorization: str | None) -> Asker:
     """access's answer. A request that writes finds the asker in a reader transaction
     first, so that on SQLite only the route's own work waits for the writers' turn
     (runtime.turns)."""
     writing = request.method not in READS
     if writing:
         read_first(session)
-    found, due = _member(request, session, org, authorization)
+    moment = now()
+    try:
+        found, due = find_asker(
+            session, credentials=credentials_of(request, authorization), slug=org, now=moment,
+            claim=_token_uses(request).claim,
+        )  # fmt: skip
+    except NotAMember as error:  # a token's use is noted even when the answer is 404
+        _noted_if_read(request, error.identified.token_due, moment)
+        raise
     if writing:
         end_reading(session)
+    due = _noted_if_read(request, due, moment)
     if due is not None:
-        account.note_token_use(session, token=due[0], now=due[1])
+        account.note_token_use(session, token=due, now=moment)
     return found
 
 
-def recorder(request: Request, org: str, authorization: str | None, session: Session) -> Recorder:
-    """Who records a check-in, found on the session of the writer that checks and writes it
-    (runtime.group_commit), in its transaction: access's answer, for a check-in."""
-    found, due = _member(request, session, org, authorization)
-    if due is not None:
-        account.note_token_use(session, token=due[0], now=due[1])
-    return Recorder(found.org, found.role, found.principal.person, found.who)
+def checked_in_by(request: Request, org: str, authorization: str | None) -> CheckedInBy:
+    """How the process's writer of check-ins (runtime.group_commit) finds who records one,
+    on its own session and in its transaction: access's answer, for a check-in."""
+    return functools.partial(
+        asker.checked_in_by, credentials=credentials_of(request, authorization), slug=org,
+        now=now(), claim=_token_uses(request).claim,
+    )  # fmt: skip
 
 
-def _member(
-    request: Request, session: Session, org: str, authorization: str | None
-) -> tuple[Access, tuple[str, datetime] | None]:
-    """The asker's access to ``org`` and the token use to note, if due. With an API token,
-    the asker, the organisation and their role come from one query."""
-    me, due, member = _asker(request, session, authorization, org)
-    row, role = member or membership(session, slug=org, user_id=me.user_id)
-    return Access(row, role, me, origin_of(request)), due
+Org = Annotated[Asker, Depends(access)]
 
 
-Org = Annotated[Access, Depends(access)]
-
-
-async def read_access(request: Request, org: str, authorization: str | None) -> Access:
+async def read_access(request: Request, org: str, authorization: str | None) -> Asker:
     """access's answer for a hot read, found by the process's lookup thread while the read
     waits in the event loop (runtime.lookups): no thread of its own."""
     lookups: Lookups = request.app.state.lookups
-    # The address too: the Access found carries it, and lookups of one key share it.
+    # The address too: the Asker found carries it, and lookups of one key share it.
     key = (org, authorization, request.cookies.get(SESSION_COOKIE), origin_of(request))
-    found: Access = await lookups.find(
+    found: Asker = await lookups.find(
         key, functools.partial(_read_access, request, org, authorization)
     )
     return found
 
 
-def _read_access(request: Request, org: str, authorization: str | None, session: Session) -> Access:
+def _read_access(request: Request, org: str, authorization: str | None, session: Session) -> Asker:
     return _access(request, session, org, authorization)
 
 

@@ -9,18 +9,19 @@ from urllib.parse import quote
 from fastapi import Header, Path, Query, Response
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from hoshin.api.deps import Access, etag, version_of
+from hoshin.api.deps import etag, version_of
 from hoshin.domain.months import Month
-from hoshin.domain.text import PATTERN
+from hoshin.domain.text import LONGEST, PATTERN
 from hoshin.errors import InvalidInput
-from hoshin.fields import ID_PATTERN, Id
+from hoshin.fields import ID_PATTERN, PERIOD_PATTERN, Id
 from hoshin.fields import Day as IsoDay
+from hoshin.service.asker import Asker
+from hoshin.service.metric import month_of
 from hoshin.service.versioned import Change
 
-PERIOD = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+PERIOD = PERIOD_PATTERN
 TEXT_PATTERN = PATTERN[False]
-Filter = Annotated[str | None, Query(max_length=100, pattern=ID_PATTERN)]
-MonthText = Annotated[str, Field(pattern=PERIOD, description="A month, YYYY-MM.")]
+Filter = Annotated[str | None, Query(max_length=LONGEST["id"], pattern=ID_PATTERN)]
 Day = Annotated[IsoDay, Field(description="A day, YYYY-MM-DD.")]
 Number = Annotated[float, Field(allow_inf_nan=False)]
 IfMatch = Annotated[
@@ -28,7 +29,8 @@ IfMatch = Annotated[
     Header(description='The version read (its ETag): "3".', pattern=r'^(W/)?"?[0-9]{1,18}"?$'),
 ]
 Key = Annotated[
-    str, Path(description="The entity's id in the plan.", max_length=100, pattern=ID_PATTERN)
+    str,
+    Path(description="The entity's id in the plan.", max_length=LONGEST["id"], pattern=ID_PATTERN),
 ]
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000_000)]
@@ -63,7 +65,7 @@ class Body(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
-def change_of(org: Access, if_match: str | None = None) -> Change:
+def change_of(org: Asker, if_match: str | None = None) -> Change:
     """The change the asker makes in the organisation, at the version they read."""
     return Change(org.org, org.who, version_of(if_match))
 
@@ -85,10 +87,7 @@ def month(text: str | None, field: str) -> Month | None:
 
 def period(text: str, field: str) -> Month:
     """A month of the request; InvalidInput naming ``field`` when it is outside the calendar."""
-    try:
-        return Month.parse(text)
-    except ValueError as error:
-        raise InvalidInput(f"{field}: {error}", [{"field": field, "reason": str(error)}]) from None
+    return month_of(text, field)
 
 
 def created(response: Response, state: dict[str, Any], location: str) -> dict[str, Any]:
@@ -110,6 +109,6 @@ def page(items: list[dict[str, Any]], total: int, limit: int, offset: int) -> di
     return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
-def at(org: Access, plural: str, key: str) -> str:
+def at(org: Asker, plural: str, key: str) -> str:
     """The URL of an entity of the organisation."""
     return f"/api/v1/orgs/{org.org.slug}/{plural}/{quote(key, safe='')}"

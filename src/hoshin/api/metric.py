@@ -13,15 +13,14 @@ from sqlalchemy.orm import Session
 from starlette.types import Scope
 
 from hoshin.api.deps import (
-    Access,
     Db,
     NewActualsWriter,
     Org,
     OrgSlug,
     access,
+    checked_in_by,
     etag,
     now,
-    recorder,
     version_of,
 )
 from hoshin.api.edits import period
@@ -33,6 +32,7 @@ from hoshin.runtime.group_commit import CheckIn
 from hoshin.runtime.one_thread import OneThreadRoute
 from hoshin.service import metric as metric_service
 from hoshin.service.account import SESSION_COOKIE
+from hoshin.service.asker import Asker
 from hoshin.service.metric import Actual
 
 router = APIRouter(tags=["check-ins"], route_class=OneThreadRoute)
@@ -141,8 +141,8 @@ async def record_actual(
     # The address too: check-ins of one key share the recorder, and its Who carries it.
     credentials = (org, authorization, request.cookies.get(SESSION_COOKIE), origin_of(request))
     asked = CheckIn(
-        functools.partial(recorder, request, org, authorization), credentials, metric, month,
-        actual.value, now(),
+        checked_in_by(request, org, authorization), credentials, metric, month, actual.value,
+        now(),
     )  # fmt: skip
     saved = await writer.record_soon(asked)
     if saved is not None:
@@ -186,7 +186,7 @@ def waits_for_the_writer(scope: Scope) -> bool:
 
 
 def _record(
-    org: Access, session: Session, metric: str, period: Month, value: float, version: int | None
+    org: Asker, session: Session, metric: str, period: Month, value: float, version: int | None
 ) -> Response:
     """record_actual's correction (or a month created since the writer looked), in the
     request's thread; one_thread.run commits it."""
@@ -208,23 +208,12 @@ def _answer(saved: Actual, *, created: bool) -> Response:
 @router.post("/orgs/{org}/actuals", response_model=BulkRead)
 def record_actuals(org: Org, session: Db, bulk: BulkIn) -> dict[str, Any]:
     """Record many actuals in one call: all are saved, or none (the first problem is named)."""
-    saved = []
-    moment, who = now(), org.who
-    for index, item in enumerate(bulk.actuals):
-        try:
-            actual, _ = metric_service.record_actual(
-                session, org=org.org, role=org.role, person=org.principal.person,
-                metric=item.metric, period=_month(item.period),
-                value=item.value, if_match=item.version, who=who, now=moment,
-            )  # fmt: skip
-        except Exception as error:
-            message = getattr(error, "message", None)
-            if message is not None:
-                error.message = f"actuals[{index}] ({item.metric} {item.period}): {message}"  # type: ignore[attr-defined]
-            raise
-        saved.append(actual.as_json())
-    session.commit()  # as record_actual's: the writers' turn ends here
-    return {"actuals": saved}
+    actuals = [metric_service.ActualIn(**item.model_dump()) for item in bulk.actuals]
+    saved = metric_service.record_actuals(
+        session, org=org.org, role=org.role, person=org.person, actuals=actuals, who=org.who,
+        now=now(),
+    )  # fmt: skip
+    return {"actuals": [actual.as_json() for actual in saved]}
 
 
 @router.get(

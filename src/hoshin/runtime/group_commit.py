@@ -33,10 +33,10 @@ from hoshin.errors import HoshinError
 from hoshin.runtime.batches import Batches, tell
 from hoshin.runtime.engine import begin_writing
 from hoshin.runtime.sessions import changed_meanwhile
+from hoshin.service.asker import Asker
 from hoshin.service.metric import (
     Actual,
     NewActual,
-    Recorder,
     new_actual,
     record_new_actuals,
 )
@@ -46,16 +46,18 @@ BATCH = 64  # check-ins in one transaction at most
 # What the writer answers a check-in: the saved actual; None when the month has an actual
 # already (a correction: record_actual decides, in the request); or the error to raise.
 Outcome = Actual | None | Exception
+CheckedInBy = Callable[[Session], Asker]  # who records a check-in, found on the writer's session
 
 
 @dataclass(frozen=True, slots=True)
 class CheckIn:
     """A month's actual that a request asks to record, sent without If-Match, not checked
-    yet. ``recorder`` finds who asks on the writer's session and raises what finding them
-    raises (unknown credentials, not a member); check-ins with the same ``recorder_key``
-    (the same credentials and organisation) have the same recorder in one transaction."""
+    yet. ``recorder`` finds who asks on the writer's session (service.asker.checked_in_by)
+    and raises what finding them raises (unknown credentials, not a member); check-ins with
+    the same ``recorder_key`` (the same credentials and organisation) have the same recorder
+    in one transaction."""
 
-    recorder: Callable[[Session], Recorder]
+    recorder: CheckedInBy
     recorder_key: Hashable
     metric: str
     period: Month
@@ -131,7 +133,7 @@ Checked = NewActual | HoshinError | None  # what to write, what refuses it, or a
 def _checked(session: Session, check_ins: Sequence[CheckIn]) -> list[Checked]:
     """Each check-in checked as new_actual checks it: the new actual to write, what refuses
     it, or None when its month has an actual. The recorder is found once per key."""
-    recorders: dict[Hashable, Recorder | HoshinError] = {}
+    recorders: dict[Hashable, Asker | HoshinError] = {}
     checked: list[Checked] = []
     for item in check_ins:
         if item.recorder_key not in recorders:
@@ -143,14 +145,14 @@ def _checked(session: Session, check_ins: Sequence[CheckIn]) -> list[Checked]:
     return checked
 
 
-def _recorder(session: Session, item: CheckIn) -> Recorder | HoshinError:
+def _recorder(session: Session, item: CheckIn) -> Asker | HoshinError:
     try:
         return item.recorder(session)
     except HoshinError as error:
         return error
 
 
-def _new(session: Session, item: CheckIn, recorder: Recorder) -> Checked:
+def _new(session: Session, item: CheckIn, recorder: Asker) -> Checked:
     try:
         return new_actual(
             session, org=recorder.org, role=recorder.role, person=recorder.person,

@@ -141,6 +141,15 @@ def request_session(sessions: sessionmaker[Session], method: str) -> Iterator[Se
             raise
 
 
+def in_own_transaction(sessions: sessionmaker[Session], work: Callable[[Session], object]) -> None:
+    """``work(session)`` in a writing transaction of its own, committed (a note that must
+    not make the request around it a writer, such as a token's last use)."""
+    with sessions() as session:
+        begin_writing(session)
+        work(session)
+        session.commit()
+
+
 def changed_meanwhile(error: Exception) -> Conflict:
     """The Conflict to answer for a change its COMMIT refused (REFUSED_AT_COMMIT)."""
     _log.warning("a change was refused by the database: %s", _reason_of(error))

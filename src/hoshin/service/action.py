@@ -3,7 +3,6 @@ delete them; contributors change what they own or what is of their unit."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -19,7 +18,9 @@ from hoshin.domain.model import (
     Unit,
 )
 from hoshin.domain.months import Month
-from hoshin.errors import Forbidden
+from hoshin.service import policy
+from hoshin.service.asker import Asker
+from hoshin.service.policy import Act
 from hoshin.service.versioned import (
     Change,
     Referrers,
@@ -50,16 +51,7 @@ from hoshin.store.organization import (
 )
 
 ANY = Organization("")
-EDITORS = ("admin", "editor")
 REQUIRES = ("requires", "action", "required")
-
-
-@dataclass(frozen=True, slots=True)
-class Asker:
-    """The asker's role in the organisation and the plan person they are (if any)."""
-
-    role: str
-    person: str | None
 
 
 def action_state(session: Session, row: ActionRow) -> dict[str, Any]:
@@ -190,7 +182,7 @@ def create_action(
     session: Session, *, change: Change, asker: Asker, action: Action
 ) -> dict[str, Any]:
     """A new action (editors and admins)."""
-    _require_editor(asker, "create actions")
+    policy.require(asker.role, Act.EDIT_PLAN, "create actions")
     return create(session, ACTIONS, change=change, entity=action)
 
 
@@ -199,14 +191,16 @@ def update_action(
 ) -> dict[str, Any]:
     """The action's fields and links replaced at the version read."""
     row = get_row(session, ActionRow, org=change.org, kind="action", key=action.id)
-    if not _mine(session, change.org, asker, owner=row.owner, unit=row.unit):
-        raise Forbidden(f"a {asker.role} cannot change action {action.id}")
+    policy.require(
+        asker.role, Act.WORK, f"change action {action.id}",
+        theirs=lambda: _theirs(session, change.org, asker, owner=row.owner, unit=row.unit),
+    )  # fmt: skip
     return update(session, ACTIONS, change=change, entity=action)
 
 
 def delete_action(session: Session, *, change: Change, asker: Asker, key: str) -> None:
     """Deletes an action no other action requires (editors and admins)."""
-    _require_editor(asker, "delete actions")
+    policy.require(asker.role, Act.EDIT_PLAN, "delete actions")
     delete(session, ACTIONS, change=change, key=key)
 
 
@@ -238,8 +232,11 @@ def create_countermeasure(
 ) -> dict[str, Any]:
     """A new countermeasure; a contributor's must answer a metric of their objectives."""
     metric = find_metric(session, org_id=change.org.id, key=measure.metric)
-    if metric is not None and not _measures_mine(session, change.org, asker, metric.objective):
-        raise Forbidden(f"a {asker.role} cannot add countermeasures to metric {metric.key}")
+    if metric is not None:
+        policy.require(
+            asker.role, Act.WORK, f"add countermeasures to metric {metric.key}",
+            theirs=lambda: _measures_theirs(session, change.org, asker, metric.objective),
+        )  # fmt: skip
     return create(session, COUNTERMEASURES, change=change, entity=measure)
 
 
@@ -251,32 +248,25 @@ def update_countermeasure(
                   key=measure.id)  # fmt: skip
     metric = find_metric(session, org_id=change.org.id, key=row.metric)
     objective = None if metric is None else metric.objective
-    if not (
-        _mine(session, change.org, asker, owner=row.owner, unit=None)
-        or _measures_mine(session, change.org, asker, objective)
-    ):
-        raise Forbidden(f"a {asker.role} cannot change countermeasure {measure.id}")
+    policy.require(
+        asker.role, Act.WORK, f"change countermeasure {measure.id}",
+        theirs=lambda: _theirs(session, change.org, asker, owner=row.owner, unit=None)
+        or _measures_theirs(session, change.org, asker, objective),
+    )  # fmt: skip
     return update(session, COUNTERMEASURES, change=change, entity=measure)
 
 
 def delete_countermeasure(session: Session, *, change: Change, asker: Asker, key: str) -> None:
     """Deletes a countermeasure (editors and admins)."""
-    _require_editor(asker, "delete countermeasures")
+    policy.require(asker.role, Act.EDIT_PLAN, "delete countermeasures")
     delete(session, COUNTERMEASURES, change=change, key=key)
 
 
-def _require_editor(asker: Asker, what: str) -> None:
-    if asker.role not in EDITORS:
-        raise Forbidden(f"a {asker.role} cannot {what}")
-
-
-def _mine(
+def _theirs(
     session: Session, org: OrganizationRow, asker: Asker, *, owner: str | None, unit: str | None
 ) -> bool:
-    """Editors and admins: everything; a contributor: what they own or is of their unit."""
-    if asker.role in EDITORS:
-        return True
-    if asker.role != "contributor" or asker.person is None:
+    """Whether the asker owns it or it is of their unit (policy: a contributor's work)."""
+    if asker.person is None:
         return False
     if owner == asker.person:
         return True
@@ -284,11 +274,10 @@ def _mine(
     return unit is not None and me is not None and me.unit == unit
 
 
-def _measures_mine(
+def _measures_theirs(
     session: Session, org: OrganizationRow, asker: Asker, objective: str | None
 ) -> bool:
-    """Whether the asker may answer the metrics of ``objective`` with countermeasures."""
+    """Whether the metrics of ``objective`` are the asker's to answer with countermeasures:
+    the objective is theirs (no objective: no one's)."""
     row = None if objective is None else find_objective(session, org_id=org.id, key=objective)
-    if row is None:
-        return asker.role in EDITORS
-    return _mine(session, org, asker, owner=row.owner, unit=row.unit)
+    return row is not None and _theirs(session, org, asker, owner=row.owner, unit=row.unit)

@@ -11,9 +11,11 @@ from sqlalchemy.orm import Session
 
 from hoshin.domain.months import Month
 from hoshin.errors import Conflict, Forbidden, InvalidInput, NotFound
-from hoshin.service.metric import Who
-from hoshin.service.metric_edit import create_metric
-from hoshin.service.objective_edit import create_objective
+from hoshin.service import policy
+from hoshin.service.asker import Asker, Who
+from hoshin.service.metric_edit import METRICS, Placed
+from hoshin.service.objective_edit import OBJECTIVES
+from hoshin.service.policy import Act
 from hoshin.service.proposal import (
     FIELDS,
     Proposal,
@@ -22,7 +24,7 @@ from hoshin.service.proposal import (
     proposal_problems,
     without_metrics,
 )
-from hoshin.service.versioned import Change, check_version, detail, save
+from hoshin.service.versioned import Change, check_version, create, detail, save
 from hoshin.store.action import kind_of_key
 from hoshin.store.audit import record_event
 from hoshin.store.catchball import (
@@ -39,32 +41,14 @@ from hoshin.store.catchball import (
 from hoshin.store.objective import find_objective
 from hoshin.store.organization import OrganizationRow, UnitRow, find_person, find_row
 
-EDITORS = ("admin", "editor")
 STATUSES = ("open", "agreed", "withdrawn")
-
-
-@dataclass(frozen=True, slots=True)
-class Participant:
-    """Who answers: their account, role in the organisation and plan person (if any)."""
-
-    email: str
-    user_id: int | None
-    name: str
-    role: str
-    person: str | None
-    origin: str | None = None  # the client's address, for the audit trail
-
-    @property
-    def label(self) -> str:
-        """The name people know them by."""
-        return self.name or self.email
 
 
 def propose(
     session: Session,
     *,
     org: OrganizationRow,
-    asker: Participant,
+    asker: Asker,
     unit: str,
     lead: str,
     proposal: Proposal,
@@ -72,14 +56,15 @@ def propose(
     now: datetime,
 ) -> dict[str, Any]:
     """A new thread: the proposal goes to ``lead``, a person of ``unit``; its state."""
-    if asker.role == "viewer":
-        raise Forbidden("a viewer cannot propose objectives")
+    policy.require(asker.role, Act.CONTRIBUTE, "propose objectives")
     problems = _thread_problems(session, org, unit, lead)
     problems += proposal_problems(session, org=org, unit=unit, lead=lead, proposal=proposal,
                                   now=now)  # fmt: skip
     _refuse("the proposal", problems)
     parent = find_objective(session, org_id=org.id, key=proposal.parent)
-    if asker.role not in EDITORS and (parent is None or parent.owner != asker.person):
+    if not policy.may(
+        asker.role, Act.WORK, theirs=parent is not None and parent.owner == asker.person
+    ):
         raise Forbidden(
             f"only editors, admins or the owner of objective {proposal.parent} may propose "
             "objectives that support it"
@@ -99,7 +84,7 @@ class Answer:
     """An answer to a thread: where, by whom, to which version (If-Match), when, and why."""
 
     org: OrganizationRow
-    asker: Participant
+    asker: Asker
     thread_id: int
     if_match: int | None
     now: datetime
@@ -156,7 +141,7 @@ def withdraw(session: Session, *, answer: Answer) -> dict[str, Any]:
 
 
 def read_thread(
-    session: Session, *, org: OrganizationRow, thread_id: int, asker: Participant | None = None
+    session: Session, *, org: OrganizationRow, thread_id: int, asker: Asker | None = None
 ) -> dict[str, Any]:
     """A thread with every round (and what each changed), and what ``asker`` may do now."""
     thread = _get(session, org, thread_id)
@@ -176,7 +161,7 @@ def list_threads(
     org: OrganizationRow,
     status: str | None = None,
     unit: str | None = None,
-    waiting_for: Participant | None = None,
+    waiting_for: Asker | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> tuple[list[dict[str, Any]], int]:
@@ -205,17 +190,15 @@ def agreement_of(
     }  # fmt: skip
 
 
-def sides_of(thread: CatchballRow, asker: Participant) -> set[str]:
+def sides_of(thread: CatchballRow, asker: Asker) -> set[str]:
     """The sides ``asker`` may answer for: the proposer's (the proposer, editors and
     admins), the unit's (its lead's user, editors and admins); none for a viewer."""
-    if asker.role == "viewer":
-        return set()
     sides = set()
-    if asker.role in EDITORS or (
-        asker.user_id is not None and asker.user_id == thread.proposer_user_id
-    ):
+    proposer = asker.user_id is not None and asker.user_id == thread.proposer_user_id
+    if policy.may(asker.role, Act.WORK, theirs=proposer):
         sides.add("proposer")
-    if asker.role in EDITORS or (asker.person is not None and asker.person == thread.lead):
+    lead = asker.person is not None and asker.person == thread.lead
+    if policy.may(asker.role, Act.WORK, theirs=lead):
         sides.add("unit")
     return sides
 
@@ -232,8 +215,10 @@ def _add_to_plan(
     objective = objective_of(key, proposal, unit=thread.unit, lead=thread.lead, start=start)
     change = Change(org, Who(asker.email, asker.user_id, asker.origin))
     try:
-        create_objective(session, change=change, objective=without_metrics(objective))
-        create_metric(session, change=change, objective=key, metric=objective.metrics[0])
+        # the agreement adds them (both sides accepted), not an edit of the plan's: no role
+        # check (policy's EDIT_PLAN) here, the plan's own rules and audit as for any edit
+        create(session, OBJECTIVES, change=change, entity=without_metrics(objective))
+        create(session, METRICS, change=change, entity=Placed(key, objective.metrics[0]))
     except InvalidInput as error:
         raise InvalidInput(f"the agreed objective cannot join the plan: {error.message}",
                            error.detail) from None  # fmt: skip

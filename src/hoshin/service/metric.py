@@ -11,9 +11,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from hoshin.domain.months import Month
-from hoshin.errors import Forbidden, InvalidInput, NotFound
+from hoshin.errors import HoshinError, InvalidInput, NotFound
 from hoshin.errors import PreconditionFailed as PreconditionFailed  # the doors catch them
 from hoshin.errors import PreconditionRequired as PreconditionRequired
+from hoshin.service import policy
+from hoshin.service.asker import Who
+from hoshin.service.policy import Act
 from hoshin.store.audit import AuditEventRow, list_events, record_event, record_events
 from hoshin.store.changes import ACTUAL, actual_key
 from hoshin.store.changes import Actual as Actual  # what the API answers
@@ -28,15 +31,6 @@ from hoshin.store.objective import (
     update_actual,
 )
 from hoshin.store.organization import OrganizationRow, bump_plan_version, find_person
-
-
-@dataclass(frozen=True, slots=True)
-class Who:
-    """Who makes a change, and from where, for the audit trail."""
-
-    actor: str
-    user_id: int | None = None
-    origin: str | None = None  # the client's address, or "cli"
 
 
 def actual_of(row: ActualRow) -> Actual:
@@ -108,14 +102,50 @@ def record_actual(
 
 
 @dataclass(frozen=True, slots=True)
-class Recorder:
-    """Who records a check-in: the organisation, their role and plan id (a person, if any)
-    in it, and who they are for the audit trail."""
+class ActualIn:
+    """One actual of many to record: the month as given, the value, and the version read
+    (required to correct an existing one)."""
 
-    org: OrganizationRow
-    role: str
-    person: str | None
-    who: Who
+    metric: str
+    period: str  # YYYY-MM
+    value: float
+    version: int | None = None
+
+
+def record_actuals(
+    session: Session,
+    *,
+    org: OrganizationRow,
+    role: str,
+    person: str | None,
+    actuals: Sequence[ActualIn],
+    who: Who,
+    now: datetime,
+) -> list[Actual]:
+    """Records each actual as record_actual does, in the session's transaction: all are
+    saved or none; the first problem names the item (``actuals[i] (metric month): ...``)."""
+    saved = []
+    for index, item in enumerate(actuals):
+        try:
+            actual, _ = record_actual(
+                session, org=org, role=role, person=person, metric=item.metric,
+                period=month_of(item.period, "period"), value=item.value,
+                if_match=item.version, who=who, now=now,
+            )  # fmt: skip
+        except HoshinError as error:
+            error.message = f"actuals[{index}] ({item.metric} {item.period}): {error.message}"
+            raise
+        saved.append(actual)
+    return saved
+
+
+def month_of(text: str, field: str) -> Month:
+    """The month ``text`` names (YYYY-MM); InvalidInput naming ``field`` when it is outside
+    the calendar."""
+    try:
+        return Month.parse(text)
+    except ValueError as error:
+        raise InvalidInput(f"{field}: {error}", [{"field": field, "reason": str(error)}]) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,16 +265,17 @@ def _check_role(
     objective: str,
 ) -> None:
     """check_may_record for a metric that exists, of ``objective``."""
-    if role in ("admin", "editor"):
-        return
-    if role == "contributor" and person is not None:
+
+    def theirs() -> bool:  # they own the objective, or it is of their unit
+        if person is None:
+            return False
         row = find_objective(session, org_id=org.id, key=objective)
         me = find_person(session, org_id=org.id, key=person)
         mine = row is not None and row.owner == person
         my_unit = row is not None and me is not None and me.unit is not None and row.unit == me.unit
-        if mine or my_unit:
-            return
-    raise Forbidden(f"a {role} cannot record actuals of {metric}")
+        return mine or my_unit
+
+    policy.require(role, Act.WORK, f"record actuals of {metric}", theirs=theirs)
 
 
 def _get_metric(session: Session, *, org: OrganizationRow, metric: str) -> None:

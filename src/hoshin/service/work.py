@@ -17,7 +17,8 @@ from hoshin.domain.findings import Finding
 from hoshin.domain.model import Action, Countermeasure, Metric, Objective, Plan
 from hoshin.domain.months import Month
 from hoshin.service.analysis import Analysed
-from hoshin.service.catchball import Participant, list_threads
+from hoshin.service.asker import Asker
+from hoshin.service.catchball import list_threads
 from hoshin.store.organization import OrganizationRow
 
 SHOWN = 100  # items of one list on the page; the rest are counted
@@ -84,7 +85,7 @@ def _since(metric: Metric, due: Month) -> Month | None:
 
 
 def my_work(
-    session: Session, *, org: OrganizationRow, found: Analysed, asker: Participant
+    session: Session, *, org: OrganizationRow, found: Analysed, asker: Asker
 ) -> dict[str, Any]:
     """What ``asker``'s person owes as of the analysis: their plan person (None if they
     have none), each list (at most SHOWN items) with its total, and the catchball threads

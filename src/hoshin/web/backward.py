@@ -24,7 +24,7 @@ from hoshin.domain.analysis import Analysis
 from hoshin.domain.model import Action, Objective, Plan
 from hoshin.domain.schedule import ActionDates, ObjectiveSchedule, remaining_days
 from hoshin.errors import HoshinError, InvalidInput, NotFound
-from hoshin.service.action import Asker, read_action, update_action
+from hoshin.service.action import read_action, update_action
 from hoshin.service.analysis import Analysed
 from hoshin.service.metric import PreconditionFailed
 from hoshin.web import timeline
@@ -211,7 +211,7 @@ def _change(session: Session, here: Here, key: str, form: FormData) -> Problem |
         update_action(
             session,
             change=here.change(version),
-            asker=Asker(here.role, here.me.person),
+            asker=here.asker,
             action=changed,
         )  # fmt: skip
     except PreconditionFailed:

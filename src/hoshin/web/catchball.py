@@ -15,7 +15,7 @@ from hoshin.domain.model import Person, Plan
 from hoshin.errors import HoshinError, InvalidInput
 from hoshin.service import catchball
 from hoshin.service.analysis import Analysed
-from hoshin.service.catchball import Answer, Participant, flat
+from hoshin.service.catchball import Answer, flat
 from hoshin.service.metric import PreconditionFailed
 from hoshin.service.proposal import FIELDS, MetricFields, Proposal
 from hoshin.web.deps import Db, Here, Place, now
@@ -33,12 +33,6 @@ LABELS = {
 }  # fmt: skip
 KINDS = {"propose": "proposed", "counter": "counter-proposed", "accept": "accepted",
          "withdraw": "withdrew the proposal"}  # fmt: skip
-
-
-def participant(here: Here) -> Participant:
-    """The signed-in user as a catchball participant."""
-    me = here.me
-    return Participant(me.email, me.user_id, me.name, here.role, me.person, here.origin)
 
 
 @router.get("/orgs/{org}/catchball", response_class=HTMLResponse)
@@ -60,7 +54,7 @@ async def propose(request: Request, session: Db, here: Place) -> Response:
     if proposal is not None and not errors:
         try:
             state = catchball.propose(
-                session, org=here.org, asker=participant(here), unit=values["unit"],
+                session, org=here.org, asker=here.asker, unit=values["unit"],
                 lead=values["lead"], proposal=proposal, comment=values["comment"], now=now(),
             )  # fmt: skip
         except HoshinError as error:
@@ -90,7 +84,7 @@ async def answer(request: Request, session: Db, here: Place, thread: int) -> Res
     form = await request.form()
     values = _values(form, ("action", "version", "comment"))
     version = int(values["version"]) if values["version"].isdigit() else None
-    reply = Answer(here.org, participant(here), thread, version, now(), values["comment"])
+    reply = Answer(here.org, here.asker, thread, version, now(), values["comment"])
     errors: dict[str, str] = {}
     try:
         if values["action"] == "accept":
@@ -118,7 +112,7 @@ def _index(
     errors: dict[str, str],
     status: int = 200,
 ) -> Response:
-    org, me = here.org, participant(here)
+    org, me = here.org, here.asker
     waiting, waiting_total = catchball.list_threads(session, org=org, waiting_for=me,
                                                     limit=LISTED)  # fmt: skip
     open_, open_total = catchball.list_threads(session, org=org, status="open", limit=LISTED)
@@ -147,7 +141,7 @@ def _thread(
     errors: dict[str, str],
     status: int = 200,
 ) -> Response:
-    state = catchball.read_thread(session, org=here.org, thread_id=thread, asker=participant(here))
+    state = catchball.read_thread(session, org=here.org, thread_id=thread, asker=here.asker)
     rounds = _rounds(state["rounds"])
     on_table = {name: _text(value) for name, value in flat(state["fields"]).items()}
     context = {

@@ -19,7 +19,6 @@ from hoshin.errors import HoshinError, InvalidInput, NotFound
 from hoshin.service import action as action_service
 from hoshin.service import metric as metric_service
 from hoshin.service import unit as unit_service
-from hoshin.service.action import Asker
 from hoshin.service.analysis import Analysed
 from hoshin.service.metric import PreconditionFailed, PreconditionRequired
 from hoshin.web.deps import Db, Here, Place, now
@@ -195,7 +194,7 @@ def _create_measure(
     try:
         action_service.create_countermeasure(
             session, change=here.change(),
-            asker=Asker(here.role, here.me.person), measure=measure,
+            asker=here.asker, measure=measure,
         )  # fmt: skip
     except HoshinError as error:
         session.rollback()

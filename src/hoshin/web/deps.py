@@ -19,7 +19,7 @@ from hoshin.runtime.sessions import request_session
 from hoshin.service import account
 from hoshin.service.account import SESSION_COOKIE, Principal
 from hoshin.service.analysis import Analysed, AnalysisCache
-from hoshin.service.metric import Who
+from hoshin.service.asker import Asker, Who
 from hoshin.service.organization import OrganizationRow, membership, organizations_of
 from hoshin.service.versioned import Change
 
@@ -86,21 +86,37 @@ AsOf = Annotated[date, Depends(as_of_day)]
 
 @dataclass(frozen=True, slots=True)
 class Here:
-    """Where a page is: the organisation, the asker's role, their organisations, the day,
-    and where the request came from."""
+    """Where a page is: who asks in which organisation, their organisations, and the day."""
 
-    org: OrganizationRow
-    role: str
-    me: Principal
+    asker: Asker
     organizations: list[OrganizationRow]
     as_of: date
     cache: AnalysisCache
-    origin: str  # the client's address (origin_of)
+
+    @property
+    def org(self) -> OrganizationRow:
+        """The organisation of the page."""
+        return self.asker.org
+
+    @property
+    def role(self) -> str:
+        """The asker's role in it."""
+        return self.asker.role
+
+    @property
+    def me(self) -> Principal:
+        """The signed-in user."""
+        return self.asker.principal
+
+    @property
+    def origin(self) -> str:
+        """Where the request came from (guard.client.origin_of)."""
+        return self.asker.origin
 
     @property
     def who(self) -> Who:
         """Who asks, and from where, for the audit trail."""
-        return Who(self.me.email, self.me.user_id, self.origin)
+        return self.asker.who
 
     def analysed(self, session: Session) -> Analysed:
         """The organisation's plan and analysis as of the page's day."""
@@ -121,7 +137,7 @@ def here(request: Request, session: Db, me: Viewer, org: str, as_of: AsOf) -> He
     row, role = membership(session, slug=org, user_id=me.user_id)
     cache: AnalysisCache = request.app.state.analyses
     mine = organizations_of(session, user_id=me.user_id)
-    return Here(row, role, me, mine, as_of, cache, origin_of(request))
+    return Here(Asker(row, role, me, origin_of(request)), mine, as_of, cache)
 
 
 Place = Annotated[Here, Depends(here)]

@@ -7,8 +7,6 @@ from fastapi import APIRouter
 
 from hoshin.domain.model import Action
 from hoshin.service import action as action_service
-from hoshin.service.action import Asker
-from hoshin.web.deps import Here
 from hoshin.web.edit_base import Editable, register
 from hoshin.web.edit_values import action_values
 from hoshin.web.forms import action_of
@@ -16,22 +14,18 @@ from hoshin.web.forms import action_of
 router = APIRouter()
 
 
-def _asker(here: Here) -> Asker:
-    return Asker(here.role, here.me.person)
-
-
 ACTIONS: Editable[Action] = Editable(
     kind="action", plural="actions", template="edit_action.html", parse=action_of,
     values=action_values,
     read=lambda session, here, key: action_service.read_action(session, org=here.org, key=key),
     create=lambda session, change, here, action, _parent: action_service.create_action(
-        session, change=change, asker=_asker(here), action=action
+        session, change=change, asker=here.asker, action=action
     ),
     update=lambda session, change, here, action: action_service.update_action(
-        session, change=change, asker=_asker(here), action=action
+        session, change=change, asker=here.asker, action=action
     ),
     delete=lambda session, change, here, key: action_service.delete_action(
-        session, change=change, asker=_asker(here), key=key
+        session, change=change, asker=here.asker, key=key
     ),
     blank={"progress": "0"},
 )  # fmt: skip
