@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 import pytest
@@ -69,3 +70,23 @@ def test_domain_never_reads_the_clock() -> None:
         text = path.read_text(encoding="utf-8")
         for call in ("date.today(", "datetime.now(", "datetime.utcnow(", "time.time("):
             assert call not in text, f"{path.relative_to(SRC)} calls {call}"
+
+
+# The database libraries: only the store (queries, tables, migrations) and the runtime
+# (engines, sessions, transactions) import them. Routes and pages name a session by the
+# runtime's type (runtime.sessions.Session) and never query.
+DATABASE = {"sqlalchemy", "alembic", "psycopg", "sqlite3"}
+
+
+@pytest.mark.parametrize("layer", ["domain", "fields", "planfile", "guard", "api", "web", "cli"])
+def test_only_the_store_and_the_runtime_import_the_database_libraries(layer: str) -> None:
+    for path in layer_files(layer):
+        found = {name for name in imports_of(path) if name.split(".")[0] in DATABASE}
+        assert not found, f"{path.relative_to(SRC)} imports {sorted(found)}"
+
+
+def test_domain_imports_nothing_outside_the_standard_library() -> None:
+    allowed = set(sys.stdlib_module_names) | {"hoshin", "numpy"}  # NumPy, if the engine needs it
+    for path in layer_files("domain"):
+        outside = {name for name in imports_of(path) if name.split(".")[0] not in allowed}
+        assert not outside, f"{path.relative_to(SRC)} imports {sorted(outside)}"

@@ -7,7 +7,6 @@ guards every request passes (hoshin.guard), outermost last.
 from __future__ import annotations
 
 from fastapi import FastAPI
-from sqlalchemy.orm import Session, sessionmaker
 from starlette.routing import Match, Mount
 from starlette.types import Scope
 
@@ -16,6 +15,7 @@ from hoshin.config import settings
 from hoshin.guard.csrf import CsrfGuard
 from hoshin.guard.headers import SecurityHeaders
 from hoshin.guard.limits import RequestLimits
+from hoshin.runtime.sessions import Sessions
 from hoshin.web.app import create_web
 
 
@@ -32,7 +32,7 @@ class Pages(Mount):
         return super().matches(scope)
 
 
-def create_server(sessions: sessionmaker[Session] | None = None) -> FastAPI:
+def create_server(sessions: Sessions | None = None) -> FastAPI:
     """The API app with the web app mounted under it (they share database and cache)."""
     app = create_app(sessions)
     app.router.routes.append(Pages("/", create_web(app.state.sessions, app.state.analyses)))

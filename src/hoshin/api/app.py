@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, FastAPI
-from sqlalchemy.orm import Session, sessionmaker
 
 from hoshin import __version__
 from hoshin.api import (
@@ -26,12 +25,12 @@ from hoshin.config import settings
 from hoshin.runtime.admission import Admission, Slots, request_limit
 from hoshin.runtime.group_commit import NewActuals
 from hoshin.runtime.lookups import Lookups
-from hoshin.runtime.sessions import open_sessions
+from hoshin.runtime.sessions import Sessions, open_sessions
 from hoshin.service.account import TokenUses
 from hoshin.service.analysis import AnalysisCache
 
 
-def create_app(sessions: sessionmaker[Session] | None = None) -> FastAPI:
+def create_app(sessions: Sessions | None = None) -> FastAPI:
     """The app on ``sessions`` (default: HOSHIN_DATABASE_URL, which must be migrated)."""
     app = FastAPI(
         title="hoshin",

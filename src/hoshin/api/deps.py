@@ -10,7 +10,6 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Path, Query, Request
 from pydantic import AfterValidator, BeforeValidator
-from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from hoshin.domain.months import in_calendar
@@ -23,6 +22,7 @@ from hoshin.runtime.lookups import Lookups
 from hoshin.runtime.one_thread import Later
 from hoshin.runtime.sessions import (
     READS,
+    Session,
     end_reading,
     in_own_transaction,
     new_request_session,

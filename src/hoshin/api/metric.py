@@ -9,7 +9,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Path, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.orm import Session
 from starlette.types import Scope
 
 from hoshin.api.deps import (
@@ -30,6 +29,7 @@ from hoshin.runtime import one_thread
 from hoshin.runtime.admission import Slots
 from hoshin.runtime.group_commit import CheckIn
 from hoshin.runtime.one_thread import OneThreadRoute
+from hoshin.runtime.sessions import Session
 from hoshin.service import metric as metric_service
 from hoshin.service.account import SESSION_COOKIE
 from hoshin.service.asker import Asker

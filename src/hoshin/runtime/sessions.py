@@ -10,7 +10,8 @@ from typing import TypeVar
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session as Session  # what routes and pages are handed
+from sqlalchemy.orm import sessionmaker
 
 from hoshin.errors import Busy, Conflict, HoshinError
 from hoshin.runtime.engine import (
@@ -27,6 +28,9 @@ from hoshin.store.migrate import current_revision, head_revision, upgrade
 # for the boundaries: a request or command that will write, and one that reads first
 __all__ = ["begin_writing", "end_reading", "read_first"]
 _log = logging.getLogger("hoshin")
+# A process's source of sessions: the routes, pages and commands name these two types from
+# here, and only the runtime and the store touch SQLAlchemy itself.
+Sessions = sessionmaker[Session]
 T = TypeVar("T")
 READS = frozenset(("GET", "HEAD", "OPTIONS"))  # HTTP methods that change nothing
 # What a COMMIT refuses when another change came first in the meantime: something the change
@@ -68,7 +72,7 @@ def check_schema(engine: Engine) -> None:
         raise SchemaOutdated(f"the database {url} is {state}: run `hoshin db upgrade` first")
 
 
-def open_sessions(url: str) -> sessionmaker[Session]:
+def open_sessions(url: str) -> Sessions:
     """Sessions on a database whose schema is current (for a server process)."""
     engine = open_engine(url)
     try:

@@ -9,7 +9,6 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException
 from starlette.types import Scope
 
@@ -17,6 +16,7 @@ from hoshin.errors import HoshinError
 from hoshin.runtime.sessions import (
     DATABASE_ERROR,
     REFUSED_AT_COMMIT,
+    Sessions,
     changed_meanwhile,
     connection_lost,
 )
@@ -44,7 +44,7 @@ STATIC = Path(__file__).parent / "static"
 VENDOR = Path(__file__).parent / "vendor"
 
 
-def create_web(sessions: sessionmaker[Session], analyses: AnalysisCache) -> FastAPI:
+def create_web(sessions: Sessions, analyses: AnalysisCache) -> FastAPI:
     """The pages, on the same database and analysis cache as the API."""
     web = FastAPI(
         docs_url=None,

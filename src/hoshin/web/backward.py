@@ -17,13 +17,13 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from hoshin.domain.analysis import Analysis
 from hoshin.domain.model import Action, Objective, Plan
 from hoshin.domain.schedule import ActionDates, ObjectiveSchedule, remaining_days
 from hoshin.errors import HoshinError, InvalidInput, NotFound
+from hoshin.runtime.sessions import Session
 from hoshin.service.action import read_action, update_action
 from hoshin.service.analysis import Analysed
 from hoshin.service.metric import PreconditionFailed

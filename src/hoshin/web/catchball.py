@@ -8,11 +8,11 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from hoshin.domain.model import Person, Plan
 from hoshin.errors import HoshinError, InvalidInput
+from hoshin.runtime.sessions import Session
 from hoshin.service import catchball
 from hoshin.service.analysis import Analysed
 from hoshin.service.catchball import Answer, flat

@@ -10,12 +10,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy.orm import Session
 
 from hoshin.domain.model import Countermeasure, Metric, Objective, Plan
 from hoshin.domain.months import Month, in_calendar
 from hoshin.domain.status import bowling
 from hoshin.errors import HoshinError, InvalidInput, NotFound
+from hoshin.runtime.sessions import Session
 from hoshin.service import action as action_service
 from hoshin.service import metric as metric_service
 from hoshin.service import unit as unit_service

@@ -8,14 +8,13 @@ from datetime import UTC, date, datetime
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
-from sqlalchemy.orm import Session
 
 from hoshin.domain.months import in_calendar
 from hoshin.domain.text import nested_problems
 from hoshin.errors import HoshinError, InvalidInput
 from hoshin.fields import iso_day
 from hoshin.guard.client import origin_of
-from hoshin.runtime.sessions import request_session
+from hoshin.runtime.sessions import Session, request_session
 from hoshin.service import account
 from hoshin.service.account import SESSION_COOKIE, Principal
 from hoshin.service.analysis import Analysed, AnalysisCache

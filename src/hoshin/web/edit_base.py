@@ -11,10 +11,12 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy.orm import Session
 
 from hoshin.errors import Forbidden, HoshinError, InvalidInput
+from hoshin.runtime.sessions import Session
+from hoshin.service import policy
 from hoshin.service.metric import PreconditionFailed
+from hoshin.service.policy import Act
 from hoshin.service.versioned import Change
 from hoshin.web.deps import Db, Here, Place
 from hoshin.web.edit_values import differences, shown
@@ -22,7 +24,6 @@ from hoshin.web.forms import Form, Reader, label
 from hoshin.web.render import render
 
 E = TypeVar("E")
-EDITORS = ("admin", "editor")
 State = dict[str, Any]
 STALE = (
     "Changed by someone else meanwhile. What is saved now is listed here; what you typed "
@@ -36,8 +37,9 @@ DELETE_STALE = (
 
 
 def require_editor(here: Here) -> None:
-    """Forbidden unless the asker edits the plan (editors and admins)."""
-    if here.role not in EDITORS:
+    """Forbidden unless the asker edits the plan (policy: editors and admins), before a form
+    is loaded or read; the service checks the same rule again when it saves."""
+    if not policy.may(here.role, Act.EDIT_PLAN):
         raise Forbidden(
             f"Only editors and admins can change the plan of {here.org.name}; "
             f"you are a {here.role} here. Ask an admin if you need to."

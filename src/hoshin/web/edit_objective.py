@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from sqlalchemy.orm import Session
 
 from hoshin.domain.model import LEVELS, Metric, Objective
+from hoshin.runtime.sessions import Session
 from hoshin.service import metric_edit, objective_edit
 from hoshin.service import objective as objective_service
 from hoshin.web.deps import Here
@@ -62,14 +62,14 @@ OBJECTIVES: Editable[Objective] = Editable(
     kind="objective", plural="objectives", template="edit_objective.html", parse=objective_of,
     values=objective_values,
     read=lambda session, here, key: objective_service.detail(session, org=here.org, key=key),
-    create=lambda session, change, _here, objective, _parent: objective_edit.create_objective(
-        session, change=change, objective=objective
+    create=lambda session, change, here, objective, _parent: objective_edit.create_objective(
+        session, change=change, role=here.role, objective=objective
     ),
-    update=lambda session, change, _here, objective: objective_edit.update_objective(
-        session, change=change, objective=objective
+    update=lambda session, change, here, objective: objective_edit.update_objective(
+        session, change=change, role=here.role, objective=objective
     ),
-    delete=lambda session, change, _here, key: objective_edit.delete_objective(
-        session, change=change, key=key
+    delete=lambda session, change, here, key: objective_edit.delete_objective(
+        session, change=change, role=here.role, key=key
     ),
     context=_objective_context,
     done=lambda here, key: f"/orgs/{here.org.slug}/objectives/{key}",
@@ -79,14 +79,14 @@ METRICS: Editable[Metric] = Editable(
     kind="metric", plural="metrics", template="edit_metric.html", parse=metric_of,
     values=metric_values,
     read=lambda session, here, key: metric_edit.read_metric(session, org=here.org, key=key),
-    create=lambda session, change, _here, metric, parent: metric_edit.create_metric(
-        session, change=change, objective=parent or "", metric=metric
+    create=lambda session, change, here, metric, parent: metric_edit.create_metric(
+        session, change=change, role=here.role, objective=parent or "", metric=metric
     ),
-    update=lambda session, change, _here, metric: metric_edit.update_metric(
-        session, change=change, metric=metric
+    update=lambda session, change, here, metric: metric_edit.update_metric(
+        session, change=change, role=here.role, metric=metric
     ),
-    delete=lambda session, change, _here, key: metric_edit.delete_metric(
-        session, change=change, key=key
+    delete=lambda session, change, here, key: metric_edit.delete_metric(
+        session, change=change, role=here.role, key=key
     ),
     context=_metric_context,
     blank={"direction": "increase", "tolerance": "0.1", "weight": "1", "frequency": "monthly"},
