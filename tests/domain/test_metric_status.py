@@ -8,7 +8,8 @@ import pytest
 from domain_factories import actuals, make_maintain_metric, make_metric, month
 
 from hoshin.domain.model import DEFAULT_TOLERANCE, Metric
-from hoshin.domain.status import Status, evaluate_metric
+from hoshin.domain.status import Status, against_plan, evaluate_metric, month_status
+from hoshin.domain.trajectory import course
 
 
 def ten_month_metric(**overrides: object) -> Metric:
@@ -236,3 +237,32 @@ def test_maintain_metric_without_actuals_has_no_data_and_planned_progress_one() 
     assert result.progress is None
     assert result.planned is None
     assert result.planned_progress == 1.0
+
+
+# Baseline 0, target 100 (span 100) or the reverse (span -100), planned 50, tolerance 0.1:
+# the deviation is (value - planned) / span; amber down to -0.1, red below.
+@pytest.mark.parametrize(
+    ("value", "span", "status"),
+    [
+        (50.0, 100.0, "green"),  # on plan: 0
+        (60.0, 100.0, "green"),  # ahead: +0.1
+        (45.0, 100.0, "amber"),  # -0.05
+        (40.0, 100.0, "amber"),  # -0.1, the tolerance itself
+        (39.0, 100.0, "red"),  # -0.11
+        (45.0, -100.0, "green"),  # fewer than planned on the way down: +0.05
+        (55.0, -100.0, "amber"),  # -0.05
+        (61.0, -100.0, "red"),  # -0.11
+    ],
+)
+def test_against_plan_judges_the_deviation_as_a_share_of_the_way(
+    value: float, span: float, status: Status
+) -> None:
+    assert against_plan(value, 50.0, span, 0.1) == status
+
+
+@pytest.mark.parametrize("actual", [0.0, 39.0, 40.0, 45.0, 50.0, 75.0])
+def test_the_current_status_and_the_months_status_are_one_rule(actual: float) -> None:
+    """evaluate_metric (the current month) and month_status (the bowling chart's) agree."""
+    metric = ten_month_metric(actuals=actuals({"2026-06": actual}))
+    current = evaluate_metric(metric, month("2026-06")).status
+    assert current == month_status(metric, course(metric), month("2026-06"), actual)

@@ -46,17 +46,19 @@ def deviation_status(deviation: float, tolerance: float) -> Status:
     return "red"
 
 
+def against_plan(value: float, planned: float, span: float, tolerance: float) -> Status:
+    """What makes a metric red: the deviation of ``value`` from ``planned`` as a share of
+    the whole way from baseline to target (``span``), judged by ``deviation_status``. The
+    one rule of the current status (``evaluate_metrics``) and of each month's
+    (``month_status``, the bowling chart)."""
+    return deviation_status((value - planned) / span, tolerance)
+
+
 def month_status(metric: Metric, path: Course | None, month: Month, value: float) -> Status:
     """The status of ``value`` as the actual of ``month``."""
     if path is None:
-        return "green" if _in_band(metric, value) else "red"
-    return _status(metric, path, value, path.planned(month))
-
-
-def _status(metric: Metric, path: Course, value: float, planned: float) -> Status:
-    """Deviation from plan as a share of the whole way from baseline to target."""
-    deviation = (value - planned) / (path.target - path.baseline)
-    return deviation_status(deviation, metric.tolerance)
+        return _band_status(_in_band(metric, value))
+    return against_plan(value, path.planned(month), path.target - path.baseline, metric.tolerance)
 
 
 def latest_actual(metric: Metric, as_of_month: Month) -> tuple[Month, float] | None:
@@ -85,7 +87,7 @@ def evaluate_metrics(metrics: Iterable[Metric], as_of_month: Month) -> dict[str,
 
     This runs for every metric of every analysis (150,000 in the largest plan): one loop,
     results built in C, and the rules where they live (``course``, ``Course.planned``,
-    ``deviation_status``).
+    ``against_plan``).
     """
     results: dict[str, MetricResult] = {}
     for metric in metrics:
@@ -113,7 +115,7 @@ def evaluate_metrics(metrics: Iterable[Metric], as_of_month: Month) -> dict[str,
         value = actuals[latest]
         progress = (value - baseline) / span
         progress = 0.0 if progress < 0.0 else 1.0 if progress > 1.0 else progress
-        status = deviation_status((value - planned) / span, metric.tolerance)
+        status = against_plan(value, planned, span, metric.tolerance)
         results[metric.id] = _new(
             MetricResult, (value, period, planned, progress, planned_progress, status)
         )
