@@ -4,13 +4,11 @@ and the organisation they may see."""
 from __future__ import annotations
 
 import functools
-from collections.abc import AsyncIterator, Callable
 from datetime import UTC, date, datetime
 from typing import Annotated
 
 from fastapi import Depends, Header, Path, Query, Request
 from pydantic import AfterValidator, BeforeValidator
-from starlette.concurrency import run_in_threadpool
 
 from hoshin.domain.months import in_calendar
 from hoshin.errors import InvalidInput, Unauthorized
@@ -25,7 +23,6 @@ from hoshin.runtime.sessions import (
     Session,
     end_reading,
     in_own_transaction,
-    new_request_session,
     read_first,
 )
 from hoshin.service import account, asker
@@ -47,35 +44,10 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-async def database(request: Request) -> AsyncIterator[Session]:
-    """A session for this request, made in the event loop (that needs no database). The
-    route's thread commits it, or rolls it back, when the route is done (runtime.one_thread);
-    what is still open here (an error before the route ran) is ended in a thread."""
-    session = new_request_session(request.app.state.sessions, request.method)
-    try:
-        yield session
-    except BaseException:
-        await _end(session, session.rollback)
-        raise
-    await _end(session, session.commit)
-
-
-async def _end(session: Session, end: Callable[[], None]) -> None:
-    if not session.in_transaction():
-        session.close()  # no connection: nothing for the database, no thread
-        return
-
-    def end_and_close() -> None:
-        with session:
-            end()
-
-    await run_in_threadpool(end_and_close)
-
-
 # scope="function": the session ends before the answer is sent. With FastAPI's default
 # ("request") it would end after it, and a client following a redirect or reading what it
 # just wrote could arrive before the commit (read-your-writes would fail).
-Db = Annotated[Session, Depends(database, scope="function")]
+Db = Annotated[Session, Depends(one_thread.request_session, scope="function")]
 
 
 def principal(

@@ -24,15 +24,16 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
 
-from hoshin.runtime.sessions import READS, once_more_if_lost
+from hoshin.runtime.sessions import READS, new_request_session, once_more_if_lost
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +100,31 @@ def _once(endpoint: Callable[..., Any], arguments: dict[str, Any]) -> Any:
             session.rollback()
         raise
     return result
+
+
+async def request_session(request: Request) -> AsyncIterator[Session]:
+    """A session for an API request (a FastAPI dependency), made in the event loop (that
+    needs no database). The route's thread commits it, or rolls it back, when the route is
+    done; what is still open here (an error before the route ran) is ended in a thread."""
+    session = new_request_session(request.app.state.sessions, request.method)
+    try:
+        yield session
+    except BaseException:
+        await _end(session, session.rollback)
+        raise
+    await _end(session, session.commit)
+
+
+async def _end(session: Session, end: Callable[[], None]) -> None:
+    if not session.in_transaction():
+        session.close()  # no connection: nothing for the database, no thread
+        return
+
+    def end_and_close() -> None:
+        with session:
+            end()
+
+    await run_in_threadpool(end_and_close)
 
 
 def _sessions(arguments: dict[str, Any]) -> list[Session]:
