@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 
-from hoshin.cli.app import ORIGIN, app, fail, operator
+from hoshin.cli.app import ORIGIN, app, operator
 from hoshin.config import settings
-from hoshin.errors import Conflict, HoshinError
+from hoshin.errors import Conflict
 from hoshin.runtime.sessions import one_session
 from hoshin.service import account
 from hoshin.service.password import set_password
@@ -57,25 +57,18 @@ def user_add(
             )
             session.commit()
     except Conflict as error:
-        raise fail(
-            Conflict(f"{error.message}: change their role with `hoshin user role`")
-        ) from None
-    except HoshinError as error:
-        raise fail(error) from None
+        raise Conflict(f"{error.message}: change their role with `hoshin user role`") from None
     typer.echo(f"added {user.email} as {role} of {org}")
 
 
 @user_app.command("role")
 def user_role(email: EmailArgument, org: OrgOption, role: RoleOption) -> None:
     """Set a user's role in an organisation (making them a member if needed)."""
-    try:
-        with one_session(settings().database_url) as session:
-            account.set_role(
-                session, email=email, org_slug=org, role=role, actor=operator(), origin=ORIGIN
-            )
-            session.commit()
-    except HoshinError as error:
-        raise fail(error) from None
+    with one_session(settings().database_url) as session:
+        account.set_role(
+            session, email=email, org_slug=org, role=role, actor=operator(), origin=ORIGIN
+        )
+        session.commit()
     typer.echo(f"{account.normal_email(email)} is {role} of {org}")
 
 
@@ -83,15 +76,12 @@ def user_role(email: EmailArgument, org: OrgOption, role: RoleOption) -> None:
 def user_password(email: EmailArgument, password_stdin: PasswordStdin = False) -> None:
     """Set a user's new password (asked twice); their sessions and API tokens end."""
     password = _password("New password", from_stdin=password_stdin)
-    try:
-        with one_session(settings().database_url) as session:
-            set_password(
-                session, email=email, password=password, actor=operator(), origin=ORIGIN,
-                now=datetime.now(UTC),
-            )  # fmt: skip
-            session.commit()
-    except HoshinError as error:
-        raise fail(error) from None
+    with one_session(settings().database_url) as session:
+        set_password(
+            session, email=email, password=password, actor=operator(), origin=ORIGIN,
+            now=datetime.now(UTC),
+        )  # fmt: skip
+        session.commit()
     typer.echo(f"changed the password of {account.normal_email(email)}; their sessions and API "
                "tokens ended")  # fmt: skip
 
@@ -111,15 +101,12 @@ def user_enable(email: EmailArgument) -> None:
 
 
 def _set_active(email: str, *, active: bool) -> None:
-    try:
-        with one_session(settings().database_url) as session:
-            set_active(
-                session, email=email, active=active, actor=operator(), now=datetime.now(UTC),
-                origin=ORIGIN,
-            )  # fmt: skip
-            session.commit()
-    except HoshinError as error:
-        raise fail(error) from None
+    with one_session(settings().database_url) as session:
+        set_active(
+            session, email=email, active=active, actor=operator(), now=datetime.now(UTC),
+            origin=ORIGIN,
+        )  # fmt: skip
+        session.commit()
 
 
 @token_app.command("create")
@@ -128,15 +115,12 @@ def token_create(
     name: Annotated[str, typer.Option("--name", help="What the token is for: ci, backup.")] = "",
 ) -> None:
     """Create an API token for a user and print it, this once."""
-    try:
-        with one_session(settings().database_url) as session:
-            token = account.create_token(
-                session, email=user, name=name, now=datetime.now(UTC), actor=operator(),
-                origin=ORIGIN,
-            )  # fmt: skip
-            session.commit()
-    except HoshinError as error:
-        raise fail(error) from None
+    with one_session(settings().database_url) as session:
+        token = account.create_token(
+            session, email=user, name=name, now=datetime.now(UTC), actor=operator(),
+            origin=ORIGIN,
+        )  # fmt: skip
+        session.commit()
     typer.echo(token)
     # On stderr, so that TOKEN=$(hoshin token create ...) captures the token alone.
     typer.echo("this token will not be shown again: keep it somewhere safe", err=True)
@@ -145,11 +129,8 @@ def token_create(
 @token_app.command("list")
 def token_list(user: UserOption) -> None:
     """List a user's API tokens (never the tokens themselves)."""
-    try:
-        with one_session(settings().database_url) as session:
-            tokens = account.list_tokens(session, email=user)
-    except HoshinError as error:
-        raise fail(error) from None
+    with one_session(settings().database_url) as session:
+        tokens = account.list_tokens(session, email=user)
     if not tokens:
         typer.echo(f"{account.normal_email(user)} has no API tokens")
     for token in tokens:
@@ -165,14 +146,11 @@ def token_revoke(
     token_id: Annotated[int, typer.Argument(metavar="ID", help="The token's id (token list).")],
 ) -> None:
     """Revoke an API token: it stops working at once."""
-    try:
-        with one_session(settings().database_url) as session:
-            account.revoke_token(
-                session, token_id=token_id, now=datetime.now(UTC), actor=operator(), origin=ORIGIN
-            )
-            session.commit()
-    except HoshinError as error:
-        raise fail(error) from None
+    with one_session(settings().database_url) as session:
+        account.revoke_token(
+            session, token_id=token_id, now=datetime.now(UTC), actor=operator(), origin=ORIGIN
+        )
+        session.commit()
     typer.echo(f"revoked API token {token_id}")
 
 

@@ -4,17 +4,32 @@ from __future__ import annotations
 
 import getpass
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
 from hoshin import __version__
 from hoshin.domain.months import in_calendar
 from hoshin.errors import HoshinError, InvalidInput
 
+
+class Commands(TyperGroup):
+    """hoshin's commands: the HoshinError of any of them is printed, and exits 2 (fail)."""
+
+    # Any: the context's class is Typer's own copy of click's, which it names privately.
+    def invoke(self, ctx: Any) -> Any:
+        """Runs the command; its HoshinError becomes fail's exit (sub-commands run within)."""
+        try:
+            return super().invoke(ctx)
+        except HoshinError as error:
+            raise fail(error) from None
+
+
 app = typer.Typer(
     name="hoshin",
+    cls=Commands,
     help="Strategy deployment: plan files, roll-up, backward schedule and alignment checks.",
     no_args_is_help=True,
     add_completion=False,

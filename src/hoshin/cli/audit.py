@@ -16,9 +16,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from hoshin.cli.app import app, fail
+from hoshin.cli.app import app
 from hoshin.config import settings
-from hoshin.errors import HoshinError, InvalidInput
+from hoshin.errors import InvalidInput
 from hoshin.runtime.sessions import one_session
 from hoshin.service.audit import events_of
 
@@ -61,19 +61,16 @@ def audit(
 ) -> None:
     """Print who changed what, when and from where, oldest first: an organisation's trail
     (--org) or the accounts' (--system). Exit 2 on a bad option or an unknown organisation."""
-    try:
-        if (org is None) == (not system):
-            raise InvalidInput("give either --org SLUG or --system")
-        moment = None if since is None else since_moment(since)
-        with one_session(settings().database_url) as session:
-            events = events_of(session, slug=org, since=moment)
-            if output is Format.json:
-                for event in events:
-                    sys.stdout.write(json.dumps(event) + "\n")
-            else:
-                _print_table(Console(highlight=False), events, org or "the accounts", since)
-    except HoshinError as error:
-        raise fail(error) from None
+    if (org is None) == (not system):
+        raise InvalidInput("give either --org SLUG or --system")
+    moment = None if since is None else since_moment(since)
+    with one_session(settings().database_url) as session:
+        events = events_of(session, slug=org, since=moment)
+        if output is Format.json:
+            for event in events:
+                sys.stdout.write(json.dumps(event) + "\n")
+        else:
+            _print_table(Console(highlight=False), events, org or "the accounts", since)
 
 
 def since_moment(text: str) -> datetime:

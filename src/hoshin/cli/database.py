@@ -8,9 +8,8 @@ from typing import Annotated
 
 import typer
 
-from hoshin.cli.app import ORIGIN, app, fail, operator, today
+from hoshin.cli.app import ORIGIN, app, operator, today
 from hoshin.config import settings
-from hoshin.errors import HoshinError
 from hoshin.runtime.sessions import one_session, upgrade_database
 from hoshin.service import organization as org_service
 from hoshin.service.setup import setup_demo
@@ -26,10 +25,7 @@ OrgOption = Annotated[str, typer.Option("--org", help="The organisation's slug."
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Migrate the database (HOSHIN_DATABASE_URL) to the newest schema."""
-    try:
-        before, after = upgrade_database(settings().database_url)
-    except HoshinError as error:
-        raise fail(error) from None
+    before, after = upgrade_database(settings().database_url)
     if before == after:
         typer.echo(f"the database is current (migration {after})")
     else:
@@ -42,26 +38,20 @@ def org_create(
     name: Annotated[str, typer.Argument(help="The organisation's full name.")],
 ) -> None:
     """Create an organisation with an empty plan."""
-    try:
-        with one_session(settings().database_url) as session:
-            org_service.create_organization(
-                session, slug=slug, name=name, actor=operator(), origin=ORIGIN
-            )
-            session.commit()
-    except HoshinError as error:
-        raise fail(error) from None
+    with one_session(settings().database_url) as session:
+        org_service.create_organization(
+            session, slug=slug, name=name, actor=operator(), origin=ORIGIN
+        )
+        session.commit()
     typer.echo(f"created organisation {slug}: import a plan with `hoshin import FILE --org {slug}`")
 
 
 @org_app.command("list")
 def org_list() -> None:
     """List the organisations."""
-    try:
-        with one_session(settings().database_url) as session:
-            for org in org_service.list_organizations(session):
-                typer.echo(f"{org.slug}\t{org.name}")
-    except HoshinError as error:
-        raise fail(error) from None
+    with one_session(settings().database_url) as session:
+        for org in org_service.list_organizations(session):
+            typer.echo(f"{org.slug}\t{org.name}")
 
 
 @app.command("import")
@@ -70,14 +60,11 @@ def import_(
     org: OrgOption,
 ) -> None:
     """Replace an organisation's plan with a plan file: all or nothing."""
-    try:
-        with one_session(settings().database_url) as session:
-            plan = org_service.import_plan(
-                session, slug=org, path=file, actor=operator(), origin=ORIGIN
-            )
-            session.commit()
-    except HoshinError as error:
-        raise fail(error) from None
+    with one_session(settings().database_url) as session:
+        plan = org_service.import_plan(
+            session, slug=org, path=file, actor=operator(), origin=ORIGIN
+        )
+        session.commit()
     typer.echo(
         f"imported {file} into {org}: {len(plan.objectives)} objectives, "
         f"{len(plan.metrics())} metrics, {len(plan.actions)} actions"
@@ -87,11 +74,8 @@ def import_(
 @app.command("export")
 def export(org: OrgOption) -> None:
     """Print an organisation's plan as a plan file, with every actual and action."""
-    try:
-        with one_session(settings().database_url) as session:
-            text = org_service.export_plan(session, slug=org)
-    except HoshinError as error:
-        raise fail(error) from None
+    with one_session(settings().database_url) as session:
+        text = org_service.export_plan(session, slug=org)
     sys.stdout.write(text)
 
 
@@ -101,17 +85,14 @@ def setup(
 ) -> None:
     """Migrate the database; with --demo, load the demo plan and create its admin."""
     url = settings().database_url
-    try:
-        before, after = upgrade_database(url)
-        if before != after:
-            typer.echo(f"migrated the database from {before or 'empty'} to {after}")
-        if not demo:
-            return
-        with one_session(url) as session:
-            done = setup_demo(session, today=today(), actor=operator(), origin=ORIGIN)
-            session.commit()
-    except HoshinError as error:
-        raise fail(error) from None
+    before, after = upgrade_database(url)
+    if before != after:
+        typer.echo(f"migrated the database from {before or 'empty'} to {after}")
+    if not demo:
+        return
+    with one_session(url) as session:
+        done = setup_demo(session, today=today(), actor=operator(), origin=ORIGIN)
+        session.commit()
     typer.echo(f"loaded the demo plan into organisation '{done.slug}'")
     if done.password is not None:
         typer.echo(f"sign in as {done.email} with password {done.password} (shown only now)")

@@ -11,10 +11,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from hoshin.cli.app import app, fail, parse_day
+from hoshin.cli.app import app, parse_day
 from hoshin.cli.report import render_report
 from hoshin.domain.report import report
-from hoshin.errors import HoshinError
 from hoshin.service import plan as plan_service
 
 
@@ -31,10 +30,7 @@ def init(
     force: Annotated[bool, typer.Option(help="Overwrite the file if it exists.")] = False,
 ) -> None:
     """Write a commented starter plan to fill in."""
-    try:
-        plan_service.write_starter(file, force=force)
-    except HoshinError as error:
-        raise fail(error) from None
+    plan_service.write_starter(file, force=force)
     typer.echo(f"wrote {file}: fill it in, then run `hoshin check {file}`")
 
 
@@ -48,10 +44,7 @@ def demo(
     ] = None,
 ) -> None:
     """Write a realistic demo plan: a mid-size company with two years of monthly actuals."""
-    try:
-        plan = plan_service.write_demo(file, today=parse_day(today, "--today"), force=force)
-    except HoshinError as error:
-        raise fail(error) from None
+    plan = plan_service.write_demo(file, today=parse_day(today, "--today"), force=force)
     typer.echo(
         f"wrote {file}: {plan.organization.name}, {len(plan.objectives)} objectives, "
         f"{len(plan.actions)} actions"
@@ -79,10 +72,7 @@ def check(
     ] = 4,
 ) -> None:
     """Check a plan file: status tree, bowling chart, findings. Exit 2 on a bad file."""
-    try:
-        checked = plan_service.check_file(file, as_of=parse_day(as_of, "--as-of"))
-    except HoshinError as error:
-        raise fail(error) from None
+    checked = plan_service.check_file(file, as_of=parse_day(as_of, "--as-of"))
     if output is Format.json:
         # one line: json.dumps uses its C encoder only without indent (pipe into jq to read)
         sys.stdout.write(json.dumps(report(checked.plan, checked.analysis)) + "\n")

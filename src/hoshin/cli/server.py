@@ -7,9 +7,8 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from hoshin.cli.app import app, fail
+from hoshin.cli.app import app
 from hoshin.config import settings
-from hoshin.errors import HoshinError
 from hoshin.runtime.proxies import proxy_options
 from hoshin.runtime.sessions import open_sessions
 from hoshin.runtime.workers import hold_address, serve_workers
@@ -25,20 +24,14 @@ def serve(
 ) -> None:
     """Serve the API on HOSHIN_DATABASE_URL; refuses an outdated schema. Forwarded client
     addresses are believed only from HOSHIN_TRUSTED_PROXIES."""
-    try:
-        proxies = proxy_options(settings().trusted_proxies)  # each worker reads it again
-        sessions = open_sessions(settings().database_url)  # fails early, with the command to run
-        sessions.kw["bind"].dispose()
-    except HoshinError as error:
-        raise fail(error) from None
-    try:
-        holder = hold_address(host, port)  # a port in use is refused here, in one line
-        typer.echo(f"hoshin serves http://{host}:{port} (API docs at /api/docs)")
-        if workers > 1:
-            serve_workers(holder, workers, log_level="warning")
-            return
-    except HoshinError as error:
-        raise fail(error) from None
+    proxies = proxy_options(settings().trusted_proxies)  # each worker reads it again
+    sessions = open_sessions(settings().database_url)  # fails early, with the command to run
+    sessions.kw["bind"].dispose()
+    holder = hold_address(host, port)  # a port in use is refused here, in one line
+    typer.echo(f"hoshin serves http://{host}:{port} (API docs at /api/docs)")
+    if workers > 1:
+        serve_workers(holder, workers, log_level="warning")
+        return
     holder.close()  # one process: uvicorn binds the address itself
     uvicorn.run(
         "hoshin.server:create_server",
