@@ -16,7 +16,7 @@ import anyio
 from sqlalchemy import Engine, select
 
 from hoshin.domain.months import Month
-from hoshin.store.objective import ActualRow
+from hoshin.store.metric import ActualRow
 from hoshin.store.organization import OrganizationRow
 
 

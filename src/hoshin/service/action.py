@@ -40,15 +40,11 @@ from hoshin.store.action import (
     RequiresRow,
     ServesRow,
 )
-from hoshin.store.objective import MetricRow, ObjectiveRow, find_metric, find_objective
-from hoshin.store.organization import (
-    OrganizationRow,
-    PersonRow,
-    UnitRow,
-    find_person,
-    page_rows,
-    values_where,
-)
+from hoshin.store.metric import MetricRow, find_metric
+from hoshin.store.objective import ObjectiveRow, find_objective
+from hoshin.store.organization import OrganizationRow
+from hoshin.store.repository import page_rows, values_where
+from hoshin.store.unit import PersonRow, UnitRow, find_person
 
 ANY = Organization("")
 REQUIRES = ("requires", "action", "required")

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from hoshin.errors import NotFound
 from hoshin.store.action import KEYED_TABLES
 from hoshin.store.audit import AuditEventRow, events_after, list_events, page_events
-from hoshin.store.organization import OrganizationRow, find_row, get_organization
+from hoshin.store.organization import OrganizationRow, get_organization
+from hoshin.store.repository import find_row
 
 TABLES = dict(KEYED_TABLES)
 PAGE = 1000  # events read at a time by events_of

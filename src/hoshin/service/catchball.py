@@ -39,7 +39,9 @@ from hoshin.store.catchball import (
     rounds_of,
 )
 from hoshin.store.objective import find_objective
-from hoshin.store.organization import OrganizationRow, UnitRow, find_person, find_row
+from hoshin.store.organization import OrganizationRow
+from hoshin.store.repository import find_row
+from hoshin.store.unit import UnitRow, find_person
 
 STATUSES = ("open", "agreed", "withdrawn")
 

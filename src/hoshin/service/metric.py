@@ -20,17 +20,18 @@ from hoshin.service.policy import Act
 from hoshin.store.audit import AuditEventRow, list_events, record_event, record_events
 from hoshin.store.changes import ACTUAL, actual_key
 from hoshin.store.changes import Actual as Actual  # what the API answers
-from hoshin.store.objective import (
+from hoshin.store.metric import (
     ActualRow,
     find_actual,
     find_metric,
-    find_objective,
     insert_actual,
     insert_actuals,
     metric_and_actual,
     update_actual,
 )
-from hoshin.store.organization import OrganizationRow, bump_plan_version, find_person
+from hoshin.store.objective import find_objective
+from hoshin.store.organization import OrganizationRow, bump_plan_version
+from hoshin.store.unit import find_person
 
 
 def actual_of(row: ActualRow) -> Actual:

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 from hoshin.domain.model import Metric, Objective, Organization, Plan
 from hoshin.domain.months import Month
 from hoshin.domain.validation import metric_problems
+from hoshin.service import policy
+from hoshin.service.policy import Act
 from hoshin.service.versioned import (
     Change,
     Referrers,
@@ -21,8 +23,10 @@ from hoshin.service.versioned import (
     update,
 )
 from hoshin.store.action import CountermeasureRow, MovesRow
-from hoshin.store.objective import MetricRow, ObjectiveRow, actuals_of
-from hoshin.store.organization import OrganizationRow, page_rows, values_where
+from hoshin.store.metric import MetricRow, actuals_of
+from hoshin.store.objective import ObjectiveRow
+from hoshin.store.organization import OrganizationRow
+from hoshin.store.repository import page_rows, values_where
 
 ANY = Organization("")
 
@@ -98,22 +102,26 @@ def read_metric(session: Session, *, org: OrganizationRow, key: str) -> dict[str
 
 
 def create_metric(
-    session: Session, *, change: Change, objective: str, metric: Metric
+    session: Session, *, change: Change, role: str, objective: str, metric: Metric
 ) -> dict[str, Any]:
-    """A new metric of an existing objective (NotFound otherwise), without actuals."""
+    """A new metric of an existing objective (NotFound otherwise), without actuals; editors
+    and admins."""
+    policy.require(role, Act.EDIT_PLAN, "do this", where=change.org.slug)
     get_row(session, ObjectiveRow, org=change.org, kind="objective", key=objective)
     return create(session, METRICS, change=change, entity=Placed(objective, metric))
 
 
-def update_metric(session: Session, *, change: Change, metric: Metric) -> dict[str, Any]:
+def update_metric(session: Session, *, change: Change, role: str, metric: Metric) -> dict[str, Any]:
     """The metric's fields replaced at the version read; its objective and actuals stay."""
+    policy.require(role, Act.EDIT_PLAN, "do this", where=change.org.slug)
     placed = Placed("", metric)
     return update(session, METRICS, change=change, entity=placed, keep=("objective",))
 
 
-def delete_metric(session: Session, *, change: Change, key: str) -> None:
+def delete_metric(session: Session, *, change: Change, role: str, key: str) -> None:
     """Deletes a metric that no action moves and no countermeasure answers, with its actuals
     (they are kept in the audit event)."""
+    policy.require(role, Act.EDIT_PLAN, "do this", where=change.org.slug)
 
     def actuals() -> dict[str, Any]:
         values = actuals_of(session, org_id=change.org.id, metric=key)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from hoshin.domain.months import Month
 from hoshin.errors import NotFound
 from hoshin.service.analysis import Analysed
+from hoshin.store import metric as metric_store
 from hoshin.store import objective as objective_store
 from hoshin.store.objective import ObjectiveRow
 from hoshin.store.organization import OrganizationRow
@@ -73,7 +74,7 @@ def detail(session: Session, *, org: OrganizationRow, key: str) -> dict[str, Any
     if row is None:
         raise NotFound(f"no objective '{key}'")
     links = objective_store.supports_of(session, org_id=org.id, child=row.key)
-    metrics = objective_store.metrics_of(session, org_id=org.id, objective=row.key)
+    metrics = metric_store.metrics_of(session, org_id=org.id, objective=row.key)
     return {
         **record(row),
         "supports": {link.parent: link.weight for link in links},

@@ -7,7 +7,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from hoshin.domain.model import Objective, Organization, Person, Plan, Unit
+from hoshin.service import policy
 from hoshin.service.objective import record
+from hoshin.service.policy import Act
 from hoshin.service.versioned import (
     Change,
     Referrers,
@@ -20,8 +22,11 @@ from hoshin.service.versioned import (
     update,
 )
 from hoshin.store.action import ServesRow
-from hoshin.store.objective import MetricRow, ObjectiveRow, SupportRow, supports_of
-from hoshin.store.organization import OrganizationRow, PersonRow, UnitRow, values_where
+from hoshin.store.metric import MetricRow
+from hoshin.store.objective import ObjectiveRow, SupportRow, supports_of
+from hoshin.store.organization import OrganizationRow
+from hoshin.store.repository import values_where
+from hoshin.store.unit import PersonRow, UnitRow
 
 ANY = Organization("")
 SUPPORTS = ("supports", "child", "parent")
@@ -69,16 +74,24 @@ OBJECTIVES: Spec[Objective] = Spec(
 )  # fmt: skip
 
 
-def create_objective(session: Session, *, change: Change, objective: Objective) -> dict[str, Any]:
-    """A new objective with its supports links (metrics are added on their own)."""
+def create_objective(
+    session: Session, *, change: Change, role: str, objective: Objective
+) -> dict[str, Any]:
+    """A new objective with its supports links (metrics are added on their own); editors
+    and admins."""
+    policy.require(role, Act.EDIT_PLAN, "do this", where=change.org.slug)
     return create(session, OBJECTIVES, change=change, entity=objective)
 
 
-def update_objective(session: Session, *, change: Change, objective: Objective) -> dict[str, Any]:
+def update_objective(
+    session: Session, *, change: Change, role: str, objective: Objective
+) -> dict[str, Any]:
     """The objective's fields and supports replaced at the version read (metrics stay)."""
+    policy.require(role, Act.EDIT_PLAN, "do this", where=change.org.slug)
     return update(session, OBJECTIVES, change=change, entity=objective)
 
 
-def delete_objective(session: Session, *, change: Change, key: str) -> None:
+def delete_objective(session: Session, *, change: Change, role: str, key: str) -> None:
     """Deletes an objective that has no metrics and that nothing supports or serves."""
+    policy.require(role, Act.EDIT_PLAN, "do this", where=change.org.slug)
     delete(session, OBJECTIVES, change=change, key=key)

@@ -9,15 +9,17 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from hoshin.domain.annual import ObjectiveDraft, draft_metric, draft_objective
-from hoshin.errors import Forbidden, HoshinError, InvalidInput, NotFound
+from hoshin.errors import HoshinError, InvalidInput, NotFound
+from hoshin.service import policy
 from hoshin.service.metric_edit import create_metric
 from hoshin.service.objective_edit import create_objective
+from hoshin.service.policy import Act
 from hoshin.service.versioned import Change, detail, save_record
 from hoshin.store.objective import find_objective
-from hoshin.store.organization import OrganizationRow, find_person
+from hoshin.store.organization import OrganizationRow
 from hoshin.store.review import ReflectionRow, find_reflection, reflections_of
+from hoshin.store.unit import find_person
 
-EDITORS = ("admin", "editor")
 TEXT_LENGTH = 10_000
 
 
@@ -99,14 +101,15 @@ def _may_reflect(
     unit: str | None,
 ) -> None:
     role, person = asker
-    if role in EDITORS:
-        return
-    if role == "contributor" and person is not None:
+
+    def theirs() -> bool:  # they own it, or it is of their unit
+        if person is None:
+            return False
         me = find_person(session, org_id=org.id, key=person)
         my_unit = me is not None and me.unit is not None and me.unit == unit
-        if owner == person or my_unit:
-            return
-    raise Forbidden(f"a {role} cannot reflect on this objective")
+        return owner == person or my_unit
+
+    policy.require(role, Act.WORK, "reflect on this objective", theirs=theirs)
 
 
 class DraftProblems(InvalidInput):
@@ -119,15 +122,14 @@ def create_from_drafts(
 ) -> list[str]:
     """Creates the drafts' objectives and metrics, all or none (editors and admins);
     returns the new objectives' ids. DraftProblems names every draft that breaks a rule."""
-    if role not in EDITORS:
-        raise Forbidden(f"a {role} cannot create objectives")
+    policy.require(role, Act.EDIT_PLAN, "create objectives")
     if not drafts:
         raise InvalidInput("choose at least one objective to carry forward")
     problems: dict[str, list[dict[str, str]]] = {}
     for draft in drafts:
         try:
             with session.begin_nested():
-                _create(session, change, draft)
+                _create(session, change, role, draft)
         except HoshinError as error:
             problems[draft.source] = _items(error)
     if problems:
@@ -135,11 +137,13 @@ def create_from_drafts(
     return [draft.id for draft in drafts]
 
 
-def _create(session: Session, change: Change, draft: ObjectiveDraft) -> None:
-    create_objective(session, change=change, objective=draft_objective(draft))
+def _create(session: Session, change: Change, role: str, draft: ObjectiveDraft) -> None:
+    create_objective(session, change=change, role=role, objective=draft_objective(draft))
     for metric in draft.metrics:
         try:
-            create_metric(session, change=change, objective=draft.id, metric=draft_metric(metric))
+            create_metric(
+                session, change=change, role=role, objective=draft.id, metric=draft_metric(metric)
+            )
         except HoshinError as error:
             items = [
                 detail(f"metrics.{metric.id}.{item['field']}", item["reason"])

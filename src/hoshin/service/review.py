@@ -6,22 +6,28 @@ alone, so the cached analyses stay current.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy.orm import Session
 
+from hoshin.domain.analysis import Analysis
+from hoshin.domain.findings import Finding
+from hoshin.domain.model import Action, Countermeasure, Metric, Objective, Plan
 from hoshin.domain.months import Month
-from hoshin.errors import Forbidden, InvalidInput, NotFound
+from hoshin.domain.status import Status, month_status
+from hoshin.domain.trajectory import course
+from hoshin.errors import InvalidInput, NotFound
+from hoshin.service import policy
+from hoshin.service.analysis import Analysed
+from hoshin.service.policy import Act
 from hoshin.service.versioned import Change, detail, save_record
 from hoshin.store.audit import record_event
 from hoshin.store.objective import find_objective
-from hoshin.store.organization import (
-    OrganizationRow,
-    UnitRow,
-    find_person,
-    find_row,
-)
+from hoshin.store.organization import OrganizationRow
+from hoshin.store.repository import find_row
 from hoshin.store.review import (
     CommentRow,
     MonthlyReviewRow,
@@ -29,9 +35,8 @@ from hoshin.store.review import (
     find_review,
     page_reviews,
 )
+from hoshin.store.unit import UnitRow, find_person
 
-EDITORS = ("admin", "editor")
-WRITERS = ("admin", "editor", "contributor")
 COMMENTS_SHOWN = 100  # the latest ones; older comments stay in the audit trail
 LIMITS = {"attendees": (200, 200), "decisions": (100, 2000)}  # items, characters each
 NOTES_LENGTH = 20_000
@@ -120,17 +125,16 @@ def _may_review(
     session: Session, org: OrganizationRow, asker: tuple[str, str | None], unit: str
 ) -> None:
     role, person = asker
-    if role in EDITORS:
-        return
-    if role == "contributor" and person is not None:
-        me = find_person(session, org_id=org.id, key=person)
-        if (
+
+    def theirs() -> bool:  # a unit at or below theirs
+        me = None if person is None else find_person(session, org_id=org.id, key=person)
+        return (
             me is not None
             and me.unit is not None
             and me.unit in _unit_and_above(session, org, unit)
-        ):
-            return
-    raise Forbidden(f"a {role} cannot record the review of unit {unit}")
+        )
+
+    policy.require(role, Act.WORK, f"record the review of unit {unit}", theirs=theirs)
 
 
 def _unit_and_above(session: Session, org: OrganizationRow, unit: str) -> list[str]:
@@ -168,8 +172,7 @@ def add_comment(
     org = change.org
     if find_objective(session, org_id=org.id, key=objective) is None:
         raise NotFound(f"no objective '{objective}'")
-    if role not in WRITERS:
-        raise Forbidden(f"a {role} cannot comment")
+    policy.require(role, Act.CONTRIBUTE, "comment")
     text = body.strip()
     if not text or len(text) > COMMENT_LENGTH:
         reason = "write a comment" if not text else f"at most {COMMENT_LENGTH} characters"
@@ -185,3 +188,142 @@ def add_comment(
         origin=change.who.origin,
     )  # fmt: skip
     return state
+
+
+# The monthly review's agenda: what the meeting goes through, computed once per analysis.
+AGENDA_SHOWN = 100  # rows of each list; the rest are counted
+
+
+@dataclass(frozen=True, slots=True)
+class Behind:
+    """A metric red or amber in the month: its plan, actual and the month's countermeasures."""
+
+    objective: Objective
+    metric: Metric
+    status: Status
+    plan: float | None
+    actual: float
+    countermeasures: list[Countermeasure]
+
+
+class Late(NamedTuple):
+    """A late_action finding of the engine and its action."""
+
+    finding: Finding
+    action: Action
+
+
+@dataclass(frozen=True, slots=True)
+class Agenda:
+    """The first AGENDA_SHOWN rows of each list, how many there are, and what it covers."""
+
+    behind: list[Behind]
+    behind_count: int
+    missing: list[Finding]  # the engine's missing_countermeasure findings
+    missing_count: int
+    late: list[Late]
+    late_count: int
+    objectives: int  # of the unit and the units below it
+    units: int
+
+
+def monthly_agenda(found: Analysed, *, unit: str, period: Month) -> Agenda:
+    """The agenda of the review of ``unit`` and the units below it for ``period``: their
+    red and amber metrics of the month (the bowling chart's status), the countermeasures
+    missing and the late actions."""
+    return found.derived(f"review.agenda.{unit}.{period}", lambda _: _agenda(found, unit, period))
+
+
+def _agenda(found: Analysed, unit: str, period: Month) -> Agenda:
+    units = _below(found, unit)
+    objectives = [o for u in units for o in _by_unit(found).get(u, [])]
+    positions = _positions(found)
+    objectives.sort(key=lambda o: positions[o.id])
+    measures = _measures(found)
+    behind = []
+    for objective in objectives:
+        for metric in objective.metrics:
+            actual = metric.actuals.get(period)
+            if actual is None:
+                continue
+            path = course(metric)
+            status = month_status(metric, path, period, actual)
+            if status in ("red", "amber"):
+                planned = None if path is None else path.planned(period)
+                answers = measures.get((metric.id, period), [])
+                behind.append(Behind(objective, metric, status, planned, actual, answers))
+    missing_by_metric, late_actions = _findings(found)
+    missing = [missing_by_metric[m.id] for o in objectives for m in o.metrics
+               if m.id in missing_by_metric]  # fmt: skip
+    objective_ids = {o.id for o in objectives}
+    late = [
+        late
+        for late in late_actions
+        if late.action.unit in units or any(s in objective_ids for s in late.action.serves)
+    ]
+    shown = AGENDA_SHOWN
+    return Agenda(
+        behind[:shown], len(behind), missing[:shown], len(missing), late[:shown], len(late),
+        objectives=len(objectives), units=len(units),
+    )  # fmt: skip
+
+
+def _findings(found: Analysed) -> tuple[dict[str, Finding], list[Late]]:
+    """The engine's missing_countermeasure findings by metric, and its late_action findings
+    with their actions: one pass over the findings per analysis."""
+
+    def index(analysis: Analysis) -> tuple[dict[str, Finding], list[Late]]:
+        actions = {a.id: a for a in found.plan.actions}
+        missing = {f.subject: f for f in analysis.findings if f.code == "missing_countermeasure"}
+        late = [Late(f, actions[f.subject]) for f in analysis.findings
+                if f.code == "late_action" and f.subject in actions]  # fmt: skip
+        return missing, late
+
+    return found.derived("review.findings", index)
+
+
+def _below(found: Analysed, unit: str) -> set[str]:
+    """The unit and every unit below it."""
+    children = found.derived("review.children", lambda _: _children(found.plan))
+    seen, todo = {unit}, [unit]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in seen:
+                seen.add(child)
+                todo.append(child)
+    return seen
+
+
+def _children(plan: Plan) -> dict[str, list[str]]:
+    children: dict[str, list[str]] = defaultdict(list)
+    for unit in plan.units:
+        if unit.parent is not None:
+            children[unit.parent].append(unit.id)
+    return dict(children)
+
+
+def _by_unit(found: Analysed) -> dict[str, list[Objective]]:
+    def index(_: Analysis) -> dict[str, list[Objective]]:
+        grouped: dict[str, list[Objective]] = defaultdict(list)
+        for objective in found.plan.objectives:
+            if objective.unit is not None:
+                grouped[objective.unit].append(objective)
+        return dict(grouped)
+
+    return found.derived("review.by_unit", index)
+
+
+def _positions(found: Analysed) -> dict[str, int]:
+    return found.derived(
+        "review.positions", lambda _: {o.id: k for k, o in enumerate(found.plan.objectives)}
+    )
+
+
+def _measures(found: Analysed) -> dict[tuple[str, Month], list[Countermeasure]]:
+    def index(_: Analysis) -> dict[tuple[str, Month], list[Countermeasure]]:
+        grouped: dict[tuple[str, Month], list[Countermeasure]] = defaultdict(list)
+        for measure in found.plan.countermeasures:
+            grouped[(measure.metric, measure.period)].append(measure)
+        return dict(grouped)
+
+    return found.derived("review.measures", index)

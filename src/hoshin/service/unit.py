@@ -7,6 +7,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from hoshin.domain.model import Organization, Person, Plan, Unit, Vision
+from hoshin.service import policy
+from hoshin.service.policy import Act
 from hoshin.service.versioned import (
     Change,
     Referrers,
@@ -24,13 +26,9 @@ from hoshin.service.versioned import (
 )
 from hoshin.store.action import ActionRow, CountermeasureRow
 from hoshin.store.objective import ObjectiveRow
-from hoshin.store.organization import (
-    OrganizationRow,
-    PersonRow,
-    UnitRow,
-    page_rows,
-    values_where,
-)
+from hoshin.store.organization import OrganizationRow
+from hoshin.store.repository import page_rows, values_where
+from hoshin.store.unit import PersonRow, UnitRow
 
 ANY = Organization("")
 
@@ -116,18 +114,21 @@ def read_unit(session: Session, *, org: OrganizationRow, key: str) -> dict[str, 
     return unit_state(session, get_row(session, UnitRow, org=org, kind="unit", key=key))
 
 
-def create_unit(session: Session, *, change: Change, unit: Unit) -> dict[str, Any]:
-    """A new unit."""
+def create_unit(session: Session, *, change: Change, role: str, unit: Unit) -> dict[str, Any]:
+    """A new unit (editors and admins)."""
+    policy.require(role, Act.EDIT_PLAN, "do this", where=change.org.slug)
     return create(session, UNITS, change=change, entity=unit)
 
 
-def update_unit(session: Session, *, change: Change, unit: Unit) -> dict[str, Any]:
+def update_unit(session: Session, *, change: Change, role: str, unit: Unit) -> dict[str, Any]:
     """The unit's fields replaced at the version read."""
+    policy.require(role, Act.EDIT_PLAN, "do this", where=change.org.slug)
     return update(session, UNITS, change=change, entity=unit)
 
 
-def delete_unit(session: Session, *, change: Change, key: str) -> None:
+def delete_unit(session: Session, *, change: Change, role: str, key: str) -> None:
     """Deletes a unit nothing refers to any more."""
+    policy.require(role, Act.EDIT_PLAN, "do this", where=change.org.slug)
     delete(session, UNITS, change=change, key=key)
 
 
@@ -146,18 +147,21 @@ def read_person(session: Session, *, org: OrganizationRow, key: str) -> dict[str
     return person_state(session, get_row(session, PersonRow, org=org, kind="person", key=key))
 
 
-def create_person(session: Session, *, change: Change, person: Person) -> dict[str, Any]:
-    """A new person."""
+def create_person(session: Session, *, change: Change, role: str, person: Person) -> dict[str, Any]:
+    """A new person (editors and admins)."""
+    policy.require(role, Act.EDIT_PLAN, "do this", where=change.org.slug)
     return create(session, PEOPLE, change=change, entity=person)
 
 
-def update_person(session: Session, *, change: Change, person: Person) -> dict[str, Any]:
+def update_person(session: Session, *, change: Change, role: str, person: Person) -> dict[str, Any]:
     """The person's fields replaced at the version read."""
+    policy.require(role, Act.EDIT_PLAN, "do this", where=change.org.slug)
     return update(session, PEOPLE, change=change, entity=person)
 
 
-def delete_person(session: Session, *, change: Change, key: str) -> None:
+def delete_person(session: Session, *, change: Change, role: str, key: str) -> None:
     """Deletes a person who owns nothing any more."""
+    policy.require(role, Act.EDIT_PLAN, "do this", where=change.org.slug)
     delete(session, PEOPLE, change=change, key=key)
 
 
@@ -170,8 +174,9 @@ def read_vision(org: OrganizationRow) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def update_vision(session: Session, *, change: Change, vision: Vision) -> dict[str, Any]:
-    """The vision replaced at the version read."""
+def update_vision(session: Session, *, change: Change, role: str, vision: Vision) -> dict[str, Any]:
+    """The vision replaced at the version read (editors and admins)."""
+    policy.require(role, Act.EDIT_PLAN, "do this", where=change.org.slug)
     org = change.org
     before = read_vision(org)
     name = f"of {org.slug}"

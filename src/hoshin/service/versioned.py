@@ -19,9 +19,9 @@ from hoshin.service.metric import PreconditionFailed, PreconditionRequired
 from hoshin.store.action import kind_of_key
 from hoshin.store.audit import record_event
 from hoshin.store.base import Base
-from hoshin.store.organization import (
-    OrganizationRow,
-    bump_plan_version,
+from hoshin.store.organization import OrganizationRow, bump_plan_version
+from hoshin.store.plan import plan_rows
+from hoshin.store.repository import (
     delete_versioned,
     existing_keys,
     find_row,
@@ -31,7 +31,6 @@ from hoshin.store.organization import (
     replace_links,
     update_versioned,
 )
-from hoshin.store.plan import plan_rows
 
 State = Callable[[], dict[str, Any]]
 Referrers = list[tuple[str, list[str]]]

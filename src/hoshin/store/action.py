@@ -9,8 +9,10 @@ from sqlalchemy import Integer, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from hoshin.store.base import Base, key_column, org_column
-from hoshin.store.objective import MetricRow, ObjectiveRow
-from hoshin.store.organization import PersonRow, UnitRow, refers_to
+from hoshin.store.metric import MetricRow
+from hoshin.store.objective import ObjectiveRow
+from hoshin.store.repository import refers_to
+from hoshin.store.unit import PersonRow, UnitRow
 
 
 class ActionRow(Base):

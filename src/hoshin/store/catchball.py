@@ -14,7 +14,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text, and_, func, or_
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from hoshin.store.base import Base, key_column, now, org_column
-from hoshin.store.organization import PersonRow, UnitRow
+from hoshin.store.unit import PersonRow, UnitRow
 
 
 class CatchballRow(Base):

@@ -1,4 +1,4 @@
-"""Organisations with their vision, units and people; and the queries on them."""
+"""Organisations with their vision and plan version; and the queries on them."""
 
 from __future__ import annotations
 
@@ -6,15 +6,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    ForeignKeyConstraint,
     Integer,
     String,
     Text,
-    UniqueConstraint,
     bindparam,
-    delete,
-    func,
-    insert,
     select,
     update,
 )
@@ -23,23 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from hoshin.errors import Conflict, NotFound
-from hoshin.store.base import Base, key_column, now, org_column, table_of
-
-
-def refers_to(table: str, *columns: str, cascade: bool = False) -> ForeignKeyConstraint:
-    """A reference by plan id within one organisation: (org_id, column) -> table(org_id, key).
-
-    Deferred, so a plan can be written in any order and is checked whole at commit; a
-    deleted target cascades only where the row cannot live without it (a metric's actuals).
-    """
-    return ForeignKeyConstraint(
-        ["org_id", *columns],
-        [f"{table}.org_id", f"{table}.key"],
-        ondelete="CASCADE" if cascade else "NO ACTION",
-        onupdate="CASCADE",
-        deferrable=True,
-        initially="DEFERRED",
-    )
+from hoshin.store.base import Base, now, table_of
 
 
 class OrganizationRow(Base):
@@ -59,37 +38,6 @@ class OrganizationRow(Base):
     plan_version: Mapped[int] = mapped_column(default=0)
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=now)
-
-
-class UnitRow(Base):
-    """A unit of an organisation."""
-
-    __tablename__ = "units"
-    __table_args__ = (UniqueConstraint("org_id", "key"), refers_to("units", "parent"))
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    org_id: Mapped[int] = org_column()
-    key: Mapped[str] = key_column()
-    name: Mapped[str] = mapped_column(Text)
-    parent: Mapped[str | None] = key_column(nullable=True)
-    position: Mapped[int] = mapped_column(default=0)
-    version: Mapped[int] = mapped_column(default=1)
-
-
-class PersonRow(Base):
-    """A person of an organisation's plan (an owner); not necessarily a user who signs in."""
-
-    __tablename__ = "people"
-    __table_args__ = (UniqueConstraint("org_id", "key"), refers_to("units", "unit"))
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    org_id: Mapped[int] = org_column()
-    key: Mapped[str] = key_column()
-    name: Mapped[str] = mapped_column(Text)
-    unit: Mapped[str | None] = key_column(nullable=True)
-    email: Mapped[str | None] = mapped_column(Text)
-    position: Mapped[int] = mapped_column(default=0)
-    version: Mapped[int] = mapped_column(default=1)
 
 
 def find_organization(session: Session, *, slug: str) -> OrganizationRow | None:
@@ -140,129 +88,6 @@ def plan_version_of(session: Session, *, org_id: int) -> int:
 def list_organizations(session: Session) -> list[OrganizationRow]:
     """Every organisation, by slug."""
     return list(session.scalars(select(OrganizationRow).order_by(OrganizationRow.slug)))
-
-
-def find_person(session: Session, *, org_id: int, key: str) -> PersonRow | None:
-    """The person with this plan id in the organisation, or None."""
-    return session.scalars(
-        select(PersonRow).where(PersonRow.org_id == org_id, PersonRow.key == key)
-    ).first()
-
-
-# Versioned plan rows: the same few queries serve every table that has ``org_id``, ``key``,
-# ``position`` and ``version`` (units, people, objectives, metrics, actions, countermeasures).
-
-
-def find_row(session: Session, table: type[Any], *, org_id: int, key: str) -> Any:
-    """The row of ``table`` with this plan id in the organisation, or None."""
-    return session.scalars(select(table).where(table.org_id == org_id, table.key == key)).first()
-
-
-def page_rows(
-    session: Session,
-    table: type[Any],
-    *,
-    org_id: int,
-    filters: dict[str, str | None],
-    limit: int,
-    offset: int,
-) -> tuple[list[Any], int]:
-    """A page of ``table``'s rows in plan order (filtered on equal columns) and the total."""
-    query = select(table).where(table.org_id == org_id)
-    for column, value in filters.items():
-        if value is not None:
-            query = query.where(getattr(table, column) == value)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(table.position, table.id).limit(limit).offset(offset))
-    return list(rows), total
-
-
-def next_position(session: Session, table: type[Any], *, org_id: int) -> int:
-    """The position after the last row of ``table`` in the organisation (plan order)."""
-    last = session.scalar(select(func.max(table.position)).where(table.org_id == org_id))
-    return 0 if last is None else int(last) + 1
-
-
-def insert_row(session: Session, row: Any) -> Any:
-    """Adds a new row (version 1) and flushes, so a duplicate id fails here."""
-    session.add(row)
-    session.flush()
-    return row
-
-
-def update_versioned(
-    session: Session, table: type[Any], *, row_id: int, version: int, values: dict[str, Any]
-) -> bool:
-    """Sets ``values`` if the row is still at ``version`` (and bumps it); False otherwise."""
-    result = session.execute(
-        update(table)
-        .where(table.id == row_id, table.version == version)
-        .values(**values, version=table.version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
-
-
-def delete_versioned(session: Session, table: type[Any], *, row_id: int, version: int) -> bool:
-    """Deletes the row if it is still at ``version``; False when someone changed it first."""
-    result = session.execute(
-        delete(table)
-        .where(table.id == row_id, table.version == version)
-        .execution_options(synchronize_session=False)
-    )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
-
-
-def values_where(
-    session: Session, table: type[Any], *, org_id: int, column: str, equals: str, pick: str
-) -> list[str]:
-    """The ``pick`` column of the organisation's rows of ``table`` whose ``column`` is
-    ``equals``, in plan order (what still refers to an id)."""
-    query = select(getattr(table, pick)).where(
-        table.org_id == org_id, getattr(table, column) == equals
-    )
-    return list(session.scalars(query.order_by(table.position)))
-
-
-def links_from(
-    session: Session, table: type[Any], *, org_id: int, source: str, target: str, keys: list[str]
-) -> list[tuple[str, str]]:
-    """The (source, target) links of ``table`` that start at one of ``keys``."""
-    if not keys:
-        return []
-    rows = session.execute(
-        select(getattr(table, source), getattr(table, target)).where(
-            table.org_id == org_id, getattr(table, source).in_(keys)
-        )
-    )
-    return [(str(a), str(b)) for a, b in rows if b is not None]
-
-
-def replace_links(
-    session: Session,
-    table: type[Any],
-    *,
-    org_id: int,
-    source: str,
-    key: str,
-    rows: list[dict[str, Any]],
-) -> None:
-    """Makes ``rows`` the links of ``key`` (in column ``source``) in ``table``."""
-    session.execute(
-        delete(table)
-        .where(table.org_id == org_id, getattr(table, source) == key)
-        .execution_options(synchronize_session=False)
-    )
-    if rows:
-        session.execute(insert(table), rows)
-
-
-def existing_keys(session: Session, table: type[Any], *, org_id: int, keys: list[str]) -> set[str]:
-    """Those of ``keys`` that are ids of rows of ``table`` in the organisation."""
-    if not keys:
-        return set()
-    query = select(table.key).where(table.org_id == org_id, table.key.in_(keys))
-    return set(session.scalars(query))
 
 
 _ORGANIZATIONS = table_of(OrganizationRow)

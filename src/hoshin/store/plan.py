@@ -29,8 +29,10 @@ from hoshin.store.action import (
     ServesRow,
 )
 from hoshin.store.base import Base
-from hoshin.store.objective import ActualRow, MetricRow, ObjectiveRow, SupportRow
-from hoshin.store.organization import OrganizationRow, PersonRow, UnitRow, bump_plan_version
+from hoshin.store.metric import ActualRow, MetricRow
+from hoshin.store.objective import ObjectiveRow, SupportRow
+from hoshin.store.organization import OrganizationRow, bump_plan_version
+from hoshin.store.unit import PersonRow, UnitRow
 
 # Dependents first; with deferred foreign keys the order only keeps the work obvious.
 PLAN_TABLES: tuple[type[Base], ...] = (

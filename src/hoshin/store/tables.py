@@ -5,9 +5,11 @@ from hoshin.store.action import ActionRow, CountermeasureRow, MovesRow, Requires
 from hoshin.store.audit import AuditEventRow
 from hoshin.store.base import Base
 from hoshin.store.catchball import CatchballRoundRow, CatchballRow
-from hoshin.store.objective import ActualRow, MetricRow, ObjectiveRow, SupportRow
-from hoshin.store.organization import OrganizationRow, PersonRow, UnitRow
+from hoshin.store.metric import ActualRow, MetricRow
+from hoshin.store.objective import ObjectiveRow, SupportRow
+from hoshin.store.organization import OrganizationRow
 from hoshin.store.review import CommentRow, MonthlyReviewRow, ReflectionRow
+from hoshin.store.unit import PersonRow, UnitRow
 from hoshin.store.user import ApiTokenRow, MembershipRow, SessionRow, UserRow
 
 metadata = Base.metadata
