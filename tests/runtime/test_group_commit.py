@@ -35,11 +35,7 @@ from hoshin.service.metric import (
     record_actual,
 )
 from hoshin.store.audit import list_events
-from hoshin.store.organization import (
-    OrganizationRow,
-    bump_plan_version,
-    plan_version_of,
-)
+from hoshin.store.organization import OrganizationRow, bump_plan_version, plan_version_of
 from hoshin.store.plan import load_plan
 from hoshin.store.user import find_user
 
@@ -50,7 +46,11 @@ JULY = Month.of(2026, 7)  # small.yaml's metrics have actuals up to 2026-05
 
 def clinic(session: Session) -> OrganizationRow:
     org = make_organization(session, slug="clinic", name="Clinic", plan=read_plan(SMALL))
-    members = (("ana@clinic.org", "editor"), ("bo@clinic.org", "editor"), ("vi@clinic.org", "viewer"))
+    members = (
+        ("ana@clinic.org", "editor"),
+        ("bo@clinic.org", "editor"),
+        ("vi@clinic.org", "viewer"),
+    )
     for email, role in members:
         add_member(session, email=email, role=role, password="pw-a-good-long-secret")
         user = find_user(session, email=email)
