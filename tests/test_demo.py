@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from hoshin.demo import demo_plan
+from hoshin.demo.plan import demo_plan
 from hoshin.domain.analysis import Analysis, analyze
 from hoshin.domain.model import Metric, Plan
 from hoshin.domain.months import Month

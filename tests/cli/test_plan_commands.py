@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from hoshin.cli import app
-from hoshin.demo import demo_plan
+from hoshin.demo.plan import demo_plan
 from hoshin.planfile import dump_plan
 
 runner = CliRunner()

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hoshin.demo import demo_plan
+from hoshin.demo.plan import demo_plan
 from hoshin.domain.analysis import Analysis, analyze
 from hoshin.domain.incremental import ActualChange, index_plan, reanalyze, with_actuals
 from hoshin.domain.model import Plan

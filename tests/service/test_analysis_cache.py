@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from hoshin.demo import demo_plan
+from hoshin.demo.plan import demo_plan
 from hoshin.domain.analysis import analyze
 from hoshin.domain.months import Month
 from hoshin.domain.report import report

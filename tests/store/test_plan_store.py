@@ -10,7 +10,7 @@ from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from hoshin.demo import demo_plan
+from hoshin.demo.plan import demo_plan
 from hoshin.domain.analysis import analyze
 from hoshin.domain.model import Plan
 from hoshin.domain.report import report

@@ -7,7 +7,7 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 
-from hoshin.demo import demo_plan
+from hoshin.demo.plan import demo_plan
 from hoshin.domain.analysis import Analysis, analyze
 from hoshin.domain.model import Plan
 from hoshin.errors import Conflict, InvalidInput

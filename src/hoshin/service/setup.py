@@ -8,9 +8,10 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from hoshin.demo import demo_plan
+from hoshin.demo.plan import demo_plan
 from hoshin.service import account
 from hoshin.service.organization import create_organization
+from hoshin.service.policy import ADMIN
 from hoshin.store import organization as org_store
 from hoshin.store.audit import record_event
 from hoshin.store.plan import replace_plan
@@ -49,6 +50,6 @@ def setup_demo(session: Session, *, today: date, actor: str, origin: str | None)
         account.add_user(session, email=ADMIN_EMAIL, password=password, name="Demo admin",
                          actor=actor, origin=origin)  # fmt: skip
     account.set_role(
-        session, email=ADMIN_EMAIL, org_slug=DEMO_SLUG, role="admin", actor=actor, origin=origin
+        session, email=ADMIN_EMAIL, org_slug=DEMO_SLUG, role=ADMIN, actor=actor, origin=origin
     )
     return DemoSetup(DEMO_SLUG, ADMIN_EMAIL, password)

@@ -1,6 +1,6 @@
 """The demo plan of ``hoshin demo``: a mid-size pump maker, 40 objectives, two years of actuals.
 
-The plan is built from ``demo_data`` around the day it is written on: it starts in January
+The plan is built from ``pump_maker`` around the day it is written on: it starts in January
 of last year, and its actuals run to the month before ``today``. It is deterministic (a
 seeded ``random.Random``, never the clock), so the same day always gives the same plan.
 """
@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, timedelta
 
-from hoshin.demo_data import (
+from hoshin.demo.pump_maker import (
     ACTIONS,
     COUNTERMEASURES,
     OBJECTIVES,
