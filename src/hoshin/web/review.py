@@ -3,19 +3,13 @@ comments on objectives."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from hoshin.domain.analysis import Analysis
-from hoshin.domain.findings import Finding
-from hoshin.domain.model import Action, Countermeasure, Objective, Plan
+from hoshin.domain.model import Objective
 from hoshin.domain.months import Month
-from hoshin.domain.status import month_status
-from hoshin.domain.trajectory import course
 from hoshin.errors import Forbidden, HoshinError, InvalidInput, NotFound
 from hoshin.service import review as review_service
 from hoshin.service.analysis import Analysed
@@ -24,7 +18,6 @@ from hoshin.web.deps import Db, Here, Place, now
 from hoshin.web.render import render
 
 router = APIRouter()
-SHOWN = 100  # rows of each list; the rest are counted
 QUICK_LINKS = 24  # units linked straight to last month's review
 UNITS_IN_MENU = 300  # more units than this: the chooser takes a unit id instead
 
@@ -157,9 +150,7 @@ def _page(
         "month": period,
         "previous": _url(here, unit, str(period.minus(1))),
         "next": _url(here, unit, str(period + 1)),
-        "agenda": found.derived(
-            f"review.agenda.{unit}.{period}", lambda _: _agenda(found, unit, period)
-        ),
+        "agenda": review_service.monthly_agenda(found, unit=unit, period=period),
         "recorded": recorded,
         "people": _people(found),
         "form": form,
@@ -170,105 +161,8 @@ def _page(
     return render(request, "review.html", context, status)
 
 
-def _agenda(found: Analysed, unit: str, period: Month) -> dict[str, Any]:
-    """What the meeting goes through, first SHOWN rows of each list and the counts."""
-    units = _below(found, unit)
-    objectives = [o for u in units for o in _by_unit(found).get(u, [])]
-    positions = _positions(found)
-    objectives.sort(key=lambda o: positions[o.id])
-    measures = _measures(found)
-    behind = []
-    for objective in objectives:
-        for metric in objective.metrics:
-            actual = metric.actuals.get(period)
-            if actual is None:
-                continue
-            path = course(metric)
-            # the bowling chart's cell for this month (hoshin.domain.status.bowling)
-            status = month_status(metric, path, period, actual)
-            if status in ("red", "amber"):
-                planned = None if path is None else path.planned(period)
-                answers = measures.get((metric.id, period), [])
-                behind.append({"objective": objective, "metric": metric, "status": status,
-                               "plan": planned, "actual": actual,
-                               "countermeasures": answers})  # fmt: skip
-    missing_by_metric, late_by_action = _findings(found)
-    missing = [missing_by_metric[m.id] for o in objectives for m in o.metrics
-               if m.id in missing_by_metric]  # fmt: skip
-    objective_ids = {o.id for o in objectives}
-    late = [(finding, action) for finding, action in late_by_action
-            if action.unit in units or any(s in objective_ids for s in action.serves)]  # fmt: skip
-    return {
-        "behind": behind[:SHOWN], "behind_count": len(behind),
-        "missing": missing[:SHOWN], "missing_count": len(missing),
-        "late": late[:SHOWN], "late_count": len(late),
-        "objectives": len(objectives), "units": len(units),
-    }  # fmt: skip
-
-
-def _findings(found: Analysed) -> tuple[dict[str, Finding], list[tuple[Finding, Action]]]:
-    """The engine's missing_countermeasure findings by metric, and its late_action findings
-    with their actions: one pass over the findings per analysis."""
-
-    def index(analysis: Analysis) -> tuple[dict[str, Finding], list[tuple[Finding, Action]]]:
-        actions = {a.id: a for a in found.plan.actions}
-        missing = {f.subject: f for f in analysis.findings if f.code == "missing_countermeasure"}
-        late = [(f, actions[f.subject]) for f in analysis.findings
-                if f.code == "late_action" and f.subject in actions]  # fmt: skip
-        return missing, late
-
-    return found.derived("review.findings", index)
-
-
-def _below(found: Analysed, unit: str) -> set[str]:
-    """The unit and every unit below it."""
-    children = found.derived("review.children", lambda _: _children(found.plan))
-    seen, todo = {unit}, [unit]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            if child not in seen:
-                seen.add(child)
-                todo.append(child)
-    return seen
-
-
-def _children(plan: Plan) -> dict[str, list[str]]:
-    children: dict[str, list[str]] = defaultdict(list)
-    for unit in plan.units:
-        if unit.parent is not None:
-            children[unit.parent].append(unit.id)
-    return dict(children)
-
-
-def _by_unit(found: Analysed) -> dict[str, list[Objective]]:
-    def index(_: Analysis) -> dict[str, list[Objective]]:
-        grouped: dict[str, list[Objective]] = defaultdict(list)
-        for objective in found.plan.objectives:
-            if objective.unit is not None:
-                grouped[objective.unit].append(objective)
-        return dict(grouped)
-
-    return found.derived("review.by_unit", index)
-
-
-def _positions(found: Analysed) -> dict[str, int]:
-    return found.derived(
-        "review.positions", lambda _: {o.id: k for k, o in enumerate(found.plan.objectives)}
-    )
-
-
 def _objectives(found: Analysed) -> dict[str, Objective]:
     return found.derived("review.objectives", lambda _: {o.id: o for o in found.plan.objectives})
-
-
-def _measures(found: Analysed) -> dict[tuple[str, Month], list[Countermeasure]]:
-    def index(_: Analysis) -> dict[tuple[str, Month], list[Countermeasure]]:
-        grouped: dict[tuple[str, Month], list[Countermeasure]] = defaultdict(list)
-        for measure in found.plan.countermeasures:
-            grouped[(measure.metric, measure.period)].append(measure)
-        return dict(grouped)
-
-    return found.derived("review.measures", index)
 
 
 def _unit_names(found: Analysed) -> dict[str, str]:
