@@ -28,11 +28,12 @@ from hoshin.fields import checked_text
 from hoshin.service import throttle
 from hoshin.service.password_rule import check_password as check_password  # the doors' name
 from hoshin.service.password_rule import password_problem as password_problem
+from hoshin.service.policy import ROLES
 from hoshin.service.throttle import TooManyAttempts as TooManyAttempts  # the doors catch it
 from hoshin.store import account as store
 from hoshin.store.audit import record_event
 from hoshin.store.organization import OrganizationRow, get_organization
-from hoshin.store.user import ROLES, ApiTokenRow, MembershipRow, SessionRow, UserRow, find_user
+from hoshin.store.user import ApiTokenRow, MembershipRow, SessionRow, UserRow, find_user
 
 SESSION_LIFETIME = timedelta(days=14)
 TOKEN_PREFIX = "hsn_"

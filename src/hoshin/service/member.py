@@ -14,11 +14,12 @@ from sqlalchemy.orm import Session
 
 from hoshin.errors import Conflict, InvalidInput, NotFound
 from hoshin.service import account
+from hoshin.service.policy import ADMIN, ROLES
 from hoshin.service.user_state import end_access_when_memberless
 from hoshin.store import account as store
 from hoshin.store.audit import record_event
 from hoshin.store.organization import OrganizationRow
-from hoshin.store.user import ROLES, MembershipRow, UserRow, find_user
+from hoshin.store.user import MembershipRow, UserRow, find_user
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +90,7 @@ def set_member_role(
     check_role(role)
     user, membership = _membership(session, org, email)
     before = member_of(user, membership.role)
-    if membership.role == "admin" and role != "admin":
+    if membership.role == ADMIN and role != ADMIN:
         _keep_an_admin(session, org, user.email)
     membership.role = role
     session.flush()
@@ -111,7 +112,7 @@ def remove_member(
     """Ends a membership (the user keeps their account); never the last admin's. Removed
     from their last organisation, the user's sessions and API tokens end too."""
     user, membership = _membership(session, org, email)
-    if membership.role == "admin":
+    if membership.role == ADMIN:
         _keep_an_admin(session, org, user.email)
     before = member_of(user, membership.role)
     session.delete(membership)
@@ -176,7 +177,7 @@ def _membership(
 
 
 def _keep_an_admin(session: Session, org: OrganizationRow, email: str) -> None:
-    if store.count_admins(session, org_id=org.id) <= 1:
+    if store.count_with_role(session, org_id=org.id, role=ADMIN) <= 1:
         raise Conflict(f"{email} is the last admin of {org.slug}: make another admin first")
 
 

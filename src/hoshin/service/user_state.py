@@ -13,7 +13,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from hoshin.errors import Conflict, Forbidden, NotFound
-from hoshin.service import account
+from hoshin.service import account, policy
+from hoshin.service.policy import Act
 from hoshin.store import account as store
 from hoshin.store.audit import record_event
 from hoshin.store.organization import OrganizationRow
@@ -67,7 +68,7 @@ def set_member_active(
         raise Conflict("you cannot disable or enable your own account")
     for other in store.organizations_of(session, user_id=user.id):
         mine = store.find_membership(session, user_id=admin_id, org_id=other.id)
-        if mine is None or mine.role != "admin":
+        if mine is None or not policy.may(mine.role, Act.MANAGE_MEMBERS):
             raise Forbidden(
                 f"{user.email} is also a member of an organisation you do not administer: "
                 "only an operator can disable or enable their account (hoshin user "

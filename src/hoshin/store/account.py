@@ -278,11 +278,9 @@ def list_members(session: Session, *, org_id: int) -> list[tuple[UserRow, str]]:
     return [(user, role) for user, role in session.execute(query)]
 
 
-def count_admins(session: Session, *, org_id: int) -> int:
-    """How many admins the organisation has."""
-    query = select(func.count()).where(
-        MembershipRow.org_id == org_id, MembershipRow.role == "admin"
-    )
+def count_with_role(session: Session, *, org_id: int, role: str) -> int:
+    """How many members of the organisation have ``role``."""
+    query = select(func.count()).where(MembershipRow.org_id == org_id, MembershipRow.role == role)
     return int(session.scalar(query) or 0)
 
 

@@ -10,8 +10,6 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from hoshin.store.base import Base, now
 
-ROLES = ("admin", "editor", "contributor", "viewer")
-
 
 class UserRow(Base):
     """Someone who signs in; the password is stored as an argon2 hash only."""
@@ -28,7 +26,7 @@ class UserRow(Base):
 
 
 class MembershipRow(Base):
-    """A user's role in an organisation: admin, editor, contributor or viewer."""
+    """A user's role in an organisation (service.policy.ROLES)."""
 
     __tablename__ = "memberships"
     __table_args__ = (UniqueConstraint("user_id", "org_id"),)

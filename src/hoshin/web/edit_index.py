@@ -12,9 +12,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from hoshin.domain.model import LEVELS, Plan
+from hoshin.service import policy
 from hoshin.service.analysis import Analysed
+from hoshin.service.policy import Act
 from hoshin.web.deps import Db, Place
-from hoshin.web.edit_base import EDITORS, plan_url
+from hoshin.web.edit_base import plan_url
 from hoshin.web.render import render
 
 router = APIRouter()
@@ -107,7 +109,7 @@ def plan_index(
     objectives = lists[f"objectives-{chosen}" if chosen else "objectives"]
     context = {
         "here": here, "vision": found.plan.vision, "params": params, "levels": LEVELS,
-        "editor": here.role in EDITORS, "plan_root": plan_url(here),
+        "editor": policy.may(here.role, Act.EDIT_PLAN), "plan_root": plan_url(here),
         "deleted": request.query_params.get("deleted", "")[:200],
         "units": _section(lists["units"].items, up, link, "up"),
         "people": _section(lists["people"].matching(pq), pp, link, "pp"),

@@ -27,28 +27,28 @@ UNITS: Editable[Unit] = Editable(
     kind="unit", plural="units", template="edit_unit.html", parse=unit_of,
     values=lambda state: values_of(state, ("id", "name", "parent")),
     read=lambda session, here, key: unit_service.read_unit(session, org=here.org, key=key),
-    create=lambda session, change, _here, unit, _parent: unit_service.create_unit(
-        session, change=change, unit=unit
+    create=lambda session, change, here, unit, _parent: unit_service.create_unit(
+        session, change=change, role=here.role, unit=unit
     ),
-    update=lambda session, change, _here, unit: unit_service.update_unit(
-        session, change=change, unit=unit
+    update=lambda session, change, here, unit: unit_service.update_unit(
+        session, change=change, role=here.role, unit=unit
     ),
-    delete=lambda session, change, _here, key: unit_service.delete_unit(
-        session, change=change, key=key
+    delete=lambda session, change, here, key: unit_service.delete_unit(
+        session, change=change, role=here.role, key=key
     ),
 )  # fmt: skip
 PEOPLE: Editable[Person] = Editable(
     kind="person", plural="people", template="edit_person.html", parse=person_of,
     values=lambda state: values_of(state, ("id", "name", "unit", "email")),
     read=lambda session, here, key: unit_service.read_person(session, org=here.org, key=key),
-    create=lambda session, change, _here, person, _parent: unit_service.create_person(
-        session, change=change, person=person
+    create=lambda session, change, here, person, _parent: unit_service.create_person(
+        session, change=change, role=here.role, person=person
     ),
-    update=lambda session, change, _here, person: unit_service.update_person(
-        session, change=change, person=person
+    update=lambda session, change, here, person: unit_service.update_person(
+        session, change=change, role=here.role, person=person
     ),
-    delete=lambda session, change, _here, key: unit_service.delete_person(
-        session, change=change, key=key
+    delete=lambda session, change, here, key: unit_service.delete_person(
+        session, change=change, role=here.role, key=key
     ),
 )  # fmt: skip
 
@@ -75,7 +75,9 @@ async def save_vision(request: Request, session: Db, here: Place) -> Response:
     change = here.change(form.version)
     if not read.problems and attempt(
         session, form,
-        lambda: unit_service.update_vision(session, change=change, vision=vision), vision_text,
+        lambda: unit_service.update_vision(
+            session, change=change, role=here.role, vision=vision
+        ), vision_text,
     ):  # fmt: skip
         return RedirectResponse(f"{plan_url(here, 'vision')}?saved=1", status_code=303)
     for name, reasons in read.problems.items():
