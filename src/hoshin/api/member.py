@@ -3,7 +3,7 @@ API tokens."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response
 from pydantic import Field
@@ -14,18 +14,23 @@ from hoshin.fields import LARGEST_ROW_ID, Id
 from hoshin.fields import Email as EmailText
 from hoshin.guard.client import origin_of
 from hoshin.runtime.one_thread import OneThreadRoute
-from hoshin.service import account, invitation, member, user_state
+from hoshin.service import account, invitation, member, policy, user_state
+from hoshin.service.asker import Asker
+from hoshin.service.policy import Act, Role
 
 router = APIRouter(tags=["members and tokens"], responses=READS, route_class=OneThreadRoute)
-Role = Literal["admin", "editor", "contributor", "viewer"]
 Email = Annotated[
     str, Path(description="The member's email.", max_length=320, pattern=TEXT_PATTERN)
 ]
-ADMINS = ("admin",)
 MEMBER_CHANGES: dict[int | str, dict[str, Any]] = {
     key: CHANGES[key] for key in (400, 403, 409, 422)
 }
 InvitationId = Annotated[int, Path(ge=1, le=LARGEST_ROW_ID)]
+
+
+def _admins_only(org: Asker) -> None:
+    """Raises Forbidden unless the asker manages the organisation's members (policy)."""
+    policy.require(org.role, Act.MANAGE_MEMBERS, "do this", where=org.org.slug)
 
 
 class MemberCreate(Body):
@@ -57,7 +62,7 @@ class TokenCreate(Body):
 @router.get("/orgs/{org}/members")
 def list_members(org: Org, session: Db) -> dict[str, Any]:
     """The organisation's members and their roles, by email (admins)."""
-    org.require(*ADMINS)
+    _admins_only(org)
     return {"items": [item.as_json() for item in member.list_members(session, org=org.org)]}
 
 
@@ -66,7 +71,7 @@ def add_member(org: Org, session: Db, body: MemberCreate) -> dict[str, Any]:
     """Invites the email to be a member with the role: the answer (the same whether the email
     has an account or not) holds the invitation's link, shown this once, to hand over; it
     lasts 7 days. 409 if the email is a member already."""
-    org.require(*ADMINS)
+    _admins_only(org)
     made, link = invitation.invite(
         session, org=org.org, email=body.email, role=body.role, person=body.person,
         actor=org.principal.email, actor_id=org.principal.user_id, origin=org.origin, now=now(),
@@ -78,7 +83,7 @@ def add_member(org: Org, session: Db, body: MemberCreate) -> dict[str, Any]:
 def list_invitations(org: Org, session: Db) -> dict[str, Any]:
     """The organisation's invitations, newest first, with their status: invited, accepted,
     revoked or expired (admins; never their links)."""
-    org.require(*ADMINS)
+    _admins_only(org)
     found = invitation.list_invitations(session, org=org.org, now=now())
     return {"items": [item.as_json() for item in found]}
 
@@ -86,7 +91,7 @@ def list_invitations(org: Org, session: Db) -> dict[str, Any]:
 @router.delete("/orgs/{org}/invitations/{invitation_id}", status_code=204, responses=MEMBER_CHANGES)
 def revoke_invitation(org: Org, session: Db, invitation_id: InvitationId) -> Response:
     """Revokes an invitation: its link stops working (admins)."""
-    org.require(*ADMINS)
+    _admins_only(org)
     invitation.revoke_invitation(
         session, org=org.org, invitation_id=invitation_id, actor=org.principal.email,
         actor_id=org.principal.user_id, origin=org.origin, now=now(),
@@ -97,7 +102,7 @@ def revoke_invitation(org: Org, session: Db, invitation_id: InvitationId) -> Res
 @router.put("/orgs/{org}/members/{email}", responses=MEMBER_CHANGES)
 def change_role(org: Org, session: Db, email: Email, body: RoleChange) -> dict[str, Any]:
     """Changes a member's role; the last admin stays one (409)."""
-    org.require(*ADMINS)
+    _admins_only(org)
     changed = member.set_member_role(
         session, org=org.org, email=email, role=body.role, actor=org.principal.email,
         actor_id=org.principal.user_id, origin=org.origin,
@@ -110,7 +115,7 @@ def change_active(org: Org, session: Db, email: Email, body: ActiveChange) -> di
     """Disables or enables a member's account, for every organisation: disabled, they cannot
     sign in and their sessions and tokens end. 403 if they are also a member of an
     organisation the asker does not administer (an operator can: hoshin user disable)."""
-    org.require(*ADMINS)
+    _admins_only(org)
     user_state.set_member_active(
         session, org=org.org, email=email, active=body.active, admin_id=org.principal.user_id,
         actor=org.principal.email, now=now(), origin=org.origin,
@@ -122,7 +127,7 @@ def change_active(org: Org, session: Db, email: Email, body: ActiveChange) -> di
 def remove_member(org: Org, session: Db, email: Email) -> Response:
     """Ends a membership (the account stays); never the last admin's (409). Removed from
     their last organisation, the user's sessions and API tokens end."""
-    org.require(*ADMINS)
+    _admins_only(org)
     member.remove_member(
         session, org=org.org, email=email, actor=org.principal.email, now=now(),
         actor_id=org.principal.user_id, origin=org.origin,
