@@ -1,69 +1,136 @@
-"""The text field types every door's models use (the API's bodies; the plan file's keys):
-domain.text's rule for each kind, as a pydantic type whose JSON schema states it too."""
+"""The field types of every door: the plan file's schema, the API's bodies and the page
+forms are built from these, so that a value one door takes, every door takes.
+
+Each type's rule is a plain check (``text_of``, ``month_of``, ``amount_of``) over the
+domain's limits (domain.text's LONGEST and id alphabet, domain.months' calendar,
+domain.validation's amounts); the pydantic type runs that check and states the limits in
+its JSON schema, for clients and schemathesis. The forms call the same checks.
+
+| type | what | rule |
+| --- | --- | --- |
+| ``Id`` | an entity's id in a plan | 1-64 of ``A-Z a-z 0-9 . _ -``, from a letter or digit |
+| ``Period`` | a month | ``YYYY-MM``, a month of the years 1900-2999 |
+| ``Title`` | a title or a name | one line, 1-300 characters |
+| ``Line`` | a unit of measure, a value, an attendee | one line, at most 300 |
+| ``Description`` | a description, a risk, a cause | lines, at most 10,000 |
+| ``Text`` | a note, the minutes, a comment | lines, at most 20,000 |
+| ``Money``, ``Fte`` | a budget, people's time | a finite number, not negative |
+
+Titles and text are stripped of surrounding spaces; an id and a month are taken as given
+(a space is no part of either). A day is ``Day``: ``YYYY-MM-DD`` in the calendar.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
 from datetime import date
-from typing import Annotated
+from functools import partial
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field
 
-from hoshin.domain.months import in_calendar
-from hoshin.domain.text import LONGEST, PATTERN, Kind, text_problem
+from hoshin.domain.months import Month, in_calendar
+from hoshin.domain.text import ID_PATTERN, LONGEST, PATTERN, Kind, text_problem
+from hoshin.domain.validation import amount_problem
 from hoshin.errors import InvalidInput
 
-
-def checked(kind: Kind) -> Callable[[str], str]:
-    """A validator that refuses what domain.text refuses for ``kind``, saying why."""
-
-    def check(value: str) -> str:
-        problem = text_problem(value, kind)
-        if problem is not None:
-            raise ValueError(problem)
-        return value
-
-    return check
-
-
-def _strip(longest: int, shortest: int = 0) -> StringConstraints:
-    return StringConstraints(strip_whitespace=True, min_length=shortest, max_length=longest)
-
+__all__ = [
+    "ID_PATTERN",
+    "LARGEST_ROW_ID",
+    "PERIOD_PATTERN",
+    "Day",
+    "Description",
+    "Email",
+    "Fte",
+    "Id",
+    "Line",
+    "Money",
+    "Password",
+    "Period",
+    "Text",
+    "Title",
+]
 
 # The largest id of a row hoshin numbers itself (a token, an invitation, a catchball thread):
 # an INTEGER key, 32 bits on PostgreSQL, which refuses a larger number with an error.
 LARGEST_ROW_ID = 2**31 - 1
-
-# The pattern is stated in the JSON schema (clients and schemathesis read it); the validator
-# is what refuses, with a message that names the character.
-_ONE_LINE = Field(json_schema_extra={"pattern": PATTERN[False]})
-_LINES = Field(json_schema_extra={"pattern": PATTERN[True]})
-# No "/" in an id either: it is also a path segment of the API and the pages.
-ID_PATTERN = r"^[^\x00-\x1f\x7f-\x9f/]+$"
+# A month as the JSON schema states it (month_of is the rule: it also bounds the year).
+PERIOD_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 
 
-def _id(value: str) -> str:
-    problem = text_problem(value, "id")
+# Kinds taken as given, not stripped of surrounding spaces: a space is no part of an id (and
+# the JSON schema's pattern says so), and a password is what was typed.
+VERBATIM: frozenset[Kind] = frozenset({"id", "password"})
+
+
+def text_of(kind: Kind, value: str, *, required: bool = False) -> str:
+    """``value`` (stripped of surrounding spaces, but an id or a password) when domain.text's
+    rule for ``kind`` takes it; ValueError saying why not (``is empty`` when ``required``)."""
+    if kind not in VERBATIM:
+        value = value.strip()
+    if required and not value:
+        raise ValueError("is empty")
+    problem = text_problem(value, kind)
     if problem is not None:
         raise ValueError(problem)
-    if "/" in value:
-        raise ValueError("contains '/', which an id cannot hold")
     return value
 
 
-Id = Annotated[
+def month_of(text: str) -> Month:
+    """The month ``text`` names: ``YYYY-MM`` in hoshin's calendar; ValueError saying why not."""
+    problem = text_problem(text, "line")  # no control character reaches the message
+    if problem is not None:
+        raise ValueError(problem)
+    return Month.parse(text)
+
+
+def amount_of(value: float) -> float:
+    """``value`` as an amount of money or of FTE: finite, not negative; ValueError if not."""
+    problem = amount_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+def _period(text: str) -> str:
+    month_of(text)
+    return text
+
+
+def _checks(kind: Kind, *, required: bool = False) -> AfterValidator:
+    """The validator of a text type: domain.text's rule for ``kind``."""
+    check: Callable[[str], str] = partial(text_of, kind, required=required)
+    return AfterValidator(check)
+
+
+def _states(kind: Kind, pattern: str, *, required: bool = False) -> Any:
+    """The JSON schema of a text type: its limits (the validator is what refuses)."""
+    shortest = {"minLength": 1} if required else {}
+    return Field(json_schema_extra={**shortest, "maxLength": LONGEST[kind], "pattern": pattern})
+
+
+_ONE_LINE = PATTERN[False]
+_LINES = PATTERN[True]
+
+Id = Annotated[str, _checks("id", required=True), _states("id", ID_PATTERN, required=True)]
+Period = Annotated[
     str,
-    _strip(LONGEST["id"], 1),
-    AfterValidator(_id),
-    Field(json_schema_extra={"pattern": ID_PATTERN}),
+    AfterValidator(_period),
+    Field(json_schema_extra={"pattern": PERIOD_PATTERN, "description": "A month, YYYY-MM."}),
 ]
-Line = Annotated[str, _strip(LONGEST["line"]), AfterValidator(checked("line")), _ONE_LINE]
-Text = Annotated[str, _strip(LONGEST["text"]), AfterValidator(checked("text")), _LINES]
-Email = Annotated[str, _strip(LONGEST["email"]), AfterValidator(checked("email")), _ONE_LINE]
-Password = Annotated[
-    str, Field(max_length=LONGEST["password"]), AfterValidator(checked("password")), _ONE_LINE
+Title = Annotated[str, _checks("line", required=True), _states("line", _ONE_LINE, required=True)]
+Line = Annotated[str, _checks("line"), _states("line", _ONE_LINE)]
+Description = Annotated[str, _checks("description"), _states("description", _LINES)]
+Text = Annotated[str, _checks("text"), _states("text", _LINES)]
+Email = Annotated[str, _checks("email"), _states("email", _ONE_LINE)]
+Password = Annotated[str, _checks("password"), _states("password", _ONE_LINE)]
+Money = Annotated[
+    float,
+    Field(allow_inf_nan=False, json_schema_extra={"minimum": 0}),
+    AfterValidator(amount_of),
 ]
+Fte = Money  # people's time, in full-time equivalents: the same rule as money
 
 
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -85,8 +152,7 @@ Day = Annotated[date, BeforeValidator(iso_day), AfterValidator(in_calendar)]
 def checked_text(value: str, kind: Kind, field: str) -> str:
     """``value`` stripped, when domain.text's rule for ``kind`` takes it; else InvalidInput
     naming ``field`` (for the doors without a pydantic model: the CLI, the services)."""
-    value = value.strip()
-    problem = text_problem(value, kind)
-    if problem is not None:
-        raise InvalidInput(f"{field}: {problem}", [{"field": field, "reason": problem}])
-    return value
+    try:
+        return text_of(kind, value)
+    except ValueError as error:
+        raise InvalidInput(f"{field}: {error}", [{"field": field, "reason": str(error)}]) from None

@@ -256,7 +256,7 @@ def test_months_and_days_outside_the_calendar_are_refused(api: Seeded) -> None:
     outside = "is outside the calendar: hoshin plans the years 1900 to 2999"
     b1 = {"title": "Cut falls", "level": "breakthrough", "owner": "ana", "end": "0000-01"}
     assert problems(send(api, "PUT", "/objectives/B1", b1, version='"1"')) == [
-        ("end", f"'0000-01' {outside}")
+        ("body.end", f"'0000-01' {outside}")
     ]
     action = {"id": "a9", "title": "x", "due": "9999-12-31", "duration_days": 36_501}
     assert problems(send(api, "POST", "/actions", action)) == [
@@ -265,7 +265,7 @@ def test_months_and_days_outside_the_calendar_are_refused(api: Seeded) -> None:
     metric = {"id": "m9", "name": "x", "baseline": 0, "baseline_period": "2026-01",
               "target": 1, "target_period": "2026-12", "targets": {"3000-01": 1}}  # fmt: skip
     assert problems(send(api, "POST", "/objectives/A1/metrics", metric)) == [
-        ("targets.3000-01", f"'3000-01' {outside}")
+        ("body.targets.3000-01.[key]", f"'3000-01' {outside}")
     ]
     assert problems(send(api, "PUT", "/metrics/falls/actuals/1899-12", {"value": 1})) == [
         ("period", f"'1899-12' {outside}")

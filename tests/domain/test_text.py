@@ -39,7 +39,8 @@ def test_a_problem_says_the_length_or_the_character() -> None:
     assert text_problem("a\x00", "text") == (
         "contains the control character U+0000, which is not allowed"
     )
-    assert LONGEST["id"] == 100 and LONGEST["email"] == 320
+    assert LONGEST["id"] == 64 and LONGEST["email"] == 320
+    assert LONGEST["description"] == 10_000
 
 
 def test_nested_problems_name_each_place_and_survive_deep_nesting() -> None:

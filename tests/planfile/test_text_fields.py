@@ -112,15 +112,15 @@ def test_lengths_are_told_in_the_rules_words() -> None:
     found = problems(PLAN.replace("title: My part", "title: " + "x" * 400, 1))
     assert found == ["plan.yaml:15: objectives[3].title: is 400 characters long: at most 300"]
     found = problems(PLAN.replace("id: I1", "id: " + "i" * 200, 1))
-    assert found[0] == "plan.yaml:14: objectives[3].id: is 200 characters long: at most 100"
+    assert found[0] == "plan.yaml:14: objectives[3].id: is 200 characters long: at most 64"
 
 
 def test_the_longest_values_are_taken() -> None:
     text = PLAN.replace("title: My part", "title: " + "x" * 300).replace(
-        "id: x1", "id: " + "y" * 100
+        "id: x1", "id: " + "y" * 64
     )
     plan = parse_plan(text)
-    assert len(plan.objectives[3].title) == 300 and len(plan.actions[0].id) == 100
+    assert len(plan.objectives[3].title) == 300 and len(plan.actions[0].id) == 64
 
 
 def test_a_json_plan_is_held_to_the_same_rule() -> None:

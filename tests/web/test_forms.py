@@ -97,7 +97,9 @@ def test_ids_are_separated_by_commas_or_lines_and_listed_once() -> None:
     assert read.keys("moves") == ("x/y",)
     assert read.problems == {
         "serves": ["listed more than once: A1"],
-        "moves": ["x/y: an id cannot hold '/' or control characters"],
+        "moves": [
+            "x/y: contains '/', which an id cannot hold: letters, digits, '.', '_' and '-' only"
+        ],
     }
 
 

@@ -17,14 +17,13 @@ from hoshin.api.edits import (
     Filter,
     IfMatch,
     Limit,
-    MonthText,
     Number,
     Offset,
     created,
     page,
     tagged,
 )
-from hoshin.fields import LARGEST_ROW_ID, Id, Line, Text
+from hoshin.fields import LARGEST_ROW_ID, Id, Line, Period, Text, Title
 from hoshin.runtime.one_thread import OneThreadRoute
 from hoshin.service import catchball
 from hoshin.service.asker import Asker
@@ -39,7 +38,7 @@ ANSWERS = {**CHANGES, 409: {"description": "The thread is agreed or withdrawn al
 class MetricIn(Body):
     """The proposed objective's metric: from its baseline now to its target by the deadline."""
 
-    name: Line
+    name: Title
     unit: Line | None = None
     direction: Literal["increase", "decrease"]
     baseline: Number
@@ -49,11 +48,11 @@ class MetricIn(Body):
 class ProposalIn(Body):
     """The fields of a proposed objective."""
 
-    title: Line = Field(min_length=1)
+    title: Title
     parent: Id = Field(description="The objective it would support.")
     weight: Number = Field(1.0, description="The weight of its link to the parent.")
     level: Literal["team", "individual"] = "team"
-    deadline: MonthText = Field(description="Its end month, YYYY-MM.")
+    deadline: Period = Field(description="Its end month, YYYY-MM.")
     metric: MetricIn
 
     def proposal(self) -> Proposal:

@@ -17,7 +17,6 @@ from hoshin.api.edits import (
     IfMatch,
     Key,
     Limit,
-    MonthText,
     Number,
     Offset,
     at,
@@ -30,7 +29,8 @@ from hoshin.api.edits import (
     tagged,
 )
 from hoshin.domain.model import DEFAULT_TOLERANCE, Metric, Trajectory
-from hoshin.fields import ID_PATTERN, Id, Line
+from hoshin.domain.text import LONGEST
+from hoshin.fields import ID_PATTERN, Id, Line, Period, Title
 from hoshin.runtime.one_thread import OneThreadRoute
 from hoshin.service import metric_edit
 
@@ -40,18 +40,18 @@ router = APIRouter(tags=["metrics"], responses=READS, route_class=OneThreadRoute
 class MetricFields(Body):
     """A metric's fields as in the plan file (``min``/``max`` bound a maintain metric)."""
 
-    name: Line
+    name: Title
     unit: Line | None = None
     direction: Literal["increase", "decrease", "maintain"] = "increase"
     baseline: Number | None = None
-    baseline_period: MonthText | None = None
+    baseline_period: Period | None = None
     target: Number | None = None
     rate_per_year: Number | None = None
-    target_period: MonthText | None = None
+    target_period: Period | None = None
     trajectory: Trajectory | None = Field(
         default=None, description="Default: compound with rate_per_year, else linear."
     )
-    targets: dict[MonthText, Number] = Field(default_factory=dict)
+    targets: dict[Period, Number] = Field(default_factory=dict)
     tolerance: Number = DEFAULT_TOLERANCE
     weight: Number = 1.0
     frequency: Literal["monthly", "quarterly"] = "monthly"
@@ -128,7 +128,12 @@ def create_metric(
     org: Org,
     session: Db,
     objective: Annotated[
-        str, Path(description="The objective it measures.", max_length=100, pattern=ID_PATTERN)
+        str,
+        Path(
+            description="The objective it measures.",
+            max_length=LONGEST["id"],
+            pattern=ID_PATTERN,
+        ),
     ],
     body: MetricCreate,
     response: Response,

@@ -14,7 +14,6 @@ from hoshin.api.edits import (
     Body,
     IfMatch,
     Key,
-    MonthText,
     Number,
     at,
     change_of,
@@ -24,7 +23,7 @@ from hoshin.api.edits import (
     tagged,
 )
 from hoshin.domain.model import DEFAULT_TOLERANCE, Objective
-from hoshin.fields import Id, Line, Text
+from hoshin.fields import Description, Id, Period, Title
 from hoshin.runtime.one_thread import OneThreadRoute
 from hoshin.service import objective_edit
 
@@ -34,16 +33,16 @@ router = APIRouter(tags=["objectives"], responses=READS, route_class=OneThreadRo
 class ObjectiveFields(Body):
     """An objective's fields as in the plan file; ``supports`` maps objective ids to weights."""
 
-    title: Line
+    title: Title
     level: Literal["breakthrough", "annual", "team", "individual"]
     owner: Id | None = None
     unit: Id | None = None
-    start: MonthText | None = None
-    end: MonthText | None = None
+    start: Period | None = None
+    end: Period | None = None
     supports: dict[Id, Number] = Field(default_factory=dict)
-    customer_benefit: Text | None = None
+    customer_benefit: Description | None = None
     tolerance: Number = DEFAULT_TOLERANCE
-    description: Text | None = None
+    description: Description | None = None
 
     def objective(self, key: str) -> Objective:
         """The domain's objective (without metrics: they are added on their own)."""

@@ -25,7 +25,7 @@ from hoshin.api.edits import (
     tagged,
 )
 from hoshin.domain.model import Person, Unit, Vision
-from hoshin.fields import Email, Id, Line, Text
+from hoshin.fields import Description, Email, Id, Line, Title
 from hoshin.runtime.one_thread import OneThreadRoute
 from hoshin.service import unit as unit_service
 
@@ -35,7 +35,7 @@ router = APIRouter(tags=["units, people and vision"], responses=READS, route_cla
 class UnitFields(Body):
     """A unit's fields; ``parent`` is another unit's id."""
 
-    name: Line
+    name: Title
     parent: Id | None = None
 
 
@@ -60,7 +60,7 @@ class UnitRead(UnitCreate):
 class PersonFields(Body):
     """A person's fields; ``unit`` is a unit's id."""
 
-    name: Line
+    name: Title
     unit: Id | None = None
     email: Email | None = None
 
@@ -86,8 +86,8 @@ class PersonRead(PersonCreate):
 class VisionIn(Body):
     """Where the organisation is going, why, by when (a year), and how it behaves."""
 
-    statement: Text = ""
-    purpose: Text = ""
+    statement: Description = ""
+    purpose: Description = ""
     horizon: Annotated[int, Field(ge=1, le=9999)] | None = None
     values: list[Line] = Field(default_factory=list)
 

@@ -1,22 +1,30 @@
 """What text any door takes: the longest value of each kind of field, and no control
-characters (tab and line breaks only in multi-line text). One rule for the plan file, the
-API, the pages and the CLI; PostgreSQL cannot store NUL, and no field needs the rest."""
+characters (tab and line breaks only in multi-line text); an id from a fixed alphabet. One
+rule for the plan file, the API, the pages and the CLI; PostgreSQL cannot store NUL, and no
+field needs the rest."""
 
 from __future__ import annotations
 
 import re
 from typing import Literal
 
-Kind = Literal["id", "line", "text", "email", "password"]
+Kind = Literal["id", "line", "description", "text", "email", "password"]
 # The longest value of each kind, in characters.
 LONGEST: dict[Kind, int] = {
-    "id": 100,  # an entity's id or a slug: also a path segment
+    "id": 64,  # an entity's id in a plan: also a path segment, a link's target, a file's key
     "line": 300,  # a title, a name, a unit of measure: one line
-    "text": 20_000,  # a description, a note, the minutes of a review: several lines
+    "description": 10_000,  # of a plan's entity: a description, a risk, a cause; several lines
+    "text": 20_000,  # a note, the minutes of a review, a comment: several lines
     "email": 320,  # RFC 5321's limit on a forward path
     "password": 1_000,
 }
-MULTI_LINE: frozenset[Kind] = frozenset({"text"})
+MULTI_LINE: frozenset[Kind] = frozenset({"description", "text"})
+# An id is ASCII letters, digits, '.', '_' and '-', and starts with a letter or a digit: it
+# is a path segment as typed ('.' and '..' are not), a relative link (no ':'), one of a list
+# typed with commas, and one spelling of one id (no Unicode look-alikes or normal forms).
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+_ID = re.compile(ID_PATTERN[1:-1])
+_NOT_ID = re.compile(r"[^A-Za-z0-9._-]")
 # C0 controls and DEL; a multi-line field also keeps tab, line feed and carriage return.
 # C1 controls (U+0080-U+009F) are refused too: no one types them, terminals obey them.
 _ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -43,7 +51,22 @@ def text_problem(value: str, kind: Kind) -> str | None:
     if bad is not None:
         where = " (a line break or tab)" if bad in {"U+0009", "U+000A", "U+000D"} else ""
         return f"contains the control character {bad}{where}, which is not allowed"
+    if kind == "id" and value and _ID.fullmatch(value) is None:
+        return id_problem(value)
     return None
+
+
+def id_problem(value: str) -> str:
+    """Why ``value``, outside the id's alphabet, is no id (its first wrong character)."""
+    found = _NOT_ID.search(value)
+    if found is None:  # every character is of the alphabet: the first is not a letter or digit
+        return f"starts with '{value[0]}': an id starts with a letter or a digit"
+    char = found.group()
+    if char == " ":
+        shown = "a space"
+    else:
+        shown = f"'{char}'" if char.isprintable() and not char.isspace() else f"U+{ord(char):04X}"
+    return f"contains {shown}, which an id cannot hold: letters, digits, '.', '_' and '-' only"
 
 
 def nested_problems(value: object, where: str) -> list[tuple[str, str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
@@ -214,6 +215,16 @@ def _target(path: Path, metric: Metric) -> Iterator[Problem]:
         )
 
 
+def amount_problem(value: float) -> str | None:
+    """Why ``value`` cannot be an amount of money (a budget) or of people's time (FTE), or
+    None: neither is negative (nor infinite)."""
+    if not math.isfinite(value):
+        return f"{value} is not a number"
+    if value < 0:
+        return "must not be negative"
+    return None
+
+
 def action_problems(path: Path, action: Action) -> list[Problem]:
     """The broken rules of one action: progress, dates, duration and resources."""
     problems = []
@@ -227,10 +238,10 @@ def action_problems(path: Path, action: Action) -> list[Problem]:
         )
     if action.start is not None and action.due is not None and action.due < action.start:
         problems.append(Problem((*path, "due"), f"due {action.due} is before start {action.start}"))
-    if action.fte is not None and action.fte < 0:
-        problems.append(Problem((*path, "resources", "fte"), "must not be negative"))
-    if action.budget is not None and action.budget < 0:
-        problems.append(Problem((*path, "resources", "budget"), "must not be negative"))
+    for name, amount in (("fte", action.fte), ("budget", action.budget)):
+        problem = None if amount is None else amount_problem(amount)
+        if problem is not None:
+            problems.append(Problem((*path, "resources", name), problem))
     if action.id in action.requires:
         problems.append(Problem((*path, "requires", action.id), "an action cannot require itself"))
     return problems

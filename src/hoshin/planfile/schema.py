@@ -1,7 +1,7 @@
 """The shape of a plan file (format version 1), checked by pydantic before conversion.
 
-Its text fields are the vocabulary every door shares (hoshin.fields, from domain.text): an
-id, a one-line title or name, a multi-line description; each refused value is named.
+Its fields are the vocabulary every door shares (hoshin.fields): an id, a month, a title
+or name, a description, money and FTE; each refused value is named.
 """
 
 from __future__ import annotations
@@ -11,19 +11,11 @@ import reprlib
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    StringConstraints,
-)
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from hoshin.domain.months import Month, in_calendar
-from hoshin.fields import Email, Id, Line, Text
+from hoshin.domain.months import in_calendar
+from hoshin.fields import Description, Email, Fte, Id, Line, Money, Period, Title
 
-MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -48,14 +40,6 @@ def _supports_map(value: object) -> object:
     return value
 
 
-def _month_in_calendar(text: str) -> str:
-    Month.parse(text)  # the pattern holds; this refuses a year outside the calendar
-    return text
-
-
-MonthText = Annotated[
-    str, StringConstraints(pattern=MONTH_PATTERN), AfterValidator(_month_in_calendar)
-]
 Day = Annotated[date, BeforeValidator(_date_from_text), AfterValidator(in_calendar)]
 
 
@@ -73,73 +57,73 @@ class OrganizationIn(Strict):
 
 
 class VisionIn(Strict):
-    statement: Text = ""
-    purpose: Text = ""
+    statement: Description = ""
+    purpose: Description = ""
     horizon: int | None = None
     values: list[Line] = []
 
 
 class UnitIn(Strict):
     id: Id
-    name: Line
+    name: Title
     parent: Id | None = None
 
 
 class PersonIn(Strict):
     id: Id
-    name: Line
+    name: Title
     unit: Id | None = None
     email: Email | None = None
 
 
 class MetricIn(Strict):
     id: Id
-    name: Line
+    name: Title
     unit: Line | None = None
     direction: Literal["increase", "decrease", "maintain"] = "increase"
     baseline: float | None = None
-    baseline_period: MonthText | None = None
+    baseline_period: Period | None = None
     target: float | None = None
     rate_per_year: float | None = None
-    target_period: MonthText | None = None
+    target_period: Period | None = None
     trajectory: Literal["linear", "compound"] | None = None
-    targets: dict[MonthText, float] = {}
+    targets: dict[Period, float] = {}
     tolerance: float | None = None
     weight: float = 1.0
     frequency: Literal["monthly", "quarterly"] = "monthly"
     minimum: float | None = Field(default=None, alias="min")
     maximum: float | None = Field(default=None, alias="max")
-    actuals: dict[MonthText, float] = {}
+    actuals: dict[Period, float] = {}
 
 
 class ObjectiveIn(Strict):
     id: Id
-    title: Line
+    title: Title
     level: Literal["breakthrough", "annual", "team", "individual"]
     owner: Id | None = None
     unit: Id | None = None
-    start: MonthText | None = None
-    end: MonthText | None = None
+    start: Period | None = None
+    end: Period | None = None
     supports: Annotated[dict[Id, float], BeforeValidator(_supports_map)] = {}
     metrics: list[MetricIn] = []
-    customer_benefit: Text | None = None
+    customer_benefit: Description | None = None
     tolerance: float | None = None
-    description: Text | None = None
+    description: Description | None = None
 
 
 class ResourcesIn(Strict):
-    budget: float | None = None
-    fte: float | None = None
+    budget: Money | None = None
+    fte: Fte | None = None
 
 
 class RiskIn(Strict):
-    risk: Text
-    contingency: Text | None = None
+    risk: Description
+    contingency: Description | None = None
 
 
 class ActionIn(Strict):
     id: Id
-    title: Line
+    title: Title
     owner: Id | None = None
     unit: Id | None = None
     serves: list[Id] = []
@@ -157,9 +141,9 @@ class ActionIn(Strict):
 class CountermeasureIn(Strict):
     id: Id
     metric: Id
-    period: MonthText
-    cause: Text | None = None
-    action: Text | None = None
+    period: Period
+    cause: Description | None = None
+    action: Description | None = None
     owner: Id | None = None
     due: Day | None = None
     status: Literal["open", "closed"] = "open"
@@ -203,8 +187,6 @@ def describe(error: Any) -> str:
         return f"missing required key {shown(field)}"
     if kind == "extra_forbidden":
         return f"unknown key {shown(field)}"
-    if kind == "string_pattern_mismatch":
-        return f"{shown(value)} is not a month: write YYYY-MM, e.g. 2026-06"
     if kind == "string_too_long":
         longest = error["ctx"]["max_length"]
         return f"is {len(value):,} characters long: at most {longest:,}"

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from hoshin.domain.model import Metric, Objective, Organization, Person, Plan, Unit
 from hoshin.domain.months import Month
+from hoshin.domain.text import text_problem
 from hoshin.domain.validation import plan_problems
 from hoshin.service.versioned import detail
 from hoshin.store.catchball import names_of
@@ -74,6 +75,12 @@ def proposal_problems(
         problems.append(detail("level", f"must be one of {', '.join(LEVELS)}"))
     if not proposal.metric.name.strip():
         problems.append(detail("metric.name", "give the metric a name"))
+    # one line of at most 300 characters, as hoshin.fields.Title and Line: the pages' door
+    # has no model of its own
+    lines = (proposal.title, proposal.metric.name, proposal.metric.unit or "")
+    for field, text in zip(("title", "metric.name", "metric.unit"), lines, strict=True):
+        if (problem := text_problem(text, "line")) is not None:
+            problems.append(detail(field, problem))
     if proposal.metric.direction not in DIRECTIONS:
         problems.append(detail("metric.direction", f"must be one of {', '.join(DIRECTIONS)}"))
     try:

@@ -25,8 +25,10 @@ from hoshin.domain.annual import (
 from hoshin.domain.model import LEVELS, Objective
 from hoshin.domain.months import FIRST_YEAR, LAST_YEAR, Month
 from hoshin.errors import HoshinError, InvalidInput, NotFound
+from hoshin.service import policy
 from hoshin.service import reflection as reflection_service
 from hoshin.service.analysis import Analysed
+from hoshin.service.policy import Act
 from hoshin.service.reflection import DraftProblems
 from hoshin.web.deps import Db, Here, Place, now
 from hoshin.web.render import render
@@ -81,7 +83,8 @@ def annual_page(
         "pager": lambda p: _url(here, fy.year, level=level, unit=unit, page=p),
         "created": [key for key in (created or "").split(",") if key][:DRAFTS],
         "drafts": len(_unfinished(found, fy)),
-        "writer": here.role != "viewer", "editor": here.role in ("admin", "editor"),
+        "writer": policy.may(here.role, Act.WORK, theirs=True),
+        "editor": policy.may(here.role, Act.EDIT_PLAN),
     }  # fmt: skip
     return render(request, "annual.html", context)
 
@@ -185,7 +188,7 @@ def _drafts(
         "problems": problems or {}, "message": message,
         "included": None if form is None else set(map(str, form.getlist("include"))),
         "results": found.analysis.objectives,
-        "editor": here.role in ("admin", "editor"),
+        "editor": policy.may(here.role, Act.EDIT_PLAN),
         "action": _url(here, fy.year, "/carry-forward"),
     }  # fmt: skip
     return render(request, "annual_carry.html", context, status)

@@ -24,9 +24,11 @@ from hoshin.domain.model import Action, Objective, Plan
 from hoshin.domain.schedule import ActionDates, ObjectiveSchedule, remaining_days
 from hoshin.errors import HoshinError, InvalidInput, NotFound
 from hoshin.runtime.sessions import Session
+from hoshin.service import policy
 from hoshin.service.action import read_action, update_action
 from hoshin.service.analysis import Analysed
 from hoshin.service.metric import PreconditionFailed
+from hoshin.service.policy import Act
 from hoshin.web import timeline
 from hoshin.web.deps import Db, Here, Place
 from hoshin.web.render import render
@@ -266,7 +268,7 @@ def timeline_context(
     shown = sorted(ids, key=lambda k: _order(found_chains.actions[k], dates[k]))[:CHAIN_LIMIT]
     deadline = None if objective.end is None else objective.end.last_day()
     axis = timeline.axis(_days(here.as_of, deadline, (dates[k] for k in shown)))
-    editable = here.role != "viewer"
+    editable = policy.may(here.role, Act.WORK, theirs=True)  # the service checks which
     sheet = Sheet(session, here, found_chains, dates, schedule, axis, ids, editable)
     rows = [_timeline_row(sheet, k) for k in shown]
     return {

@@ -13,10 +13,11 @@ from starlette.datastructures import FormData
 from hoshin.domain.model import Person, Plan
 from hoshin.errors import HoshinError, InvalidInput
 from hoshin.runtime.sessions import Session
-from hoshin.service import catchball
+from hoshin.service import catchball, policy
 from hoshin.service.analysis import Analysed
 from hoshin.service.catchball import Answer, flat
 from hoshin.service.metric import PreconditionFailed
+from hoshin.service.policy import Act
 from hoshin.service.proposal import FIELDS, MetricFields, Proposal
 from hoshin.web.deps import Db, Here, Place, now
 from hoshin.web.render import render
@@ -127,7 +128,7 @@ def _index(
                   ("agreed", "Agreed", agreed, agreed_total)],
         "units": plan.units if len(plan.units) <= CHOICES else (),
         "people": _people(found, values.get("unit", "")),
-        "may_propose": here.role != "viewer", "when": when,
+        "may_propose": policy.may(here.role, Act.CONTRIBUTE), "when": when,
     }  # fmt: skip
     return render(request, "catchball.html", context, status)
 

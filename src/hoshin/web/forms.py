@@ -1,5 +1,9 @@
 """Plan-editing forms as plain values: the typed text of each field in, domain values out,
-with each problem noted under the field it belongs to (pure: no request, no session)."""
+with each problem noted under the field it belongs to (pure: no request, no session).
+
+Each field is read with the check of its type in hoshin.fields (an id, a month, a title, a
+description, money, FTE), so a form takes what the plan file and the API take: the text as
+typed, stripped of surrounding spaces (an empty field is no value)."""
 
 from __future__ import annotations
 
@@ -25,7 +29,8 @@ from hoshin.domain.model import (
     Vision,
 )
 from hoshin.domain.months import Month, in_calendar
-from hoshin.domain.text import LONGEST, Kind, control_character, text_problem
+from hoshin.domain.text import Kind
+from hoshin.fields import amount_of, month_of, text_of
 
 Fields = Mapping[str, str]
 DIRECTIONS: tuple[Direction, ...] = ("increase", "decrease", "maintain")
@@ -33,7 +38,6 @@ TRAJECTORIES: tuple[Trajectory, ...] = ("linear", "compound")
 FREQUENCIES: tuple[Frequency, ...] = ("monthly", "quarterly")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _ROW = re.compile(r"([a-z]+)-([0-9]{1,4})-([a-z]+)")
-LONGEST_ID = LONGEST["id"]
 # Problems the service names by their path in the plan file, shown at the form's field.
 _FIELD_OF = {"resources.budget": "budget", "resources.fte": "fte"}
 
@@ -107,14 +111,22 @@ class Reader:
         self.problems.setdefault(name, []).append(reason)
 
     def text(self, name: str, kind: Kind = "text") -> str | None:
-        """The field's text, stripped; None when empty, or when it breaks domain.text's
-        rule for ``kind`` (a problem noted)."""
-        value = self.fields.get(name, "").replace("\r\n", "\n").strip()
-        problem = text_problem(value, kind)
-        if problem is not None:
-            self.note(name, problem)
+        """The field's text, stripped (but an id: hoshin.fields.text_of); None when empty
+        or blank, or when it breaks the rule of ``kind`` (a problem noted)."""
+        typed = self.typed(name)
+        if typed is None:
             return None
-        return value or None
+        try:
+            return text_of(kind, typed) or None
+        except ValueError as error:
+            self.note(name, str(error))
+            return None
+
+    def typed(self, name: str) -> str | None:
+        """The field's text as typed (a browser's CR LF read as LF); None when it is empty
+        or blank: a form cannot tell an empty field from no value."""
+        typed = self.fields.get(name, "").replace("\r\n", "\n")
+        return typed if typed.strip() else None
 
     def required(self, name: str, kind: Kind = "text") -> str:
         """The field's text; a problem when it is empty."""
@@ -126,23 +138,18 @@ class Reader:
         return value
 
     def key(self, name: str, *, required: bool = False) -> str | None:
-        """An id: up to 100 characters, no '/' and no control characters."""
-        value = self.required(name, "id") if required else self.text(name, "id")
-        if not value:
-            return None
-        reason = id_problem(value)
-        if reason:
-            self.note(name, reason)
-        return value
+        """An id (hoshin.fields.Id): 1-64 letters, digits, '.', '_' or '-'."""
+        return (self.required(name, "id") if required else self.text(name, "id")) or None
 
     def keys(self, name: str) -> tuple[str, ...]:
         """Ids separated by commas or new lines, each once."""
         text = self.text(name) or ""
         items = [item.strip() for item in re.split(r"[,\n]", text) if item.strip()]
         for item in items:
-            reason = id_problem(item)
-            if reason:
-                self.note(name, f"{item}: {reason}")
+            try:
+                text_of("id", item)
+            except ValueError as error:
+                self.note(name, f"{item}: {error}")
         repeated = sorted({item for item in items if items.count(item) > 1})
         if repeated:
             self.note(name, f"listed more than once: {', '.join(repeated)}")
@@ -177,12 +184,12 @@ class Reader:
         return value
 
     def month(self, name: str) -> Month | None:
-        """A month, YYYY-MM."""
-        text = self.text(name)
+        """A month, YYYY-MM, as typed (hoshin.fields.Period)."""
+        text = self.typed(name)
         if text is None:
             return None
         try:
-            return Month.parse(text)
+            return month_of(text)
         except ValueError as error:
             self.note(name, str(error))
             return None
@@ -213,19 +220,30 @@ class Reader:
             return default
         return text
 
-    def lines(self, name: str) -> tuple[str, ...]:
-        """The field's non-empty lines, stripped."""
-        text = self.text(name) or ""
-        return tuple(line.strip() for line in text.split("\n") if line.strip())
+    def amount(self, name: str) -> float | None:
+        """An amount of money or FTE (hoshin.fields.Money, Fte): a number, not negative."""
+        value = self.number(name)
+        if value is None:
+            return None
+        try:
+            return amount_of(value)
+        except ValueError as error:
+            self.note(name, str(error))
+            return None
 
-
-def id_problem(value: str) -> str | None:
-    """Why ``value`` cannot be an id, or None."""
-    if len(value) > LONGEST_ID:
-        return f"an id has at most {LONGEST_ID} characters"
-    if "/" in value or control_character(value) is not None:
-        return "an id cannot hold '/' or control characters"
-    return None
+    def lines(self, name: str, kind: Kind = "line") -> tuple[str, ...]:
+        """The field's non-empty lines, stripped, each one of ``kind`` (a problem noted for
+        each that breaks its rule)."""
+        found = []
+        for number, line in enumerate((self.text(name) or "").split("\n"), start=1):
+            try:
+                value = text_of(kind, line)
+            except ValueError as error:
+                self.note(name, f"line {number}: {error}")
+                continue
+            if value:
+                found.append(value)
+        return tuple(found)
 
 
 def row_numbers(fields: Fields, kind: str) -> list[int]:
@@ -236,8 +254,8 @@ def row_numbers(fields: Fields, kind: str) -> list[int]:
 def vision_of(read: Reader) -> Vision:
     """The vision: statement, purpose, horizon year and values (one a line)."""
     return Vision(
-        statement=read.text("statement") or "",
-        purpose=read.text("purpose") or "",
+        statement=read.text("statement", "description") or "",
+        purpose=read.text("purpose", "description") or "",
         horizon=read.whole("horizon", 1, 9999),
         values=read.lines("values"),
     )
@@ -263,9 +281,10 @@ def objective_of(read: Reader, key: str | None) -> Objective:
         id=_key(read, key), title=read.required("title", "line"), level=level,
         owner=read.key("owner"), unit=read.key("unit"), start=read.month("start"),
         end=read.month("end"),
-        supports=supports_of(read), customer_benefit=read.text("customer_benefit"),
+        supports=supports_of(read),
+        customer_benefit=read.text("customer_benefit", "description"),
         tolerance=_number(read, "tolerance", DEFAULT_TOLERANCE),
-        description=read.text("description"),
+        description=read.text("description", "description"),
     )  # fmt: skip
 
 
@@ -312,7 +331,7 @@ def targets_of(read: Reader) -> dict[Month, float]:
     for line in read.lines("targets"):
         month_text, _, value_text = line.replace("=", ":").partition(":")
         try:
-            month = Month.parse(month_text.strip())
+            month = month_of(month_text.strip())
             value = float(value_text)
             if not math.isfinite(value):
                 raise ValueError("not finite")
@@ -331,8 +350,8 @@ def action_of(read: Reader, key: str | None) -> Action:
         start=read.day("start"), due=read.day("due"),
         duration_days=read.whole("duration_days", -100_000, 100_000),
         requires=read.keys("requires"), done=bool(read.fields.get("done")),
-        progress=_number(read, "progress", 0.0), budget=read.number("budget"),
-        fte=read.number("fte"), risks=risks_of(read),
+        progress=_number(read, "progress", 0.0), budget=read.amount("budget"),
+        fte=read.amount("fte"), risks=risks_of(read),
     )  # fmt: skip
 
 
@@ -340,7 +359,8 @@ def risks_of(read: Reader) -> tuple[Risk, ...]:
     """The risk rows (an empty row is dropped; a contingency needs its risk)."""
     risks = []
     for row in [str(number) for number in row_numbers(read.fields, "risks")] + ["new"]:
-        risk, contingency = read.text(f"risks-{row}-risk"), read.text(f"risks-{row}-contingency")
+        risk = read.text(f"risks-{row}-risk", "description")
+        contingency = read.text(f"risks-{row}-contingency", "description")
         if risk is None:
             if contingency is not None:
                 read.note(f"risks-{row}-risk", "a contingency needs the risk it answers")

@@ -11,9 +11,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from hoshin.domain.model import Objective
 from hoshin.domain.months import Month
 from hoshin.errors import Forbidden, HoshinError, InvalidInput, NotFound
+from hoshin.service import policy
 from hoshin.service import review as review_service
 from hoshin.service.analysis import Analysed
 from hoshin.service.metric import PreconditionFailed
+from hoshin.service.policy import Act
 from hoshin.web.deps import Db, Here, Place, now
 from hoshin.web.render import render
 
@@ -155,7 +157,7 @@ def _page(
         "people": _people(found),
         "form": form,
         "problem": problem,
-        "writer": here.role != "viewer",
+        "writer": policy.may(here.role, Act.WORK, theirs=True),
         "action": _url(here, unit, str(period)),
     }
     return render(request, "review.html", context, status)
