@@ -36,7 +36,8 @@ from hoshin.web import (
     xmatrix,
 )
 from hoshin.web.deps import NotSignedIn, refuse_hostile_form
-from hoshin.web.render import render, status_of
+from hoshin.web.outcome import page_status
+from hoshin.web.render import render
 
 STATIC = Path(__file__).parent / "static"
 # Front-end libraries (htmx, Swagger UI) come from the npm registry at set-up time
@@ -87,7 +88,7 @@ def _install_errors(web: FastAPI) -> None:
 
     @web.exception_handler(HoshinError)
     async def hoshin_error(request: Request, error: HoshinError) -> Response:
-        status = status_of(error)
+        status = page_status(error)
         return render(request, "error.html", {"status": status, "message": error.message}, status)
 
     @web.exception_handler(REFUSED_AT_COMMIT)

@@ -14,16 +14,21 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from hoshin.domain.model import Countermeasure, Metric, Objective, Plan
 from hoshin.domain.months import Month, in_calendar
 from hoshin.domain.status import bowling
-from hoshin.errors import HoshinError, InvalidInput, NotFound
+from hoshin.errors import (
+    HoshinError,
+    InvalidInput,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+)
 from hoshin.runtime.sessions import Session
 from hoshin.service import action as action_service
-from hoshin.service import metric as metric_service
+from hoshin.service import checkin
 from hoshin.service import unit as unit_service
 from hoshin.service.analysis import Analysed
-from hoshin.service.metric import PreconditionFailed, PreconditionRequired
 from hoshin.web.deps import Db, Here, Place, now
-from hoshin.web.render import render, status_of
-from hoshin.web.view import number
+from hoshin.web.outcome import attempt, page_status
+from hoshin.web.render import render
 
 router = APIRouter()
 HISTORY = 3  # months shown before the one that is due
@@ -121,13 +126,9 @@ async def countermeasure(
 def _record(
     session: Session, here: Here, metric: str, period: str, value: str, read: str, version: str
 ) -> tuple[str, int] | None:
-    """Records the value; the problem in words and the page's status when it cannot be,
-    else None.
-
-    ``read`` is the value the row showed (empty: none). A correction is made at the
-    version of the stored actual only while it still holds that value, so the grid needs
-    no query per row for versions and a change made meanwhile is never overwritten.
-    """
+    """Records the value as read (service.checkin.record_as_read: ``read`` is the value the
+    row showed, empty: none); the problem in words and the page's status when it cannot be,
+    else None."""
     if not value:
         return None
     try:
@@ -136,41 +137,19 @@ def _record(
         return f"'{value}' is not a number", 422
     try:
         month = Month.parse(period)
-        if_match = (
-            int(version) if version.isdigit() else _version_read(session, here, metric, month, read)
-        )
-        metric_service.record_actual(
-            session, org=here.org, role=here.role, person=here.me.person, metric=metric,
-            period=month, value=number,
-            if_match=if_match, who=here.who, now=now(),
-        )  # fmt: skip
-    except (PreconditionFailed, PreconditionRequired) as error:
-        session.rollback()
-        return f"{error.message}: reload to see the value saved meanwhile", 409
-    except HoshinError as error:
-        session.rollback()
-        return error.message, status_of(error)
     except ValueError as error:
-        session.rollback()
         return str(error), 422
+    refused = attempt(
+        session, checkin.record_as_read, session, org=here.org, role=here.role,
+        person=here.me.person, metric=metric, period=month, value=number, read=read or None,
+        version=int(version) if version.isdigit() else None, who=here.who, now=now(),
+    )  # fmt: skip
+    if isinstance(refused, (PreconditionFailed, PreconditionRequired)):
+        return f"{refused.message}: reload to see the value saved meanwhile", 409
+    if isinstance(refused, HoshinError):
+        return refused.message, page_status(refused)
     session.commit()  # the row then shows the analysis with the value saved
     return None
-
-
-def _version_read(session: Session, here: Here, metric: str, month: Month, read: str) -> int | None:
-    """The version of the stored actual if it still holds the value read (None: none was
-    read); PreconditionFailed when someone changed or removed it meanwhile."""
-    if not read:
-        return None
-    try:
-        actual = metric_service.get_actual(session, org=here.org, metric=metric, period=month)
-    except NotFound:
-        raise PreconditionFailed(f"the value {read} of {metric} for {month} is gone") from None
-    if actual.value != float(read):
-        raise PreconditionFailed(
-            f"{metric} for {month} is {number(actual.value)} now, not {read}: someone changed it"
-        )
-    return actual.version
 
 
 def _create_measure(
@@ -191,14 +170,12 @@ def _create_measure(
         key, metric, month, cause=typed["cause"], action=typed["action"],
         owner=typed["owner"] or None, due=due,
     )  # fmt: skip
-    try:
-        action_service.create_countermeasure(
-            session, change=here.change(),
-            asker=here.asker, measure=measure,
-        )  # fmt: skip
-    except HoshinError as error:
-        session.rollback()
-        return _field_errors(error), None
+    refused = attempt(
+        session, action_service.create_countermeasure, session, change=here.change(),
+        asker=here.asker, measure=measure,
+    )  # fmt: skip
+    if isinstance(refused, HoshinError):
+        return _field_errors(refused), None
     session.commit()  # the analysis read next holds the countermeasure
     return {}, measure
 

@@ -12,18 +12,9 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from hoshin.errors import Busy, Conflict, Forbidden, HoshinError, InvalidInput, NotFound
+from hoshin.service import policy
 from hoshin.web import view
 
-# The status of a page that shows an error (the API's table, api.errors.STATUS, adds the
-# statuses of its own: 401, 412, 428, 429).
-STATUS: tuple[tuple[type[HoshinError], int], ...] = (
-    (NotFound, 404),
-    (Forbidden, 403),
-    (InvalidInput, 422),
-    (Conflict, 409),
-    (Busy, 503),
-)
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 TEMPLATES.env.filters.update(percent=view.percent, number=view.number, status_word=view.status_word)
 
@@ -42,6 +33,8 @@ def csrf_token(request: Request) -> str:
 
 
 TEMPLATES.env.globals.update(SYMBOL=view.SYMBOL, csrf_field=csrf_field, csrf_token=csrf_token)
+# who may do what, as the pages ask it: {% if may(here.role, Act.EDIT_PLAN) %}
+TEMPLATES.env.globals.update(may=policy.may, Act=policy.Act)
 
 
 def render(
@@ -49,8 +42,3 @@ def render(
 ) -> HTMLResponse:
     """The page ``template`` filled in with ``context``."""
     return TEMPLATES.TemplateResponse(request, template, context, status_code=status)
-
-
-def status_of(error: HoshinError) -> int:
-    """The status of a page that shows ``error``."""
-    return next((code for kind, code in STATUS if isinstance(error, kind)), 400)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
+from hoshin.domain.figures import number as number  # the templates' filter
 from hoshin.domain.model import Metric
 from hoshin.domain.months import Month
 from hoshin.domain.trajectory import course
@@ -22,13 +23,6 @@ def status_word(status: str) -> str:
 def percent(value: float | None) -> str:
     """0.514 -> '51%'; None -> an en dash."""
     return "\u2013" if value is None else f"{value:.0%}"
-
-
-def number(value: float | None) -> str:
-    """A figure as people read it: no trailing zeros, at most 3 significant decimals."""
-    if value is None:
-        return ""
-    return f"{value:.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
 
 
 class Chart(NamedTuple):
