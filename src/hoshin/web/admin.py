@@ -12,16 +12,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hoshin.errors import Conflict, Forbidden, HoshinError, InvalidInput, NotFound
 from hoshin.fields import LARGEST_ROW_ID
-from hoshin.service import account, invitation, member, user_state
+from hoshin.service import account, invitation, member, policy, user_state
+from hoshin.service.policy import LEAST, ROLES, Act
 from hoshin.web import password
 from hoshin.web.deps import Db, Here, Place, now
 from hoshin.web.render import render
 
 router = APIRouter()
 router.include_router(password.router)
-ROLES = ("admin", "editor", "contributor", "viewer")
 MEMBERS_PER_PAGE = 100
-EMPTY_MEMBER = {"email": "", "role": "viewer", "person": ""}
+EMPTY_MEMBER = {"email": "", "role": LEAST, "person": ""}
 Text = Annotated[str, Form(max_length=1000)]
 Email = Annotated[str, Path(max_length=320)]
 NOTICES = {
@@ -44,7 +44,7 @@ def members_page(
     who: Annotated[str, Query(max_length=320)] = "",
 ) -> Response:
     """The members with their roles, the form that adds one; 403 unless an admin."""
-    if here.role != "admin":
+    if not policy.may(here.role, Act.MANAGE_MEMBERS):
         return _not_admin(request, here)
     return _members(request, session, here, page=page, notice=_notice(done, who))
 
@@ -60,7 +60,7 @@ def add_member(
 ) -> Response:
     """Invites the email with the role: the answer shows the invitation's link once, to hand
     over. It says the same whether the email has an account or not."""
-    if here.role != "admin":
+    if not policy.may(here.role, Act.MANAGE_MEMBERS):
         return _not_admin(request, here)
     typed = {"email": email.strip(), "role": role, "person": person.strip()}
     errors = _member_errors(typed)
@@ -91,7 +91,7 @@ def revoke_invitation(
     invitation_id: Annotated[int, Path(ge=1, le=LARGEST_ROW_ID)],
 ) -> Response:
     """Revokes an invitation: its link stops working."""
-    if here.role != "admin":
+    if not policy.may(here.role, Act.MANAGE_MEMBERS):
         return _not_admin(request, here)
     revoked = invitation.revoke_invitation(
         session, org=here.org, invitation_id=invitation_id, actor=here.me.email,
@@ -106,7 +106,7 @@ def change_active(
 ) -> Response:
     """Disables (active=0) or enables (active=1) a member's account, for every organisation;
     refused, with the reason, for someone who is also a member elsewhere."""
-    if here.role != "admin":
+    if not policy.may(here.role, Act.MANAGE_MEMBERS):
         return _not_admin(request, here)
     try:
         user_state.set_member_active(
@@ -125,7 +125,7 @@ def change_role(
     request: Request, session: Db, here: Place, email: Email, role: Text = ""
 ) -> Response:
     """Changes a member's role; the last admin stays one (the message says so)."""
-    if here.role != "admin":
+    if not policy.may(here.role, Act.MANAGE_MEMBERS):
         return _not_admin(request, here)
     try:
         member.set_member_role(
@@ -142,7 +142,7 @@ def change_role(
 @router.get("/orgs/{org}/admin/members/{email}/remove", response_class=HTMLResponse)
 def confirm_removal(request: Request, session: Db, here: Place, email: Email) -> Response:
     """Asks whether to end the membership."""
-    if here.role != "admin":
+    if not policy.may(here.role, Act.MANAGE_MEMBERS):
         return _not_admin(request, here)
     found = member.get_member(session, org=here.org, email=email)
     return render(request, "admin_remove.html", {"here": here, "member": found, "problem": None})
@@ -151,7 +151,7 @@ def confirm_removal(request: Request, session: Db, here: Place, email: Email) ->
 @router.post("/orgs/{org}/admin/members/{email}/remove", response_class=HTMLResponse)
 def remove_member(request: Request, session: Db, here: Place, email: Email) -> Response:
     """Ends the membership (the account stays); never the last admin's."""
-    if here.role != "admin":
+    if not policy.may(here.role, Act.MANAGE_MEMBERS):
         return _not_admin(request, here)
     found = member.get_member(session, org=here.org, email=email)
     try:

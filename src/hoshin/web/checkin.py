@@ -23,9 +23,10 @@ from hoshin.errors import (
 )
 from hoshin.runtime.sessions import Session
 from hoshin.service import action as action_service
-from hoshin.service import checkin
+from hoshin.service import checkin, policy
 from hoshin.service import unit as unit_service
 from hoshin.service.analysis import Analysed
+from hoshin.service.policy import Act
 from hoshin.web.deps import Db, Here, Place, now
 from hoshin.web.outcome import attempt, page_status
 from hoshin.web.render import render
@@ -270,7 +271,8 @@ def _row(
     fiscal = found.plan.organization.fiscal_year_start
     cell = next(c for c in bowling(metric, due, fiscal) if c.period == due)
     answered = _answered(found).get((metric.id, due))
-    open_form = cell.status == "red" and answered is None and here.role != "viewer"
+    mine = policy.may(here.role, Act.WORK, theirs=True)  # the service checks which
+    open_form = cell.status == "red" and answered is None and mine
     owners = owners or _Owners(session, here)
     owner = None if answered is None or answered.owner is None else owners.name(answered.owner)
     slug = here.org.slug
