@@ -312,3 +312,17 @@ def test_carry_forward_is_all_or_none_and_names_each_problem(
     assert "A1" not in problems
     session.rollback()
     assert all(o.id != "A1-2027" for o in load_plan(session, org=clinic).objectives)
+
+
+def test_a_draft_id_outside_the_id_alphabet_is_refused_like_at_every_door(
+    session: Session, clinic: OrganizationRow
+) -> None:
+    """The carry-forward's page has no model of its own: the service holds a typed id to
+    hoshin.fields.Id, as the plan file, the API and the edit forms do."""
+    a1 = next(o for o in SMALL.objectives if o.id == "A1")
+    typed = replace(carry_forward(a1, fiscal_year(2026, 1)), id="A1 2027")
+    with pytest.raises(DraftProblems) as refused:
+        reflection.create_from_drafts(session, change=change(clinic), role="admin", drafts=[typed])
+    problems: dict[str, list[dict[str, str]]] = refused.value.detail  # type: ignore[assignment]
+    reason = "contains a space, which an id cannot hold: letters, digits, '.', '_' and '-' only"
+    assert problems["A1"] == [{"field": "id", "reason": reason}]

@@ -14,6 +14,7 @@ from hoshin.domain.graph import find_cycle
 from hoshin.domain.model import Plan
 from hoshin.domain.validation import Problem, plan_problems
 from hoshin.errors import Conflict, InvalidInput, NotFound
+from hoshin.fields import text_of
 from hoshin.service.asker import Who
 from hoshin.service.metric import PreconditionFailed, PreconditionRequired
 from hoshin.store.action import kind_of_key
@@ -96,7 +97,13 @@ def known(
 
 
 def id_problems(session: Session, *, org: OrganizationRow, key: str) -> list[dict[str, str]]:
-    """A problem when ``key`` is already an id of any entity of the plan (one namespace)."""
+    """A problem when ``key`` is no id (hoshin.fields.Id: for the doors without a model of
+    their own, such as the annual carry-forward's drafts) or is already an id of any entity
+    of the plan (one namespace)."""
+    try:
+        text_of("id", key, required=True)
+    except ValueError as error:
+        return [detail("id", str(error))]
     kind = kind_of_key(session, org_id=org.id, key=key)
     if kind is None:
         return []
