@@ -3,6 +3,10 @@ what the API, the pages and the services allowed before the rules had one home."
 
 from __future__ import annotations
 
+import ast
+import re
+from pathlib import Path
+
 import pytest
 
 from hoshin.errors import Forbidden
@@ -85,3 +89,56 @@ def test_require_refuses_with_the_messages_the_doors_gave() -> None:
 def test_the_roles_in_words() -> None:
     assert policy.role_list() == "admin, editor, contributor or viewer"
     assert policy.ROLES[0] == policy.ADMIN and policy.ROLES[-1] == policy.LEAST
+
+
+SRC = Path(__file__).parents[2] / "src" / "hoshin"
+POLICY = SRC / "service" / "policy.py"
+MIGRATIONS = SRC / "store" / "migrations"  # the schema's history names what it stored
+TAG = re.compile(r"\{[{%](.*?)[}%]\}", re.DOTALL)
+
+
+def role_names(source: str) -> list[int]:
+    """The lines where a string literal names a role (a tuple of roles, a comparison)."""
+    return [
+        node.lineno
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Constant) and node.value in policy.ROLES
+    ]
+
+
+def role_logic(template: str) -> list[str]:
+    """The template's expressions that judge the asker's role other than through the
+    policy's ``may`` (showing it, ``{{ here.role }}``, is no judgement)."""
+    found = []
+    for tag in TAG.finditer(template):
+        inner = tag.group(1).strip()
+        if inner != "here.role" and inner.count("here.role") > inner.count("may(here.role"):
+            found.append(inner)
+    return found
+
+
+def test_the_checks_find_what_they_look_for() -> None:
+    assert role_names('EDITORS = ("admin", "editor")\nok = role != "viewer"') == [1, 1, 2]
+    assert role_names('"""An admin or an editor."""\nroles = ROLES') == []
+    assert role_logic('{% if here.role in ("admin", "editor") %}x{% endif %}') == [
+        'if here.role in ("admin", "editor")'
+    ]
+    assert role_logic("{{ here.role }} {% if may(here.role, Act.READ) %}{% endif %}") == []
+
+
+def test_only_the_policy_names_the_roles() -> None:
+    found = [
+        f"{path.relative_to(SRC)}:{line}"
+        for path in sorted(SRC.rglob("*.py"))
+        if path != POLICY and MIGRATIONS not in path.parents
+        for line in role_names(path.read_text(encoding="utf-8"))
+    ]
+    assert found == [], "roles and rules belong in service/policy.py"
+
+
+def test_templates_judge_roles_through_the_policy() -> None:
+    found = {
+        path.name: role_logic(path.read_text(encoding="utf-8"))
+        for path in sorted((SRC / "web" / "templates").rglob("*.html"))
+    }
+    assert {name: logic for name, logic in found.items() if logic} == {}

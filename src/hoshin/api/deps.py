@@ -36,8 +36,6 @@ from hoshin.service.asker import (
     identify,
 )
 
-WRITERS = ("admin", "editor", "contributor")
-
 
 def now() -> datetime:
     """The time of this request (the boundary passes the clock in)."""

@@ -14,6 +14,7 @@ from hoshin.errors import Conflict
 from hoshin.runtime.sessions import one_session
 from hoshin.service import account
 from hoshin.service.password import set_password
+from hoshin.service.policy import role_list
 from hoshin.service.user_state import set_active
 
 user_app = typer.Typer(help="Users and their roles in organisations.", no_args_is_help=True)
@@ -23,9 +24,7 @@ app.add_typer(token_app, name="token")
 
 EmailArgument = Annotated[str, typer.Argument(help="The user's email address.")]
 OrgOption = Annotated[str, typer.Option("--org", help="The organisation's slug.")]
-RoleOption = Annotated[
-    str, typer.Option("--role", help="admin, editor, contributor or viewer.", show_default=False)
-]
+RoleOption = Annotated[str, typer.Option("--role", help=f"{role_list()}.", show_default=False)]
 PasswordStdin = Annotated[
     bool, typer.Option("--password-stdin", help="Read the password from the first line of stdin.")
 ]

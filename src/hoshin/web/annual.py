@@ -84,7 +84,7 @@ def annual_page(
         "created": [key for key in (created or "").split(",") if key][:DRAFTS],
         "drafts": len(_unfinished(found, fy)),
         "writer": policy.may(here.role, Act.WORK, theirs=True),
-        "editor": policy.may(here.role, Act.EDIT_PLAN),
+        "may_edit": policy.may(here.role, Act.EDIT_PLAN),
     }  # fmt: skip
     return render(request, "annual.html", context)
 
@@ -188,7 +188,7 @@ def _drafts(
         "problems": problems or {}, "message": message,
         "included": None if form is None else set(map(str, form.getlist("include"))),
         "results": found.analysis.objectives,
-        "editor": policy.may(here.role, Act.EDIT_PLAN),
+        "may_edit": policy.may(here.role, Act.EDIT_PLAN),
         "action": _url(here, fy.year, "/carry-forward"),
     }  # fmt: skip
     return render(request, "annual_carry.html", context, status)

@@ -109,7 +109,7 @@ def plan_index(
     objectives = lists[f"objectives-{chosen}" if chosen else "objectives"]
     context = {
         "here": here, "vision": found.plan.vision, "params": params, "levels": LEVELS,
-        "editor": policy.may(here.role, Act.EDIT_PLAN), "plan_root": plan_url(here),
+        "may_edit": policy.may(here.role, Act.EDIT_PLAN), "plan_root": plan_url(here),
         "deleted": request.query_params.get("deleted", "")[:200],
         "units": _section(lists["units"].items, up, link, "up"),
         "people": _section(lists["people"].matching(pq), pp, link, "pp"),
