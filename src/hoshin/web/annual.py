@@ -31,6 +31,7 @@ from hoshin.service.analysis import Analysed
 from hoshin.service.policy import Act
 from hoshin.service.reflection import DraftProblems
 from hoshin.web.deps import Db, Here, Place, now
+from hoshin.web.outcome import attempt
 from hoshin.web.render import render
 
 router = APIRouter()
@@ -98,22 +99,13 @@ async def reflect(request: Request, session: Db, here: Place, year: str, key: st
     typed = {name: str(form.get(name, "")) for name in ("worked", "did_not")}
     version = str(form.get("version", "")).strip()
     htmx = request.headers.get("HX-Request") == "true"
-    problem = None
-    try:
-        reflection_service.save_reflection(
-            session,
-            change=here.change(version),
-            asker=(here.role, here.me.person),
-            objective=key,
-            year=fy.year,
-            now=now(),
-            **typed,
-        )
-    except HoshinError as error:
-        if not htmx:
-            raise
-        session.rollback()
-        problem = error.message
+    outcome = attempt(
+        session, reflection_service.save_reflection, session, change=here.change(version),
+        asker=(here.role, here.me.person), objective=key, year=fy.year, now=now(), **typed,
+    )  # fmt: skip
+    if isinstance(outcome, HoshinError) and not htmx:
+        raise outcome  # a page of its own says why
+    problem = outcome.message if isinstance(outcome, HoshinError) else None
     if not htmx:
         return RedirectResponse(_url(here, fy.year) + f"#r-{quote(key, safe='')}", status_code=303)
     saved = reflection_service.read_reflection(session, org=here.org, objective=key, year=fy.year)
@@ -143,17 +135,18 @@ async def confirm(request: Request, session: Db, here: Place, year: str) -> Resp
     form = await request.form()
     sources = {o.id: o for o in _unfinished(found, fy)}
     chosen = [str(key) for key in form.getlist("include") if str(key) in sources]
-    try:
+
+    def create() -> list[str]:
         drafts = [_edited(carry_forward(sources[key], fy), form) for key in chosen]
-        created = reflection_service.create_from_drafts(
-            session, change=here.change(),
-            role=here.role, drafts=drafts,
-        )  # fmt: skip
-    except HoshinError as error:
-        session.rollback()
-        problems = error.detail if isinstance(error, DraftProblems) else {}
+        return reflection_service.create_from_drafts(
+            session, change=here.change(), role=here.role, drafts=drafts
+        )
+
+    created = attempt(session, create)
+    if isinstance(created, HoshinError):
+        problems = created.detail if isinstance(created, DraftProblems) else {}
         return _drafts(request, here, found, fy, unit=None, page=1, form=form,
-                       problems=problems, message=error.message, status=422)  # fmt: skip
+                       problems=problems, message=created.message, status=422)  # fmt: skip
     session.commit()  # the annual page then shows the new plan
     return RedirectResponse(_url(here, fy.year, created=",".join(created)), status_code=303)
 

@@ -22,15 +22,15 @@ from starlette.datastructures import FormData
 from hoshin.domain.analysis import Analysis
 from hoshin.domain.model import Action, Objective, Plan
 from hoshin.domain.schedule import ActionDates, ObjectiveSchedule, remaining_days
-from hoshin.errors import HoshinError, InvalidInput, NotFound
+from hoshin.errors import HoshinError, InvalidInput, NotFound, PreconditionFailed
 from hoshin.runtime.sessions import Session
 from hoshin.service import policy
 from hoshin.service.action import read_action, update_action
 from hoshin.service.analysis import Analysed
-from hoshin.service.metric import PreconditionFailed
 from hoshin.service.policy import Act
 from hoshin.web import timeline
 from hoshin.web.deps import Db, Here, Place
+from hoshin.web.outcome import attempt
 from hoshin.web.render import render
 
 router = APIRouter()
@@ -209,22 +209,16 @@ def _change(session: Session, here: Here, key: str, form: FormData) -> Problem |
         return refused("duration_days", f"'{typed}' is not a whole number of days")
     duration = int(typed) if typed else None
     changed = dataclasses.replace(current, duration_days=duration, requires=requires)
-    try:
-        update_action(
-            session,
-            change=here.change(version),
-            asker=here.asker,
-            action=changed,
-        )  # fmt: skip
-    except PreconditionFailed:
-        session.rollback()
+    outcome = attempt(
+        session, update_action, session, change=here.change(version), asker=here.asker,
+        action=changed,
+    )  # fmt: skip
+    if isinstance(outcome, PreconditionFailed):
         return refused(None, f"action {key} was changed meanwhile: reload to see it")
-    except InvalidInput as error:
-        session.rollback()
-        return _invalid(refused, error)
-    except HoshinError as error:
-        session.rollback()
-        return refused(None, error.message)
+    if isinstance(outcome, InvalidInput):
+        return _invalid(refused, outcome)
+    if isinstance(outcome, HoshinError):
+        return refused(None, outcome.message)
     session.commit()  # the timeline answered next shows the analysis with the change
     return None
 

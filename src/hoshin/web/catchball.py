@@ -11,18 +11,19 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from hoshin.domain.model import Person, Plan
-from hoshin.errors import HoshinError, InvalidInput
+from hoshin.errors import HoshinError, InvalidInput, PreconditionFailed
 from hoshin.runtime.sessions import Session
 from hoshin.service import catchball, policy
 from hoshin.service.analysis import Analysed
 from hoshin.service.catchball import Answer, flat
-from hoshin.service.metric import PreconditionFailed
 from hoshin.service.policy import Act
 from hoshin.service.proposal import FIELDS, MetricFields, Proposal
 from hoshin.web.deps import Db, Here, Place, now
+from hoshin.web.outcome import attempt
 from hoshin.web.render import render
 
 router = APIRouter()
+REPLIES = ("accept", "withdraw")  # the answers without a proposal of their own
 LISTED = 25  # threads per list on the index; the rest are counted
 CHOICES = 200  # units or people offered as suggestions; larger plans type the id
 LABELS = {
@@ -53,16 +54,14 @@ async def propose(request: Request, session: Db, here: Place) -> Response:
         if not values[name]:
             errors[name] = "choose one"
     if proposal is not None and not errors:
-        try:
-            state = catchball.propose(
-                session, org=here.org, asker=here.asker, unit=values["unit"],
-                lead=values["lead"], proposal=proposal, comment=values["comment"], now=now(),
-            )  # fmt: skip
-        except HoshinError as error:
-            session.rollback()
-            errors = _errors(error)
-        else:
+        state = attempt(
+            session, catchball.propose, session, org=here.org, asker=here.asker,
+            unit=values["unit"], lead=values["lead"], proposal=proposal,
+            comment=values["comment"], now=now(),
+        )  # fmt: skip
+        if not isinstance(state, HoshinError):
             return _to_thread(here, state["id"])
+        errors = _errors(state)
     return _index(request, session, here, values, errors, status=422)
 
 
@@ -86,23 +85,24 @@ async def answer(request: Request, session: Db, here: Place, thread: int) -> Res
     values = _values(form, ("action", "version", "comment"))
     version = int(values["version"]) if values["version"].isdigit() else None
     reply = Answer(here.org, here.asker, thread, version, now(), values["comment"])
-    errors: dict[str, str] = {}
-    try:
-        if values["action"] == "accept":
-            catchball.accept(session, answer=reply)
-        elif values["action"] == "withdraw":
-            catchball.withdraw(session, answer=reply)
-        else:
-            proposal, errors = _proposal(values)
-            if proposal is not None and not errors:
-                catchball.counter_propose(session, answer=reply, proposal=proposal)
-    except HoshinError as error:
-        session.rollback()
-        errors = _errors(error)
+    proposal, errors = (None, {}) if values["action"] in REPLIES else _proposal(values)
+    if not errors:
+        refused = attempt(session, _reply, session, reply, values["action"], proposal)
+        errors = _errors(refused) if isinstance(refused, HoshinError) else {}
     if not errors:
         session.commit()
         return _to_thread(here, thread)
     return _thread(request, session, here, thread, values, errors, status=422)
+
+
+def _reply(session: Session, reply: Answer, action: str, proposal: Proposal | None) -> None:
+    """Accepts, withdraws, or counter-proposes ``proposal``."""
+    if action == "accept":
+        catchball.accept(session, answer=reply)
+    elif action == "withdraw":
+        catchball.withdraw(session, answer=reply)
+    elif proposal is not None:
+        catchball.counter_propose(session, answer=reply, proposal=proposal)
 
 
 def _index(

@@ -10,13 +10,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hoshin.domain.model import Objective
 from hoshin.domain.months import Month
-from hoshin.errors import Forbidden, HoshinError, InvalidInput, NotFound
+from hoshin.errors import HoshinError, InvalidInput, NotFound, PreconditionFailed
 from hoshin.service import policy
 from hoshin.service import review as review_service
 from hoshin.service.analysis import Analysed
-from hoshin.service.metric import PreconditionFailed
 from hoshin.service.policy import Act
 from hoshin.web.deps import Db, Here, Place, now
+from hoshin.web.outcome import attempt, page_status
 from hoshin.web.render import render
 
 router = APIRouter()
@@ -64,28 +64,21 @@ async def record(request: Request, session: Db, here: Place, unit: str, month: s
     typed = {name: str(form.get(name, "")) for name in ("attendees", "decisions", "notes")}
     version = str(form.get("version", "")).strip()
     period = _month(month)
-    try:
-        review_service.save_monthly_review(
-            session,
-            change=here.change(version),
-            asker=(here.role, here.me.person),
-            unit=unit,
-            period=period,
-            record={
-                "attendees": review_service.lines(typed["attendees"]),
-                "decisions": review_service.lines(typed["decisions"]),
-                "notes": typed["notes"],
-            },
-            now=now(),
-        )
-    except PreconditionFailed as error:
-        session.rollback()
-        problem = f"{error.message}. Your text is kept below: save again to replace theirs."
+    record = {
+        "attendees": review_service.lines(typed["attendees"]),
+        "decisions": review_service.lines(typed["decisions"]),
+        "notes": typed["notes"],
+    }
+    outcome = attempt(
+        session, review_service.save_monthly_review, session, change=here.change(version),
+        asker=(here.role, here.me.person), unit=unit, period=period, record=record, now=now(),
+    )  # fmt: skip
+    if isinstance(outcome, PreconditionFailed):
+        problem = f"{outcome.message}. Your text is kept below: save again to replace theirs."
         return _page(request, session, here, unit, month, form=typed, problem=problem, status=409)
-    except HoshinError as error:
-        session.rollback()
-        return _page(request, session, here, unit, month, form=typed, problem=_says(error),
-                     status=_status(error))  # fmt: skip
+    if isinstance(outcome, HoshinError):
+        return _page(request, session, here, unit, month, form=typed, problem=_says(outcome),
+                     status=page_status(outcome))  # fmt: skip
     return RedirectResponse(_url(here, unit, str(period)) + "#minutes", status_code=303)
 
 
@@ -98,17 +91,13 @@ async def comment(request: Request, session: Db, here: Place, key: str) -> Respo
     objective = _objectives(here.analysed(session)).get(key)
     if objective is None:
         raise NotFound(f"no objective '{key}'")
-    problem = None
-    try:
-        review_service.add_comment(
-            session, change=here.change(),
-            role=here.role, objective=key, body=body, now=now(),
-        )  # fmt: skip
-    except HoshinError as error:
-        if not htmx:
-            raise
-        session.rollback()
-        problem = error.message
+    outcome = attempt(
+        session, review_service.add_comment, session, change=here.change(), role=here.role,
+        objective=key, body=body, now=now(),
+    )  # fmt: skip
+    if isinstance(outcome, HoshinError) and not htmx:
+        raise outcome  # a page of its own says why
+    problem = outcome.message if isinstance(outcome, HoshinError) else None
     if not htmx:
         url = f"/orgs/{here.org.slug}/objectives/{quote(key, safe='')}{here.query()}#comments"
         return RedirectResponse(url, status_code=303)
@@ -194,7 +183,3 @@ def _says(error: HoshinError) -> str:
         if reasons:
             return f"{error.message}: {'; '.join(reasons)}"
     return error.message
-
-
-def _status(error: HoshinError) -> int:
-    return 403 if isinstance(error, Forbidden) else 404 if isinstance(error, NotFound) else 422
