@@ -1,231 +1,169 @@
-"""Check-ins: read and record a month's actual (ETag / If-Match), many at once, and history."""
+"""Metrics: read them, add one to an objective, change and delete them (actuals have their
+own routes)."""
 
 from __future__ import annotations
 
-import functools
-import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Path, Request, Response
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
-from starlette.types import Scope
+from fastapi import APIRouter, Path, Response
+from pydantic import Field
 
-from hoshin.api.deps import (
-    Db,
-    NewActualsWriter,
-    Org,
-    OrgSlug,
-    access,
-    checked_in_by,
-    etag,
-    now,
-    version_of,
+from hoshin.api.deps import Db, Org
+from hoshin.api.edits import (
+    CHANGES,
+    READS,
+    Body,
+    Filter,
+    IfMatch,
+    Key,
+    Limit,
+    Number,
+    Offset,
+    at,
+    change_of,
+    created,
+    key_of,
+    month,
+    page,
+    period,
+    tagged,
 )
-from hoshin.api.edits import period
-from hoshin.domain.months import Month
-from hoshin.guard.client import origin_of
-from hoshin.runtime import one_thread
-from hoshin.runtime.admission import Slots
-from hoshin.runtime.group_commit import CheckIn
+from hoshin.domain.model import DEFAULT_TOLERANCE, Metric, Trajectory
+from hoshin.domain.text import LONGEST
+from hoshin.fields import ID_PATTERN, Id, Line, Period, Title
 from hoshin.runtime.one_thread import OneThreadRoute
-from hoshin.runtime.sessions import Session
-from hoshin.service import metric as metric_service
-from hoshin.service.account import SESSION_COOKIE
-from hoshin.service.asker import Asker
-from hoshin.service.metric import Actual
+from hoshin.service import metric_edit
 
-router = APIRouter(tags=["check-ins"], route_class=OneThreadRoute)
-PERIOD = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+router = APIRouter(tags=["metrics"], responses=READS, route_class=OneThreadRoute)
 
 
-class ActualIn(BaseModel):
-    """The value of a month's actual."""
+class MetricFields(Body):
+    """A metric's fields as in the plan file (``min``/``max`` bound a maintain metric)."""
 
-    model_config = ConfigDict(extra="forbid")
-    value: float = Field(description="The measured value.", allow_inf_nan=False)
+    name: Title
+    unit: Line | None = None
+    direction: Literal["increase", "decrease", "maintain"] = "increase"
+    baseline: Number | None = None
+    baseline_period: Period | None = None
+    target: Number | None = None
+    rate_per_year: Number | None = None
+    target_period: Period | None = None
+    trajectory: Trajectory | None = Field(
+        default=None, description="Default: compound with rate_per_year, else linear."
+    )
+    targets: dict[Period, Number] = Field(default_factory=dict)
+    tolerance: Number = DEFAULT_TOLERANCE
+    weight: Number = 1.0
+    frequency: Literal["monthly", "quarterly"] = "monthly"
+    minimum: Number | None = Field(default=None, alias="min")
+    maximum: Number | None = Field(default=None, alias="max")
+
+    def metric(self, key: str) -> Metric:
+        """The domain's metric (no actuals: they are recorded on their own)."""
+        implied: Trajectory = "compound" if self.rate_per_year is not None else "linear"
+        return Metric(
+            id=key, name=self.name, direction=self.direction, baseline=self.baseline,
+            baseline_period=month(self.baseline_period, "baseline_period"), target=self.target,
+            rate_per_year=self.rate_per_year,
+            target_period=month(self.target_period, "target_period"),
+            trajectory=self.trajectory or implied,
+            targets={period(k, f"targets.{k}"): v for k, v in self.targets.items()},
+            tolerance=self.tolerance, weight=self.weight, frequency=self.frequency,
+            unit=self.unit, minimum=self.minimum, maximum=self.maximum,
+        )  # fmt: skip
 
 
-class ActualRead(BaseModel):
-    """A month's actual and its version (also its ETag)."""
+class MetricCreate(MetricFields):
+    """A new metric."""
 
-    metric: str
-    period: str
-    value: float
+    id: Id
+
+
+class MetricUpdate(MetricFields):
+    """A metric's fields, replaced whole; ``id`` may be left out (it is in the path)."""
+
+    id: Id | None = None
+
+
+class MetricRead(MetricCreate):
+    """A metric, the objective it measures, and its version (also its ETag)."""
+
+    objective: str
     version: int
-    updated_at: str
 
 
-class BulkItem(BaseModel):
-    """One actual of a bulk check-in; ``version`` is required to correct an existing one."""
+class MetricPage(Body):
+    """A page of metrics."""
 
-    model_config = ConfigDict(extra="forbid")
-    metric: str
-    period: str = Field(pattern=PERIOD)
-    value: float = Field(allow_inf_nan=False)
-    version: int | None = None
-
-
-class BulkIn(BaseModel):
-    """Many actuals, saved all or nothing."""
-
-    model_config = ConfigDict(extra="forbid")
-    actuals: list[BulkItem] = Field(min_length=1, max_length=5000)
+    items: list[MetricRead]
+    total: int
+    limit: int
+    offset: int
 
 
-class BulkRead(BaseModel):
-    """The saved actuals."""
-
-    actuals: list[ActualRead]
-
-
-class ChangeRead(BaseModel):
-    """One change of an entity in the audit trail."""
-
-    at: str
-    actor: str
-    origin: str | None
-    change: str
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-
-
-MetricId = Annotated[str, Path(description="The metric's id in the plan.")]
-Period = Annotated[str, Path(pattern=PERIOD, description="The month, YYYY-MM.")]
-
-
-def _month(text: str) -> Month:
-    return period(text, "period")
-
-
-@router.get("/orgs/{org}/metrics/{metric}/actuals/{period}", response_model=ActualRead)
-def read_actual(
-    org: Org, session: Db, metric: MetricId, period: Period, response: Response
+@router.get("/orgs/{org}/metrics", response_model=MetricPage)
+def list_metrics(
+    org: Org, session: Db, objective: Filter = None, limit: Limit = 100, offset: Offset = 0
 ) -> dict[str, Any]:
-    """A month's actual; its ETag is the version to send back in If-Match."""
-    found = metric_service.get_actual(session, org=org.org, metric=metric, period=_month(period))
-    response.headers["ETag"] = etag(found.version)
-    return found.as_json()
+    """Metrics in plan order, optionally of one objective."""
+    items, total = metric_edit.list_metrics(
+        session, org=org.org, objective=objective, limit=limit, offset=offset
+    )
+    return page(items, total, limit, offset)
 
 
-@router.put(
-    "/orgs/{org}/metrics/{metric}/actuals/{period}",
-    response_model=ActualRead,
-    responses={
-        201: {"description": "Created", "model": ActualRead},
-        412: {"description": "Changed by someone else: the body holds the current state"},
-        428: {"description": "Correcting an existing actual needs If-Match"},
-    },
+@router.get("/orgs/{org}/metrics/{key}", response_model=MetricRead)
+def read_metric(org: Org, session: Db, key: Key, response: Response) -> dict[str, Any]:
+    """One metric; its ETag is the version to send back in If-Match."""
+    return tagged(response, metric_edit.read_metric(session, org=org.org, key=key))
+
+
+@router.post(
+    "/orgs/{org}/objectives/{objective}/metrics",
+    response_model=MetricRead,
+    status_code=201,
+    responses=CHANGES,
 )
-async def record_actual(
-    request: Request,
-    org: OrgSlug,
+def create_metric(
+    org: Org,
     session: Db,
-    writer: NewActualsWriter,
-    metric: MetricId,
-    period: Period,
-    actual: ActualIn,
-    authorization: Annotated[str | None, Header()] = None,
-    if_match: Annotated[str | None, Header(description='The version read: "3".')] = None,
-) -> Response:
-    """Record or correct a month's actual. A correction must send If-Match; a stale one is 412."""
-    month, version = _month(period), version_of(if_match)
-    correction = functools.partial(
-        _correction, request, session, org, authorization, metric, month, actual.value, version
-    )
-    if version is not None:  # it holds an admission slot (not waits_for_the_writer)
-        return await correction()
-    # A month's first actual, most likely: checked and written by the process's writer
-    # with the others that come meanwhile (group commit), while this request waits in the
-    # event loop, without a thread and without an admission slot.
-    # The address too: check-ins of one key share the recorder, and its Who carries it.
-    credentials = (org, authorization, request.cookies.get(SESSION_COOKIE), origin_of(request))
-    asked = CheckIn(
-        checked_in_by(request, org, authorization), credentials, metric, month, actual.value,
-        now(),
+    objective: Annotated[
+        str,
+        Path(
+            description="The objective it measures.",
+            max_length=LONGEST["id"],
+            pattern=ID_PATTERN,
+        ),
+    ],
+    body: MetricCreate,
+    response: Response,
+) -> dict[str, Any]:
+    """A new metric of an objective (editors and admins)."""
+    state = metric_edit.create_metric(
+        session, change=change_of(org), role=org.role, objective=objective,
+        metric=body.metric(body.id),
     )  # fmt: skip
-    saved = await writer.record_soon(asked)
-    if saved is not None:
-        return _answer(saved, created=True)
-    slots: Slots = request.app.state.slots
-    async with slots.taken():  # the month has an actual: a thread for record_actual
-        return await correction()
+    return created(response, state, at(org, "metrics", body.id))
 
 
-async def _correction(
-    request: Request,
-    session: Session,
-    org: str,
-    authorization: str | None,
-    metric: str,
-    period: Month,
-    value: float,
-    version: int | None,
-) -> Response:
-    """record_actual's correction, in one thread hand-off (runtime.one_thread)."""
-    found = await access(request, session, org, authorization)
-    answer: Response = await one_thread.run(
-        _record, org=found, session=session, metric=metric, period=period, value=value,
-        version=version,
-    )  # fmt: skip
-    return answer
+@router.put("/orgs/{org}/metrics/{key}", response_model=MetricRead, responses=CHANGES)
+def update_metric(
+    org: Org,
+    session: Db,
+    key: Key,
+    body: MetricUpdate,
+    response: Response,
+    if_match: IfMatch = None,
+) -> dict[str, Any]:
+    """The metric's fields replaced (its objective and actuals stay); needs If-Match."""
+    metric = body.metric(key_of(key, body.id))
+    change = change_of(org, if_match)
+    state = metric_edit.update_metric(session, change=change, role=org.role, metric=metric)
+    return tagged(response, state)
 
 
-_CHECK_IN = re.compile(r"/api/v1/orgs/[^/]+/metrics/[^/]+/actuals/[^/]+")
-
-
-def waits_for_the_writer(scope: Scope) -> bool:
-    """Whether an HTTP request is a check-in without If-Match (record_actual), which waits
-    for the writer in the event loop, without a thread: runtime.admission lets it in without a
-    slot, and record_actual takes one if it needs a thread after all."""
-    return (
-        scope["method"] == "PUT"
-        and _CHECK_IN.fullmatch(scope["path"]) is not None
-        and all(name != b"if-match" for name, _ in scope["headers"])
-    )
-
-
-def _record(
-    org: Asker, session: Session, metric: str, period: Month, value: float, version: int | None
-) -> Response:
-    """record_actual's correction (or a month created since the writer looked), in the
-    request's thread; one_thread.run commits it."""
-    saved, created = metric_service.record_actual(
-        session, org=org.org, role=org.role, person=org.principal.person, metric=metric,
-        period=period, value=value, if_match=version,
-        who=org.who, now=now(),
-    )  # fmt: skip
-    return _answer(saved, created=created)
-
-
-def _answer(saved: Actual, *, created: bool) -> Response:
-    """The saved actual as record_actual answers it, with its version as the ETag."""
-    return JSONResponse(
-        saved.as_json(), status_code=201 if created else 200, headers={"ETag": etag(saved.version)}
-    )
-
-
-@router.post("/orgs/{org}/actuals", response_model=BulkRead)
-def record_actuals(org: Org, session: Db, bulk: BulkIn) -> dict[str, Any]:
-    """Record many actuals in one call: all are saved, or none (the first problem is named)."""
-    actuals = [metric_service.ActualIn(**item.model_dump()) for item in bulk.actuals]
-    saved = metric_service.record_actuals(
-        session, org=org.org, role=org.role, person=org.person, actuals=actuals, who=org.who,
-        now=now(),
-    )  # fmt: skip
-    return {"actuals": [actual.as_json() for actual in saved]}
-
-
-@router.get(
-    "/orgs/{org}/metrics/{metric}/actuals/{period}/history", response_model=list[ChangeRead]
-)
-def actual_history(org: Org, session: Db, metric: MetricId, period: Period) -> list[dict[str, Any]]:
-    """Every value the month's actual has had, oldest first: corrections keep the earlier one."""
-    events = metric_service.actual_history(
-        session, org=org.org, metric=metric, period=_month(period)
-    )
-    return [
-        {"at": e.at.isoformat(), "actor": e.actor, "origin": e.origin, "change": e.change,
-         "before": e.before, "after": e.after}
-        for e in events
-    ]  # fmt: skip
+@router.delete("/orgs/{org}/metrics/{key}", status_code=204, responses=CHANGES)
+def delete_metric(org: Org, session: Db, key: Key, if_match: IfMatch = None) -> Response:
+    """Deletes a metric no action moves and no countermeasure answers, with its actuals."""
+    metric_edit.delete_metric(session, change=change_of(org, if_match), role=org.role, key=key)
+    return Response(status_code=204)

@@ -1,313 +1,130 @@
-"""Check-ins: record a month's actual without losing anyone's update, one or many at once."""
+"""Metrics of objectives: create, change and delete them (actuals are recorded on their own)."""
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from hoshin.domain.model import Metric, Objective, Organization, Plan
 from hoshin.domain.months import Month
-from hoshin.errors import HoshinError, InvalidInput, NotFound
-from hoshin.errors import PreconditionFailed as PreconditionFailed  # the doors catch them
-from hoshin.errors import PreconditionRequired as PreconditionRequired
+from hoshin.domain.validation import metric_problems
 from hoshin.service import policy
-from hoshin.service.asker import Who
 from hoshin.service.policy import Act
-from hoshin.store.audit import AuditEventRow, list_events, record_event, record_events
-from hoshin.store.changes import ACTUAL, actual_key
-from hoshin.store.changes import Actual as Actual  # what the API answers
-from hoshin.store.metric import (
-    ActualRow,
-    find_actual,
-    find_metric,
-    insert_actual,
-    insert_actuals,
-    metric_and_actual,
-    update_actual,
+from hoshin.service.versioned import (
+    Change,
+    Referrers,
+    Spec,
+    create,
+    delete,
+    get_row,
+    rule_problems,
+    update,
 )
-from hoshin.store.objective import find_objective
-from hoshin.store.organization import OrganizationRow, bump_plan_version
-from hoshin.store.unit import find_person
+from hoshin.store.action import CountermeasureRow, MovesRow
+from hoshin.store.metric import MetricRow, actuals_of
+from hoshin.store.objective import ObjectiveRow
+from hoshin.store.organization import OrganizationRow
+from hoshin.store.repository import page_rows, values_where
 
-
-def actual_of(row: ActualRow) -> Actual:
-    """The domain view of a stored actual."""
-    return Actual(row.metric, Month(row.period), row.value, row.version, row.updated_at)
-
-
-def get_actual(session: Session, *, org: OrganizationRow, metric: str, period: Month) -> Actual:
-    """The actual of a metric in a month; raises NotFound."""
-    _get_metric(session, org=org, metric=metric)
-    row = find_actual(session, org_id=org.id, metric=metric, period=int(period))
-    if row is None:
-        raise NotFound(f"metric {metric} has no actual for {period}")
-    return actual_of(row)
-
-
-def record_actual(
-    session: Session,
-    *,
-    org: OrganizationRow,
-    role: str,
-    person: str | None,
-    metric: str,
-    period: Month,
-    value: float,
-    if_match: int | None,
-    who: Who,
-    now: datetime,
-) -> tuple[Actual, bool]:
-    """Creates or corrects a month's actual, if ``role`` (and ``person``, a contributor's
-    plan id) may record it (check_may_record); returns it and whether it was created.
-
-    A correction must name the version it read: when someone saved first it raises
-    PreconditionFailed with the current state, never overwriting it silently. Two people
-    creating the same month at once: the database's unique constraint lets one win.
-    """
-    check_may_record(session, org=org, role=role, person=person, metric=metric)
-    if not math.isfinite(value):
-        raise InvalidInput("value: must be a finite number")
-    existing = find_actual(session, org_id=org.id, metric=metric, period=int(period))
-    if existing is None:
-        if if_match is not None:
-            raise PreconditionFailed(f"metric {metric} has no actual for {period} yet", None)
-        created = insert_actual(
-            session, org_id=org.id, metric=metric, period=int(period), value=value, at=now
-        )
-        if not created:  # someone created this month's actual first: it is a correction now
-            raise _taken(session, org_id=org.id, metric=metric, period=period)
-        before: dict[str, Any] | None = None
-        after = Actual(metric, period, value, 1, now)
-    else:
-        if if_match is None:
-            raise _correction_needs_version(metric, period, existing.version)
-        before = actual_of(existing).as_json()
-        saved = if_match == existing.version and update_actual(
-            session, row_id=existing.id, version=if_match, value=value, at=now
-        )
-        if not saved:
-            raise _stale(session, org_id=org.id, metric=metric, period=period)
-        session.expire(existing)
-        after = Actual(metric, period, value, if_match + 1, now)
-    version = bump_plan_version(session, org_id=org.id)
-    record_event(
-        session, org_id=org.id, actor=who.actor, user_id=who.user_id, entity=ACTUAL,
-        key=after.key, change="create" if before is None else "update",
-        before=before, after=after.as_json(), plan_version=version, origin=who.origin,
-    )  # fmt: skip
-    return after, before is None
+ANY = Organization("")
 
 
 @dataclass(frozen=True, slots=True)
-class ActualIn:
-    """One actual of many to record: the month as given, the value, and the version read
-    (required to correct an existing one)."""
+class Placed:
+    """A metric and the objective it measures."""
 
-    metric: str
-    period: str  # YYYY-MM
-    value: float
-    version: int | None = None
+    objective: str
+    metric: Metric
 
-
-def record_actuals(
-    session: Session,
-    *,
-    org: OrganizationRow,
-    role: str,
-    person: str | None,
-    actuals: Sequence[ActualIn],
-    who: Who,
-    now: datetime,
-) -> list[Actual]:
-    """Records each actual as record_actual does, in the session's transaction: all are
-    saved or none; the first problem names the item (``actuals[i] (metric month): ...``)."""
-    saved = []
-    for index, item in enumerate(actuals):
-        try:
-            actual, _ = record_actual(
-                session, org=org, role=role, person=person, metric=item.metric,
-                period=month_of(item.period, "period"), value=item.value,
-                if_match=item.version, who=who, now=now,
-            )  # fmt: skip
-        except HoshinError as error:
-            error.message = f"actuals[{index}] ({item.metric} {item.period}): {error.message}"
-            raise
-        saved.append(actual)
-    return saved
+    @property
+    def id(self) -> str:
+        """The metric's id."""
+        return self.metric.id
 
 
-def month_of(text: str, field: str) -> Month:
-    """The month ``text`` names (YYYY-MM); InvalidInput naming ``field`` when it is outside
-    the calendar."""
-    try:
-        return Month.parse(text)
-    except ValueError as error:
-        raise InvalidInput(f"{field}: {error}", [{"field": field, "reason": str(error)}]) from None
+def metric_state(_: Session, row: MetricRow) -> dict[str, Any]:
+    """A metric as JSON values, named as in the plan file, with its version."""
+    return {
+        "id": row.key, "objective": row.objective, "name": row.name, "unit": row.unit,
+        "direction": row.direction, "baseline": row.baseline,
+        "baseline_period": _month(row.baseline_period), "target": row.target,
+        "rate_per_year": row.rate_per_year, "target_period": _month(row.target_period),
+        "trajectory": row.trajectory, "targets": dict(row.targets), "tolerance": row.tolerance,
+        "weight": row.weight, "frequency": row.frequency, "min": row.minimum,
+        "max": row.maximum, "version": row.version,
+    }  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class NewActual:
-    """A month's first actual, checked and waiting to be written with others
-    (record_new_actuals)."""
-
-    org_id: int
-    metric: str
-    period: Month
-    value: float
-    who: Who
-    now: datetime
+def _month(value: int | None) -> str | None:
+    return None if value is None else str(Month(value))
 
 
-def new_actual(
-    session: Session,
-    *,
-    org: OrganizationRow,
-    role: str,
-    person: str | None,
-    metric: str,
-    period: Month,
-    value: float,
-    if_match: int | None,
-    who: Who,
-    now: datetime,
-) -> NewActual | None:
-    """What record_actual would create, checked as it checks it but not written: a month's
-    first actual, sent without If-Match. None when the month has an actual or a version is
-    named (record_actual decides those). Raises as record_actual does for who may record it
-    and for the value."""
-    found = metric_and_actual(session, org_id=org.id, metric=metric, period=int(period))
-    if found is None:
-        raise NotFound(f"no metric '{metric}'")
-    _check_role(session, org=org, role=role, person=person, metric=metric, objective=found[0])
-    if not math.isfinite(value):
-        raise InvalidInput("value: must be a finite number")
-    if if_match is not None or found[1] is not None:
-        return None
-    return NewActual(org.id, metric, period, value, who, now)
+def _plan(placed: Placed) -> Plan:
+    holder = Objective(placed.objective, "", "annual", metrics=(placed.metric,))
+    return Plan(ANY, objectives=(holder,))
 
 
-def record_new_actuals(
-    session: Session, actuals: Sequence[NewActual]
-) -> list[Actual | PreconditionRequired]:
-    """Creates months' first actuals in the session's transaction, each as record_actual
-    would: one INSERT for them all, one plan version and one statement of audit events per
-    organisation. A month that someone created first (or that comes twice: the first one
-    wins) is PreconditionRequired, as any correction without If-Match; the others are saved.
+def _problems(
+    _session: Session, _org: OrganizationRow, placed: Placed, _new: bool
+) -> list[dict[str, str]]:
+    return rule_problems(metric_problems(("metric",), placed.metric), 1)
 
-    Who may record them was checked before (new_actual). A metric deleted since fails the
-    transaction's COMMIT (its foreign key is deferred), not this: the caller then records
-    them one by one."""
-    firsts: dict[int, dict[tuple[str, int], int]] = {}  # by organisation, month: where first
-    for n, item in enumerate(actuals):
-        firsts.setdefault(item.org_id, {}).setdefault((item.metric, int(item.period)), n)
-    saved: dict[int, Actual] = {}
-    for org_id, where in firsts.items():
-        saved.update(_create(session, org_id, [(n, actuals[n]) for n in where.values()]))
+
+def _referrers(session: Session, org_id: int, key: str) -> Referrers:
+    def where(table: type[Any], pick: str) -> list[str]:
+        return values_where(session, table, org_id=org_id, column="metric", equals=key, pick=pick)
+
     return [
-        saved.get(n) or _taken(session, org_id=a.org_id, metric=a.metric, period=a.period)
-        for n, a in enumerate(actuals)
+        ("is still moved by actions", where(MovesRow, "action")),
+        ("still has countermeasures", where(CountermeasureRow, "key")),
     ]
 
 
-def _create(
-    session: Session, org_id: int, actuals: list[tuple[int, NewActual]]
-) -> dict[int, Actual]:
-    """record_new_actuals for one organisation's months (each once): the saved ones by n."""
-    rows = [(a.metric, int(a.period), a.value, a.now) for _, a in actuals]
-    created = insert_actuals(session, org_id=org_id, actuals=rows)
-    saved = {
-        n: Actual(a.metric, a.period, a.value, 1, a.now)
-        for n, a in actuals
-        if (a.metric, int(a.period)) in created
-    }
-    if not saved:
-        return saved
-    events = [
-        {"actor": a.who.actor, "user_id": a.who.user_id, "origin": a.who.origin,
-         "entity": ACTUAL, "key": saved[n].key, "change": "create",
-         "before": None, "after": saved[n].as_json()}
-        for n, a in actuals if n in saved
-    ]  # fmt: skip
-    version = bump_plan_version(session, org_id=org_id)
-    record_events(session, org_id=org_id, plan_version=version, events=events)
-    return saved
+METRICS: Spec[Placed] = Spec("metric", MetricRow, _plan, _problems, metric_state, _referrers)
 
 
-def actual_history(
-    session: Session, *, org: OrganizationRow, metric: str, period: Month
-) -> list[AuditEventRow]:
-    """Every change of a month's actual, oldest first (the earlier values stay here)."""
-    _get_metric(session, org=org, metric=metric)
-    return list_events(session, org_id=org.id, entity=ACTUAL, key=actual_key(metric, period))
+def list_metrics(
+    session: Session, *, org: OrganizationRow, objective: str | None, limit: int, offset: int
+) -> tuple[list[dict[str, Any]], int]:
+    """A page of metrics in plan order (optionally of one objective), and the total."""
+    rows, total = page_rows(
+        session, MetricRow, org_id=org.id, filters={"objective": objective}, limit=limit,
+        offset=offset,
+    )  # fmt: skip
+    return [metric_state(session, row) for row in rows], total
 
 
-def check_may_record(
-    session: Session, *, org: OrganizationRow, role: str, person: str | None, metric: str
-) -> None:
-    """Editors and admins record any actual; a contributor those of the objectives they own
-    or of their unit; a viewer none. Raises Forbidden (or NotFound for an unknown metric)."""
-    row = find_metric(session, org_id=org.id, key=metric)
-    if row is None:
-        raise NotFound(f"no metric '{metric}'")
-    _check_role(session, org=org, role=role, person=person, metric=metric, objective=row.objective)
+def read_metric(session: Session, *, org: OrganizationRow, key: str) -> dict[str, Any]:
+    """One metric; raises NotFound."""
+    return metric_state(session, get_row(session, MetricRow, org=org, kind="metric", key=key))
 
 
-def _check_role(
-    session: Session,
-    *,
-    org: OrganizationRow,
-    role: str,
-    person: str | None,
-    metric: str,
-    objective: str,
-) -> None:
-    """check_may_record for a metric that exists, of ``objective``."""
-
-    def theirs() -> bool:  # they own the objective, or it is of their unit
-        if person is None:
-            return False
-        row = find_objective(session, org_id=org.id, key=objective)
-        me = find_person(session, org_id=org.id, key=person)
-        mine = row is not None and row.owner == person
-        my_unit = row is not None and me is not None and me.unit is not None and row.unit == me.unit
-        return mine or my_unit
-
-    policy.require(role, Act.WORK, f"record actuals of {metric}", theirs=theirs)
+def create_metric(
+    session: Session, *, change: Change, role: str, objective: str, metric: Metric
+) -> dict[str, Any]:
+    """A new metric of an existing objective (NotFound otherwise), without actuals; editors
+    and admins."""
+    policy.require(role, Act.EDIT_PLAN, "do this", where=change.org.slug)
+    get_row(session, ObjectiveRow, org=change.org, kind="objective", key=objective)
+    return create(session, METRICS, change=change, entity=Placed(objective, metric))
 
 
-def _get_metric(session: Session, *, org: OrganizationRow, metric: str) -> None:
-    if find_metric(session, org_id=org.id, key=metric) is None:
-        raise NotFound(f"no metric '{metric}'")
+def update_metric(session: Session, *, change: Change, role: str, metric: Metric) -> dict[str, Any]:
+    """The metric's fields replaced at the version read; its objective and actuals stay."""
+    policy.require(role, Act.EDIT_PLAN, "do this", where=change.org.slug)
+    placed = Placed("", metric)
+    return update(session, METRICS, change=change, entity=placed, keep=("objective",))
 
 
-def _correction_needs_version(metric: str, period: Month, version: int) -> PreconditionRequired:
-    return PreconditionRequired(
-        f"metric {metric} has an actual for {period} already: send If-Match with "
-        f'its version ("{version}") to correct it'
-    )
+def delete_metric(session: Session, *, change: Change, role: str, key: str) -> None:
+    """Deletes a metric that no action moves and no countermeasure answers, with its actuals
+    (they are kept in the audit event)."""
+    policy.require(role, Act.EDIT_PLAN, "do this", where=change.org.slug)
 
+    def actuals() -> dict[str, Any]:
+        values = actuals_of(session, org_id=change.org.id, metric=key)
+        return {"actuals": {str(Month(month)): value for month, value in values.items()}}
 
-def _taken(session: Session, *, org_id: int, metric: str, period: Month) -> PreconditionRequired:
-    """A first actual whose month was created meanwhile (by another request of the same
-    batch, or elsewhere): without If-Match, it is a correction that names no version (428),
-    whoever came first, as when the month's actual was there before the request."""
-    current = find_actual(session, org_id=org_id, metric=metric, period=int(period))
-    if current is not None:
-        session.refresh(current)
-    return _correction_needs_version(metric, period, 1 if current is None else current.version)
-
-
-def _stale(session: Session, *, org_id: int, metric: str, period: Month) -> PreconditionFailed:
-    current = find_actual(session, org_id=org_id, metric=metric, period=int(period))
-    if current is not None:
-        session.refresh(current)
-    state = None if current is None else actual_of(current).as_json()
-    return PreconditionFailed(
-        f"the actual of {metric} for {period} was changed by someone else: "
-        "here is its current state",
-        state,
-    )
+    delete(session, METRICS, change=change, key=key, extra=actuals)
