@@ -21,12 +21,13 @@ def test_lookups_that_wait_together_run_once_per_key_in_one_session(engine: Engi
     """The first lookup holds the thread until the others wait: those six run together,
     'a' once for its three waiters, 'b' once for its two (each told its NotFound), 'c' once."""
     lookups = Lookups(session_factory(engine))
-    let_go = threading.Event()
+    holding, let_go = threading.Event(), threading.Event()
     calls: Counter[str] = Counter()
     sessions: set[int] = set()
 
     def first(session: Session) -> str:
-        let_go.wait(10)
+        holding.set()
+        assert let_go.wait(30)
         return "first"
 
     def answer(key: str) -> Any:
@@ -41,10 +42,12 @@ def test_lookups_that_wait_together_run_once_per_key_in_one_session(engine: Engi
 
     async def run() -> list[Any]:
         held = asyncio.ensure_future(lookups.find("first", first))
-        await asyncio.sleep(0.05)  # the thread runs 'first' and waits
+        # the thread runs 'first' and waits (an event, not a pause: any host, any load)
+        assert await asyncio.to_thread(holding.wait, 30)
         keys = ["a", "b", "a", "c", "b", "a"]
         waiting = [asyncio.ensure_future(lookups.find(k, answer(k))) for k in keys]
-        await asyncio.sleep(0)  # all six are handed over
+        await asyncio.sleep(0)  # each task runs to its hand-over and waits
+        assert lookups._batches.waiting() == 1 + 6  # 'first' in the thread, six handed
         let_go.set()
         return [await held, *await asyncio.gather(*waiting, return_exceptions=True)]
 
