@@ -4,6 +4,8 @@ locked"; the turn lasts as long as the write transaction."""
 
 from __future__ import annotations
 
+import fcntl
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -183,11 +185,43 @@ def _most_inside_at_once(turns: list[WriterTurn]) -> int:
 
 def test_two_processes_on_one_file_take_turns_on_its_lock_file(tmp_path: Path) -> None:
     # Two WriterTurns on one path stand for two processes: each has its own lock and its own
-    # open file, and flock makes the second wait for the first. Without the file (path None)
-    # the two would be inside together.
+    # open file, and flock makes the second wait for the first.
     lock = tmp_path / "hoshin.db.writers"
     assert _most_inside_at_once([WriterTurn(lock), WriterTurn(lock)]) == 1
-    assert _most_inside_at_once([WriterTurn(None), WriterTurn(None)]) == 2
+    # While one has the turn, the file is locked for any other open file (another process's
+    # is one): a lock that does not wait is refused at once, and granted once it is given back.
+    first = WriterTurn(lock)
+    first.take(timeout=10)
+    other = os.open(lock, os.O_RDWR)
+    try:
+        with pytest.raises(BlockingIOError):
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        first.give_back()
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(other, fcntl.LOCK_UN)
+    finally:
+        os.close(other)
+
+
+def test_turns_without_a_lock_file_are_taken_at_once() -> None:
+    # Without the file (path None: a database in memory, one process) two turns are two
+    # processes' own locks: a thread holding each, both reach the barrier before either
+    # gives its turn back (with the file the barrier would break after its timeout).
+    together = threading.Barrier(2, timeout=10)
+    met: list[bool] = []
+
+    def work(turn: WriterTurn) -> None:
+        turn.take(timeout=10)
+        try:
+            together.wait()
+            met.append(True)
+        except threading.BrokenBarrierError:
+            met.append(False)
+        finally:
+            turn.give_back()
+
+    in_threads(work, [(WriterTurn(None),), (WriterTurn(None),)])
+    assert met == [True, True]
 
 
 def test_a_writer_that_waits_too_long_in_its_process_is_told_the_database_is_busy() -> None:
