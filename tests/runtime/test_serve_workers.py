@@ -90,12 +90,29 @@ def _workers_of(parent: int) -> list[int]:
     return found
 
 
+# `hoshin` with the workers' start-up time set first (runtime.workers.STARTUP_SECONDS, read
+# when a worker dies): a test sets it instead of waiting for it to pass.
+_WITH_STARTUP_SECONDS = """\
+import sys
+from hoshin.runtime import workers
+workers.STARTUP_SECONDS = float(sys.argv[1])
+from hoshin.cli import main
+sys.argv[:2] = ["hoshin"]
+main()
+"""
+
+
 @contextmanager
-def _serving(url: str, port: int) -> Iterator[subprocess.Popen[bytes]]:
-    """`hoshin serve --workers 2` on ``url``, its output in a pipe; killed (if it still
-    runs) and its pipe closed afterwards."""
+def _serving(
+    url: str, port: int, startup_seconds: float | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`hoshin serve --workers 2` on ``url`` (with STARTUP_SECONDS set when given), its
+    output in a pipe; killed (if it still runs) and its pipe closed afterwards."""
+    command = [sys.executable, "-m", "hoshin"]
+    if startup_seconds is not None:
+        command = [sys.executable, "-c", _WITH_STARTUP_SECONDS, str(startup_seconds)]
     server = subprocess.Popen(
-        [sys.executable, "-m", "hoshin", "serve", "--port", str(port), "--workers", "2"],
+        [*command, "serve", "--port", str(port), "--workers", "2"],
         env={**os.environ, "HOSHIN_DATABASE_URL": url},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -171,14 +188,14 @@ def test_two_workers_each_take_a_share_of_the_connections_and_stop_on_sigterm(
 
 
 def test_a_worker_that_dies_is_started_again(tmp_path: Path) -> None:
-    """A worker killed after its start-up time (STARTUP_SECONDS: one that dies sooner failed
-    to start, and the server stops) is replaced: two workers listen again."""
+    """A worker killed after its start-up time (STARTUP_SECONDS, set to 0 here instead of
+    waiting 10 s for it to pass) is replaced: two workers listen again."""
+    assert STARTUP_SECONDS == 10.0  # what the server uses when no test sets it
     url = f"sqlite:///{tmp_path / 'hoshin.db'}"
     upgrade_database(url)
     port = _free_port()
-    with _serving(url, port) as server:
+    with _serving(url, port, startup_seconds=0.0) as server:
         first = _wait_until_listening(port, server)
-        time.sleep(STARTUP_SECONDS + 0.5)
         os.kill(first[0], signal.SIGKILL)
         deadline = time.monotonic() + 30
         while set(_workers_of(server.pid)) in ({first[1]}, set(first)):
@@ -190,6 +207,25 @@ def test_a_worker_that_dies_is_started_again(tmp_path: Path) -> None:
         assert server.wait(timeout=30) == 0
         assert server.stdout is not None
         assert f"worker {first[0]} exited (-9); restarting" in server.stdout.read().decode()
+
+
+def test_a_worker_that_dies_as_it_starts_stops_the_server(tmp_path: Path) -> None:
+    """A worker that dies within its start-up time (STARTUP_SECONDS, an hour here, so any
+    host is within it) failed to start, and starting it again would not help: the server
+    stops the other worker and exits 2, saying why."""
+    url = f"sqlite:///{tmp_path / 'hoshin.db'}"
+    upgrade_database(url)
+    port = _free_port()
+    with _serving(url, port, startup_seconds=3600.0) as server:
+        first = _wait_until_listening(port, server)
+        os.kill(first[0], signal.SIGKILL)
+        assert server.wait(timeout=60) == 2
+        assert server.stdout is not None
+        output = server.stdout.read().decode()
+    assert "hoshin: a worker exited as it started (-9)" in output
+    assert "restarting" not in output
+    assert not Path(f"/proc/{first[1]}").exists()  # the other worker stopped with it
+    hold_address(HOST, port).close()  # the port is free again
 
 
 def test_the_workers_stop_when_the_server_is_killed(tmp_path: Path) -> None:
