@@ -5,7 +5,6 @@ tests/runtime/test_sqlite_writers.py)."""
 from __future__ import annotations
 
 import asyncio
-import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -137,33 +136,34 @@ def test_more_clients_than_connections_do_not_stall_the_server(engine: Engine) -
     """Each request holds a connection from its first query until its session closes, which
     needs a thread again. 60 clients on a pool of 3 connections used to take every thread
     waiting for a connection that only a request waiting for a thread could give back:
-    nothing answered until the pool's timeout (here 2 s), then 500s. Admitted two at a time,
-    all 60 are answered, each within the pool's timeout."""
+    nothing answered until the pool's timeout, then 500s. Admitted two at a time, all 60
+    are answered 200: no request's connection waited out the pool's timeout. (The timeout
+    is 10 s, so that a slow host's legitimate queue never reaches it; how fast the 60 are
+    answered is for the benchmarks.)"""
     tokens = seed(engine).tokens
     pooled = make_engine(
         engine.url.render_as_string(hide_password=False), pool_size=2, max_overflow=1,
-        pool_timeout=2,
+        pool_timeout=10,
     )  # fmt: skip
+    assert request_limit(pooled) == 2  # 3 connections: 2 requests, 1 for a token's use
     headers = {"Authorization": f"Bearer {tokens['viewer']}"}
     try:
         with served(create_app(session_factory(pooled))) as base:
 
-            def read(_: int) -> tuple[int, float]:
-                started = time.monotonic()
+            def read(_: int) -> int:
                 asked = urllib.request.Request(f"{base}/api/v1/orgs/clinic/objectives/A1",
                                                headers=headers)  # fmt: skip
                 try:
-                    with urllib.request.urlopen(asked, timeout=30) as answer:
-                        return int(answer.status), time.monotonic() - started
+                    with urllib.request.urlopen(asked, timeout=60) as answer:
+                        return int(answer.status)
                 except urllib.error.HTTPError as error:  # the 500 of a pool timeout
-                    return error.code, time.monotonic() - started
+                    return error.code
 
             with ThreadPoolExecutor(60) as clients:
-                answers = list(clients.map(read, range(60)))
+                statuses = list(clients.map(read, range(60)))
     finally:
         pooled.dispose()
-    assert [status for status, _ in answers] == [200] * 60
-    assert max(seconds for _, seconds in answers) < 2
+    assert statuses == [200] * 60
 
 
 def test_a_writer_that_waits_too_long_for_its_turn_is_answered_503(
