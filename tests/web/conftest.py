@@ -3,23 +3,29 @@
 Without /usr/bin/chromium the browser tests are skipped, except under CI=true, where a
 skipped browser suite is a failure (as for PostgreSQL in tests/conftest.py); .ci/run
 installs Chromium. The database is prepared once with the CLI (web_support.py) and each
-server gets a copy: one server for the tests that only read, a new one for each test that
-changes data (the ``fresh_server`` fixture).
+server gets a copy: one server for the tests that only read (``server``), on SQLite and on
+PostgreSQL, so that each of those tests runs on both; a new one on SQLite for each test
+that changes data (``fresh_server``). PostgreSQL is tests/conftest.py's (``pg_admin_url``).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Generator, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+from sqlalchemy.engine import make_url
 
 from .web_support import (
+    BACKENDS,
     CHROMIUM,
     CHROMIUM_ARGS,
     copy_database,
+    postgres_database,
+    prepare_clinic,
     prepare_database,
     running_server,
     server_log_tail,
@@ -99,13 +105,34 @@ def web_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def web_postgres_template(pg_admin_url: str) -> Iterator[str]:
+    """The clinic's database on PostgreSQL, prepared once with the CLI; its name (servers
+    run on copies of it)."""
+    with postgres_database(pg_admin_url) as url:
+        prepare_clinic(url)
+        name = make_url(url).database
+        assert name is not None
+        yield name
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
 def server(
-    chromium_executable: Path, web_database: Path, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    chromium_executable: Path,
+    web_database: Path,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[str]:
-    """The base URL of a server shared by the tests that change nothing."""
-    folder = tmp_path_factory.mktemp("web-server")
-    with running_server(copy_database(web_database, folder), folder / "server.log") as url:
-        yield url
+    """The base URL of a server shared by the tests that change nothing, on SQLite and on
+    PostgreSQL (each such test runs on both)."""
+    folder = tmp_path_factory.mktemp(f"web-server-{request.param}")
+    with ExitStack() as stack:
+        if request.param == "sqlite":
+            url = copy_database(web_database, folder)
+        else:
+            admin_url: str = request.getfixturevalue("pg_admin_url")
+            template: str = request.getfixturevalue("web_postgres_template")
+            url = stack.enter_context(postgres_database(admin_url, template=template))
+        yield stack.enter_context(running_server(url, folder / "server.log"))
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.cookies import SimpleCookie
@@ -28,6 +29,10 @@ import httpx2 as httpx
 import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import Page, expect
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import NullPool
 
 from hoshin.guard.csrf import PRESESSION_COOKIE, token_for
 from hoshin.service.account import SESSION_COOKIE
@@ -46,6 +51,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 
+# The servers' databases, as the storage suites' (tests/conftest.py, whose pg_admin_url gives
+# PostgreSQL here too, or fails under CI=true).
+BACKENDS = ("sqlite", "postgresql")
 ORG = "clinic"
 ORG_NAME = "Riverside Clinic"
 ADMIN = "admin@clinic.example"
@@ -108,7 +116,12 @@ def _hoshin(database_url: str, *args: str, stdin: str | None = None) -> None:
 def prepare_database(folder: Path) -> Path:
     """Makes the clinic's SQLite database in folder with the CLI, as a user would."""
     path = folder / "web.db"
-    url = f"sqlite:///{path}"
+    prepare_clinic(f"sqlite:///{path}")
+    return path
+
+
+def prepare_clinic(url: str) -> None:
+    """Makes the clinic in the empty database at ``url`` with the CLI, as a user would."""
     _hoshin(url, "db", "upgrade")
     _hoshin(url, "org", "create", ORG, ORG_NAME)
     _hoshin(url, "import", str(SMALL_PLAN), "--org", ORG)
@@ -117,7 +130,6 @@ def prepare_database(folder: Path) -> Path:
     _hoshin(url, *admin, "--password-stdin", stdin=password)
     ben = ["user", "add", BEN, "--org", ORG, "--role", "contributor", "--person", "ben"]
     _hoshin(url, *ben, "--name", "Ben Ode", "--password-stdin", stdin=password)
-    return path
 
 
 def copy_database(template: Path, folder: Path) -> str:
@@ -126,6 +138,35 @@ def copy_database(template: Path, folder: Path) -> str:
     target = folder / template.name
     shutil.copy(template, target)
     return f"sqlite:///{target}"
+
+
+def _admin(admin_url: str) -> Engine:
+    """An engine for CREATE/DROP DATABASE; no pool, so nothing stays connected."""
+    return create_engine(admin_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+
+
+@contextmanager
+def postgres_database(admin_url: str, *, template: str | None = None) -> Iterator[str]:
+    """A new PostgreSQL database beside ``admin_url``'s, empty or a copy of ``template``;
+    yields its URL and drops it afterwards."""
+    name = f"hoshin_web_{uuid.uuid4().hex[:10]}"
+    copied = f' TEMPLATE "{template}"' if template else ""
+    admin = _admin(admin_url)
+    try:
+        with admin.connect() as connection:
+            for attempt in range(20):  # a server on the template may still be closing
+                try:
+                    connection.execute(text(f'CREATE DATABASE "{name}"{copied}'))
+                    break
+                except OperationalError:
+                    if attempt == 19:
+                        raise
+                    time.sleep(0.1)
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def _answers(url: str) -> bool:
