@@ -17,7 +17,7 @@ from sqlalchemy import String
 
 from hoshin.api.action import ActionCreate
 from hoshin.api.edits import Key
-from hoshin.api.objective_edit import ObjectiveCreate
+from hoshin.api.objective import ObjectiveCreate
 from hoshin.domain.text import LONGEST, Kind
 from hoshin.planfile.reader import PlanFileError, parse_plan
 from hoshin.store.tables import metadata

@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
 from hoshin.api.app import create_app
-from hoshin.api.metric import waits_for_the_writer
+from hoshin.api.checkin import waits_for_the_writer
 from hoshin.runtime import engine as db
 from hoshin.runtime.admission import LIMIT, Admission, request_limit
 from hoshin.runtime.engine import make_engine, session_factory

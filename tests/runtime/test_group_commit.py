@@ -19,21 +19,14 @@ from factories import add_member, make_organization
 from hoshin.domain.analysis import analyze
 from hoshin.domain.months import Month
 from hoshin.domain.report import report
-from hoshin.errors import Forbidden, InvalidInput, NotFound
+from hoshin.errors import Forbidden, InvalidInput, NotFound, PreconditionRequired
 from hoshin.planfile import read_plan
 from hoshin.runtime.engine import begin_writing, session_factory
 from hoshin.runtime.group_commit import CheckIn, NewActuals
 from hoshin.service.account import Principal
 from hoshin.service.analysis import AnalysisCache
 from hoshin.service.asker import Asker, Who
-from hoshin.service.metric import (
-    Actual,
-    NewActual,
-    PreconditionRequired,
-    get_actual,
-    new_actual,
-    record_actual,
-)
+from hoshin.service.checkin import Actual, NewActual, get_actual, new_actual, record_actual
 from hoshin.store.audit import list_events
 from hoshin.store.organization import OrganizationRow, bump_plan_version, plan_version_of
 from hoshin.store.plan import load_plan

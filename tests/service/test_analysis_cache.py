@@ -13,13 +13,13 @@ from hoshin.demo.plan import demo_plan
 from hoshin.domain.analysis import analyze
 from hoshin.domain.months import Month
 from hoshin.domain.report import report
-from hoshin.errors import NotFound
+from hoshin.errors import NotFound, PreconditionFailed
 from hoshin.planfile import read_plan
 from hoshin.service import objective as objective_service
 from hoshin.service.analysis import AnalysisCache
 from hoshin.service.asker import Who
-from hoshin.service.metric import PreconditionFailed, get_actual, record_actual
-from hoshin.service.objective_edit import update_objective
+from hoshin.service.checkin import get_actual, record_actual
+from hoshin.service.objective import update_objective
 from hoshin.service.versioned import Change
 from hoshin.store.organization import create_organization
 from hoshin.store.plan import load_plan, replace_plan

@@ -14,8 +14,7 @@ from hoshin.domain.months import Month
 from hoshin.errors import InvalidInput, PreconditionFailed, PreconditionRequired
 from hoshin.planfile import read_plan
 from hoshin.service.asker import Who
-from hoshin.service.checkin import record_as_read
-from hoshin.service.metric import Actual, get_actual
+from hoshin.service.checkin import Actual, get_actual, record_as_read
 from hoshin.service.organization import OrganizationRow, create_organization
 from hoshin.store.plan import replace_plan
 

@@ -18,12 +18,17 @@ from sqlalchemy.orm import Session
 from hoshin.domain.analysis import analyze
 from hoshin.domain.annual import carry_forward, fiscal_year
 from hoshin.domain.months import Month
-from hoshin.errors import Forbidden, InvalidInput, NotFound
+from hoshin.errors import (
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+)
 from hoshin.planfile import read_plan
 from hoshin.service import reflection, review
 from hoshin.service.asker import Who
 from hoshin.service.audit import trail
-from hoshin.service.metric import PreconditionFailed, PreconditionRequired
 from hoshin.service.organization import OrganizationRow, create_organization
 from hoshin.service.reflection import DraftProblems
 from hoshin.service.versioned import Change

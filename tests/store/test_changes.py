@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from hoshin.domain.months import Month
 from hoshin.planfile import read_plan
 from hoshin.service.asker import Who
-from hoshin.service.metric import record_actual
-from hoshin.service.objective_edit import update_objective
+from hoshin.service.checkin import record_actual
+from hoshin.service.objective import update_objective
 from hoshin.service.versioned import Change
 from hoshin.store.changes import Actual, changes_since
 from hoshin.store.organization import create_organization

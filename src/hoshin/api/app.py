@@ -10,13 +10,12 @@ from hoshin.api import (
     analysis,
     audit,
     catchball,
+    checkin,
     docs,
     errors,
     member,
     metric,
-    metric_edit,
     objective,
-    objective_edit,
     review,
     session,
     unit,
@@ -51,12 +50,12 @@ def create_app(sessions: Sessions | None = None) -> FastAPI:
         responses=errors.ERROR_RESPONSES,
         dependencies=[Depends(errors.refuse_hostile_text)],
     )
-    routers = (session, analysis, objective, metric, objective_edit, metric_edit, unit, action,
+    routers = (session, analysis, objective, checkin, metric, unit, action,
                audit, member, catchball, review)  # fmt: skip
     for module in routers:
         v1.include_router(module.router)
     app.include_router(v1)
     app.include_router(docs.router)
     app.state.slots = Slots(request_limit(app.state.sessions.kw.get("bind")))
-    app.add_middleware(Admission, slots=app.state.slots, without_slot=metric.waits_for_the_writer)
+    app.add_middleware(Admission, slots=app.state.slots, without_slot=checkin.waits_for_the_writer)
     return app

@@ -30,10 +30,10 @@ from hoshin.runtime.admission import Slots
 from hoshin.runtime.group_commit import CheckIn
 from hoshin.runtime.one_thread import OneThreadRoute
 from hoshin.runtime.sessions import Session
-from hoshin.service import metric as metric_service
+from hoshin.service import checkin as checkin_service
 from hoshin.service.account import SESSION_COOKIE
 from hoshin.service.asker import Asker
-from hoshin.service.metric import Actual
+from hoshin.service.checkin import Actual
 
 router = APIRouter(tags=["check-ins"], route_class=OneThreadRoute)
 PERIOD = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
@@ -103,7 +103,7 @@ def read_actual(
     org: Org, session: Db, metric: MetricId, period: Period, response: Response
 ) -> dict[str, Any]:
     """A month's actual; its ETag is the version to send back in If-Match."""
-    found = metric_service.get_actual(session, org=org.org, metric=metric, period=_month(period))
+    found = checkin_service.get_actual(session, org=org.org, metric=metric, period=_month(period))
     response.headers["ETag"] = etag(found.version)
     return found.as_json()
 
@@ -190,7 +190,7 @@ def _record(
 ) -> Response:
     """record_actual's correction (or a month created since the writer looked), in the
     request's thread; one_thread.run commits it."""
-    saved, created = metric_service.record_actual(
+    saved, created = checkin_service.record_actual(
         session, org=org.org, role=org.role, person=org.principal.person, metric=metric,
         period=period, value=value, if_match=version,
         who=org.who, now=now(),
@@ -208,8 +208,8 @@ def _answer(saved: Actual, *, created: bool) -> Response:
 @router.post("/orgs/{org}/actuals", response_model=BulkRead)
 def record_actuals(org: Org, session: Db, bulk: BulkIn) -> dict[str, Any]:
     """Record many actuals in one call: all are saved, or none (the first problem is named)."""
-    actuals = [metric_service.ActualIn(**item.model_dump()) for item in bulk.actuals]
-    saved = metric_service.record_actuals(
+    actuals = [checkin_service.ActualIn(**item.model_dump()) for item in bulk.actuals]
+    saved = checkin_service.record_actuals(
         session, org=org.org, role=org.role, person=org.person, actuals=actuals, who=org.who,
         now=now(),
     )  # fmt: skip
@@ -221,7 +221,7 @@ def record_actuals(org: Org, session: Db, bulk: BulkIn) -> dict[str, Any]:
 )
 def actual_history(org: Org, session: Db, metric: MetricId, period: Period) -> list[dict[str, Any]]:
     """Every value the month's actual has had, oldest first: corrections keep the earlier one."""
-    events = metric_service.actual_history(
+    events = checkin_service.actual_history(
         session, org=org.org, metric=metric, period=_month(period)
     )
     return [

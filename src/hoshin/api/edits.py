@@ -16,7 +16,7 @@ from hoshin.errors import InvalidInput
 from hoshin.fields import ID_PATTERN, PERIOD_PATTERN, Id
 from hoshin.fields import Day as IsoDay
 from hoshin.service.asker import Asker
-from hoshin.service.metric import month_of
+from hoshin.service.checkin import month_of
 from hoshin.service.versioned import Change
 
 PERIOD = PERIOD_PATTERN

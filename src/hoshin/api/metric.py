@@ -32,7 +32,7 @@ from hoshin.domain.model import DEFAULT_TOLERANCE, Metric, Trajectory
 from hoshin.domain.text import LONGEST
 from hoshin.fields import ID_PATTERN, Id, Line, Period, Title
 from hoshin.runtime.one_thread import OneThreadRoute
-from hoshin.service import metric_edit
+from hoshin.service import metric as metric_service
 
 router = APIRouter(tags=["metrics"], responses=READS, route_class=OneThreadRoute)
 
@@ -106,7 +106,7 @@ def list_metrics(
     org: Org, session: Db, objective: Filter = None, limit: Limit = 100, offset: Offset = 0
 ) -> dict[str, Any]:
     """Metrics in plan order, optionally of one objective."""
-    items, total = metric_edit.list_metrics(
+    items, total = metric_service.list_metrics(
         session, org=org.org, objective=objective, limit=limit, offset=offset
     )
     return page(items, total, limit, offset)
@@ -115,7 +115,7 @@ def list_metrics(
 @router.get("/orgs/{org}/metrics/{key}", response_model=MetricRead)
 def read_metric(org: Org, session: Db, key: Key, response: Response) -> dict[str, Any]:
     """One metric; its ETag is the version to send back in If-Match."""
-    return tagged(response, metric_edit.read_metric(session, org=org.org, key=key))
+    return tagged(response, metric_service.read_metric(session, org=org.org, key=key))
 
 
 @router.post(
@@ -139,7 +139,7 @@ def create_metric(
     response: Response,
 ) -> dict[str, Any]:
     """A new metric of an objective (editors and admins)."""
-    state = metric_edit.create_metric(
+    state = metric_service.create_metric(
         session, change=change_of(org), role=org.role, objective=objective,
         metric=body.metric(body.id),
     )  # fmt: skip
@@ -158,12 +158,12 @@ def update_metric(
     """The metric's fields replaced (its objective and actuals stay); needs If-Match."""
     metric = body.metric(key_of(key, body.id))
     change = change_of(org, if_match)
-    state = metric_edit.update_metric(session, change=change, role=org.role, metric=metric)
+    state = metric_service.update_metric(session, change=change, role=org.role, metric=metric)
     return tagged(response, state)
 
 
 @router.delete("/orgs/{org}/metrics/{key}", status_code=204, responses=CHANGES)
 def delete_metric(org: Org, session: Db, key: Key, if_match: IfMatch = None) -> Response:
     """Deletes a metric no action moves and no countermeasure answers, with its actuals."""
-    metric_edit.delete_metric(session, change=change_of(org, if_match), role=org.role, key=key)
+    metric_service.delete_metric(session, change=change_of(org, if_match), role=org.role, key=key)
     return Response(status_code=204)

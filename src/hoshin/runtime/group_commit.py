@@ -34,12 +34,7 @@ from hoshin.runtime.batches import Batches, tell
 from hoshin.runtime.engine import begin_writing
 from hoshin.runtime.sessions import changed_meanwhile
 from hoshin.service.asker import Asker
-from hoshin.service.metric import (
-    Actual,
-    NewActual,
-    new_actual,
-    record_new_actuals,
-)
+from hoshin.service.checkin import Actual, NewActual, new_actual, record_new_actuals
 
 BATCH = 64  # check-ins in one transaction at most
 

@@ -13,8 +13,8 @@ from hoshin.domain.months import Month
 from hoshin.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hoshin.service import policy
 from hoshin.service.asker import Asker, Who
-from hoshin.service.metric_edit import METRICS, Placed
-from hoshin.service.objective_edit import OBJECTIVES
+from hoshin.service.metric import METRICS, Placed
+from hoshin.service.objective import OBJECTIVES
 from hoshin.service.policy import Act
 from hoshin.service.proposal import (
     FIELDS,

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from hoshin.domain.annual import ObjectiveDraft, draft_metric, draft_objective
 from hoshin.errors import HoshinError, InvalidInput, NotFound
 from hoshin.service import policy
-from hoshin.service.metric_edit import create_metric
-from hoshin.service.objective_edit import create_objective
+from hoshin.service.metric import create_metric
+from hoshin.service.objective import create_objective
 from hoshin.service.policy import Act
 from hoshin.service.versioned import Change, detail, save_record
 from hoshin.store.objective import find_objective

@@ -13,10 +13,15 @@ from sqlalchemy.orm import Session
 from hoshin.domain.graph import find_cycle
 from hoshin.domain.model import Plan
 from hoshin.domain.validation import Problem, plan_problems
-from hoshin.errors import Conflict, InvalidInput, NotFound
+from hoshin.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+)
 from hoshin.fields import text_of
 from hoshin.service.asker import Who
-from hoshin.service.metric import PreconditionFailed, PreconditionRequired
 from hoshin.store.action import kind_of_key
 from hoshin.store.audit import record_event
 from hoshin.store.base import Base

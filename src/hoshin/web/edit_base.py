@@ -12,12 +12,12 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from hoshin.errors import Forbidden, HoshinError, InvalidInput
+from hoshin.errors import Forbidden, HoshinError, InvalidInput, PreconditionFailed
 from hoshin.runtime.sessions import Session
 from hoshin.service import policy
-from hoshin.service.metric import PreconditionFailed
 from hoshin.service.policy import Act
 from hoshin.service.versioned import Change
+from hoshin.web import outcome
 from hoshin.web.deps import Db, Here, Place
 from hoshin.web.edit_values import differences, shown
 from hoshin.web.forms import Form, Reader, label
@@ -62,25 +62,21 @@ def attempt(
 ) -> bool:
     """Runs the service's change and commits it; False (rolled back) with the reason on
     the form when it is refused: a stale version shows what is saved now."""
-    try:
-        work()
-    except PreconditionFailed as error:
-        session.rollback()
-        state: State = error.detail if isinstance(error.detail, dict) else {}
+    refused = outcome.attempt(session, work)
+    if isinstance(refused, PreconditionFailed):
+        state: State = refused.detail if isinstance(refused.detail, dict) else {}
         form.stale = [
             (label(name), value) for name, value in differences(form.values, values(state))
         ]
         form.version = shown(state.get("version"))
         form.message = STALE
         return False
-    except InvalidInput as error:
-        session.rollback()
-        form.add_detail(error.detail)
-        form.message = None if form.problems else error.message
+    if isinstance(refused, InvalidInput):
+        form.add_detail(refused.detail)
+        form.message = None if form.problems else refused.message
         return False
-    except HoshinError as error:
-        session.rollback()
-        form.message = error.message
+    if isinstance(refused, HoshinError):
+        form.message = refused.message
         return False
     session.commit()  # the page redirected to reads the analysis with the change
     return True

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 
 from hoshin.domain.model import LEVELS, Metric, Objective
 from hoshin.runtime.sessions import Session
-from hoshin.service import metric_edit, objective_edit
+from hoshin.service import metric as metric_service
 from hoshin.service import objective as objective_service
 from hoshin.web.deps import Here
 from hoshin.web.edit_base import Editable, plan_url, register
@@ -50,7 +50,7 @@ def _metric_context(
     """The objective the metric measures, and the choices of its fields."""
     objective = parent
     if key is not None:
-        objective = str(metric_edit.read_metric(session, org=here.org, key=key)["objective"])
+        objective = str(metric_service.read_metric(session, org=here.org, key=key)["objective"])
     found = objective_service.detail(session, org=here.org, key=objective or "")
     return {
         "objective": found, "objective_url": plan_url(here, "objectives", found["id"]),
@@ -62,13 +62,13 @@ OBJECTIVES: Editable[Objective] = Editable(
     kind="objective", plural="objectives", template="edit_objective.html", parse=objective_of,
     values=objective_values,
     read=lambda session, here, key: objective_service.detail(session, org=here.org, key=key),
-    create=lambda session, change, here, objective, _parent: objective_edit.create_objective(
+    create=lambda session, change, here, objective, _parent: objective_service.create_objective(
         session, change=change, role=here.role, objective=objective
     ),
-    update=lambda session, change, here, objective: objective_edit.update_objective(
+    update=lambda session, change, here, objective: objective_service.update_objective(
         session, change=change, role=here.role, objective=objective
     ),
-    delete=lambda session, change, here, key: objective_edit.delete_objective(
+    delete=lambda session, change, here, key: objective_service.delete_objective(
         session, change=change, role=here.role, key=key
     ),
     context=_objective_context,
@@ -78,14 +78,14 @@ OBJECTIVES: Editable[Objective] = Editable(
 METRICS: Editable[Metric] = Editable(
     kind="metric", plural="metrics", template="edit_metric.html", parse=metric_of,
     values=metric_values,
-    read=lambda session, here, key: metric_edit.read_metric(session, org=here.org, key=key),
-    create=lambda session, change, here, metric, parent: metric_edit.create_metric(
+    read=lambda session, here, key: metric_service.read_metric(session, org=here.org, key=key),
+    create=lambda session, change, here, metric, parent: metric_service.create_metric(
         session, change=change, role=here.role, objective=parent or "", metric=metric
     ),
-    update=lambda session, change, here, metric: metric_edit.update_metric(
+    update=lambda session, change, here, metric: metric_service.update_metric(
         session, change=change, role=here.role, metric=metric
     ),
-    delete=lambda session, change, here, key: metric_edit.delete_metric(
+    delete=lambda session, change, here, key: metric_service.delete_metric(
         session, change=change, role=here.role, key=key
     ),
     context=_metric_context,
