@@ -265,6 +265,19 @@ def test_rate_of_minus_one_compounds_to_zero_and_is_a_problem() -> None:
     assert ("rate_per_year",) in metric_messages(metric)
 
 
+def test_a_rate_that_compounds_past_any_number_is_a_problem() -> None:
+    # 1900-01 to 2999-12 is 13,199 months, 1,099.9 years: 10 * 3^1099.9 is about 10^525,
+    # past the largest float (1.8 * 10^308)
+    metric = make_metric(
+        baseline=10.0, target=None, rate_per_year=2.0, trajectory="compound",
+        baseline_period=month("1900-01"), target_period=month("2999-12"),
+    )  # fmt: skip
+    assert metric_messages(metric) == {
+        ("rate_per_year",): "rate_per_year 2 compounds past any number by 2999-12: choose a "
+        "nearer target_period or a lower rate"
+    }
+
+
 def test_rate_per_year_on_a_non_positive_baseline_is_a_problem() -> None:
     metric = make_metric(baseline=0.0, target=None, rate_per_year=0.2, trajectory="compound")
     assert ("baseline",) in metric_messages(metric)

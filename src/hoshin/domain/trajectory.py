@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from collections.abc import Mapping
 from typing import NamedTuple
 
@@ -64,7 +66,10 @@ def end_value(metric: Metric) -> float | None:
     if metric.baseline is None or metric.baseline_period is None or metric.target_period is None:
         return None
     years = (metric.target_period - metric.baseline_period) / 12
-    return float(metric.baseline * (1 + metric.rate_per_year) ** years)
+    try:
+        return float(metric.baseline * (1 + metric.rate_per_year) ** years)
+    except OverflowError:  # beyond any float: validation names it (metric_problems)
+        return math.copysign(math.inf, metric.baseline)
 
 
 def course(metric: Metric) -> Course | None:

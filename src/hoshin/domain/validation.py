@@ -199,7 +199,13 @@ def _target(path: Path, metric: Metric) -> Iterator[Problem]:
     if baseline is None or target is None or metric.baseline_period is None:
         return
     compound = metric.trajectory == "compound" or metric.rate_per_year is not None
-    if compound and (baseline <= 0 or target <= 0):
+    if not math.isfinite(target):
+        yield Problem(
+            (*path, field),
+            f"rate_per_year {metric.rate_per_year:g} compounds past any number by "
+            f"{metric.target_period}: choose a nearer target_period or a lower rate",
+        )
+    elif compound and (baseline <= 0 or target <= 0):
         yield Problem(
             (*path, "baseline" if baseline <= 0 else field),
             f"a compound trajectory needs a baseline and target above 0 "

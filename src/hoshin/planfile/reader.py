@@ -139,7 +139,9 @@ def _load(text: str, name: str) -> Any:
         guard.check_yaml(text)
         # yaml-rs (Rust) parses twenty times faster than PyYAML's C loader, which matters for
         # a plan of 50,000 people; libyaml's events then only find the line of a problem.
-        return yaml_rs.loads(text, alias_limits=guard.alias_limits(text))
+        # Dates as text, read by the schema as JSON's are: yaml-rs would take a quoted
+        # '2026-01-05' (a title, an id) for a date too.
+        return yaml_rs.loads(text, parse_datetime=False, alias_limits=guard.alias_limits(text))
     except Refused as refused:
         raise PlanFileError([FileProblem(name, refused.line, refused.message)]) from None
     except yaml.YAMLError as error:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -40,8 +41,27 @@ def _number(dumper: _Dumper, value: float) -> yaml.Node:
     return dumper.represent_float(value)
 
 
+# What the reader (yaml-rs: YAML 1.2, and digits grouped by '_') reads as a number when it
+# is left plain ('08', '1e3', '_7', '-.5', '0x1f', '.inf'), and text with a line or
+# paragraph separator, which only a double-quoted scalar keeps (as the escapes \L and \P).
+# PyYAML itself quotes what YAML 1.1 would misread ('true', 'null', '2026-01-05').
+_NUMBER_LIKE = re.compile(
+    r"[-+]?(?:[0-9_]*\.?[0-9_]+(?:e[-+]?[0-9_]+)?|[0-9_]+\.|0x[0-9a-f_]+|0o[0-7_]+|0b[01_]+"
+    r"|\.?(?:inf|nan))",
+    re.I,
+)
+_SEPARATOR = re.compile("[\x85\u2028\u2029]")
+
+
+def _string(dumper: _Dumper, value: str) -> yaml.Node:
+    quoted = _NUMBER_LIKE.fullmatch(value) or _SEPARATOR.search(value)
+    style = '"' if quoted else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
 _Dumper.add_representer(_Flow, _flow)
 _Dumper.add_representer(float, _number)
+_Dumper.add_representer(str, _string)
 
 
 def dump_plan(plan: Plan) -> str:
