@@ -23,6 +23,7 @@ from hoshin.errors import (
     TooManyAttempts,
     Unauthorized,
 )
+from hoshin.web.outcome import attempt, page_status
 
 KINDS: list[tuple[type[HoshinError], int, str]] = [
     (HoshinError, 400, "error"),
@@ -95,3 +96,44 @@ def test_a_command_prints_its_error_and_exits_2() -> None:
     result = CliRunner().invoke(app, ["org", "create"])
     assert result.exit_code == 2
     assert result.stderr == "hoshin: organisation acme exists already\n"
+
+
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        (HoshinError("x"), 400),
+        (NotFound("x"), 404),
+        (Forbidden("x"), 403),
+        (TooManyAttempts(90), 429),
+        (InvalidInput("x"), 422),
+        (Conflict("x"), 409),
+        (PreconditionFailed("x"), 409),  # a page's form sends its version, not If-Match
+        (PreconditionRequired("x"), 400),
+        (Busy("x"), 503),
+    ],
+)
+def test_a_page_shows_the_status_of_the_kind(error: HoshinError, status: int) -> None:
+    assert page_status(error) == status
+
+
+class _Session:
+    """What attempt needs of a session: rollback, counted."""
+
+    def __init__(self) -> None:
+        self.rollbacks = 0
+
+    def rollback(self) -> None:
+        self.rollbacks += 1
+
+
+def test_a_page_attempt_is_the_result_or_the_refusal_rolled_back() -> None:
+    def save(key: str, *, title: str) -> str:
+        if not title:
+            raise InvalidInput(f"{key}: a title is needed")
+        return key
+
+    session = _Session()
+    assert attempt(session, save, "o1", title="Grow") == "o1"  # type: ignore[arg-type]
+    refused = attempt(session, save, "o1", title="")  # type: ignore[arg-type]
+    assert isinstance(refused, InvalidInput) and refused.message == "o1: a title is needed"
+    assert session.rollbacks == 1

@@ -16,7 +16,6 @@ from starlette.routing import Match, Route
 
 from hoshin.domain.text import LONGEST, nested_problems
 from hoshin.errors import HoshinError, InvalidInput
-from hoshin.errors import Unauthorized as Unauthorized  # api.deps raises it from here
 from hoshin.guard.limits import target_problem
 from hoshin.runtime.sessions import (
     DATABASE_ERROR,

@@ -29,7 +29,6 @@ from hoshin.service import throttle
 from hoshin.service.password_rule import check_password as check_password  # the doors' name
 from hoshin.service.password_rule import password_problem as password_problem
 from hoshin.service.policy import ROLES
-from hoshin.service.throttle import TooManyAttempts as TooManyAttempts  # the doors catch it
 from hoshin.store import account as store
 from hoshin.store.audit import record_event
 from hoshin.store.organization import OrganizationRow, get_organization

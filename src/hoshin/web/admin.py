@@ -10,12 +10,13 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from hoshin.errors import Conflict, Forbidden, HoshinError, InvalidInput, NotFound
+from hoshin.errors import Conflict, HoshinError, InvalidInput
 from hoshin.fields import LARGEST_ROW_ID
 from hoshin.service import account, invitation, member, policy, user_state
 from hoshin.service.policy import LEAST, ROLES, Act
 from hoshin.web import password
 from hoshin.web.deps import Db, Here, Place, now
+from hoshin.web.outcome import attempt, page_status
 from hoshin.web.render import render
 
 router = APIRouter()
@@ -65,16 +66,15 @@ def add_member(
     typed = {"email": email.strip(), "role": role, "person": person.strip()}
     errors = _member_errors(typed)
     if not errors:
-        try:
-            made, link = invitation.invite(
-                session, org=here.org, email=typed["email"], role=role,
-                person=typed["person"] or None, actor=here.me.email, actor_id=here.me.user_id,
-                origin=here.origin, now=now(),
-            )  # fmt: skip
-        except HoshinError as error:
-            session.rollback()
-            errors = _add_errors(error)
+        invited = attempt(
+            session, invitation.invite, session, org=here.org, email=typed["email"], role=role,
+            person=typed["person"] or None, actor=here.me.email, actor_id=here.me.user_id,
+            origin=here.origin, now=now(),
+        )  # fmt: skip
+        if isinstance(invited, HoshinError):
+            errors = _add_errors(invited)
         else:
+            made, link = invited
             shown = {"email": made.email, "expires_at": made.expires_at,
                      "link": str(request.base_url).rstrip("/") + link}  # fmt: skip
             answer = _members(request, session, here, invited=shown, status=201)
@@ -108,15 +108,13 @@ def change_active(
     refused, with the reason, for someone who is also a member elsewhere."""
     if not policy.may(here.role, Act.MANAGE_MEMBERS):
         return _not_admin(request, here)
-    try:
-        user_state.set_member_active(
-            session, org=here.org, email=email, active=active == "1",
-            admin_id=here.me.user_id, actor=here.me.email, now=now(), origin=here.origin,
-        )  # fmt: skip
-    except HoshinError as error:
-        session.rollback()
-        problem = {"email": account.normal_email(email), "message": error.message}
-        return _members(request, session, here, row_problem=problem, status=_status(error))
+    refused = attempt(
+        session, user_state.set_member_active, session, org=here.org, email=email,
+        active=active == "1", admin_id=here.me.user_id, actor=here.me.email, now=now(),
+        origin=here.origin,
+    )  # fmt: skip
+    if isinstance(refused, HoshinError):
+        return _row_refused(request, session, here, email, refused)
     return _back(here, "enabled" if active == "1" else "disabled", email)
 
 
@@ -127,15 +125,12 @@ def change_role(
     """Changes a member's role; the last admin stays one (the message says so)."""
     if not policy.may(here.role, Act.MANAGE_MEMBERS):
         return _not_admin(request, here)
-    try:
-        member.set_member_role(
-            session, org=here.org, email=email, role=role, actor=here.me.email,
-            actor_id=here.me.user_id, origin=here.origin,
-        )  # fmt: skip
-    except HoshinError as error:
-        session.rollback()
-        problem = {"email": account.normal_email(email), "message": error.message}
-        return _members(request, session, here, row_problem=problem, status=_status(error))
+    refused = attempt(
+        session, member.set_member_role, session, org=here.org, email=email, role=role,
+        actor=here.me.email, actor_id=here.me.user_id, origin=here.origin,
+    )  # fmt: skip
+    if isinstance(refused, HoshinError):
+        return _row_refused(request, session, here, email, refused)
     return _back(here, "changed", email)
 
 
@@ -154,15 +149,13 @@ def remove_member(request: Request, session: Db, here: Place, email: Email) -> R
     if not policy.may(here.role, Act.MANAGE_MEMBERS):
         return _not_admin(request, here)
     found = member.get_member(session, org=here.org, email=email)
-    try:
-        member.remove_member(
-            session, org=here.org, email=email, actor=here.me.email, now=now(),
-            actor_id=here.me.user_id, origin=here.origin,
-        )  # fmt: skip
-    except HoshinError as error:
-        session.rollback()
-        context = {"here": here, "member": found, "problem": error.message}
-        return render(request, "admin_remove.html", context, _status(error))
+    refused = attempt(
+        session, member.remove_member, session, org=here.org, email=email, actor=here.me.email,
+        now=now(), actor_id=here.me.user_id, origin=here.origin,
+    )  # fmt: skip
+    if isinstance(refused, HoshinError):
+        context = {"here": here, "member": found, "problem": refused.message}
+        return render(request, "admin_remove.html", context, page_status(refused))
     return _back(here, "removed", found.email)
 
 
@@ -286,10 +279,12 @@ def _add_errors(error: HoshinError) -> dict[str, str]:
     return {"form": message}
 
 
-def _status(error: HoshinError) -> int:
-    if isinstance(error, Forbidden):
-        return 403
-    return 409 if isinstance(error, Conflict) else 404 if isinstance(error, NotFound) else 422
+def _row_refused(
+    request: Request, session: Db, here: Here, email: str, error: HoshinError
+) -> Response:
+    """The members page again, with the refusal next to the member's row."""
+    problem = {"email": account.normal_email(email), "message": error.message}
+    return _members(request, session, here, row_problem=problem, status=page_status(error))
 
 
 def _notice(done: str, who: str) -> str | None:

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from hoshin.errors import Forbidden
+from hoshin.errors import Forbidden, TooManyAttempts
 from hoshin.guard.client import origin_of, set_session_cookie
 from hoshin.service import account
 from hoshin.service.account import SESSION_COOKIE
@@ -40,7 +40,7 @@ def sign_in(
         me, secret = account.sign_in(
             session, email=email, password=password, now=now(), client=origin_of(request)
         )
-    except account.TooManyAttempts as error:
+    except TooManyAttempts as error:
         problem = error.message[:1].upper() + error.message[1:] + "."
         throttled = render(request, "signin.html", {"email": email, "problem": problem}, 429)
         throttled.headers.update(error.headers)

@@ -12,11 +12,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from hoshin.errors import Conflict, Forbidden, HoshinError, NotFound
+from hoshin.errors import Forbidden, HoshinError, NotFound, TooManyAttempts
 from hoshin.guard.client import origin_of, set_session_cookie
 from hoshin.service import account, invitation
 from hoshin.service.account import SESSION_COOKIE, Principal
+from hoshin.service.invitation import Opened
 from hoshin.web.deps import Db, now
+from hoshin.web.outcome import attempt, page_status
 from hoshin.web.render import render
 
 router = APIRouter()
@@ -38,15 +40,18 @@ def accept(request: Request, session: Db, secret: Secret) -> Response:
     me = _signed_in(request, session)
     if me is None:
         return _page(request, session, secret, problems={"form": "Sign in first."}, status=401)
-    try:
+
+    def join() -> Opened:
         opened = invitation.open_invitation(session, secret=secret, now=now())
         invitation.accept(
             session, secret=secret, user_id=me.user_id, now=now(), origin=origin_of(request)
         )
-    except HoshinError as error:
-        session.rollback()
-        return _refused(request, session, secret, error, "form")
-    return RedirectResponse(f"/orgs/{opened.org.slug}/", status_code=303)
+        return opened
+
+    joined = attempt(session, join)
+    if isinstance(joined, HoshinError):
+        return _refused(request, session, secret, joined, "form")
+    return RedirectResponse(f"/orgs/{joined.org.slug}/", status_code=303)
 
 
 @router.post("/invite/{secret}/signin", response_class=HTMLResponse)
@@ -59,7 +64,7 @@ def sign_in_and_accept(
         me, cookie = account.sign_in(
             session, email=opened.email, password=password, now=now(), client=origin_of(request)
         )
-    except account.TooManyAttempts as error:
+    except TooManyAttempts as error:
         answer = _refused(request, session, secret, error, "password")
         answer.headers.update(error.headers)
         return answer
@@ -69,13 +74,12 @@ def sign_in_and_accept(
         return _page(request, session, secret, problems={"password": problem}, status=401)
     except NotFound as error:
         return _refused(request, session, secret, error, "form")
-    try:
-        invitation.accept(
-            session, secret=secret, user_id=me.user_id, now=now(), origin=origin_of(request)
-        )
-    except HoshinError as error:
-        session.rollback()
-        return _refused(request, session, secret, error, "form")
+    refused = attempt(
+        session, invitation.accept, session, secret=secret, user_id=me.user_id, now=now(),
+        origin=origin_of(request),
+    )  # fmt: skip
+    if isinstance(refused, HoshinError):
+        return _refused(request, session, secret, refused, "form")
     answer = RedirectResponse(f"/orgs/{opened.org.slug}/", status_code=303)
     set_session_cookie(request, answer, cookie)
     return answer
@@ -95,16 +99,20 @@ def create_account(
     if password != repeat:
         problems = {"new_repeat": "The two passwords differ: type the same one twice."}
         return _page(request, session, secret, problems=problems, name=name, status=422)
-    try:
+
+    def join() -> tuple[Opened, str]:
         opened = invitation.open_invitation(session, secret=secret, now=now())
         _, cookie = invitation.accept_new(
             session, secret=secret, name=name, password=password, now=now(),
             origin=origin_of(request),
         )  # fmt: skip
-    except HoshinError as error:
-        session.rollback()
-        field = _field_of(error, {"name": "name", "password": "new_password"})
-        return _refused(request, session, secret, error, field, name=name)
+        return opened, cookie
+
+    joined = attempt(session, join)
+    if isinstance(joined, HoshinError):
+        field = _field_of(joined, {"name": "name", "password": "new_password"})
+        return _refused(request, session, secret, joined, field, name=name)
+    opened, cookie = joined
     answer = RedirectResponse(f"/orgs/{opened.org.slug}/", status_code=303)
     set_session_cookie(request, answer, cookie)
     return answer
@@ -134,11 +142,8 @@ def _page(
 def _refused(
     request: Request, session: Db, secret: str, error: HoshinError, field: str, name: str = ""
 ) -> Response:
-    status = 404 if isinstance(error, NotFound) else 409 if isinstance(error, Conflict) else 422
-    if isinstance(error, Forbidden):
-        status = 429 if isinstance(error, account.TooManyAttempts) else 403
     problems = {field: _sentence(error.message)}
-    return _page(request, session, secret, problems=problems, name=name, status=status)
+    return _page(request, session, secret, problems=problems, name=name, status=page_status(error))
 
 
 def _field_of(error: HoshinError, fields: dict[str, str]) -> str:

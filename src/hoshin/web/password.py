@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from hoshin.errors import Forbidden, HoshinError
+from hoshin.errors import Forbidden, HoshinError, TooManyAttempts
 from hoshin.guard.client import set_session_cookie
-from hoshin.service import account, password
+from hoshin.service import password
 from hoshin.service.account import SESSION_COOKIE
 from hoshin.web.deps import Db, Here, Place, now
 from hoshin.web.render import render
@@ -50,13 +50,13 @@ def change_password(
             session, user_id=here.me.user_id, current=current, new=new, now=now(),
             client=here.origin, session_secret=request.cookies.get(SESSION_COOKIE),
         )  # fmt: skip
-    except account.TooManyAttempts as error:
-        answer = _form(request, here, problems={"current": _sentence(error.message)}, status=429)
-        answer.headers.update(error.headers)
+    except Forbidden as error:  # the current password is wrong (403), or tried too often (429)
+        if not isinstance(error, TooManyAttempts):
+            session.commit()  # the wrong current password counts as a failed sign-in
+        problems = {"current": _sentence(error.message)}
+        answer = _form(request, here, problems=problems, status=error.status)
+        answer.headers.update(error.headers)  # Retry-After after too many
         return answer
-    except Forbidden as error:
-        session.commit()  # the wrong current password counts as a failed sign-in
-        return _form(request, here, problems={"current": _sentence(error.message)}, status=403)
     except HoshinError as error:
         session.rollback()
         return _form(request, here, problems={"new": _sentence(error.message)}, status=422)
