@@ -138,7 +138,7 @@ def remove_member(org: Org, session: Db, email: Email) -> Response:
 @router.get("/me/tokens")
 def list_tokens(me: Me, session: Db) -> dict[str, Any]:
     """The signed-in user's API tokens (never their secrets)."""
-    return {"items": member.own_tokens(session, user_id=me.user_id)}
+    return {"items": [token.as_json() for token in member.own_tokens(session, user_id=me.user_id)]}
 
 
 @router.post("/me/tokens", status_code=201, responses={422: CHANGES[422]})
@@ -149,7 +149,7 @@ def create_token(request: Request, me: Me, session: Db, body: TokenCreate) -> di
         origin=origin_of(request), actor_id=me.user_id,
     )  # fmt: skip
     created = member.own_tokens(session, user_id=me.user_id)[-1]
-    return {**created, "token": secret}
+    return {**created.as_json(), "token": secret}
 
 
 @router.delete("/me/tokens/{token_id}", status_code=204)

@@ -123,16 +123,27 @@ def remove_member(
     )
 
 
-def own_tokens(session: Session, *, user_id: int) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class OwnToken:
+    """One of a user's API tokens, as its owner sees it (never its secret)."""
+
+    id: int
+    name: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked: bool
+
+    def as_json(self) -> dict[str, Any]:
+        """The token as JSON values."""
+        last_used = None if self.last_used_at is None else self.last_used_at.isoformat()
+        return {"id": self.id, "name": self.name, "created_at": self.created_at.isoformat(),
+                "last_used_at": last_used, "revoked": self.revoked}  # fmt: skip
+
+
+def own_tokens(session: Session, *, user_id: int) -> list[OwnToken]:
     """The user's API tokens (never their secrets), oldest first."""
     return [
-        {
-            "id": row.id,
-            "name": row.name,
-            "created_at": row.created_at.isoformat(),
-            "last_used_at": None if row.last_used_at is None else row.last_used_at.isoformat(),
-            "revoked": row.revoked_at is not None,
-        }
+        OwnToken(row.id, row.name, row.created_at, row.last_used_at, row.revoked_at is not None)
         for row in store.list_user_tokens(session, user_id=user_id)
     ]
 

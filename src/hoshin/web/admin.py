@@ -193,12 +193,12 @@ def revoke_token(
     session: Db, here: Place, token_id: Annotated[int, Path(ge=1, le=LARGEST_ROW_ID)]
 ) -> Response:
     """Revokes one of the signed-in user's tokens (it stays listed, revoked)."""
-    mine = {t["id"]: t for t in member.own_tokens(session, user_id=here.me.user_id)}
+    mine = {t.id: t for t in member.own_tokens(session, user_id=here.me.user_id)}
     member.revoke_own_token(
         session, user_id=here.me.user_id, token_id=token_id, now=now(), actor=here.me.email,
         origin=here.origin,
     )  # fmt: skip
-    query = urlencode({"done": "revoked", "who": mine[token_id]["name"]})
+    query = urlencode({"done": "revoked", "who": mine[token_id].name})
     return RedirectResponse(f"/orgs/{here.org.slug}/admin/tokens?{query}", status_code=303)
 
 
