@@ -159,7 +159,7 @@ def list_threads(
     me = org if waiting else None
     items, total = catchball.list_threads(session, org=org.org, status=status, unit=unit,
                                           waiting_for=me, limit=limit, offset=offset)  # fmt: skip
-    return page(items, total, limit, offset)
+    return page([item.as_json() for item in items], total, limit, offset)
 
 
 @router.get("/orgs/{org}/catchball/{thread}", response_model=CatchballRead)

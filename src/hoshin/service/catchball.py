@@ -93,6 +93,86 @@ class Answer:
     comment: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Thread:
+    """A catchball thread without its rounds: what is proposed to whom, where it stands
+    (``turn``: the side that answers next), and its version."""
+
+    id: int
+    title: str
+    unit: str
+    unit_name: str
+    lead: str
+    lead_name: str
+    proposer: str  # the proposer's email
+    proposer_name: str
+    status: str  # one of STATUSES
+    turn: str  # proposer or unit
+    round_count: int
+    created_at: datetime
+    updated_at: datetime
+    agreed_by: str | None
+    agreed_at: datetime | None
+    objective: str | None  # the objective agreed, once it is
+    version: int
+
+    def as_json(self) -> dict[str, Any]:
+        """The thread as JSON values."""
+        agreed_at = None if self.agreed_at is None else self.agreed_at.isoformat()
+        return {
+            "id": self.id, "title": self.title, "unit": self.unit, "unit_name": self.unit_name,
+            "lead": self.lead, "lead_name": self.lead_name, "proposer": self.proposer,
+            "proposer_name": self.proposer_name, "status": self.status, "turn": self.turn,
+            "round_count": self.round_count, "created_at": self.created_at.isoformat(),
+            "updated_at": self.updated_at.isoformat(), "agreed_by": self.agreed_by,
+            "agreed_at": agreed_at, "objective": self.objective, "version": self.version,
+        }  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadRound:
+    """One round of a thread: who answered for which side, how, when, the fields as they
+    stood, the fields changed since the round before, and why."""
+
+    number: int
+    side: str  # proposer or unit
+    kind: str  # propose, counter, accept or withdraw
+    author: str  # the author's email
+    author_name: str
+    at: datetime
+    fields: dict[str, Any]  # the proposal as JSON values (Proposal.as_json)
+    changed: tuple[str, ...]  # names of FIELDS
+    comment: str
+
+    def as_json(self) -> dict[str, Any]:
+        """The round as JSON values."""
+        return {
+            "number": self.number, "side": self.side, "kind": self.kind, "author": self.author,
+            "author_name": self.author_name, "at": self.at.isoformat(),
+            "fields": dict(self.fields), "changed": list(self.changed), "comment": self.comment,
+        }  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadRead:
+    """A thread with every round, the fields on the table (its last round's), and what the
+    asker may do now."""
+
+    thread: Thread
+    rounds: tuple[ThreadRound, ...]
+    fields: dict[str, Any]
+    can_answer: bool
+    can_withdraw: bool
+
+    def as_json(self) -> dict[str, Any]:
+        """The thread and its rounds as JSON values."""
+        return {
+            **self.thread.as_json(), "rounds": [item.as_json() for item in self.rounds],
+            "fields": dict(self.fields), "can_answer": self.can_answer,
+            "can_withdraw": self.can_withdraw,
+        }  # fmt: skip
+
+
 def counter_propose(session: Session, *, answer: Answer, proposal: Proposal) -> dict[str, Any]:
     """The side whose turn it is puts changed fields on the table, with a comment."""
     org, now = answer.org, answer.now
@@ -142,19 +222,30 @@ def withdraw(session: Session, *, answer: Answer) -> dict[str, Any]:
     return read_thread(session, org=org, thread_id=thread.id, asker=answer.asker)
 
 
-def read_thread(
+def get_thread(
     session: Session, *, org: OrganizationRow, thread_id: int, asker: Asker | None = None
-) -> dict[str, Any]:
-    """A thread with every round (and what each changed), and what ``asker`` may do now."""
+) -> ThreadRead:
+    """A thread with every round (and what each changed), and what ``asker`` may do now;
+    raises NotFound."""
     thread = _get(session, org, thread_id)
     rounds = rounds_of(session, thread_id=thread.id)
-    state = thread_state(thread, rounds, _names(session, org, thread))
     sides = set() if asker is None else sides_of(thread, asker)
     last_author = rounds[-1].author_user_id if rounds else None
     mine = asker is not None and asker.user_id is not None and last_author == asker.user_id
-    state["can_answer"] = thread.status == "open" and thread.turn in sides and not mine
-    state["can_withdraw"] = thread.status == "open" and "proposer" in sides
-    return state
+    return ThreadRead(
+        thread_of(thread, _names(session, org, thread)),
+        rounds=_rounds(rounds),
+        fields=dict(rounds[-1].fields) if rounds else {},
+        can_answer=thread.status == "open" and thread.turn in sides and not mine,
+        can_withdraw=thread.status == "open" and "proposer" in sides,
+    )
+
+
+def read_thread(
+    session: Session, *, org: OrganizationRow, thread_id: int, asker: Asker | None = None
+) -> dict[str, Any]:
+    """``get_thread`` as JSON values."""
+    return get_thread(session, org=org, thread_id=thread_id, asker=asker).as_json()
 
 
 def list_threads(
@@ -166,7 +257,7 @@ def list_threads(
     waiting_for: Asker | None = None,
     limit: int = 100,
     offset: int = 0,
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[Thread], int]:
     """A page of threads, latest change first (without their rounds), and the total."""
     who = None if waiting_for is None else (waiting_for.person, waiting_for.user_id)
     rows, total = page_threads(session, org_id=org.id, status=status, unit=unit,
@@ -175,7 +266,7 @@ def list_threads(
                              people={row.lead for row in rows})  # fmt: skip
     names = [{"unit": units.get(row.unit, row.unit), "lead": people.get(row.lead, row.lead)}
              for row in rows]  # fmt: skip
-    return [thread_state(row, None, name) for row, name in zip(rows, names, strict=True)], total
+    return [thread_of(row, name) for row, name in zip(rows, names, strict=True)], total
 
 
 def agreement_of(
@@ -261,7 +352,7 @@ def _waiting(session: Session, org: OrganizationRow, thread: CatchballRow) -> st
 
 def _check(thread: CatchballRow, if_match: int | None) -> None:
     check_version(thread, kind="catchball", if_match=if_match, key=str(thread.id),
-                  state=lambda: thread_state(thread, None, {}))  # fmt: skip
+                  state=lambda: thread_state(thread, {}))  # fmt: skip
 
 
 def _save(
@@ -269,7 +360,7 @@ def _save(
 ) -> None:
     save(session, CatchballRow, thread, kind="catchball", version=thread.version,
          values=values, key=str(thread.id),
-         state=lambda: thread_state(thread, None, _names(session, org, thread)))  # fmt: skip
+         state=lambda: thread_state(thread, _names(session, org, thread)))  # fmt: skip
 
 
 def _add_round(
@@ -342,36 +433,33 @@ def flat(fields: dict[str, Any]) -> dict[str, Any]:
     return {**values, **{f"metric.{key}": value for key, value in metric.items()}}
 
 
-def thread_state(
-    thread: CatchballRow, rounds: list[CatchballRoundRow] | None, names: dict[str, str]
-) -> dict[str, Any]:
-    """A thread as JSON values; with ``rounds``, each round and the fields it changed."""
-    state: dict[str, Any] = {
-        "id": thread.id, "title": thread.title, "unit": thread.unit,
-        "unit_name": names.get("unit", thread.unit), "lead": thread.lead,
-        "lead_name": names.get("lead", thread.lead), "proposer": thread.proposer,
-        "proposer_name": thread.proposer_name, "status": thread.status, "turn": thread.turn,
-        "round_count": thread.rounds, "created_at": thread.created_at.isoformat(),
-        "updated_at": thread.updated_at.isoformat(), "agreed_by": thread.agreed_by,
-        "agreed_at": None if thread.agreed_at is None else thread.agreed_at.isoformat(),
-        "objective": thread.objective, "version": thread.version,
-    }  # fmt: skip
-    if rounds is not None:
-        state["rounds"] = _rounds(rounds)
-        state["fields"] = dict(rounds[-1].fields) if rounds else {}
-    return state
+def thread_state(thread: CatchballRow, names: dict[str, str]) -> dict[str, Any]:
+    """A thread without its rounds as JSON values (as the audit trail keeps it)."""
+    return thread_of(thread, names).as_json()
 
 
-def _rounds(rounds: list[CatchballRoundRow]) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
+def thread_of(thread: CatchballRow, names: dict[str, str]) -> Thread:
+    """A thread without its rounds, its unit and lead named by ``names`` (else their ids)."""
+    return Thread(
+        id=thread.id, title=thread.title, unit=thread.unit,
+        unit_name=names.get("unit", thread.unit), lead=thread.lead,
+        lead_name=names.get("lead", thread.lead), proposer=thread.proposer,
+        proposer_name=thread.proposer_name, status=thread.status, turn=thread.turn,
+        round_count=thread.rounds, created_at=thread.created_at, updated_at=thread.updated_at,
+        agreed_by=thread.agreed_by, agreed_at=thread.agreed_at, objective=thread.objective,
+        version=thread.version,
+    )  # fmt: skip
+
+
+def _rounds(rounds: list[CatchballRoundRow]) -> tuple[ThreadRound, ...]:
+    items: list[ThreadRound] = []
     before: dict[str, Any] | None = None
     for row in rounds:
         now = flat(row.fields)
         changed = [] if before is None else [f for f in FIELDS if now.get(f) != before.get(f)]
-        items.append({
-            "number": row.number, "side": row.side, "kind": row.kind, "author": row.author,
-            "author_name": row.author_name, "at": row.at.isoformat(), "fields": dict(row.fields),
-            "changed": changed, "comment": row.comment,
-        })  # fmt: skip
+        items.append(ThreadRound(
+            row.number, row.side, row.kind, row.author, row.author_name, row.at,
+            dict(row.fields), tuple(changed), row.comment,
+        ))  # fmt: skip
         before = now
-    return items
+    return tuple(items)

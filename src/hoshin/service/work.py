@@ -8,17 +8,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from hoshin.domain.analysis import Analysis
 from hoshin.domain.findings import Finding
-from hoshin.domain.model import Action, Countermeasure, Metric, Objective, Plan
+from hoshin.domain.model import Action, Countermeasure, Metric, Objective, Person, Plan
 from hoshin.domain.months import Month
 from hoshin.service.analysis import Analysed
 from hoshin.service.asker import Asker
-from hoshin.service.catchball import list_threads
+from hoshin.service.catchball import Thread, list_threads
 from hoshin.store.organization import OrganizationRow
 
 SHOWN = 100  # items of one list on the page; the rest are counted
@@ -84,22 +83,35 @@ def _since(metric: Metric, due: Month) -> Month | None:
     return Month(first)
 
 
-def my_work(
-    session: Session, *, org: OrganizationRow, found: Analysed, asker: Asker
-) -> dict[str, Any]:
-    """What ``asker``'s person owes as of the analysis: their plan person (None if they
-    have none), each list (at most SHOWN items) with its total, and the catchball threads
-    waiting for their answer."""
+@dataclass(frozen=True, slots=True)
+class MyWork:
+    """What one asker's person owes, as their page lists it: their plan person (None if
+    they have none), each list (at most SHOWN items) with its total, and the catchball
+    threads waiting for their answer."""
+
+    person: Person | None
+    check_ins: list[CheckIn]
+    check_ins_total: int
+    late_actions: list[LateAction]
+    late_total: int
+    countermeasures: list[Countermeasure]
+    countermeasures_total: int
+    threads: list[Thread]
+    threads_total: int
+
+
+def my_work(session: Session, *, org: OrganizationRow, found: Analysed, asker: Asker) -> MyWork:
+    """What ``asker``'s person owes as of the analysis."""
     person = asker.person
     owed = found.derived("my_work", lambda analysis: owed_by_person(found.plan, analysis))
     mine = owed.get(person or "", Owed())
     threads, waiting = list_threads(session, org=org, waiting_for=asker, limit=SHOWN)
     people = found.derived("people_by_id", lambda _: {p.id: p for p in found.plan.people})
-    return {
-        "person": people.get(person or ""),
-        "check_ins": mine.check_ins[:SHOWN], "check_ins_total": len(mine.check_ins),
-        "late_actions": mine.late_actions[:SHOWN], "late_total": len(mine.late_actions),
-        "countermeasures": mine.countermeasures[:SHOWN],
-        "countermeasures_total": len(mine.countermeasures),
-        "threads": threads, "threads_total": waiting,
-    }  # fmt: skip
+    return MyWork(
+        person=people.get(person or ""),
+        check_ins=mine.check_ins[:SHOWN], check_ins_total=len(mine.check_ins),
+        late_actions=mine.late_actions[:SHOWN], late_total=len(mine.late_actions),
+        countermeasures=mine.countermeasures[:SHOWN],
+        countermeasures_total=len(mine.countermeasures),
+        threads=threads, threads_total=waiting,
+    )  # fmt: skip

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -15,7 +17,7 @@ from hoshin.errors import HoshinError, InvalidInput, PreconditionFailed
 from hoshin.runtime.sessions import Session
 from hoshin.service import catchball, policy
 from hoshin.service.analysis import Analysed
-from hoshin.service.catchball import Answer, flat
+from hoshin.service.catchball import Answer, ThreadRound, flat
 from hoshin.service.policy import Act
 from hoshin.service.proposal import FIELDS, MetricFields, Proposal
 from hoshin.web.deps import Db, Here, Place, now
@@ -142,11 +144,12 @@ def _thread(
     errors: dict[str, str],
     status: int = 200,
 ) -> Response:
-    state = catchball.read_thread(session, org=here.org, thread_id=thread, asker=here.asker)
-    rounds = _rounds(state["rounds"])
-    on_table = {name: _text(value) for name, value in flat(state["fields"]).items()}
+    read = catchball.get_thread(session, org=here.org, thread_id=thread, asker=here.asker)
+    rounds = _rounds(read.rounds)
+    on_table = {name: _text(value) for name, value in flat(read.fields).items()}
     context = {
-        "here": here, "thread": state, "rounds": rounds, "labels": LABELS, "fields": FIELDS,
+        "here": here, "thread": read.thread, "can_answer": read.can_answer,
+        "can_withdraw": read.can_withdraw, "rounds": rounds, "labels": LABELS, "fields": FIELDS,
         "values": values if values is not None and values.get("action") == "counter" else on_table,
         "comment": (values or {}).get("comment", ""), "errors": errors,
         "tried": (values or {}).get("action"), "when": when,
@@ -154,18 +157,28 @@ def _thread(
     return render(request, "catchball_thread.html", context, status)
 
 
-def _rounds(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The rounds as the page shows them: each field with its value and, where the round
-    changed it, the value it had before."""
-    shown: list[dict[str, Any]] = []
+@dataclass(frozen=True, slots=True)
+class ShownRound:
+    """A round as the page shows it: the verb of its kind, each field with its value and,
+    where the round changed it, the value it had before (else None), and what changed."""
+
+    round: ThreadRound
+    verb: str
+    rows: list[tuple[str, str, str | None]]
+    changed_text: str
+
+
+def _rounds(items: Sequence[ThreadRound]) -> list[ShownRound]:
+    """The rounds as the page shows them."""
+    shown: list[ShownRound] = []
     before: dict[str, Any] = {}
     for item in items:
-        values = flat(item["fields"])
+        values = flat(item.fields)
         rows = [(name, _text(values.get(name)), _text(before.get(name))
-                 if name in item["changed"] else None) for name in FIELDS]  # fmt: skip
-        changed = ", ".join(LABELS[name].lower() for name in item["changed"])
-        verb = KINDS.get(item["kind"], item["kind"])
-        shown.append({**item, "verb": verb, "rows": rows, "changed_text": changed})
+                 if name in item.changed else None) for name in FIELDS]  # fmt: skip
+        changed = ", ".join(LABELS[name].lower() for name in item.changed)
+        verb = KINDS.get(item.kind, item.kind)
+        shown.append(ShownRound(item, verb, rows, changed))
         before = values
     return shown
 
@@ -234,11 +247,11 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def when(text: str | None) -> str:
-    """An ISO timestamp as people read it, in UTC: '2026-12-01 07:50 UTC'."""
-    if not text:
+def when(moment: datetime | None) -> str:
+    """A timestamp as people read it, in UTC: '2026-12-01 07:50 UTC'."""
+    if moment is None:
         return ""
-    return datetime.fromisoformat(text).strftime("%Y-%m-%d %H:%M UTC")
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _to_thread(here: Here, thread: int) -> Response:

@@ -19,5 +19,5 @@ def my_work(request: Request, session: Db, here: Place) -> Response:
     person, and the catchball threads waiting for their answer."""
     found = here.analysed(session)
     owed = work.my_work(session, org=here.org, found=found, asker=here.asker)
-    context = {"here": here, "owed": owed, "person": owed["person"], "when": when}
+    context = {"here": here, "owed": owed, "person": owed.person, "when": when}
     return render(request, "my_work.html", context)
