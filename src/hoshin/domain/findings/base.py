@@ -16,7 +16,7 @@ from hoshin.domain.status import MetricResult
 Severity = Literal["warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("warning", "info")
 
-# code -> (severity, what it means); the README's table of findings is written from this.
+# code -> (severity, what it means); docs/rules.md's table of findings is written from this.
 CODES: dict[str, tuple[Severity, str]] = {
     "orphan": ("warning", "a non-breakthrough objective that supports nothing"),
     "not_deployed": (
