@@ -340,17 +340,14 @@ class _Owners:
     def name(self, key: str) -> str | None:
         """The person's name (their id when they have none); None for no such person."""
         if key not in self.names:
-            try:
-                person = unit_service.read_person(self.session, org=self.here.org, key=key)
-                self.names[key] = person["name"] or key
-            except NotFound:
-                self.names[key] = None
+            person = unit_service.find_person_name(self.session, org=self.here.org, key=key)
+            self.names[key] = None if person is None else person.label
         return self.names[key]
 
     def _unit(self, unit: str) -> list[tuple[str, str]]:
         if unit not in self.units:
-            found, _ = unit_service.list_people(
-                self.session, org=self.here.org, unit=unit, limit=OWNER_CHOICES, offset=0
+            found = unit_service.people_names(
+                self.session, org=self.here.org, unit=unit, limit=OWNER_CHOICES
             )
-            self.units[unit] = [(p["id"], p["name"] or p["id"]) for p in found]
+            self.units[unit] = [(person.id, person.label) for person in found]
         return self.units[unit]
