@@ -43,21 +43,56 @@ NOTES_LENGTH = 20_000
 COMMENT_LENGTH = 5_000
 
 
+@dataclass(frozen=True, slots=True)
+class RecordedReview:
+    """The record of a unit's monthly review: who came, what was decided, the notes, who
+    recorded it when, and its version."""
+
+    unit: str
+    period: Month
+    attendees: tuple[str, ...]
+    decisions: tuple[str, ...]
+    notes: str
+    updated_by: str
+    updated_at: datetime
+    version: int
+
+    def as_json(self) -> dict[str, Any]:
+        """The review as JSON values."""
+        return {
+            "unit": self.unit, "period": str(self.period), "attendees": list(self.attendees),
+            "decisions": list(self.decisions), "notes": self.notes, "updated_by": self.updated_by,
+            "updated_at": self.updated_at.isoformat(), "version": self.version,
+        }  # fmt: skip
+
+
+def recorded_review(row: MonthlyReviewRow) -> RecordedReview:
+    """The review that ``row`` records."""
+    return RecordedReview(
+        row.unit, Month(row.period), tuple(row.attendees), tuple(row.decisions), row.notes,
+        row.updated_by, row.updated_at, row.version,
+    )  # fmt: skip
+
+
 def review_state(row: MonthlyReviewRow) -> dict[str, Any]:
     """A monthly review as JSON values, with its version."""
-    return {
-        "unit": row.unit, "period": str(Month(row.period)), "attendees": list(row.attendees),
-        "decisions": list(row.decisions), "notes": row.notes, "updated_by": row.updated_by,
-        "updated_at": row.updated_at.isoformat(), "version": row.version,
-    }  # fmt: skip
+    return recorded_review(row).as_json()
+
+
+def find_recorded_review(
+    session: Session, *, org: OrganizationRow, unit: str, period: Month
+) -> RecordedReview | None:
+    """The recorded review of a unit's month, or None."""
+    row = find_review(session, org_id=org.id, unit=unit, period=int(period))
+    return None if row is None else recorded_review(row)
 
 
 def find_monthly_review(
     session: Session, *, org: OrganizationRow, unit: str, period: Month
 ) -> dict[str, Any] | None:
-    """The recorded review of a unit's month, or None."""
-    row = find_review(session, org_id=org.id, unit=unit, period=int(period))
-    return None if row is None else review_state(row)
+    """``find_recorded_review`` as JSON values."""
+    found = find_recorded_review(session, org=org, unit=unit, period=period)
+    return None if found is None else found.as_json()
 
 
 def list_monthly_reviews(

@@ -127,12 +127,12 @@ def _page(
     if unit not in names:
         raise NotFound(f"no unit '{unit}'")
     period = _month(month)
-    recorded = review_service.find_monthly_review(session, org=here.org, unit=unit, period=period)
+    recorded = review_service.find_recorded_review(session, org=here.org, unit=unit, period=period)
     if form is None:
         form = {
-            "attendees": "\n".join(recorded["attendees"]) if recorded else "",
-            "decisions": "\n".join(recorded["decisions"]) if recorded else "",
-            "notes": recorded["notes"] if recorded else "",
+            "attendees": "\n".join(recorded.attendees) if recorded else "",
+            "decisions": "\n".join(recorded.decisions) if recorded else "",
+            "notes": recorded.notes if recorded else "",
         }
     context = {
         "here": here,
