@@ -174,6 +174,12 @@ def read_action(session: Session, *, org: OrganizationRow, key: str) -> dict[str
     return action_state(session, get_row(session, ActionRow, org=org, kind="action", key=key))
 
 
+def action_version(session: Session, *, org: OrganizationRow, key: str) -> int:
+    """The version of action ``key`` as stored (what a form sends back); raises NotFound."""
+    row: ActionRow = get_row(session, ActionRow, org=org, kind="action", key=key)
+    return row.version
+
+
 def create_action(
     session: Session, *, change: Change, asker: Asker, action: Action
 ) -> dict[str, Any]:

@@ -101,6 +101,12 @@ def read_metric(session: Session, *, org: OrganizationRow, key: str) -> dict[str
     return metric_state(session, get_row(session, MetricRow, org=org, kind="metric", key=key))
 
 
+def measured_objective(session: Session, *, org: OrganizationRow, key: str) -> str:
+    """The id of the objective that metric ``key`` measures; raises NotFound."""
+    row: MetricRow = get_row(session, MetricRow, org=org, kind="metric", key=key)
+    return row.objective
+
+
 def create_metric(
     session: Session, *, change: Change, role: str, objective: str, metric: Metric
 ) -> dict[str, Any]:

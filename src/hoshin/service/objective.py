@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -75,10 +76,8 @@ def kept_detail(analysed: Analysed, *, key: str) -> dict[str, Any]:
         "end": _text(objective.end), "tolerance": objective.tolerance,
         "customer_benefit": objective.customer_benefit, "description": objective.description,
         "version": version, "supports": dict(objective.supports),
-        "metrics": [
-            {"id": m.id, "name": m.name, "unit": m.unit, "direction": m.direction}
-            for m in objective.metrics
-        ],
+        "metrics": [MetricSummary(m.id, m.name, m.unit, m.direction).as_json()
+                    for m in objective.metrics],
     }  # fmt: skip
 
 
@@ -88,18 +87,54 @@ def _text(month: Month | None) -> str | None:
 
 def detail(session: Session, *, org: OrganizationRow, key: str) -> dict[str, Any]:
     """One objective with the objectives it supports and its metrics; raises NotFound."""
-    row = objective_store.find_objective(session, org_id=org.id, key=key)
-    if row is None:
-        raise NotFound(f"no objective '{key}'")
+    row = _get_objective(session, org, key)
     links = objective_store.supports_of(session, org_id=org.id, child=row.key)
-    metrics = metric_store.metrics_of(session, org_id=org.id, objective=row.key)
     return {
         **record(row),
         "supports": {link.parent: link.weight for link in links},
-        "metrics": [
-            {"id": m.key, "name": m.name, "unit": m.unit, "direction": m.direction} for m in metrics
-        ],
+        "metrics": [metric.as_json() for metric in _summaries(session, org, row.key)],
     }
+
+
+@dataclass(frozen=True, slots=True)
+class MetricSummary:
+    """A metric as its objective lists it: id, name, unit of measure and direction."""
+
+    id: str
+    name: str
+    unit: str | None
+    direction: str
+
+    def as_json(self) -> dict[str, Any]:
+        """The metric's summary as JSON values."""
+        return {"id": self.id, "name": self.name, "unit": self.unit, "direction": self.direction}
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectiveOutline:
+    """An objective as the plan's edit pages name it: its id, title and metrics."""
+
+    id: str
+    title: str
+    metrics: tuple[MetricSummary, ...]
+
+
+def get_outline(session: Session, *, org: OrganizationRow, key: str) -> ObjectiveOutline:
+    """The objective's id, title and metrics (in plan order); raises NotFound."""
+    row = _get_objective(session, org, key)
+    return ObjectiveOutline(row.key, row.title, tuple(_summaries(session, org, row.key)))
+
+
+def _get_objective(session: Session, org: OrganizationRow, key: str) -> ObjectiveRow:
+    row = objective_store.find_objective(session, org_id=org.id, key=key)
+    if row is None:
+        raise NotFound(f"no objective '{key}'")
+    return row
+
+
+def _summaries(session: Session, org: OrganizationRow, key: str) -> list[MetricSummary]:
+    metrics = metric_store.metrics_of(session, org_id=org.id, objective=key)
+    return [MetricSummary(m.key, m.name, m.unit, m.direction) for m in metrics]
 
 
 def _month(value: int | None) -> str | None:

@@ -25,7 +25,7 @@ from hoshin.domain.schedule import ActionDates, ObjectiveSchedule, remaining_day
 from hoshin.errors import HoshinError, InvalidInput, NotFound, PreconditionFailed
 from hoshin.runtime.sessions import Session
 from hoshin.service import policy
-from hoshin.service.action import read_action, update_action
+from hoshin.service.action import action_version, update_action
 from hoshin.service.analysis import Analysed
 from hoshin.service.policy import Act
 from hoshin.web import timeline
@@ -333,7 +333,7 @@ def _timeline_row(sheet: Sheet, key: str) -> dict[str, Any]:
         earliest = axis.bar(dates.earliest_start, dates.earliest_finish)
     form = sheet.editable and not action.done
     # The form names the version it was drawn from, so that a stale one is refused.
-    version = read_action(sheet.session, org=sheet.here.org, key=key)["version"] if form else None
+    version = action_version(sheet.session, org=sheet.here.org, key=key) if form else None
     return {
         "action": action,
         "dates": dates,

@@ -10,6 +10,7 @@ from hoshin.domain.model import LEVELS, Metric, Objective
 from hoshin.runtime.sessions import Session
 from hoshin.service import metric as metric_service
 from hoshin.service import objective as objective_service
+from hoshin.service.objective import MetricSummary
 from hoshin.web.deps import Here
 from hoshin.web.edit_base import Editable, plan_url, register
 from hoshin.web.edit_values import metric_values, objective_values
@@ -37,11 +38,10 @@ def _objective_context(
     }  # fmt: skip
 
 
-def _metrics(session: Session, here: Here, key: str) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = objective_service.detail(session, org=here.org, key=key)[
-        "metrics"
-    ]
-    return [{**metric, "url": plan_url(here, "metrics", metric["id"])} for metric in found]
+def _metrics(session: Session, here: Here, key: str) -> list[tuple[MetricSummary, str]]:
+    """The objective's metrics, each with its form's URL."""
+    found = objective_service.get_outline(session, org=here.org, key=key).metrics
+    return [(metric, plan_url(here, "metrics", metric.id)) for metric in found]
 
 
 def _metric_context(
@@ -50,10 +50,10 @@ def _metric_context(
     """The objective the metric measures, and the choices of its fields."""
     objective = parent
     if key is not None:
-        objective = str(metric_service.read_metric(session, org=here.org, key=key)["objective"])
-    found = objective_service.detail(session, org=here.org, key=objective or "")
+        objective = metric_service.measured_objective(session, org=here.org, key=key)
+    found = objective_service.get_outline(session, org=here.org, key=objective or "")
     return {
-        "objective": found, "objective_url": plan_url(here, "objectives", found["id"]),
+        "objective": found, "objective_url": plan_url(here, "objectives", found.id),
         "directions": DIRECTIONS, "trajectories": TRAJECTORIES, "frequencies": FREQUENCIES,
     }  # fmt: skip
 
