@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -50,8 +51,8 @@ def alignment_map(
         "summary": found.analysis.summary,
         "filters": filters,
         "problems": problems,
-        "units": _options(names["units"]),
-        "people": _options(names["people"]),
+        "units": _options(names.units),
+        "people": _options(names.people),
         "options": {
             "level": [(level, level) for level in LEVELS],
             "status": [(key, view.status_word(key)) for key in STATUSES],
@@ -128,24 +129,31 @@ def _index(found: Analysed) -> AlignmentIndex:
     return found.derived("alignment_children", build)
 
 
-def _names(found: Analysed) -> dict[str, dict[str, str]]:
+@dataclass(frozen=True, slots=True)
+class Names:
+    """People's and units' names by id."""
+
+    people: dict[str, str]
+    units: dict[str, str]
+
+
+def _names(found: Analysed) -> Names:
     """People's and units' names by id, built once per analysis."""
 
-    def build(_: Any) -> dict[str, dict[str, str]]:
+    def build(_: Any) -> Names:
         plan: Plan = found.plan
-        return {
-            "people": {p.id: p.name for p in plan.people},
-            "units": {u.id: u.name for u in plan.units},
-        }
+        return Names(
+            people={p.id: p.name for p in plan.people}, units={u.id: u.name for u in plan.units}
+        )
 
     return found.derived("alignment_names", build)
 
 
-def _problems(filters: dict[str, str], names: dict[str, dict[str, str]]) -> dict[str, str]:
+def _problems(filters: dict[str, str], names: Names) -> dict[str, str]:
     """What is wrong with each filter, by its name (nothing for a filter left empty)."""
     known = {
-        "unit": (names["units"], "no unit with the id '{}'"),
-        "owner": (names["people"], "no person with the id '{}'"),
+        "unit": (names.units, "no unit with the id '{}'"),
+        "owner": (names.people, "no person with the id '{}'"),
         "level": (LEVELS, "'{}' is not a level: choose " + ", ".join(LEVELS)),
         "status": (STATUSES, "'{}' is not a status: choose " + ", ".join(STATUSES)),
         "finding": (FLAGS, "'{}' is not one of the findings " + ", ".join(FLAGS)),
@@ -171,8 +179,8 @@ def _node(found: Analysed, key: str, weight: float | None = None, path: bool = F
         "label": f"progress {view.percent(result.progress)}, "
         f"planned {view.percent(result.planned_progress)}",
         "weight": weight,
-        "owner": names["people"].get(objective.owner or "", objective.owner),
-        "unit": names["units"].get(objective.unit or "", objective.unit),
+        "owner": names.people.get(objective.owner or "", objective.owner),
+        "unit": names.units.get(objective.unit or "", objective.unit),
         "flags": index.flags.get(key, ()),
         "children": len(index.children[key]),
         "path": None if up is None else up[:-1],
