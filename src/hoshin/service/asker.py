@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from hoshin.errors import Forbidden, NotFound, Unauthorized
+from hoshin.errors import NotFound, Unauthorized
 from hoshin.service import account
 from hoshin.service.account import Principal
 from hoshin.service.organization import membership
@@ -61,11 +61,6 @@ class Asker:
     def who(self) -> Who:
         """Who asks, and from where, for the audit trail."""
         return Who(self.principal.email, self.principal.user_id, self.origin)
-
-    def require(self, *roles: str) -> None:
-        """Raises Forbidden unless the role is one of ``roles``."""
-        if self.role not in roles:
-            raise Forbidden(f"a {self.role} of {self.org.slug} cannot do this")
 
 
 @dataclass(frozen=True, slots=True)
