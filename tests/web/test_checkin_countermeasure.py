@@ -219,6 +219,10 @@ def test_the_form_names_what_is_missing_or_wrong_and_saves_nothing(pages: TestCl
     assert "Say what caused the red month." in answer.text
     assert "Say what will be done about it." in answer.text
     assert "&#39;2026-02-30&#39; is not a date: use YYYY-MM-DD" in answer.text
+    # A cause is a description (at most 10,000 characters), as the API's countermeasure takes.
+    long = pages.post(POST, data={"cause": "c" * 10_001, "action": "b"}, headers=HTMX)
+    assert "The cause is 10,001 characters long: at most 10,000." in long.text
+    assert 'maxlength="10000"' in long.text
     unknown = pages.post(POST, data={"cause": "a", "action": "b", "owner": "zed"}, headers=HTMX)
     assert "unknown person &#39;zed&#39;" in unknown.text
     without_js = pages.post(POST, data={"cause": "", "action": "b"})

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from hoshin.domain.model import Countermeasure, Metric, Objective, Plan
 from hoshin.domain.months import Month, in_calendar
 from hoshin.domain.status import bowling
+from hoshin.domain.text import text_problem
 from hoshin.errors import (
     HoshinError,
     InvalidInput,
@@ -159,10 +160,11 @@ def _create_measure(
     """Creates the countermeasure; the problems by field (``form``: the whole form), or
     the new countermeasure."""
     errors: dict[str, str] = {}
-    if not typed["cause"]:
-        errors["cause"] = "Say what caused the red month."
-    if not typed["action"]:
-        errors["action"] = "Say what will be done about it."
+    for name, empty in (("cause", "Say what caused the red month."),
+                        ("action", "Say what will be done about it.")):  # fmt: skip
+        problem = text_problem(typed[name], "description")  # as the API's Description
+        if not typed[name] or problem is not None:
+            errors[name] = empty if not typed[name] else f"The {name} {problem}."
     due = _day(typed["due"], errors)
     if errors:
         return errors, None

@@ -12,6 +12,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from hoshin.domain.text import LONGEST
 from hoshin.service import policy
 from hoshin.web import view
 
@@ -35,6 +36,8 @@ def csrf_token(request: Request) -> str:
 TEMPLATES.env.globals.update(SYMBOL=view.SYMBOL, csrf_field=csrf_field, csrf_token=csrf_token)
 # who may do what, as the pages ask it: {% if may(here.role, Act.EDIT_PLAN) %}
 TEMPLATES.env.globals.update(may=policy.may, Act=policy.Act)
+# The longest value of each kind of field (domain.text): the forms' maxlength hints.
+TEMPLATES.env.globals.update(longest=LONGEST)
 
 
 def render(
