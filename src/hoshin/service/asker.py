@@ -15,7 +15,7 @@ from hoshin.errors import NotFound, Unauthorized
 from hoshin.service import account
 from hoshin.service.account import Principal
 from hoshin.service.organization import membership
-from hoshin.store.organization import OrganizationRow
+from hoshin.store.organization import OrganizationRow, no_organization
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +111,7 @@ def identify(
             raise Unauthorized("the API token is unknown or revoked")
         due = token if by_token[1] and claim(token, now) else None  # noted even on a 404
         if slug is not None and member is None:
-            raise _not_a_member(slug, Identified(by_token[0], due))
+            raise NotAMember(no_organization(slug), Identified(by_token[0], due))
         return Identified(by_token[0], due, member)
     if credentials.cookie:
         found = account.session_principal(session, secret=credentials.cookie, now=now)
@@ -127,10 +127,6 @@ class NotAMember(NotFound):
     def __init__(self, message: str, identified: Identified) -> None:
         super().__init__(message)
         self.identified = identified
-
-
-def _not_a_member(slug: str, identified: Identified) -> NotAMember:
-    return NotAMember(f"no organisation {slug[:100]!r}", identified)
 
 
 def find_asker(

@@ -76,7 +76,7 @@ def membership(session: Session, *, slug: str, user_id: int) -> tuple[Organizati
     """The organisation and the user's role in it; NotFound when either is missing (no leaks)."""
     found = account_store.find_member_organization(session, slug=slug, user_id=user_id)
     if found is None:
-        raise NotFound(f"no organisation {slug[:100]!r}")
+        raise NotFound(org_store.no_organization(slug))
     return found
 
 

@@ -45,11 +45,17 @@ def find_organization(session: Session, *, slug: str) -> OrganizationRow | None:
     return session.scalars(select(OrganizationRow).where(OrganizationRow.slug == slug)).first()
 
 
+def no_organization(slug: str) -> str:
+    """The error for an organisation that is unknown or not the asker's (one answer: no
+    leaks), its slug shortened and quoted."""
+    return f"no organisation {slug[:100]!r}"
+
+
 def get_organization(session: Session, *, slug: str) -> OrganizationRow:
     """The organisation with this slug; raises NotFound."""
     row = find_organization(session, slug=slug)
     if row is None:
-        raise NotFound(f"no organisation {slug[:100]!r}")
+        raise NotFound(no_organization(slug))
     return row
 
 
