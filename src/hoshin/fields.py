@@ -85,6 +85,15 @@ def month_of(text: str) -> Month:
     return Month.parse(text)
 
 
+def period_of(text: str, field: str) -> Month:
+    """month_of's month of a request or command; InvalidInput naming ``field`` when it is
+    none."""
+    try:
+        return month_of(text)
+    except ValueError as error:
+        raise InvalidInput(f"{field}: {error}", [{"field": field, "reason": str(error)}]) from None
+
+
 def amount_of(value: float) -> float:
     """``value`` as an amount of money or of FTE: finite, not negative; ValueError if not."""
     problem = amount_problem(value)

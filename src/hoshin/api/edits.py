@@ -13,10 +13,9 @@ from hoshin.api.deps import etag, version_of
 from hoshin.domain.months import Month
 from hoshin.domain.text import LONGEST, PATTERN
 from hoshin.errors import InvalidInput
-from hoshin.fields import ID_PATTERN, PERIOD_PATTERN, Id
+from hoshin.fields import ID_PATTERN, PERIOD_PATTERN, Id, period_of
 from hoshin.fields import Day as IsoDay
 from hoshin.service.asker import Asker
-from hoshin.service.checkin import month_of
 from hoshin.service.versioned import Change
 
 PERIOD = PERIOD_PATTERN
@@ -87,7 +86,7 @@ def month(text: str | None, field: str) -> Month | None:
 
 def period(text: str, field: str) -> Month:
     """A month of the request; InvalidInput naming ``field`` when it is outside the calendar."""
-    return month_of(text, field)
+    return period_of(text, field)
 
 
 def created(response: Response, state: dict[str, Any], location: str) -> dict[str, Any]:

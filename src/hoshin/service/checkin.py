@@ -20,6 +20,7 @@ from hoshin.errors import (
     PreconditionFailed,
     PreconditionRequired,
 )
+from hoshin.fields import period_of
 from hoshin.service import policy
 from hoshin.service.asker import Who
 from hoshin.service.policy import Act
@@ -136,7 +137,7 @@ def record_actuals(
         try:
             actual, _ = record_actual(
                 session, org=org, role=role, person=person, metric=item.metric,
-                period=month_of(item.period, "period"), value=item.value,
+                period=period_of(item.period, "period"), value=item.value,
                 if_match=item.version, who=who, now=now,
             )  # fmt: skip
         except HoshinError as error:
@@ -144,15 +145,6 @@ def record_actuals(
             raise
         saved.append(actual)
     return saved
-
-
-def month_of(text: str, field: str) -> Month:
-    """The month ``text`` names (YYYY-MM); InvalidInput naming ``field`` when it is outside
-    the calendar."""
-    try:
-        return Month.parse(text)
-    except ValueError as error:
-        raise InvalidInput(f"{field}: {error}", [{"field": field, "reason": str(error)}]) from None
 
 
 @dataclass(frozen=True, slots=True)
