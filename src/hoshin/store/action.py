@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Integer, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from hoshin.store.base import Base, key_column, org_column
+from hoshin.store.base import Base, key_column, org_column, strength_column
 from hoshin.store.metric import MetricRow
 from hoshin.store.objective import ObjectiveRow
 from hoshin.store.repository import refers_to
@@ -55,6 +55,7 @@ class ServesRow(Base):
     org_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     action: Mapped[str] = mapped_column(primary_key=True)
     objective: Mapped[str] = mapped_column(primary_key=True)
+    strength: Mapped[str] = strength_column()
     position: Mapped[int] = mapped_column(default=0)
 
 
@@ -70,6 +71,7 @@ class MovesRow(Base):
     org_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     action: Mapped[str] = mapped_column(primary_key=True)
     metric: Mapped[str] = mapped_column(primary_key=True)
+    strength: Mapped[str] = strength_column()
     position: Mapped[int] = mapped_column(default=0)
 
 
@@ -108,6 +110,7 @@ class CountermeasureRow(Base):
     owner: Mapped[str | None] = key_column(nullable=True)
     due: Mapped[date | None]
     status: Mapped[str] = key_column()
+    effect: Mapped[str | None] = mapped_column(Text)
     position: Mapped[int] = mapped_column(default=0)
     version: Mapped[int] = mapped_column(default=1)
 

@@ -60,6 +60,11 @@ def key_column(*, nullable: bool = False) -> Mapped[Any]:
     return mapped_column(String(KEY_LENGTH), nullable=nullable)
 
 
+def strength_column() -> Mapped[Any]:
+    """How strongly a link (supports, serves, moves) correlates: the X-matrix's ● ○ △."""
+    return mapped_column(String(10), default="strong", server_default="strong")
+
+
 def org_column() -> Mapped[int]:
     """The organisation a row belongs to; every query filters on it."""
     return mapped_column(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Integer, Text, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from hoshin.store.base import Base, key_column, org_column
+from hoshin.store.base import Base, key_column, org_column, strength_column
 from hoshin.store.repository import refers_to
 
 
@@ -48,6 +48,7 @@ class SupportRow(Base):
     child: Mapped[str] = mapped_column(primary_key=True)
     parent: Mapped[str] = mapped_column(primary_key=True)
     weight: Mapped[float]
+    strength: Mapped[str] = strength_column()
     position: Mapped[int] = mapped_column(default=0)
 
 
