@@ -1,10 +1,10 @@
 """The build, with the front-end files the pages need inside the package.
 
-htmx and Swagger UI come from the npm registry, as package-lock.json pins them (`npm ci`),
-and are copied into src/hoshin/web/vendor (gitignored: third-party code is not committed)
-before the package is built, so that `pip install .` of a clean checkout gives pages that
-work. `make setup` copies them with `python setup.py vendor`, which runs only that step.
-Everything else about the build is in pyproject.toml.
+htmx, Apache ECharts and Swagger UI come from the npm registry, as package-lock.json pins
+them (`npm ci`), and are copied into src/hoshin/web/vendor (gitignored: third-party code is
+not committed) before the package is built, so that `pip install .` of a clean checkout
+gives pages that work. `make setup` copies them with `python setup.py vendor`, which runs
+only that step. Everything else about the build is in pyproject.toml.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ NODE_MODULES = ROOT / "node_modules"
 VENDOR = ROOT / "src" / "hoshin" / "web" / "vendor"
 FILES = (
     "htmx.org/dist/htmx.min.js",
+    "echarts/dist/echarts.min.js",
     "swagger-ui-dist/swagger-ui-bundle.js",
     "swagger-ui-dist/swagger-ui.css",
     "swagger-ui-dist/favicon-32x32.png",
