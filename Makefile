@@ -8,6 +8,8 @@ STAMP := $(VENV)/.installed
 # serve is copied into the package (gitignored), so that a wheel carries it.
 NODE_STAMP := node_modules/.installed
 DEMO ?= demo.yaml
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: setup run test lint format bench bench-engine bench-server bench-pages bench-guards clean
 
@@ -26,11 +28,11 @@ $(NODE_STAMP): package.json package-lock.json
 
 setup: $(STAMP) $(NODE_STAMP) ## the virtual environment with hoshin and its tools; node_modules
 
-run: setup ## the demo: write and check demo.yaml, load it into ./hoshin.db, serve on :8000
+run: setup ## the demo: write and check demo.yaml, load it into ./hoshin.db, serve on HOST:PORT (127.0.0.1:8000)
 	$(BIN)/hoshin demo $(DEMO) --force
 	$(BIN)/hoshin check $(DEMO)
 	$(BIN)/hoshin setup --demo
-	$(BIN)/hoshin serve
+	$(BIN)/hoshin serve --host $(HOST) --port $(PORT)
 
 lint: setup ## ruff and mypy --strict
 	$(BIN)/ruff format --check src tests bench

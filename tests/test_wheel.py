@@ -1,13 +1,9 @@
 """The wheel carries everything the pages need: a pip-installed hoshin has no node_modules.
-
-The wheel is built from a copy of the sources (so no build/ folder of an earlier build can
-add or hide a file), without build isolation: the setuptools of the virtual environment.
-"""
+(tests/web/test_installed_package.py signs in to a server run from the installed wheel.)"""
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -15,9 +11,17 @@ from pathlib import Path
 
 import pytest
 
+from wheel_support import build_wheel, install_wheel
+
 REPO = Path(__file__).resolve().parents[1]
 WEB = REPO / "src" / "hoshin" / "web"
-VENDOR = ("htmx.min.js", "swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png")
+VENDOR = (
+    "htmx.min.js",
+    "echarts.min.js",
+    "swagger-ui-bundle.js",
+    "swagger-ui.css",
+    "favicon-32x32.png",
+)
 # Run with the installed wheel first on the path: it serves its own files.
 SERVE_FROM_THE_WHEEL = """
 import sys
@@ -35,30 +39,8 @@ for path in sys.argv[2:]:
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """hoshin's wheel, built from a copy of pyproject.toml, setup.py, README.md and src/
-    as a clean checkout has them: without src/hoshin/web/vendor, which the build makes
-    (setup.py) from node_modules (npm ci, by make setup; linked, so that no test downloads)."""
-    if not (REPO / "node_modules" / "htmx.org").is_dir():
-        pytest.fail("node_modules lacks htmx.org: run make setup")
-    source = tmp_path_factory.mktemp("source")
-    for name in ("pyproject.toml", "setup.py", "README.md", "package.json", "package-lock.json"):
-        shutil.copy(REPO / name, source / name)
-    (source / "node_modules").symlink_to(REPO / "node_modules")
-    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", "vendor")
-    shutil.copytree(REPO / "src", source / "src", ignore=ignore)
-    assert not (source / "src" / "hoshin" / "web" / "vendor").exists()
-    out = tmp_path_factory.mktemp("wheel")
-    build = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation"]
-    done = subprocess.run(
-        [*build, "--quiet", "--wheel-dir", str(out), str(source)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    (built,) = out.glob("hoshin-*.whl")
-    return built
+    """hoshin's wheel, built as pip builds it from a clean checkout."""
+    return build_wheel(tmp_path_factory.mktemp("source"), tmp_path_factory.mktemp("wheel"))
 
 
 def test_the_wheel_holds_the_templates_static_and_vendor_files(wheel: Path) -> None:
@@ -73,10 +55,13 @@ def test_the_wheel_holds_the_templates_static_and_vendor_files(wheel: Path) -> N
 
 
 def test_the_installed_wheel_serves_its_front_end_files(wheel: Path, tmp_path: Path) -> None:
-    target = tmp_path / "site"
-    install = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-compile"]
-    subprocess.run([*install, "--target", str(target), str(wheel)], check=True, timeout=300)
-    paths = ["/vendor/htmx.min.js", "/vendor/swagger-ui.css", "/static/swagger-init.js"]
+    target = install_wheel(wheel, tmp_path / "site")
+    paths = [
+        "/vendor/htmx.min.js",
+        "/vendor/echarts.min.js",
+        "/vendor/swagger-ui.css",
+        "/static/swagger-init.js",
+    ]
     done = subprocess.run(
         [sys.executable, "-c", SERVE_FROM_THE_WHEEL, str(target), *paths],
         # the wheel before the editable install of src/ on the path
@@ -90,5 +75,6 @@ def test_the_installed_wheel_serves_its_front_end_files(wheel: Path, tmp_path: P
     assert done.returncode == 0, done.stderr
     answers = {line.split(" ", 1)[0]: line.split(" ")[1:] for line in done.stdout.splitlines()}
     assert answers["/vendor/htmx.min.js"][:2] == ["200", "text/javascript;"]
+    assert answers["/vendor/echarts.min.js"][:2] == ["200", "text/javascript;"]
     assert answers["/vendor/swagger-ui.css"][:2] == ["200", "text/css;"]
     assert answers["/static/swagger-init.js"][:2] == ["200", "text/javascript;"]

@@ -20,7 +20,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -180,14 +180,22 @@ def _answers(url: str) -> bool:
 
 
 @contextmanager
-def running_server(database_url: str, log: Path) -> Iterator[str]:
-    """``hoshin serve`` on a free loopback port, answering; yields its base URL."""
+def running_server(
+    database_url: str, log: Path, *, env: Mapping[str, str] | None = None
+) -> Iterator[str]:
+    """``hoshin serve`` on a free loopback port, answering; yields its base URL. ``env`` adds
+    to the environment (PYTHONPATH: a server run from an installed wheel)."""
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     with log.open("wb") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "hoshin", "serve", "--port", str(port)],
-            env={**os.environ, "HOSHIN_DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"},
+            env={
+                **os.environ,
+                **(env or {}),
+                "HOSHIN_DATABASE_URL": database_url,
+                "PYTHONUNBUFFERED": "1",
+            },
             stdin=subprocess.DEVNULL,
             stdout=output,  # a file, not a pipe: a full pipe would stop the server
             stderr=subprocess.STDOUT,
