@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import date
-from importlib.resources import files
 from pathlib import Path
 
 import pytest
@@ -15,14 +14,15 @@ from typer.testing import CliRunner
 from hoshin.cli import app
 from hoshin.demo.plan import demo_plan
 from hoshin.planfile import dump_plan
+from hoshin.planfile.starter import starter_text as dated_starter
 
 runner = CliRunner()
 TODAY = "2026-06-15"
 
 
 def starter_text() -> str:
-    """The starter plan as the installed package holds it."""
-    return (files("hoshin.planfile") / "starter.yaml").read_text(encoding="utf-8")
+    """The starter plan of TODAY."""
+    return dated_starter(date.fromisoformat(TODAY))
 
 
 def demo_text() -> str:
@@ -32,7 +32,7 @@ def demo_text() -> str:
 
 # Each command with the options that make its file the same on any day, and that file.
 COMMANDS: dict[str, tuple[list[str], Callable[[], str]]] = {
-    "init": ([], starter_text),
+    "init": (["--today", TODAY], starter_text),
     "demo": (["--today", TODAY], demo_text),
 }
 by_command = pytest.mark.parametrize("command", list(COMMANDS))

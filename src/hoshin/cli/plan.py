@@ -28,9 +28,16 @@ class Format(StrEnum):
 def init(
     file: Annotated[Path, typer.Argument(help="Where to write the starter plan.")],
     force: Annotated[bool, typer.Option(help="Overwrite the file if it exists.")] = False,
+    today: Annotated[
+        str | None,
+        typer.Option(
+            help="Date the starter plan from this day (YYYY-MM-DD; default today): "
+            "three months of actuals up to the month before, every deadline ahead."
+        ),
+    ] = None,
 ) -> None:
     """Write a commented starter plan to fill in."""
-    plan_service.write_starter(file, force=force)
+    plan_service.write_starter(file, today=parse_day(today, "--today"), force=force)
     typer.echo(f"wrote {file}: fill it in, then run `hoshin check {file}`")
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from importlib import resources
 from pathlib import Path
 
 from hoshin.demo.plan import demo_plan
@@ -12,6 +11,7 @@ from hoshin.domain.analysis import Analysis, analyze
 from hoshin.domain.model import Plan
 from hoshin.errors import Conflict, InvalidInput
 from hoshin.planfile import PlanFileError, dump_plan, read_plan
+from hoshin.planfile.starter import starter_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,14 +33,9 @@ def check_file(path: Path, *, as_of: date) -> Checked:
     return Checked(plan, analyze(plan, as_of))
 
 
-def starter_text() -> str:
-    """The commented starter plan of ``hoshin init``."""
-    return (resources.files("hoshin.planfile") / "starter.yaml").read_text(encoding="utf-8")
-
-
-def write_starter(path: Path, *, force: bool) -> None:
-    """Writes the starter plan to ``path``."""
-    _write(path, starter_text(), force=force)
+def write_starter(path: Path, *, today: date, force: bool) -> None:
+    """Writes the starter plan, dated from ``today``, to ``path``."""
+    _write(path, starter_text(today), force=force)
 
 
 def write_demo(path: Path, *, today: date, force: bool) -> Plan:
