@@ -289,6 +289,7 @@ def test_red_maintain_metric_without_countermeasure_is_reported() -> None:
     [
         ("2026-06-14", "open", True),  # the day before the as-of date
         ("2026-06-15", "open", False),  # due today: not yet past
+        ("2026-06-14", "in_progress", True),  # started is not done
         ("2026-06-14", "closed", False),
     ],
 )
@@ -298,6 +299,17 @@ def test_open_countermeasure_past_its_due_date_is_overdue(
     measure = make_countermeasure(id="c1", metric="m1", due=day(due), status=status)
     plan = replace(aligned_plan(), countermeasures=(measure,))
     assert (subjects(plan, "overdue_countermeasure") == ["c1"]) is overdue
+    assert measure.overdue(day("2026-06-15")) is overdue  # the pages' flag is the same rule
+
+
+def test_overdue_finding_says_a_started_countermeasure_is_in_progress() -> None:
+    measure = make_countermeasure(id="c1", metric="m1", due=day("2026-06-01"),
+                                  status="in_progress")  # fmt: skip
+    plan = replace(aligned_plan(), countermeasures=(measure,))
+    found = [f for f in findings_of(plan, day("2026-06-15")) if f.subject == "c1"]
+    assert [f.message for f in found] == [
+        "countermeasure c1 for m1 (2026-05) was due 2026-06-01 and is still in progress"
+    ]
 
 
 # --- late_action -----------------------------------------------------------------------

@@ -36,7 +36,7 @@ from hoshin.domain.validation import plan_problems
 
 DIRECTIONS: tuple[Direction, ...] = ("increase", "decrease", "maintain")
 FREQUENCIES: tuple[Frequency, ...] = ("monthly", "quarterly")
-STATUSES: tuple[CountermeasureStatus, ...] = ("open", "closed")
+STATUSES: tuple[CountermeasureStatus, ...] = ("open", "in_progress", "closed")
 FIRST_MONTH, LAST_MONTH = Month.of(FIRST_YEAR, 1), Month.of(LAST_YEAR, 12)
 
 # Any character a one-line field takes (domain.text): no C0/C1 control, no surrogate (a file
@@ -257,6 +257,7 @@ def plans(draw: st.DrawFn) -> Plan:
             owner=_maybe(draw, person_ids),
             due=draw(st.none() | days),
             status=draw(st.sampled_from(STATUSES)),
+            effect=draw(st.none() | texts),
         )
         for _ in range(n_measures)
     )

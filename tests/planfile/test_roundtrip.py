@@ -42,3 +42,20 @@ def test_actuals_are_written_on_one_line_in_month_order() -> None:
     assert "actuals: {2026-03: 27, 2026-04: 25, 2026-05: 22}" in dump_plan(plan)
     falls = next(m for m in plan.metrics() if m.id == "falls")
     assert list(falls.actuals) == [Month.of(2026, 3), Month.of(2026, 4), Month.of(2026, 5)]
+
+
+def test_a_countermeasure_in_progress_and_a_closed_one_with_its_effect_read_back() -> None:
+    plan = read_plan(SMALL)
+    text = dump_plan(plan).replace(
+        "  status: open\n",
+        "  status: in_progress\n"
+        "- id: cm2\n  metric: trained\n  period: 2026-04\n  status: closed\n"
+        "  effect: 'Two sessions a week: 8 more trained in May'\n",
+    )
+    measures = parse_plan(text, "lifecycle.yaml").countermeasures
+    assert [(c.id, c.status, c.effect) for c in measures] == [
+        ("cm1", "in_progress", None),
+        ("cm2", "closed", "Two sessions a week: 8 more trained in May"),
+    ]
+    again = parse_plan(dump_plan(parse_plan(text, "lifecycle.yaml")), "again.yaml")
+    assert again.countermeasures == measures

@@ -267,7 +267,9 @@ def _countermeasures(objectives: tuple[Objective, ...], today: date) -> tuple[Co
     for key, (now, before) in COUNTERMEASURES.items():
         earlier = latest[key].minus(3)
         closed = _countermeasure(len(measures) + 1, key, earlier, before, "closed")
-        measures.append(replace(closed, due=(earlier + 1).last_day()))
+        # Closing says what changed (service.countermeasure asks for it).
+        effect = f"Done by {(earlier + 1).last_day().isoformat()}; the cause has not come back"
+        measures.append(replace(closed, due=(earlier + 1).last_day(), effect=effect))
         current = _countermeasure(len(measures) + 1, key, latest[key], now, "open")
         measures.append(replace(current, due=today + timedelta(days=COUNTERMEASURE_DAYS)))
     return tuple(measures)

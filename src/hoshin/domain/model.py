@@ -13,7 +13,8 @@ Level = Literal["breakthrough", "annual", "team", "individual"]
 Direction = Literal["increase", "decrease", "maintain"]
 Trajectory = Literal["linear", "compound"]
 Frequency = Literal["monthly", "quarterly"]
-CountermeasureStatus = Literal["open", "closed"]
+CountermeasureStatus = Literal["open", "in_progress", "closed"]
+COUNTERMEASURE_STATUSES: tuple[CountermeasureStatus, ...] = ("open", "in_progress", "closed")
 
 LEVELS: tuple[Level, ...] = ("breakthrough", "annual", "team", "individual")
 DEFAULT_TOLERANCE = 0.10
@@ -146,6 +147,11 @@ class Countermeasure:
     owner: str | None = None
     due: date | None = None
     status: CountermeasureStatus = "open"
+    effect: str | None = None  # what it changed: said when it is closed
+
+    def overdue(self, as_of: date) -> bool:
+        """Whether it was due before ``as_of`` and is not closed."""
+        return self.status != "closed" and self.due is not None and self.due < as_of
 
 
 @dataclass(frozen=True, slots=True)

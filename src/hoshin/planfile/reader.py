@@ -297,4 +297,5 @@ def _countermeasure(item: CountermeasureIn) -> Countermeasure:
         owner=item.owner,
         due=item.due,
         status=item.status,
+        effect=item.effect,
     )

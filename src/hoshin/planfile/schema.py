@@ -146,7 +146,8 @@ class CountermeasureIn(Strict):
     action: Description | None = None
     owner: Id | None = None
     due: Day | None = None
-    status: Literal["open", "closed"] = "open"
+    status: Literal["open", "in_progress", "closed"] = "open"
+    effect: Description | None = None
 
 
 class PlanIn(Strict):

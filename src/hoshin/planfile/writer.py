@@ -194,6 +194,7 @@ def _countermeasure(measure: Countermeasure) -> Data:
             "owner": measure.owner,
             "due": measure.due,
             "status": measure.status,
+            "effect": measure.effect,
         }
     )
 

@@ -150,7 +150,7 @@ def _countermeasure(org_id: int, position: int, c: Countermeasure) -> dict[str, 
     return {
         "org_id": org_id, "key": c.id, "metric": c.metric, "period": int(c.period),
         "cause": c.cause, "action": c.action, "owner": c.owner, "due": c.due,
-        "status": c.status, "position": position,
+        "status": c.status, "effect": c.effect, "position": position,
     }  # fmt: skip
 
 
@@ -266,5 +266,5 @@ def _countermeasure_of(row: CountermeasureRow) -> Countermeasure:
     return Countermeasure(
         id=row.key, metric=row.metric, period=Month(row.period), cause=row.cause,
         action=row.action, owner=row.owner, due=row.due,
-        status=row.status,  # type: ignore[arg-type]
+        status=row.status, effect=row.effect,  # type: ignore[arg-type]
     )  # fmt: skip

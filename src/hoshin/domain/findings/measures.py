@@ -55,14 +55,15 @@ def missing_countermeasures(ctx: Context) -> Iterator[Finding]:
 
 
 def overdue_countermeasures(ctx: Context) -> Iterator[Finding]:
-    """Open countermeasures past their due date."""
+    """Countermeasures past their due date and not closed (open or in progress)."""
     for measure in ctx.plan.countermeasures:
-        if measure.status == "open" and measure.due is not None and measure.due < ctx.as_of:
+        if measure.due is not None and measure.overdue(ctx.as_of):
+            still = "in progress" if measure.status == "in_progress" else "open"
             yield finding(
                 "overdue_countermeasure",
                 measure.id,
                 f"countermeasure {measure.id} for {measure.metric} ({measure.period}) was due "
-                f"{measure.due.isoformat()} and is still open",
+                f"{measure.due.isoformat()} and is still {still}",
             )
 
 
