@@ -122,7 +122,8 @@ def test_inviting_a_member_again_is_a_conflict(api: Seeded) -> None:
     again = api.client.post(MEMBERS, json=body, headers=api.headers("admin"))
     assert again.status_code == 409
     assert again.json()["error"] == (
-        "viewer@clinic.example is a member of clinic already: change their role"
+        "viewer@clinic.example is a member of clinic already: change their role or person in "
+        "the members list"
     )
 
 
@@ -158,6 +159,29 @@ def test_roles_change_and_the_last_admin_stays_one(api: Seeded) -> None:
     removed = api.client.delete(f"{MEMBERS}/admin@clinic.example", headers=api.headers("admin"))
     assert removed.status_code == 409
     assert roles(api)["admin@clinic.example"] == "admin"
+
+
+def test_the_admin_links_a_member_to_a_person_of_the_plan(api: Seeded) -> None:
+    """small.yaml has people ana and ben, each linked to their own member already."""
+    url, admin = f"{MEMBERS}/admin@clinic.example", api.headers("admin")
+    taken = api.client.put(url, json={"person": "ben"}, headers=admin)
+    assert taken.status_code == 409
+    assert taken.json()["error"] == (
+        "person 'ben' is linked to ben@clinic.example already: unlink them first"
+    )
+    unknown = api.client.put(url, json={"person": "zed"}, headers=admin)
+    assert unknown.status_code == 422 and unknown.json()["detail"][0]["field"] == "person"
+    assert api.client.put(url, json={}, headers=admin).status_code == 422  # nothing to change
+    # ben unlinked (null), the admin takes ben and stays admin: role and person at once.
+    unlinked = api.client.put(f"{MEMBERS}/ben@clinic.example", json={"person": None}, headers=admin)
+    assert unlinked.status_code == 200 and unlinked.json()["person"] is None
+    both = api.client.put(url, json={"role": "admin", "person": "ben"}, headers=admin)
+    assert both.status_code == 200
+    assert (both.json()["role"], both.json()["person"]) == ("admin", "ben")
+    trail = api.client.get("/api/v1/orgs/clinic/audit?entity=member", headers=admin).json()["items"]
+    assert [(e["key"], e["before"]["person"], e["after"]["person"]) for e in trail] == [
+        ("admin@clinic.example", None, "ben"), ("ben@clinic.example", "ben", None),
+    ]  # fmt: skip: newest first, the unchanged role is no event
 
 
 def test_a_removed_member_loses_access_but_keeps_the_account(api: Seeded) -> None:

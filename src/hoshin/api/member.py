@@ -10,6 +10,7 @@ from pydantic import Field
 
 from hoshin.api.deps import Db, Me, Org, now
 from hoshin.api.edits import CHANGES, READS, TEXT_PATTERN, Body
+from hoshin.errors import InvalidInput
 from hoshin.fields import LARGEST_ROW_ID, Id
 from hoshin.fields import Email as EmailText
 from hoshin.guard.client import origin_of
@@ -41,10 +42,14 @@ class MemberCreate(Body):
     person: Id | None = Field(default=None, description="Their person id in the plan, if any.")
 
 
-class RoleChange(Body):
-    """A member's new role."""
+class MemberChange(Body):
+    """A member's new role, or person in the plan (null: none), or both."""
 
-    role: Role
+    role: Role | None = None
+    person: Id | None = Field(
+        default=None,
+        description="Their person id in the plan; null unlinks them; absent: unchanged.",
+    )
 
 
 class ActiveChange(Body):
@@ -100,14 +105,26 @@ def revoke_invitation(org: Org, session: Db, invitation_id: InvitationId) -> Res
 
 
 @router.put("/orgs/{org}/members/{email}", responses=MEMBER_CHANGES)
-def change_role(org: Org, session: Db, email: Email, body: RoleChange) -> dict[str, Any]:
-    """Changes a member's role; the last admin stays one (409)."""
+def change_member(org: Org, session: Db, email: Email, body: MemberChange) -> dict[str, Any]:
+    """Changes a member's role (the last admin stays one: 409) and/or the person of the
+    plan they are (422 for a person the plan lacks, 409 for one linked to another member)."""
     _admins_only(org)
-    changed = member.set_member_role(
-        session, org=org.org, email=email, role=body.role, actor=org.principal.email,
-        actor_id=org.principal.user_id, origin=org.origin,
-    )  # fmt: skip
-    return changed.as_json()
+    if body.role is None and "person" not in body.model_fields_set:
+        raise InvalidInput(
+            "give a role, a person or both", [{"field": "role", "reason": "missing"}]
+        )
+    current = member.get_member(session, org=org.org, email=email)
+    if body.role is not None and body.role != current.role:  # no event for no change
+        member.set_member_role(
+            session, org=org.org, email=email, role=body.role, actor=org.principal.email,
+            actor_id=org.principal.user_id, origin=org.origin,
+        )  # fmt: skip
+    if "person" in body.model_fields_set:
+        member.link_person(
+            session, org=org.org, email=email, person=body.person, admin_id=org.principal.user_id,
+            actor=org.principal.email, origin=org.origin,
+        )  # fmt: skip
+    return member.get_member(session, org=org.org, email=email).as_json()
 
 
 @router.put("/orgs/{org}/members/{email}/active", responses=MEMBER_CHANGES)

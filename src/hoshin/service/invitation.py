@@ -87,7 +87,10 @@ def invite(
             raise InvalidInput(reason, [{"field": "person", "reason": reason}]) from None
     user = find_user(session, email=email)
     if user is not None and store.find_membership(session, user_id=user.id, org_id=org.id):
-        reason = f"{email} is a member of {org.slug} already: change their role"
+        reason = (
+            f"{email} is a member of {org.slug} already: "
+            "change their role or person in the members list"
+        )
         raise Conflict(reason, [{"field": "email", "reason": reason}])
     for earlier in store.open_invitations(session, org_id=org.id, email=email, now=now):
         earlier.revoked_at = now

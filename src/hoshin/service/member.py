@@ -12,13 +12,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from hoshin.errors import Conflict, InvalidInput, NotFound
+from hoshin.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hoshin.service import account
-from hoshin.service.policy import ADMIN, ROLES
+from hoshin.service.policy import ADMIN, ROLES, Act, may
 from hoshin.service.user_state import end_access_when_memberless
 from hoshin.store import account as store
 from hoshin.store.audit import record_event
 from hoshin.store.organization import OrganizationRow
+from hoshin.store.repository import page_rows
+from hoshin.store.unit import PersonRow, find_person, person_names
 from hoshin.store.user import MembershipRow, UserRow, find_user
 
 
@@ -121,6 +123,71 @@ def remove_member(
     end_access_when_memberless(
         session, user=user, actor=actor, actor_id=actor_id, now=now, origin=origin
     )
+
+
+def link_person(
+    session: Session,
+    *,
+    org: OrganizationRow,
+    email: str,
+    person: str | None,
+    admin_id: int,
+    actor: str,
+    origin: str | None = None,
+) -> Member:
+    """Links a member to a person of the plan (None or empty: unlinks them), so that their
+    check-in and work are that person's. InvalidInput (field ``person``) for a person the
+    plan lacks; Conflict when another member is linked to them. The link is the account's,
+    so, as for disabling, Forbidden when the member also belongs to an organisation the
+    admin does not administer."""
+    user, membership = _membership(session, org, email)
+    key = (person or "").strip() or None
+    if key == user.person:
+        return member_of(user, membership.role)
+    if key is not None:
+        _check_person(session, org, user, key)
+    for other in store.organizations_of(session, user_id=user.id):
+        mine = store.find_membership(session, user_id=admin_id, org_id=other.id)
+        if mine is None or not may(mine.role, Act.MANAGE_MEMBERS):
+            raise Forbidden(
+                f"{user.email} is also a member of an organisation you do not administer: "
+                "their person in the plan holds there too, so only an admin of both can "
+                "change it"
+            )
+    before = member_of(user, membership.role)
+    user.person = key
+    session.flush()
+    after = member_of(user, membership.role)
+    _audit(session, org, actor, user.email, "update", before, after, admin_id, origin)
+    return after
+
+
+def _check_person(session: Session, org: OrganizationRow, user: UserRow, key: str) -> None:
+    """Raises unless the plan has the person and no other member is linked to them."""
+    if find_person(session, org_id=org.id, key=key) is None:
+        reason = f"the plan has no person '{key}': choose one of its people"
+        raise InvalidInput(reason, [{"field": "person", "reason": reason}])
+    linked = store.find_member_with_person(session, org_id=org.id, person=key, other_than=user.id)
+    if linked is not None:
+        raise Conflict(
+            f"person '{key}' is linked to {linked.email} already: unlink them first",
+            [{"field": "person", "reason": f"linked to {linked.email}"}],
+        )
+
+
+def person_labels(session: Session, *, org: OrganizationRow, keys: list[str]) -> dict[str, str]:
+    """The names of these people of the plan, by id (the id for a person without a name;
+    absent: the plan has no such person)."""
+    names = person_names(session, org_id=org.id, keys=keys)
+    return {key: name or key for key, name in names.items()}
+
+
+def person_choices(
+    session: Session, *, org: OrganizationRow, limit: int
+) -> tuple[list[tuple[str, str]], int]:
+    """The first ``limit`` people of the plan as (id, name or id), and how many there are."""
+    rows, total = page_rows(session, PersonRow, org_id=org.id, filters={}, limit=limit, offset=0)
+    return [(row.key, row.name or row.key) for row in rows], total
 
 
 @dataclass(frozen=True, slots=True)

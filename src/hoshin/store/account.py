@@ -278,6 +278,18 @@ def list_members(session: Session, *, org_id: int) -> list[tuple[UserRow, str]]:
     return [(user, role) for user, role in session.execute(query)]
 
 
+def find_member_with_person(
+    session: Session, *, org_id: int, person: str, other_than: int
+) -> UserRow | None:
+    """A member of the organisation, other than user ``other_than``, linked to ``person``."""
+    query = (
+        select(UserRow)
+        .join(MembershipRow, MembershipRow.user_id == UserRow.id)
+        .where(MembershipRow.org_id == org_id, UserRow.person == person, UserRow.id != other_than)
+    )
+    return session.scalars(query.limit(1)).first()
+
+
 def count_with_role(session: Session, *, org_id: int, role: str) -> int:
     """How many members of the organisation have ``role``."""
     query = select(func.count()).where(MembershipRow.org_id == org_id, MembershipRow.role == role)

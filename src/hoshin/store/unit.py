@@ -45,3 +45,13 @@ def find_person(session: Session, *, org_id: int, key: str) -> PersonRow | None:
     return session.scalars(
         select(PersonRow).where(PersonRow.org_id == org_id, PersonRow.key == key)
     ).first()
+
+
+def person_names(session: Session, *, org_id: int, keys: list[str]) -> dict[str, str]:
+    """The names of the organisation's people with these plan ids (those that exist)."""
+    if not keys:
+        return {}
+    query = select(PersonRow.key, PersonRow.name).where(
+        PersonRow.org_id == org_id, PersonRow.key.in_(keys)
+    )
+    return {key: name for key, name in session.execute(query)}

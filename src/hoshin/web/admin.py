@@ -22,6 +22,7 @@ from hoshin.web.render import render
 router = APIRouter()
 router.include_router(password.router)
 MEMBERS_PER_PAGE = 100
+PEOPLE_SELECT = 200  # more people than this: a member's person is typed, not picked
 EMPTY_MEMBER = {"email": "", "role": LEAST, "person": ""}
 Text = Annotated[str, Form(max_length=1000)]
 Email = Annotated[str, Path(max_length=320)]
@@ -30,6 +31,7 @@ NOTICES = {
     "enabled": "{}'s account is enabled again: they can sign in.",
     "uninvited": "The invitation of {} is revoked: its link no longer works.",
     "changed": "{}'s role is changed.",
+    "linked": "{}'s person in the plan is changed: their check-in and work are that person's.",
     "removed": "{} is no longer a member.",
     "revoked": "Token {} is revoked: it no longer signs anything in.",
 }
@@ -134,6 +136,23 @@ def change_role(
     return _back(here, "changed", email)
 
 
+@router.post("/orgs/{org}/admin/members/{email}/person", response_class=HTMLResponse)
+def change_person(
+    request: Request, session: Db, here: Place, email: Email, person: Text = ""
+) -> Response:
+    """Links a member to a person of the plan (empty: unlinks them); a person the plan
+    lacks or another member's is refused next to the row."""
+    if not policy.may(here.role, Act.MANAGE_MEMBERS):
+        return _not_admin(request, here)
+    refused = attempt(
+        session, member.link_person, session, org=here.org, email=email, person=person,
+        admin_id=here.me.user_id, actor=here.me.email, origin=here.origin,
+    )  # fmt: skip
+    if isinstance(refused, HoshinError):
+        return _row_refused(request, session, here, email, refused)
+    return _back(here, "linked", email)
+
+
 @router.get("/orgs/{org}/admin/members/{email}/remove", response_class=HTMLResponse)
 def confirm_removal(request: Request, session: Db, here: Place, email: Email) -> Response:
     """Asks whether to end the membership."""
@@ -219,8 +238,12 @@ def _members(
     pages = max(1, -(-len(everyone) // MEMBERS_PER_PAGE))
     page = min(page, pages)
     shown = everyone[(page - 1) * MEMBERS_PER_PAGE : page * MEMBERS_PER_PAGE]
+    linked = [m.person for m in shown if m.person is not None]
+    people, count = member.person_choices(session, org=here.org, limit=PEOPLE_SELECT)
     context: dict[str, Any] = {
         "here": here, "members": shown, "total": len(everyone), "page": page, "pages": pages,
+        "names": member.person_labels(session, org=here.org, keys=linked),
+        "people": people if count <= PEOPLE_SELECT else None,
         "roles": ROLES, "notice": notice, "form": form or EMPTY_MEMBER, "errors": errors or {},
         "row_problem": row_problem, "invited": invited,
         "invitations": invitation.open_invitations(session, org=here.org, now=now()),
