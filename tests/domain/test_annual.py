@@ -18,20 +18,25 @@ from pathlib import Path
 
 import pytest
 
+from hoshin.demo.plan import demo_plan
 from hoshin.domain.analysis import analyze
 from hoshin.domain.annual import (
     active_in,
     carry_forward,
+    draft_metric,
+    draft_objective,
     finished,
     fiscal_year,
     fiscal_year_of,
     metric_year,
     review_order,
+    undated,
     unfinished,
 )
 from hoshin.domain.model import Metric, Objective
 from hoshin.domain.months import Month
 from hoshin.domain.rollup import RollUp
+from hoshin.domain.validation import plan_problems
 from hoshin.planfile import read_plan
 
 SMALL = read_plan(Path(__file__).parents[2] / "examples" / "small.yaml")
@@ -86,9 +91,10 @@ def test_active_when_start_to_end_overlaps_the_year(
 @pytest.mark.parametrize(
     ("progress", "status", "done"),
     [(1.0, "green", True), (0.425, "amber", False), (1.0, "amber", False),
-     (0.9, "green", False), (None, "no_data", False)],
+     # on plan by its latest data (say November's, planned 0.9): achieved, not carried
+     (0.9, "green", True), (None, "no_data", False), (None, "unmeasured", False)],
 )  # fmt: skip
-def test_finished_means_target_reached_and_green(
+def test_finished_means_green_at_the_years_end(
     progress: float | None, status: str, done: bool
 ) -> None:
     assert finished(RollUp("annual", progress, 1.0, status)) is done  # type: ignore[arg-type]
@@ -125,7 +131,7 @@ def test_carry_forward_a1_into_2027_from_the_latest_actual() -> None:
     2026-10 lies before 2027-01, so the target 100 moves to 2027-12."""
     draft = carry_forward(objective("A1"), fiscal_year(2026, 1))
     assert (draft.source, draft.id, draft.title) == (
-        "A1", "A1-2027", "Run a daily fall-risk huddle on 100% of ward days in 2026",
+        "A1", "A1-2027", "Run a daily fall-risk huddle on 100% of ward days",
     )  # fmt: skip
     assert (draft.owner, draft.unit, dict(draft.supports)) == ("ben", "ward-a", {"B1": 1.0})
     assert (draft.start, draft.end) == (m("2027-01"), m("2027-12"))
@@ -162,3 +168,103 @@ def test_carry_forward_without_actuals_or_with_a_band() -> None:
     )  # fmt: skip
     assert (second.direction, second.minimum, second.maximum) == ("maintain", 90, 110)
     assert (second.baseline, second.target_period) == (None, None)
+
+
+def a_year(metric: Metric, *, end: str = "2026-12") -> Objective:
+    """An annual objective of 2026 measured by ``metric``."""
+    return Objective("A2", "Raise yield by Dec 2026", "annual", start=m("2026-01"), end=m(end),
+                     metrics=(metric,))  # fmt: skip
+
+
+def yield_metric(actual: float, *, target: float = 96, until: str = "2026-12") -> Metric:
+    """First-pass yield from 91 (2025-12) to ``target`` by ``until``; ``actual`` in 2026-11."""
+    return Metric(
+        "fpy", "First-pass yield", "increase", unit="%", baseline=91, baseline_period=m("2025-12"),
+        target=target, target_period=m(until), actuals={m("2026-11"): actual},
+    )  # fmt: skip
+
+
+def test_green_and_later_ending_annual_objectives_are_not_carried() -> None:
+    """A2 green (on plan by November, 0.95 done): achieved. A3 amber but ending 2027-06:
+    it goes on into 2027. A4 amber and ending 2026-12: carried."""
+    objectives = [a_year(yield_metric(96)), replace(a_year(yield_metric(93)), id="A3",
+                  end=m("2027-06")), replace(a_year(yield_metric(93)), id="A4")]  # fmt: skip
+    results = {
+        "A2": RollUp("annual", 0.95, 0.92, "green"),
+        "A3": RollUp("annual", 0.4, 0.6, "red"),
+        "A4": RollUp("annual", 0.4, 0.6, "red"),
+    }
+    assert [o.id for o in unfinished(objectives, results, fiscal_year(2026, 1))] == ["A4"]
+
+
+def test_a_metric_that_reached_its_target_is_not_carried() -> None:
+    """fpy 96 in 2026-11 = its target 96: as a draft its baseline would equal its target
+    (the demo's A2 draft that could not be created); the draft keeps the other metric."""
+    other = replace(yield_metric(93), id="scrap", name="Scrap")
+    objective = replace(a_year(yield_metric(96)), metrics=(yield_metric(96), other))
+    draft = carry_forward(objective, fiscal_year(2026, 1))
+    assert [d.id for d in draft.metrics] == ["scrap-2027"]
+    assert (draft.metrics[0].baseline, draft.metrics[0].target) == (93, 96)
+
+
+def test_a_target_beyond_next_year_becomes_next_years_point_on_the_trajectory() -> None:
+    """fpy 91 (2025-12) to 99 by 2029-12, linear over 48 months: 2027-12 lies 24 months
+    on, so its planned value is 91 + 8 * 24 / 48 = 95; from 93 (2026-11) toward 95."""
+    draft = carry_forward(a_year(yield_metric(93, target=99, until="2029-12")),
+                          fiscal_year(2026, 1))  # fmt: skip
+    (fpy,) = draft.metrics
+    assert (fpy.baseline, fpy.baseline_period) == (93, m("2026-12"))
+    assert fpy.target == pytest.approx(95)
+    assert fpy.target_period == m("2027-12")
+
+
+def test_a_metric_already_past_next_years_point_keeps_its_final_target() -> None:
+    """The same course with 97 in 2026-11: beyond 2027-12's planned 95, so the draft aims
+    at the final 99 by 2029-12 (a target of 95 would lie behind its baseline)."""
+    draft = carry_forward(a_year(yield_metric(97, target=99, until="2029-12")),
+                          fiscal_year(2026, 1))  # fmt: skip
+    (fpy,) = draft.metrics
+    assert (fpy.baseline, fpy.target, fpy.target_period) == (97, 99, m("2029-12"))
+
+
+@pytest.mark.parametrize(
+    ("title", "undated_title"),
+    [
+        ("Raise yield from 91% to 96% by Dec 2026", "Raise yield from 91% to 96%"),
+        ("Keep 4 to 6 weeks of stock in every month of 2026", "Keep 4 to 6 weeks of stock"),
+        ("Run a huddle on 100% of ward days in 2026", "Run a huddle on 100% of ward days"),
+        ("Zero lost-time injuries (2026)", "Zero lost-time injuries"),
+        ("Zero lost-time injuries (FY2026)", "Zero lost-time injuries"),
+        ("Open the new line by the end of 2026.", "Open the new line."),
+        ("Open the new line by 2026-09, on budget", "Open the new line, on budget"),
+        ("Open the new line by September 2026", "Open the new line"),
+        ("Open the new line by Q3 2026", "Open the new line"),
+        ("Cut WIP to 8 days by Mar 2027", "Cut WIP to 8 days by Mar 2027"),  # not this year
+        ("Win 2026 customers by Dec 2026", "Win 2026 customers"),  # a count, not a date
+        ("In 2026", "In 2026"),  # nothing would be left
+    ],
+)  # fmt: skip
+def test_undated_drops_the_years_date_from_a_title(title: str, undated_title: str) -> None:
+    assert undated(title, fiscal_year(2026, 1)) == undated_title
+
+
+def test_a_fiscal_year_over_two_calendar_years_drops_both() -> None:
+    """Fiscal 2026 opening in April runs 2026-04 to 2027-03: "by Mar 2027" is its date."""
+    assert undated("Cut WIP to 8 days by Mar 2027", fiscal_year(2026, 4)) == "Cut WIP to 8 days"
+
+
+def test_every_default_draft_of_the_demo_makes_a_valid_plan() -> None:
+    """The demo of 2026-12-05 judged at 2026-12-31 (November's actuals): A2 (fpy 96 = its
+    target), A3, A5, A8 and A9 are green, so only the amber A1, A4, A6 and the red A7 are
+    carried, and the plan with their drafts, untouched, has no problem."""
+    plan = demo_plan(date(2026, 12, 5))
+    year = fiscal_year(2026, plan.organization.fiscal_year_start)
+    results = analyze(plan, year.last_day).objectives
+    drafts = [carry_forward(o, year) for o in unfinished(list(plan.objectives), results, year)]
+    assert [d.source for d in drafts] == ["A1", "A4", "A6", "A7"]
+    assert all("2026" not in d.title for d in drafts)
+    created = [
+        replace(draft_objective(d), metrics=tuple(draft_metric(m) for m in d.metrics))
+        for d in drafts
+    ]
+    assert plan_problems(replace(plan, objectives=(*plan.objectives, *created))) == []

@@ -7,6 +7,7 @@ in April, fiscal year 2026 runs from 2026-04 to 2027-03.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,7 +16,7 @@ from hoshin.domain.model import Direction, Frequency, Metric, Objective, Traject
 from hoshin.domain.months import Month
 from hoshin.domain.rollup import RollUp
 from hoshin.domain.status import MetricResult, latest_actual
-from hoshin.domain.trajectory import end_value
+from hoshin.domain.trajectory import end_value, planned_value
 
 FIRST_LEVELS = ("breakthrough", "annual")  # the review reads these first
 
@@ -67,8 +68,9 @@ def review_order(objectives: list[Objective]) -> list[Objective]:
 
 
 def finished(result: RollUp) -> bool:
-    """An objective is finished when it reached its target (progress 1) and is green."""
-    return result.progress is not None and result.progress >= 1.0 and result.status == "green"
+    """An objective is finished (achieved) when it is green as of the year's last day: at or
+    ahead of what was planned by its latest data, which by the year's end is all of it."""
+    return result.status == "green"
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,36 +131,76 @@ class ObjectiveDraft:
 def unfinished(
     objectives: list[Objective], results: Mapping[str, RollUp], year: FiscalYear
 ) -> list[Objective]:
-    """The year's annual objectives that are not finished (progress < 1 or not green)."""
+    """The year's annual objectives that end in it and are not finished (not green); one
+    that ends after the year goes on, and is not carried."""
     return [
         o for o in objectives
         if o.level == "annual" and active_in(o, year) and not finished(results[o.id])
+        and o.end is not None and o.end <= year.last
     ]  # fmt: skip
 
 
 def carry_forward(objective: Objective, year: FiscalYear) -> ObjectiveDraft:
     """Next fiscal year's draft of an annual objective of ``year``.
 
-    The same title, owner, unit and supports; start and end are the next year's first and
-    last months. Each metric starts again from its latest actual at or before the year's
-    last month, as the baseline of that last month (where the new year's course begins),
-    toward the same target; its target period is kept when it still lies ahead of the
-    next year's start, else it becomes the next year's last month. Monthly target
+    The same title without the year's date (``undated``), owner, unit and supports; start
+    and end are the next year's first and last months. A metric that reached its target
+    is not carried; each other starts again from its latest actual at or before the year's
+    last month, as the baseline of that last month (where the new year's course begins).
+    Its target: the same one when its target period lies within the next year (kept) or
+    before it (moved to the next year's last month); when it lies beyond the next year,
+    the trajectory's planned value of the next year's last month, unless the latest
+    actual is already past that (then the same target and period). Monthly target
     overrides are not carried. Ids get the next year as a suffix: ``A1`` -> ``A1-2027``.
     """
     after = year.next()
+    carried = [
+        m for m in objective.metrics if not reached(m, latest_actual(m, year.last))
+    ]  # fmt: skip
     return ObjectiveDraft(
         source=objective.id,
         id=f"{objective.id}-{after.year}",
-        title=objective.title,
+        title=undated(objective.title, year),
         owner=objective.owner,
         unit=objective.unit,
         supports=dict(objective.supports),
         start=after.first,
         end=after.last,
         tolerance=objective.tolerance,
-        metrics=tuple(_metric_draft(m, year, after) for m in objective.metrics),
+        metrics=tuple(_metric_draft(m, year, after) for m in carried),
     )
+
+
+def reached(metric: Metric, latest: tuple[Month, float] | None) -> bool:
+    """Whether the latest actual is at or beyond the metric's target (a maintain metric,
+    a band, never is: it is kept every year)."""
+    target = end_value(metric)
+    if latest is None or target is None or metric.direction == "maintain":
+        return False
+    value = latest[1]
+    return value >= target if metric.direction == "increase" else value <= target
+
+
+_MONTHS = (
+    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    "|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+
+
+def undated(title: str, year: FiscalYear) -> str:
+    """The title without a date in the fiscal year: "by Dec 2026", "in 2026", "by the end
+    of 2026", "in every month of 2026", "by 2026-12", "(2026)", "(FY2026)"; a title that
+    is only a date stays as it is."""
+    years = "|".join(sorted({str(year.first.year), str(year.last.year)}))
+    words = r"(?:(?:the|end|of|every|each|month|year|fiscal|calendar)\s+)*"
+    when = rf"(?:(?:{_MONTHS}|q[1-4]|h[12])\.?\s+)?(?:fy\s*)?(?:{years})(?:-[01][0-9])?"
+    dated = re.compile(
+        rf"\s*\((?:fy\s*)?(?:{years})\)"
+        rf"|[\s,;]*\b(?:by|in|for|during|until|before|through|throughout)\s+{words}{when}\b",
+        re.IGNORECASE,
+    )
+    left = re.sub(r"\s{2,}", " ", dated.sub("", title)).strip(" ,;:-")
+    return left or title
 
 
 def _metric_draft(metric: Metric, year: FiscalYear, after: FiscalYear) -> MetricDraft:
@@ -171,6 +213,8 @@ def _metric_draft(metric: Metric, year: FiscalYear, after: FiscalYear) -> Metric
             baseline, since = latest[1], year.last
         if until is None or until < after.first:
             until = after.last
+        elif until > after.last:
+            target, until = _next_point(metric, baseline, after) or (target, until)
     return MetricDraft(
         id=f"{metric.id}-{after.year}", name=metric.name, direction=metric.direction,
         unit=metric.unit, baseline=baseline, baseline_period=since,
@@ -180,6 +224,18 @@ def _metric_draft(metric: Metric, year: FiscalYear, after: FiscalYear) -> Metric
         tolerance=metric.tolerance, weight=metric.weight, frequency=metric.frequency,
         minimum=metric.minimum, maximum=metric.maximum,
     )  # fmt: skip
+
+
+def _next_point(
+    metric: Metric, baseline: float | None, after: FiscalYear
+) -> tuple[float, Month] | None:
+    """The trajectory's planned value of the next year's last month, with that month;
+    None when it does not lie beyond ``baseline`` in the metric's direction."""
+    planned = planned_value(metric, after.last)
+    if planned is None or baseline is None:
+        return None
+    ahead = planned > baseline if metric.direction == "increase" else planned < baseline
+    return (planned, after.last) if ahead else None
 
 
 def draft_objective(draft: ObjectiveDraft) -> Objective:
