@@ -374,11 +374,12 @@ def test_a_token_is_shown_once_and_only_its_owner_revokes_it(pages: TestClient) 
 
 
 def test_an_admin_links_themself_to_a_person_and_gets_their_check_in(pages: TestClient) -> None:
-    """ADMIN has no person: an empty check-in. Linked to ana (owner of B1, whose metric is
-    "Patient falls per month"), the check-in shows it; ben is BEN's, so linking ADMIN to
-    ben is refused in words next to the row; an empty choice unlinks."""
+    """ADMIN has no person: the check-in shows every metric (falls, huddles, trained).
+    Linked to ana (owner of B1, whose metric is falls, "Patient falls per month"), it shows
+    hers; ben is BEN's, so linking ADMIN to ben is refused in words next to the row; an
+    empty choice unlinks."""
     _as(pages, ADMIN)
-    assert "No metric to check in here" in pages.get("/orgs/clinic/check-in").text
+    assert "3 metrics of every objective" in pages.get("/orgs/clinic/check-in").text
     listed = pages.get(ADMIN_PAGE).text
     assert '<option value="ana">Ana Lima</option>' in listed  # names, not ids
     linked = pages.post(f"{ADMIN_PAGE}/members/{ADMIN}/person", data={"person": "ana"})
@@ -386,13 +387,14 @@ def test_an_admin_links_themself_to_a_person_and_gets_their_check_in(pages: Test
         linked.status_code == 200 and f"{ADMIN}&#39;s person in the plan is changed" in linked.text
     )
     assert '<option value="ana" selected>Ana Lima</option>' in linked.text
-    assert ">Patient falls per month" in pages.get("/orgs/clinic/check-in").text
+    mine = pages.get("/orgs/clinic/check-in").text
+    assert "1 metric owned by Ana Lima" in mine and ">Patient falls per month" in mine
     taken = pages.post(f"{ADMIN_PAGE}/members/{ADMIN}/person", data={"person": "ben"})
     assert taken.status_code == 409
     assert f"person &#39;ben&#39; is linked to {BEN} already: unlink them first" in taken.text
     unlinked = pages.post(f"{ADMIN_PAGE}/members/{ADMIN}/person", data={"person": ""})
     assert unlinked.status_code == 200
-    assert "No metric to check in here" in pages.get("/orgs/clinic/check-in").text
+    assert "3 metrics of every objective" in pages.get("/orgs/clinic/check-in").text
     _as(pages, BEN)
     refused = pages.post(f"{ADMIN_PAGE}/members/{BEN}/person", data={"person": "ana"})
     assert refused.status_code == 403

@@ -4,7 +4,6 @@ a month the engine judges red opens a form for its countermeasure."""
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from datetime import date
 from typing import Annotated, Any
 
@@ -28,6 +27,7 @@ from hoshin.service import checkin, policy
 from hoshin.service import unit as unit_service
 from hoshin.service.analysis import Analysed
 from hoshin.service.policy import Act
+from hoshin.web.checkin_scope import choices, chosen_metrics, scope_of
 from hoshin.web.deps import Db, Here, Place, now
 from hoshin.web.outcome import attempt, page_status
 from hoshin.web.render import render
@@ -36,8 +36,6 @@ router = APIRouter()
 HISTORY = 3  # months shown before the one that is due
 ROWS = 50  # metrics on one page of the grid
 OWNER_CHOICES = 100  # people offered as a countermeasure's owner: the objective's unit, bounded
-UNIT_SELECT = 200  # more units than this: the unit is typed, not picked from a list
-Owned = list[tuple[Objective, Metric]]
 
 
 @router.get("/orgs/{org}/check-in", response_class=HTMLResponse)
@@ -46,26 +44,29 @@ def check_in(
     session: Db,
     here: Place,
     unit: Annotated[str | None, Query(max_length=100)] = None,
+    owner: Annotated[str | None, Query(max_length=100)] = None,
+    month: Annotated[str | None, Query(max_length=7)] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
-    """The grid: a row per metric the asker owns (or of ``unit``), the last months' values
-    and an input for the month that is due (the month before the as-of month); a page of
-    ROWS at a time."""
+    """The grid: a row per metric of the filter (checkin_scope: the asker's own by default,
+    or of a unit and/or an owner, or every metric), the months before and an input for the
+    month chosen (by default the one due: the month before the as-of month); a page of ROWS
+    at a time."""
     found = here.analysed(session)
-    due = Month.of_date(here.as_of).minus(1)
-    unit = unit or None
-    owned = _metrics(found, here.me.person, unit)
+    scope = scope_of(here, unit=unit, owner=owner, month=month)
+    owned = chosen_metrics(found, scope)
     pages = max(1, -(-len(owned) // ROWS))
     page = min(page, pages)
     owners = _Owners(session, here)
+    back = scope.query(here)
     rows = [
-        _row(session, here, found, o, m, due, owners=owners)
+        _row(session, here, found, o, m, scope.month, owners=owners, back=back)
         for o, m in owned[(page - 1) * ROWS : page * ROWS]
     ]
-    units = found.plan.units if len(found.plan.units) <= UNIT_SELECT else None
     context = {
-        "here": here, "rows": rows, "due": due, "unit": unit, "units": units, "page": page,
-        "pages": pages, "total": len(owned),
+        "here": here, "rows": rows, "scope": scope, "due": scope.month, "page": page,
+        "pages": pages, "total": len(owned), "choices": choices(found),
+        "previous": scope.query(here, page=page - 1), "next": scope.query(here, page=page + 1),
     }  # fmt: skip
     return render(request, "check_in.html", context)
 
@@ -80,7 +81,7 @@ async def save(request: Request, session: Db, here: Place, metric: str, period: 
     refused = _record(session, here, metric, period, value, read, version)
     htmx = request.headers.get("HX-Request") == "true"
     if refused is None and not htmx:
-        return RedirectResponse(f"/orgs/{here.org.slug}/check-in{here.query()}", status_code=303)
+        return RedirectResponse(_grid(here, request), status_code=303)
     problem, status = refused or (None, 200)
     found = here.analysed(session)
     objective, owned = _find(found, metric)
@@ -109,7 +110,7 @@ async def countermeasure(
     errors, measure = _create_measure(session, here, owned.id, month, typed)
     htmx = request.headers.get("HX-Request") == "true"
     if measure is not None and not htmx:
-        return RedirectResponse(f"/orgs/{here.org.slug}/check-in{here.query()}", status_code=303)
+        return RedirectResponse(_grid(here, request), status_code=303)
     if measure is not None:
         # The analysis read next holds it (and drops its missing_countermeasure finding);
         # the row needs no new analysis to say so: countermeasures change no status.
@@ -208,6 +209,12 @@ def _field_errors(error: HoshinError) -> dict[str, str]:
     return errors
 
 
+def _grid(here: Here, request: Request) -> str:
+    """The grid the form came from: its filter is the query of the form's action."""
+    query = request.url.query
+    return f"/orgs/{here.org.slug}/check-in{'?' + query if query else ''}"
+
+
 def _dom_id(key: str) -> str:
     """An HTML id made of the metric's id (which may hold spaces or other characters)."""
     return "m-" + re.sub(r"[^A-Za-z0-9_-]", lambda c: f"_{ord(c.group()):x}", key)
@@ -232,23 +239,6 @@ def _by_metric(plan: Plan) -> dict[str, tuple[Objective, Metric]]:
     return {m.id: (o, m) for o in plan.objectives for m in o.metrics}
 
 
-def _metrics(found: Analysed, person: str | None, unit: str | None) -> Owned:
-    """The metrics of the objectives of ``unit``, else of those ``person`` owns."""
-    if unit is not None:
-        return found.derived("check-in/by-unit", lambda _: _group(found.plan, "unit")).get(unit, [])
-    if person is None:
-        return []
-    return found.derived("check-in/by-owner", lambda _: _group(found.plan, "owner")).get(person, [])
-
-
-def _group(plan: Plan, by: str) -> dict[str | None, Owned]:
-    """Every objective's metrics, grouped by the objective's ``by`` (unit or owner)."""
-    groups: dict[str | None, Owned] = defaultdict(list)
-    for o in plan.objectives:
-        groups[getattr(o, by)].extend((o, m) for m in o.metrics)
-    return dict(groups)
-
-
 def _answered(found: Analysed) -> dict[tuple[str, Month], Countermeasure]:
     """The plan's countermeasures by metric and month (once per analysis)."""
     return found.derived(
@@ -267,6 +257,7 @@ def _row(
     typed: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
     owners: _Owners | None = None,
+    back: str | None = None,
 ) -> dict[str, Any]:
     value = metric.actuals.get(due)  # a correction names it: see _version_read
     # The engine's verdict on the month due, as its bowling chart gives it.
@@ -276,8 +267,10 @@ def _row(
     mine = policy.may(here.role, Act.WORK, theirs=True)  # the service checks which
     open_form = cell.status == "red" and answered is None and mine
     owners = owners or _Owners(session, here)
+    names = choices(found).names
     owner = None if answered is None or answered.owner is None else owners.name(answered.owner)
     slug = here.org.slug
+    back = here.query() if back is None else back
     return {
         "dom": _dom_id(metric.id),
         "objective": objective,
@@ -288,7 +281,9 @@ def _row(
             (due.minus(k), metric.actuals.get(due.minus(k))) for k in range(HISTORY, 0, -1)
         ],
         "value": value,
-        "action": f"/orgs/{slug}/check-in/{metric.id}/{due}{here.query()}",
+        # the filter rides along, so that without JavaScript the grid comes back as it was
+        "action": f"/orgs/{slug}/check-in/{metric.id}/{due}{back}",
+        "owner": None if objective.owner is None else names.get(objective.owner, objective.owner),
         "problem": None,
         "saved": False,
         "typed": "",
