@@ -4,7 +4,8 @@ requiring earlier ones, countermeasures. Every plan drawn keeps the rules of
 ``domain.validation`` (``plans`` checks it), so reading it back must not refuse it.
 
 Ids are unique across the whole plan, and every link (a parent, an owner, supports, serves,
-moves, requires) names an entity drawn before it, so no link graph holds a cycle.
+moves, requires) names an entity drawn before it, so no link graph holds a cycle. Links of
+supports, serves and moves each get a strength (strong, medium or weak).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 from hoshin.domain.model import (
     DEFAULT_TOLERANCE,
     LEVELS,
+    STRENGTHS,
     Action,
     Countermeasure,
     CountermeasureStatus,
@@ -28,8 +30,10 @@ from hoshin.domain.model import (
     Person,
     Plan,
     Risk,
+    Strength,
     Unit,
     Vision,
+    weaker,
 )
 from hoshin.domain.months import FIRST_YEAR, LAST_YEAR, LONGEST_ACTION_DAYS, Month
 from hoshin.domain.validation import plan_problems
@@ -104,6 +108,11 @@ def _some(draw: st.DrawFn, keys: list[str], most: int = 2) -> list[str]:
     if not keys:
         return []
     return draw(st.lists(st.sampled_from(keys), unique=True, max_size=most))
+
+
+def _strengths(draw: st.DrawFn, keys: list[str]) -> dict[str, Strength]:
+    """A strength for each of ``keys``, as the model keeps them: only those not strong."""
+    return weaker({key: draw(st.sampled_from(STRENGTHS)) for key in keys})
 
 
 def _maybe(draw: st.DrawFn, keys: list[str]) -> str | None:
@@ -201,6 +210,7 @@ def plans(draw: st.DrawFn) -> Plan:
         parents = _some(draw, [o.id for o in objectives])
         weights = draw(st.just(1.0) | above_zero) if parents else 1.0
         supports = {p: weights if draw(st.booleans()) else 1.0 for p in parents}
+        supports_strength = _strengths(draw, parents)
         objectives.append(
             Objective(
                 id=key,
@@ -215,6 +225,7 @@ def plans(draw: st.DrawFn) -> Plan:
                 customer_benefit=draw(st.none() | texts),
                 tolerance=draw(tolerances),
                 description=draw(st.none() | texts),
+                supports_strength=supports_strength,
             )
         )
     objective_ids = [o.id for o in objectives]
@@ -225,14 +236,17 @@ def plans(draw: st.DrawFn) -> Plan:
         start_day, due = draw(st.none() | days), draw(st.none() | days)
         if start_day is not None and due is not None and due < start_day:
             start_day, due = due, start_day
+        serves, moves = _some(draw, objective_ids), _some(draw, metric_ids)
         actions.append(
             Action(
                 id=next(pool),
                 title=draw(titles),
                 owner=_maybe(draw, person_ids),
                 unit=_maybe(draw, unit_ids),
-                serves=tuple(_some(draw, objective_ids)),
-                moves=tuple(_some(draw, metric_ids)),
+                serves=tuple(serves),
+                moves=tuple(moves),
+                serves_strength=_strengths(draw, serves),
+                moves_strength=_strengths(draw, moves),
                 start=start_day,
                 due=due,
                 duration_days=draw(st.none() | st.integers(1, LONGEST_ACTION_DAYS)),

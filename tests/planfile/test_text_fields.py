@@ -89,7 +89,8 @@ BREAK = "contains the control character U+000A (a line break or tab), which is n
             'supports: ["B\\01"]',
             "plan.yaml:12: objectives[1].supports.'B\\x001': ",
         ),
-        ("serves: [I1]", 'serves: ["I\\01"]', f"plan.yaml:26: actions[0].serves[0]: {NUL}"),
+        # serves, as supports, is read as a map of id to strength: the id names the place
+        ("serves: [I1]", 'serves: ["I\\01"]', "plan.yaml:26: actions[0].serves.'I\\x001': "),
         (
             "risk: Nobody answers",
             'risk: "No\\0body answers"',

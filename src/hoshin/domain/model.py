@@ -13,6 +13,9 @@ Level = Literal["breakthrough", "annual", "team", "individual"]
 Direction = Literal["increase", "decrease", "maintain"]
 Trajectory = Literal["linear", "compound"]
 Frequency = Literal["monthly", "quarterly"]
+# How strongly a link (supports, serves, moves) correlates: the X-matrix's ● ○ △.
+Strength = Literal["strong", "medium", "weak"]
+STRENGTHS: tuple[Strength, ...] = ("strong", "medium", "weak")
 CountermeasureStatus = Literal["open", "in_progress", "closed"]
 COUNTERMEASURE_STATUSES: tuple[CountermeasureStatus, ...] = ("open", "in_progress", "closed")
 
@@ -86,7 +89,8 @@ class Metric:
 
 @dataclass(frozen=True, slots=True)
 class Objective:
-    """A goal at one level; ``supports`` maps the ids it contributes to onto link weights."""
+    """A goal at one level; ``supports`` maps the ids it contributes to onto link weights,
+    ``supports_strength`` those of its links that are not strong onto their strength."""
 
     id: str
     title: str
@@ -100,6 +104,7 @@ class Objective:
     customer_benefit: str | None = None
     tolerance: float = DEFAULT_TOLERANCE
     description: str | None = None
+    supports_strength: Mapping[str, Strength] = field(default_factory=dict)
 
     def deadline(self) -> date | None:
         """The last day of the ``end`` month, or None without an end."""
@@ -116,7 +121,8 @@ class Risk:
 
 @dataclass(frozen=True, slots=True)
 class Action:
-    """Work that serves objectives and moves metrics; ``requires`` must finish first."""
+    """Work that serves objectives and moves metrics; ``requires`` must finish first.
+    ``serves_strength`` and ``moves_strength`` hold the links that are not strong."""
 
     id: str
     title: str
@@ -133,6 +139,8 @@ class Action:
     budget: float | None = None
     fte: float | None = None
     risks: tuple[Risk, ...] = ()
+    serves_strength: Mapping[str, Strength] = field(default_factory=dict)
+    moves_strength: Mapping[str, Strength] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +160,12 @@ class Countermeasure:
     def overdue(self, as_of: date) -> bool:
         """Whether it was due before ``as_of`` and is not closed."""
         return self.status != "closed" and self.due is not None and self.due < as_of
+
+
+def weaker(links: Mapping[str, Strength]) -> dict[str, Strength]:
+    """The links of ``links`` (id -> strength) that are not strong: what the model keeps,
+    so that a plan equals itself however its strong links were written."""
+    return {key: strength for key, strength in links.items() if strength != "strong"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from hoshin.domain.graph import find_cycle
@@ -133,6 +133,17 @@ def _objective(path: Path, objective: Objective) -> Iterator[Problem]:
             yield Problem((*path, "supports", parent), "an objective cannot support itself")
         if not weight > 0:
             yield Problem((*path, "supports", parent), f"weight {weight} must be above 0")
+    yield from _strengths(path, "supports", objective.supports, objective.supports_strength)
+
+
+def _strengths(
+    path: Path, field: str, links: Iterable[str], strengths: Mapping[str, str]
+) -> Iterator[Problem]:
+    """A problem for each strength given to a link that ``field`` does not hold."""
+    held = set(links)
+    for key in strengths:
+        if key not in held:
+            yield Problem((*path, field, key), f"a strength for '{key}', which is not in {field}")
 
 
 def metric_problems(path: Path, metric: Metric) -> list[Problem]:
@@ -250,4 +261,6 @@ def action_problems(path: Path, action: Action) -> list[Problem]:
             problems.append(Problem((*path, "resources", name), problem))
     if action.id in action.requires:
         problems.append(Problem((*path, "requires", action.id), "an action cannot require itself"))
+    problems += _strengths(path, "serves", action.serves, action.serves_strength)
+    problems += _strengths(path, "moves", action.moves, action.moves_strength)
     return problems

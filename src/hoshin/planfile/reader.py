@@ -25,6 +25,7 @@ from hoshin.domain.model import (
     Risk,
     Unit,
     Vision,
+    weaker,
 )
 from hoshin.domain.months import Month
 from hoshin.domain.validation import plan_problems
@@ -236,11 +237,12 @@ def _objective(item: ObjectiveIn) -> Objective:
         unit=item.unit,
         start=_optional_month(item.start),
         end=_optional_month(item.end),
-        supports=item.supports,
+        supports={key: link.weight for key, link in item.supports.items()},
         metrics=tuple(_metric(m) for m in item.metrics),
         customer_benefit=item.customer_benefit,
         tolerance=DEFAULT_TOLERANCE if item.tolerance is None else item.tolerance,
         description=item.description,
+        supports_strength=weaker({key: link.strength for key, link in item.supports.items()}),
     )
 
 
@@ -275,6 +277,8 @@ def _action(item: ActionIn) -> Action:
         unit=item.unit,
         serves=tuple(item.serves),
         moves=tuple(item.moves),
+        serves_strength=weaker(item.serves),
+        moves_strength=weaker(item.moves),
         start=item.start,
         due=item.due,
         duration_days=item.duration_days,

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from hoshin.domain.model import Strength
 from hoshin.domain.months import in_calendar
 from hoshin.fields import Description, Email, Fte, Id, Line, Money, Period, Title
 
@@ -32,11 +33,33 @@ def _date_from_text(value: object) -> object:
 
 
 def _supports_map(value: object) -> object:
-    """``supports`` may be a list of ids (weight 1 each) or a map of id to weight."""
+    """``supports`` may be a list of ids (weight 1 each) or a map of id to a weight or to
+    ``{weight, strength}``."""
     if isinstance(value, list):
         if not all(isinstance(item, str) for item in value):
             raise ValueError("supports lists objective ids, or maps ids to weights")
         return dict.fromkeys(value, 1.0)
+    return value
+
+
+def _support_link(value: object) -> object:
+    """A ``supports`` value: a weight, or a map of ``weight`` and ``strength``."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return {"weight": value}
+    if isinstance(value, dict):
+        return value
+    raise ValueError(f"expected a weight or {{weight, strength}}, got {shown(value)}")
+
+
+def _strength_map(value: object) -> object:
+    """``serves``/``moves`` may be a list of ids (each strong) or a map of id to strength."""
+    if isinstance(value, list):
+        if not all(isinstance(item, str) for item in value):
+            raise ValueError("lists ids, or maps ids to strong, medium or weak")
+        repeated = sorted({item for item in value if value.count(item) > 1})
+        if repeated:
+            raise ValueError(f"lists {', '.join(map(shown, repeated))} more than once")
+        return dict.fromkeys(value, "strong")
     return value
 
 
@@ -96,6 +119,11 @@ class MetricIn(Strict):
     actuals: dict[Period, float] = {}
 
 
+class SupportIn(Strict):
+    weight: float = 1.0
+    strength: Strength = "strong"
+
+
 class ObjectiveIn(Strict):
     id: Id
     title: Title
@@ -104,7 +132,10 @@ class ObjectiveIn(Strict):
     unit: Id | None = None
     start: Period | None = None
     end: Period | None = None
-    supports: Annotated[dict[Id, float], BeforeValidator(_supports_map)] = {}
+    supports: Annotated[
+        dict[Id, Annotated[SupportIn, BeforeValidator(_support_link)]],
+        BeforeValidator(_supports_map),
+    ] = {}
     metrics: list[MetricIn] = []
     customer_benefit: Description | None = None
     tolerance: float | None = None
@@ -126,8 +157,8 @@ class ActionIn(Strict):
     title: Title
     owner: Id | None = None
     unit: Id | None = None
-    serves: list[Id] = []
-    moves: list[Id] = []
+    serves: Annotated[dict[Id, Strength], BeforeValidator(_strength_map)] = {}
+    moves: Annotated[dict[Id, Strength], BeforeValidator(_strength_map)] = {}
     start: Day | None = None
     due: Day | None = None
     duration_days: int | None = None

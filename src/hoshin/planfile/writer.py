@@ -110,11 +110,32 @@ def _months(values: Mapping[Month, float]) -> _Flow | None:
     return _Flow({str(m): values[m] for m in sorted(values)}) if values else None
 
 
+def _supports(objective: Objective) -> list[str] | dict[str, Any] | None:
+    """The shortest ``supports`` that reads back: a list when every link is strong with
+    weight 1, else a map of id to the weight, or to ``{weight, strength}`` (weight 1 left out)
+    for a link that is not strong."""
+    if not objective.supports:
+        return None
+    strengths = objective.supports_strength
+    if not strengths and set(objective.supports.values()) == {1.0}:
+        return list(objective.supports)
+    return {
+        key: weight if key not in strengths
+        else _Flow(_compact({"weight": _unless(weight, 1.0), "strength": strengths[key]}))
+        for key, weight in objective.supports.items()
+    }  # fmt: skip
+
+
+def _links(keys: tuple[str, ...], strengths: Mapping[str, str]) -> list[str] | Data | None:
+    """``serves`` or ``moves``: a list of ids when every link is strong, else a map of id to
+    strength."""
+    if not strengths:
+        return list(keys) or None
+    return {key: strengths.get(key, "strong") for key in keys}
+
+
 def _objective(objective: Objective) -> Data:
-    supports: list[str] | dict[str, float] | None = None
-    if objective.supports:
-        weights = set(objective.supports.values())
-        supports = list(objective.supports) if weights == {1.0} else dict(objective.supports)
+    supports = _supports(objective)
     return _compact(
         {
             "id": objective.id,
@@ -166,8 +187,8 @@ def _action(action: Action) -> Data:
             "title": action.title,
             "owner": action.owner,
             "unit": action.unit,
-            "serves": list(action.serves) or None,
-            "moves": list(action.moves) or None,
+            "serves": _links(action.serves, action.serves_strength),
+            "moves": _links(action.moves, action.moves_strength),
             "start": action.start,
             "due": action.due,
             "duration_days": action.duration_days,

@@ -34,6 +34,8 @@ from hoshin.store.objective import ObjectiveRow, SupportRow
 from hoshin.store.organization import OrganizationRow, bump_plan_version
 from hoshin.store.unit import PersonRow, UnitRow
 
+Weak = dict[str, dict[str, Any]]  # entity -> link target -> strength (medium or weak)
+
 # Dependents first; with deferred foreign keys the order only keeps the work obvious.
 PLAN_TABLES: tuple[type[Base], ...] = (
     ActualRow,
@@ -81,7 +83,14 @@ def plan_rows(org_id: int, plan: Plan) -> list[tuple[type[Base], list[dict[str, 
         (
             SupportRow,
             [
-                {"org_id": org_id, "child": o.id, "parent": p, "weight": w, "position": i}
+                {
+                    "org_id": org_id,
+                    "child": o.id,
+                    "parent": p,
+                    "weight": w,
+                    "position": i,
+                    "strength": o.supports_strength.get(p, "strong"),
+                }
                 for o in plan.objectives
                 for i, (p, w) in enumerate(o.supports.items())
             ],
@@ -96,8 +105,8 @@ def plan_rows(org_id: int, plan: Plan) -> list[tuple[type[Base], list[dict[str, 
             ],
         ),
         (ActionRow, [_action(org_id, i, a) for i, a in enumerate(plan.actions)]),
-        (ServesRow, _links(org_id, plan.actions, "serves", "objective")),
-        (MovesRow, _links(org_id, plan.actions, "moves", "metric")),
+        (ServesRow, _links(org_id, plan.actions, "serves", "objective", strong=True)),
+        (MovesRow, _links(org_id, plan.actions, "moves", "metric", strong=True)),
         (RequiresRow, _links(org_id, plan.actions, "requires", "required")),
         (
             CountermeasureRow,
@@ -155,13 +164,19 @@ def _countermeasure(org_id: int, position: int, c: Countermeasure) -> dict[str, 
 
 
 def _links(
-    org_id: int, actions: tuple[Action, ...], field: str, column: str
+    org_id: int, actions: tuple[Action, ...], field: str, column: str, *, strong: bool = False
 ) -> list[dict[str, Any]]:
-    return [
-        {"org_id": org_id, "action": a.id, column: target, "position": i}
-        for a in actions
-        for i, target in enumerate(getattr(a, field))
-    ]
+    """The link rows of ``field``; with ``strong``, each with its strength (the action's
+    ``{field}_strength``, strong when not there)."""
+    rows = []
+    for a in actions:
+        strengths = getattr(a, f"{field}_strength") if strong else {}
+        for i, target in enumerate(getattr(a, field)):
+            row = {"org_id": org_id, "action": a.id, column: target, "position": i}
+            if strong:
+                row["strength"] = strengths.get(target, "strong")
+            rows.append(row)
+    return rows
 
 
 def _int(month: Month | None) -> int | None:
@@ -189,10 +204,14 @@ def load_plan(session: Session, *, org: OrganizationRow) -> Plan:
     for row in rows(MetricRow):
         metrics[row.objective].append(_metric_of(row, actuals.get(row.key, {})))
     supports: dict[str, dict[str, float]] = defaultdict(dict)
+    # field -> entity -> the links that are not strong (the model keeps only those)
+    weak: dict[str, Weak] = {field: defaultdict(dict) for field in ("supports", "serves", "moves")}
     for link in rows(SupportRow):
         supports[link.child][link.parent] = link.weight
+        if link.strength != "strong":
+            weak["supports"][link.child][link.parent] = link.strength
     links = {
-        field: _grouped(rows(table), column)
+        field: _grouped(rows(table), column, weak.get(field))
         for field, table, column in (
             ("serves", ServesRow, "objective"),
             ("moves", MovesRow, "metric"),
@@ -207,18 +226,24 @@ def load_plan(session: Session, *, org: OrganizationRow) -> Plan:
         units=tuple(Unit(u.key, u.name, u.parent) for u in rows(UnitRow)),
         people=tuple(Person(p.key, p.name, p.unit, p.email) for p in rows(PersonRow)),
         objectives=tuple(
-            _objective_of(o, supports.get(o.key, {}), metrics.get(o.key, []))
+            _objective_of(
+                o, supports.get(o.key, {}), metrics.get(o.key, []), weak["supports"].get(o.key, {})
+            )
             for o in rows(ObjectiveRow)
         ),
-        actions=tuple(_action_of(a, links) for a in rows(ActionRow)),
+        actions=tuple(_action_of(a, links, weak) for a in rows(ActionRow)),
         countermeasures=tuple(_countermeasure_of(c) for c in rows(CountermeasureRow)),
     )
 
 
-def _grouped(rows: list[Any], column: str) -> dict[str, list[str]]:
+def _grouped(rows: list[Any], column: str, weak: Weak | None) -> dict[str, list[str]]:
+    """The targets of each action's links; those not strong also noted in ``weak``."""
     grouped: dict[str, list[str]] = defaultdict(list)
     for row in rows:
-        grouped[row.action].append(getattr(row, column))
+        target = getattr(row, column)
+        grouped[row.action].append(target)
+        if weak is not None and row.strength != "strong":
+            weak[row.action][target] = row.strength
     return grouped
 
 
@@ -240,21 +265,25 @@ def _metric_of(row: MetricRow, actuals: dict[Month, float]) -> Metric:
 
 
 def _objective_of(
-    row: ObjectiveRow, supports: dict[str, float], metrics: list[Metric]
+    row: ObjectiveRow, supports: dict[str, float], metrics: list[Metric], weak: dict[str, Any]
 ) -> Objective:
     return Objective(
         id=row.key, title=row.title, level=row.level,  # type: ignore[arg-type]
         owner=row.owner, unit=row.unit, start=_month(row.start), end=_month(row.end),
         supports=supports, metrics=tuple(metrics), customer_benefit=row.customer_benefit,
-        tolerance=row.tolerance, description=row.description,
+        tolerance=row.tolerance, description=row.description, supports_strength=weak,
     )  # fmt: skip
 
 
-def _action_of(row: ActionRow, links: dict[str, dict[str, list[str]]]) -> Action:
+def _action_of(
+    row: ActionRow, links: dict[str, dict[str, list[str]]], weak: dict[str, Weak]
+) -> Action:
     return Action(
         id=row.key, title=row.title, owner=row.owner, unit=row.unit,
         serves=tuple(links["serves"].get(row.key, ())),
         moves=tuple(links["moves"].get(row.key, ())),
+        serves_strength=weak["serves"].get(row.key, {}),
+        moves_strength=weak["moves"].get(row.key, {}),
         start=row.start, due=row.due, duration_days=row.duration_days,
         requires=tuple(links["requires"].get(row.key, ())),
         done=row.done, progress=row.progress, budget=row.budget, fte=row.fte,
