@@ -10,6 +10,7 @@ from hoshin.service import action as action_service
 from hoshin.web.edit_base import Editable, register
 from hoshin.web.edit_values import action_values
 from hoshin.web.forms import action_of
+from hoshin.web.references import Reference
 
 router = APIRouter()
 
@@ -28,6 +29,9 @@ ACTIONS: Editable[Action] = Editable(
         session, change=change, asker=here.asker, key=key
     ),
     blank={"progress": "0"},
+    refs={"owner": Reference("people"), "unit": Reference("units"),
+          "serves": Reference("objectives", many=True), "moves": Reference("metrics", many=True),
+          "requires": Reference("actions", many=True)},
 )  # fmt: skip
 
 register(router, ACTIONS)

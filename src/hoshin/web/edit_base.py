@@ -21,6 +21,7 @@ from hoshin.web import outcome
 from hoshin.web.deps import Db, Here, Place
 from hoshin.web.edit_values import differences, shown
 from hoshin.web.forms import Form, Reader, label
+from hoshin.web.references import References, fill_new_id, picked, resolve_names
 from hoshin.web.render import render
 
 E = TypeVar("E")
@@ -101,6 +102,8 @@ class Editable(Generic[E]):
     done: Callable[[Here, str], str] | None = None
     blank: Mapping[str, str] = field(default_factory=dict)
     new_path: str | None = None  # default: /plan/<plural>/new
+    refs: References = field(default_factory=dict)  # the fields naming other entities
+    titled: str = "title"  # the field a new id is made from when the id is left empty
 
     def url(self, here: Here, key: str) -> str:
         """The entity's form."""
@@ -124,6 +127,7 @@ def show(
         "here": here, "form": form, "key": key, "parent": parent, "kind": spec.kind,
         "action": action, "index": plan_url(here),
         "delete": None if key is None else f"{spec.url(here, key)}/delete",
+        "picked": picked(session, here, form, spec.refs),
         **spec.context(session, here, form, key, parent),
     }  # fmt: skip
     return render(request, spec.template, context, status)
@@ -153,9 +157,11 @@ def register(router: APIRouter, spec: Editable[Any]) -> None:
         require_editor(here)
         parent = request.path_params.get("parent")
         form = Form(await submitted(request))
+        resolve_names(session, here, form, spec.refs)
+        fill_new_id(session, here, form, titled=spec.titled, kind=spec.kind)
         read = Reader(form.values)
         entity = spec.parse(read, None)
-        if not read.problems and attempt(
+        if not read.problems and not form.problems and attempt(
             session, form, lambda: spec.create(session, here.change(""), here, entity, parent),
             spec.values,
         ):  # fmt: skip
@@ -178,11 +184,16 @@ def register(router: APIRouter, spec: Editable[Any]) -> None:
         require_editor(here)
         form = Form(await submitted(request))
         form.version = form.values.get("version", "")
+        resolve_names(session, here, form, spec.refs)
         read = Reader(form.values)
         entity = spec.parse(read, key)
         change = here.change(form.version)
-        if not read.problems and attempt(
-            session, form, lambda: spec.update(session, change, here, entity), spec.values
+        if (
+            not read.problems
+            and not form.problems
+            and attempt(
+                session, form, lambda: spec.update(session, change, here, entity), spec.values
+            )
         ):
             return _after_save(here, spec, key)
         for name, reasons in read.problems.items():

@@ -22,6 +22,7 @@ from hoshin.web.forms import (
     metric_of,
     objective_of,
 )
+from hoshin.web.references import Reference
 
 router = APIRouter()
 
@@ -74,6 +75,8 @@ OBJECTIVES: Editable[Objective] = Editable(
     context=_objective_context,
     done=lambda here, key: f"/orgs/{here.org.slug}/objectives/{key}",
     blank={"level": "annual", "tolerance": "0.1"},
+    refs={"owner": Reference("people"), "unit": Reference("units"),
+          "supports-*-id": Reference("objectives")},
 )  # fmt: skip
 METRICS: Editable[Metric] = Editable(
     kind="metric", plural="metrics", template="edit_metric.html", parse=metric_of,
@@ -91,6 +94,7 @@ METRICS: Editable[Metric] = Editable(
     context=_metric_context,
     blank={"direction": "increase", "tolerance": "0.1", "weight": "1", "frequency": "monthly"},
     new_path="/orgs/{org}/plan/objectives/{parent}/metrics/new",
+    titled="name",
 )  # fmt: skip
 
 register(router, METRICS)

@@ -19,6 +19,7 @@ from hoshin.web.edit_base import (
 from hoshin.web.edit_values import shown, values_of
 from hoshin.web.edit_values import vision_values as vision_text
 from hoshin.web.forms import Form, Reader, person_of, unit_of, vision_of
+from hoshin.web.references import Reference
 from hoshin.web.render import render
 
 router = APIRouter()
@@ -36,6 +37,7 @@ UNITS: Editable[Unit] = Editable(
     delete=lambda session, change, here, key: unit_service.delete_unit(
         session, change=change, role=here.role, key=key
     ),
+    refs={"parent": Reference("units")}, titled="name",
 )  # fmt: skip
 PEOPLE: Editable[Person] = Editable(
     kind="person", plural="people", template="edit_person.html", parse=person_of,
@@ -50,6 +52,7 @@ PEOPLE: Editable[Person] = Editable(
     delete=lambda session, change, here, key: unit_service.delete_person(
         session, change=change, role=here.role, key=key
     ),
+    refs={"unit": Reference("units")}, titled="name",
 )  # fmt: skip
 
 

@@ -1,0 +1,97 @@
+"""Finding an organisation's plan entities by what people type: a picker's first matches of
+a name, a title or an id; the entities a name names exactly; the names of given ids; the ids
+that start alike (for a new id made unique)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any, Literal
+
+from sqlalchemy import ColumnElement, Select, and_, case, func, null, select
+from sqlalchemy.orm import Session, aliased
+
+from hoshin.store.action import KEYED_TABLES, ActionRow
+from hoshin.store.metric import MetricRow
+from hoshin.store.objective import ObjectiveRow
+from hoshin.store.unit import PersonRow, UnitRow
+
+Kind = Literal["people", "units", "objectives", "metrics", "actions"]
+KINDS: tuple[Kind, ...] = ("people", "units", "objectives", "metrics", "actions")
+# (id, name or title, what tells it apart: a person's unit, a metric's objective)
+Found = tuple[str, str, str | None]
+_TABLES: dict[Kind, tuple[type[Any], str]] = {
+    "people": (PersonRow, "name"), "units": (UnitRow, "name"),
+    "objectives": (ObjectiveRow, "title"), "metrics": (MetricRow, "name"),
+    "actions": (ActionRow, "title"),
+}  # fmt: skip
+
+
+def _found(kind: Kind, org_id: int) -> tuple[Select[Any], Any, Any]:
+    """The query of ``kind``'s (id, text, detail) in the organisation, its table and text."""
+    table, text_name = _TABLES[kind]
+    text = getattr(table, text_name)
+    if kind == "people":
+        unit = aliased(UnitRow)
+        joined = and_(unit.org_id == PersonRow.org_id, unit.key == PersonRow.unit)
+        query = select(PersonRow.key, text, unit.name).outerjoin(unit, joined)
+    elif kind == "metrics":
+        query = select(MetricRow.key, text, MetricRow.objective)
+    else:
+        query = select(table.key, text, null())
+    return query.where(table.org_id == org_id), table, text
+
+
+def _rows(session: Session, query: Select[Any]) -> list[Found]:
+    return [(str(key), str(text), None if detail is None else str(detail))
+            for key, text, detail in session.execute(query)]  # fmt: skip
+
+
+def _like(text: str) -> str:
+    """``text`` as a LIKE pattern's literal part (its wildcards escaped with '\\')."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def matches(session: Session, *, org_id: int, kind: Kind, query: str, limit: int) -> list[Found]:
+    """The first ``limit`` of ``kind`` whose id starts with ``query`` or whose name (title)
+    holds it, ignoring case: an exact id or name first, then names that start with it,
+    then plan order; with no query, the first in plan order."""
+    found, table, text = _found(kind, org_id)
+    wanted = query.strip().lower()
+    if wanted:
+        pattern = _like(wanted)
+        name = func.lower(text)
+        where: ColumnElement[bool] = func.lower(table.key).like(f"{pattern}%", escape="\\")
+        found = found.where(where | name.like(f"%{pattern}%", escape="\\"))
+        rank = case(
+            (func.lower(table.key) == wanted, 0), (name == wanted, 0),
+            (name.like(f"{pattern}%", escape="\\"), 1), else_=2,
+        )  # fmt: skip
+        found = found.order_by(rank)
+    return _rows(session, found.order_by(table.position, table.id).limit(limit))
+
+
+def named(session: Session, *, org_id: int, kind: Kind, name: str, limit: int) -> list[Found]:
+    """Up to ``limit`` of ``kind`` whose name (title) is ``name``, ignoring case."""
+    found, table, text = _found(kind, org_id)
+    query = found.where(func.lower(text) == name.strip().lower())
+    return _rows(session, query.order_by(table.position, table.id).limit(limit))
+
+
+def by_keys(session: Session, *, org_id: int, kind: Kind, keys: Collection[str]) -> list[Found]:
+    """Those of ``kind`` with these ids (the ones that exist)."""
+    if not keys:
+        return []
+    found, table, _ = _found(kind, org_id)
+    return _rows(session, found.where(table.key.in_(list(keys))))
+
+
+def keys_starting(session: Session, *, org_id: int, prefix: str) -> set[str]:
+    """Every id of the plan (of any kind: one namespace) that starts with ``prefix``."""
+    pattern = f"{_like(prefix)}%"
+    found: set[str] = set()
+    for _, table in KEYED_TABLES:
+        query = select(table.key).where(
+            table.org_id == org_id, table.key.like(pattern, escape="\\")
+        )
+        found.update(session.scalars(query))
+    return found
