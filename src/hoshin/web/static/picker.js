@@ -47,7 +47,7 @@
       input.removeAttribute("aria-activedescendant");
       active = -1;
     }
-    function ask() {
+    function ask(first) {
       var mine = ++asked;
       var url = box.getAttribute("data-url") + "?list=" + encodeURIComponent(list.id) +
         "&q=" + encodeURIComponent(input.value);
@@ -58,6 +58,7 @@
           list.innerHTML = html;
           active = -1;
           open();
+          if (first) { move(0); }
         });
     }
     function move(to) {
@@ -120,12 +121,12 @@
     input.addEventListener("input", function () {
       if (!many) { hidden.value = input.value.trim(); }
       clearTimeout(timer);
-      timer = setTimeout(ask, 150);
+      timer = setTimeout(function () { ask(false); }, 150);
     });
     input.addEventListener("keydown", function (event) {
       if (event.key === "ArrowDown" || event.key === "ArrowUp") {
         event.preventDefault();
-        if (list.hidden) { ask(); return; }
+        if (list.hidden) { clearTimeout(timer); ask(true); return; }  // open at the first
         move(active + (event.key === "ArrowDown" ? 1 : -1));
       } else if (event.key === "Enter" && !list.hidden && active >= 0) {
         event.preventDefault();  // choosing is not submitting the form
