@@ -11,6 +11,7 @@ from pydantic import Field
 from hoshin.api.deps import Db, Org
 from hoshin.api.edits import (
     CHANGES,
+    MADE_ID,
     READS,
     Body,
     Day,
@@ -26,6 +27,7 @@ from hoshin.api.edits import (
     created,
     key_of,
     month,
+    new_key,
     page,
     tagged,
 )
@@ -87,7 +89,7 @@ class ActionFields(Body):
 class ActionCreate(ActionFields):
     """A new action."""
 
-    id: Id
+    id: Id | None = Field(default=None, description=MADE_ID)
 
 
 class ActionUpdate(ActionFields):
@@ -99,6 +101,7 @@ class ActionUpdate(ActionFields):
 class ActionRead(ActionCreate):
     """An action and its version (also its ETag)."""
 
+    id: Id
     version: int
 
 
@@ -191,10 +194,11 @@ def read_action(org: Org, session: Db, key: Key, response: Response) -> dict[str
 @router.post("/orgs/{org}/actions", response_model=ActionRead, status_code=201, responses=CHANGES)
 def create_action(org: Org, session: Db, body: ActionCreate, response: Response) -> dict[str, Any]:
     """A new action (editors and admins)."""
+    key = new_key(session, org, body.id, body.title, "action")
     state = action_service.create_action(
-        session, change=change_of(org), asker=asker(org), action=body.action(body.id)
+        session, change=change_of(org), asker=asker(org), action=body.action(key)
     )
-    return created(response, state, at(org, "actions", body.id))
+    return created(response, state, at(org, "actions", key))
 
 
 @router.put("/orgs/{org}/actions/{key}", response_model=ActionRead, responses=CHANGES)

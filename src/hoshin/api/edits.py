@@ -15,6 +15,8 @@ from hoshin.domain.text import LONGEST, PATTERN
 from hoshin.errors import InvalidInput
 from hoshin.fields import ID_PATTERN, PERIOD_PATTERN, Id, period_of
 from hoshin.fields import Day as IsoDay
+from hoshin.runtime.sessions import Session
+from hoshin.service import search
 from hoshin.service.asker import Asker
 from hoshin.service.versioned import Change
 
@@ -87,6 +89,20 @@ def month(text: str | None, field: str) -> Month | None:
 def period(text: str, field: str) -> Month:
     """A month of the request; InvalidInput naming ``field`` when it is outside the calendar."""
     return period_of(text, field)
+
+
+MADE_ID = (
+    "The new entity's id. Left out, one is made from its title (a person's, a unit's or a "
+    "metric's name) and kept unique in the plan: 'Réduire les défauts' is reduire-les-defauts, "
+    "or reduire-les-defauts-2 when that is taken. The answer and its Location give it."
+)
+
+
+def new_key(session: Session, org: Asker, key: str | None, title: str, kind: str) -> str:
+    """A new entity's id: the body's, or one made from its title (service.search.new_key)."""
+    if key is not None:
+        return key
+    return search.new_key(session, org=org.org, title=title, fallback=kind)
 
 
 def created(response: Response, state: dict[str, Any], location: str) -> dict[str, Any]:

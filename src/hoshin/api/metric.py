@@ -11,6 +11,7 @@ from pydantic import Field
 from hoshin.api.deps import Db, Org
 from hoshin.api.edits import (
     CHANGES,
+    MADE_ID,
     READS,
     Body,
     Filter,
@@ -24,6 +25,7 @@ from hoshin.api.edits import (
     created,
     key_of,
     month,
+    new_key,
     page,
     period,
     tagged,
@@ -76,7 +78,7 @@ class MetricFields(Body):
 class MetricCreate(MetricFields):
     """A new metric."""
 
-    id: Id
+    id: Id | None = Field(default=None, description=MADE_ID)
 
 
 class MetricUpdate(MetricFields):
@@ -88,6 +90,7 @@ class MetricUpdate(MetricFields):
 class MetricRead(MetricCreate):
     """A metric, the objective it measures, and its version (also its ETag)."""
 
+    id: Id
     objective: str
     version: int
 
@@ -139,11 +142,12 @@ def create_metric(
     response: Response,
 ) -> dict[str, Any]:
     """A new metric of an objective (editors and admins)."""
+    key = new_key(session, org, body.id, body.name, "metric")
     state = metric_service.create_metric(
         session, change=change_of(org), role=org.role, objective=objective,
-        metric=body.metric(body.id),
+        metric=body.metric(key),
     )  # fmt: skip
-    return created(response, state, at(org, "metrics", body.id))
+    return created(response, state, at(org, "metrics", key))
 
 
 @router.put("/orgs/{org}/metrics/{key}", response_model=MetricRead, responses=CHANGES)

@@ -21,6 +21,7 @@ from hoshin.api.deps import (
 )
 from hoshin.api.edits import (
     CHANGES,
+    MADE_ID,
     READS,
     Body,
     IfMatch,
@@ -31,6 +32,7 @@ from hoshin.api.edits import (
     created,
     key_of,
     month,
+    new_key,
     tagged,
 )
 from hoshin.domain.model import DEFAULT_TOLERANCE, Objective
@@ -127,7 +129,7 @@ class ObjectiveFields(Body):
 class ObjectiveCreate(ObjectiveFields):
     """A new objective."""
 
-    id: Id
+    id: Id | None = Field(default=None, description=MADE_ID)
 
 
 class ObjectiveUpdate(ObjectiveFields):
@@ -139,6 +141,7 @@ class ObjectiveUpdate(ObjectiveFields):
 class ObjectiveRead(ObjectiveCreate):
     """An objective and its version (also its ETag)."""
 
+    id: Id
     version: int
 
 
@@ -149,10 +152,11 @@ def create_objective(
     org: Org, session: Db, body: ObjectiveCreate, response: Response
 ) -> dict[str, Any]:
     """A new objective with its supports links (editors and admins)."""
+    key = new_key(session, org, body.id, body.title, "objective")
     state = objective_service.create_objective(
-        session, change=change_of(org), role=org.role, objective=body.objective(body.id)
+        session, change=change_of(org), role=org.role, objective=body.objective(key)
     )
-    return created(response, state, at(org, "objectives", body.id))
+    return created(response, state, at(org, "objectives", key))
 
 
 @router.put("/orgs/{org}/objectives/{key}", response_model=ObjectiveRead, responses=CHANGES)

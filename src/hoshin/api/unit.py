@@ -10,6 +10,7 @@ from pydantic import Field
 from hoshin.api.deps import Db, Org
 from hoshin.api.edits import (
     CHANGES,
+    MADE_ID,
     READS,
     Body,
     Filter,
@@ -21,6 +22,7 @@ from hoshin.api.edits import (
     change_of,
     created,
     key_of,
+    new_key,
     page,
     tagged,
 )
@@ -42,7 +44,7 @@ class UnitFields(Body):
 class UnitCreate(UnitFields):
     """A new unit."""
 
-    id: Id
+    id: Id | None = Field(default=None, description=MADE_ID)
 
 
 class UnitUpdate(UnitFields):
@@ -54,6 +56,7 @@ class UnitUpdate(UnitFields):
 class UnitRead(UnitCreate):
     """A unit and its version (also its ETag)."""
 
+    id: Id
     version: int
 
 
@@ -68,7 +71,7 @@ class PersonFields(Body):
 class PersonCreate(PersonFields):
     """A new person."""
 
-    id: Id
+    id: Id | None = Field(default=None, description=MADE_ID)
 
 
 class PersonUpdate(PersonFields):
@@ -80,6 +83,7 @@ class PersonUpdate(PersonFields):
 class PersonRead(PersonCreate):
     """A person and their version."""
 
+    id: Id
     version: int
 
 
@@ -136,9 +140,10 @@ def read_unit(org: Org, session: Db, key: Key, response: Response) -> dict[str, 
 @router.post("/orgs/{org}/units", response_model=UnitRead, status_code=201, responses=CHANGES)
 def create_unit(org: Org, session: Db, body: UnitCreate, response: Response) -> dict[str, Any]:
     """A new unit (editors and admins)."""
-    unit = Unit(body.id, body.name, body.parent)
+    key = new_key(session, org, body.id, body.name, "unit")
+    unit = Unit(key, body.name, body.parent)
     state = unit_service.create_unit(session, change=change_of(org), role=org.role, unit=unit)
-    return created(response, state, at(org, "units", body.id))
+    return created(response, state, at(org, "units", key))
 
 
 @router.put("/orgs/{org}/units/{key}", response_model=UnitRead, responses=CHANGES)
@@ -180,9 +185,10 @@ def read_person(org: Org, session: Db, key: Key, response: Response) -> dict[str
 @router.post("/orgs/{org}/people", response_model=PersonRead, status_code=201, responses=CHANGES)
 def create_person(org: Org, session: Db, body: PersonCreate, response: Response) -> dict[str, Any]:
     """A new person (editors and admins)."""
-    person = Person(body.id, body.name, body.unit, body.email)
+    key = new_key(session, org, body.id, body.name, "person")
+    person = Person(key, body.name, body.unit, body.email)
     state = unit_service.create_person(session, change=change_of(org), role=org.role, person=person)
-    return created(response, state, at(org, "people", body.id))
+    return created(response, state, at(org, "people", key))
 
 
 @router.put("/orgs/{org}/people/{key}", response_model=PersonRead, responses=CHANGES)
