@@ -68,6 +68,16 @@ def test_a_new_person_gets_an_id_from_the_name_and_owns_a1_chosen_by_keyboard(
     expect(page.get_by_role("combobox", name="Owner")).to_have_value("Margaret Okafor — Ward A")
     assert page.locator("input[type=hidden][name=owner]").input_value() == "margaret-okafor"
 
+    # the pages name her, not her id; A1's page names what it supports by id and title
+    page.goto(f"{server}/orgs/clinic/objectives/A1")
+    expect(page.locator("main")).to_contain_text("owner Margaret Okafor")
+    expect(page.locator("main")).to_contain_text("unit Ward A")
+    expect(page.get_by_role("link", name=re.compile(r"^B1 Cut patient falls"))).to_be_visible()
+    screenshot(page, "objective-names")
+    page.goto(f"{server}{PLAN}?oq=A1")
+    row = page.locator("section:has(#objectives) tbody tr").filter(has_text="A1")
+    expect(row.locator("td").nth(3)).to_have_text("Margaret Okafor")
+
 
 def test_escape_closes_the_matches_and_a_many_picker_adds_chips(
     fresh_server: str, page: Page

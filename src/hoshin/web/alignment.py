@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -10,12 +9,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from hoshin.domain.alignment import FLAGS, AlignmentIndex, alignment_index, matching, path_up
-from hoshin.domain.model import LEVELS, Plan
+from hoshin.domain.model import LEVELS
 from hoshin.domain.status import STATUSES
 from hoshin.errors import NotFound
 from hoshin.service.analysis import Analysed
 from hoshin.web import view
 from hoshin.web.deps import Db, Place
+from hoshin.web.names import Names, names_of
 from hoshin.web.render import render
 
 router = APIRouter()
@@ -129,24 +129,9 @@ def _index(found: Analysed) -> AlignmentIndex:
     return found.derived("alignment_children", build)
 
 
-@dataclass(frozen=True, slots=True)
-class Names:
-    """People's and units' names by id."""
-
-    people: dict[str, str]
-    units: dict[str, str]
-
-
 def _names(found: Analysed) -> Names:
-    """People's and units' names by id, built once per analysis."""
-
-    def build(_: Any) -> Names:
-        plan: Plan = found.plan
-        return Names(
-            people={p.id: p.name for p in plan.people}, units={u.id: u.name for u in plan.units}
-        )
-
-    return found.derived("alignment_names", build)
+    """People's and units' names by id, built once per analysis (web.names)."""
+    return names_of(found)
 
 
 def _problems(filters: dict[str, str], names: Names) -> dict[str, str]:

@@ -17,6 +17,7 @@ from hoshin.service.analysis import Analysed
 from hoshin.service.policy import Act
 from hoshin.web.deps import Db, Place
 from hoshin.web.edit_base import plan_url
+from hoshin.web.names import names_of
 from hoshin.web.render import render
 
 router = APIRouter()
@@ -110,7 +111,7 @@ def plan_index(
     context = {
         "here": here, "vision": found.plan.vision, "params": params, "levels": LEVELS,
         "may_edit": policy.may(here.role, Act.EDIT_PLAN), "plan_root": plan_url(here),
-        "deleted": request.query_params.get("deleted", "")[:200],
+        "deleted": request.query_params.get("deleted", "")[:200], "names": names_of(found),
         "units": _section(lists["units"].items, up, link, "up"),
         "people": _section(lists["people"].matching(pq), pp, link, "pp"),
         "objectives": _section(objectives.matching(oq), op, link, "op"),

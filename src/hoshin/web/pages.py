@@ -15,6 +15,7 @@ from hoshin.service import audit, catchball, review
 from hoshin.service.analysis import Analysed
 from hoshin.web import view
 from hoshin.web.deps import Db, Place
+from hoshin.web.names import names_of
 from hoshin.web.render import render
 
 router = APIRouter()
@@ -65,6 +66,7 @@ def objective_page(request: Request, session: Db, here: Place, key: str) -> Resp
     context = {
         "here": here,
         "objective": objective,
+        "names": names_of(found),
         "result": analysis.objectives[key],
         "schedule": analysis.schedules.get(key),
         "metrics": metrics,
