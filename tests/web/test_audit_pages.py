@@ -112,4 +112,6 @@ def test_the_objective_page_says_where_each_change_came_from(
         session.commit()
     page = admin.get("/orgs/clinic/objectives/A1")
     assert page.status_code == 200
-    assert "ana@clinic.example from 192.0.2.9 update" in " ".join(page.text.split())
+    said = " ".join(page.text.split())
+    assert '<span class="what">ana@clinic.example changed objective A1</span>' in said
+    assert '<small class="origin">from 192.0.2.9</small>' in said

@@ -3,20 +3,31 @@ its plan."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from hoshin.domain.months import Month
 from hoshin.errors import NotFound
 from hoshin.store.action import KEYED_TABLES
-from hoshin.store.audit import AuditEventRow, events_after, list_events, page_events
+from hoshin.store.audit import (
+    AuditEventRow,
+    actor_names,
+    events_after,
+    list_events,
+    page_events,
+    related_events,
+)
+from hoshin.store.changes import ACTUAL, actual_key
 from hoshin.store.organization import OrganizationRow, get_organization
 from hoshin.store.repository import find_row
 
 TABLES = dict(KEYED_TABLES)
 PAGE = 1000  # events read at a time by events_of
+HISTORY = 50  # the latest changes an objective's history lists (the trail has them all)
 
 
 def event_json(event: AuditEventRow) -> dict[str, Any]:
@@ -82,3 +93,55 @@ def history(
     if not events and find_row(session, TABLES[entity], org_id=org.id, key=key) is None:
         raise NotFound(f"no {entity} '{key}'")
     return [event_json(event) for event in events]
+
+
+@dataclass(frozen=True, slots=True)
+class Happened:
+    """A change in an objective's history: when, by whom (``who``: their name as the
+    organisation knows it, else the account), from where, and what it did."""
+
+    at: datetime
+    actor: str
+    who: str
+    origin: str | None
+    entity: str
+    key: str
+    change: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+def objective_history(
+    session: Session,
+    *,
+    org: OrganizationRow,
+    objective: str,
+    metrics: Mapping[str, Iterable[Month]],
+    countermeasures: Iterable[str],
+    limit: int = HISTORY,
+) -> list[Happened]:
+    """The latest ``limit`` changes of an objective, of its metrics and their actuals (of the
+    months given for each metric) and of its metrics' countermeasures, newest first."""
+    keys = {
+        "objective": [objective],
+        "metric": list(metrics),
+        ACTUAL: [
+            actual_key(metric, month) for metric, months in metrics.items() for month in months
+        ],
+        "countermeasure": list(countermeasures),
+    }
+    events = related_events(session, org_id=org.id, keys=keys, limit=limit)
+    names = actor_names(session, org_id=org.id, emails={event.actor for event in events})
+    return [
+        Happened(
+            event.at, event.actor, names.get(event.actor) or _account(event.actor), event.origin,
+            event.entity, event.key, event.change, event.before, event.after,
+        )
+        for event in events
+    ]  # fmt: skip
+
+
+def _account(actor: str) -> str:
+    """An actor without a name: 'cli:ana' was the command line run by ana, else the email."""
+    user = actor.removeprefix("cli:")
+    return actor if user == actor else f"the command line ({user})"

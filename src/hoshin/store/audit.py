@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, func, insert, select
+from sqlalchemy import ForeignKey, Index, Integer, String, and_, func, insert, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from hoshin.store.base import KEY_LENGTH, Base, now, table_of
+from hoshin.store.unit import PersonRow
+from hoshin.store.user import UserRow
 
 
 class AuditEventRow(Base):
@@ -123,3 +125,48 @@ def page_events(
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(query.order_by(AuditEventRow.id.desc()).limit(limit).offset(offset))
     return list(rows), total
+
+
+def related_events(
+    session: Session, *, org_id: int, keys: Mapping[str, Collection[str]], limit: int
+) -> list[AuditEventRow]:
+    """The latest ``limit`` events of an organisation about any of ``keys`` (the keys of each
+    entity, by entity), newest first."""
+    wanted = [
+        and_(AuditEventRow.entity == entity, AuditEventRow.key.in_(sorted(some)))
+        for entity, some in keys.items()
+        if some
+    ]
+    if not wanted:
+        return []
+    query = select(AuditEventRow).where(AuditEventRow.org_id == org_id, or_(*wanted))
+    return list(session.scalars(query.order_by(AuditEventRow.id.desc()).limit(limit)))
+
+
+def actor_names(session: Session, *, org_id: int, emails: Collection[str]) -> dict[str, str]:
+    """The names of the users with these emails, as the organisation knows them: the name of
+    the person of its plan they are linked to, else of the person with their email, else
+    the user's own name; users with none of these are left out."""
+    if not emails:
+        return {}
+    wanted = sorted(emails)
+    users = session.execute(
+        select(UserRow.email, UserRow.name, UserRow.person).where(UserRow.email.in_(wanted))
+    ).all()
+    names = {email: name for email, name, _ in users if name}
+    people = session.execute(
+        select(PersonRow.key, PersonRow.email, PersonRow.name).where(
+            PersonRow.org_id == org_id,
+            or_(
+                PersonRow.email.in_(wanted),
+                PersonRow.key.in_(sorted({person for *_, person in users if person})),
+            ),
+        )
+    ).all()
+    names |= {
+        email: name for _, email, name in people if email is not None and email in emails and name
+    }
+    by_key = {key: name for key, _, name in people if name}
+    # the link an admin made wins over an email that happens to match
+    names |= {email: by_key[person] for email, _, person in users if person in by_key}
+    return names

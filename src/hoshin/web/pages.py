@@ -7,15 +7,16 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from hoshin.domain.model import Objective, Plan
+from hoshin.domain.model import Countermeasure, Objective, Plan
 from hoshin.domain.months import Month
 from hoshin.domain.status import bowling
+from hoshin.domain.trajectory import end_value
 from hoshin.errors import NotFound
+from hoshin.runtime.sessions import Session
 from hoshin.service import audit, catchball, review
 from hoshin.service.analysis import Analysed
-from hoshin.web import view
-from hoshin.web.deps import Db, Place
-from hoshin.web.names import names_of
+from hoshin.web import chart, history, view
+from hoshin.web.deps import Db, Here, Place
 from hoshin.web.render import render
 
 router = APIRouter()
@@ -34,7 +35,7 @@ def true_north(request: Request, session: Db, here: Place) -> Response:
         "plan": plan,
         "summary": analysis.summary,
         "breakthroughs": [
-            _card(found, objective) for objective in plan.objectives
+            _card(found, objective, Month.of_date(here.as_of)) for objective in plan.objectives
             if objective.level == "breakthrough"
         ],
         "attention": warnings[:ATTENTION],
@@ -56,32 +57,49 @@ def objective_page(request: Request, session: Db, here: Place, key: str) -> Resp
         {
             "metric": metric,
             "result": analysis.metrics[metric.id],
-            "chart": view.metric_chart(metric),
+            "chart": chart.metric_chart(metric, month),
+            "summary": chart.chart_summary(metric, month),
+            "target": end_value(metric),
             "bowling": bowling(metric, month, fiscal),
         }
         for metric in objective.metrics
     ]
     ids = {m.id for m in objective.metrics}
     actions = [a for a in found.plan.actions if key in a.serves]
+    measures = [c for c in found.plan.countermeasures if c.metric in ids]
     context = {
         "here": here,
         "objective": objective,
-        "names": names_of(found),
         "result": analysis.objectives[key],
         "schedule": analysis.schedules.get(key),
         "metrics": metrics,
         "supports": [(_objective(found.plan, p), w) for p, w in objective.supports.items()],
         "contributors": _contributors(found, key),
         "actions": [(a, analysis.actions[a.id]) for a in actions],
-        "countermeasures": [c for c in found.plan.countermeasures if c.metric in ids],
+        "countermeasures": measures,
         "comments": review.comments_of(session, org=here.org, objective=key),
         "agreement": catchball.agreement_of(session, org=here.org, objective=key),
-        "history": audit.history(session, org=here.org, entity="objective", key=key)[::-1],
+        "history": _history(session, here, objective, measures),
+        "history_limit": audit.HISTORY,
     }  # fmt: skip
     return render(request, "objective.html", context)
 
 
-def _card(found: Analysed, objective: Objective) -> dict[str, Any]:
+def _history(
+    session: Session, here: Here, objective: Objective, measures: list[Countermeasure]
+) -> list[history.Line]:
+    """The latest changes of the objective, its metrics, their check-ins and countermeasures."""
+    events = audit.objective_history(
+        session,
+        org=here.org,
+        objective=objective.id,
+        metrics={metric.id: list(metric.actuals) for metric in objective.metrics},
+        countermeasures=[measure.id for measure in measures],
+    )
+    return history.lines(events, {metric.id: metric for metric in objective.metrics})
+
+
+def _card(found: Analysed, objective: Objective, month: Month) -> dict[str, Any]:
     result = found.analysis.objectives[objective.id]
     return {
         "objective": objective,
@@ -92,7 +110,8 @@ def _card(found: Analysed, objective: Objective) -> dict[str, Any]:
             {
                 "metric": metric,
                 "result": found.analysis.metrics[metric.id],
-                "trend": view.sparkline(metric.actuals),
+                "trend": chart.sparkline(metric.actuals),
+                "change": chart.trend(metric, month),
             }
             for metric in objective.metrics
         ],

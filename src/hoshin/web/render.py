@@ -18,6 +18,9 @@ from hoshin.web import view
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 TEMPLATES.env.filters.update(percent=view.percent, number=view.number, status_word=view.status_word)
+# A metric's figures with its own precision: {{ value | figure(metric) }} (or decimals counted
+# once for a table: {% set places = metric | decimals %} ... {{ value | figure(places) }}).
+TEMPLATES.env.filters.update(figure=view.figure, decimals=view.decimals)
 
 
 @pass_context
