@@ -17,6 +17,7 @@ from hoshin.service import audit, catchball, review
 from hoshin.service.analysis import Analysed
 from hoshin.web import chart, history, view
 from hoshin.web.deps import Db, Here, Place
+from hoshin.web.names import names_of
 from hoshin.web.render import render
 
 router = APIRouter()
@@ -70,6 +71,7 @@ def objective_page(request: Request, session: Db, here: Place, key: str) -> Resp
     context = {
         "here": here,
         "objective": objective,
+        "names": names_of(found),
         "result": analysis.objectives[key],
         "schedule": analysis.schedules.get(key),
         "metrics": metrics,
