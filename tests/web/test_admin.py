@@ -192,6 +192,7 @@ def test_members_page_is_for_admins_only(server: str, page: Page) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, server, BEN)
     nav = page.get_by_role("navigation", name="Main")
+    page.get_by_role("button", name="Menu").click()  # a phone's menu is folded
     expect(nav.get_by_role("link", name="True north")).to_be_visible()
     expect(nav.get_by_role("link", name="Admin")).to_have_count(0)
     answer = page.goto(f"{server}{ADMIN_PAGE}")

@@ -131,7 +131,7 @@ def test_red_value_opens_the_countermeasure_form_and_records_one(
 
 
 def test_countermeasure_form_on_a_phone(fresh_server: str, page: Page) -> None:
-    """At 390 px wide the grid scrolls sideways and the form's fields stay usable; a green
+    """At 390 px wide each metric is a card and the form's fields stay usable; a green
     value (60 = June's plan) opens no form."""
     server = fresh_server
     page.set_viewport_size({"width": 390, "height": 844})

@@ -76,3 +76,34 @@ document.addEventListener("click", function (event) {
   var button = event.target.closest && event.target.closest("[data-print]");
   if (button) { window.print(); }
 });
+
+// The main menu on a narrow screen: folded behind its button (aria-expanded says which),
+// opened and closed by the button, closed by Escape (the focus goes back to the button).
+// Without JavaScript the button is not shown and the menu stays open.
+(function () {
+  "use strict";
+  var narrow = window.matchMedia("(max-width: 48rem)");
+  function setUp() {
+    var header = document.querySelector("header.top");
+    var button = header && header.querySelector(".menu-toggle");
+    if (!button) { return; }
+    header.classList.add("foldable");
+    button.setAttribute("aria-expanded", "false");
+    button.addEventListener("click", function () {
+      var open = button.getAttribute("aria-expanded") === "true";
+      button.setAttribute("aria-expanded", open ? "false" : "true");
+    });
+    header.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && narrow.matches &&
+          button.getAttribute("aria-expanded") === "true") {
+        button.setAttribute("aria-expanded", "false");
+        button.focus();
+      }
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setUp);
+  } else {
+    setUp();
+  }
+})();
