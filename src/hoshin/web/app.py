@@ -33,6 +33,7 @@ from hoshin.web import (
     mywork,
     pages,
     review,
+    start,
     xmatrix,
 )
 from hoshin.web.deps import NotSignedIn, refuse_hostile_form
@@ -56,7 +57,7 @@ def create_web(sessions: Sessions, analyses: AnalysisCache) -> FastAPI:
     web.state.sessions = sessions
     web.state.analyses = analyses
     pages_ = (auth, pages, checkin, alignment, xmatrix, backward, catchball, mywork, review, annual,
-              edit, admin)  # fmt: skip
+              edit, admin, start)  # fmt: skip
     for module in pages_:
         web.include_router(module.router)
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
