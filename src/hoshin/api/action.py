@@ -31,7 +31,7 @@ from hoshin.api.edits import (
     page,
     tagged,
 )
-from hoshin.domain.model import Action, Countermeasure, Risk
+from hoshin.domain.model import Action, Countermeasure, Risk, Strength, weaker
 from hoshin.fields import Description, Fte, Id, Money, Period, Title
 from hoshin.runtime.one_thread import OneThreadRoute
 from hoshin.service import action as action_service
@@ -66,6 +66,15 @@ class ActionFields(Body):
     unit: Id | None = None
     serves: Ids = Field(default_factory=list)
     moves: Ids = Field(default_factory=list)
+    serves_strength: dict[Id, Strength] = Field(
+        default_factory=dict,
+        description="How strongly each served objective is carried (the X-matrix's ● ○ △); "
+        "one left out is strong.",
+    )
+    moves_strength: dict[Id, Strength] = Field(
+        default_factory=dict,
+        description="How strongly each metric is moved; one left out is strong.",
+    )
     start: Day | None = None
     due: Day | None = None
     duration_days: Annotated[int, Field(le=100_000)] | None = None
@@ -83,6 +92,8 @@ class ActionFields(Body):
             duration_days=self.duration_days, requires=tuple(self.requires), done=self.done,
             progress=self.progress, budget=self.resources.budget, fte=self.resources.fte,
             risks=tuple(Risk(r.risk, r.contingency) for r in self.risks),
+            serves_strength=weaker(self.serves_strength),
+            moves_strength=weaker(self.moves_strength),
         )  # fmt: skip
 
 

@@ -35,7 +35,7 @@ from hoshin.api.edits import (
     new_key,
     tagged,
 )
-from hoshin.domain.model import DEFAULT_TOLERANCE, Objective
+from hoshin.domain.model import DEFAULT_TOLERANCE, Objective, Strength, weaker
 from hoshin.domain.report import objective_json
 from hoshin.fields import Description, Id, Period, Title
 from hoshin.runtime.one_thread import OneThreadRoute
@@ -112,6 +112,11 @@ class ObjectiveFields(Body):
     start: Period | None = None
     end: Period | None = None
     supports: dict[Id, Number] = Field(default_factory=dict)
+    supports_strength: dict[Id, Strength] = Field(
+        default_factory=dict,
+        description="How strongly each supports link correlates (the X-matrix's ● ○ △); "
+        "a link left out is strong.",
+    )
     customer_benefit: Description | None = None
     tolerance: Number = DEFAULT_TOLERANCE
     description: Description | None = None
@@ -123,6 +128,7 @@ class ObjectiveFields(Body):
             start=month(self.start, "start"), end=month(self.end, "end"),
             supports=dict(self.supports), customer_benefit=self.customer_benefit,
             tolerance=self.tolerance, description=self.description,
+            supports_strength=weaker(self.supports_strength),
         )  # fmt: skip
 
 

@@ -39,6 +39,7 @@ from hoshin.store.action import (
     MovesRow,
     RequiresRow,
     ServesRow,
+    strength_links,
 )
 from hoshin.store.metric import MetricRow, find_metric
 from hoshin.store.objective import ObjectiveRow, find_objective
@@ -58,9 +59,14 @@ def action_state(session: Session, row: ActionRow) -> dict[str, Any]:
             session, table, org_id=row.org_id, column="action", equals=row.key, pick=pick
         )
 
+    serves = strength_links(
+        session, ServesRow, org_id=row.org_id, action=row.key, column="objective"
+    )
+    moves = strength_links(session, MovesRow, org_id=row.org_id, action=row.key, column="metric")
     return {
         "id": row.key, "title": row.title, "owner": row.owner, "unit": row.unit,
-        "serves": linked(ServesRow, "objective"), "moves": linked(MovesRow, "metric"),
+        "serves": [key for key, _ in serves], "moves": [key for key, _ in moves],
+        "serves_strength": dict(serves), "moves_strength": dict(moves),
         "start": _day(row.start), "due": _day(row.due), "duration_days": row.duration_days,
         "requires": linked(RequiresRow, "required"), "done": row.done,
         "progress": row.progress, "resources": {"budget": row.budget, "fte": row.fte},

@@ -76,6 +76,8 @@ def kept_detail(analysed: Analysed, *, key: str) -> dict[str, Any]:
         "end": _text(objective.end), "tolerance": objective.tolerance,
         "customer_benefit": objective.customer_benefit, "description": objective.description,
         "version": version, "supports": dict(objective.supports),
+        "supports_strength": {key: objective.supports_strength.get(key, "strong")
+                              for key in objective.supports},
         "metrics": [MetricSummary(m.id, m.name, m.unit, m.direction).as_json()
                     for m in objective.metrics],
     }  # fmt: skip
@@ -91,8 +93,16 @@ def detail(session: Session, *, org: OrganizationRow, key: str) -> dict[str, Any
     links = objective_store.supports_of(session, org_id=org.id, child=row.key)
     return {
         **record(row),
-        "supports": {link.parent: link.weight for link in links},
+        **_supports(links),
         "metrics": [metric.as_json() for metric in _summaries(session, org, row.key)],
+    }
+
+
+def _supports(links: list[SupportRow]) -> dict[str, Any]:
+    """The ``supports`` weights and ``supports_strength`` of an objective's links."""
+    return {
+        "supports": {link.parent: link.weight for link in links},
+        "supports_strength": {link.parent: link.strength for link in links},
     }
 
 
@@ -146,9 +156,10 @@ SUPPORTS = ("supports", "child", "parent")
 
 
 def objective_state(session: Session, row: ObjectiveRow) -> dict[str, Any]:
-    """An objective as JSON values, with its ``supports`` weights and its version."""
+    """An objective as JSON values, with its ``supports`` weights and strengths and its
+    version."""
     links = supports_of(session, org_id=row.org_id, child=row.key)
-    return {**record(row), "supports": {link.parent: link.weight for link in links}}
+    return {**record(row), **_supports(links)}
 
 
 def _problems(

@@ -133,3 +133,14 @@ def kind_of_key(session: Session, *, org_id: int, key: str) -> str | None:
         if found is not None:
             return kind
     return None
+
+
+def strength_links(
+    session: Session, table: type[Any], *, org_id: int, action: str, column: str
+) -> list[tuple[str, str]]:
+    """The action's links in ``table`` (ServesRow, MovesRow) as (``column``'s id, strength),
+    in plan order."""
+    query = select(getattr(table, column), table.strength).where(
+        table.org_id == org_id, table.action == action
+    )
+    return [(key, strength) for key, strength in session.execute(query.order_by(table.position))]
