@@ -76,6 +76,8 @@ PAGES: list[tuple[str, str, str, str | None]] = [
     ("backward plan of one objective", f"{BASE}/backward/A0", "admin", f"{BASE}/backward"),
     ("check-in (p0)", f"{BASE}/check-in", "contributor", None),
     ("check-in of a unit", f"{BASE}/check-in?unit=u1", "admin", None),
+    ("check-in of everyone (admin)", f"{BASE}/check-in", "admin", None),
+    ("check-in of everyone, page 100", f"{BASE}/check-in?owner=&page=100", "admin", None),
     ("my work (p0)", f"{BASE}/my-work", "contributor", None),
     ("catchball index", f"{BASE}/catchball", "admin", None),
     ("monthly review index", f"{BASE}/reviews/monthly", "admin", None),
