@@ -137,7 +137,9 @@
         axisLabel: axisText, axisLine: { onZero: false, lineStyle: { color: MUTED } }
       },
       yAxis: {
-        type: "value", scale: true, name: data.unit || "value", nameTextStyle: axisText,
+        // the unit starts at the axis and runs right: centred on it, a long one was cut
+        type: "value", scale: true, name: data.unit || "value",
+        nameTextStyle: { color: INK, fontSize: 12, align: "left" },
         minInterval: Math.pow(10, -data.places),
         axisLabel: { color: INK, formatter: function (v) { return format(v, data.places, 0); } },
         splitLine: { lineStyle: { color: LINE } }
