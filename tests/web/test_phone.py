@@ -232,3 +232,35 @@ def test_the_organisation_check_in_reads_on_a_phone_and_a_desktop(
         expect(page.locator("h1")).to_have_text("Check-in for 2025-11")
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_the_demo_admin_links_themself_and_gets_a_check_in(
+    demo_server: str, browser: Browser, viewport: ViewportSize
+) -> None:
+    """The demo admin is linked to no person: on the admin page they pick Ingrid Larsen (by
+    name), and the check-in then shows her metrics; "nobody" unlinks them again (the other
+    tests of this server expect an admin without a person)."""
+    context = browser.new_context(viewport=viewport)
+    size = "phone" if viewport is PHONE else "desktop"
+    try:
+        page = context.new_page()
+        sign_in(page, demo_server, ADMIN_EMAIL)
+        page.goto(f"{demo_server}{ORG}/admin")
+        person = page.get_by_label(f"Person in the plan of {ADMIN_EMAIL}")
+        person.select_option(label="Ingrid Larsen")
+        page.get_by_role("button", name=f"Link {ADMIN_EMAIL} to the person chosen").click()
+        expect(page.get_by_role("status")).to_contain_text("person in the plan is changed")
+        expect(person).to_have_value("larsen")
+        assert int(page.evaluate(WIDER_THAN_THE_SCREEN)) <= 0
+        assert axe_violations(page) == []
+        screenshot(page, f"admin-linked-{size}")
+        page.goto(f"{demo_server}{ORG}/check-in")
+        expect(page.locator("p.scope")).to_contain_text("owned by Ingrid Larsen")
+        screenshot(page, f"check-in-linked-{size}")
+        page.goto(f"{demo_server}{ORG}/admin")
+        person.select_option(label="nobody")
+        page.get_by_role("button", name=f"Link {ADMIN_EMAIL} to the person chosen").click()
+        expect(person).to_have_value("")
+    finally:
+        context.close()
