@@ -72,10 +72,17 @@ def test_an_empty_plan_opens_at_the_vision_with_its_finding(pages: TestClient) -
     assert "short horizon" in page.text  # no horizon yet: the engine's finding still applies
 
 
+def test_true_north_of_an_empty_plan_leads_to_the_guided_start(pages: TestClient) -> None:
+    sign_in(pages, "eve")
+    answer = pages.get(f"/orgs/fresh/?{AS_OF}")
+    assert (answer.url.path, answer.status_code) == ("/orgs/fresh/start", 200)
+    assert "<h1>Vision and horizon</h1>" in answer.text
+
+
 def test_a_viewer_is_told_the_plan_is_being_set_up(pages: TestClient) -> None:
     sign_in(pages, "vic")
-    page = pages.get(START)
-    assert page.status_code == 200
+    page = pages.get(f"/orgs/fresh/?{AS_OF}")  # true north of an empty plan leads here
+    assert (page.url.path, page.status_code) == ("/orgs/fresh/start", 200)
     assert "The plan is being set up" in page.text
     assert '<form method="post" action="/orgs/fresh/start' not in page.text
     assert post(pages, "vision", **VISION)[0] == 403

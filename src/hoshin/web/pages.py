@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from hoshin.domain.guide import is_empty
 from hoshin.domain.model import Countermeasure, Objective, Plan
 from hoshin.domain.months import Month
 from hoshin.domain.status import bowling
@@ -19,6 +20,7 @@ from hoshin.web import chart, history, view
 from hoshin.web.deps import Db, Here, Place
 from hoshin.web.names import names_of
 from hoshin.web.render import render
+from hoshin.web.start import start_url
 
 router = APIRouter()
 ATTENTION = 20  # findings listed on true north; the rest are counted
@@ -27,9 +29,12 @@ ATTENTION = 20  # findings listed on true north; the rest are counted
 @router.get("/orgs/{org}/", response_class=HTMLResponse)
 def true_north(request: Request, session: Db, here: Place) -> Response:
     """Vision and values; each breakthrough objective with its status, progress against
-    plan and headline metrics; the status counts; the findings that need attention."""
+    plan and headline metrics; the status counts; the findings that need attention. An
+    empty plan (no vision, no objective) leads to the guided start instead."""
     found = here.analysed(session)
     plan, analysis = found.plan, found.analysis
+    if is_empty(plan):
+        return RedirectResponse(start_url(here), status_code=303)
     warnings = [f for f in analysis.findings if f.severity == "warning"]
     context = {
         "here": here,
