@@ -97,9 +97,10 @@
     if (data.low.some(function (v) { return v !== null; })) {
       all.push({ name: "base", type: "line", data: data.low, stack: "band", symbol: "none",
                  lineStyle: { opacity: 0 }, silent: true });
+      var fill = data.target ? "#f3d98b" : "#bfe3c8";  // a plan's amber tolerance, a band's green
       all.push({ name: data.band, type: "line", data: widths(data), stack: "band", symbol: "none",
-                 lineStyle: { opacity: 0 }, areaStyle: { color: "#f3d98b", opacity: 0.55 },
-                 itemStyle: { color: "#f3d98b" }, silent: true });
+                 lineStyle: { opacity: 0 }, areaStyle: { color: fill, opacity: 0.55 },
+                 itemStyle: { color: fill }, silent: true });
     }
     if (data.planned.some(function (v) { return v !== null; })) {
       all.push({ name: "plan", type: "line", data: data.planned, symbol: "none",
@@ -138,7 +139,7 @@
       },
       yAxis: {
         // the unit starts at the axis and runs right: centred on it, a long one was cut
-        type: "value", scale: true, name: data.unit || "value",
+        type: "value", scale: true, name: data.unit || "value", boundaryGap: ["8%", "8%"],
         nameTextStyle: { color: INK, fontSize: 12, align: "left" },
         minInterval: Math.pow(10, -data.places),
         axisLabel: { color: INK, formatter: function (v) { return format(v, data.places, 0); } },
