@@ -139,7 +139,9 @@
       },
       yAxis: {
         // the unit starts at the axis and runs right: centred on it, a long one was cut
-        type: "value", scale: true, name: data.unit || "value", boundaryGap: ["8%", "8%"],
+        type: "value", scale: true, name: data.unit || "value",
+        // room beyond a maintain band, which the actuals otherwise fill edge to edge
+        boundaryGap: data.target ? [0, 0] : ["8%", "8%"],
         nameTextStyle: { color: INK, fontSize: 12, align: "left" },
         minInterval: Math.pow(10, -data.places),
         axisLabel: { color: INK, formatter: function (v) { return format(v, data.places, 0); } },
