@@ -53,8 +53,8 @@ KINDS: dict[str, tuple[str, dict[str, Any], dict[str, Any], str]] = {
     "countermeasures": ("/countermeasures",
                         {"id": "cm2", "metric": "huddles", "period": "2026-05",
                          "cause": "Night shifts", "owner": "ben"},
-                        {"metric": "huddles", "period": "2026-05", "status": "closed"},
-                        "status"),
+                        {"metric": "huddles", "period": "2026-05", "status": "closed",
+                         "effect": "Huddles moved to the handover"}, "status"),
 }  # fmt: skip
 ENTITY = {"units": "unit", "people": "person", "objectives": "objective", "metrics": "metric",
           "actions": "action", "countermeasures": "countermeasure"}  # fmt: skip

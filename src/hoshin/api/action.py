@@ -1,9 +1,9 @@
-"""Actions and countermeasures: read, create, change and delete them; contributors change
-their own (or their unit's) and answer their metrics with countermeasures."""
+"""Actions: read, create, change and delete them; contributors change their own (or their
+unit's)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Response
 from pydantic import Field
@@ -26,22 +26,19 @@ from hoshin.api.edits import (
     change_of,
     created,
     key_of,
-    month,
     new_key,
     page,
     tagged,
 )
-from hoshin.domain.model import Action, Countermeasure, Risk, Strength, weaker
-from hoshin.fields import Description, Fte, Id, Money, Period, Title
+from hoshin.domain.model import Action, Risk, Strength, weaker
+from hoshin.fields import Description, Fte, Id, Money, Title
 from hoshin.runtime.one_thread import OneThreadRoute
 from hoshin.service import action as action_service
 from hoshin.service import policy
 from hoshin.service.asker import Asker
 from hoshin.service.policy import Act
 
-router = APIRouter(
-    tags=["actions and countermeasures"], responses=READS, route_class=OneThreadRoute
-)
+router = APIRouter(tags=["actions"], responses=READS, route_class=OneThreadRoute)
 
 
 class Resources(Body):
@@ -116,58 +113,10 @@ class ActionRead(ActionCreate):
     version: int
 
 
-class CountermeasureFields(Body):
-    """The response to a missed month of a metric."""
-
-    metric: Id
-    period: Period
-    cause: Description | None = None
-    action: Description | None = None
-    owner: Id | None = None
-    due: Day | None = None
-    status: Literal["open", "closed"] = "open"
-
-    def countermeasure(self, key: str) -> Countermeasure:
-        """The domain's countermeasure."""
-        period = month(self.period, "period")
-        assert period is not None  # the field is required
-        return Countermeasure(
-            id=key, metric=self.metric, period=period, cause=self.cause, action=self.action,
-            owner=self.owner, due=self.due, status=self.status,
-        )  # fmt: skip
-
-
-class CountermeasureCreate(CountermeasureFields):
-    """A new countermeasure."""
-
-    id: Id
-
-
-class CountermeasureUpdate(CountermeasureFields):
-    """A countermeasure's fields, replaced whole."""
-
-    id: Id | None = None
-
-
-class CountermeasureRead(CountermeasureCreate):
-    """A countermeasure and its version."""
-
-    version: int
-
-
 class ActionPage(Body):
     """A page of actions."""
 
     items: list[ActionRead]
-    total: int
-    limit: int
-    offset: int
-
-
-class CountermeasurePage(Body):
-    """A page of countermeasures."""
-
-    items: list[CountermeasureRead]
     total: int
     limit: int
     offset: int
@@ -236,72 +185,4 @@ def delete_action(org: Org, session: Db, key: Key, if_match: IfMatch = None) -> 
     """Deletes an action no other action requires; needs If-Match (editors and admins)."""
     who = asker(org)
     action_service.delete_action(session, change=change_of(org, if_match), asker=who, key=key)
-    return Response(status_code=204)
-
-
-@router.get("/orgs/{org}/countermeasures", response_model=CountermeasurePage)
-def list_countermeasures(
-    org: Org,
-    session: Db,
-    metric: Filter = None,
-    owner: Filter = None,
-    limit: Limit = 100,
-    offset: Offset = 0,
-) -> dict[str, Any]:
-    """Countermeasures in plan order, filtered by metric and owner."""
-    items, total = action_service.list_countermeasures(
-        session, org=org.org, metric=metric, owner=owner, limit=limit, offset=offset
-    )
-    return page(items, total, limit, offset)
-
-
-@router.get("/orgs/{org}/countermeasures/{key}", response_model=CountermeasureRead)
-def read_countermeasure(org: Org, session: Db, key: Key, response: Response) -> dict[str, Any]:
-    """One countermeasure; its ETag is its version."""
-    return tagged(response, action_service.read_countermeasure(session, org=org.org, key=key))
-
-
-@router.post(
-    "/orgs/{org}/countermeasures",
-    response_model=CountermeasureRead,
-    status_code=201,
-    responses=CHANGES,
-)
-def create_countermeasure(
-    org: Org, session: Db, body: CountermeasureCreate, response: Response
-) -> dict[str, Any]:
-    """A new countermeasure; contributors: for metrics of their (or their unit's) objectives."""
-    state = action_service.create_countermeasure(
-        session, change=change_of(org), asker=asker(org), measure=body.countermeasure(body.id)
-    )
-    return created(response, state, at(org, "countermeasures", body.id))
-
-
-@router.put(
-    "/orgs/{org}/countermeasures/{key}", response_model=CountermeasureRead, responses=CHANGES
-)
-def update_countermeasure(
-    org: Org,
-    session: Db,
-    key: Key,
-    body: CountermeasureUpdate,
-    response: Response,
-    if_match: IfMatch = None,
-) -> dict[str, Any]:
-    """The countermeasure's fields replaced; needs If-Match. Contributors: the ones they own
-    or that answer their (or their unit's) metrics."""
-    who = asker(org)
-    measure = body.countermeasure(key_of(key, body.id))
-    state = action_service.update_countermeasure(
-        session, change=change_of(org, if_match), asker=who, measure=measure
-    )
-    return tagged(response, state)
-
-
-@router.delete("/orgs/{org}/countermeasures/{key}", status_code=204, responses=CHANGES)
-def delete_countermeasure(org: Org, session: Db, key: Key, if_match: IfMatch = None) -> Response:
-    """Deletes a countermeasure; needs If-Match (editors and admins)."""
-    who = asker(org)
-    change = change_of(org, if_match)
-    action_service.delete_countermeasure(session, change=change, asker=who, key=key)
     return Response(status_code=204)

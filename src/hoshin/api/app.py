@@ -11,6 +11,7 @@ from hoshin.api import (
     audit,
     catchball,
     checkin,
+    countermeasure,
     docs,
     errors,
     member,
@@ -50,7 +51,7 @@ def create_app(sessions: Sessions | None = None) -> FastAPI:
         responses=errors.ERROR_RESPONSES,
         dependencies=[Depends(errors.refuse_hostile_text)],
     )
-    routers = (session, analysis, objective, checkin, metric, unit, action,
+    routers = (session, analysis, objective, checkin, metric, unit, action, countermeasure,
                audit, member, catchball, review)  # fmt: skip
     for module in routers:
         v1.include_router(module.router)

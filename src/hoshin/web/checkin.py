@@ -22,8 +22,8 @@ from hoshin.errors import (
     PreconditionRequired,
 )
 from hoshin.runtime.sessions import Session
-from hoshin.service import action as action_service
 from hoshin.service import checkin, policy
+from hoshin.service import countermeasure as countermeasure_service
 from hoshin.service import unit as unit_service
 from hoshin.service.analysis import Analysed
 from hoshin.service.policy import Act
@@ -175,7 +175,7 @@ def _create_measure(
         owner=typed["owner"] or None, due=due,
     )  # fmt: skip
     refused = attempt(
-        session, action_service.create_countermeasure, session, change=here.change(),
+        session, countermeasure_service.create_countermeasure, session, change=here.change(),
         asker=here.asker, measure=measure,
     )  # fmt: skip
     if isinstance(refused, HoshinError):
