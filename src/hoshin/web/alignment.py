@@ -16,6 +16,7 @@ from hoshin.service.analysis import Analysed
 from hoshin.web import view
 from hoshin.web.deps import Db, Place
 from hoshin.web.names import Names, names_of
+from hoshin.web.parents import awaiting_mark
 from hoshin.web.render import render
 
 router = APIRouter()
@@ -167,6 +168,7 @@ def _node(found: Analysed, key: str, weight: float | None = None, path: bool = F
         "owner": names.people.get(objective.owner or "", objective.owner),
         "unit": names.units.get(objective.unit or "", objective.unit),
         "flags": index.flags.get(key, ()),
+        "awaiting": awaiting_mark(found, key),
         "children": len(index.children[key]),
         "path": None if up is None else up[:-1],
         "aligned": up is not None and index.objectives[up[0]].level == "breakthrough",

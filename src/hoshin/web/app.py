@@ -32,6 +32,7 @@ from hoshin.web import (
     edit,
     mywork,
     pages,
+    parents,
     review,
     start,
     xmatrix,
@@ -57,7 +58,7 @@ def create_web(sessions: Sessions, analyses: AnalysisCache) -> FastAPI:
     web.state.sessions = sessions
     web.state.analyses = analyses
     pages_ = (auth, pages, checkin, alignment, xmatrix, backward, catchball, mywork, review, annual,
-              edit, admin, start)  # fmt: skip
+              edit, admin, start, parents)  # fmt: skip
     for module in pages_:
         web.include_router(module.router)
     web.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -18,6 +18,7 @@ from hoshin.service.policy import Act
 from hoshin.web.deps import Db, Place
 from hoshin.web.edit_base import plan_url
 from hoshin.web.names import names_of
+from hoshin.web.parents import awaiting_mark
 from hoshin.web.render import render
 
 router = APIRouter()
@@ -112,6 +113,7 @@ def plan_index(
         "here": here, "vision": found.plan.vision, "params": params, "levels": LEVELS,
         "may_edit": policy.may(here.role, Act.EDIT_PLAN), "plan_root": plan_url(here),
         "deleted": request.query_params.get("deleted", "")[:200], "names": names_of(found),
+        "awaiting": lambda key: awaiting_mark(found, key),
         "units": _section(lists["units"].items, up, link, "up"),
         "people": _section(lists["people"].matching(pq), pp, link, "pp"),
         "objectives": _section(objectives.matching(oq), op, link, "op"),

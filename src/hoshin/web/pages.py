@@ -19,6 +19,7 @@ from hoshin.service.analysis import Analysed
 from hoshin.web import chart, history, view
 from hoshin.web.deps import Db, Here, Place
 from hoshin.web.names import names_of
+from hoshin.web.parents import awaiting_mark
 from hoshin.web.render import render
 from hoshin.web.start import start_url
 
@@ -133,9 +134,15 @@ def _objective(plan: Plan, key: str) -> Objective:
 
 
 def _contributors(found: Analysed, key: str) -> list[dict[str, Any]]:
-    """The objectives that support ``key``, with the weight of each link."""
+    """The objectives that support ``key``, with the weight of each link, and a mark on
+    each that counts as 0 until its first actual."""
     return [
-        {"objective": o, "weight": o.supports[key], "result": found.analysis.objectives[o.id]}
+        {
+            "objective": o,
+            "weight": o.supports[key],
+            "result": found.analysis.objectives[o.id],
+            "awaiting": awaiting_mark(found, o.id),
+        }
         for o in found.plan.objectives
         if key in o.supports
     ]
