@@ -74,7 +74,7 @@ def start_page(
     found = here.analysed(session)
     if not policy.may(here.role, Act.EDIT_PLAN):
         return render(request, "start_waiting.html", {"here": here, "plan": found.plan})
-    chosen: Step = step if step in STEPS else current_step(found.plan)
+    chosen: Step = step if step in STEPS else _first_open(found)
     form = Form(_blank(here, found, chosen))
     if saved:
         form.notice = f"Saved {saved}."
@@ -208,6 +208,18 @@ def _save(
     return _show(request, here, here.analysed(session), step, form, status=status)
 
 
+def _done(found: Analysed) -> dict[Step, bool]:
+    """Which steps the plan has done, worked out once per analysis (a large plan's pages
+    must not walk every objective on each request)."""
+    return found.derived("guide.done", lambda _: steps_done(found.plan))
+
+
+def _first_open(found: Analysed) -> Step:
+    """The first step the plan has not done (inviting members when all are)."""
+    done = _done(found)
+    return next((s for s in STEPS if not done[s]), "invite")
+
+
 def _blank(here: Here, found: Analysed, step: Step) -> dict[str, str]:
     """A step's form as it opens: the vision as saved; the choices' defaults."""
     if step == "vision":
@@ -244,13 +256,14 @@ def _show(
     preview: dict[str, Any] | None = None,
 ) -> Response:
     plan = found.plan
-    done = steps_done(plan)
+    done = _done(found)
     breakthroughs = [o for o in plan.objectives if o.level == "breakthrough"]
     context = {
         "here": here, "step": step, "form": form, "plan": plan, "names": NAMES,
         "steps": [(s, NAMES[s], done[s], start_url(here, s)) for s in STEPS],
-        "findings": [f for f in found.analysis.findings
-                     if f.severity == "warning" and f.code in FINDINGS[step]],
+        "findings": found.derived(f"guide.findings.{step}", lambda a: [
+            f for f in a.findings if f.severity == "warning" and f.code in FINDINGS[step]
+        ]),
         "breakthroughs": [(o, [_targets_of(m) for m in o.metrics if m.direction != "maintain"])
                           for o in breakthroughs],
         "annuals": [o for o in plan.objectives if o.level == "annual"],
