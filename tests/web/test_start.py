@@ -176,3 +176,18 @@ def test_the_step_shown_follows_what_the_plan_has(pages: TestClient) -> None:
     assert (status, url.split("&")[0]) == (200, "/orgs/fresh/start?step=breakthrough")
     assert "Jo Rivera" in pages.get(f"{START}&step=people").text
     assert "Customer service" in pages.get(f"{START}&step=people").text
+
+
+def test_true_north_links_a_start_left_half_way_for_editors_only(pages: TestClient) -> None:
+    """With only the vision saved the plan is not empty: true north shows, with a link back
+    to the guided start for an editor, none for a viewer."""
+    sign_in(pages, "eve")
+    assert save_vision(pages)[0] == 200
+    page = pages.get(f"/orgs/fresh/?{AS_OF}")
+    assert page.url.path == "/orgs/fresh/"
+    assert (
+        '<a href="/orgs/fresh/start?as_of=2026-06-10">continue the guided start</a>' in page.text
+    )
+    pages.post("/signout")
+    sign_in(pages, "vic")
+    assert "continue the guided start" not in pages.get(f"/orgs/fresh/?{AS_OF}").text

@@ -21,7 +21,7 @@ from hoshin.web.deps import Db, Here, Place
 from hoshin.web.names import names_of
 from hoshin.web.parents import awaiting_mark
 from hoshin.web.render import render
-from hoshin.web.start import start_url
+from hoshin.web.start import resume_url, start_url
 
 router = APIRouter()
 ATTENTION = 20  # findings listed on true north; the rest are counted
@@ -47,6 +47,7 @@ def true_north(request: Request, session: Db, here: Place) -> Response:
         ],
         "attention": warnings[:ATTENTION],
         "more": max(len(warnings) - ATTENTION, 0),
+        "resume": resume_url(here, found),
     }  # fmt: skip
     return render(request, "true_north.html", context)
 

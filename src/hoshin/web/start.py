@@ -208,6 +208,15 @@ def _save(
     return _show(request, here, here.analysed(session), step, form, status=status)
 
 
+def resume_url(here: Here, found: Analysed) -> str | None:
+    """The guided start's page for an editor while a step before inviting members is not
+    done (true north links it, so a start left half-way is found again); else None."""
+    if not policy.may(here.role, Act.EDIT_PLAN):
+        return None
+    done = _done(found)
+    return None if all(done[s] for s in STEPS[:-1]) else start_url(here)
+
+
 def _done(found: Analysed) -> dict[Step, bool]:
     """Which steps the plan has done, worked out once per analysis (a large plan's pages
     must not walk every objective on each request)."""
