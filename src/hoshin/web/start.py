@@ -209,11 +209,13 @@ def _save(
 
 
 def resume_url(here: Here, found: Analysed) -> str | None:
-    """The guided start's page for an editor while a step before inviting members is not
-    done (true north links it, so a start left half-way is found again); else None."""
+    """The guided start's page for an editor while the plan lacks a vision, a measured
+    breakthrough objective, an annual objective for each, or units and people (true north
+    links it, so a start left half-way is found again); else None. Fewer than three
+    breakthrough objectives is advice, not a reason to keep asking."""
     if not policy.may(here.role, Act.EDIT_PLAN):
         return None
-    done = _done(found)
+    done = {**_done(found), "breakthrough": measured_breakthroughs(found.plan) > 0}
     return None if all(done[s] for s in STEPS[:-1]) else start_url(here)
 
 
