@@ -162,6 +162,11 @@ def _x_index(plan: Plan) -> XIndex:
 def x_matrix(index: XIndex, choice: Choice, caps: Caps = CAPS) -> XMatrix:
     """The X-matrix of the part of the plan ``choice`` names; ValueError when its
     breakthrough is not a breakthrough objective's id or its unit no unit's."""
+    with paused_gc():  # it may note every entity of a large plan: no collection meanwhile
+        return _x_matrix(index, choice, caps)
+
+
+def _x_matrix(index: XIndex, choice: Choice, caps: Caps) -> XMatrix:
     if choice.breakthrough is not None and choice.breakthrough not in index.breakthroughs:
         raise ValueError(f"no breakthrough objective '{choice.breakthrough}'")
     if choice.unit is not None and choice.unit not in index.unit_parent:
@@ -171,12 +176,15 @@ def x_matrix(index: XIndex, choice: Choice, caps: Caps = CAPS) -> XMatrix:
         key for key in index.annuals
         if choice.breakthrough is None or choice.breakthrough in _up(index, key, up)
     ]  # fmt: skip
-    carried, items = _carried(index, west_ids, choice.depth)
-    in_unit = _in_unit(index, choice.unit)
-    priorities = [item for item in items if in_unit(_unit_of(index, item))]
+    carried, found = _carried(index, west_ids, choice.depth)
     if choice.unit is not None:
-        kept = {item.group for item in priorities}
-        west_ids = [key for key in west_ids if key in kept or in_unit(_unit_of(index, key))]
+        in_unit = _in_unit(index, choice.unit)
+        found = [item for item in found if in_unit(_unit_of(index, item[0]))]
+        kept = {group for _, group, _ in found}
+        west_ids = [
+            key for key in west_ids
+            if key in kept or in_unit(_unit_of(index, index.objectives[key]))
+        ]  # fmt: skip
     if choice.breakthrough is not None:
         south_ids: list[str] = [choice.breakthrough]
     elif choice.unit is not None:
@@ -186,9 +194,9 @@ def x_matrix(index: XIndex, choice: Choice, caps: Caps = CAPS) -> XMatrix:
         south_ids = list(index.breakthroughs)
     south = _side(south_ids, caps.south, lambda key: Entry(key, _title(index, key)))
     west = _side(west_ids, caps.west, lambda key: Entry(key, _title(index, key)))
-    order = {entry.id: k for k, entry in enumerate(west.entries)}
-    grouped = sorted(priorities, key=lambda item: order.get(item.group, len(order)))
-    north = _side([p.id for p in grouped], caps.north, {p.id: p for p in grouped}.__getitem__)
+    # found in the west's order, so already grouped; a row is made only for those shown
+    north = Side(tuple(_priority(*item) for item in found[: caps.north]),
+                 max(0, len(found) - caps.north))  # fmt: skip
     moved = {p.id: _moved(index, p) for p in north.entries}
     metric_ids = [m.id for key in (*south_ids, *west_ids) for m in index.objectives[key].metrics]
     metric_ids += [key for links in moved.values() for key in links if key in index.metrics]
@@ -212,14 +220,17 @@ def _title(index: XIndex, key: str) -> str:
     return index.objectives[key].title
 
 
+Found = tuple[Action | Objective, str, str]  # a priority, the annual it carries first, via
+
+
 def _carried(
     index: XIndex, annuals: list[str], depth: Depth
-) -> tuple[dict[str, dict[str, int]], list[Priority]]:
+) -> tuple[dict[str, dict[str, int]], list[Found]]:
     """What carries each annual objective (down its supports links to ``depth``, and the
     actions serving what is reached), with the strength of its strongest chain; and the
     priorities in the order found (grouped by the first annual objective each carries)."""
     carried: dict[str, dict[str, int]] = {}
-    items: list[Priority] = []
+    items: list[Found] = []
 
     def reached(entity: Action | Objective, annual: str, rank: int, via: str) -> bool:
         """Notes that ``entity`` (linked to ``via``) carries ``annual`` at ``rank``;
@@ -227,7 +238,7 @@ def _carried(
         best = carried.get(entity.id)
         if best is None:
             carried[entity.id] = best = {}
-            items.append(_priority(entity, annual, via))
+            items.append((entity, annual, via))
         if best.get(annual, 0) >= rank:
             return False
         best[annual] = rank
@@ -275,17 +286,11 @@ def _target(index: XIndex, key: str, year_end: Month) -> Target:
     return Target(key, metric.name, objective, metric, planned_value(metric, year_end))
 
 
-def _unit_of(index: XIndex, item: Priority | str) -> str | None:
-    """The unit of an objective or a priority: its own, else its owner's."""
-    if isinstance(item, str):
-        objective = index.objectives[item]
-        unit, owner = objective.unit, objective.owner
-    elif item.kind == "objective":
-        return _unit_of(index, item.id)
-    else:
-        action = index.actions[item.id]
-        unit, owner = action.unit, action.owner
-    return unit if unit is not None or owner is None else index.person_unit.get(owner)
+def _unit_of(index: XIndex, entity: Action | Objective) -> str | None:
+    """The unit of an objective or an action: its own, else its owner's."""
+    if entity.unit is not None or entity.owner is None:
+        return entity.unit
+    return index.person_unit.get(entity.owner)
 
 
 def _in_unit(index: XIndex, unit: str | None) -> Callable[[str | None], bool]:
