@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from hoshin.web.forms import Fields
+from hoshin.web.forms import Fields, strength_field
 
 
 def shown(value: Any) -> str:
@@ -36,9 +36,11 @@ def objective_values(state: Mapping[str, Any]) -> dict[str, str]:
     names = ("id", "title", "level", "owner", "unit", "start", "end", "tolerance",
              "customer_benefit", "description")  # fmt: skip
     values = values_of(state, names)
+    strengths = state.get("supports_strength") or {}
     for row, (parent, weight) in enumerate((state.get("supports") or {}).items()):
         values[f"supports-{row}-id"] = parent
         values[f"supports-{row}-weight"] = shown(weight)
+        values[f"supports-{row}-strength"] = strengths.get(parent, "strong")
     return values
 
 
@@ -58,6 +60,9 @@ def action_values(state: Mapping[str, Any]) -> dict[str, str]:
     values = values_of(state, names)
     for name in ("serves", "moves", "requires"):
         values[name] = ", ".join(state.get(name) or [])
+    for name in ("serves", "moves"):
+        for key, strength in (state.get(f"{name}_strength") or {}).items():
+            values[strength_field(name, key)] = strength
     resources = state.get("resources") or {}
     values.update(budget=shown(resources.get("budget")), fte=shown(resources.get("fte")))
     for row, risk in enumerate(state.get("risks") or []):

@@ -16,6 +16,7 @@ from datetime import date
 from hoshin.domain.model import (
     DEFAULT_TOLERANCE,
     LEVELS,
+    STRENGTHS,
     Action,
     Direction,
     Frequency,
@@ -24,9 +25,11 @@ from hoshin.domain.model import (
     Objective,
     Person,
     Risk,
+    Strength,
     Trajectory,
     Unit,
     Vision,
+    weaker,
 )
 from hoshin.domain.months import Month, in_calendar
 from hoshin.domain.text import Kind
@@ -282,6 +285,7 @@ def objective_of(read: Reader, key: str | None) -> Objective:
         owner=read.key("owner"), unit=read.key("unit"), start=read.month("start"),
         end=read.month("end"),
         supports=supports_of(read),
+        supports_strength=supports_strength_of(read),
         customer_benefit=read.text("customer_benefit", "description"),
         tolerance=_number(read, "tolerance", DEFAULT_TOLERANCE),
         description=read.text("description", "description"),
@@ -302,6 +306,32 @@ def supports_of(read: Reader) -> dict[str, float]:
             read.note(name, f"{parent} is linked twice")
         links[parent] = 1.0 if weight is None else weight
     return links
+
+
+def supports_strength_of(read: Reader) -> dict[str, Strength]:
+    """The strength of each kept ``supports`` row that is not strong (an empty choice is
+    strong)."""
+    strengths: dict[str, Strength] = {}
+    for row in [str(number) for number in row_numbers(read.fields, "supports")] + ["new"]:
+        parent = read.fields.get(f"supports-{row}-id", "").strip()
+        if parent and not read.fields.get(f"supports-{row}-remove"):
+            strengths[parent] = _strength(read, f"supports-{row}-strength")
+    return weaker(strengths)
+
+
+def strength_field(link: str, key: str) -> str:
+    """The form field of the strength of an action's ``serves`` or ``moves`` link to ``key``."""
+    return f"{link}-strength:{key}"
+
+
+def link_strengths(read: Reader, link: str, keys: tuple[str, ...]) -> dict[str, Strength]:
+    """The strength of each of an action's ``link`` (serves, moves) ids that is not strong."""
+    return weaker({key: _strength(read, strength_field(link, key)) for key in keys})
+
+
+def _strength(read: Reader, name: str) -> Strength:
+    chosen = read.choice(name, STRENGTHS, "strong")
+    return next((strength for strength in STRENGTHS if strength == chosen), "strong")
 
 
 def metric_of(read: Reader, key: str | None) -> Metric:
@@ -343,10 +373,13 @@ def targets_of(read: Reader) -> dict[Month, float]:
 
 
 def action_of(read: Reader, key: str | None) -> Action:
-    """An action with its links, resources and risks."""
+    """An action with its links (and their strengths), resources and risks."""
+    serves, moves = read.keys("serves"), read.keys("moves")
     return Action(
         id=_key(read, key), title=read.required("title", "line"), owner=read.key("owner"),
-        unit=read.key("unit"), serves=read.keys("serves"), moves=read.keys("moves"),
+        unit=read.key("unit"), serves=serves, moves=moves,
+        serves_strength=link_strengths(read, "serves", serves),
+        moves_strength=link_strengths(read, "moves", moves),
         start=read.day("start"), due=read.day("due"),
         duration_days=read.whole("duration_days", -100_000, 100_000),
         requires=read.keys("requires"), done=bool(read.fields.get("done")),
@@ -388,6 +421,9 @@ def _direction(text: str) -> Direction:
 
 def label(name: str) -> str:
     """A field's name as people read it: ``supports-0-weight`` is "supports link 1, weight"."""
+    linked = re.fullmatch(r"(serves|moves)-strength:(.+)", name)
+    if linked:
+        return f"{linked[1]} {linked[2]}, strength"
     found = re.fullmatch(r"([a-z]+)-([0-9]{1,4}|new)-([a-z]+)", name)
     if found:
         kind, row, part = found.groups()
