@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from hoshin.demo.plan import demo_plan
+from hoshin.demo.pump_maker import WEAKER_LINKS
 from hoshin.domain.analysis import Analysis, analyze
 from hoshin.domain.model import Metric, Plan
 from hoshin.domain.months import Month
@@ -205,3 +206,15 @@ def test_actuals_are_rounded_like_the_measure() -> None:
     assert all(
         0 <= value <= 100 for m in plan.metrics() if m.unit == "%" for value in m.actuals.values()
     )
+
+
+def test_every_weaker_link_of_the_demo_is_a_link_of_its_plan() -> None:
+    # seven links are medium or weak (demo.pump_maker.WEAKER_LINKS), so the X-matrix shows
+    # all three marks; each must name a real link, or the table would drop it silently
+    plan = demo_plan(date(2026, 12, 5))
+    weaker = {(o.id, key): s for o in plan.objectives for key, s in o.supports_strength.items()}
+    for action in plan.actions:
+        weaker |= {(action.id, key): s for key, s in action.serves_strength.items()}
+        weaker |= {(action.id, key): s for key, s in action.moves_strength.items()}
+    assert weaker == dict(WEAKER_LINKS)
+    assert Counter(weaker.values()) == {"medium": 5, "weak": 2}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -24,6 +24,7 @@ from hoshin.demo.pump_maker import (
     UNIT_OF,
     UNITS,
     VALUES,
+    WEAKER_LINKS,
     ActionSpec,
     CalendarDay,
     MetricSpec,
@@ -40,6 +41,7 @@ from hoshin.domain.model import (
     Objective,
     Plan,
     Risk,
+    Strength,
     Vision,
 )
 from hoshin.domain.months import Month
@@ -103,6 +105,7 @@ def _objective(spec: ObjectiveSpec, today: date, rng: random.Random) -> Objectiv
         start=start,
         end=end,
         supports={key: float(weight) for key, weight in spec.supports.items()},
+        supports_strength=_weaker(spec.id, spec.supports),
         metrics=tuple(
             _metric(m, _baseline_period(m, start, today), end, last, rng) for m in spec.metrics
         ),
@@ -110,6 +113,11 @@ def _objective(spec: ObjectiveSpec, today: date, rng: random.Random) -> Objectiv
         tolerance=_tolerance(spec.tolerance),
         description=spec.description,
     )
+
+
+def _weaker(source: str, targets: Iterable[str]) -> dict[str, Strength]:
+    """The links from ``source`` to ``targets`` that WEAKER_LINKS makes medium or weak."""
+    return {t: WEAKER_LINKS[source, t] for t in targets if (source, t) in WEAKER_LINKS}
 
 
 def _baseline_period(spec: MetricSpec, start: Month, today: date) -> Month:
@@ -228,6 +236,8 @@ def _action(spec: ActionSpec, today: date, rng: random.Random) -> Action:
         unit=UNIT_OF[spec.owner],
         serves=spec.serves,
         moves=spec.moves,
+        serves_strength=_weaker(spec.id, spec.serves),
+        moves_strength=_weaker(spec.id, spec.moves),
         start=None if spec.form == "duration" else start,
         due=due if spec.form == "dates" else None,
         duration_days=None if spec.form == "dates" else (due - start).days + 1,

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from hoshin.domain.model import Direction, Level, Organization, Person, Unit
+from hoshin.domain.model import Direction, Level, Organization, Person, Strength, Unit
 
 Profile = Literal["ahead", "on", "amber", "red"]
 Period = tuple[int, int]
@@ -662,6 +662,18 @@ INDIVIDUAL = (
 )
 
 OBJECTIVES = BREAKTHROUGHS + ANNUAL + TEAM + INDIVIDUAL
+
+# The links that are not strong, (from, to) -> strength: the X-matrix's ○ and △. A second
+# objective supported at a lower weight is helped less directly; a survey moves NPS only weakly.
+WEAKER_LINKS: Mapping[tuple[str, str], Strength] = {
+    ("A9", "B2"): "medium",
+    ("T2", "A2"): "medium",
+    ("T8", "A9"): "medium",
+    ("T9", "A5"): "weak",
+    ("T14", "A3"): "medium",
+    ("a22", "T14"): "medium",
+    ("a22", "nps"): "weak",
+}
 
 ACTIONS = (
     ActionSpec(
