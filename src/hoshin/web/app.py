@@ -29,6 +29,7 @@ from hoshin.web import (
     backward,
     catchball,
     checkin,
+    countermeasure,
     edit,
     mywork,
     pages,
@@ -58,7 +59,7 @@ def create_web(sessions: Sessions, analyses: AnalysisCache) -> FastAPI:
     web.state.sessions = sessions
     web.state.analyses = analyses
     pages_ = (auth, pages, checkin, alignment, xmatrix, backward, catchball, mywork, review, annual,
-              edit, admin, start, parents)  # fmt: skip
+              edit, admin, start, parents, countermeasure)  # fmt: skip
     for module in pages_:
         web.include_router(module.router)
     web.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hoshin.domain.guide import is_empty
@@ -16,7 +16,7 @@ from hoshin.errors import NotFound
 from hoshin.runtime.sessions import Session
 from hoshin.service import audit, catchball, review
 from hoshin.service.analysis import Analysed
-from hoshin.web import chart, history, view
+from hoshin.web import chart, history, objective_forms, view
 from hoshin.web.deps import Db, Here, Place
 from hoshin.web.names import names_of
 from hoshin.web.parents import awaiting_mark
@@ -53,9 +53,29 @@ def true_north(request: Request, session: Db, here: Place) -> Response:
 
 
 @router.get("/orgs/{org}/objectives/{key}", response_class=HTMLResponse)
-def objective_page(request: Request, session: Db, here: Place, key: str) -> Response:
+def objective_page(
+    request: Request,
+    session: Db,
+    here: Place,
+    key: str,
+    add: Annotated[str | None, Query(max_length=20)] = None,
+    metric: Annotated[str | None, Query(max_length=100)] = None,
+) -> Response:
     """An objective: metrics with charts and this year's bowling chart, contributors,
-    actions with the backward schedule, countermeasures and the history of changes."""
+    actions with the backward schedule, countermeasures and the history of changes;
+    ``add`` opens the form that adds a metric, an action or a countermeasure (of
+    ``metric``) in its section (web.countermeasure saves it)."""
+    context = objective_context(session, here, key)
+    if add in objective_forms.ADDS:
+        objective = context["objective"]
+        owner = context["names"].person(objective.owner) if objective.owner else ""
+        form = objective_forms.blank(add, objective, here.as_of, owner=owner, metric=metric)
+        context.update(adding=add, add_form=form, **objective_forms.choices(objective))
+    return render(request, "objective.html", context)
+
+
+def objective_context(session: Session, here: Here, key: str) -> dict[str, Any]:
+    """What the objective page shows of objective ``key``."""
     found = here.analysed(session)
     objective = _objective(found.plan, key)
     analysis = found.analysis
@@ -90,8 +110,9 @@ def objective_page(request: Request, session: Db, here: Place, key: str) -> Resp
         "agreement": catchball.agreement_of(session, org=here.org, objective=key),
         "history": _history(session, here, objective, measures),
         "history_limit": audit.HISTORY,
+        "adding": None,
     }  # fmt: skip
-    return render(request, "objective.html", context)
+    return context
 
 
 def _history(

@@ -16,6 +16,7 @@ from hoshin.service import review as review_service
 from hoshin.service.analysis import Analysed
 from hoshin.service.policy import Act
 from hoshin.web.deps import Db, Here, Place, now
+from hoshin.web.names import names_of
 from hoshin.web.outcome import attempt, page_status
 from hoshin.web.render import render
 
@@ -144,6 +145,7 @@ def _page(
         "agenda": review_service.monthly_agenda(found, unit=unit, period=period),
         "recorded": recorded,
         "people": _people(found),
+        "names": names_of(found),
         "form": form,
         "problem": problem,
         "writer": policy.may(here.role, Act.WORK, theirs=True),

@@ -1,0 +1,135 @@
+"""The objective page's forms without a browser, on SQLite and PostgreSQL: add a
+countermeasure, an action and a metric in place; move a countermeasure on and close it with
+its effect; see the overdue one flagged, on the objective page and the monthly review.
+
+examples/small.yaml as of 2026-07-10: cm1 answers trained (T1, ben's) in 2026-05, owner ana,
+due 2026-06-30 and open, so it is overdue (30 June < 10 July). trained goes from 0 in
+2026-01 to 40 in 2026-09, 5 a month: plan 15 in 2026-04 and 20 in 2026-05, actuals 8 and 10,
+(8 - 15) / 40 = -0.175 and (10 - 20) / 40 = -0.25, both beyond the tolerance of 0.1: red. So
+T1's latest red month is trained's 2026-05, which the add form offers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from factories import add_member, make_organization
+from hoshin.planfile import read_plan
+from hoshin.runtime.engine import session_factory
+from hoshin.server import create_server
+
+from .web_support import PASSWORD, SMALL_PLAN, with_csrf
+
+AS_OF = "?as_of=2026-07-10"
+T1 = f"/orgs/clinic/objectives/T1{AS_OF}"
+HTMX = {"HX-Request": "true"}
+USERS = {"ben": ("contributor", "ben"), "ed": ("editor", None), "vic": ("viewer", None)}
+
+
+@pytest.fixture
+def pages(engine: Engine, cheap_hashing: None) -> Iterator[TestClient]:
+    """examples/small.yaml as 'clinic', with ben (contributor), ed (editor), vic (viewer)."""
+    sessions = session_factory(engine)
+    with sessions() as session:
+        make_organization(
+            session, slug="clinic", name="Riverside Clinic", plan=read_plan(SMALL_PLAN)
+        )
+        for name, (role, person) in USERS.items():
+            email = f"{name}@clinic.example"
+            add_member(session, email=email, role=role, person=person, password=PASSWORD)
+        session.commit()
+    with with_csrf(TestClient(create_server(sessions))) as client:
+        yield client
+
+
+def _as(client: TestClient, name: str) -> None:
+    client.cookies.clear()
+    data = {"email": f"{name}@clinic.example", "password": PASSWORD}
+    assert client.post("/signin", data=data).url.path == "/orgs/clinic/"
+
+
+def test_overdue_countermeasure_is_flagged_and_closed_with_its_effect(pages: TestClient) -> None:
+    _as(pages, "ben")  # T1 is ben's: he answers its metrics' countermeasures
+    page = pages.get(T1)
+    assert 'id="cm-cm1"' in page.text and "overdue since 2026-06-30" in page.text
+    form = pages.get(f"/orgs/clinic/countermeasures/cm1?back=/orgs/clinic/objectives/T1{AS_OF}")
+    assert 'name="effect"' in form.text and 'value="1"' in form.text  # the version read
+    fields = {"version": "1", "back": f"/orgs/clinic/objectives/T1{AS_OF}",
+              "metric": "trained", "period": "2026-05", "cause": "Trainers on leave",
+              "action": "Borrow a trainer", "owner": "Ana Lima", "due": "2026-06-30"}  # fmt: skip
+    started = pages.post(
+        "/orgs/clinic/countermeasures/cm1", data=fields | {"status": "in_progress"}
+    )
+    assert started.url.path == "/orgs/clinic/objectives/T1"  # redirected back
+    assert "in progress" in started.text and "overdue since 2026-06-30" in started.text
+    # Closing without the effect: refused at the field (no JavaScript: 422, the form again).
+    unsaid = pages.post("/orgs/clinic/countermeasures/cm1", data=fields | {
+        "version": "2", "status": "closed"})  # fmt: skip
+    assert unsaid.status_code == 422
+    assert "say what it changed: a countermeasure is closed with its effect" in unsaid.text
+    closed = pages.post(
+        "/orgs/clinic/countermeasures/cm1",
+        data=fields | {"version": "2", "status": "closed", "effect": "9 more trained in June"},
+        headers=HTMX,
+    )
+    assert closed.status_code == 200 and "9 more trained in June" in closed.text
+    assert "overdue since" not in closed.text
+    measure = pages.get("/api/v1/orgs/clinic/countermeasures/cm1").json()
+    assert (measure["status"], measure["owner"]) == ("closed", "ana")  # the name's id
+
+
+def test_a_countermeasure_is_added_from_the_objective_page(pages: TestClient) -> None:
+    _as(pages, "ben")
+    opened = pages.get(f"{T1}&add=countermeasure")
+    # T1's latest red month (see the module's note): trained in 2026-05.
+    assert '<option value="trained" selected>' in opened.text
+    assert 'name="period" type="month" value="2026-05"' in opened.text
+    data = {"metric": "trained", "period": "2026-05", "cause": "Two trainers left",
+            "action": "Hire two", "owner": "ben", "due": "2026-07-31"}  # fmt: skip
+    added = pages.post(f"/orgs/clinic/objectives/T1/add/countermeasure{AS_OF}", data=data)
+    assert added.url.path == "/orgs/clinic/objectives/T1"
+    assert 'id="cm-cm-trained-2026-05"' in added.text and "Two trainers left" in added.text
+    refused = pages.post(f"/orgs/clinic/objectives/T1/add/countermeasure{AS_OF}",
+                         data=data | {"metric": "falls"}, headers=HTMX)  # fmt: skip
+    assert refused.status_code == 200  # htmx swaps the section: the form with its problem
+    assert "choose one of the objective&#39;s metrics" in refused.text
+
+
+def test_an_editor_adds_an_action_and_a_metric_in_place(pages: TestClient) -> None:
+    _as(pages, "ed")
+    action = {"title": "Train the night shift", "owner": "Ben Ode", "due": "2026-09-30"}
+    added = pages.post(f"/orgs/clinic/objectives/T1/add/action{AS_OF}", data=action)
+    assert added.url.path == "/orgs/clinic/objectives/T1" and "Train the night shift" in added.text
+    made = pages.get("/api/v1/orgs/clinic/actions/train-the-night-shift").json()
+    assert (made["serves"], made["owner"]) == (["T1"], "ben")
+    metric = {"name": "Night staff trained", "unit": "%", "direction": "increase",
+              "baseline": "0", "baseline_period": "2026-06", "target": "100",
+              "target_period": "2026-12"}  # fmt: skip
+    added = pages.post(f"/orgs/clinic/objectives/T1/add/metric{AS_OF}", data=metric)
+    assert added.url.path == "/orgs/clinic/objectives/T1" and "Night staff trained" in added.text
+    empty = pages.post(f"/orgs/clinic/objectives/T1/add/metric{AS_OF}", data={"name": ""})
+    assert empty.status_code == 422 and 'id="add-metric-name-problem"' in empty.text
+
+
+def test_who_may_add_what(pages: TestClient) -> None:
+    _as(pages, "vic")  # a viewer sees no form and is refused one
+    assert "Add countermeasure" not in pages.get(T1).text
+    post = pages.post(f"/orgs/clinic/objectives/T1/add/countermeasure{AS_OF}",
+                      data={"metric": "trained", "period": "2026-06"})  # fmt: skip
+    assert post.status_code == 403
+    _as(pages, "ben")  # a contributor adds countermeasures, not actions or metrics
+    text = pages.get(T1).text
+    assert "Add countermeasure" in text and "Add action" not in text
+    assert pages.post(f"/orgs/clinic/objectives/T1/add/action{AS_OF}",
+                      data={"title": "x"}).status_code == 403  # fmt: skip
+
+
+def test_the_monthly_review_moves_a_countermeasure_on(pages: TestClient) -> None:
+    _as(pages, "ben")
+    review = f"/orgs/clinic/reviews/monthly/ward-a/2026-05{AS_OF}"
+    text = pages.get(review).text
+    assert 'id="cm-cm1"' in text and "overdue since 2026-06-30" in text
+    assert "/orgs/clinic/countermeasures/cm1?back=" in text
