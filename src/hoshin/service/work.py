@@ -69,7 +69,7 @@ def owed_by_person(plan: Plan, analysis: Analysis) -> dict[str, Owed]:
         if action.owner is not None and action.id in late:
             owed[action.owner].late_actions.append(LateAction(action, late[action.id]))
     for measure in plan.countermeasures:
-        if measure.owner is not None and measure.status == "open":
+        if measure.owner is not None and measure.status != "closed":  # open or in progress
             owed[measure.owner].countermeasures.append(measure)
     return dict(owed)
 
