@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from .web_support import BEN, axe_violations, screenshot, sign_in
+from .web_support import ADMIN, BEN, axe_violations, screenshot, sign_in
 
 T1 = "/orgs/clinic/objectives/T1?as_of=2026-07-10"
 NEW = "cm-trained-2026-05"
@@ -93,3 +93,25 @@ def test_the_review_page_flags_and_opens_the_countermeasure(fresh_server: str, p
     _no_sideways_scroll(page)
     assert axe_violations(page) == []
     screenshot(page, "countermeasure-review-phone")
+
+
+def test_an_admin_adds_an_action_to_the_objective_in_place(fresh_server: str, page: Page) -> None:
+    """T1 has no action; one added from its page serves T1, owned by T1's owner (Ben Ode,
+    filled in by name): the actions' section comes back with it, the page is not left."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, fresh_server, ADMIN)
+    page.goto(f"{fresh_server}{T1}")
+    section = page.locator("#actions-section")
+    expect(section).to_contain_text("No action serves it.")
+    section.get_by_role("link", name="Add action").click()
+    form = section.locator("form.add-form")
+    expect(form.get_by_label("Owner (a person's name or id)")).to_have_value("Ben Ode")
+    form.get_by_label("Title", exact=True).fill("Run two training sessions a week")
+    form.get_by_label("Due").fill("2026-08-31")
+    _no_sideways_scroll(page)
+    assert axe_violations(page) == []
+    screenshot(page, "objective-add-action-phone")
+    form.get_by_role("button", name="Add action").click()
+    expect(section.get_by_role("table")).to_contain_text("Run two training sessions a week")
+    expect(section.get_by_role("table")).to_contain_text("Ben Ode")
+    assert page.url.endswith(T1)
