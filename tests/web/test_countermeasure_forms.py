@@ -120,6 +120,8 @@ def test_who_may_add_what(pages: TestClient) -> None:
     post = pages.post(f"/orgs/clinic/objectives/T1/add/countermeasure{AS_OF}",
                       data={"metric": "trained", "period": "2026-06"})  # fmt: skip
     assert post.status_code == 403
+    viewer = pages.get("/orgs/clinic/countermeasures/cm1")  # read, without its form
+    assert viewer.status_code == 200 and 'name="effect"' not in viewer.text
     _as(pages, "ben")  # a contributor adds countermeasures, not actions or metrics
     text = pages.get(T1).text
     assert "Add countermeasure" in text and "Add action" not in text

@@ -112,8 +112,9 @@ def _measure_page(
     )
     objective = owner[0].id if owner else ""
     default = f"/orgs/{here.org.slug}/objectives/{objective}{here.query()}#countermeasures"
+    writer = policy.may(here.role, Act.WORK, theirs=True)  # a viewer reads it, no form
     context = {
-        "here": here, "cm": measure, "form": form, "names": names_of(found),
+        "here": here, "cm": measure, "form": form if writer else None, "names": names_of(found),
         "back": _back(here, back, default), "objective": objective,
         "metric_name": owner[1].name if owner else measure.metric,
     }  # fmt: skip
