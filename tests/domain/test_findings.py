@@ -210,19 +210,53 @@ def test_stale_metric_window_edges(as_of: str, stale: bool) -> None:
 @pytest.mark.parametrize(
     ("actual_month", "stale"),
     [
-        # as of 2026-06-15, a quarterly metric needs an actual in 2026-03 .. 2026-05
+        # as of 2026-06-15 (last month 2026-05), fiscal years from January: the last quarter
+        # ended is 2026-01..2026-03, so its actual is due for 2026-03; an actual in that
+        # quarter or after it (to 2026-05) answers it
         ("2026-05", False),
         ("2026-04", False),
         ("2026-03", False),
-        ("2026-02", True),
+        ("2026-02", False),
+        ("2026-01", False),
+        ("2025-12", True),  # of the quarter before
         ("2026-06", True),  # the as-of month is not in the window
     ],
 )
-def test_quarterly_metric_is_stale_without_an_actual_in_the_last_three_months(
+def test_quarterly_metric_is_stale_without_an_actual_since_its_last_fiscal_quarter_began(
     actual_month: str, stale: bool
 ) -> None:
     metric = make_metric(frequency="quarterly", actuals=actuals({actual_month: 30.0}))
     assert (subjects(with_metric(metric), "stale_metric") == ["m1"]) is stale
+
+
+@pytest.mark.parametrize(
+    ("fiscal_start", "actual_month", "stale"),
+    [
+        # as of 2026-06-15 (last month 2026-05). From February the quarters end in January,
+        # April, July, October: the last ended is 2026-02..2026-04, so 2026-01 is too early.
+        (2, "2026-01", True),
+        (2, "2026-02", False),
+        # From April they end in June, September, December, March: 2026-01..2026-03 is due.
+        (4, "2026-01", False),
+        (4, "2025-12", True),
+    ],
+)
+def test_the_fiscal_year_start_gives_a_quarterly_metric_its_quarters(
+    fiscal_start: int, actual_month: str, stale: bool
+) -> None:
+    metric = make_metric(frequency="quarterly", actuals=actuals({actual_month: 30.0}))
+    plan = with_metric(metric)
+    plan = replace(plan, organization=replace(plan.organization, fiscal_year_start=fiscal_start))
+    assert (subjects(plan, "stale_metric") == ["m1"]) is stale
+
+
+def test_a_quarterly_metric_is_not_stale_before_its_first_quarter_ends() -> None:
+    # baseline period 2025-12; as of 2026-02-01 the last month is 2026-01, but the first
+    # quarter after the baseline (2026-01..2026-03) has not ended: its actual is not due yet
+    metric = make_metric(frequency="quarterly", actuals={})
+    assert "m1" not in subjects(with_metric(metric), "stale_metric", day("2026-02-01"))
+    # as of 2026-04-01 (last month 2026-03) it is due
+    assert "m1" in subjects(with_metric(metric), "stale_metric", day("2026-04-01"))
 
 
 def test_maintain_metric_without_periods_is_stale_without_last_month() -> None:

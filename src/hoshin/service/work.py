@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from hoshin.domain.analysis import Analysis
+from hoshin.domain.cadence import latest_due, next_due
 from hoshin.domain.findings import Finding
 from hoshin.domain.model import Action, Countermeasure, Metric, Objective, Person, Plan
 from hoshin.domain.months import Month
@@ -30,8 +31,8 @@ class CheckIn:
     objective: Objective
     metric: Metric
     finding: Finding
-    due: Month
-    since: Month | None  # the first month missing when more than the last one is
+    due: Month  # the last month due (domain.cadence): last month, or a quarter's last
+    since: Month | None  # the first month due and missing when more than the last one is
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,13 +58,16 @@ def owed_by_person(plan: Plan, analysis: Analysis) -> dict[str, Owed]:
     owed: defaultdict[str, Owed] = defaultdict(Owed)
     stale = {f.subject: f for f in analysis.findings if f.code == "stale_metric"}
     late = {f.subject: f for f in analysis.findings if f.code == "late_action"}
-    due = Month.of_date(analysis.as_of).minus(1)
+    last = Month.of_date(analysis.as_of).minus(1)
+    fiscal = plan.organization.fiscal_year_start
     for objective in plan.objectives:
         if objective.owner is None:
             continue
         for metric in objective.metrics:
             if metric.id in stale:
-                check_in = CheckIn(objective, metric, stale[metric.id], due, _since(metric, due))
+                due = latest_due(metric.frequency, last, fiscal)
+                since = _since(metric, due, fiscal)
+                check_in = CheckIn(objective, metric, stale[metric.id], due, since)
                 owed[objective.owner].check_ins.append(check_in)
     for action in plan.actions:
         if action.owner is not None and action.id in late:
@@ -74,13 +78,17 @@ def owed_by_person(plan: Plan, analysis: Analysis) -> dict[str, Owed]:
     return dict(owed)
 
 
-def _since(metric: Metric, due: Month) -> Month | None:
-    """The first month without an actual, when months before the due one are missing too."""
+def _since(metric: Metric, due: Month, fiscal: int) -> Month | None:
+    """The first month due without an actual, when months due before ``due`` are missing
+    too (for a quarterly metric, the end of the first quarter missing)."""
     before = [month for month in metric.actuals if month < due]
-    first = max(before) + 1 if before else metric.baseline_period
-    if first is None or first >= due:
+    # the month after the last actual, else after the baseline's (which holds the baseline)
+    last = max(before) if before else metric.baseline_period
+    if last is None:
         return None
-    return Month(first)
+    first = last + 1
+    first = next_due(metric.frequency, Month(first), fiscal)
+    return None if first >= due else first
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "unmeasured": ("warning", "an objective with no metric and no measured supporter"),
     "no_owner": ("warning", "an objective or action without an owner"),
     "no_deadline": ("warning", "an objective without an end month (not time-bound)"),
-    "stale_metric": ("warning", "no actual for the last month (last quarter if quarterly)"),
+    "stale_metric": ("warning", "no actual for the last month (fiscal quarter) due"),
     "missing_countermeasure": ("warning", "a red month without a countermeasure"),
     "overdue_countermeasure": ("warning", "an open countermeasure past its due date"),
     "late_action": ("warning", "an action past its due date and not done"),

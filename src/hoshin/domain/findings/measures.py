@@ -5,7 +5,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
+from hoshin.domain.cadence import latest_due, months_covered
 from hoshin.domain.findings.base import CODES, Context, Finding, finding, new_finding
+from hoshin.domain.months import Month
 from hoshin.domain.trajectory import end_value
 
 RATE_FACTOR = 2.0
@@ -15,18 +17,25 @@ HISTORY_MONTHS = 12
 
 
 def stale_metrics(ctx: Context) -> Iterator[Finding]:
-    """Metrics with no actual for last month (for quarterly ones: the last three months)."""
+    """Metrics with no actual for the last month due (domain.cadence): last month for a
+    monthly metric; for a quarterly one the last fiscal quarter that has ended, an actual
+    in any of its months, or later, counting."""
     last = ctx.as_of_month.minus(1)
+    # One fiscal calendar for the plan: the quarterly due month is the same for every metric.
+    fiscal = ctx.plan.organization.fiscal_year_start
+    quarter_due = latest_due("quarterly", last, fiscal)
     for metric in ctx.all_metrics:
+        quarterly = metric.frequency == "quarterly"
+        due = quarter_due if quarterly else last
         start, end, actuals = metric.baseline_period, metric.target_period, metric.actuals
-        if (start is not None and last <= start) or (end is not None and last > end):
+        if (start is not None and due <= start) or (end is not None and due > end):
             continue
         if last in actuals:
             continue
-        window = 3 if metric.frequency == "quarterly" else 1
-        if window == 3 and (last - 1 in actuals or last - 2 in actuals):
+        first = due.minus(months_covered("quarterly") - 1) if quarterly else due
+        if quarterly and any(Month(m) in actuals for m in range(first, last)):
             continue
-        span = f"{last.minus(window - 1)}..{last}" if window > 1 else str(last)
+        span = f"{first}..{due}" if quarterly else str(due)
         yield finding(
             "stale_metric",
             metric.id,
