@@ -27,7 +27,7 @@ from hoshin.service import countermeasure as countermeasure_service
 from hoshin.service import unit as unit_service
 from hoshin.service.analysis import Analysed
 from hoshin.service.policy import Act
-from hoshin.web.checkin_scope import choices, chosen_metrics, scope_of
+from hoshin.web.checkin_scope import choices, chosen_metrics, resolved, resting, scope_of
 from hoshin.web.deps import Db, Here, Place, now
 from hoshin.web.outcome import attempt, page_status
 from hoshin.web.render import render
@@ -43,16 +43,17 @@ def check_in(
     request: Request,
     session: Db,
     here: Place,
-    unit: Annotated[str | None, Query(max_length=100)] = None,
-    owner: Annotated[str | None, Query(max_length=100)] = None,
+    unit: Annotated[str | None, Query(max_length=300)] = None,  # an id or a name
+    owner: Annotated[str | None, Query(max_length=300)] = None,
     month: Annotated[str | None, Query(max_length=7)] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     """The grid: a row per metric of the filter (checkin_scope: the asker's own by default,
-    or of a unit and/or an owner, or every metric), the months before and an input for the
-    month chosen (by default the one due: the month before the as-of month); a page of ROWS
-    at a time."""
+    or of a unit and/or an owner, by id or exact name, or every metric) whose actual is due
+    in the month chosen (by default the month before the as-of month), the months before and
+    an input for it; a page of ROWS at a time."""
     found = here.analysed(session)
+    unit, owner, problems = resolved(session, here, unit=unit, owner=owner)
     scope = scope_of(here, unit=unit, owner=owner, month=month)
     owned = chosen_metrics(found, scope)
     pages = max(1, -(-len(owned) // ROWS))
@@ -65,7 +66,8 @@ def check_in(
     ]
     context = {
         "here": here, "rows": rows, "scope": scope, "due": scope.month, "page": page,
-        "pages": pages, "total": len(owned), "choices": choices(found),
+        "pages": pages, "total": len(owned), "choices": choices(found), "problems": problems,
+        "resting": resting(found, scope, len(owned)),
         "previous": scope.query(here, page=page - 1), "next": scope.query(here, page=page + 1),
     }  # fmt: skip
     return render(request, "check_in.html", context)

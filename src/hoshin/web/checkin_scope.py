@@ -1,6 +1,8 @@
 """Which metrics the check-in shows: the month, and the objectives' unit and owner chosen in
-its filter (names shown, ids sent), or by default the asker's own; for those who may record
-any metric (policy: Act.WORK anywhere), every metric of the organisation.
+its filter (pickers show names, send ids; a name typed without JavaScript is resolved as in
+the plan's forms), or by default the asker's own; for those who may record any metric
+(policy: Act.WORK anywhere), every metric of the organisation. Only the metrics whose actual
+is due in the month (domain.cadence: a quarterly one in its fiscal quarter's last month).
 
 The groupings are made once per analysis (Analysed.derived), so a page of 50 rows out of
 150,000 metrics costs a slice, not a pass over the plan."""
@@ -11,16 +13,20 @@ from collections import defaultdict
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from hoshin.domain.cadence import is_due, latest_due, next_due
 from hoshin.domain.model import Metric, Objective, Plan
 from hoshin.domain.months import Month
 from hoshin.fields import period_of
+from hoshin.runtime.sessions import Session
 from hoshin.service import policy
 from hoshin.service.analysis import Analysed
 from hoshin.service.policy import Act
 from hoshin.web.deps import Here
+from hoshin.web.forms import Form
+from hoshin.web.references import Reference, resolve_names
 
 Owned = list[tuple[Objective, Metric]]
-CHOICES = 200  # more units or owners than this: the filter takes an id typed, not a list
+FILTER = {"unit": Reference("units"), "owner": Reference("people")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,56 +70,103 @@ def scope_of(here: Here, *, unit: str | None, owner: str | None, month: str | No
     return Scope(chosen, due, unit, owner, unit is None and owner is None)
 
 
+def resolved(
+    session: Session, here: Here, *, unit: str | None, owner: str | None
+) -> tuple[str | None, str | None, dict[str, str]]:
+    """The filter's unit and owner as ids: each typed as an id or an exact name (as the
+    plan's forms take them; a picker sends the id); the problem of a name several share,
+    by field. None and empty stay as they are (the default, and "any")."""
+    typed = {key: text for key, text in (("unit", unit), ("owner", owner)) if text}
+    form = Form(dict(typed))
+    resolve_names(session, here, form, FILTER)
+    problems = {key: reasons[0] for key, reasons in form.problems.items()}
+    if unit:
+        unit = form.value("unit")
+    if owner:
+        owner = form.value("owner")
+    return unit, owner, problems
+
+
 def chosen_metrics(found: Analysed, scope: Scope) -> Owned:
-    """The metrics of the objectives the filter names, in plan order."""
+    """The metrics of the objectives the filter names whose actual is due in the month, in
+    plan order."""
+    fiscal = found.plan.organization.fiscal_year_start
+    return _chosen(found, scope, monthly_only=not is_due("quarterly", scope.month, fiscal))
+
+
+@dataclass(frozen=True, slots=True)
+class Resting:
+    """The filter's quarterly metrics that are not due in the month chosen: how many, and
+    the quarter ends before and after it (when their actuals are due)."""
+
+    count: int
+    before: Month
+    after: Month
+
+
+def resting(found: Analysed, scope: Scope, shown: int) -> Resting | None:
+    """The quarterly metrics of the filter left out of the month (``shown`` were due), or
+    None when every metric of the filter is due."""
+    fiscal = found.plan.organization.fiscal_year_start
+    if is_due("quarterly", scope.month, fiscal):
+        return None
+    count = len(_chosen(found, scope, monthly_only=False)) - shown
+    if not count:
+        return None
+    before = latest_due("quarterly", scope.month, fiscal)
+    return Resting(count, before, next_due("quarterly", scope.month, fiscal))
+
+
+def _chosen(found: Analysed, scope: Scope, *, monthly_only: bool) -> Owned:
+    """The metrics of the filter: every one, or the monthly ones only."""
+    plan, only = found.plan, "/monthly" if monthly_only else ""
     if scope.unit is not None:
-        by_unit = found.derived("check-in/by-unit", lambda _: _group(found.plan, "unit"))
+        by_unit = found.derived(
+            f"check-in/by-unit{only}", lambda _: _group(plan, "unit", monthly_only)
+        )
         rows = by_unit.get(scope.unit, [])
         return rows if scope.owner is None else [r for r in rows if r[0].owner == scope.owner]
     if scope.owner is not None:
-        by_owner = found.derived("check-in/by-owner", lambda _: _group(found.plan, "owner"))
+        by_owner = found.derived(
+            f"check-in/by-owner{only}", lambda _: _group(plan, "owner", monthly_only)
+        )
         return by_owner.get(scope.owner, [])
     if scope.everyone:
-        return found.derived("check-in/all", lambda _: _all(found.plan))
+        return found.derived(f"check-in/all{only}", lambda _: _all(plan, monthly_only))
     return []
 
 
 @dataclass(frozen=True, slots=True)
 class Choices:
-    """What the filter offers: units and owners as (id, name), or None when there are more
-    than CHOICES (then an id is typed); and every person's and unit's name by id."""
+    """Every person's and unit's name by id: the pickers' labels and the rows' owners."""
 
-    units: list[tuple[str, str]] | None
-    owners: list[tuple[str, str]] | None
     names: dict[str, str]
     unit_names: dict[str, str]
 
 
 def choices(found: Analysed) -> Choices:
-    """The units and the owners of measured objectives, by name (once per analysis)."""
+    """The people's and units' names (once per analysis)."""
     return found.derived("check-in/choices", lambda _: _choices(found.plan))
 
 
 def _choices(plan: Plan) -> Choices:
     names = {p.id: p.name or p.id for p in plan.people}
-    units = [(u.id, u.name or u.id) for u in plan.units]
-    owners = {o.owner for o in plan.objectives if o.owner is not None and o.metrics}
-    listed = sorted(((key, names.get(key, key)) for key in owners), key=lambda p: p[1].lower())
-    return Choices(
-        units if len(units) <= CHOICES else None,
-        listed if len(listed) <= CHOICES else None,
-        names,
-        dict(units),
-    )
+    return Choices(names, {u.id: u.name or u.id for u in plan.units})
 
 
-def _group(plan: Plan, by: str) -> dict[str | None, Owned]:
-    """Every objective's metrics, grouped by the objective's ``by`` (unit or owner)."""
+def _metrics(objective: Objective, monthly_only: bool) -> list[tuple[Objective, Metric]]:
+    return [
+        (objective, m) for m in objective.metrics if not monthly_only or m.frequency == "monthly"
+    ]
+
+
+def _group(plan: Plan, by: str, monthly_only: bool) -> dict[str | None, Owned]:
+    """Every objective's metrics (or monthly ones), grouped by the objective's ``by``."""
     groups: dict[str | None, Owned] = defaultdict(list)
     for o in plan.objectives:
-        groups[getattr(o, by)].extend((o, m) for m in o.metrics)
+        groups[getattr(o, by)].extend(_metrics(o, monthly_only))
     return dict(groups)
 
 
-def _all(plan: Plan) -> Owned:
-    return [(o, m) for o in plan.objectives for m in o.metrics]
+def _all(plan: Plan, monthly_only: bool) -> Owned:
+    return [pair for o in plan.objectives for pair in _metrics(o, monthly_only)]
