@@ -83,7 +83,7 @@ def invite(
         try:
             unit_service.read_person(session, org=org, key=person)
         except NotFound:
-            reason = f"the plan has no person '{person}': give a person's id"
+            reason = f"the plan has no person '{person}': choose one of its people"
             raise InvalidInput(reason, [{"field": "person", "reason": reason}]) from None
     user = find_user(session, email=email)
     if user is not None and store.find_membership(session, user_id=user.id, org_id=org.id):

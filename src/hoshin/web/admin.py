@@ -12,17 +12,21 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hoshin.errors import Conflict, HoshinError, InvalidInput
 from hoshin.fields import LARGEST_ROW_ID
-from hoshin.service import account, invitation, member, policy, user_state
+from hoshin.service import account, invitation, member, policy, search, user_state
 from hoshin.service.policy import LEAST, ROLES, Act
 from hoshin.web import password
 from hoshin.web.deps import Db, Here, Place, now
+from hoshin.web.forms import Form as Typed
 from hoshin.web.outcome import attempt, page_status
+from hoshin.web.references import Reference, resolve_names
 from hoshin.web.render import render
 
 router = APIRouter()
 router.include_router(password.router)
 MEMBERS_PER_PAGE = 100
-PEOPLE_SELECT = 200  # more people than this: a member's person is typed, not picked
+# A member's person is chosen by name with a picker (_picker.html), at any size of plan;
+# without JavaScript the name (or id) typed is resolved here, as in the plan's forms.
+PERSON = {"person": Reference("people")}
 EMPTY_MEMBER = {"email": "", "role": LEAST, "person": ""}
 Text = Annotated[str, Form(max_length=1000)]
 Email = Annotated[str, Path(max_length=320)]
@@ -45,11 +49,14 @@ def members_page(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     done: Annotated[str, Query(max_length=20)] = "",
     who: Annotated[str, Query(max_length=320)] = "",
+    member: Annotated[str, Query(max_length=320)] = "",
 ) -> Response:
-    """The members with their roles, the form that adds one; 403 unless an admin."""
+    """The members with their roles, the form that adds one; 403 unless an admin.
+    ``member``: the page that holds that member's row, marked (My work links here)."""
     if not policy.may(here.role, Act.MANAGE_MEMBERS):
         return _not_admin(request, here)
-    return _members(request, session, here, page=page, notice=_notice(done, who))
+    notice = _notice(done, who)
+    return _members(request, session, here, page=page, notice=notice, sought=member)
 
 
 @router.post("/orgs/{org}/admin/members", response_class=HTMLResponse)
@@ -65,12 +72,13 @@ def add_member(
     over. It says the same whether the email has an account or not."""
     if not policy.may(here.role, Act.MANAGE_MEMBERS):
         return _not_admin(request, here)
-    typed = {"email": email.strip(), "role": role, "person": person.strip()}
-    errors = _member_errors(typed)
+    key, problem = _person_id(session, here, person)
+    typed = {"email": email.strip(), "role": role, "person": key}
+    errors = _member_errors(typed) | ({"person": problem} if problem else {})
     if not errors:
         invited = attempt(
             session, invitation.invite, session, org=here.org, email=typed["email"], role=role,
-            person=typed["person"] or None, actor=here.me.email, actor_id=here.me.user_id,
+            person=key or None, actor=here.me.email, actor_id=here.me.user_id,
             origin=here.origin, now=now(),
         )  # fmt: skip
         if isinstance(invited, HoshinError):
@@ -140,12 +148,16 @@ def change_role(
 def change_person(
     request: Request, session: Db, here: Place, email: Email, person: Text = ""
 ) -> Response:
-    """Links a member to a person of the plan (empty: unlinks them); a person the plan
-    lacks or another member's is refused next to the row."""
+    """Links a member to a person of the plan, named by id or exact name (empty: unlinks
+    them); a person the plan lacks, a name several share or another member's person is
+    refused next to the row."""
     if not policy.may(here.role, Act.MANAGE_MEMBERS):
         return _not_admin(request, here)
+    key, problem = _person_id(session, here, person)
+    if problem is not None:
+        return _row_refused(request, session, here, email, InvalidInput(problem))
     refused = attempt(
-        session, member.link_person, session, org=here.org, email=email, person=person,
+        session, member.link_person, session, org=here.org, email=email, person=key,
         admin_id=here.me.user_id, actor=here.me.email, origin=here.origin,
     )  # fmt: skip
     if isinstance(refused, HoshinError):
@@ -232,19 +244,23 @@ def _members(
     errors: dict[str, str] | None = None,
     row_problem: dict[str, str] | None = None,
     invited: dict[str, Any] | None = None,
+    sought: str = "",
     status: int = 200,
 ) -> Response:
     everyone = member.list_members(session, org=here.org)
     pages = max(1, -(-len(everyone) // MEMBERS_PER_PAGE))
-    page = min(page, pages)
+    sought = account.normal_email(sought) if sought.strip() else ""
+    at = next((i for i, m in enumerate(everyone) if m.email == sought), None)
+    page = min(page if at is None else at // MEMBERS_PER_PAGE + 1, pages)
     shown = everyone[(page - 1) * MEMBERS_PER_PAGE : page * MEMBERS_PER_PAGE]
     linked = [m.person for m in shown if m.person is not None]
-    people, count = member.person_choices(session, org=here.org, limit=PEOPLE_SELECT)
+    if form and form.get("person"):
+        linked.append(form["person"])
     context: dict[str, Any] = {
         "here": here, "members": shown, "total": len(everyone), "page": page, "pages": pages,
-        "names": member.person_labels(session, org=here.org, keys=linked),
-        "people": people if count <= PEOPLE_SELECT else None,
-        "roles": ROLES, "notice": notice, "form": form or EMPTY_MEMBER, "errors": errors or {},
+        "names": search.labels(session, org=here.org, kind="people", keys=linked),
+        "sought": sought, "roles": ROLES, "notice": notice, "form": form or EMPTY_MEMBER,
+        "errors": errors or {},
         "row_problem": row_problem, "invited": invited,
         "invitations": invitation.open_invitations(session, org=here.org, now=now()),
     }  # fmt: skip
@@ -274,6 +290,19 @@ def _tokens(
 
 def _not_admin(request: Request, here: Here) -> Response:
     return render(request, "admin_forbidden.html", {"here": here}, 403)
+
+
+def _person_id(session: Db, here: Here, typed: str) -> tuple[str, str | None]:
+    """The id of the person ``typed`` names (an id or an exact name, as the plan's forms
+    take them), and the problem when several people share that name."""
+    form = Typed({"person": typed.strip()})
+    resolve_names(session, here, form, PERSON)
+    problems = form.problems.get("person")
+    return form.value("person"), (_sentence(problems[0]) if problems else None)
+
+
+def _sentence(message: str) -> str:
+    return message[:1].upper() + message[1:]
 
 
 def _member_errors(typed: dict[str, str]) -> dict[str, str]:
