@@ -72,6 +72,7 @@ PAGES: list[tuple[str, str, str, str | None]] = [
     ("alignment", f"{BASE}/alignment", "admin", None),
     ("x-matrix", f"{BASE}/x-matrix", "admin", None),
     ("objective A0", f"{BASE}/objectives/A0", "admin", None),
+    ("objective A0, adding", f"{BASE}/objectives/A0?add=countermeasure", "admin", None),
     ("backward plan index", f"{BASE}/backward", "admin", None),
     ("backward plan of one objective", f"{BASE}/backward/A0", "admin", f"{BASE}/backward"),
     ("check-in (p0)", f"{BASE}/check-in", "contributor", None),
