@@ -87,3 +87,40 @@ def test_a_new_id_is_made_from_the_title_and_free_in_the_whole_plan(
 def test_labels_of_ids_a_form_holds(session: Session, clinic: OrganizationRow) -> None:
     found = search.labels(session, org=clinic, kind="people", keys=["ben", "nobody"])
     assert found == {"ben": "Ben Ode — Ward A"}
+
+
+def test_a_people_picker_narrowed_to_a_unit_lists_only_its_people(
+    session: Session, clinic: OrganizationRow
+) -> None:
+    """Catchball's lead: of ana (clinic) and ben (ward-a), ward-a holds ben only, named by
+    its id or its name; a unit half typed ("War") or unknown narrows nothing."""
+
+    def people(unit: str, query: str = "") -> list[str]:
+        found = search.choices(session, org=clinic, kind="people", query=query, unit=unit)
+        return [c.id for c in found]
+
+    assert people("ward-a") == ["ben"]
+    assert people("Ward A") == ["ben"]
+    assert people("clinic") == ["ana"]
+    assert people("clinic", query="ben") == []
+    assert people("War") == ["ana", "ben"]
+    assert people("") == ["ana", "ben"]
+    # other kinds are not narrowed by a unit
+    assert [c.id for c in search.choices(session, org=clinic, kind="units", query="",
+                                         unit="ward-a")] == ["clinic", "ward-a"]  # fmt: skip
+
+
+def test_exact_matches_come_first_then_names_that_start_alike_then_the_rest_in_plan_order(
+    session: Session,
+) -> None:
+    """People in plan order: Bea Tiller (bt), Albert Benn (ab), Ben Ode (ben), Ben (b2),
+    Benedikt Roth (br). "ben": exact first, in plan order: ben (its id), b2 (its name);
+    then the names that start with "ben": br; then the rest that hold it: ab. Bea Tiller
+    holds no "ben"."""
+    people = (Person("bt", "Bea Tiller", None, None), Person("ab", "Albert Benn", None, None),
+              Person("ben", "Ben Ode", None, None), Person("b2", "Ben", None, None),
+              Person("br", "Benedikt Roth", None, None))  # fmt: skip
+    plan = replace(SMALL, people=people, objectives=(), actions=(), countermeasures=())
+    org = make_organization(session, slug="names", name="Names", plan=plan)
+    found = search.choices(session, org=org, kind="people", query="BEN")
+    assert [c.id for c in found] == ["ben", "b2", "br", "ab"]

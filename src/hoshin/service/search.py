@@ -47,10 +47,28 @@ def _choice(kind: Kind, found: Found) -> Choice:
     return Choice(kind, found[0], found[1], found[2])
 
 
-def choices(session: Session, *, org: OrganizationRow, kind: Kind, query: str) -> list[Choice]:
-    """The first matches of ``query`` among ``kind`` (an id's start, or part of a name)."""
-    rows = store.matches(session, org_id=org.id, kind=kind, query=query[:300], limit=PICKED)
+def choices(
+    session: Session, *, org: OrganizationRow, kind: Kind, query: str, unit: str = ""
+) -> list[Choice]:
+    """The first matches of ``query`` among ``kind`` (an id's start, or part of a name);
+    ``unit`` (its id or exact name): only the people of that unit, when it names one."""
+    rows = store.matches(
+        session, org_id=org.id, kind=kind, query=query[:300], limit=PICKED,
+        unit=_unit(session, org, unit) if kind == "people" else None,
+    )  # fmt: skip
     return [_choice(kind, row) for row in rows]
+
+
+def _unit(session: Session, org: OrganizationRow, typed: str) -> str | None:
+    """The unit ``typed`` names (its id or exact name); None when it names none, or a name
+    several units share: a unit half typed narrows nothing."""
+    if not typed.strip():
+        return None
+    try:
+        key = resolve(session, org=org, kind="units", typed=typed.strip())
+    except InvalidInput:
+        return None
+    return key if store.by_keys(session, org_id=org.id, kind="units", keys=[key]) else None
 
 
 def labels(

@@ -4,10 +4,10 @@ that start alike (for a new id made unique)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, null, select
+from sqlalchemy import ColumnElement, Select, and_, func, null, select, true
 from sqlalchemy.orm import Session, aliased
 
 from hoshin.store.action import KEYED_TABLES, ActionRow
@@ -42,8 +42,12 @@ def _found(kind: Kind, org_id: int) -> tuple[Select[Any], Any, Any]:
 
 
 def _rows(session: Session, query: Select[Any]) -> list[Found]:
+    return _rows_of(session.execute(query))
+
+
+def _rows_of(rows: Iterable[Any]) -> list[Found]:
     return [(str(key), str(text), None if detail is None else str(detail))
-            for key, text, detail in session.execute(query)]  # fmt: skip
+            for key, text, detail in rows]  # fmt: skip
 
 
 def _like(text: str) -> str:
@@ -51,23 +55,58 @@ def _like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def matches(session: Session, *, org_id: int, kind: Kind, query: str, limit: int) -> list[Found]:
+def matches(
+    session: Session, *, org_id: int, kind: Kind, query: str, limit: int, unit: str | None = None
+) -> list[Found]:
     """The first ``limit`` of ``kind`` whose id starts with ``query`` or whose name (title)
     holds it, ignoring case: an exact id or name first, then names that start with it,
-    then plan order; with no query, the first in plan order."""
-    found, table, text = _found(kind, org_id)
-    wanted = query.strip().lower()
-    if wanted:
-        pattern = _like(wanted)
-        name = func.lower(text)
-        where: ColumnElement[bool] = func.lower(table.key).like(f"{pattern}%", escape="\\")
-        found = found.where(where | name.like(f"%{pattern}%", escape="\\"))
-        rank = case(
-            (func.lower(table.key) == wanted, 0), (name == wanted, 0),
-            (name.like(f"{pattern}%", escape="\\"), 1), else_=2,
-        )  # fmt: skip
-        found = found.order_by(rank)
-    return _rows(session, found.order_by(table.position, table.id).limit(limit))
+    then plan order; with no query, the first in plan order. ``unit``: only the people of
+    that unit."""
+    table, text_name = _TABLES[kind]
+    scope: list[ColumnElement[bool]] = [table.org_id == org_id]
+    if unit is not None and kind == "people":
+        scope.append(PersonRow.unit == unit)
+    ids: list[int] = []
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    for tier in _tiers(table, getattr(table, text_name), query.strip().lower(), sqlite=sqlite):
+        # Each tier in plan order, up to what is still wanted: rows are inserted in plan
+        # order and never move (store.plan, service.versioned.create), so the primary key
+        # is plan order and its index lets the scan stop at the limit instead of sorting
+        # every match (a letter typed matches most of 50,000 people).
+        wanted = select(table.id).where(*scope, tier).order_by(table.id)
+        if ids:
+            wanted = wanted.where(table.id.not_in(ids))
+        ids.extend(session.scalars(wanted.limit(limit - len(ids))))
+        if len(ids) >= limit:
+            break
+    if not ids:
+        return []
+    found, _, _ = _found(kind, org_id)  # names and details of these few only (a join)
+    rows = {row.id: row for row in session.execute(found.add_columns(table.id).where(
+        table.id.in_(ids)))}  # fmt: skip
+    return _rows_of([rows[key][:3] for key in ids if key in rows])
+
+
+def _tiers(table: Any, text: Any, wanted: str, *, sqlite: bool) -> list[ColumnElement[bool]]:
+    """The matches of ``wanted`` (lower case) from the best: an exact id or name, a name
+    that starts with it, then an id that starts with it or a name that holds it
+    (everything when nothing is typed)."""
+    if not wanted:
+        return [true()]
+    key, name = _folded(table.key, sqlite), _folded(text, sqlite)
+    pattern = _like(wanted)
+    return [
+        (key == wanted) | (name == wanted),
+        name.like(f"{pattern}%", escape="\\"),
+        key.like(f"{pattern}%", escape="\\") | name.like(f"%{pattern}%", escape="\\"),
+    ]
+
+
+def _folded(column: Any, sqlite: bool) -> Any:
+    """``column`` compared ignoring case: SQLite's LIKE and NOCASE ignore the case of ASCII
+    letters, which is all its lower() folds, so they compare the column as it is stored,
+    twice as fast as lower() on each row; elsewhere lower()."""
+    return column.collate("NOCASE") if sqlite else func.lower(column)
 
 
 def named(session: Session, *, org_id: int, kind: Kind, name: str, limit: int) -> list[Found]:

@@ -31,13 +31,20 @@ def new_id(session: Db, here: Place, title: Typed = "", kind: Typed = "item") ->
 
 @router.get("/orgs/{org}/pick/{kind}", response_class=HTMLResponse)
 def pick(
-    request: Request, session: Db, here: Place, kind: str, q: Typed = "", box: ListId = "pick"
+    request: Request,
+    session: Db,
+    here: Place,
+    kind: str,
+    q: Typed = "",
+    box: ListId = "pick",
+    unit: Typed = "",
 ) -> Response:
     """The first matches of ``q`` among the plan's people, units, objectives, metrics or
-    actions, as the options of the listbox ``list``."""
+    actions, as the options of the listbox ``list``; ``unit``: only the people of that
+    unit (a catchball proposal's lead)."""
     chosen = next((k for k in search.KINDS if k == kind), None)
     if chosen is None:
         raise NotFound(f"no picker for '{kind[:40]}': choose {', '.join(search.KINDS)}")
-    found = search.choices(session, org=here.org, kind=chosen, query=q)
+    found = search.choices(session, org=here.org, kind=chosen, query=q, unit=unit)
     context = {"choices": found, "list": box, "typed": q.strip(), "kind": chosen}
     return render(request, "picker_options.html", context)
