@@ -135,3 +135,29 @@ def test_the_monthly_review_moves_a_countermeasure_on(pages: TestClient) -> None
     text = pages.get(review).text
     assert 'id="cm-cm1"' in text and "overdue since 2026-06-30" in text
     assert "/orgs/clinic/countermeasures/cm1?back=" in text
+
+
+def test_a_stale_save_says_so_and_keeps_what_was_typed(pages: TestClient) -> None:
+    _as(pages, "ben")
+    fields = {"version": "1", "metric": "trained", "period": "2026-05", "owner": "ana",
+              "status": "in_progress", "back": f"/orgs/clinic/objectives/T1{AS_OF}"}  # fmt: skip
+    assert pages.post("/orgs/clinic/countermeasures/cm1", data=fields).status_code == 200
+    again = pages.post("/orgs/clinic/countermeasures/cm1", data=fields | {"cause": "Leave"})
+    assert again.status_code == 422 and "Changed by someone else meanwhile" in again.text
+    assert 'value="Leave"' in again.text and 'name="version" value="2"' in again.text
+
+
+def test_a_red_metric_without_a_countermeasure_in_the_review_links_to_add_one(
+    pages: TestClient,
+) -> None:
+    """trained (T1, ward-a) is red in 2026-04 (see the module's note) and cm1 answers
+    2026-05, not 2026-04: the review of April offers to add one for April from T1's page."""
+    _as(pages, "ben")
+    text = pages.get(f"/orgs/clinic/reviews/monthly/ward-a/2026-04{AS_OF}").text
+    add = (
+        "/orgs/clinic/objectives/T1?as_of=2026-07-10&amp;add=countermeasure&amp;metric=trained"
+        "&amp;period=2026-04"
+    )
+    assert f'<a href="{add}#add-countermeasure">Add a countermeasure for Nurses trained' in text
+    opened = pages.get(add.replace("&amp;", "&"))
+    assert 'name="period" type="month" value="2026-04"' in opened.text  # the review's month

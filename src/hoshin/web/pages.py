@@ -60,16 +60,19 @@ def objective_page(
     key: str,
     add: Annotated[str | None, Query(max_length=20)] = None,
     metric: Annotated[str | None, Query(max_length=100)] = None,
+    period: Annotated[str | None, Query(max_length=7)] = None,
 ) -> Response:
     """An objective: metrics with charts and this year's bowling chart, contributors,
     actions with the backward schedule, countermeasures and the history of changes;
     ``add`` opens the form that adds a metric, an action or a countermeasure (of
-    ``metric``) in its section (web.countermeasure saves it)."""
+    ``metric`` in ``period``) in its section (web.countermeasure saves it)."""
     context = objective_context(session, here, key)
     if add in objective_forms.ADDS:
         objective = context["objective"]
         owner = context["names"].person(objective.owner) if objective.owner else ""
         form = objective_forms.blank(add, objective, here.as_of, owner=owner, metric=metric)
+        if add == "countermeasure" and period:  # as asked (the monthly review's month)
+            form.values["period"] = period
         context.update(adding=add, add_form=form, **objective_forms.choices(objective))
     return render(request, "objective.html", context)
 
