@@ -51,7 +51,6 @@ ORG = f"/orgs/{DEMO_SLUG}"
 FRAGMENTS = {
     "/invite/{secret}": "an invitation's page, opened from its link by the invitee",
     "/orgs/{org}/alignment/children/{key}": "a branch of the alignment tree (htmx)",
-    "/orgs/{org}/catchball/people": "the people a proposal may go to (htmx)",
     "/orgs/{org}/pick/new-id": "an id suggested from a title (htmx)",
     "/orgs/{org}/pick/{kind}": "a picker's choices (htmx)",
 }

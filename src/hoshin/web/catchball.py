@@ -12,22 +12,25 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from hoshin.domain.model import Person, Plan
 from hoshin.errors import HoshinError, InvalidInput, PreconditionFailed
 from hoshin.runtime.sessions import Session
 from hoshin.service import catchball, policy
-from hoshin.service.analysis import Analysed
 from hoshin.service.catchball import Answer, ThreadRound, flat
 from hoshin.service.policy import Act
 from hoshin.service.proposal import FIELDS, MetricFields, Proposal
 from hoshin.web.deps import Db, Here, Place, now
+from hoshin.web.forms import Form
 from hoshin.web.outcome import attempt
+from hoshin.web.references import Reference, picked, resolve_names
 from hoshin.web.render import render
 
 router = APIRouter()
 REPLIES = ("accept", "withdraw")  # the answers without a proposal of their own
 LISTED = 25  # threads per list on the index; the rest are counted
-CHOICES = 200  # units or people offered as suggestions; larger plans type the id
+# The fields that name entities of the plan: chosen with a picker by name, and a name typed
+# without the picker's script resolved to its id (web/references.py).
+REFS = {"unit": Reference("units"), "lead": Reference("people"),
+        "parent": Reference("objectives")}  # fmt: skip
 LABELS = {
     "title": "Title", "parent": "Supports objective", "weight": "Weight of the link",
     "level": "Level", "deadline": "Deadline (end month)", "metric.name": "Metric",
@@ -51,7 +54,9 @@ async def propose(request: Request, session: Db, here: Place) -> Response:
     """Proposes the form's objective; the thread's page, or the form again with messages."""
     form = await request.form()
     values = _values(form, ("unit", "lead", "comment"))
+    named = _resolved(session, here, values)
     proposal, errors = _proposal(values)
+    errors.update(named)
     for name in ("unit", "lead"):
         if not values[name]:
             errors[name] = "choose one"
@@ -67,13 +72,6 @@ async def propose(request: Request, session: Db, here: Place) -> Response:
     return _index(request, session, here, values, errors, status=422)
 
 
-@router.get("/orgs/{org}/catchball/people", response_class=HTMLResponse)
-def people(request: Request, session: Db, here: Place, unit: str = "") -> Response:
-    """The people of ``unit``, as suggestions for its lead (htmx swaps them in)."""
-    found = here.analysed(session)
-    return render(request, "catchball_people.html", {"people": _people(found, unit)})
-
-
 @router.get("/orgs/{org}/catchball/{thread}", response_class=HTMLResponse)
 def thread_page(request: Request, session: Db, here: Place, thread: int) -> Response:
     """The thread as a conversation, and the answer form for the side whose turn it is."""
@@ -87,7 +85,12 @@ async def answer(request: Request, session: Db, here: Place, thread: int) -> Res
     values = _values(form, ("action", "version", "comment"))
     version = int(values["version"]) if values["version"].isdigit() else None
     reply = Answer(here.org, here.asker, thread, version, now(), values["comment"])
-    proposal, errors = (None, {}) if values["action"] in REPLIES else _proposal(values)
+    proposal: Proposal | None = None
+    errors: dict[str, str] = {}
+    if values["action"] not in REPLIES:
+        named = _resolved(session, here, values)
+        proposal, errors = _proposal(values)
+        errors.update(named)
     if not errors:
         refused = attempt(session, _reply, session, reply, values["action"], proposal)
         errors = _errors(refused) if isinstance(refused, HoshinError) else {}
@@ -121,15 +124,12 @@ def _index(
     open_, open_total = catchball.list_threads(session, org=org, status="open", limit=LISTED)
     agreed, agreed_total = catchball.list_threads(session, org=org, status="agreed",
                                                   limit=LISTED)  # fmt: skip
-    found = here.analysed(session)
-    plan = found.plan
     context = {
         "here": here, "values": values, "errors": errors, "labels": LABELS,
         "lists": [("waiting", "Waiting for you", waiting, waiting_total),
                   ("open", "Open", open_, open_total),
                   ("agreed", "Agreed", agreed, agreed_total)],
-        "units": plan.units if len(plan.units) <= CHOICES else (),
-        "people": _people(found, values.get("unit", "")),
+        "picked": picked(session, here, Form(values), REFS),
         "may_propose": policy.may(here.role, Act.CONTRIBUTE), "when": when,
     }  # fmt: skip
     return render(request, "catchball.html", context, status)
@@ -147,10 +147,11 @@ def _thread(
     read = catchball.get_thread(session, org=here.org, thread_id=thread, asker=here.asker)
     rounds = _rounds(read.rounds)
     on_table = {name: _text(value) for name, value in flat(read.fields).items()}
+    shown = values if values is not None and values.get("action") == "counter" else on_table
     context = {
         "here": here, "thread": read.thread, "can_answer": read.can_answer,
         "can_withdraw": read.can_withdraw, "rounds": rounds, "labels": LABELS, "fields": FIELDS,
-        "values": values if values is not None and values.get("action") == "counter" else on_table,
+        "values": shown, "picked": picked(session, here, Form(shown), REFS),
         "comment": (values or {}).get("comment", ""), "errors": errors,
         "tried": (values or {}).get("action"), "when": when,
     }  # fmt: skip
@@ -188,6 +189,14 @@ def _values(form: FormData, extra: tuple[str, ...]) -> dict[str, str]:
     return {name: str(form.get(name, "")).strip() for name in names}
 
 
+def _resolved(session: Session, here: Here, values: dict[str, str]) -> dict[str, str]:
+    """Replaces each name typed for a unit, lead or parent by its id (in ``values``); a
+    message by field for a name that several share, listing them."""
+    form = Form(values)
+    resolve_names(session, here, form, REFS)
+    return {name: "; ".join(reasons) for name, reasons in form.problems.items()}
+
+
 def _proposal(values: dict[str, str]) -> tuple[Proposal | None, dict[str, str]]:
     """The proposal typed in the form, and a message per field that is not a value."""
     errors: dict[str, str] = {}
@@ -223,20 +232,6 @@ def _errors(error: HoshinError) -> dict[str, str]:
             if isinstance(item, dict) and item.get("field") in LABELS:
                 found.setdefault(item["field"], item["reason"])
     return {"": error.message, **found}
-
-
-def _people(found: Analysed, unit: str) -> list[Person]:
-    """The first people of ``unit`` (grouped once per analysis: a plan has 50,000)."""
-    by_unit = found.derived("catchball_people", lambda _: _by_unit(found.plan))
-    return by_unit.get(unit, [])[:CHOICES]
-
-
-def _by_unit(plan: Plan) -> dict[str, list[Person]]:
-    grouped: dict[str, list[Person]] = {}
-    for person in plan.people:
-        if person.unit is not None:
-            grouped.setdefault(person.unit, []).append(person)
-    return grouped
 
 
 def _text(value: Any) -> str:

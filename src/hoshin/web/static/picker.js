@@ -50,7 +50,7 @@
     function ask(first) {
       var mine = ++asked;
       var url = box.getAttribute("data-url") + "?list=" + encodeURIComponent(list.id) +
-        "&q=" + encodeURIComponent(input.value);
+        "&q=" + encodeURIComponent(input.value) + narrowing();
       fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } })
         .then(function (answer) { return answer.ok ? answer.text() : ""; })
         .then(function (html) {
@@ -60,6 +60,14 @@
           open();
           if (first) { move(0); }
         });
+    }
+    // A people picker narrowed to the unit another picker holds (its field's value: the id
+    // chosen, or what was typed, which the server takes as an id or an exact name).
+    function narrowing() {
+      var from = document.getElementById(box.getAttribute("data-unit-from") || "");
+      var field = from && from.closest("[data-picker]").querySelector("input[type=hidden]");
+      var unit = field ? field.value : (from ? from.value : "");
+      return unit ? "&unit=" + encodeURIComponent(unit) : "";
     }
     function move(to) {
       var all = options();
