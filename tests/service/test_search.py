@@ -16,6 +16,7 @@ from hoshin.errors import InvalidInput
 from hoshin.planfile import read_plan
 from hoshin.service import search
 from hoshin.service.organization import OrganizationRow
+from hoshin.store import search as store
 
 SMALL = read_plan(Path(__file__).parents[2] / "examples" / "small.yaml")
 
@@ -124,3 +125,8 @@ def test_exact_matches_come_first_then_names_that_start_alike_then_the_rest_in_p
     org = make_organization(session, slug="names", name="Names", plan=plan)
     found = search.choices(session, org=org, kind="people", query="BEN")
     assert [c.id for c in found] == ["ben", "b2", "br", "ab"]
+    # at most 2 or 3: more match than that, so each tier is searched in the whole plan
+    # (the first 2 matches in plan order, ab and ben, are not the best 2)
+    for limit, best in ((2, ["ben", "b2"]), (3, ["ben", "b2", "br"])):
+        rows = store.matches(session, org_id=org.id, kind="people", query="ben", limit=limit)
+        assert [row[0] for row in rows] == best

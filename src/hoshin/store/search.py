@@ -66,19 +66,9 @@ def matches(
     scope: list[ColumnElement[bool]] = [table.org_id == org_id]
     if unit is not None and kind == "people":
         scope.append(PersonRow.unit == unit)
-    ids: list[int] = []
     sqlite = session.get_bind().dialect.name == "sqlite"
-    for tier in _tiers(table, getattr(table, text_name), query.strip().lower(), sqlite=sqlite):
-        # Each tier in plan order, up to what is still wanted: rows are inserted in plan
-        # order and never move (store.plan, service.versioned.create), so the primary key
-        # is plan order and its index lets the scan stop at the limit instead of sorting
-        # every match (a letter typed matches most of 50,000 people).
-        wanted = select(table.id).where(*scope, tier).order_by(table.id)
-        if ids:
-            wanted = wanted.where(table.id.not_in(ids))
-        ids.extend(session.scalars(wanted.limit(limit - len(ids))))
-        if len(ids) >= limit:
-            break
+    tiers = _tiers(table, getattr(table, text_name), query.strip().lower(), sqlite=sqlite)
+    ids = _ranked(session, table, scope, tiers, limit)
     if not ids:
         return []
     found, _, _ = _found(kind, org_id)  # names and details of these few only (a join)
@@ -87,10 +77,40 @@ def matches(
     return _rows_of([rows[key][:3] for key in ids if key in rows])
 
 
+def _ranked(
+    session: Session,
+    table: Any,
+    scope: list[ColumnElement[bool]],
+    tiers: list[ColumnElement[bool]],
+    limit: int,
+) -> list[int]:
+    """The row ids of the first ``limit`` matches, tier by tier, each tier in plan order."""
+    # Each query in plan order, up to what is still wanted: rows are inserted in plan order
+    # and never move (store.plan, service.versioned.create), so the primary key is plan
+    # order and its index lets a scan stop at the limit instead of sorting every match (a
+    # letter typed matches most of 50,000 people). The last tier holds the others: when it
+    # has fewer than ``limit`` matches, those are all, and the tiers only order them.
+    every = session.scalars(select(table.id).where(*scope, tiers[-1]).order_by(table.id)
+                            .limit(limit)).all()  # fmt: skip
+    if len(tiers) == 1 or not every:
+        return list(every)
+    if len(every) < limit:
+        scope = [*scope, table.id.in_(every)]
+    ids: list[int] = []
+    for tier in tiers:
+        wanted = select(table.id).where(*scope, tier).order_by(table.id)
+        if ids:
+            wanted = wanted.where(table.id.not_in(ids))
+        ids.extend(session.scalars(wanted.limit(limit - len(ids))))
+        if len(ids) >= limit:
+            break
+    return ids
+
+
 def _tiers(table: Any, text: Any, wanted: str, *, sqlite: bool) -> list[ColumnElement[bool]]:
     """The matches of ``wanted`` (lower case) from the best: an exact id or name, a name
-    that starts with it, then an id that starts with it or a name that holds it
-    (everything when nothing is typed)."""
+    that starts with it, then an id that starts with it or a name that holds it, which
+    are all the matches (everything when nothing is typed)."""
     if not wanted:
         return [true()]
     key, name = _folded(table.key, sqlite), _folded(text, sqlite)
