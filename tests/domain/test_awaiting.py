@@ -57,19 +57,40 @@ def moves(
     return [(x.parent, x.before, x.after, x.awaiting, x.measured) for x in found]
 
 
+def quarterly(baseline: str) -> Metric:
+    return Metric("x", "x", baseline_period=m(baseline), frequency="quarterly")
+
+
+# A fiscal year from January ends its quarters in March, June, September and December; one
+# from April in June, September, December and March (domain.cadence). The first actual is
+# due in the first such month after the baseline month (a monthly metric: the next month).
 @pytest.mark.parametrize(
-    ("metric", "start", "due"),
+    ("metric", "start", "fiscal", "due"),
     [
-        (Metric("x", "x", baseline_period=m("2026-05")), None, "2026-06"),
-        (Metric("x", "x", baseline_period=m("2025-12"), frequency="quarterly"), None, "2026-03"),
-        (Metric("x", "x", direction="maintain", minimum=4), m("2026-02"), "2026-02"),
-        (Metric("x", "x", baseline_period=m("2026-05"), actuals={m("2026-06"): 1}), None, None),
+        (Metric("x", "x", baseline_period=m("2026-05")), None, 1, "2026-06"),
+        (Metric("x", "x", baseline_period=m("2026-05")), None, 4, "2026-06"),
+        # January's year: after 2025-12 the quarter January-March ends in 2026-03.
+        (quarterly("2025-12"), None, 1, "2026-03"),
+        # After 2026-01 the same quarter, 2026-03 (not three months on, 2026-04).
+        (quarterly("2026-01"), None, 1, "2026-03"),
+        # April's year: after 2026-05 the quarter April-June ends in 2026-06 (not 2026-08,
+        # which ends no quarter).
+        (quarterly("2026-05"), None, 4, "2026-06"),
+        # 2026-06 ends its quarter itself; the next, July-September, ends in 2026-09.
+        (quarterly("2026-06"), None, 4, "2026-09"),
+        # After 2026-03 (the last month of April's fiscal year): April-June, 2026-06.
+        (quarterly("2026-03"), None, 4, "2026-06"),
+        # After 2025-11: December's quarter of April's year is October-December, 2025-12.
+        (quarterly("2025-11"), None, 4, "2025-12"),
+        (Metric("x", "x", direction="maintain", minimum=4), m("2026-02"), 4, "2026-02"),
+        (Metric("x", "x", baseline_period=m("2026-05"), actuals={m("2026-06"): 1}), None, 1,
+         None),
     ],
 )  # fmt: skip
-def test_the_first_actual_is_due_the_month_after_the_baseline(
-    metric: Metric, start: Month | None, due: str | None
+def test_the_first_actual_is_due_in_the_first_month_due_after_the_baseline(
+    metric: Metric, start: Month | None, fiscal: int, due: str | None
 ) -> None:
-    found = first_actual_due(metric, start)
+    found = first_actual_due(metric, start, fiscal_start=fiscal)
     assert (None if found is None else str(found)) == due
 
 
@@ -77,10 +98,18 @@ def test_an_objective_without_data_awaits_its_earliest_first_actual() -> None:
     """A2's beds are due first in 2026-06; below it T1's audits in 2026-03: the earliest.
     B1 has A1's data; A1 has data; T2 is unmeasured."""
     assert ANALYSIS.objectives["A2"].status == "no_data"
-    found = {k: awaited(k, OBJECTIVES, SUPPORTERS, ANALYSIS.objectives) for k in OBJECTIVES}
+    found = {k: awaited(k, OBJECTIVES, SUPPORTERS, ANALYSIS.objectives, fiscal_start=1)
+             for k in OBJECTIVES}  # fmt: skip
     assert {k: None if v is None else str(v) for k, v in found.items()} == {
         "B1": None, "A1": None, "A2": "2026-03", "T1": "2026-03", "T2": None,
     }  # fmt: skip
+
+
+def test_a_fiscal_year_from_february_moves_a_quarterly_first_actual() -> None:
+    """From February the quarters end in April, July, October and January: after T1's
+    baseline 2025-12 the quarter November-January ends in 2026-01, before A2's 2026-06."""
+    found = awaited("A2", OBJECTIVES, SUPPORTERS, ANALYSIS.objectives, fiscal_start=2)
+    assert str(found) == "2026-01"
 
 
 def test_a_new_objective_linked_to_b1_takes_it_from_25_to_17_percent_until_it_reports() -> None:

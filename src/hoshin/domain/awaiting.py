@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
+from hoshin.domain.cadence import next_due
 from hoshin.domain.model import Level, Metric, Objective
 from hoshin.domain.months import Month
 from hoshin.domain.rollup import RollUp, roll_up_one
@@ -19,15 +20,17 @@ from hoshin.domain.status import MetricResult
 Supporters = Mapping[str, Sequence[tuple[str, float]]]  # rollup.supporters_of's
 
 
-def first_actual_due(metric: Metric, start: Month | None) -> Month | None:
-    """The month of the metric's first actual: the month after its baseline month (the
-    third after, for a quarterly metric), else its objective's ``start``; None for a metric
-    that has an actual already or neither month."""
+def first_actual_due(metric: Metric, start: Month | None, *, fiscal_start: int) -> Month | None:
+    """The month of the metric's first actual: the first month due after its baseline month
+    (domain.cadence: the next month for a monthly metric, the next fiscal quarter's last
+    month for a quarterly one, the organisation's fiscal year opening in ``fiscal_start``),
+    else its objective's ``start``; None for a metric that has an actual already or neither
+    month."""
     if metric.actuals:
         return None
     if metric.baseline_period is None:
         return start
-    return metric.baseline_period + (3 if metric.frequency == "quarterly" else 1)
+    return next_due(metric.frequency, metric.baseline_period + 1, fiscal_start)
 
 
 def awaited(
@@ -35,10 +38,13 @@ def awaited(
     objectives: Mapping[str, Objective],
     supporters: Supporters,
     results: Mapping[str, RollUp],
+    *,
+    fiscal_start: int,
 ) -> Month | None:
     """For an objective counted without data (status ``no_data``), the earliest month in
     which one of its metrics, or of the supporters counted without data below it, owes its
-    first actual; None for an objective with data, or unmeasured."""
+    first actual (the fiscal year opening in month ``fiscal_start``); None for an objective
+    with data, or unmeasured."""
     if results[key].status != "no_data":
         return None
     months: list[Month] = []
@@ -50,8 +56,11 @@ def awaited(
             continue
         seen.add(current)
         objective = objectives[current]
-        months += [m for m in (first_actual_due(x, objective.start) for x in objective.metrics)
-                   if m is not None]  # fmt: skip
+        firsts = (
+            first_actual_due(x, objective.start, fiscal_start=fiscal_start)
+            for x in objective.metrics
+        )
+        months += [m for m in firsts if m is not None]
         waiting += [s for s, _ in supporters.get(current, ()) if results[s].status == "no_data"]
     return min(months, default=None)
 

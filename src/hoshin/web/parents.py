@@ -32,7 +32,11 @@ def objectives_by_id(found: Analysed) -> dict[str, Objective]:
 
 def awaiting_month(found: Analysed, key: str) -> Month | None:
     """The month the first actual of objective ``key`` is due, while it counts without data."""
-    return awaited(key, objectives_by_id(found), supporters(found), found.analysis.objectives)
+    fiscal = found.plan.organization.fiscal_year_start
+    return awaited(
+        key, objectives_by_id(found), supporters(found), found.analysis.objectives,
+        fiscal_start=fiscal,
+    )  # fmt: skip
 
 
 def awaiting_mark(found: Analysed, key: str) -> str | None:
