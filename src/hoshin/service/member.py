@@ -19,8 +19,7 @@ from hoshin.service.user_state import end_access_when_memberless
 from hoshin.store import account as store
 from hoshin.store.audit import record_event
 from hoshin.store.organization import OrganizationRow
-from hoshin.store.repository import page_rows
-from hoshin.store.unit import PersonRow, find_person, person_names
+from hoshin.store.unit import find_person, person_names
 from hoshin.store.user import MembershipRow, UserRow, find_user
 
 
@@ -180,14 +179,6 @@ def person_labels(session: Session, *, org: OrganizationRow, keys: list[str]) ->
     absent: the plan has no such person)."""
     names = person_names(session, org_id=org.id, keys=keys)
     return {key: name or key for key, name in names.items()}
-
-
-def person_choices(
-    session: Session, *, org: OrganizationRow, limit: int
-) -> tuple[list[tuple[str, str]], int]:
-    """The first ``limit`` people of the plan as (id, name or id), and how many there are."""
-    rows, total = page_rows(session, PersonRow, org_id=org.id, filters={}, limit=limit, offset=0)
-    return [(row.key, row.name or row.key) for row in rows], total
 
 
 @dataclass(frozen=True, slots=True)
