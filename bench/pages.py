@@ -11,7 +11,9 @@ A page that answers 404 or fails is reported and the run goes on. Traffic goes t
 stopped and the database removed whatever happens.
 
 BENCH_PAGES_SIZES (50000; 2000 for a quick check), BENCH_PAGES_REQUESTS (20),
-BENCH_POSTGRES_URL (set: PostgreSQL too, on a database created and dropped there).
+BENCH_POSTGRES_URL (set: PostgreSQL too, on a database created and dropped there),
+BENCH_PAGES_ONLY (pages whose name holds one of these comma-separated words, e.g.
+"pick,catchball"; default every page).
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from bench.server import (
     warm,
 )
 from hoshin.domain.model import Plan
+from hoshin.guard.csrf import FIELD, PRESESSION_COOKIE, token_for
 from hoshin.runtime.engine import session_factory
 from hoshin.runtime.sessions import open_engine
 from hoshin.service import account
@@ -52,6 +55,7 @@ from hoshin.service import account
 SIZES = [int(s) for s in os.environ.get("BENCH_PAGES_SIZES", "50000").split(",") if s]
 REQUESTS = max(1, min(int(os.environ.get("BENCH_PAGES_REQUESTS", "20")), 200))
 DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("BENCH_POSTGRES_URL") else [])
+ONLY = [word.strip() for word in os.environ.get("BENCH_PAGES_ONLY", "").split(",") if word.strip()]
 ADMIN = "pages-admin@bench.example"
 CONTRIBUTOR = "pages-p0@bench.example"
 PERSON = "p0"  # owns B0, A0, T0 and I0 in bench/enterprise.py
@@ -81,6 +85,10 @@ PAGES: list[tuple[str, str, str, str | None]] = [
     ("check-in of everyone, page 100", f"{BASE}/check-in?owner=&page=100", "admin", None),
     ("my work (p0)", f"{BASE}/my-work", "contributor", None),
     ("catchball index", f"{BASE}/catchball", "admin", None),
+    # A picker's matches (web/pick.py): 'e' is in every name ("Person 17"), 'son' too: the
+    # most a query can match, each tier of the ranking full.
+    ("pick a person: 'e'", f"{BASE}/pick/people?q=e", "admin", None),
+    ("pick a person: 'son'", f"{BASE}/pick/people?q=son", "admin", None),
     ("monthly review index", f"{BASE}/reviews/monthly", "admin", None),
     (
         "monthly review of a unit",
@@ -170,8 +178,13 @@ def sign_in(port: int, email: str) -> str:
     """Signs in through the form; returns the session cookie ("name=value")."""
     connection = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
     try:
-        body = urlencode({"email": email, "password": PASSWORD})
-        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        # the form's CSRF token is that of the pre-session cookie a browser is given first
+        secret = uuid.uuid4().hex
+        body = urlencode({"email": email, "password": PASSWORD, FIELD: token_for(secret)})
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"{PRESESSION_COOKIE}={secret}",
+        }
         connection.request("POST", "/signin", body=body, headers=headers)
         answer = connection.getresponse()
         answer.read()
@@ -249,6 +262,11 @@ def time_page(port: int, page: str, path: str, cookie: str, note: str) -> Timed:
     )  # fmt: skip
 
 
+def chosen_pages() -> list[tuple[str, str, str, str | None]]:
+    """The pages BENCH_PAGES_ONLY names (every page when it is not set)."""
+    return [page for page in PAGES if not ONLY or any(word in page[0] for word in ONLY)]
+
+
 def bench_one(people: int, database: str, plan: Plan) -> list[Timed]:
     """Every page on one size and database."""
     with fresh_database(database) as url, tempfile.TemporaryDirectory() as folder:
@@ -263,7 +281,7 @@ def bench_one(people: int, database: str, plan: Plan) -> list[Timed]:
                 log(f"first analysis {cold:.1f} s")
                 cookies = {"admin": sign_in(port, ADMIN), "contributor": sign_in(port, CONTRIBUTOR)}
                 results = []
-                for page, path, who, index in PAGES:
+                for page, path, who, index in chosen_pages():
                     cookie = cookies[who]
                     note = ""
                     if index is not None:
