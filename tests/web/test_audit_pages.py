@@ -113,5 +113,5 @@ def test_the_objective_page_says_where_each_change_came_from(
     page = admin.get("/orgs/clinic/objectives/A1")
     assert page.status_code == 200
     said = " ".join(page.text.split())
-    assert '<span class="what">ana@clinic.example changed objective A1</span>' in said
+    assert '<span class="what">ana@clinic.example changed the objective A1</span>' in said
     assert '<small class="origin">from 192.0.2.9</small>' in said

@@ -65,8 +65,14 @@ def test_add_move_on_and_close_a_countermeasure_in_place(fresh_server: str, page
     expect(item).to_contain_text("Effect: Both hired: 9 nurses trained in June, back on plan")
     expect(item).not_to_contain_text("overdue")
     expect(page.locator("#ms-trained")).to_contain_text(f"{NEW} (closed)")
-    # The history, taken from the same answer, says it in words.
-    expect(page.locator("#history-section")).to_contain_text(f"countermeasure {NEW}")
+    # The history, taken from the same answer, says it in words (newest first; the refused
+    # close changed nothing).
+    moves = page.locator("#history-section li .what")
+    about = f"Ben Ode moved the countermeasure {NEW} for Nurses trained, 2026-05 from"
+    expect(moves.nth(0)).to_have_text(
+        f"{about} in progress to closed, effect: Both hired: 9 nurses trained in June, back on plan"
+    )
+    expect(moves.nth(1)).to_have_text(f"{about} open to in progress")
     expect(section.locator("#cm-cm1")).to_contain_text("overdue")  # the other one still is
     assert page.url.endswith(T1)
     assert axe_violations(page) == []

@@ -132,8 +132,8 @@ def test_the_history_says_who_did_what_in_words_and_local_time(
         items = page.locator("ol.history li")
         expect(items).to_have_count(2)
         expect(items.nth(0).locator(".what")).to_have_text(
-            "Ben Ode opened countermeasure cm-huddles-2026-06 for Ward days with a huddle, "
-            "2026-06: Huddle at handover"
+            "Ben Ode opened the countermeasure cm-huddles-2026-06 for Ward days with a huddle, "
+            "2026-06: Huddle at handover, owner Ben Ode, due 2026-07-31"
         )
         expect(items.nth(1).locator(".what")).to_have_text(
             "Ben Ode recorded 30 for Ward days with a huddle, 2026-06"

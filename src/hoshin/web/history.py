@@ -1,8 +1,10 @@
 """An objective's history in words: "Margaret Okafor recorded 4.2 for Defects per million,
-2026-11", from the audit events (hoshin.service.audit.objective_history).
+2026-11", "Ana Lima changed the owner of the objective A1 from Ingrid Larsen to Margaret
+Okafor", from the audit events (hoshin.service.audit.objective_history).
 
-Pure: the events and the plan's metrics in, sentences out; the page shows each with its
-time (static/localtime.js turns the UTC time into the reader's).
+Pure: the events, the plan's metrics and its names of people and units in, sentences out;
+the page shows each with its time (static/localtime.js turns the UTC time into the
+reader's). How each changed field reads is web.history_words'.
 """
 
 from __future__ import annotations
@@ -14,11 +16,10 @@ from typing import Any, NamedTuple
 from hoshin.domain.figures import decimals, figure
 from hoshin.domain.model import Metric
 from hoshin.service.audit import Happened
+from hoshin.web.history_words import STATUS, Change, Words, changes, joined, quoted, said
 
 # What each kind of change did, as a verb; any other is said as it is stored.
 VERBS = {"create": "added", "update": "changed", "delete": "removed", "import": "imported"}
-NOT_SAID = {"version", "updated_at", "position", "id", "objective"}  # bookkeeping, not news
-LONGEST = 60  # a changed value longer than this is named, not quoted
 
 
 class Line(NamedTuple):
@@ -31,32 +32,32 @@ class Line(NamedTuple):
     origin: str | None
 
 
-def lines(events: list[Happened], metrics: Mapping[str, Metric]) -> list[Line]:
-    """The events as sentences, in their order; ``metrics`` by id name the metrics and give
-    their figures the metric's precision."""
-    return [_line(event, metrics) for event in events]
+def lines(events: list[Happened], words: Words) -> list[Line]:
+    """The events as sentences, in their order; ``words`` names the metrics (whose figures
+    show at the metric's precision), people and units."""
+    return [_line(event, words) for event in events]
 
 
-def _line(event: Happened, metrics: Mapping[str, Metric]) -> Line:
+def _line(event: Happened, words: Words) -> Line:
     at = event.at if event.at.tzinfo is not None else event.at.replace(tzinfo=UTC)
     at = at.astimezone(UTC)
-    text = f"{event.who} {_what(event, metrics)}"
+    text = f"{event.who} {_what(event, words)}"
     return Line(at, at.strftime("%Y-%m-%d %H:%M UTC"), text, event.origin)
 
 
-def _what(event: Happened, metrics: Mapping[str, Metric]) -> str:
+def _what(event: Happened, words: Words) -> str:
     if event.entity == "actual":
-        return _actual(event, metrics)
+        return _actual(event, words.metrics)
     if event.entity == "countermeasure":
-        return _countermeasure(event, metrics)
+        return _countermeasure(event, words)
     if event.entity == "metric":
-        metric = metrics.get(event.key)
-        name = f"metric {metric.name if metric else event.key}"
+        metric = words.metrics.get(event.key)
+        subject = f"the metric {metric.name if metric else event.key}"
     else:
-        name = f"{event.entity} {event.key}"
-    verb = VERBS.get(event.change, event.change)
-    changed = _changes(event.before, event.after) if event.change == "update" else ""
-    return f"{verb} {name}{changed}"
+        subject = f"the {event.entity} {event.key}"
+    if event.change == "update":
+        return _changed(subject, changes(event.entity, event.before, event.after, words))
+    return f"{VERBS.get(event.change, event.change)} {subject}"
 
 
 def _actual(event: Happened, metrics: Mapping[str, Metric]) -> str:
@@ -76,50 +77,60 @@ def _actual(event: Happened, metrics: Mapping[str, Metric]) -> str:
     return f"{VERBS.get(event.change, event.change)} the actual of {name}, {period}"
 
 
-def _countermeasure(event: Happened, metrics: Mapping[str, Metric]) -> str:
+def _countermeasure(event: Happened, words: Words) -> str:
     state = event.after or event.before or {}
-    metric = metrics.get(str(state.get("metric", "")))
+    metric = words.metrics.get(str(state.get("metric", "")))
     about = f" for {metric.name}, {state.get('period')}" if metric else ""
+    subject = f"the countermeasure {event.key}{about}"
     if event.change == "create":
-        action = state.get("action")
-        said = f": {_quoted(action)}" if isinstance(action, str) and action else ""
-        return f"opened countermeasure {event.key}{about}{said}"
-    verb = VERBS.get(event.change, event.change)
-    changed = _changes(event.before, event.after) if event.change == "update" else ""
-    return f"{verb} countermeasure {event.key}{about}{changed}"
+        return _opened(subject, state, words)
+    if event.change != "update":
+        return f"{VERBS.get(event.change, event.change)} {subject}"
+    before, after = event.before or {}, event.after or {}
+    found = changes("countermeasure", before, after, words)
+    if before.get("status") == after.get("status"):
+        return _changed(subject, found)
+    moved = f"moved {subject} from {_status(before)} to {_status(after)}"
+    rest = [change for change in found if change.field != "status"]
+    effect = after.get("effect")
+    if after.get("status") == "closed" and effect:  # what closing it changed, said with it
+        moved += f", effect: {quoted(str(effect))}"
+        rest = [change for change in rest if change.field != "effect"]
+    if rest:
+        moved += ", and changed " + joined([change.clause() for change in rest])
+    return moved
 
 
-def _changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
-    """': status open → closed, owner' for the fields that differ (values when short)."""
-    before, after = before or {}, after or {}
-    fields = [
-        field
-        for field in dict.fromkeys([*before, *after])
-        if field not in NOT_SAID and before.get(field) != after.get(field)
-    ]
-    if not fields:
-        return ""
-    return ": " + ", ".join(_change(field, before.get(field), after.get(field)) for field in fields)
+def _opened(subject: str, state: Mapping[str, Any], words: Words) -> str:
+    """'opened the countermeasure ...: its action, owner Ingrid Larsen, due 2026-12-15';
+    one made in progress or closed says so after."""
+    action = state.get("action")
+    told = [quoted(action)] if isinstance(action, str) and action else []
+    if state.get("owner"):
+        told.append(f"owner {words.names.person(str(state['owner']))}")
+    if state.get("due"):
+        told.append(f"due {state['due']}")
+    status = str(state.get("status") or "open")
+    text = ("opened " if status == "open" else "added ") + subject
+    text += (": " + ", ".join(told)) if told else ""
+    if status != "open":
+        text += f"; already {STATUS.get(status, status)}"
+    if status == "closed" and state.get("effect"):
+        text += f", effect: {quoted(str(state['effect']))}"
+    return text
 
 
-def _change(field: str, old: Any, new: Any) -> str:
-    name = field.replace("_", " ")
-    if _short(old) and _short(new):
-        return f"{name} {_said(old)} \u2192 {_said(new)}"
-    return name
+def _status(state: Mapping[str, Any]) -> str:
+    status = state.get("status")
+    return said(None) if status is None else STATUS.get(str(status), str(status))
 
 
-def _short(value: Any) -> bool:
-    return (
-        value is None
-        or isinstance(value, bool | int | float)
-        or (isinstance(value, str) and len(value) <= LONGEST)
-    )
-
-
-def _said(value: Any) -> str:
-    return "none" if value is None or value == "" else str(value)
-
-
-def _quoted(text: str) -> str:
-    return text if len(text) <= LONGEST else text[: LONGEST - 1].rstrip() + "\u2026"
+def _changed(subject: str, found: list[Change]) -> str:
+    """'changed the owner of the objective A1 from Ingrid Larsen to Margaret Okafor' for
+    one change; 'changed the objective A1: the owner from ..., the title from ... and the
+    description' for several."""
+    if not found:
+        return f"changed {subject}"
+    if len(found) == 1:
+        return found[0].sentence(subject)
+    return f"changed {subject}: " + joined([change.clause() for change in found])

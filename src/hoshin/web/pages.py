@@ -18,7 +18,8 @@ from hoshin.service import audit, catchball, review
 from hoshin.service.analysis import Analysed
 from hoshin.web import chart, history, objective_forms, view
 from hoshin.web.deps import Db, Here, Place
-from hoshin.web.names import names_of
+from hoshin.web.history_words import Words
+from hoshin.web.names import Names, names_of
 from hoshin.web.parents import awaiting_mark
 from hoshin.web.render import render
 from hoshin.web.start import resume_url, start_url
@@ -111,7 +112,7 @@ def objective_context(session: Session, here: Here, key: str) -> dict[str, Any]:
         "countermeasures": measures,
         "comments": review.comments_of(session, org=here.org, objective=key),
         "agreement": catchball.agreement_of(session, org=here.org, objective=key),
-        "history": _history(session, here, objective, measures),
+        "history": _history(session, here, objective, measures, names_of(found)),
         "history_limit": audit.HISTORY,
         "adding": None,
     }  # fmt: skip
@@ -119,7 +120,11 @@ def objective_context(session: Session, here: Here, key: str) -> dict[str, Any]:
 
 
 def _history(
-    session: Session, here: Here, objective: Objective, measures: list[Countermeasure]
+    session: Session,
+    here: Here,
+    objective: Objective,
+    measures: list[Countermeasure],
+    names: Names,
 ) -> list[history.Line]:
     """The latest changes of the objective, its metrics, their check-ins and countermeasures."""
     events = audit.objective_history(
@@ -129,7 +134,8 @@ def _history(
         metrics={metric.id: list(metric.actuals) for metric in objective.metrics},
         countermeasures=[measure.id for measure in measures],
     )
-    return history.lines(events, {metric.id: metric for metric in objective.metrics})
+    metrics = {metric.id: metric for metric in objective.metrics}
+    return history.lines(events, Words(metrics, names))
 
 
 def _card(found: Analysed, objective: Objective, month: Month) -> dict[str, Any]:
