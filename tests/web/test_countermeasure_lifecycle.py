@@ -105,7 +105,8 @@ def test_the_review_page_flags_and_opens_the_countermeasure(fresh_server: str, p
 
 def test_an_admin_adds_an_action_to_the_objective_in_place(fresh_server: str, page: Page) -> None:
     """T1 has no action; one added from its page serves T1, owned by T1's owner (Ben Ode,
-    filled in by name): the actions' section comes back with it, the page is not left."""
+    shown by name in the owner's picker): the actions' section comes back with it, the page
+    is not left."""
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, fresh_server, ADMIN)
     page.goto(f"{fresh_server}{T1}")
@@ -113,7 +114,7 @@ def test_an_admin_adds_an_action_to_the_objective_in_place(fresh_server: str, pa
     expect(section).to_contain_text("No action serves it.")
     section.get_by_role("link", name="Add action").click()
     form = section.locator("form.add-form")
-    expect(form.get_by_label("Owner (a person's name or id)")).to_have_value("Ben Ode")
+    expect(form.get_by_role("combobox", name="Owner")).to_have_value("Ben Ode")
     form.get_by_label("Title", exact=True).fill("Run two training sessions a week")
     form.get_by_label("Due").fill("2026-08-31")
     _no_sideways_scroll(page)

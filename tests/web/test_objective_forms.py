@@ -33,8 +33,10 @@ def test_the_latest_red_month_of_any_metric_is_chosen() -> None:
 
 def test_without_a_red_month_the_form_offers_the_metric_and_last_month() -> None:
     objective = Objective("O1", "x", "annual", owner="p1", metrics=(_metric("a", {MAY: 40}),))
-    form = blank("countermeasure", objective, date(2026, 7, 10), owner="Pat")
-    assert form.values == {"metric": "a", "period": "2026-06", "owner": "Pat"}
+    form = blank("countermeasure", objective, date(2026, 7, 10))
+    # the objective's owner by id: the owner's picker shows the name
+    assert form.values == {"metric": "a", "period": "2026-06", "owner": "p1"}
+    assert blank("action", objective, date(2026, 7, 10)).values == {"owner": "p1"}
 
 
 def test_the_countermeasure_form_names_each_problem_at_its_field() -> None:

@@ -66,8 +66,6 @@ def countermeasure_page(
     asked)."""
     state = service.read_countermeasure(session, org=here.org, key=key)
     form = Form(forms.measure_values(state), shown(state.get("version")))
-    if state["owner"]:  # shown by name, as people type it (resolved again when saved)
-        form.values["owner"] = names_of(here.analysed(session)).person(state["owner"])
     return _measure_page(request, session, here, key, form, back, 200)
 
 

@@ -34,12 +34,11 @@ def latest_red(objective: Objective, as_of: date) -> tuple[str, Month] | None:
     return found
 
 
-def blank(
-    kind: str, objective: Objective, as_of: date, *, owner: str, metric: str | None = None
-) -> Form:
+def blank(kind: str, objective: Objective, as_of: date, *, metric: str | None = None) -> Form:
     """The add form of ``kind``, pre-filled for the objective: an action serves it and its
-    owner (``owner``: the name people read) owns it, a countermeasure answers its latest red
-    month (or ``metric``'s last month)."""
+    owner owns it (the id: the owner's picker shows the name), a countermeasure answers its
+    latest red month (or ``metric``'s last month)."""
+    owner = objective.owner or ""
     if kind == "metric":
         return Form({"direction": "increase"})
     if kind == "action":

@@ -70,8 +70,7 @@ def objective_page(
     context = objective_context(session, here, key)
     if add in objective_forms.ADDS:
         objective = context["objective"]
-        owner = context["names"].person(objective.owner) if objective.owner else ""
-        form = objective_forms.blank(add, objective, here.as_of, owner=owner, metric=metric)
+        form = objective_forms.blank(add, objective, here.as_of, metric=metric)
         if add == "countermeasure" and period:  # as asked (the monthly review's month)
             form.values["period"] = period
         context.update(adding=add, add_form=form, **objective_forms.choices(objective))

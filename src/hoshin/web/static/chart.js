@@ -2,7 +2,8 @@
 // <script type="application/json"> (data, never code: the Content-Security-Policy runs no
 // inline script), computed by the server (hoshin.web.chart); this draws it with Apache
 // ECharts (vendor/echarts.min.js) in SVG, which stays sharp when printed. The figure's
-// caption and the bowling table below it say the same in text.
+// caption and the bowling table below it say the same in text. A figure that htmx brings
+// into the page (a metric added in place) is drawn as it arrives (htmx:load).
 (function () {
   "use strict";
   var INK = "#1d2433";
@@ -154,30 +155,42 @@
   function draw(figure) {
     var source = figure.querySelector("script.chart-data");
     var box = figure.querySelector(".chart-box");
-    if (!source || !box || !window.echarts) { return null; }
+    if (!source || !box || !window.echarts || figure.classList.contains("drawn")) { return null; }
     figure.classList.add("drawn");  // the box takes its height only when there is a chart
     var chart = window.echarts.init(box, null, { renderer: "svg" });
     chart.setOption(option(JSON.parse(source.textContent)));
     return chart;
   }
 
-  function start() {
-    var charts = Array.prototype.map.call(document.querySelectorAll("figure.metric-chart"), draw)
-      .filter(function (chart) { return chart !== null; });
-    if (!charts.length) { return; }
-    var resize = function () { charts.forEach(function (chart) { chart.resize(); }); };
-    if (window.ResizeObserver) {
-      var observer = new ResizeObserver(resize);
-      charts.forEach(function (chart) { observer.observe(chart.getDom()); });
-    }
-    // Printing lays the page out at the paper's width: redraw before and after.
-    window.addEventListener("beforeprint", resize);
-    window.addEventListener("afterprint", resize);
+  var charts = [];
+  var observer = window.ResizeObserver ? new ResizeObserver(resize) : null;
+  function resize() { charts.forEach(function (chart) { chart.resize(); }); }
+
+  // Draws the figures in root (root itself included) not drawn yet; the charts of figures
+  // that htmx took out of the page are let go.
+  function start(root) {
+    charts = charts.filter(function (chart) {
+      if (document.body.contains(chart.getDom())) { return true; }
+      if (observer) { observer.unobserve(chart.getDom()); }
+      chart.dispose();
+      return false;
+    });
+    var figures = Array.prototype.slice.call(root.querySelectorAll("figure.metric-chart"));
+    if (root.matches && root.matches("figure.metric-chart")) { figures.push(root); }
+    figures.map(draw).forEach(function (chart) {
+      if (chart === null) { return; }
+      charts.push(chart);
+      if (observer) { observer.observe(chart.getDom()); }
+    });
   }
 
+  // Printing lays the page out at the paper's width: redraw before and after.
+  window.addEventListener("beforeprint", resize);
+  window.addEventListener("afterprint", resize);
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
+    document.addEventListener("DOMContentLoaded", function () { start(document.body); });
   } else {
-    start();
+    start(document.body);
   }
+  document.addEventListener("htmx:load", function (event) { start(event.target); });
 })();

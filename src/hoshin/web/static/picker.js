@@ -4,7 +4,9 @@
 // Enter chooses, Escape closes. The id chosen goes into a hidden field of the field's name;
 // text typed but not chosen is sent as typed (the server takes an exact id or name).
 // A "many" picker keeps its choices as removable chips and sends their ids comma-separated.
-// Without this script each field is the text field it enhances.
+// Without this script each field is the text field it enhances. Forms that htmx brings into
+// the page (the objective page's add forms, a countermeasure's form) are enhanced as they
+// arrive (htmx:load), each field once.
 (function () {
   "use strict";
 
@@ -13,6 +15,7 @@
   }
 
   function enhance(input) {
+    if (input.hasAttribute("role")) { return; }  // already a combobox
     var box = input.closest("[data-picker]");
     var list = document.getElementById(input.getAttribute("aria-controls") || input.id + "-list");
     var many = box.hasAttribute("data-many");
@@ -170,7 +173,8 @@
   // A new entity's id: the form shows the id its title suggests until the id is typed.
   function suggest(field) {
     var title = document.getElementById(field.getAttribute("data-id-from"));
-    if (!title) { return; }
+    if (!title || field.hasAttribute("data-suggesting")) { return; }
+    field.setAttribute("data-suggesting", "");
     var timer = null;
     var auto = !field.value;
     field.addEventListener("input", function () { auto = !field.value; });
@@ -186,13 +190,19 @@
     });
   }
 
-  function start() {
-    document.querySelectorAll("[data-picker] input[data-labels]").forEach(enhance);
-    document.querySelectorAll("input[data-id-from]").forEach(suggest);
+  // The elements in root that match the selector, root itself included.
+  function within(root, selector) {
+    var found = Array.prototype.slice.call(root.querySelectorAll(selector));
+    return root.matches && root.matches(selector) ? [root].concat(found) : found;
+  }
+  function start(root) {
+    within(root, "[data-picker] input[data-labels]").forEach(enhance);
+    within(root, "input[data-id-from]").forEach(suggest);
   }
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
+    document.addEventListener("DOMContentLoaded", function () { start(document.body); });
   } else {
-    start();
+    start(document.body);
   }
+  document.addEventListener("htmx:load", function (event) { start(event.target); });
 })();
