@@ -57,6 +57,7 @@ def test_a_new_person_gets_an_id_from_the_name_and_owns_a1_chosen_by_keyboard(
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot(page, "picker-owner-open-phone")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert axe_violations(page) == []  # the supports' links in lines, their labels shown
     page.set_viewport_size({"width": 1440, "height": 900})
     owner.press("Enter")  # chooses; it does not submit the form
     expect(owner).to_have_value("Margaret Okafor — Ward A")
