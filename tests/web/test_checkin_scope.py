@@ -18,10 +18,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from factories import add_member, make_organization
-from hoshin.domain.model import Metric, Plan
+from hoshin.domain.model import Metric, Organization, Person, Plan, Unit
 from hoshin.planfile import read_plan
 from hoshin.runtime.engine import session_factory
 from hoshin.server import create_server
+from hoshin.web import checkin_scope
 
 from .web_support import SMALL_PLAN, with_csrf
 
@@ -113,6 +114,39 @@ def test_an_admin_sees_every_metric_and_filters_by_owner_and_unit(pages: TestCli
     assert "0 metrics of unit Ward A owned by Ana Lima" in ward and shown(ward) == []
     anyone = pages.get(f"{GRID}?unit=&owner=&{JULY}").text  # the filter's "any", "anyone"
     assert "3 metrics of every objective" in anyone
+
+
+def test_a_red_row_offers_its_objectives_owner_and_units_people(pages: TestClient) -> None:
+    """huddles: 30 in 2026-06 against a plan of 60 is red (small.yaml). A1 is ben's, of
+    ward-a, whose only person is ben; the admin is no person: Ben Ode, then nobody."""
+    sign_in(pages, "admin")
+    row = pages.post(f"{GRID}/huddles/2026-06?owner=&{JULY}", data={"value": "30"},
+                     headers={"HX-Request": "true"}).text  # fmt: skip
+    owners = re.search(r'<select id="[^"]*-cm-owner" name="owner"[^>]*>(.*?)</select>', row, re.S)
+    assert owners is not None
+    options = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', owners[1])
+    assert options == [("ben", "Ben Ode"), ("", "nobody yet")]
+    # The grid's page shows the same form, from the same names kept per analysis.
+    grid = pages.get(f"{GRID}?owner=&{JULY}").text
+    assert '<option value="ben" selected>Ben Ode</option>' in grid
+
+
+def test_each_units_people_are_taken_in_plan_order_up_to_the_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Bound 2: u1 has p1, p2 and p5 in plan order, so p1 and p2 (p2 without a name, by
+    id); u2 has p3; p4 belongs to no unit and is only named."""
+    monkeypatch.setattr(checkin_scope, "OWNER_CHOICES", 2)
+    plan = Plan(
+        Organization("X"),
+        units=(Unit("u1", "One"), Unit("u2", "")),
+        people=(Person("p1", "Ann", "u1"), Person("p2", "", "u1"), Person("p3", "Cy", "u2"),
+                Person("p4", "Di"), Person("p5", "Ed", "u1")),
+    )  # fmt: skip
+    found = checkin_scope.plan_choices(plan)
+    assert found.unit_people == {"u1": [("p1", "Ann"), ("p2", "p2")], "u2": [("p3", "Cy")]}
+    assert found.names == {"p1": "Ann", "p2": "p2", "p3": "Cy", "p4": "Di", "p5": "Ed"}
+    assert found.unit_names == {"u1": "One", "u2": "u2"}
 
 
 def test_a_past_month_is_picked_and_a_later_one_is_the_month_due(pages: TestClient) -> None:

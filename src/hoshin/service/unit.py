@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -29,7 +28,7 @@ from hoshin.store.action import ActionRow, CountermeasureRow
 from hoshin.store.objective import ObjectiveRow
 from hoshin.store.organization import OrganizationRow
 from hoshin.store.repository import page_rows, values_where
-from hoshin.store.unit import PersonRow, UnitRow, find_person
+from hoshin.store.unit import PersonRow, UnitRow
 
 ANY = Organization("")
 
@@ -146,35 +145,6 @@ def list_people(
 def read_person(session: Session, *, org: OrganizationRow, key: str) -> dict[str, Any]:
     """One person; raises NotFound."""
     return person_state(session, get_row(session, PersonRow, org=org, kind="person", key=key))
-
-
-@dataclass(frozen=True, slots=True)
-class PersonName:
-    """A person of the plan as a choice shows them: their id and name."""
-
-    id: str
-    name: str
-
-    @property
-    def label(self) -> str:
-        """The name, or the id when the person has no name."""
-        return self.name or self.id
-
-
-def find_person_name(session: Session, *, org: OrganizationRow, key: str) -> PersonName | None:
-    """The person's id and name, or None when the plan has no such person."""
-    row = find_person(session, org_id=org.id, key=key)
-    return None if row is None else PersonName(row.key, row.name)
-
-
-def people_names(
-    session: Session, *, org: OrganizationRow, unit: str, limit: int
-) -> list[PersonName]:
-    """The first ``limit`` people of ``unit`` in plan order, with their names."""
-    rows, _ = page_rows(
-        session, PersonRow, org_id=org.id, filters={"unit": unit}, limit=limit, offset=0
-    )
-    return [PersonName(row.key, row.name) for row in rows]
 
 
 def create_person(session: Session, *, change: Change, role: str, person: Person) -> dict[str, Any]:

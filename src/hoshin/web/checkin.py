@@ -24,10 +24,16 @@ from hoshin.errors import (
 from hoshin.runtime.sessions import Session
 from hoshin.service import checkin, policy
 from hoshin.service import countermeasure as countermeasure_service
-from hoshin.service import unit as unit_service
 from hoshin.service.analysis import Analysed
 from hoshin.service.policy import Act
-from hoshin.web.checkin_scope import choices, chosen_metrics, resolved, resting, scope_of
+from hoshin.web.checkin_scope import (
+    Choices,
+    choices,
+    chosen_metrics,
+    resolved,
+    resting,
+    scope_of,
+)
 from hoshin.web.deps import Db, Here, Place, now
 from hoshin.web.outcome import attempt, page_status
 from hoshin.web.render import render
@@ -35,7 +41,6 @@ from hoshin.web.render import render
 router = APIRouter()
 HISTORY = 3  # months shown before the one that is due
 ROWS = 50  # metrics on one page of the grid
-OWNER_CHOICES = 100  # people offered as a countermeasure's owner: the objective's unit, bounded
 
 
 @router.get("/orgs/{org}/check-in", response_class=HTMLResponse)
@@ -58,10 +63,9 @@ def check_in(
     owned = chosen_metrics(found, scope)
     pages = max(1, -(-len(owned) // ROWS))
     page = min(page, pages)
-    owners = _Owners(session, here)
     back = scope.query(here)
     rows = [
-        _row(session, here, found, o, m, scope.month, owners=owners, back=back)
+        _row(here, found, o, m, scope.month, back=back)
         for o, m in owned[(page - 1) * ROWS : page * ROWS]
     ]
     context = {
@@ -88,7 +92,7 @@ async def save(request: Request, session: Db, here: Place, metric: str, period: 
     found = here.analysed(session)
     objective, owned = _find(found, metric)
     month = _month(period)
-    row = _row(session, here, found, objective, owned, month)
+    row = _row(here, found, objective, owned, month)
     row.update(problem=problem, saved=problem is None and bool(value), typed=value)
     if htmx:
         return render(request, "check_in_row.html", {"here": here, "row": row})
@@ -116,11 +120,11 @@ async def countermeasure(
     if measure is not None:
         # The analysis read next holds it (and drops its missing_countermeasure finding);
         # the row needs no new analysis to say so: countermeasures change no status.
-        row = _row(session, here, found, objective, owned, month)
-        owner = None if measure.owner is None else _Owners(session, here).name(measure.owner)
+        row = _row(here, found, objective, owned, month)
+        owner = None if measure.owner is None else choices(found).names.get(measure.owner)
         row.update(countermeasure=measure, recorded=measure.id, form=None, owner_name=owner)
     else:
-        row = _row(session, here, found, objective, owned, month, typed=typed, errors=errors)
+        row = _row(here, found, objective, owned, month, typed=typed, errors=errors)
     if htmx:
         return render(request, "check_in_row.html", {"here": here, "row": row})
     heading = f"Countermeasure for {owned.name}, {month}"
@@ -249,7 +253,6 @@ def _answered(found: Analysed) -> dict[tuple[str, Month], Countermeasure]:
 
 
 def _row(
-    session: Session,
     here: Here,
     found: Analysed,
     objective: Objective,
@@ -258,9 +261,10 @@ def _row(
     *,
     typed: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
-    owners: _Owners | None = None,
     back: str | None = None,
 ) -> dict[str, Any]:
+    """One metric's row for the month ``due``, with the countermeasure form of a red month
+    (everything named from the analysis: no query, whichever page the row is on)."""
     value = metric.actuals.get(due)  # a correction names it: see _version_read
     # The engine's verdict on the month due, as its bowling chart gives it.
     fiscal = found.plan.organization.fiscal_year_start
@@ -268,9 +272,9 @@ def _row(
     answered = _answered(found).get((metric.id, due))
     mine = policy.may(here.role, Act.WORK, theirs=True)  # the service checks which
     open_form = cell.status == "red" and answered is None and mine
-    owners = owners or _Owners(session, here)
-    names = choices(found).names
-    owner = None if answered is None or answered.owner is None else owners.name(answered.owner)
+    known = choices(found)
+    names = known.names
+    owner = None if answered is None or answered.owner is None else names.get(answered.owner)
     slug = here.org.slug
     back = here.query() if back is None else back
     return {
@@ -293,7 +297,7 @@ def _row(
         "countermeasure": answered,
         "recorded": None,
         "owner_name": owner,
-        "form": _form(here, objective, metric, due, typed, errors, owners) if open_form else None,
+        "form": _form(here, objective, metric, due, typed, errors, known) if open_form else None,
     }
 
 
@@ -304,49 +308,26 @@ def _form(
     due: Month,
     typed: dict[str, str] | None,
     errors: dict[str, str] | None,
-    owners: _Owners,
+    known: Choices,
 ) -> dict[str, Any]:
     """The countermeasure form: where it posts, the owners to pick from, what was typed."""
     values = typed or {"cause": "", "action": "", "owner": objective.owner or "", "due": ""}
     return {
         "post": f"/orgs/{here.org.slug}/check-in/{metric.id}/{due}/countermeasure{here.query()}",
-        "owners": owners(objective),
+        "owners": _owners(here, objective, known),
         "fields": values,
         "errors": errors or {},
     }
 
 
-class _Owners:
-    """(id, name) of the people who may own a countermeasure of an objective: its owner
-    first, then the asker and the people of its unit (bounded); asked once per unit."""
-
-    def __init__(self, session: Session, here: Here) -> None:
-        self.session, self.here = session, here
-        self.names: dict[str, str | None] = {}
-        self.units: dict[str, list[tuple[str, str]]] = {}
-
-    def __call__(self, objective: Objective) -> list[tuple[str, str]]:
-        people: dict[str, str] = {}
-        for key in (objective.owner, self.here.me.person):
-            name = None if key is None else self.name(key)
-            if key is not None and name is not None:
-                people.setdefault(key, name)
-        if objective.unit is not None:
-            for key, name in self._unit(objective.unit):
-                people.setdefault(key, name)
-        return list(people.items())
-
-    def name(self, key: str) -> str | None:
-        """The person's name (their id when they have none); None for no such person."""
-        if key not in self.names:
-            person = unit_service.find_person_name(self.session, org=self.here.org, key=key)
-            self.names[key] = None if person is None else person.label
-        return self.names[key]
-
-    def _unit(self, unit: str) -> list[tuple[str, str]]:
-        if unit not in self.units:
-            found = unit_service.people_names(
-                self.session, org=self.here.org, unit=unit, limit=OWNER_CHOICES
-            )
-            self.units[unit] = [(person.id, person.label) for person in found]
-        return self.units[unit]
+def _owners(here: Here, objective: Objective, known: Choices) -> list[tuple[str, str]]:
+    """(id, name) of the people who may own a countermeasure of the objective: its owner
+    first, then the asker and the first OWNER_CHOICES people of its unit."""
+    people: dict[str, str] = {}
+    for key in (objective.owner, here.me.person):
+        name = None if key is None else known.names.get(key)
+        if key is not None and name is not None:
+            people.setdefault(key, name)
+    for key, name in known.unit_people.get(objective.unit or "", ()):
+        people.setdefault(key, name)
+    return list(people.items())

@@ -4,8 +4,9 @@ the plan's forms), or by default the asker's own; for those who may record any m
 (policy: Act.WORK anywhere), every metric of the organisation. Only the metrics whose actual
 is due in the month (domain.cadence: a quarterly one in its fiscal quarter's last month).
 
-The groupings are made once per analysis (Analysed.derived), so a page of 50 rows out of
-150,000 metrics costs a slice, not a pass over the plan."""
+The groupings and the names are made once per analysis (Analysed.derived), so a page of 50
+rows out of 150,000 metrics costs a slice and lookups, not a pass over the plan nor a query
+per row."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from hoshin.web.forms import Form
 from hoshin.web.references import Reference, resolve_names
 
 Owned = list[tuple[Objective, Metric]]
+OWNER_CHOICES = 100  # people offered as a countermeasure's owner: the objective's unit, bounded
 FILTER = {"unit": Reference("units"), "owner": Reference("people")}
 
 
@@ -138,20 +140,29 @@ def _chosen(found: Analysed, scope: Scope, *, monthly_only: bool) -> Owned:
 
 @dataclass(frozen=True, slots=True)
 class Choices:
-    """Every person's and unit's name by id: the pickers' labels and the rows' owners."""
+    """Every person's and unit's name by id (the pickers' labels and the rows' owners), and
+    the first OWNER_CHOICES people of each unit in plan order, (id, name) (a red row's
+    countermeasure owners)."""
 
     names: dict[str, str]
     unit_names: dict[str, str]
+    unit_people: dict[str, list[tuple[str, str]]]
 
 
 def choices(found: Analysed) -> Choices:
-    """The people's and units' names (once per analysis)."""
-    return found.derived("check-in/choices", lambda _: _choices(found.plan))
+    """The people's and units' names and each unit's people (once per analysis: a page of
+    rows of many units then asks the database nothing about them)."""
+    return found.derived("check-in/choices", lambda _: plan_choices(found.plan))
 
 
-def _choices(plan: Plan) -> Choices:
+def plan_choices(plan: Plan) -> Choices:
+    """The plan's names and each unit's first OWNER_CHOICES people (one pass over it)."""
     names = {p.id: p.name or p.id for p in plan.people}
-    return Choices(names, {u.id: u.name or u.id for u in plan.units})
+    unit_people: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for person in plan.people:
+        if person.unit is not None and len(unit_people[person.unit]) < OWNER_CHOICES:
+            unit_people[person.unit].append((person.id, names[person.id]))
+    return Choices(names, {u.id: u.name or u.id for u in plan.units}, dict(unit_people))
 
 
 def _metrics(objective: Objective, monthly_only: bool) -> list[tuple[Objective, Metric]]:
