@@ -180,7 +180,8 @@ def test_the_admin_links_a_member_to_a_person_of_the_plan(api: Seeded) -> None:
     assert (both.json()["role"], both.json()["person"]) == ("admin", "ben")
     trail = api.client.get("/api/v1/orgs/clinic/audit?entity=member", headers=admin).json()["items"]
     assert [(e["key"], e["before"]["person"], e["after"]["person"]) for e in trail] == [
-        ("admin@clinic.example", None, "ben"), ("ben@clinic.example", "ben", None),
+        ("admin@clinic.example", None, "ben"),
+        ("ben@clinic.example", "ben", None),
     ]  # fmt: skip: newest first, the unchanged role is no event
 
 

@@ -185,9 +185,7 @@ def test_true_north_links_a_start_left_half_way_for_editors_only(pages: TestClie
     assert save_vision(pages)[0] == 200
     page = pages.get(f"/orgs/fresh/?{AS_OF}")
     assert page.url.path == "/orgs/fresh/"
-    assert (
-        '<a href="/orgs/fresh/start?as_of=2026-06-10">continue the guided start</a>' in page.text
-    )
+    assert '<a href="/orgs/fresh/start?as_of=2026-06-10">continue the guided start</a>' in page.text
     pages.post("/signout")
     sign_in(pages, "vic")
     assert "continue the guided start" not in pages.get(f"/orgs/fresh/?{AS_OF}").text
