@@ -13,7 +13,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from hoshin.domain.model import Strength
+from hoshin.domain.model import (
+    CountermeasureStatus,
+    Direction,
+    Frequency,
+    Level,
+    Strength,
+    Trajectory,
+)
 from hoshin.domain.months import in_calendar
 from hoshin.fields import Description, Email, Fte, Id, Line, Money, Period, Title
 
@@ -103,17 +110,17 @@ class MetricIn(Strict):
     id: Id
     name: Title
     unit: Line | None = None
-    direction: Literal["increase", "decrease", "maintain"] = "increase"
+    direction: Direction = "increase"
     baseline: float | None = None
     baseline_period: Period | None = None
     target: float | None = None
     rate_per_year: float | None = None
     target_period: Period | None = None
-    trajectory: Literal["linear", "compound"] | None = None
+    trajectory: Trajectory | None = None
     targets: dict[Period, float] = {}
     tolerance: float | None = None
     weight: float = 1.0
-    frequency: Literal["monthly", "quarterly"] = "monthly"
+    frequency: Frequency = "monthly"
     minimum: float | None = Field(default=None, alias="min")
     maximum: float | None = Field(default=None, alias="max")
     actuals: dict[Period, float] = {}
@@ -127,7 +134,7 @@ class SupportIn(Strict):
 class ObjectiveIn(Strict):
     id: Id
     title: Title
-    level: Literal["breakthrough", "annual", "team", "individual"]
+    level: Level
     owner: Id | None = None
     unit: Id | None = None
     start: Period | None = None
@@ -177,7 +184,7 @@ class CountermeasureIn(Strict):
     action: Description | None = None
     owner: Id | None = None
     due: Day | None = None
-    status: Literal["open", "in_progress", "closed"] = "open"
+    status: CountermeasureStatus = "open"
     effect: Description | None = None
 
 
