@@ -42,6 +42,8 @@ def test_annual_review_reflects_and_carries_a1_forward(fresh_server: str, page: 
     expect(a1.locator(".status").first).to_have_text(re.compile(r"▲\s*amber"))
     expect(a1).to_contain_text("42% done, 50% planned")  # 0.425 rounds half to even
     expect(a1).to_contain_text("✗ not achieved")
+    expect(a1.locator("header p")).to_contain_text("owner Ben Ode")  # ben's and ward-a's names
+    expect(a1.locator("header p")).to_contain_text("unit Ward A")
     huddles = a1.get_by_role("row").filter(has_text="Ward days with a huddle")
     expect(huddles.get_by_role("cell")).to_have_text(
         [re.compile(r"^60\s+in 2026-05$"), "50", re.compile(r"^100\s+by 2026-10$"),
@@ -67,6 +69,9 @@ def test_annual_review_reflects_and_carries_a1_forward(fresh_server: str, page: 
     expect(page.get_by_label(re.compile(r"^Baseline"))).to_have_value("60")
     expect(page.get_by_label("Target", exact=True)).to_have_value("100")
     expect(page.get_by_label("Target month")).to_have_value("2027-12")
+    # A1's owner and unit, by name in their pickers (the form sends the ids ben and ward-a)
+    expect(page.get_by_role("combobox", name="Owner")).to_have_value("Ben Ode")
+    expect(page.get_by_role("combobox", name="Unit")).to_have_value("Ward A")
     page.get_by_label("Title").fill("Run a daily fall-risk huddle on 100% of ward days in 2027")
     assert axe_violations(page) == []
     screenshot(page, "annual-carry-forward")

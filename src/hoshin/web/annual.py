@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.datastructures import FormData
 
 from hoshin.domain.annual import (
     FiscalYear,
@@ -25,18 +25,26 @@ from hoshin.domain.annual import (
 from hoshin.domain.model import LEVELS, Objective
 from hoshin.domain.months import FIRST_YEAR, LAST_YEAR, Month
 from hoshin.errors import HoshinError, InvalidInput, NotFound
+from hoshin.runtime.sessions import Session
 from hoshin.service import policy
 from hoshin.service import reflection as reflection_service
 from hoshin.service.analysis import Analysed
 from hoshin.service.policy import Act
 from hoshin.service.reflection import DraftProblems
 from hoshin.web.deps import Db, Here, Place, now
+from hoshin.web.forms import Form
+from hoshin.web.names import names_of
 from hoshin.web.outcome import attempt
+from hoshin.web.references import Reference, References, resolve_names
 from hoshin.web.render import render
 
 router = APIRouter()
 PAGE = 25  # objectives a page
 DRAFTS = 20  # drafts a page of the carry forward
+# A draft's owner and unit, and the unit filters, are chosen by name with a picker, which
+# sends the id; a name typed without its script is resolved as in the plan's forms.
+NAMED = (("owner", Reference("people")), ("unit", Reference("units")))
+SHARED = "a name in some drafts is shared by several people or units"
 
 
 @router.get("/orgs/{org}/reviews/annual", response_class=HTMLResponse)
@@ -64,7 +72,8 @@ def annual_page(
     last day, and the reflections on it; breakthrough and annual objectives first."""
     fy = _year(here, year)
     found = _analysed(session, here, fy)
-    level, unit = level or None, (unit or "").strip() or None
+    level = level or None
+    unit, unit_problem = _unit_filter(session, here, unit)
     if level is not None and level not in LEVELS:
         raise InvalidInput(f"level: '{level}' is not one of {', '.join(LEVELS)}")
     chosen = [
@@ -86,6 +95,7 @@ def annual_page(
         "drafts": len(_unfinished(found, fy)),
         "writer": policy.may(here.role, Act.WORK, theirs=True),
         "may_edit": policy.may(here.role, Act.EDIT_PLAN),
+        "names": names_of(found), "unit_problem": unit_problem,
     }  # fmt: skip
     return render(request, "annual.html", context)
 
@@ -124,7 +134,8 @@ def drafts_page(
     """Next year's drafts of the year's unfinished annual objectives, as a form to edit."""
     fy = _year(here, year)
     found = _analysed(session, here, fy)
-    return _drafts(request, here, found, fy, unit=(unit or "").strip() or None, page=page)
+    chosen, _ = _unit_filter(session, here, unit)  # a name several share: no draft
+    return _drafts(request, here, found, fy, unit=chosen, page=page)
 
 
 @router.post("/orgs/{org}/reviews/annual/{year}/carry-forward", response_class=HTMLResponse)
@@ -135,9 +146,14 @@ async def confirm(request: Request, session: Db, here: Place, year: str) -> Resp
     form = await request.form()
     sources = {o.id: o for o in _unfinished(found, fy)}
     chosen = [str(key) for key in form.getlist("include") if str(key) in sources]
+    typed = _named(session, here, {key: str(value) for key, value in form.items()}, chosen)
+    if typed.problems:  # a name several people or units share: the user chooses one
+        return _drafts(request, here, found, fy, unit=None, page=1, typed=typed.values,
+                       included=set(chosen), problems=_by_draft(typed, chosen),
+                       message=SHARED, status=422)  # fmt: skip
 
     def create() -> list[str]:
-        drafts = [_edited(carry_forward(sources[key], fy), form) for key in chosen]
+        drafts = [_edited(carry_forward(sources[key], fy), typed.values) for key in chosen]
         return reflection_service.create_from_drafts(
             session, change=here.change(), role=here.role, drafts=drafts
         )
@@ -145,8 +161,9 @@ async def confirm(request: Request, session: Db, here: Place, year: str) -> Resp
     created = attempt(session, create)
     if isinstance(created, HoshinError):
         problems = created.detail if isinstance(created, DraftProblems) else {}
-        return _drafts(request, here, found, fy, unit=None, page=1, form=form,
-                       problems=problems, message=created.message, status=422)  # fmt: skip
+        return _drafts(request, here, found, fy, unit=None, page=1, typed=typed.values,
+                       included=set(chosen), problems=problems, message=created.message,
+                       status=422)  # fmt: skip
     session.commit()  # the annual page then shows the new plan
     return RedirectResponse(_url(here, fy.year, created=",".join(created)), status_code=303)
 
@@ -159,37 +176,39 @@ def _drafts(
     *,
     unit: str | None,
     page: int,
-    form: FormData | None = None,
+    typed: Mapping[str, str] | None = None,
+    included: set[str] | None = None,
     problems: Any = None,
     message: str | None = None,
     status: int = 200,
 ) -> Response:
     sources = [o for o in _unfinished(found, fy) if unit is None or o.unit == unit]
-    if form is not None:  # the drafts the user chose, shown again as they typed them
-        chosen = set(map(str, form.getlist("include")))
-        sources = [o for o in sources if o.id in chosen] or sources
+    if included is not None:  # the drafts the user chose, shown again as they typed them
+        sources = [o for o in sources if o.id in included] or sources
     pages = max((len(sources) + DRAFTS - 1) // DRAFTS, 1)
     page = min(max(page, 1), pages)
     shown = sources[(page - 1) * DRAFTS : page * DRAFTS]
     drafts = [carry_forward(o, fy) for o in shown]
-    if form is not None:
-        drafts = [_edited(d, form, strict=False) for d in drafts]
+    if typed is not None:
+        drafts = [_edited(d, typed, strict=False) for d in drafts]
     context = {
         "here": here, "year": fy, "next": fy.next(), "drafts": drafts, "unit": unit,
         "total": len(sources), "page": page, "pages": pages,
         "pager": lambda p: _url(here, fy.year, "/carry-forward", unit=unit, page=p),
-        "problems": problems or {}, "message": message,
-        "included": None if form is None else set(map(str, form.getlist("include"))),
-        "results": found.analysis.objectives,
+        "problems": problems or {}, "message": message, "included": included,
+        "results": found.analysis.objectives, "names": names_of(found),
         "may_edit": policy.may(here.role, Act.EDIT_PLAN),
         "action": _url(here, fy.year, "/carry-forward"),
     }  # fmt: skip
     return render(request, "annual_carry.html", context, status)
 
 
-def _edited(draft: ObjectiveDraft, form: FormData, *, strict: bool = True) -> ObjectiveDraft:
-    """The draft with what the user typed in its fields (a blank field keeps the draft's);
-    not ``strict``: a field that does not parse keeps the draft's too (shown again)."""
+def _edited(
+    draft: ObjectiveDraft, form: Mapping[str, str], *, strict: bool = True
+) -> ObjectiveDraft:
+    """The draft with what the user typed in its fields (a blank field keeps the draft's,
+    an emptied owner or unit is none); not ``strict``: a field that does not parse keeps
+    the draft's too (shown again)."""
 
     def typed(name: str) -> str | None:
         value = form.get(f"{draft.source}.{name}")
@@ -216,6 +235,36 @@ def _edited(draft: ObjectiveDraft, form: FormData, *, strict: bool = True) -> Ob
         owner=_optional(typed("owner"), draft.owner), unit=_optional(typed("unit"), draft.unit),
         metrics=tuple(metrics),
     )  # fmt: skip
+
+
+def _named(session: Session, here: Here, typed: dict[str, str], chosen: list[str]) -> Form:
+    """The form with each chosen draft's owner and unit as ids (a picker sends the id; a
+    name typed without its script is resolved), and the problem of a name several share."""
+    refs: References = {f"{key}.{field}": ref for key in chosen for field, ref in NAMED}
+    form = Form(typed)
+    resolve_names(session, here, form, refs)
+    return form
+
+
+def _by_draft(form: Form, chosen: list[str]) -> dict[str, list[dict[str, str]]]:
+    """The form's problems as the drafts' (by source: the field and the reason)."""
+    found: dict[str, list[dict[str, str]]] = {}
+    for key in chosen:
+        for field, _ in NAMED:
+            for reason in form.problems.get(f"{key}.{field}", []):
+                found.setdefault(key, []).append({"field": field, "reason": reason})
+    return found
+
+
+def _unit_filter(session: Session, here: Here, typed: str | None) -> tuple[str | None, str | None]:
+    """The unit a filter names (None: any) and the problem of a name several units share."""
+    text = (typed or "").strip()
+    if not text:
+        return None, None
+    form = Form({"unit": text})
+    resolve_names(session, here, form, dict(NAMED[1:]))
+    reasons = form.problems.get("unit")
+    return form.value("unit"), reasons[0] if reasons else None
 
 
 def _optional(value: str | None, default: str | None) -> str | None:
