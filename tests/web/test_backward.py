@@ -88,8 +88,10 @@ def test_index_lists_the_late_objective_first(server: str, page: Page) -> None:
     expect(rows).to_have_count(3)  # the header and two objectives
     expect(rows.nth(1)).to_contain_text("B1")
     expect(rows.nth(1)).to_contain_text("13 days late")
+    expect(rows.nth(1).get_by_role("cell").nth(1)).to_have_text("Ana Lima")  # owner ana
     expect(rows.nth(2)).to_contain_text("A1")
     expect(rows.nth(2)).to_contain_text("on time, 11 days of slack")
+    expect(rows.nth(2).get_by_role("cell").nth(1)).to_have_text("Ben Ode")  # owner ben
     assert axe_violations(page) == []
     screenshot(page, "backward-index")
 
@@ -326,6 +328,30 @@ def test_a_bad_duration_is_named_next_to_its_field(
     assert f'id="dur-problem-a2" role="alert">{message}</span>' in answer.text
     assert f'value="{typed}"' in answer.text
     assert "11 days of slack" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("owner=ben", ["A1"]),  # a picker sends the id
+        ("owner=Ben+Ode", ["A1"]),  # a name typed without the picker's script
+        ("owner=ANA+LIMA", ["B1"]),  # case aside
+        ("unit=Ward+A", ["A1"]),  # B1 has no unit
+        ("unit=ward-a&owner=ana", []),
+        ("owner=Ben", []),  # part of a name names no one: nothing matches
+    ],
+)
+def test_the_filters_take_ids_or_exact_names(
+    clinic: TestClient, query: str, listed: list[str]
+) -> None:
+    """The index's unit and owner filters, by id or exact name; the rows name the owners."""
+    as_user(clinic, "vic")
+    page = clinic.get(f"{INDEX}&{query}")
+    assert page.status_code == 200
+    rows = re.findall(r'<th scope="row"><a href="/orgs/clinic/backward/([A-Z0-9]+)\?', page.text)
+    assert rows == listed
+    if listed == ["A1"]:
+        assert "<td>Ben Ode</td>" in page.text
 
 
 def test_an_unknown_objective_or_action_is_not_found(clinic: TestClient) -> None:

@@ -30,14 +30,19 @@ from hoshin.service.analysis import Analysed
 from hoshin.service.policy import Act
 from hoshin.web import timeline
 from hoshin.web.deps import Db, Here, Place
+from hoshin.web.forms import Form
+from hoshin.web.names import Names, names_of
 from hoshin.web.outcome import attempt
+from hoshin.web.references import Reference, resolve_names
 from hoshin.web.render import render
 
 router = APIRouter()
 PAGE = 50  # objectives per page of the index
 CHAIN_LIMIT = 60  # actions drawn on one timeline; a longer chain says how many are left out
 CHOICES = 40  # actions offered as requirements of one action (besides those it requires)
-FEW = 100  # units or people listed in a filter's drop-down; with more, the filter is typed
+# The unit and owner filters are pickers at every size of plan (names shown, ids sent); a
+# name typed without the picker's script is resolved as in the plan's forms.
+NAMED = {"unit": Reference("units"), "owner": Reference("people")}
 LEVELS = ("breakthrough", "annual", "team", "individual")
 
 
@@ -48,7 +53,6 @@ class Chains(NamedTuple):
     objectives: dict[str, Objective]
     serving: dict[str, list[str]]  # objective id -> the actions that serve it, in plan order
     late_first: list[str]  # the objectives with actions: late first, then least slack first
-    names: dict[str, str]  # person and unit ids -> names
     # late_first cut by filter ("unit", "owner", "level", "late") and value, so that a page
     # of a 52,000-objective plan costs its filter's list, not a pass over every objective.
     groups: dict[tuple[str, str], list[str]]
@@ -78,7 +82,6 @@ def _build(plan: Plan, analysis: Analysis) -> Chains:
     slack = [least_slack(analysis.schedules[key], analysis.actions) for key in ordered]
     rank = {key: math.inf if s is None else float(s) for key, s in zip(ordered, slack, strict=True)}
     ordered.sort(key=rank.__getitem__)
-    names = {p.id: p.name for p in plan.people} | {u.id: u.name for u in plan.units}
     objectives = {o.id: o for o in plan.objectives}
     groups: dict[tuple[str, str], list[str]] = {}
     for key in ordered:
@@ -87,7 +90,7 @@ def _build(plan: Plan, analysis: Analysis) -> Chains:
             found = value(objective, analysis.schedules[key])
             if found:
                 groups.setdefault((name, found), []).append(key)
-    return Chains({a.id: a for a in plan.actions}, objectives, serving, ordered, names, groups)
+    return Chains({a.id: a for a in plan.actions}, objectives, serving, ordered, groups)
 
 
 FILTERS: tuple[tuple[str, Callable[[Objective, ObjectiveSchedule], str | None]], ...] = (
@@ -128,27 +131,40 @@ def backward_index(
     by unit, owner, level and "late only", a page at a time."""
     found = here.analysed(session)
     found_chains = chains(found)
-    filters = {"unit": unit, "owner": owner, "level": level, "late": "1" if late else ""}
+    named, problems = _named(session, here, unit=unit, owner=owner)
+    filters = {**named, "level": level, "late": "1" if late else ""}
     picked = filtered(found_chains, filters)
+    names = names_of(found)
     pages = max(1, -(-len(picked) // PAGE))
     page = min(page, pages)
     shown = picked[(page - 1) * PAGE : page * PAGE]
     context = {
         "here": here,
-        "rows": [_index_row(found, found_chains, key) for key in shown],
+        "rows": [_index_row(found, found_chains, key, names) for key in shown],
         "total": len(picked),
         "page": page,
         "pages": pages,
         "filters": filters,
         "page_link": lambda number: _page_link(here, filters, number),
-        "units": found.plan.units if len(found.plan.units) <= FEW else None,
-        "people": found.plan.people if len(found.plan.people) <= FEW else None,
+        "names": names,
+        "problems": problems,
         "levels": LEVELS,
     }
     return render(request, "backward.html", context)
 
 
-def _index_row(found: Analysed, found_chains: Chains, key: str) -> dict[str, Any]:
+def _named(
+    session: Session, here: Here, *, unit: str, owner: str
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The unit and owner filters as ids (each typed as an id or an exact name; a picker
+    sends the id), and the problem of a name several share, by filter."""
+    form = Form({"unit": unit.strip(), "owner": owner.strip()})
+    resolve_names(session, here, form, NAMED)
+    problems = {name: reasons[0] for name, reasons in form.problems.items()}
+    return {name: form.value(name) for name in NAMED}, problems
+
+
+def _index_row(found: Analysed, found_chains: Chains, key: str, names: Names) -> dict[str, Any]:
     objective = found_chains.objectives[key]
     schedule = found.analysis.schedules[key]
     return {
@@ -156,7 +172,7 @@ def _index_row(found: Analysed, found_chains: Chains, key: str) -> dict[str, Any
         "schedule": schedule,
         "slack": least_slack(schedule, found.analysis.actions),
         "deadline": None if objective.end is None else objective.end.last_day(),
-        "owner": found_chains.names.get(objective.owner or "", objective.owner),
+        "owner": names.person(objective.owner),
         "actions": len(found_chains.serving[key]),
     }
 
@@ -263,7 +279,8 @@ def timeline_context(
     deadline = None if objective.end is None else objective.end.last_day()
     axis = timeline.axis(_days(here.as_of, deadline, (dates[k] for k in shown)))
     editable = policy.may(here.role, Act.WORK, theirs=True)  # the service checks which
-    sheet = Sheet(session, here, found_chains, dates, schedule, axis, ids, editable)
+    names = names_of(found)
+    sheet = Sheet(session, here, found_chains, names, dates, schedule, axis, ids, editable)
     rows = [_timeline_row(sheet, k) for k in shown]
     return {
         "here": here,
@@ -280,7 +297,7 @@ def timeline_context(
         "editable": editable,
         "problem": problem,
         "saved": saved if problem is None else None,
-        "names": found_chains.names,
+        "names": names,
     }
 
 
@@ -317,6 +334,7 @@ class Sheet(NamedTuple):
     session: Session
     here: Here
     chains: Chains
+    names: Names
     dates: dict[str, ActionDates]
     schedule: ObjectiveSchedule
     axis: timeline.Axis
@@ -341,7 +359,7 @@ def _timeline_row(sheet: Sheet, key: str) -> dict[str, Any]:
         "critical": key in sheet.schedule.critical,
         "latest": latest,
         "earliest": earliest,
-        "owner": sheet.chains.names.get(action.owner or "", action.owner),
+        "owner": sheet.names.person(action.owner),
         "version": version,
         "choices": _choices(sheet.chains, action, sheet.ids) if form else [],
         "form": form,
