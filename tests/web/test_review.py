@@ -31,9 +31,22 @@ def test_monthly_review_shows_reds_records_minutes_and_prints(
     page.goto(f"{server}{CHOOSE}")
     expect(page.locator("h1")).to_have_text("Monthly review")
     expect(page.get_by_label("Month", exact=True)).to_have_value("2026-05")
-    expect(page.get_by_label("Unit", exact=True)).to_have_value("clinic")  # the plan's first unit
+    unit = page.get_by_role("combobox", name="Unit", exact=True)
+    expect(unit).to_have_value("Riverside Clinic")  # the plan's first unit, clinic, by name
     assert axe_violations(page) == []
-    page.get_by_label("Unit", exact=True).select_option("ward-a")
+    unit.fill("")
+    unit.press_sequentially("ward")  # the unit picker: part of a name, then choose
+    expect(page.locator("#review-unit-list [role=option]")).to_have_text(["Ward A ward-a"])
+    unit.press("ArrowDown")
+    assert axe_violations(page) == []
+    page.set_viewport_size({"width": 1440, "height": 900})
+    screenshot(page, "monthly-review-choose")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "monthly-review-choose-phone")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    unit.press("Enter")
+    expect(unit).to_have_value("Ward A")
     page.get_by_role("button", name="Open the review").click()
     expect(page).to_have_url(re.compile(r"/reviews/monthly/ward-a/2026-05\?as_of=2026-06-15$"))
 
@@ -85,7 +98,8 @@ def test_monthly_review_lists_late_actions_and_refuses_bad_urls(server: str, pag
     """As of 2026-08-15 the clinic's review (with ward-a below it) lists the engine's late
     actions a1 (due 06-30: 46 days late) and a2 (due 07-31: 15 days), both serving A1 of
     ward-a; July has no actual, so nothing is red. Then a month that is not YYYY-MM and a
-    unit that does not exist: a message, not a 500."""
+    unit that does not exist: a message, not a 500. The chooser takes a unit's name typed
+    without the picker ('ward a': Ward A's name, case aside) for its id."""
     sign_in(page, server, BEN)
     page.goto(f"{server}/orgs/clinic/reviews/monthly/clinic/2026-07?as_of=2026-08-15")
     late = page.locator("section").filter(has=page.get_by_role("heading", name="Late actions"))
@@ -95,6 +109,9 @@ def test_monthly_review_lists_late_actions_and_refuses_bad_urls(server: str, pag
     ])  # fmt: skip
     expect(page.get_by_text("No red or amber metric in 2026-07")).to_be_visible()
     assert axe_violations(page) == []
+    # the chooser without its script: the unit's exact name typed is taken for its id
+    page.goto(f"{server}/orgs/clinic/reviews/monthly?unit=ward+a&month=2026-05&as_of=2026-06-15")
+    expect(page).to_have_url(re.compile(r"/reviews/monthly/ward-a/2026-05\?as_of=2026-06-15$"))
     answer = page.goto(f"{server}/orgs/clinic/reviews/monthly/ward-a/2026-13")
     assert answer is not None and answer.status == 422
     expect(page.get_by_role("alert")).to_contain_text("not between 01 and 12")

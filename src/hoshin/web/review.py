@@ -3,9 +3,10 @@ comments on objectives."""
 
 from __future__ import annotations
 
+from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hoshin.domain.model import Objective
@@ -16,39 +17,49 @@ from hoshin.service import review as review_service
 from hoshin.service.analysis import Analysed
 from hoshin.service.policy import Act
 from hoshin.web.deps import Db, Here, Place, now
+from hoshin.web.forms import Form
 from hoshin.web.names import names_of
 from hoshin.web.outcome import attempt, page_status
+from hoshin.web.references import Reference, resolve_names
 from hoshin.web.render import render
 
 router = APIRouter()
 QUICK_LINKS = 24  # units linked straight to last month's review
-UNITS_IN_MENU = 300  # more units than this: the chooser takes a unit id instead
+# The unit is chosen by name with a picker at every size of plan (it sends the id); a name
+# typed without the picker's script is resolved as in the plan's forms.
+UNIT = {"unit": Reference("units")}
+Typed = Annotated[str | None, Query(max_length=300)]
 
 
 @router.get("/orgs/{org}/reviews/monthly", response_class=HTMLResponse)
 def choose(
-    request: Request, session: Db, here: Place, unit: str | None = None, month: str | None = None
+    request: Request, session: Db, here: Place, unit: Typed = None, month: Typed = None
 ) -> Response:
-    """The form that chooses the unit and month (default: the first unit, last month)."""
+    """The form that chooses the unit and month (default: the first unit, last month); with
+    both, the review (the unit by id or exact name)."""
     found = here.analysed(session)
-    if unit and month:
-        return RedirectResponse(_url(here, unit.strip(), month.strip()), status_code=303)
+    form = Form({"unit": (unit or "").strip()})
+    if form.value("unit") and month:
+        resolve_names(session, here, form, UNIT)
+        if not form.problems:
+            return RedirectResponse(_url(here, form.value("unit"), month.strip()), 303)
     recent, total = review_service.list_monthly_reviews(
         session, org=here.org, unit=None, limit=20, offset=0
     )
     units = found.plan.units
+    problem = form.problems.get("unit", [None])[0]
     context = {
         "here": here,
-        "units": units[:UNITS_IN_MENU],
-        "menu": len(units) <= UNITS_IN_MENU,
-        "unit": units[0].id if units else "",
-        "month": Month.of_date(here.as_of).minus(1),
+        "units": units[:QUICK_LINKS],
+        "more": len(units) > QUICK_LINKS,
+        "unit": form.value("unit") or (units[0].id if units else ""),
+        "month": _chosen_month(here, month),
         "recent": recent,
         "total": total,
         "names": _unit_names(found),
-        "quick": QUICK_LINKS,
+        "problem": problem,
     }
-    return render(request, "review_choose.html", context)
+    return render(request, "review_choose.html", context, 200 if problem is None else 422)
 
 
 @router.get("/orgs/{org}/reviews/monthly/{unit}/{month}", response_class=HTMLResponse)
@@ -152,6 +163,14 @@ def _page(
         "action": _url(here, unit, str(period)),
     }
     return render(request, "review.html", context, status)
+
+
+def _chosen_month(here: Here, typed: str | None) -> Month:
+    """The month typed, when it is one; else the month before the as-of day's."""
+    try:
+        return Month.parse((typed or "").strip())
+    except ValueError:
+        return Month.of_date(here.as_of).minus(1)
 
 
 def _objectives(found: Analysed) -> dict[str, Objective]:
