@@ -63,7 +63,8 @@ def test_an_accepted_proposal_is_marked_as_agreed_on_its_objective(
     session: Session, clinic: tuple[OrganizationRow, Asker, Asker]
 ) -> None:
     """ben accepts the admin's proposal at once: two rounds; CB1 supports A1 with weight 2;
-    agreement_of(CB1) names ben, who accepted, when, and the thread's page."""
+    agreement_of(CB1) names ben, who accepted (by the plan's name of the person his account
+    is linked to: Ben Ode), when, and the thread's page."""
     org, admin, ben = clinic
     thread = catchball.propose(session, org=org, asker=admin, unit="ward-a", lead="ben",
                                proposal=PROPOSAL, now=NOW)  # fmt: skip
@@ -74,7 +75,7 @@ def test_an_accepted_proposal_is_marked_as_agreed_on_its_objective(
     assert (done["status"], done["objective"], done["round_count"]) == ("agreed", "CB1", 2)
     agreement = catchball.agreement_of(session, org=org, objective="CB1")
     assert agreement is not None
-    assert (agreement["agreed_by"], agreement["rounds"]) == ("ben@x.example", 2)
+    assert (agreement["agreed_by"], agreement["rounds"]) == ("Ben Ode", 2)
     assert agreement["agreed_at"] == NOW
     assert agreement["url"] == f"/orgs/clinic/catchball/{thread['id']}"
     events = list_events(session, org_id=org.id, entity="catchball")
@@ -101,6 +102,40 @@ def test_a_counter_proposal_needs_a_comment_and_names_what_changed(
     )
     assert state["rounds"][1]["changed"] == ["level", "metric.target"]
     assert state["turn"] == "proposer"
+
+
+def test_a_thread_names_people_as_the_organisation_knows_them(
+    session: Session, clinic: tuple[OrganizationRow, Asker, Asker]
+) -> None:
+    """admin (an account with no name and no person) proposes, ben counters, carol (an
+    editor whose account is named "Carol Day", linked to no person; her sign-in carried no
+    name, so the round kept her email) accepts for the proposer's side. By hand: admin is
+    his email; ben's account is linked to the person ben, so "Ben Ode" (the plan's name wins
+    over his account's "Benny"); carol is her account's name. The objective supported (A1)
+    and the one made (CB1) come with their titles."""
+    org, admin, ben = clinic
+    user = account.add_user(session, email="carol@x.example", password="pw-a-good-long-secret",
+                            name="Carol Day", actor="tests", origin="tests")  # fmt: skip
+    account.set_role(session, email="carol@x.example", org_slug="clinic", role="editor",
+                     actor="tests", origin="tests")  # fmt: skip
+    carol = Asker(org, "editor", Principal(user.id, "carol@x.example", "", None), "tests")
+    account.get_user(session, email="ben@x.example").name = "Benny"  # his account's own name
+    thread = catchball.propose(session, org=org, asker=admin, unit="ward-a", lead="ben",
+                               proposal=PROPOSAL, now=NOW)  # fmt: skip
+    metric = MetricFields("Night falls", "decrease", 10, 7, "falls")
+    changed = Proposal(PROPOSAL.title, "A1", 2.0, "2027-06", metric)
+    catchball.counter_propose(session, answer=Answer(org, ben, thread["id"], 1, NOW, "7"),
+                              proposal=changed)  # fmt: skip
+    catchball.accept(session, answer=Answer(org, carol, thread["id"], 2, NOW))
+    read = catchball.get_thread(session, org=org, thread_id=thread["id"])
+    assert [r.author_name for r in read.rounds] == ["admin@x.example", "Ben Ode", "Carol Day"]
+    assert (read.thread.proposer_name, read.thread.agreed_by) == ("admin@x.example", "Carol Day")
+    assert read.objectives == {"A1": "A1 Run a daily fall-risk huddle on 100% of ward days "
+                               "in 2026", "CB1": "CB1 Cut night falls on Ward A"}  # fmt: skip
+    listed, _ = catchball.list_threads(session, org=org, status="agreed")
+    assert [(t.proposer_name, t.agreed_by) for t in listed] == [("admin@x.example", "Carol Day")]
+    agreement = catchball.agreement_of(session, org=org, objective="CB1")
+    assert agreement is not None and agreement["agreed_by"] == "Carol Day"
 
 
 def test_owed_by_person_from_the_engines_findings() -> None:

@@ -89,7 +89,11 @@ def test_a_catchball_round_to_agreement(fresh_server: str, page: Page) -> None:
     assert axe_violations(page) == []
     screenshot(page, "catchball-thread")
 
-    state.get_by_role("link", name="CB1").click()
+    # the objective agreed and the one each round supports, by id and title
+    expect(page.locator("li.round").first.locator(".fields div").nth(1)).to_have_text(
+        re.compile(r"Supports objective\s*A1 Run a daily fall-risk huddle")
+    )
+    state.get_by_role("link", name="CB1 Cut night falls on Ward A").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("CB1 Cut night falls on Ward A")
     page.goto(f"{fresh_server}/orgs/clinic/objectives/A1")
     contributors = page.locator("section", has=page.get_by_role("heading", name="Contributors"))
@@ -182,7 +186,9 @@ def test_the_lead_is_chosen_by_typing_part_of_a_name(fresh_server: str, page: Pa
     expect(page.get_by_role("heading", level=1)).to_have_text("Cut night falls on Ward A")
     expect(page.locator(".thread-state")).to_contain_text("to Ben Ode, lead of Ward A")
     parent_row = page.locator("li.round").first.locator(".fields div").nth(1)
-    expect(parent_row).to_have_text(re.compile(r"Supports objective\s*A1"))
+    expect(parent_row).to_have_text(
+        re.compile(r"Supports objective\s*A1 Run a daily fall-risk huddle on 100% of ward days")
+    )
 
 
 @pytest.fixture

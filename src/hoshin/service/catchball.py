@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from hoshin.domain.months import Month
 from hoshin.errors import Conflict, Forbidden, InvalidInput, NotFound
-from hoshin.service import policy
+from hoshin.service import policy, search
 from hoshin.service.asker import Asker, Who
 from hoshin.service.metric import METRICS, Placed
 from hoshin.service.objective import OBJECTIVES
@@ -26,10 +26,11 @@ from hoshin.service.proposal import (
 )
 from hoshin.service.versioned import Change, check_version, create, detail, save
 from hoshin.store.action import kind_of_key
-from hoshin.store.audit import record_event
+from hoshin.store.audit import actor_names, record_event
 from hoshin.store.catchball import (
     CatchballRoundRow,
     CatchballRow,
+    accepters,
     add_row,
     find_agreed,
     find_thread,
@@ -163,6 +164,9 @@ class ThreadRead:
     fields: dict[str, Any]
     can_answer: bool
     can_withdraw: bool
+    # the id and title of each objective of the plan the rounds support or the thread made,
+    # by id (pages show them; the JSON keeps the ids)
+    objectives: dict[str, str] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         """The thread and its rounds as JSON values."""
@@ -232,12 +236,19 @@ def get_thread(
     sides = set() if asker is None else sides_of(thread, asker)
     last_author = rounds[-1].author_user_id if rounds else None
     mine = asker is not None and asker.user_id is not None and last_author == asker.user_id
+    said = actor_names(
+        session, org_id=org.id, emails={thread.proposer, *(r.author for r in rounds)}
+    )
+    accepter = next((r.author for r in rounds if r.kind == "accept"), None)
+    objectives = {str(r.fields["parent"]) for r in rounds if r.fields.get("parent")}
+    objectives |= {thread.objective} if thread.objective else set()
     return ThreadRead(
-        thread_of(thread, _names(session, org, thread)),
-        rounds=_rounds(rounds),
+        _known(thread_of(thread, _names(session, org, thread)), said, accepter),
+        rounds=_rounds(rounds, said),
         fields=dict(rounds[-1].fields) if rounds else {},
         can_answer=thread.status == "open" and thread.turn in sides and not mine,
         can_withdraw=thread.status == "open" and "proposer" in sides,
+        objectives=search.labels(session, org=org, kind="objectives", keys=objectives),
     )
 
 
@@ -266,7 +277,11 @@ def list_threads(
                              people={row.lead for row in rows})  # fmt: skip
     names = [{"unit": units.get(row.unit, row.unit), "lead": people.get(row.lead, row.lead)}
              for row in rows]  # fmt: skip
-    return [thread_of(row, name) for row, name in zip(rows, names, strict=True)], total
+    agreed = accepters(session, thread_ids=[row.id for row in rows if row.status == "agreed"])
+    said = actor_names(session, org_id=org.id, emails={row.proposer for row in rows}
+                       | set(agreed.values()))  # fmt: skip
+    threads = [thread_of(row, name) for row, name in zip(rows, names, strict=True)]
+    return [_known(thread, said, agreed.get(thread.id)) for thread in threads], total
 
 
 def agreement_of(
@@ -277,8 +292,11 @@ def agreement_of(
     row = find_agreed(session, org_id=org.id, objective=objective)
     if row is None or row.agreed_at is None:
         return None
+    accepter = accepters(session, thread_ids=[row.id]).get(row.id)
+    said = {} if accepter is None else actor_names(session, org_id=org.id, emails={accepter})
     return {
-        "thread": row.id, "agreed_by": row.agreed_by, "agreed_at": row.agreed_at,
+        "thread": row.id, "agreed_by": said.get(accepter or "", row.agreed_by),
+        "agreed_at": row.agreed_at,
         "rounds": row.rounds, "url": f"/orgs/{org.slug}/catchball/{row.id}",
     }  # fmt: skip
 
@@ -451,14 +469,27 @@ def thread_of(thread: CatchballRow, names: dict[str, str]) -> Thread:
     )  # fmt: skip
 
 
-def _rounds(rounds: list[CatchballRoundRow]) -> tuple[ThreadRound, ...]:
+def _known(thread: Thread, said: dict[str, str], accepter: str | None) -> Thread:
+    """The thread with its proposer and whoever accepted it (``accepter``, an email) named
+    as the organisation knows them (``said``, store.audit.actor_names: the person of the
+    plan they are linked to, else their account's name), else as the thread keeps them
+    (the account's name then, else the email)."""
+    agreed_by = thread.agreed_by if accepter is None else said.get(accepter, thread.agreed_by)
+    return replace(
+        thread, proposer_name=said.get(thread.proposer, thread.proposer_name), agreed_by=agreed_by
+    )
+
+
+def _rounds(rounds: list[CatchballRoundRow], said: dict[str, str]) -> tuple[ThreadRound, ...]:
+    """The rounds, each author named as the organisation knows them (see ``_known``)."""
     items: list[ThreadRound] = []
     before: dict[str, Any] | None = None
     for row in rounds:
         now = flat(row.fields)
         changed = [] if before is None else [f for f in FIELDS if now.get(f) != before.get(f)]
+        author_name = said.get(row.author, row.author_name)
         items.append(ThreadRound(
-            row.number, row.side, row.kind, row.author, row.author_name, row.at,
+            row.number, row.side, row.kind, row.author, author_name, row.at,
             dict(row.fields), tuple(changed), row.comment,
         ))  # fmt: skip
         before = now

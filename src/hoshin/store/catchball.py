@@ -7,6 +7,7 @@ or an objective is deleted.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -136,6 +137,16 @@ def add_row(session: Session, row: Any) -> Any:
     session.add(row)
     session.flush()
     return row
+
+
+def accepters(session: Session, *, thread_ids: Collection[int]) -> dict[int, str]:
+    """The email of who accepted each of these threads (the author of its accept round)."""
+    if not thread_ids:
+        return {}
+    query = select(CatchballRoundRow.thread_id, CatchballRoundRow.author).where(
+        CatchballRoundRow.thread_id.in_(sorted(thread_ids)), CatchballRoundRow.kind == "accept"
+    )
+    return {thread: author for thread, author in session.execute(query)}
 
 
 def names_of(

@@ -145,7 +145,7 @@ def _thread(
     status: int = 200,
 ) -> Response:
     read = catchball.get_thread(session, org=here.org, thread_id=thread, asker=here.asker)
-    rounds = _rounds(read.rounds)
+    rounds = _rounds(read.rounds, read.objectives)
     on_table = {name: _text(value) for name, value in flat(read.fields).items()}
     shown = values if values is not None and values.get("action") == "counter" else on_table
     context = {
@@ -153,7 +153,7 @@ def _thread(
         "can_withdraw": read.can_withdraw, "rounds": rounds, "labels": LABELS, "fields": FIELDS,
         "values": shown, "picked": picked(session, here, Form(shown), REFS),
         "comment": (values or {}).get("comment", ""), "errors": errors,
-        "tried": (values or {}).get("action"), "when": when,
+        "tried": (values or {}).get("action"), "when": when, "objectives": read.objectives,
     }  # fmt: skip
     return render(request, "catchball_thread.html", context, status)
 
@@ -169,13 +169,19 @@ class ShownRound:
     changed_text: str
 
 
-def _rounds(items: Sequence[ThreadRound]) -> list[ShownRound]:
-    """The rounds as the page shows them."""
+def _rounds(items: Sequence[ThreadRound], objectives: dict[str, str]) -> list[ShownRound]:
+    """The rounds as the page shows them: the objective supported by its id and title
+    (``objectives``; its id alone when it is no longer in the plan)."""
     shown: list[ShownRound] = []
     before: dict[str, Any] = {}
+
+    def text(name: str, value: Any) -> str:
+        said = _text(value)
+        return objectives.get(said, said) if name == "parent" else said
+
     for item in items:
         values = flat(item.fields)
-        rows = [(name, _text(values.get(name)), _text(before.get(name))
+        rows = [(name, text(name, values.get(name)), text(name, before.get(name))
                  if name in item.changed else None) for name in FIELDS]  # fmt: skip
         changed = ", ".join(LABELS[name].lower() for name in item.changed)
         verb = KINDS.get(item.kind, item.kind)
