@@ -112,7 +112,11 @@ def test_x_matrix_depth_and_filters_and_refuses_unknown_choices(server: str, pag
 
     page.goto(f"{server}{X_MATRIX}")
     page.get_by_label("Breakthrough objective", exact=True).select_option("B1")
-    page.get_by_label("Unit", exact=True).select_option("ward-a")
+    unit = page.get_by_role("combobox", name="Unit (empty: all)")
+    unit.fill("ward")  # a picker: the plan's units by name, filtered on the server
+    expect(page.get_by_role("option", name="Ward A")).to_be_visible()
+    unit.press("ArrowDown")
+    unit.press("Enter")
     page.get_by_role("button", name="Show", exact=True).click()
     expect(page).to_have_url(re.compile(r"[?&]breakthrough=B1&unit=ward-a(&|$)"))
     assert {tuple(mark) for mark in page.evaluate(_MARKS)} == EXPECTED
@@ -121,10 +125,16 @@ def test_x_matrix_depth_and_filters_and_refuses_unknown_choices(server: str, pag
     assert response is not None and response.status == 422
     expect(page.get_by_role("alert")).to_have_text([
         "'A1' is not the id of a breakthrough objective: choose one from the list",
-        "'nowhere' is not the id of a unit: choose one from the list",
+        "'nowhere' is not a unit: choose one from the list",
     ])  # fmt: skip
     assert {tuple(mark) for mark in page.evaluate(_MARKS)} == EXPECTED
     assert axe_violations(page) == []
+
+    page.goto(f"{server}{X_MATRIX}&unit=Ward+A")  # a name typed without the script
+    chosen = page.get_by_role("combobox", name="Unit (empty: all)")
+    expect(chosen).to_have_attribute("value", "ward-a")  # the id, resolved by the server
+    expect(chosen).to_have_value("Ward A")  # what the picker shows
+    expect(page.get_by_role("alert")).to_have_count(0)
 
 
 def test_x_matrix_scrolls_on_a_phone(server: str, page: Page) -> None:

@@ -10,7 +10,11 @@ from fastapi.responses import HTMLResponse, Response
 
 from hoshin.domain.annual import fiscal_year_of
 from hoshin.domain.xmatrix import DEPTHS, Choice, Depth, XIndex, x_index, x_matrix
-from hoshin.web.deps import Db, Place
+from hoshin.runtime.sessions import Session
+from hoshin.web.deps import Db, Here, Place
+from hoshin.web.forms import Form
+from hoshin.web.names import names_of
+from hoshin.web.references import Reference, resolve_names
 from hoshin.web.render import render
 
 router = APIRouter()
@@ -20,6 +24,7 @@ DEPTH_WORDS: dict[Depth, str] = {
     "team": "Through team objectives",
     "all": "All levels below",
 }
+UNIT = {"unit": Reference("units")}
 
 
 @router.get("/orgs/{org}/x-matrix", response_class=HTMLResponse)
@@ -43,10 +48,7 @@ def x_matrix_page(
             f"'{chosen}' is not the id of a breakthrough objective: choose one from the list"
         )
         chosen = None
-    within = unit or None
-    if within is not None and within not in index.unit_parent:
-        problems["unit"] = f"'{within}' is not the id of a unit: choose one from the list"
-        within = None
+    within, problems = _unit(session, here, unit, index, problems)
     deep: Depth = next((d for d in DEPTHS if d == depth), "team")
     if depth and depth != deep:
         problems["depth"] = f"'{depth}' is not a depth: choose one from the list"
@@ -64,13 +66,30 @@ def x_matrix_page(
         "analysis": found.analysis,
         "breakthroughs": [("", "All")]
         + [(key, f"{key} {_short(index.objectives[key].title)}") for key in index.breakthroughs],
-        "units": [("", "All"), *((u.id, u.name) for u in found.plan.units)],
+        "unit_name": names_of(found).unit(within) if within else "",
         "depths": list(DEPTH_WORDS.items()),
         "choice": choice,
         "year": year,
         "problems": problems,
     }
     return render(request, "xmatrix.html", context, 422 if problems else 200)
+
+
+def _unit(
+    session: Session, here: Here, typed: str | None, index: XIndex, problems: dict[str, str]
+) -> tuple[str | None, dict[str, str]]:
+    """The unit chosen (its id; a name typed without the picker's script is resolved as the
+    plan's forms resolve it), or None for all; a unit the plan lacks is the field's problem.
+    A picker, not a list: an organisation of 50,000 people has thousands of units."""
+    if not typed:
+        return None, problems
+    form = Form({"unit": typed})
+    resolve_names(session, here, form, UNIT)
+    within = form.value("unit")
+    if form.problems or within not in index.unit_parent:
+        reason = form.problems.get("unit", [f"'{typed}' is not a unit: choose one from the list"])
+        return None, {**problems, "unit": reason[0]}
+    return within, problems
 
 
 def _short(title: str, longest: int = 60) -> str:
