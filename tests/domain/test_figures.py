@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from hoshin.domain.figures import MOST_DECIMALS, decimals, figure, written_decimals
+from hoshin.domain.figures import MOST_DECIMALS, decimals, exact, figure, written_decimals
 from hoshin.domain.model import Metric
 from hoshin.domain.months import Month
 
@@ -101,3 +101,14 @@ def test_a_figure_is_rounded_to_its_metrics_decimals(
     value: float | None, places: int, shown: str
 ) -> None:
     assert figure(value, places) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(None, ""), (30.0, "30"), (4.123456789, "4.123456789"), (-0.5, "-0.5"), (1e-07, "1e-07")],
+)
+def test_a_fields_value_is_the_figure_stored_to_its_last_digit(
+    value: float | None, shown: str
+) -> None:
+    # the check-in's field sends its value back: 4.123456789 shown as 4.123 would be saved so
+    assert exact(value) == shown

@@ -19,6 +19,15 @@ def number(value: float | None) -> str:
     return f"{value:.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
 
 
+def exact(value: float | None) -> str:
+    """A figure as stored, to the last digit (for a field that sends it back: a value shown
+    rounded would be saved rounded); a whole number without its ".0"."""
+    if value is None:
+        return ""
+    text = repr(float(value))
+    return text.removesuffix(".0")
+
+
 def decimals(metric: Metric) -> int:
     """How many decimals the figures of ``metric`` show, one rule for all of them.
 

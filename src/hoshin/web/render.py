@@ -12,6 +12,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from hoshin.domain import figures
 from hoshin.domain.text import LONGEST
 from hoshin.service import policy
 from hoshin.web import view
@@ -21,6 +22,7 @@ TEMPLATES.env.filters.update(percent=view.percent, number=view.number, status_wo
 # A metric's figures with its own precision: {{ value | figure(metric) }} (or decimals counted
 # once for a table: {% set places = metric | decimals %} ... {{ value | figure(places) }}).
 TEMPLATES.env.filters.update(figure=view.figure, decimals=view.decimals)
+TEMPLATES.env.filters.update(exact=figures.exact)  # a field's value: sent back unrounded
 
 
 @pass_context
