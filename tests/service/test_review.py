@@ -331,3 +331,24 @@ def test_a_draft_id_outside_the_id_alphabet_is_refused_like_at_every_door(
     problems: dict[str, list[dict[str, str]]] = refused.value.detail  # type: ignore[assignment]
     reason = "contains a space, which an id cannot hold: letters, digits, '.', '_' and '-' only"
     assert problems["A1"] == [{"field": "id", "reason": reason}]
+
+
+def test_a_recorded_review_says_who_recorded_it_by_name(
+    session: Session, clinic: OrganizationRow
+) -> None:
+    # ana@riverside.example is the email of the plan's person ana, Ana Lima (small.yaml);
+    # someone@clinic.example is nobody the organisation knows, so the email stays
+    for email, said in (("ana@riverside.example", "Ana Lima"), ("someone@clinic.example", None)):
+        month = MAY if said else MAY + 1
+        review.save_monthly_review(
+            session,
+            change=Change(clinic, Who(email), None),
+            asker=EDITOR,
+            unit="ward-a",
+            period=month,
+            record=RECORD,
+            now=NOW,
+        )
+        found = review.find_recorded_review(session, org=clinic, unit="ward-a", period=month)
+        assert found is not None
+        assert (found.updated_by, found.recorded_by) == (email, said or email)

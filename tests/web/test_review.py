@@ -80,6 +80,9 @@ def test_monthly_review_shows_reds_records_minutes_and_prints(
     minutes = page.locator(".recorded-minutes")
     expect(page.locator(".kind")).to_contain_text("Minutes")
     expect(minutes.locator(".attendees li")).to_have_text(["Ben Ode", "Ana Lima", "Dr. Chen"])
+    # the clinic's admin has no name and no person: the email; the time in local time
+    expect(minutes).to_contain_text("Recorded by admin@clinic.example at")
+    expect(minutes.locator("time[datetime]")).to_have_count(1)
     expect(minutes.locator(".decisions li")).to_have_text(
         ["Borrow a trainer for June", "Move the huddle to handover"]
     )

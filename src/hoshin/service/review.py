@@ -7,7 +7,7 @@ alone, so the cached analyses stay current.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -24,7 +24,7 @@ from hoshin.service import policy
 from hoshin.service.analysis import Analysed
 from hoshin.service.policy import Act
 from hoshin.service.versioned import Change, detail, save_record
-from hoshin.store.audit import record_event
+from hoshin.store.audit import actor_names, record_event
 from hoshin.store.objective import find_objective
 from hoshin.store.organization import OrganizationRow
 from hoshin.store.repository import find_row
@@ -56,6 +56,7 @@ class RecordedReview:
     updated_by: str
     updated_at: datetime
     version: int
+    recorded_by: str = ""  # who recorded it, as the organisation knows them (the pages')
 
     def as_json(self) -> dict[str, Any]:
         """The review as JSON values."""
@@ -84,7 +85,10 @@ def find_recorded_review(
 ) -> RecordedReview | None:
     """The recorded review of a unit's month, or None."""
     row = find_review(session, org_id=org.id, unit=unit, period=int(period))
-    return None if row is None else recorded_review(row)
+    if row is None:
+        return None
+    said = actor_names(session, org_id=org.id, emails={row.updated_by})
+    return replace(recorded_review(row), recorded_by=said.get(row.updated_by, row.updated_by))
 
 
 def find_monthly_review(
