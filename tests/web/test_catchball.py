@@ -101,7 +101,9 @@ def test_a_catchball_round_to_agreement(fresh_server: str, page: Page) -> None:
 
     page.goto(f"{fresh_server}{INDEX}")
     agreed = page.locator("section", has=page.get_by_role("heading", name=re.compile("^Agreed")))
-    expect(agreed.get_by_role("link", name="Cut night falls on Ward A")).to_be_visible()
+    expect(agreed.get_by_role("link", name="Cut night falls on Ward A", exact=True)).to_be_visible()
+    # "agreed ... as" the objective it became, by id and title, linked to its page
+    expect(agreed.get_by_role("link", name="CB1 Cut night falls on Ward A")).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "catchball-index")
 

@@ -14,7 +14,7 @@ from starlette.datastructures import FormData
 
 from hoshin.errors import HoshinError, InvalidInput, PreconditionFailed
 from hoshin.runtime.sessions import Session
-from hoshin.service import catchball, policy
+from hoshin.service import catchball, policy, search
 from hoshin.service.catchball import Answer, ThreadRound, flat
 from hoshin.service.policy import Act
 from hoshin.service.proposal import FIELDS, MetricFields, Proposal
@@ -131,6 +131,8 @@ def _index(
                   ("agreed", "Agreed", agreed, agreed_total)],
         "picked": picked(session, here, Form(values), REFS),
         "may_propose": policy.may(here.role, Act.CONTRIBUTE), "when": when,
+        "agreed_as": search.labels(session, org=org, kind="objectives",
+                                   keys={t.objective for t in agreed if t.objective}),
     }  # fmt: skip
     return render(request, "catchball.html", context, status)
 
