@@ -72,6 +72,10 @@ def test_annual_review_reflects_and_carries_a1_forward(fresh_server: str, page: 
     # A1's owner and unit, by name in their pickers (the form sends the ids ben and ward-a)
     expect(page.get_by_role("combobox", name="Owner")).to_have_value("Ben Ode")
     expect(page.get_by_role("combobox", name="Unit")).to_have_value("Ward A")
+    # what the draft supports, by id and title (small.yaml's B1)
+    expect(
+        page.get_by_text(re.compile(r"supports B1 Cut patient falls .* \(weight 1\)"))
+    ).to_be_visible()
     page.get_by_label("Title").fill("Run a daily fall-risk huddle on 100% of ward days in 2027")
     assert axe_violations(page) == []
     screenshot(page, "annual-carry-forward")

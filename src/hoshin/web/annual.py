@@ -198,7 +198,7 @@ def _drafts(
         "problems": problems or {}, "message": message, "included": included,
         "results": found.analysis.objectives, "names": names_of(found),
         "may_edit": policy.may(here.role, Act.EDIT_PLAN),
-        "action": _url(here, fy.year, "/carry-forward"),
+        "action": _url(here, fy.year, "/carry-forward"), "titles": _upper_titles(found),
     }  # fmt: skip
     return render(request, "annual_carry.html", context, status)
 
@@ -334,3 +334,13 @@ def _url(here: Here, year: int, tail: str = "", **params: Any) -> str:
         query["as_of"] = here.as_of.isoformat()
     suffix = f"?{urlencode(query)}" if query else ""
     return f"/orgs/{here.org.slug}/reviews/annual/{year}{tail}{suffix}"
+
+
+def _upper_titles(found: Analysed) -> dict[str, str]:
+    """The titles of the breakthrough and annual objectives (what drafts support), once per
+    analysis: a draft names what it supports by id and title."""
+    upper = ("breakthrough", "annual")
+    return found.derived(
+        "annual.upper_titles",
+        lambda _: {o.id: o.title for o in found.plan.objectives if o.level in upper},
+    )
