@@ -98,6 +98,18 @@ def page(browser: Browser) -> Iterator[Page]:
         context.close()
 
 
+@pytest.fixture
+def page_without_script(browser: Browser) -> Iterator[Page]:
+    """A page whose browser runs no JavaScript: the pickers are plain text fields."""
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 1280, "height": 900}
+    )
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
 @pytest.fixture(scope="session")
 def web_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The clinic's database, prepared once with the CLI; servers run on copies of it."""

@@ -5,15 +5,13 @@ its three rounds. (The server's clock is the real one: the deadline is far enoug
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
-import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from hoshin.web.render import TEMPLATES
 
-from .web_support import ADMIN, BEN, axe_violations, screenshot, sign_in
+from .web_support import ADMIN, BEN, axe_violations, fits_the_width, screenshot, sign_in
 
 INDEX = "/orgs/clinic/catchball"
 # The server agrees with the real clock: a deadline in June of next year is still ahead.
@@ -171,7 +169,7 @@ def test_the_lead_is_chosen_by_typing_part_of_a_name(fresh_server: str, page: Pa
     screenshot(page, "catchball-lead-open")
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot(page, "catchball-lead-open-phone")
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert fits_the_width(page)
     page.set_viewport_size({"width": 1440, "height": 900})
     lead.press("Enter")
     expect(lead).to_have_value("Ben Ode — Ward A")
@@ -191,18 +189,6 @@ def test_the_lead_is_chosen_by_typing_part_of_a_name(fresh_server: str, page: Pa
     expect(parent_row).to_have_text(
         re.compile(r"Supports objective\s*A1 Run a daily fall-risk huddle on 100% of ward days")
     )
-
-
-@pytest.fixture
-def page_without_script(browser: Browser) -> Iterator[Page]:
-    """A page whose browser runs no JavaScript: the pickers are plain text fields."""
-    context = browser.new_context(
-        java_script_enabled=False, viewport={"width": 1280, "height": 900}
-    )
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 def test_without_the_script_exact_names_resolve_and_a_shared_one_is_refused(

@@ -12,19 +12,13 @@ from __future__ import annotations
 
 from playwright.sync_api import Locator, Page, ViewportSize, expect
 
-from .web_support import ADMIN, BEN, axe_violations, screenshot, sign_in
+from .web_support import ADMIN, BEN, axe_violations, fits_the_width, screenshot, sign_in
 
 T1 = "/orgs/clinic/objectives/T1?as_of=2026-07-10"
 PHONE: ViewportSize = {"width": 390, "height": 844}
 DESKTOP: ViewportSize = {"width": 1440, "height": 900}
 ANA = "Ana Lima — Riverside Clinic"  # a person's label in the picker: name — unit
 BEN_ODE = "Ben Ode — Ward A"
-
-
-def _no_sideways_scroll(page: Page) -> None:
-    # after a frame: the charts follow a new width when their ResizeObserver is called
-    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def _choose(page: Page, owner: Locator, typed: str, option: str) -> None:
@@ -61,7 +55,7 @@ def test_an_action_added_in_place_is_owned_by_a_person_chosen_by_name(
     expect(form.get_by_role("listbox", name="Matches").get_by_role("option")).to_have_text(
         [f"{ANA} ana"]
     )
-    _no_sideways_scroll(page)
+    assert fits_the_width(page)
     assert axe_violations(page) == []
     screenshot(page, "in-place-action-owner-phone")
     page.set_viewport_size(DESKTOP)
@@ -122,7 +116,7 @@ def test_the_review_hands_a_countermeasure_on_by_name(fresh_server: str, page: P
     expect(item.get_by_role("listbox", name="Matches").get_by_role("option")).to_have_text(
         [f"{BEN_ODE} ben"]
     )
-    _no_sideways_scroll(page)
+    assert fits_the_width(page)
     assert axe_violations(page) == []
     screenshot(page, "in-place-review-owner-phone")
     owner.press("ArrowDown")
@@ -164,7 +158,7 @@ def test_a_metric_added_in_place_gets_its_chart_without_a_reload(
     assert axe_violations(page) == []
     screenshot(page, "in-place-metric")
     page.set_viewport_size(PHONE)
-    _no_sideways_scroll(page)
+    assert fits_the_width(page)
     screenshot(page, "in-place-metric-phone")
     # Its own "Add a countermeasure" opens the form for it.
     added.get_by_role("link", name="Add a countermeasure for Night staff trained").click()

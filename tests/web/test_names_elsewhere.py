@@ -11,21 +11,14 @@ with A1's owner and unit. The backward plan as of 2026-06-15 lists B1 (owner ana
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from .web_support import ADMIN, axe_violations, screenshot, sign_in
+from .web_support import ADMIN, axe_violations, fits_the_width, screenshot, sign_in
 
 CARRY = "/orgs/clinic/reviews/annual/2026/carry-forward?as_of=2027-01-15"
 YEAR_2027 = "/orgs/clinic/reviews/annual/2027?as_of=2027-01-15"
 BACKWARD = "/orgs/clinic/backward?as_of=2026-06-15"
-
-
-def no_sideways_scroll(page: Page) -> bool:
-    """Whether the page fits the window's width."""
-    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
 
 
 def test_a_drafts_owner_is_chosen_by_name_and_the_backward_plan_names_owners(
@@ -52,7 +45,7 @@ def test_a_drafts_owner_is_chosen_by_name_and_the_backward_plan_names_owners(
     screenshot(page, "names-carry-owner-open")
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot(page, "names-carry-owner-open-phone")
-    assert no_sideways_scroll(page)
+    assert fits_the_width(page)
     page.set_viewport_size({"width": 1440, "height": 900})
     owner.press("Enter")
     expect(owner).to_have_value("Ana Lima — Riverside Clinic")  # the option's label
@@ -85,19 +78,7 @@ def test_a_drafts_owner_is_chosen_by_name_and_the_backward_plan_names_owners(
     screenshot(page, "names-backward-filtered")
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot(page, "names-backward-filtered-phone")
-    assert no_sideways_scroll(page)
-
-
-@pytest.fixture
-def page_without_script(browser: Browser) -> Iterator[Page]:
-    """A page whose browser runs no JavaScript: the pickers are plain text fields."""
-    context = browser.new_context(
-        java_script_enabled=False, viewport={"width": 1280, "height": 900}
-    )
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
+    assert fits_the_width(page)
 
 
 def test_without_the_script_a_drafts_owner_is_taken_by_exact_name(

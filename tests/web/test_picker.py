@@ -5,12 +5,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from .web_support import ADMIN, axe_violations, screenshot, sign_in
+from .web_support import ADMIN, axe_violations, fits_the_width, screenshot, sign_in
 
 PLAN = "/orgs/clinic/plan"
 
@@ -56,7 +54,7 @@ def test_a_new_person_gets_an_id_from_the_name_and_owns_a1_chosen_by_keyboard(
     screenshot(page, "picker-owner-open")
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot(page, "picker-owner-open-phone")
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert fits_the_width(page)
     assert axe_violations(page) == []  # the supports' links in lines, their labels shown
     page.set_viewport_size({"width": 1440, "height": 900})
     owner.press("Enter")  # chooses; it does not submit the form
@@ -103,18 +101,6 @@ def test_escape_closes_the_matches_and_a_many_picker_adds_chips(
     expect(serves).to_have_value("")
     screenshot(page, "picker-serves-chips")
     assert axe_violations(page) == []
-
-
-@pytest.fixture
-def page_without_script(browser: Browser) -> Iterator[Page]:
-    """A page whose browser runs no JavaScript: the forms as plain text fields."""
-    context = browser.new_context(
-        java_script_enabled=False, viewport={"width": 1280, "height": 900}
-    )
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 def test_without_the_script_an_exact_name_is_taken_for_an_id(

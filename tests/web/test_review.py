@@ -15,7 +15,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from .web_support import ADMIN, BEN, axe_violations, page_token, screenshot, sign_in
+from .web_support import ADMIN, BEN, axe_violations, fits_the_width, page_token, screenshot, sign_in
 
 CHOOSE = "/orgs/clinic/reviews/monthly?as_of=2026-06-15"
 WARD_A_MAY = "/orgs/clinic/reviews/monthly/ward-a/2026-05?as_of=2026-06-15"
@@ -43,7 +43,7 @@ def test_monthly_review_shows_reds_records_minutes_and_prints(
     screenshot(page, "monthly-review-choose")
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot(page, "monthly-review-choose-phone")
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert fits_the_width(page)
     page.set_viewport_size({"width": 1280, "height": 900})
     unit.press("Enter")
     expect(unit).to_have_value("Ward A")

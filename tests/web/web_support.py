@@ -264,6 +264,13 @@ def axe_violations(page: Page) -> list[str]:
     return violations
 
 
+def fits_the_width(page: Page) -> bool:
+    """Whether the page fits the window's width (no sideways scroll), after two frames:
+    the charts follow a new width when their ResizeObserver is called."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
+
+
 def screenshot(page: Page, name: str) -> Path:
     """Saves the whole page as build/screenshots/<name>.png; returns its path."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
