@@ -19,20 +19,14 @@ from fastapi.testclient import TestClient
 from playwright.sync_api import Page, expect
 from sqlalchemy import Engine
 
-from factories import add_member, make_organization
-from hoshin.planfile import read_plan
-from hoshin.runtime.engine import session_factory
-from hoshin.server import create_server
-
 from .web_support import (
     BEN,
-    PASSWORD,
-    SMALL_PLAN,
     axe_violations,
+    clinic_pages,
     page_token,
     screenshot,
     sign_in,
-    with_csrf,
+    signed_in_as,
 )
 
 CHECK_IN = "/orgs/clinic/check-in?as_of=2026-07-10"
@@ -163,23 +157,8 @@ HTMX = {"HX-Request": "true"}
 @pytest.fixture
 def pages(engine: Engine, cheap_hashing: None) -> Iterator[TestClient]:
     """examples/small.yaml as 'clinic', with ben and ana (contributors) and vic (viewer)."""
-    sessions = session_factory(engine)
-    with sessions() as session:
-        make_organization(
-            session, slug="clinic", name="Riverside Clinic", plan=read_plan(SMALL_PLAN)
-        )
-        for name, (role, person) in RULE_USERS.items():
-            email = f"{name}@clinic.example"
-            add_member(session, email=email, role=role, person=person, password=PASSWORD)
-        session.commit()
-    with with_csrf(TestClient(create_server(sessions))) as client:
+    with clinic_pages(engine, RULE_USERS) as client:
         yield client
-
-
-def _as(client: TestClient, name: str) -> None:
-    client.cookies.clear()
-    data = {"email": f"{name}@clinic.example", "password": PASSWORD}
-    assert client.post("/signin", data=data).url.path == "/orgs/clinic/"
 
 
 def _findings(client: TestClient) -> list[str]:
@@ -190,7 +169,7 @@ def _findings(client: TestClient) -> list[str]:
 def test_thirty_is_red_and_the_countermeasure_answers_the_finding(pages: TestClient) -> None:
     """30 for June: red (plan 60, -0.3 of the range), the row holds the form with Ben Ode
     (A1's owner) chosen; 55 would be amber ((55 - 60) / 100 = -0.05) and opens none."""
-    _as(pages, "ben")
+    signed_in_as(pages, "ben")
     amber = pages.post(SAVE, data={"value": "55"}, headers=HTMX)
     assert "rag-amber" in amber.text and 'name="cause"' not in amber.text
     assert '<input type="hidden" name="read" value="55.0">' in amber.text
@@ -213,7 +192,7 @@ def test_thirty_is_red_and_the_countermeasure_answers_the_finding(pages: TestCli
 
 
 def test_the_form_names_what_is_missing_or_wrong_and_saves_nothing(pages: TestClient) -> None:
-    _as(pages, "ben")
+    signed_in_as(pages, "ben")
     pages.post(SAVE, data={"value": "30"}, headers=HTMX)
     answer = pages.post(POST, data={"cause": " ", "action": "", "due": "2026-02-30"}, headers=HTMX)
     assert "Say what caused the red month." in answer.text
@@ -233,12 +212,12 @@ def test_the_form_names_what_is_missing_or_wrong_and_saves_nothing(pages: TestCl
 def test_a_viewer_sees_no_form_and_another_contributor_is_refused(pages: TestClient) -> None:
     """vic (viewer) reads the red month without a form; ana (contributor of the clinic
     unit) owns neither A1 nor is of ward-a, so the service refuses her countermeasure."""
-    _as(pages, "ben")
+    signed_in_as(pages, "ben")
     pages.post(SAVE, data={"value": "30"}, headers=HTMX)
-    _as(pages, "vic")
+    signed_in_as(pages, "vic")
     grid = pages.get("/orgs/clinic/check-in?unit=ward-a&as_of=2026-07-10").text
     assert "rag-red" in grid and 'name="cause"' not in grid
-    _as(pages, "ana")
+    signed_in_as(pages, "ana")
     refused = pages.post(POST, data={"cause": "a", "action": "b"}, headers=HTMX)
     assert "a contributor cannot add countermeasures to metric huddles" in refused.text
     assert _findings(pages) == ["huddles"]
@@ -250,7 +229,7 @@ def test_without_javascript_a_refused_check_in_says_why_on_a_page_of_its_own(
     """A plain form post (no HX-Request) used to go back to the grid in silence whatever
     happened. Saved: back to the grid (303). Not a number: 422; someone changed it since it
     was read: 409; a viewer: 403; each a page with the row, the message and the way back."""
-    _as(pages, "ben")
+    signed_in_as(pages, "ben")
     saved = pages.post(SAVE, data={"value": "55"}, follow_redirects=False)
     assert saved.status_code == 303
     not_a_number = pages.post(SAVE, data={"value": "lots"})
@@ -261,7 +240,7 @@ def test_without_javascript_a_refused_check_in_says_why_on_a_page_of_its_own(
     stale = pages.post(SAVE, data={"value": "30", "read": "54"})
     assert stale.status_code == 409
     assert "huddles for 2026-06 is 55 now, not 54: someone changed it" in stale.text
-    _as(pages, "vic")
+    signed_in_as(pages, "vic")
     refused = pages.post(SAVE, data={"value": "30", "read": "55.0"})
     assert refused.status_code == 403
     assert "a viewer cannot record actuals of huddles" in refused.text

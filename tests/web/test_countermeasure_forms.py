@@ -16,12 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from factories import add_member, make_organization
-from hoshin.planfile import read_plan
-from hoshin.runtime.engine import session_factory
-from hoshin.server import create_server
-
-from .web_support import PASSWORD, SMALL_PLAN, with_csrf
+from .web_support import clinic_pages, signed_in_as
 
 AS_OF = "?as_of=2026-07-10"
 T1 = f"/orgs/clinic/objectives/T1{AS_OF}"
@@ -32,27 +27,12 @@ USERS = {"ben": ("contributor", "ben"), "ed": ("editor", None), "vic": ("viewer"
 @pytest.fixture
 def pages(engine: Engine, cheap_hashing: None) -> Iterator[TestClient]:
     """examples/small.yaml as 'clinic', with ben (contributor), ed (editor), vic (viewer)."""
-    sessions = session_factory(engine)
-    with sessions() as session:
-        make_organization(
-            session, slug="clinic", name="Riverside Clinic", plan=read_plan(SMALL_PLAN)
-        )
-        for name, (role, person) in USERS.items():
-            email = f"{name}@clinic.example"
-            add_member(session, email=email, role=role, person=person, password=PASSWORD)
-        session.commit()
-    with with_csrf(TestClient(create_server(sessions))) as client:
+    with clinic_pages(engine, USERS) as client:
         yield client
 
 
-def _as(client: TestClient, name: str) -> None:
-    client.cookies.clear()
-    data = {"email": f"{name}@clinic.example", "password": PASSWORD}
-    assert client.post("/signin", data=data).url.path == "/orgs/clinic/"
-
-
 def test_overdue_countermeasure_is_flagged_and_closed_with_its_effect(pages: TestClient) -> None:
-    _as(pages, "ben")  # T1 is ben's: he answers its metrics' countermeasures
+    signed_in_as(pages, "ben")  # T1 is ben's: he answers its metrics' countermeasures
     page = pages.get(T1)
     assert 'id="cm-cm1"' in page.text and "overdue since 2026-06-30" in page.text
     form = pages.get(f"/orgs/clinic/countermeasures/cm1?back=/orgs/clinic/objectives/T1{AS_OF}")
@@ -82,7 +62,7 @@ def test_overdue_countermeasure_is_flagged_and_closed_with_its_effect(pages: Tes
 
 
 def test_a_countermeasure_is_added_from_the_objective_page(pages: TestClient) -> None:
-    _as(pages, "ben")
+    signed_in_as(pages, "ben")
     opened = pages.get(f"{T1}&add=countermeasure")
     # T1's latest red month (see the module's note): trained in 2026-05.
     assert '<option value="trained" selected>' in opened.text
@@ -99,7 +79,7 @@ def test_a_countermeasure_is_added_from_the_objective_page(pages: TestClient) ->
 
 
 def test_an_editor_adds_an_action_and_a_metric_in_place(pages: TestClient) -> None:
-    _as(pages, "ed")
+    signed_in_as(pages, "ed")
     action = {"title": "Train the night shift", "owner": "Ben Ode", "due": "2026-09-30"}
     added = pages.post(f"/orgs/clinic/objectives/T1/add/action{AS_OF}", data=action)
     assert added.url.path == "/orgs/clinic/objectives/T1" and "Train the night shift" in added.text
@@ -115,14 +95,14 @@ def test_an_editor_adds_an_action_and_a_metric_in_place(pages: TestClient) -> No
 
 
 def test_who_may_add_what(pages: TestClient) -> None:
-    _as(pages, "vic")  # a viewer sees no form and is refused one
+    signed_in_as(pages, "vic")  # a viewer sees no form and is refused one
     assert "Add countermeasure" not in pages.get(T1).text
     post = pages.post(f"/orgs/clinic/objectives/T1/add/countermeasure{AS_OF}",
                       data={"metric": "trained", "period": "2026-06"})  # fmt: skip
     assert post.status_code == 403
     viewer = pages.get("/orgs/clinic/countermeasures/cm1")  # read, without its form
     assert viewer.status_code == 200 and 'name="effect"' not in viewer.text
-    _as(pages, "ben")  # a contributor adds countermeasures, not actions or metrics
+    signed_in_as(pages, "ben")  # a contributor adds countermeasures, not actions or metrics
     text = pages.get(T1).text
     assert "Add countermeasure" in text and "Add action" not in text
     assert pages.post(f"/orgs/clinic/objectives/T1/add/action{AS_OF}",
@@ -130,7 +110,7 @@ def test_who_may_add_what(pages: TestClient) -> None:
 
 
 def test_the_monthly_review_moves_a_countermeasure_on(pages: TestClient) -> None:
-    _as(pages, "ben")
+    signed_in_as(pages, "ben")
     review = f"/orgs/clinic/reviews/monthly/ward-a/2026-05{AS_OF}"
     text = pages.get(review).text
     assert 'id="cm-cm1"' in text and "overdue since 2026-06-30" in text
@@ -138,7 +118,7 @@ def test_the_monthly_review_moves_a_countermeasure_on(pages: TestClient) -> None
 
 
 def test_a_stale_save_says_so_and_keeps_what_was_typed(pages: TestClient) -> None:
-    _as(pages, "ben")
+    signed_in_as(pages, "ben")
     fields = {"version": "1", "metric": "trained", "period": "2026-05", "owner": "ana",
               "status": "in_progress", "back": f"/orgs/clinic/objectives/T1{AS_OF}"}  # fmt: skip
     assert pages.post("/orgs/clinic/countermeasures/cm1", data=fields).status_code == 200
@@ -152,7 +132,7 @@ def test_a_red_metric_without_a_countermeasure_in_the_review_links_to_add_one(
 ) -> None:
     """trained (T1, ward-a) is red in 2026-04 (see the module's note) and cm1 answers
     2026-05, not 2026-04: the review of April offers to add one for April from T1's page."""
-    _as(pages, "ben")
+    signed_in_as(pages, "ben")
     text = pages.get(f"/orgs/clinic/reviews/monthly/ward-a/2026-04{AS_OF}").text
     add = (
         "/orgs/clinic/objectives/T1?as_of=2026-07-10&amp;add=countermeasure&amp;metric=trained"

@@ -34,7 +34,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
+from factories import add_member, make_organization
 from hoshin.guard.csrf import PRESESSION_COOKIE, token_for
+from hoshin.planfile import read_plan
+from hoshin.runtime.engine import session_factory
+from hoshin.server import create_server
 from hoshin.service.account import SESSION_COOKIE
 
 REPO = Path(__file__).resolve().parents[2]
@@ -80,6 +84,32 @@ def with_csrf(client: TestClient) -> TestClient:
 
     client.event_hooks = {"request": [add_token], "response": []}
     return client
+
+
+@contextmanager
+def clinic_pages(
+    engine: Engine, users: Mapping[str, tuple[str, str | None]]
+) -> Iterator[TestClient]:
+    """A client of the pages on examples/small.yaml as 'clinic', with a member NAME@clinic.example
+    for each of ``users`` (name -> role, person), sending the CSRF token as the forms do."""
+    sessions = session_factory(engine)
+    with sessions() as session:
+        make_organization(
+            session, slug="clinic", name="Riverside Clinic", plan=read_plan(SMALL_PLAN)
+        )
+        for name, (role, person) in users.items():
+            email = f"{name}@clinic.example"
+            add_member(session, email=email, role=role, person=person, password=PASSWORD)
+        session.commit()
+    with with_csrf(TestClient(create_server(sessions))) as client:
+        yield client
+
+
+def signed_in_as(client: TestClient, name: str) -> None:
+    """``client`` signed in as NAME@clinic.example (and no one else)."""
+    client.cookies.clear()
+    data = {"email": f"{name}@clinic.example", "password": PASSWORD}
+    assert client.post("/signin", data=data).url.path == "/orgs/clinic/"
 
 
 def page_token(page: Page) -> str:
