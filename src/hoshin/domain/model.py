@@ -43,11 +43,13 @@ class Vision:
 
 @dataclass(frozen=True, slots=True)
 class Unit:
-    """A part of the organisation; ``parent`` is another unit's id."""
+    """A part of the organisation; ``parent`` is another unit's id, ``lead`` the person who
+    leads it (told of its escalations; a unit without one escalates to its parent's lead)."""
 
     id: str
     name: str
     parent: str | None = None
+    lead: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +87,7 @@ class Metric:
     unit: str | None = None
     minimum: float | None = None
     maximum: float | None = None
+    owner: str | None = None  # who enters its actuals; None: its objective's owner
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ class MetricRow(Base):
     __table_args__ = (
         UniqueConstraint("org_id", "key"),
         refers_to("objectives", "objective", cascade=True),
+        refers_to("people", "owner"),
         Index("ix_metrics_org_id_objective", "org_id", "objective"),
     )
 
@@ -44,6 +45,7 @@ class MetricRow(Base):
     frequency: Mapped[str] = key_column()
     minimum: Mapped[float | None]
     maximum: Mapped[float | None]
+    owner: Mapped[str | None] = key_column(nullable=True)  # None: its objective's owner
     position: Mapped[int] = mapped_column(default=0)
     version: Mapped[int] = mapped_column(default=1)
 

@@ -36,6 +36,10 @@ class OrganizationRow(Base):
     vision_values: Mapped[list[Any]] = mapped_column(default=list)
     # Bumped by every change to the plan: an analysis cached at this number is current.
     plan_version: Mapped[int] = mapped_column(default=0)
+    # Reminders: an actual is due this many days before its month ends (0: the day after),
+    # and escalates to the unit's lead when still missing this many days after.
+    reminder_lead_days: Mapped[int] = mapped_column(default=0, server_default="0")
+    escalation_days: Mapped[int] = mapped_column(default=5, server_default="5")
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=now)
 

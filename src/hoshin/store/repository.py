@@ -10,11 +10,15 @@ from sqlalchemy import ForeignKeyConstraint, delete, func, insert, select, updat
 from sqlalchemy.orm import Session
 
 
-def refers_to(table: str, *columns: str, cascade: bool = False) -> ForeignKeyConstraint:
+def refers_to(
+    table: str, *columns: str, cascade: bool = False, cycle: bool = False
+) -> ForeignKeyConstraint:
     """A reference by plan id within one organisation: (org_id, column) -> table(org_id, key).
 
     Deferred, so a plan can be written in any order and is checked whole at commit; a
     deleted target cascades only where the row cannot live without it (a metric's actuals).
+    ``cycle``: the reference closes a loop of tables (a unit's lead is a person, a person is
+    in a unit), which SQLAlchemy then leaves out when it orders the tables.
     """
     return ForeignKeyConstraint(
         ["org_id", *columns],
@@ -23,6 +27,7 @@ def refers_to(table: str, *columns: str, cascade: bool = False) -> ForeignKeyCon
         onupdate="CASCADE",
         deferrable=True,
         initially="DEFERRED",
+        use_alter=cycle,
     )
 
 

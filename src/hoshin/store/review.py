@@ -29,6 +29,7 @@ class MonthlyReviewRow(Base):
     attendees: Mapped[list[Any]] = mapped_column(default=list)
     decisions: Mapped[list[Any]] = mapped_column(default=list)
     notes: Mapped[str] = mapped_column(Text, default="")
+    meeting_at: Mapped[datetime | None]  # when the review meets (UTC); None: not scheduled
     updated_by: Mapped[str] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(default=now)
     version: Mapped[int] = mapped_column(default=1)

@@ -6,6 +6,12 @@ from hoshin.store.audit import AuditEventRow
 from hoshin.store.base import Base
 from hoshin.store.catchball import CatchballRoundRow, CatchballRow
 from hoshin.store.metric import ActualRow, MetricRow
+from hoshin.store.notification import (
+    NotificationRow,
+    NotificationSettingsRow,
+    OutboxRow,
+    WebhookRow,
+)
 from hoshin.store.objective import ObjectiveRow, SupportRow
 from hoshin.store.organization import OrganizationRow
 from hoshin.store.review import CommentRow, MonthlyReviewRow, ReflectionRow
@@ -27,8 +33,11 @@ __all__ = [
     "MetricRow",
     "MonthlyReviewRow",
     "MovesRow",
+    "NotificationRow",
+    "NotificationSettingsRow",
     "ObjectiveRow",
     "OrganizationRow",
+    "OutboxRow",
     "PersonRow",
     "ReflectionRow",
     "RequiresRow",
@@ -38,5 +47,6 @@ __all__ = [
     "SupportRow",
     "UnitRow",
     "UserRow",
+    "WebhookRow",
     "metadata",
 ]

@@ -13,13 +13,18 @@ class UnitRow(Base):
     """A unit of an organisation."""
 
     __tablename__ = "units"
-    __table_args__ = (UniqueConstraint("org_id", "key"), refers_to("units", "parent"))
+    __table_args__ = (
+        UniqueConstraint("org_id", "key"),
+        refers_to("units", "parent"),
+        refers_to("people", "lead", cycle=True),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     org_id: Mapped[int] = org_column()
     key: Mapped[str] = key_column()
     name: Mapped[str] = mapped_column(Text)
     parent: Mapped[str | None] = key_column(nullable=True)
+    lead: Mapped[str | None] = key_column(nullable=True)  # a person's plan id
     position: Mapped[int] = mapped_column(default=0)
     version: Mapped[int] = mapped_column(default=1)
 
