@@ -30,6 +30,21 @@ class Settings(BaseSettings):
         "X-Forwarded-For and X-Forwarded-Proto headers are believed; empty: none, the "
         "client's address is the connection's.",
     )
+    smtp_url: str = Field(
+        default="",
+        description="The SMTP server that sends e-mail: smtp://user:password@host:587 "
+        "(STARTTLS) or smtps://user:password@host:465 (TLS); empty: e-mail is off and the "
+        "pages say so.",
+    )
+    mail_from: str = Field(
+        default="hoshin@localhost",
+        description="The From address of hoshin's e-mails.",
+    )
+    base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="The address people reach hoshin at: links in e-mails, webhooks and "
+        "calendar feeds start with it.",
+    )
 
 
 def settings() -> Settings:
