@@ -9,13 +9,18 @@ them (as reviews and comments do, store/review.py).
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from hoshin.store.base import KEY_LENGTH, Base, key_column, now, org_column
+from hoshin.store.base import KEY_LENGTH, Base, key_column, now, org_column, table_of
+from hoshin.store.unit import PersonRow
+from hoshin.store.user import MembershipRow, UserRow
 
 NOTICE_KEY_LENGTH = 400  # event|person|item kind:item|period (domain.notices.notice_key)
 
@@ -110,3 +115,119 @@ class NotificationSettingsRow(Base):
     calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     updated_at: Mapped[datetime] = mapped_column(default=now)
     version: Mapped[int] = mapped_column(default=1)
+
+
+_NOTIFICATIONS = table_of(NotificationRow)
+_OUTBOX = table_of(OutboxRow)
+_SETTINGS = table_of(NotificationSettingsRow)
+_INSERT_NOTIFICATIONS = {  # by "is it PostgreSQL": INSERT ... ON CONFLICT DO NOTHING
+    postgres: (postgresql_insert if postgres else sqlite_insert)(_NOTIFICATIONS)
+    .on_conflict_do_nothing()
+    .returning(_NOTIFICATIONS.c.key)
+    for postgres in (False, True)
+}
+_INSERT_OUTBOX = {
+    postgres: (postgresql_insert if postgres else sqlite_insert)(_OUTBOX)
+    .on_conflict_do_nothing()
+    .returning(_OUTBOX.c.key)
+    for postgres in (False, True)
+}
+_INSERT_SETTINGS = {
+    postgres: (postgresql_insert if postgres else sqlite_insert)(_SETTINGS).on_conflict_do_nothing()
+    for postgres in (False, True)
+}
+CHUNK = 1000  # rows per INSERT and keys per IN list
+
+
+def _postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def insert_notifications(session: Session, *, rows: Sequence[Mapping[str, Any]]) -> set[str]:
+    """Inserts notifications (each a dict of NotificationRow's columns); returns the keys of
+    those inserted: one whose key the organisation has already keeps the first."""
+    inserted: set[str] = set()
+    statement = _INSERT_NOTIFICATIONS[_postgres(session)]
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
+        inserted.update(key for (key,) in session.execute(statement, list(chunk)))
+    return inserted
+
+
+def insert_outbox(session: Session, *, rows: Sequence[Mapping[str, Any]]) -> set[str]:
+    """Queues messages (each a dict of OutboxRow's columns); returns the keys queued now: a
+    key queued before (a second pass, a repeated change) is not queued again."""
+    inserted: set[str] = set()
+    statement = _INSERT_OUTBOX[_postgres(session)]
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
+        inserted.update(key for (key,) in session.execute(statement, list(chunk)))
+    return inserted
+
+
+def reminded_since(
+    session: Session, *, org_id: int, events: Collection[str], since: datetime
+) -> set[tuple[str, str, str]]:
+    """(person, item kind, item) of the organisation's notices of ``events`` since ``since``."""
+    query = select(NotificationRow.person, NotificationRow.item_kind, NotificationRow.item).where(
+        NotificationRow.org_id == org_id,
+        NotificationRow.created_at >= since,
+        NotificationRow.event.in_(events),
+    )
+    return {(person, kind, item) for person, kind, item in session.execute(query)}
+
+
+def settings_of(
+    session: Session, *, org_id: int, people: Collection[str]
+) -> dict[str, NotificationSettingsRow]:
+    """The notification settings of these people (those who have any), by plan id."""
+    query = select(NotificationSettingsRow).where(NotificationSettingsRow.org_id == org_id)
+    if len(people) <= CHUNK:  # beyond that, the organisation's rows are fewer queries
+        query = query.where(NotificationSettingsRow.person.in_(people))
+    wanted = set(people)
+    return {row.person: row for row in session.scalars(query) if row.person in wanted}
+
+
+def add_settings(session: Session, *, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Creates settings rows (dicts of NotificationSettingsRow's columns) for people who have
+    none; a person who has one (created meanwhile) keeps theirs."""
+    statement = _INSERT_SETTINGS[_postgres(session)]
+    for start in range(0, len(rows), CHUNK):
+        session.execute(statement, list(rows[start : start + CHUNK]))
+
+
+def find_settings_by_unsubscribe(session: Session, *, token: str) -> NotificationSettingsRow | None:
+    """The settings whose unsubscribe link carries ``token``, or None."""
+    return session.scalars(
+        select(NotificationSettingsRow).where(NotificationSettingsRow.unsubscribe_token == token)
+    ).first()
+
+
+def addresses_of(
+    session: Session, *, org_id: int, people: Collection[str]
+) -> dict[str, tuple[str, str]]:
+    """(name, e-mail address) of these people: the plan's address, else the address of the
+    member account linked to them; people with neither are left out."""
+    query = select(PersonRow.key, PersonRow.name, PersonRow.email).where(PersonRow.org_id == org_id)
+    if len(people) <= CHUNK:
+        query = query.where(PersonRow.key.in_(people))
+    wanted = set(people)
+    found: dict[str, tuple[str, str]] = {}
+    missing: dict[str, str] = {}
+    for key, name, email in session.execute(query):
+        if key not in wanted:
+            continue
+        if email:
+            found[key] = (name, email)
+        else:
+            missing[key] = name
+    if missing:
+        linked = (
+            select(UserRow.person, UserRow.email)
+            .join(MembershipRow, MembershipRow.user_id == UserRow.id)
+            .where(MembershipRow.org_id == org_id, UserRow.active, UserRow.person.is_not(None))
+        )
+        for person, email in session.execute(linked):
+            if person in missing:
+                found[person] = (missing[person], email)
+    return found
