@@ -116,6 +116,23 @@ def test_unknown_owner_of_an_objective_is_a_problem() -> None:
     assert at(plan, ("objectives", 2, "owner")) == ["unknown person 'ghost'"]
 
 
+def test_unknown_owner_of_a_metric_is_a_problem_and_a_known_one_is_not() -> None:
+    base = aligned_plan()
+    breakthrough, annual = base.objectives
+    owned = replace(breakthrough, metrics=(replace(breakthrough.metrics[0], owner="p2"),))
+    ghost = replace(annual, metrics=(replace(annual.metrics[0], owner="ghost"),))
+    plan = replace(base, objectives=(owned, ghost))
+    assert at(plan, ("objectives", 0, "metrics", 0, "owner")) == []
+    assert at(plan, ("objectives", 1, "metrics", 0, "owner")) == ["unknown person 'ghost'"]
+
+
+def test_unknown_lead_of_a_unit_is_a_problem_and_a_known_one_is_not() -> None:
+    units = (Unit("u1", "Sales", lead="p1"), Unit("u2", "Service", "u1", lead="ghost"))
+    plan = replace(aligned_plan(), units=units)
+    assert at(plan, ("units", 0, "lead")) == []
+    assert at(plan, ("units", 1, "lead")) == ["unknown person 'ghost'"]
+
+
 def test_countermeasure_for_an_unknown_metric_is_a_problem() -> None:
     plan = replace(aligned_plan(), countermeasures=(make_countermeasure(metric="m404"),))
     assert at(plan, ("countermeasures", 0, "metric")) == ["unknown metric 'm404'"]

@@ -129,8 +129,9 @@ def _month_span(draw: st.DrawFn, *, longest: int) -> tuple[Month, Month]:
 
 
 @st.composite
-def metrics(draw: st.DrawFn, key: str) -> Metric:
-    """A valid metric: a linear or compound course to a target or at a rate, or a band."""
+def metrics(draw: st.DrawFn, key: str, people: tuple[str, ...] = ()) -> Metric:
+    """A valid metric: a linear or compound course to a target or at a rate, or a band;
+    owned by one of ``people`` or by nobody (its objective's owner)."""
     direction = draw(st.sampled_from(DIRECTIONS))
     common = Metric(
         id=key,
@@ -141,6 +142,7 @@ def metrics(draw: st.DrawFn, key: str) -> Metric:
         frequency=draw(st.sampled_from(FREQUENCIES)),
         actuals=draw(st.dictionaries(months, numbers, max_size=4)),
         targets=draw(st.dictionaries(months, numbers, max_size=2)),
+        owner=_maybe(draw, list(people)),
     )
     if direction == "maintain":
         low = draw(st.none() | moderate)
@@ -200,6 +202,7 @@ def plans(draw: st.DrawFn) -> Plan:
         for _ in range(n_people)
     )
     person_ids = [p.id for p in people]
+    units = [replace(u, lead=_maybe(draw, person_ids)) for u in units]
 
     objectives: list[Objective] = []
     for count in n_metrics:
@@ -221,7 +224,7 @@ def plans(draw: st.DrawFn) -> Plan:
                 start=start,
                 end=end,
                 supports=supports,
-                metrics=tuple(draw(metrics(next(pool))) for _ in range(count)),
+                metrics=tuple(draw(metrics(next(pool), tuple(person_ids))) for _ in range(count)),
                 customer_benefit=draw(st.none() | texts),
                 tolerance=draw(tolerances),
                 description=draw(st.none() | texts),

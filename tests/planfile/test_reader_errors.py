@@ -255,3 +255,27 @@ def test_json_plan_reports_lines_too() -> None:
 def test_json_syntax_error_names_the_line() -> None:
     found = problems('{"hoshin": 1\n "organization": {"name": "Acme"}}\n', "plan.json")
     assert found == ["plan.json:2: Expecting ',' delimiter"]
+
+
+def test_an_unknown_lead_of_a_unit_is_reported_at_its_line() -> None:
+    # BASE with two units before the people (lines 4-7): Sales' lead is on its second line, 7
+    units = "units:\n  - {id: ops, name: Operations, lead: ana}\n  - {id: sales, name: Sales,\n"
+    text = BASE.replace("people:\n", units + "     parent: ops, lead: bob}\npeople:\n")
+    assert problems(text) == ["plan.yaml:7: units[1].lead: unknown person 'bob'"]
+
+
+def test_an_unknown_owner_of_a_metric_is_reported_at_its_line() -> None:
+    # the metric revenue's owner goes after its name (line 15), on line 16
+    text = BASE.replace("        name: Revenue\n", "        name: Revenue\n        owner: bob\n")
+    assert problems(text) == ["plan.yaml:16: objectives[0].metrics[0].owner: unknown person 'bob'"]
+
+
+def test_a_units_lead_and_a_metrics_owner_who_exist_are_read() -> None:
+    text = BASE.replace(
+        "people:\n", "units:\n  - {id: ops, name: Operations, lead: ana}\npeople:\n"
+    )
+    plan = parse_plan(
+        text.replace("        name: Revenue\n", "        name: Revenue\n        owner: ana\n")
+    )
+    assert plan.units[0].lead == "ana"
+    assert plan.metrics()[0].owner == "ana"

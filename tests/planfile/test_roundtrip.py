@@ -59,3 +59,33 @@ def test_a_countermeasure_in_progress_and_a_closed_one_with_its_effect_read_back
     ]
     again = parse_plan(dump_plan(parse_plan(text, "lifecycle.yaml")), "again.yaml")
     assert again.countermeasures == measures
+
+
+def test_a_units_lead_and_a_metrics_own_owner_are_written_back() -> None:
+    text = """\
+hoshin: 1
+organization: {name: Pumps}
+units:
+  - {id: exec, name: Executive, lead: ceo}
+  - {id: quality, name: Quality, parent: exec}
+people:
+  - {id: ceo, name: Cleo, unit: exec}
+  - {id: qe, name: Quinn, unit: quality}
+objectives:
+  - id: B1
+    title: Halve defects
+    level: breakthrough
+    owner: ceo
+    metrics:
+      - {id: defects, name: Defect rate, owner: qe, direction: maintain, max: 2}
+      - {id: returns, name: Returns, direction: maintain, max: 1}
+"""
+    plan = parse_plan(text)
+    written = dump_plan(plan)
+    assert "lead: ceo" in written
+    assert written.count("owner: qe") == 1  # returns has no owner of its own: none is written
+    assert parse_plan(written, "again.yaml") == plan
+    again = json.dumps(plan_to_data(plan), default=date.isoformat)
+    assert parse_plan(again, "again.json") == plan
+    assert [m.owner for m in plan.metrics()] == ["qe", None]
+    assert [u.lead for u in plan.units] == ["ceo", None]

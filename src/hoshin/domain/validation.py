@@ -81,11 +81,15 @@ def _references(plan: Plan) -> Iterator[Problem]:
         yield from check(("units", i, "parent"), unit.parent, units, "unit")
         if unit.parent == unit.id:
             yield Problem(("units", i, "parent"), "a unit cannot be its own parent")
+        yield from check(("units", i, "lead"), unit.lead, people, "person")
     for i, person in enumerate(plan.people):
         yield from check(("people", i, "unit"), person.unit, units, "unit")
     for i, objective in enumerate(plan.objectives):
         yield from check(("objectives", i, "owner"), objective.owner, people, "person")
         yield from check(("objectives", i, "unit"), objective.unit, units, "unit")
+        for j, metric in enumerate(objective.metrics):
+            path = ("objectives", i, "metrics", j, "owner")
+            yield from check(path, metric.owner, people, "person")
         for parent in objective.supports:
             yield from check(("objectives", i, "supports", parent), parent, objectives, "objective")
     for i, action in enumerate(plan.actions):

@@ -216,7 +216,7 @@ def to_plan(model: PlanIn) -> Plan:
             model.vision.horizon,
             tuple(model.vision.values),
         ),
-        units=tuple(Unit(u.id, u.name, u.parent) for u in model.units),
+        units=tuple(Unit(u.id, u.name, u.parent, u.lead) for u in model.units),
         people=tuple(Person(p.id, p.name, p.unit, p.email) for p in model.people),
         objectives=tuple(_objective(o) for o in model.objectives),
         actions=tuple(_action(a) for a in model.actions),
@@ -266,6 +266,7 @@ def _metric(item: MetricIn) -> Metric:
         unit=item.unit,
         minimum=item.minimum,
         maximum=item.maximum,
+        owner=item.owner,
     )
 
 

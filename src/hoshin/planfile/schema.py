@@ -97,6 +97,7 @@ class UnitIn(Strict):
     id: Id
     name: Title
     parent: Id | None = None
+    lead: Id | None = None
 
 
 class PersonIn(Strict):
@@ -123,6 +124,7 @@ class MetricIn(Strict):
     frequency: Frequency = "monthly"
     minimum: float | None = Field(default=None, alias="min")
     maximum: float | None = Field(default=None, alias="max")
+    owner: Id | None = None
     actuals: dict[Period, float] = {}
 
 

@@ -90,7 +90,10 @@ def plan_to_data(plan: Plan) -> Data:
             "values": list(vision.values) or None,
         }
     )
-    data["units"] = [_compact({"id": u.id, "name": u.name, "parent": u.parent}) for u in plan.units]
+    data["units"] = [
+        _compact({"id": u.id, "name": u.name, "parent": u.parent, "lead": u.lead})
+        for u in plan.units
+    ]
     data["people"] = [
         _compact({"id": p.id, "name": p.name, "unit": p.unit, "email": p.email})
         for p in plan.people
@@ -161,6 +164,7 @@ def _metric(metric: Metric) -> Data:
             "id": metric.id,
             "name": metric.name,
             "unit": metric.unit,
+            "owner": metric.owner,
             "direction": metric.direction,
             "min": metric.minimum,
             "max": metric.maximum,
