@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, inspect, text
@@ -19,7 +21,7 @@ from hoshin.runtime.engine import make_engine
 from hoshin.store.migrate import current_revision, head_revision, is_current, upgrade
 from hoshin.store.organization import create_organization
 from hoshin.store.plan import load_plan, replace_plan
-from hoshin.store.tables import ObjectiveRow, metadata
+from hoshin.store.tables import MetricRow, ObjectiveRow, UnitRow, metadata
 
 EXAMPLES = sorted((Path(__file__).parents[2] / "examples").glob("*.yaml"))
 AS_OF = date(2026, 6, 15)
@@ -87,6 +89,43 @@ def test_the_database_refuses_a_reference_to_an_unknown_person(
     session.commit()
     ghost = {"key": "B1", "title": "T", "level": "breakthrough", "owner": "ghost"}
     session.add(ObjectiveRow(org_id=org.id, tolerance=0.1, **ghost))
+    with pytest.raises(IntegrityError):
+        session.commit()
+    session.rollback()
+
+
+def test_a_units_lead_and_a_metrics_owner_are_stored(session: Session) -> None:
+    plan = read_plan(EXAMPLES[0])
+    person = plan.people[0].id
+    objective = plan.objectives[0]
+    owned = replace(objective, metrics=(replace(objective.metrics[0], owner=person),))
+    units = (replace(plan.units[0], lead=person), *plan.units[1:])
+    plan = replace(plan, units=units, objectives=(owned, *plan.objectives[1:]))
+    org = create_organization(session, slug="acme", name="Acme")
+    replace_plan(session, org=org, plan=plan)
+    session.commit()
+    session.expire_all()
+    loaded = load_plan(session, org=org)
+    assert (loaded.units[0].lead, loaded.objectives[0].metrics[0].owner) == (person, person)
+    assert loaded == plan
+
+
+@pytest.mark.parametrize(
+    ("row", "values"),
+    [(UnitRow, {"key": "u1", "name": "U", "lead": "ghost"}),
+     (MetricRow, {"key": "m1", "objective": "B1", "name": "M", "direction": "increase",
+                  "trajectory": "linear", "tolerance": 0.1, "weight": 1.0,
+                  "frequency": "monthly", "owner": "ghost"})],
+    ids=["lead", "metric owner"],
+)  # fmt: skip
+def test_the_database_refuses_a_lead_or_a_metric_owner_who_is_nobody(
+    session: Session, row: type[Any], values: dict[str, Any]
+) -> None:
+    org = create_organization(session, slug="acme", name="Acme")
+    session.add(ObjectiveRow(org_id=org.id, key="B1", title="T", level="breakthrough",
+                             tolerance=0.1))  # fmt: skip
+    session.commit()
+    session.add(row(org_id=org.id, **values))
     with pytest.raises(IntegrityError):
         session.commit()
     session.rollback()

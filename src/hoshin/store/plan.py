@@ -117,7 +117,7 @@ def plan_rows(org_id: int, plan: Plan) -> list[tuple[type[Base], list[dict[str, 
 
 def _unit(org_id: int, position: int, unit: Unit) -> dict[str, Any]:
     return {"org_id": org_id, "key": unit.id, "name": unit.name, "parent": unit.parent,
-            "position": position}  # fmt: skip
+            "lead": unit.lead, "position": position}  # fmt: skip
 
 
 def _person(org_id: int, position: int, person: Person) -> dict[str, Any]:
@@ -142,7 +142,7 @@ def _metric(org_id: int, position: int, objective: str, m: Metric) -> dict[str, 
         "rate_per_year": m.rate_per_year, "target_period": _int(m.target_period),
         "trajectory": m.trajectory, "targets": {str(k): v for k, v in m.targets.items()},
         "tolerance": m.tolerance, "weight": m.weight, "frequency": m.frequency,
-        "minimum": m.minimum, "maximum": m.maximum, "position": position,
+        "minimum": m.minimum, "maximum": m.maximum, "owner": m.owner, "position": position,
     }  # fmt: skip
 
 
@@ -223,7 +223,7 @@ def load_plan(session: Session, *, org: OrganizationRow) -> Plan:
         vision=Vision(
             org.vision_statement, org.vision_purpose, org.vision_horizon, tuple(org.vision_values)
         ),
-        units=tuple(Unit(u.key, u.name, u.parent) for u in rows(UnitRow)),
+        units=tuple(Unit(u.key, u.name, u.parent, u.lead) for u in rows(UnitRow)),
         people=tuple(Person(p.key, p.name, p.unit, p.email) for p in rows(PersonRow)),
         objectives=tuple(
             _objective_of(
@@ -261,6 +261,7 @@ def _metric_of(row: MetricRow, actuals: dict[Month, float]) -> Metric:
         tolerance=row.tolerance, weight=row.weight,
         frequency=row.frequency,  # type: ignore[arg-type]
         actuals=actuals, unit=row.unit, minimum=row.minimum, maximum=row.maximum,
+        owner=row.owner,
     )  # fmt: skip
 
 
