@@ -59,6 +59,10 @@ class MetricFields(Body):
     frequency: Literal["monthly", "quarterly"] = "monthly"
     minimum: Number | None = Field(default=None, alias="min")
     maximum: Number | None = Field(default=None, alias="max")
+    owner: Id | None = Field(
+        default=None,
+        description="The person who enters its actuals; none: its objective's owner.",
+    )
 
     def metric(self, key: str) -> Metric:
         """The domain's metric (no actuals: they are recorded on their own)."""
@@ -71,7 +75,7 @@ class MetricFields(Body):
             trajectory=self.trajectory or implied,
             targets={period(k, f"targets.{k}"): v for k, v in self.targets.items()},
             tolerance=self.tolerance, weight=self.weight, frequency=self.frequency,
-            unit=self.unit, minimum=self.minimum, maximum=self.maximum,
+            unit=self.unit, minimum=self.minimum, maximum=self.maximum, owner=self.owner,
         )  # fmt: skip
 
 

@@ -35,10 +35,15 @@ router = APIRouter(tags=["units, people and vision"], responses=READS, route_cla
 
 
 class UnitFields(Body):
-    """A unit's fields; ``parent`` is another unit's id."""
+    """A unit's fields; ``parent`` is another unit's id, ``lead`` a person's."""
 
     name: Title
     parent: Id | None = None
+    lead: Id | None = Field(
+        default=None,
+        description="The person who leads the unit: told of its escalations (a unit "
+        "without a lead escalates to its parent unit's lead).",
+    )
 
 
 class UnitCreate(UnitFields):
@@ -141,7 +146,7 @@ def read_unit(org: Org, session: Db, key: Key, response: Response) -> dict[str, 
 def create_unit(org: Org, session: Db, body: UnitCreate, response: Response) -> dict[str, Any]:
     """A new unit (editors and admins)."""
     key = new_key(session, org, body.id, body.name, "unit")
-    unit = Unit(key, body.name, body.parent)
+    unit = Unit(key, body.name, body.parent, body.lead)
     state = unit_service.create_unit(session, change=change_of(org), role=org.role, unit=unit)
     return created(response, state, at(org, "units", key))
 
@@ -151,7 +156,7 @@ def update_unit(
     org: Org, session: Db, key: Key, body: UnitUpdate, response: Response, if_match: IfMatch = None
 ) -> dict[str, Any]:
     """The unit's fields replaced; needs If-Match."""
-    unit = Unit(key_of(key, body.id), body.name, body.parent)
+    unit = Unit(key_of(key, body.id), body.name, body.parent, body.lead)
     change = change_of(org, if_match)
     return tagged(
         response, unit_service.update_unit(session, change=change, role=org.role, unit=unit)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from hoshin.domain.model import Metric, Objective, Organization, Plan
+from hoshin.domain.model import Metric, Objective, Organization, Person, Plan
 from hoshin.domain.months import Month
-from hoshin.domain.validation import metric_problems
+from hoshin.domain.validation import metric_problems, plan_problems
 from hoshin.service import policy
 from hoshin.service.policy import Act
 from hoshin.service.versioned import (
@@ -19,6 +19,7 @@ from hoshin.service.versioned import (
     create,
     delete,
     get_row,
+    known,
     rule_problems,
     update,
 )
@@ -27,6 +28,7 @@ from hoshin.store.metric import MetricRow, actuals_of
 from hoshin.store.objective import ObjectiveRow
 from hoshin.store.organization import OrganizationRow
 from hoshin.store.repository import page_rows, values_where
+from hoshin.store.unit import PersonRow
 
 ANY = Organization("")
 
@@ -53,7 +55,7 @@ def metric_state(_: Session, row: MetricRow) -> dict[str, Any]:
         "rate_per_year": row.rate_per_year, "target_period": _month(row.target_period),
         "trajectory": row.trajectory, "targets": dict(row.targets), "tolerance": row.tolerance,
         "weight": row.weight, "frequency": row.frequency, "min": row.minimum,
-        "max": row.maximum, "version": row.version,
+        "max": row.maximum, "owner": row.owner, "version": row.version,
     }  # fmt: skip
 
 
@@ -67,9 +69,18 @@ def _plan(placed: Placed) -> Plan:
 
 
 def _problems(
-    _session: Session, _org: OrganizationRow, placed: Placed, _new: bool
+    session: Session, org: OrganizationRow, placed: Placed, _new: bool
 ) -> list[dict[str, str]]:
-    return rule_problems(metric_problems(("metric",), placed.metric), 1)
+    owners = known(session, PersonRow, org=org, keys=[placed.metric.owner])
+    # The metric in a plan with its owner, if they exist: the domain names an unknown one.
+    plan = replace(_plan(placed), people=tuple(Person(key, "") for key in owners))
+    owner = [p for p in plan_problems(plan) if p.path == (*_AT, "owner")]
+    return rule_problems(metric_problems(("metric",), placed.metric), 1) + rule_problems(
+        owner, len(_AT)
+    )
+
+
+_AT = ("objectives", 0, "metrics", 0)  # where _plan puts the metric
 
 
 def _referrers(session: Session, org_id: int, key: str) -> Referrers:

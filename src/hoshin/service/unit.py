@@ -25,6 +25,7 @@ from hoshin.service.versioned import (
     update,
 )
 from hoshin.store.action import ActionRow, CountermeasureRow
+from hoshin.store.metric import MetricRow
 from hoshin.store.objective import ObjectiveRow
 from hoshin.store.organization import OrganizationRow
 from hoshin.store.repository import page_rows, values_where
@@ -35,7 +36,8 @@ ANY = Organization("")
 
 def unit_state(_: Session, row: UnitRow) -> dict[str, Any]:
     """A unit as JSON values, with its version."""
-    return {"id": row.key, "name": row.name, "parent": row.parent, "version": row.version}
+    return {"id": row.key, "name": row.name, "parent": row.parent, "lead": row.lead,
+            "version": row.version}  # fmt: skip
 
 
 def person_state(_: Session, row: PersonRow) -> dict[str, Any]:
@@ -48,7 +50,12 @@ def _unit_problems(
     session: Session, org: OrganizationRow, unit: Unit, new: bool
 ) -> list[dict[str, str]]:
     parents = known(session, UnitRow, org=org, keys=[unit.parent]) - {unit.id}
-    plan = Plan(ANY, units=(unit, *(Unit(key, "") for key in parents)))
+    leads = known(session, PersonRow, org=org, keys=[unit.lead])
+    plan = Plan(
+        ANY,
+        units=(unit, *(Unit(key, "") for key in parents)),
+        people=tuple(Person(key, "") for key in leads),
+    )
     problems = entity_problems(plan, "units")
     if not new and unit.parent is not None:
         link = ("parent", "key", "parent")
@@ -79,13 +86,18 @@ def _person_problems(
 
 
 def _person_referrers(session: Session, org_id: int, key: str) -> Referrers:
-    def owned(table: type[Any]) -> list[str]:
-        return values_where(session, table, org_id=org_id, column="owner", equals=key, pick="key")
+    def owned(table: type[Any], column: str = "owner") -> list[str]:
+        return values_where(session, table, org_id=org_id, column=column, equals=key, pick="key")
+
+    def led(table: type[Any]) -> list[str]:
+        return owned(table, "lead")
 
     return [
         ("still owns objectives", owned(ObjectiveRow)),
         ("still owns actions", owned(ActionRow)),
         ("still owns countermeasures", owned(CountermeasureRow)),
+        ("still owns metrics", owned(MetricRow)),
+        ("still leads units", led(UnitRow)),
     ]
 
 
