@@ -107,6 +107,8 @@ class SmtpServer:
         self._hold_at: int | None = None
         self._release: asyncio.Event | None = None
         self._record_held = True
+        self._released = threading.Event()  # set once the held message has gone on
+        self._held_task: asyncio.Future[str] | None = None
         self._controller: Controller | None = None
 
     @property
@@ -137,13 +139,16 @@ class SmtpServer:
         with self._lock:
             self._hold_at = self._data_count + nth
             self.held.clear()
+            self._released.clear()
 
     def release(self, *, record: bool = True) -> None:
-        """Let the held message go on: accepted and recorded, or dropped unanswered."""
+        """Let the held message go on, accepted and recorded or refused (421), even if its
+        client has gone; returns once it has."""
         self._record_held = record
         controller, event = self._controller, self._release
         if controller is not None and event is not None:
             controller.loop.call_soon_threadsafe(event.set)
+            self._released.wait(WAIT_SECONDS)
 
     def start(self) -> None:
         """Listen on the port (again)."""
@@ -191,13 +196,6 @@ class SmtpServer:
                 return self.refusals["data"].popleft()
             self._data_count += 1
             holding = self._data_count == self._hold_at
-        if holding:
-            self._release = asyncio.Event()
-            self.held.set()
-            await self._release.wait()
-            self._release = None
-            if not self._record_held:
-                return "421 4.3.0 Closing: the message was not taken"
         content = envelope.content if isinstance(envelope.content, bytes) else b""
         parsed = email.message_from_bytes(content, policy=email.policy.default)
         assert isinstance(parsed, EmailMessage)
@@ -206,6 +204,26 @@ class SmtpServer:
             tls=session.ssl is not None or _tls_transport(server),
             login=session.auth_data if self.auth else None, message=parsed,
         )  # fmt: skip
+        if not holding:
+            return self._record(received)
+        # Shielded: a client killed meanwhile (kill -9) cancels the session's task, and the
+        # held message is still recorded or not as release() says, as a real server would.
+        self._held_task = asyncio.ensure_future(self._hold(received))
+        return await asyncio.shield(self._held_task)
+
+    async def _hold(self, received: Received) -> str:
+        self._release = asyncio.Event()
+        self.held.set()
+        try:
+            await self._release.wait()
+            self._release = None
+            if not self._record_held:
+                return "421 4.3.0 Closing: the message was not taken"
+            return self._record(received)
+        finally:
+            self._released.set()
+
+    def _record(self, received: Received) -> str:
         with self._lock:
             self.received.append(received)
         return "250 2.0.0 Message accepted for delivery"

@@ -6,6 +6,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -298,3 +301,25 @@ def test_a_held_message_waits_until_released() -> None:
         thread.join(WAIT_SECONDS)
         assert [outcome.delivered for outcome in outcomes] == [True, True]
         assert len(smtp.messages) == 2
+
+
+@pytest.mark.parametrize("record", [True, False])
+def test_a_held_message_whose_sender_is_killed_is_kept_or_not(record: bool) -> None:
+    # The worker's kill -9 test: the sender dies while the server holds its message after
+    # the data; released, the server keeps it (a server that had accepted it) or not.
+    with running_smtp() as smtp:
+        smtp.hold(1)
+        script = (
+            "import smtplib\n"
+            f"smtplib.SMTP('127.0.0.1', {smtp.port}, timeout=60)"
+            ".sendmail('hoshin@pump.example', ['ana@pump.example'], 'Subject: held\\r\\n\\r\\nx')"
+        )
+        process = subprocess.Popen([sys.executable, "-c", script])
+        assert smtp.held.wait(WAIT_SECONDS)
+        process.send_signal(signal.SIGKILL)
+        process.wait(WAIT_SECONDS)
+        smtp.release(record=record)
+        with deliverer(smtp.url) as sender:  # the server goes on serving
+            assert sender.email(to="ben@pump.example", payload=PAYLOAD, key=KEY).delivered
+        subjects = [message["Subject"] for message in smtp.messages]
+    assert subjects == (["held"] if record else []) + [PAYLOAD["subject"]]
