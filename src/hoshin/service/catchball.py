@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from hoshin.domain.months import Month
 from hoshin.errors import Conflict, Forbidden, InvalidInput, NotFound
-from hoshin.service import policy, search
+from hoshin.service import announce, policy, search
 from hoshin.service.asker import Asker, Who
 from hoshin.service.metric import METRICS, Placed
 from hoshin.service.objective import OBJECTIVES
@@ -389,8 +389,9 @@ def _add_round(
     kind: str,
     fields: dict[str, Any],
 ) -> None:
-    """Keeps the round and records it in the audit trail (the plan itself is unchanged
-    until an acceptance, whose objective and metric have their own events)."""
+    """Keeps the round, records it in the audit trail (the plan itself is unchanged until
+    an acceptance, whose objective and metric have their own events) and tells the other
+    party of it (service.announce)."""
     asker, comment, number = answer.asker, answer.comment.strip(), thread.rounds
     add_row(session, CatchballRoundRow(
         org_id=thread.org_id, thread_id=thread.id, number=number, side=side, kind=kind,
@@ -402,6 +403,10 @@ def _add_round(
     record_event(session, org_id=thread.org_id, actor=asker.email, user_id=asker.user_id,
                  entity="catchball", key=str(thread.id), change=kind, after=after,
                  origin=asker.origin)  # fmt: skip
+    announce.catchball_step(
+        session, org=answer.org, thread=thread, actor=(asker.email, asker.label, asker.person),
+        side=side, kind=kind, comment=comment, now=answer.now,
+    )  # fmt: skip
 
 
 def _get(session: Session, org: OrganizationRow, thread_id: int) -> CatchballRow:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from hoshin.store.base import Base, key_column, now, org_column
 from hoshin.store.unit import PersonRow, UnitRow
+from hoshin.store.user import UserRow
 
 
 class CatchballRow(Base):
@@ -158,3 +159,18 @@ def names_of(
         query = select(table.key, table.name).where(table.org_id == org_id, table.key.in_(keys))
         found.append({key: name for key, name in session.execute(query)} if keys else {})
     return found[0], found[1]
+
+
+def proposer_person(session: Session, *, thread: CatchballRow) -> str | None:
+    """The plan person who proposed ``thread``: the person the proposer's account is linked
+    to, if the plan has them, else the plan's person with the proposer's email; None when
+    the proposer is no person of the plan (an admin without one)."""
+    linked = select(UserRow.person).where(UserRow.id == thread.proposer_user_id)
+    person = None if thread.proposer_user_id is None else session.scalar(linked)
+    query = select(PersonRow.key).where(PersonRow.org_id == thread.org_id)
+    if person is not None:
+        found = session.scalar(query.where(PersonRow.key == person))
+        if found is not None:
+            return found
+    by_email = func.lower(PersonRow.email) == thread.proposer.lower()
+    return session.scalars(query.where(by_email).order_by(PersonRow.id).limit(1)).first()

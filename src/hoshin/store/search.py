@@ -144,6 +144,19 @@ def by_keys(session: Session, *, org_id: int, kind: Kind, keys: Collection[str])
     return _rows(session, found.where(table.key.in_(list(keys))))
 
 
+def by_keys_any_case(
+    session: Session, *, org_id: int, kind: Kind, keys: Collection[str]
+) -> list[Found]:
+    """Those of ``kind`` whose id is one of ``keys``, ignoring case (a mention's @ben.ode
+    for Ben.Ode)."""
+    if not keys:
+        return []
+    found, table, _ = _found(kind, org_id)
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    wanted = sorted({key.lower() for key in keys})
+    return _rows(session, found.where(_folded(table.key, sqlite).in_(wanted)))
+
+
 def keys_starting(session: Session, *, org_id: int, prefix: str) -> set[str]:
     """Every id of the plan (of any kind: one namespace) that starts with ``prefix``."""
     pattern = f"{_like(prefix)}%"
