@@ -238,8 +238,9 @@ def deadlines(plan: Plan, scope: Scope) -> list[Deadline]:
         title = f"Action {action.id} {action.title}"
         found.append(Deadline("action", action.id, title, owner, unit, due, due < as_of,
                               link or scope.path("my-work")))  # fmt: skip
-    metrics = {m.id: (o, m) for o in plan.objectives for m in o.metrics}
-    for measure in plan.countermeasures:
+    measures = plan.countermeasures
+    metrics = {m.id: (o, m) for o in plan.objectives for m in o.metrics} if measures else {}
+    for measure in measures:
         due, owner = measure.due, measure.owner
         if measure.status == "closed" or due is None or due > soon:
             continue
@@ -249,10 +250,9 @@ def deadlines(plan: Plan, scope: Scope) -> list[Deadline]:
         name = measure.metric if metric is None else metric.name
         unit = objective.unit if objective is not None else None
         title = f"Countermeasure {measure.id} for {name} ({measure.period})"
-        link = scope.path("countermeasures", measure.id)
         found.append(Deadline("countermeasure", measure.id, title, owner,
-                              unit if unit is not None else scope.units.get(owner), due,
-                              due < as_of, link))  # fmt: skip
+                              scope.units.get(owner) if unit is None else unit, due, due < as_of,
+                              scope.path("countermeasures", measure.id)))  # fmt: skip
     return found
 
 
