@@ -73,6 +73,19 @@ def test_an_email_arrives_whole() -> None:
     assert f'href="{BASE}/orgs/pump/checkin"' in html.get_content()
 
 
+def test_a_sender_with_a_name_sends_from_its_address() -> None:
+    config = Settings(smtp_url="", mail_from="Pump Maker hoshin <hoshin@pump.example>")
+    with running_smtp() as smtp:
+        sender = Deliverer(config.model_copy(update={"smtp_url": smtp.url}))
+        try:
+            assert sender.email(to="ana@pump.example", payload=PAYLOAD, key=KEY).delivered
+        finally:
+            sender.close()
+        [received] = smtp.received
+    assert received.mail_from == "hoshin@pump.example"
+    assert received.message["From"] == "Pump Maker hoshin <hoshin@pump.example>"
+
+
 def test_the_same_key_sends_the_same_message_id() -> None:
     with running_smtp() as smtp, deliverer(smtp.url) as sender:
         for key in (KEY, KEY, KEY.replace("2026-11", "2026-12")):

@@ -18,6 +18,7 @@ import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.utils import parseaddr
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -109,6 +110,8 @@ class Deliverer:
             timeout=TIMEOUT_SECONDS, follow_redirects=False, headers={"User-Agent": USER_AGENT}
         )
         self._smtp: smtplib.SMTP | None = None
+        # MAIL FROM takes the bare address of HOSHIN_MAIL_FROM ("Hoshin <h@example.org>")
+        self._envelope_sender = parseaddr(config.mail_from)[1] or config.mail_from
 
     def email(self, *, to: str, payload: Mapping[str, Any], key: str) -> Outcome:
         """Sends the e-mail of an outbox ``payload`` to ``to``; ``key`` (the outbox key) makes
@@ -186,7 +189,7 @@ class Deliverer:
         connection fails, answers every SMTP refusal as an Outcome."""
         try:
             smtp = self._connection()
-            smtp.send_message(message, from_addr=self.config.mail_from, to_addrs=[to])
+            smtp.send_message(message, from_addr=self._envelope_sender, to_addrs=[to])
         except smtplib.SMTPRecipientsRefused as error:
             code, answer = next(iter(error.recipients.values()), (None, b""))
             return _refused(code, answer, permanent_5xx=True)
