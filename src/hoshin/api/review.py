@@ -195,9 +195,12 @@ def list_comments(org: Org, session: Db, key: Key) -> list[dict[str, Any]]:
 def add_comment(
     org: Org, session: Db, key: Key, body: CommentCreate, response: Response
 ) -> dict[str, Any]:
-    """A new comment (contributors, editors and admins; viewers read)."""
+    """A new comment (contributors, editors and admins; viewers read). ``@id`` in the body
+    mentions the person of the plan with that id (any case): they are told, and so is the
+    objective's owner; an @ that names nobody stays text."""
     state = review_service.add_comment(
-        session, change=change_of(org), role=org.role, objective=key, body=body.body, now=now()
-    )
+        session, change=change_of(org), role=org.role, objective=key, body=body.body, now=now(),
+        person=org.principal.person,
+    )  # fmt: skip
     response.headers["Location"] = f"/api/v1/orgs/{org.org.slug}/objectives/{key}/comments"
     return state

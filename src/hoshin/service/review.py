@@ -20,7 +20,7 @@ from hoshin.domain.months import Month
 from hoshin.domain.status import Status, month_status
 from hoshin.domain.trajectory import course
 from hoshin.errors import InvalidInput, NotFound
-from hoshin.service import policy
+from hoshin.service import announce, policy
 from hoshin.service.analysis import Analysed
 from hoshin.service.policy import Act
 from hoshin.service.versioned import Change, detail, save_record
@@ -205,11 +205,21 @@ def comments_of(session: Session, *, org: OrganizationRow, objective: str) -> li
 
 
 def add_comment(
-    session: Session, *, change: Change, role: str, objective: str, body: str, now: datetime
+    session: Session,
+    *,
+    change: Change,
+    role: str,
+    objective: str,
+    body: str,
+    now: datetime,
+    person: str | None = None,
 ) -> dict[str, Any]:
-    """A new comment on an objective (contributors, editors and admins; viewers read)."""
+    """A new comment on an objective (contributors, editors and admins; viewers read); the
+    people it mentions (``@id``) and the objective's owner are told (service.announce),
+    unless they are the writer (``person``, their plan person)."""
     org = change.org
-    if find_objective(session, org_id=org.id, key=objective) is None:
+    target = find_objective(session, org_id=org.id, key=objective)
+    if target is None:
         raise NotFound(f"no objective '{objective}'")
     policy.require(role, Act.CONTRIBUTE, "comment")
     text = body.strip()
@@ -226,6 +236,8 @@ def add_comment(
         entity="comment", key=f"{objective}/{row.id}", change="create", after=state,
         origin=change.who.origin,
     )  # fmt: skip
+    announce.comment_made(session, org=org, objective=target, comment=row, author=person,
+                          now=now)  # fmt: skip
     return state
 
 

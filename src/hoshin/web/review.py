@@ -105,7 +105,7 @@ async def comment(request: Request, session: Db, here: Place, key: str) -> Respo
         raise NotFound(f"no objective '{key}'")
     outcome = attempt(
         session, review_service.add_comment, session, change=here.change(), role=here.role,
-        objective=key, body=body, now=now(),
+        objective=key, body=body, now=now(), person=here.me.person,
     )  # fmt: skip
     if isinstance(outcome, HoshinError) and not htmx:
         raise outcome  # a page of its own says why
