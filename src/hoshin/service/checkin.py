@@ -265,9 +265,12 @@ def _check_role(
 ) -> None:
     """check_may_record for a metric that exists, of ``objective``."""
 
-    def theirs() -> bool:  # they own the objective, or it is of their unit
+    def theirs() -> bool:  # they own the metric or its objective, or it is of their unit
         if person is None:
             return False
+        measured = find_metric(session, org_id=org.id, key=metric)
+        if measured is not None and measured.owner == person:
+            return True
         row = find_objective(session, org_id=org.id, key=objective)
         me = find_person(session, org_id=org.id, key=person)
         mine = row is not None and row.owner == person

@@ -16,6 +16,7 @@ from hoshin.domain.cadence import latest_due, next_due
 from hoshin.domain.findings import Finding
 from hoshin.domain.model import Action, Countermeasure, Metric, Objective, Person, Plan
 from hoshin.domain.months import Month
+from hoshin.domain.responsible import metric_owner
 from hoshin.service.analysis import Analysed
 from hoshin.service.asker import Asker
 from hoshin.service.catchball import Thread, list_threads
@@ -61,14 +62,13 @@ def owed_by_person(plan: Plan, analysis: Analysis) -> dict[str, Owed]:
     last = Month.of_date(analysis.as_of).minus(1)
     fiscal = plan.organization.fiscal_year_start
     for objective in plan.objectives:
-        if objective.owner is None:
-            continue
         for metric in objective.metrics:
-            if metric.id in stale:
+            owner = metric_owner(metric, objective)  # its own, else the objective's
+            if owner is not None and metric.id in stale:
                 due = latest_due(metric.frequency, last, fiscal)
                 since = _since(metric, due, fiscal)
                 check_in = CheckIn(objective, metric, stale[metric.id], due, since)
-                owed[objective.owner].check_ins.append(check_in)
+                owed[owner].check_ins.append(check_in)
     for action in plan.actions:
         if action.owner is not None and action.id in late:
             owed[action.owner].late_actions.append(LateAction(action, late[action.id]))

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hoshin.domain.model import Countermeasure, Metric, Objective, Plan
 from hoshin.domain.months import Month, in_calendar
+from hoshin.domain.responsible import metric_owner
 from hoshin.domain.status import bowling
 from hoshin.domain.text import text_problem
 from hoshin.errors import (
@@ -275,6 +276,7 @@ def _row(
     known = choices(found)
     names = known.names
     owner = None if answered is None or answered.owner is None else names.get(answered.owner)
+    owner_id = metric_owner(metric, objective)  # who enters its actuals
     slug = here.org.slug
     back = here.query() if back is None else back
     return {
@@ -289,7 +291,7 @@ def _row(
         "value": value,
         # the filter rides along, so that without JavaScript the grid comes back as it was
         "action": f"/orgs/{slug}/check-in/{metric.id}/{due}{back}",
-        "owner": None if objective.owner is None else names.get(objective.owner, objective.owner),
+        "owner": None if owner_id is None else names.get(owner_id, owner_id),
         "problem": None,
         "saved": False,
         "typed": "",

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from hoshin.domain.cadence import is_due, latest_due, next_due
 from hoshin.domain.model import Metric, Objective, Plan
 from hoshin.domain.months import Month
+from hoshin.domain.responsible import metric_owner
 from hoshin.fields import period_of
 from hoshin.runtime.sessions import Session
 from hoshin.service import policy
@@ -127,7 +128,9 @@ def _chosen(found: Analysed, scope: Scope, *, monthly_only: bool) -> Owned:
             f"check-in/by-unit{only}", lambda _: _group(plan, "unit", monthly_only)
         )
         rows = by_unit.get(scope.unit, [])
-        return rows if scope.owner is None else [r for r in rows if r[0].owner == scope.owner]
+        if scope.owner is None:
+            return rows
+        return [(o, m) for o, m in rows if metric_owner(m, o) == scope.owner]
     if scope.owner is not None:
         by_owner = found.derived(
             f"check-in/by-owner{only}", lambda _: _group(plan, "owner", monthly_only)
@@ -172,10 +175,15 @@ def _metrics(objective: Objective, monthly_only: bool) -> list[tuple[Objective, 
 
 
 def _group(plan: Plan, by: str, monthly_only: bool) -> dict[str | None, Owned]:
-    """Every objective's metrics (or monthly ones), grouped by the objective's ``by``."""
+    """Every objective's metrics (or monthly ones), grouped by the objective's unit (``by``
+    "unit") or by the metric's owner ("owner": its own, else its objective's)."""
     groups: dict[str | None, Owned] = defaultdict(list)
     for o in plan.objectives:
-        groups[getattr(o, by)].extend(_metrics(o, monthly_only))
+        if by == "owner":
+            for pair in _metrics(o, monthly_only):
+                groups[metric_owner(pair[1], o)].append(pair)
+        else:
+            groups[getattr(o, by)].extend(_metrics(o, monthly_only))
     return dict(groups)
 
 

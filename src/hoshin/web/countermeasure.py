@@ -133,8 +133,7 @@ async def add(request: Request, session: Db, here: Place, key: str, kind: str) -
     if objective is None:
         raise NotFound(f"no objective '{key}'")
     form = Form(await submitted(request))
-    if kind != "metric":
-        resolve_names(session, here, form, OWNER)
+    resolve_names(session, here, form, OWNER)  # a metric's owner too
     read, work = _adding(session, here, objective, kind, form)
     if not read.problems and not form.problems and attempt(session, form, work, dict):
         section = SECTIONS[kind]

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from hoshin.domain.model import LEVELS, Plan
+from hoshin.domain.responsible import escalation_chains
 from hoshin.service import policy
 from hoshin.service.analysis import Analysed
 from hoshin.service.policy import Act
@@ -109,11 +110,14 @@ def plan_index(
         return f"?{urlencode(kept)}" if kept else "?"
 
     objectives = lists[f"objectives-{chosen}" if chosen else "objectives"]
+    # a unit without a lead escalates to the nearest lead above it: said in the list
+    chains = found.derived("edit.leads", lambda _: escalation_chains(found.plan.units))
     context = {
         "here": here, "vision": found.plan.vision, "params": params, "levels": LEVELS,
         "may_edit": policy.may(here.role, Act.EDIT_PLAN), "plan_root": plan_url(here),
         "deleted": request.query_params.get("deleted", "")[:200], "names": names_of(found),
         "awaiting": lambda key: awaiting_mark(found, key),
+        "leads": lambda key: chains.get(key, ()),
         "units": _section(lists["units"].items, up, link, "up"),
         "people": _section(lists["people"].matching(pq), pp, link, "pp"),
         "objectives": _section(objectives.matching(oq), op, link, "op"),

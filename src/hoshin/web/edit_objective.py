@@ -10,6 +10,7 @@ from hoshin.domain.model import LEVELS, Metric, Objective
 from hoshin.runtime.sessions import Session
 from hoshin.service import metric as metric_service
 from hoshin.service import objective as objective_service
+from hoshin.service import search
 from hoshin.service.objective import MetricSummary
 from hoshin.web.deps import Here
 from hoshin.web.edit_base import Editable, plan_url, register
@@ -55,8 +56,17 @@ def _metric_context(
     found = objective_service.get_outline(session, org=here.org, key=objective or "")
     return {
         "objective": found, "objective_url": plan_url(here, "objectives", found.id),
+        "objective_owner": _owner_name(session, here, found.id),
         "directions": DIRECTIONS, "trajectories": TRAJECTORIES, "frequencies": FREQUENCIES,
     }  # fmt: skip
+
+
+def _owner_name(session: Session, here: Here, objective: str) -> str:
+    """The name of the objective's owner (who owns its metrics that have none), or ''."""
+    owner: str | None = objective_service.detail(session, org=here.org, key=objective)["owner"]
+    if owner is None:
+        return ""
+    return search.labels(session, org=here.org, kind="people", keys=[owner]).get(owner, owner)
 
 
 OBJECTIVES: Editable[Objective] = Editable(
@@ -94,7 +104,7 @@ METRICS: Editable[Metric] = Editable(
     context=_metric_context,
     blank={"direction": "increase", "tolerance": "0.1", "weight": "1", "frequency": "monthly"},
     new_path="/orgs/{org}/plan/objectives/{parent}/metrics/new",
-    titled="name",
+    refs={"owner": Reference("people")}, titled="name",
 )  # fmt: skip
 
 register(router, METRICS)

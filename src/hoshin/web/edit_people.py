@@ -26,7 +26,7 @@ router = APIRouter()
 
 UNITS: Editable[Unit] = Editable(
     kind="unit", plural="units", template="edit_unit.html", parse=unit_of,
-    values=lambda state: values_of(state, ("id", "name", "parent")),
+    values=lambda state: values_of(state, ("id", "name", "parent", "lead")),
     read=lambda session, here, key: unit_service.read_unit(session, org=here.org, key=key),
     create=lambda session, change, here, unit, _parent: unit_service.create_unit(
         session, change=change, role=here.role, unit=unit
@@ -37,7 +37,7 @@ UNITS: Editable[Unit] = Editable(
     delete=lambda session, change, here, key: unit_service.delete_unit(
         session, change=change, role=here.role, key=key
     ),
-    refs={"parent": Reference("units")}, titled="name",
+    refs={"parent": Reference("units"), "lead": Reference("people")}, titled="name",
 )  # fmt: skip
 PEOPLE: Editable[Person] = Editable(
     kind="person", plural="people", template="edit_person.html", parse=person_of,

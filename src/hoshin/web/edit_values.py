@@ -48,7 +48,7 @@ def metric_values(state: Mapping[str, Any]) -> dict[str, str]:
     """The metric form's text, the planned values of given months one a line."""
     names = ("id", "name", "unit", "direction", "baseline", "baseline_period", "target",
              "rate_per_year", "target_period", "trajectory", "tolerance", "weight", "frequency",
-             "min", "max")  # fmt: skip
+             "min", "max", "owner")  # fmt: skip
     targets = state.get("targets") or {}
     lines = "\n".join(f"{month}: {shown(value)}" for month, value in sorted(targets.items()))
     return {**values_of(state, names), "targets": lines}

@@ -266,7 +266,9 @@ def vision_of(read: Reader) -> Vision:
 
 def unit_of(read: Reader, key: str | None) -> Unit:
     """A unit; ``key`` is the id of the one edited (None: the form's ``id``)."""
-    return Unit(_key(read, key), read.required("name", "line"), read.key("parent"))
+    return Unit(
+        _key(read, key), read.required("name", "line"), read.key("parent"), read.key("lead")
+    )
 
 
 def person_of(read: Reader, key: str | None) -> Person:
@@ -351,7 +353,7 @@ def metric_of(read: Reader, key: str | None) -> Metric:
         target_period=read.month("target_period"), trajectory=trajectory,
         targets=targets_of(read), tolerance=_number(read, "tolerance", DEFAULT_TOLERANCE),
         weight=_number(read, "weight", 1.0), frequency=frequency, unit=read.text("unit", "line"),
-        minimum=read.number("min"), maximum=read.number("max"),
+        minimum=read.number("min"), maximum=read.number("max"), owner=read.key("owner"),
     )  # fmt: skip
 
 
