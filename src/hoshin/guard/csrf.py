@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from http.cookies import SimpleCookie
 from typing import Final
@@ -27,6 +28,8 @@ FIELD: Final = "csrf_token"
 HEADER: Final = b"x-csrf-token"
 SAFE: Final = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 FORM: Final = b"application/x-www-form-urlencoded"
+# The one path a change may come without the proofs: an e-mail's unsubscribe link.
+ONE_CLICK: Final = re.compile(r"/unsubscribe/[A-Za-z0-9_-]{1,64}")
 REFUSED: Final = (
     "This change was refused: it did not come from a hoshin page you opened (a forged or "
     "stale form). Go back, reload the page and try again."
@@ -55,6 +58,12 @@ class CsrfGuard:
         if api and not (unsafe and b"authorization" not in headers):
             # An API read, or a change with a token: nothing to check, and no page to give a
             # token to (the hot path of scripts: no cookie to parse, no hash).
+            await self.app(scope, receive, send)
+            return
+        if unsafe and scope["method"] == "POST" and ONE_CLICK.fullmatch(scope["path"]):
+            # RFC 8058's one-click unsubscribe: a mail client posts with no cookie and no
+            # token. The link's secret is its only authority, and it can only turn e-mails
+            # off, so a forged post gains nothing a cookie could lend it.
             await self.app(scope, receive, send)
             return
         cookies = _cookies(headers.get(b"cookie", b""))

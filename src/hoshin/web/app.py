@@ -32,6 +32,8 @@ from hoshin.web import (
     countermeasure,
     edit,
     mywork,
+    notification_settings,
+    notifications,
     pages,
     parents,
     review,
@@ -59,7 +61,8 @@ def create_web(sessions: Sessions, analyses: AnalysisCache) -> FastAPI:
     web.state.sessions = sessions
     web.state.analyses = analyses
     pages_ = (auth, pages, checkin, alignment, xmatrix, backward, catchball, mywork, review, annual,
-              edit, admin, start, parents, countermeasure)  # fmt: skip
+              edit, admin, start, parents, countermeasure, notifications,
+              notification_settings)  # fmt: skip
     for module in pages_:
         web.include_router(module.router)
     web.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -15,7 +15,7 @@ from hoshin.errors import HoshinError, InvalidInput
 from hoshin.fields import iso_day
 from hoshin.guard.client import origin_of
 from hoshin.runtime.sessions import Session, request_session
-from hoshin.service import account
+from hoshin.service import account, inbox
 from hoshin.service.account import SESSION_COOKIE, Principal
 from hoshin.service.analysis import Analysed, AnalysisCache
 from hoshin.service.asker import Asker, Who
@@ -91,6 +91,7 @@ class Here:
     organizations: list[OrganizationRow]
     as_of: date
     cache: AnalysisCache
+    unread: int | None = None  # the bell's number; None for a user linked to no person
 
     @property
     def org(self) -> OrganizationRow:
@@ -136,7 +137,9 @@ def here(request: Request, session: Db, me: Viewer, org: str, as_of: AsOf) -> He
     row, role = membership(session, slug=org, user_id=me.user_id)
     cache: AnalysisCache = request.app.state.analyses
     mine = organizations_of(session, user_id=me.user_id)
-    return Here(Asker(row, role, me, origin_of(request)), mine, as_of, cache)
+    # The bell on every page: one indexed query, none for a user linked to no person.
+    unread = None if me.person is None else inbox.unread_count(session, org=row, person=me.person)
+    return Here(Asker(row, role, me, origin_of(request)), mine, as_of, cache, unread)
 
 
 Place = Annotated[Here, Depends(here)]
