@@ -9,6 +9,7 @@ from hoshin.api import (
     action,
     analysis,
     audit,
+    calendar,
     catchball,
     checkin,
     countermeasure,
@@ -16,10 +17,12 @@ from hoshin.api import (
     errors,
     member,
     metric,
+    notification,
     objective,
     review,
     session,
     unit,
+    webhook,
 )
 from hoshin.config import settings
 from hoshin.runtime.admission import Admission, Slots, request_limit
@@ -52,7 +55,7 @@ def create_app(sessions: Sessions | None = None) -> FastAPI:
         dependencies=[Depends(errors.refuse_hostile_text)],
     )
     routers = (session, analysis, objective, checkin, metric, unit, action, countermeasure,
-               audit, member, catchball, review)  # fmt: skip
+               audit, member, catchball, review, webhook, calendar, notification)  # fmt: skip
     for module in routers:
         v1.include_router(module.router)
     app.include_router(v1)

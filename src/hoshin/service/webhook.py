@@ -190,7 +190,7 @@ def add_webhook(
 ) -> Added:
     """A new webhook of the organisation (admins): its secret is the one given or a random
     one, returned this once; audited without it."""
-    _admins_only(role, org)
+    require_admin(role, org)
     url, chosen = check_url(url), check_events(events)
     format, secret = check_format(format), check_secret(secret)
     row = store.add_webhook(
@@ -204,14 +204,14 @@ def add_webhook(
 
 def list_webhooks(session: Session, *, org: OrganizationRow, role: str) -> list[Webhook]:
     """The organisation's webhooks, oldest first, each with its latest call (admins)."""
-    _admins_only(role, org)
+    require_admin(role, org)
     last = store.last_deliveries(session, org_id=org.id)
     return [_webhook(row, last.get(row.id)) for row in store.webhooks_of(session, org_id=org.id)]
 
 
 def get_webhook(session: Session, *, org: OrganizationRow, role: str, webhook_id: int) -> Webhook:
     """One of the organisation's webhooks (admins); NotFound for none, or another's."""
-    _admins_only(role, org)
+    require_admin(role, org)
     row = _row(session, org, webhook_id)
     return _webhook(row, store.last_deliveries(session, org_id=org.id).get(row.id))
 
@@ -220,7 +220,7 @@ def remove_webhook(
     session: Session, *, org: OrganizationRow, role: str, who: Who, webhook_id: int
 ) -> Webhook:
     """Removes a webhook and its calls, queued or logged (admins); returns what it was."""
-    _admins_only(role, org)
+    require_admin(role, org)
     row = _row(session, org, webhook_id)
     gone = _webhook(row, None)
     store.delete_webhook(session, row=row)
@@ -238,7 +238,7 @@ def deliveries(
 ) -> list[Delivery]:
     """The organisation's latest messages, newest first: e-mails and webhook calls, or the
     calls of one webhook (NotFound for none); admins."""
-    _admins_only(role, org)
+    require_admin(role, org)
     if webhook_id is not None:
         _row(session, org, webhook_id)
     rows = outbox.deliveries(session, org_id=org.id, limit=limit, webhook_id=webhook_id)
@@ -250,7 +250,7 @@ def prepare_test(
 ) -> CallToSend:
     """The test call to send to a webhook now (admins): the event ``webhook.test`` in the
     body every call has, to any webhook whatever events it chose."""
-    _admins_only(role, org)
+    require_admin(role, org)
     row = _row(session, org, webhook_id)
     delivery = str(uuid.uuid4())  # each test is a call of its own
     body = {
@@ -302,7 +302,8 @@ def delivery_of(row: OutboxRow) -> Delivery:
     )  # fmt: skip
 
 
-def _admins_only(role: str, org: OrganizationRow) -> None:
+def require_admin(role: str, org: OrganizationRow) -> None:
+    """Raises Forbidden unless ``role`` manages the organisation (its admins)."""
     policy.require(role, Act.MANAGE_MEMBERS, "manage webhooks", where=org.slug)
 
 
