@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from hoshin.cli import account, audit, database, plan, server, worker
+from hoshin.cli import account, audit, database, plan, server, webhook, worker
 from hoshin.cli.app import app
 
-__all__ = ["account", "app", "audit", "database", "main", "plan", "server", "worker"]
+__all__ = ["account", "app", "audit", "database", "main", "plan", "server", "webhook", "worker"]
 
 
 def main() -> None:

@@ -27,7 +27,7 @@ from hoshin.store import outbox
 from hoshin.store import webhook as store
 from hoshin.store.audit import record_event
 from hoshin.store.notification import OutboxRow, WebhookRow, insert_outbox
-from hoshin.store.organization import OrganizationRow
+from hoshin.store.organization import OrganizationRow, get_organization
 
 LONGEST_URL = 2000  # a Teams workflow's address is some 300 characters; no receiver needs more
 SHORTEST_SECRET, LONGEST_SECRET = 16, 200
@@ -300,6 +300,11 @@ def delivery_of(row: OutboxRow) -> Delivery:
         row.status, row.last_code, row.attempts, row.created_at,
         row.next_attempt_at if waiting else None, row.sent_at, error,
     )  # fmt: skip
+
+
+def organization(session: Session, *, slug: str) -> OrganizationRow:
+    """The organisation with this slug (for the command line); NotFound for none."""
+    return get_organization(session, slug=slug)
 
 
 def require_admin(role: str, org: OrganizationRow) -> None:
