@@ -33,8 +33,8 @@ def worker(
     workers may share a PostgreSQL database; SQLite has one."""
     day = parse_day(as_of, "--as-of") if as_of is not None else None
     config = settings()
-    _log_to_stderr()
     sessions = open_sessions(config.database_url)
+    logged = _log_to_stderr()
     try:
         with one_worker(sessions):
             notifier = Notifier(sessions, config=config)
@@ -53,14 +53,16 @@ def worker(
             notifier.run_forever(interval=interval, as_of=day, on_pass=said)
             typer.echo("hoshin worker stopped")
     finally:
+        logging.getLogger("hoshin.worker").removeHandler(logged)
         sessions.kw["bind"].dispose()
 
 
-def _log_to_stderr() -> None:
-    """The worker's log (retries, failures, e-mail off) on stderr, with the time."""
+def _log_to_stderr() -> logging.Handler:
+    """The worker's log (retries, failures, e-mail off) on stderr, with the time, for as
+    long as the command runs."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     log = logging.getLogger("hoshin.worker")
-    if not log.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-        log.addHandler(handler)
-        log.setLevel(logging.INFO)
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    return handler
