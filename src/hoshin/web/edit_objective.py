@@ -10,7 +10,7 @@ from hoshin.domain.model import LEVELS, Metric, Objective
 from hoshin.runtime.sessions import Session
 from hoshin.service import metric as metric_service
 from hoshin.service import objective as objective_service
-from hoshin.service import search
+from hoshin.service import unit as unit_service
 from hoshin.service.objective import MetricSummary
 from hoshin.web.deps import Here
 from hoshin.web.edit_base import Editable, plan_url, register
@@ -66,7 +66,8 @@ def _owner_name(session: Session, here: Here, objective: str) -> str:
     owner: str | None = objective_service.detail(session, org=here.org, key=objective)["owner"]
     if owner is None:
         return ""
-    return search.labels(session, org=here.org, kind="people", keys=[owner]).get(owner, owner)
+    name: str = unit_service.read_person(session, org=here.org, key=owner)["name"]
+    return name
 
 
 OBJECTIVES: Editable[Objective] = Editable(
