@@ -81,9 +81,10 @@ def test_a_units_lead_and_a_metrics_owner_are_chosen_by_name(fresh_server: str, 
 def test_without_the_script_a_lead_and_an_owner_are_typed_by_name(
     fresh_server: str, page_without_script: Page
 ) -> None:
-    """A lead who is no person of the plan (zed) is refused at the field, what was typed kept; "ben ode"
-    (Ben Ode's name, case aside) is taken for ben. A metric added on A1's page with the
-    owner typed "Ana Lima" is hers; huddles (no owner of its own) stays A1's owner's."""
+    """A lead who is no person of the plan (zed) is refused at the field, what was typed
+    kept; "ben ode" (Ben Ode's name, case aside) is taken for ben. A metric added on A1's
+    page with the owner typed "Ana Lima" is hers; huddles (no owner of its own) stays A1's
+    owner's."""
     page, server = page_without_script, fresh_server
     sign_in(page, server, ADMIN)
     page.goto(f"{server}{PLAN}/units/clinic")
