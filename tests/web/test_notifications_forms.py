@@ -9,6 +9,7 @@ site, which must never be followed) and on B1 (no link); ana is told one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -171,3 +172,18 @@ def test_the_unsubscribe_link_works_without_signing_in(pages: TestClient, engine
         org = get_organization(session, slug="clinic")
         prefs = preferences.get_preferences(session, org=org, person="ben")
         assert set(prefs.channels.values()) == {"in_app"}  # both -> in_app, every event
+
+
+def test_a_calendar_link_is_shown_once_then_stopped(pages: TestClient) -> None:
+    signed_in_as(pages, "ben")
+    assert "You have no calendar link" in pages.get(SETTINGS).text
+    made = pages.post("/orgs/clinic/settings/calendar", data={"action": "new"})
+    assert made.status_code == 200 and made.headers["cache-control"] == "no-store"
+    feed = re.search(r'id="calendar-feed"[^>]*value="([^"]+)"', made.text)
+    assert feed is not None and re.fullmatch(r"http://.+/ical/[A-Za-z0-9_-]{43}\.ics", feed[1])
+    again = pages.get(SETTINGS).text
+    assert feed[1] not in again and "You have a calendar link" in again  # shown once
+    assert "Make a new link" in again and "Stop the link" in again
+    stopped = pages.post("/orgs/clinic/settings/calendar", data={"action": "stop"})
+    assert stopped.url.path == SETTINGS and "Your calendar link is stopped" in stopped.text
+    assert "You have no calendar link" in stopped.text

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hoshin.config import settings
 from hoshin.domain.notices import CHOICE_LABELS, CHOICES, EVENT_LABELS, EVENTS
-from hoshin.errors import HoshinError, PreconditionFailed
+from hoshin.errors import HoshinError, InvalidInput, PreconditionFailed
 from hoshin.guard.client import origin_of
-from hoshin.service import preferences
+from hoshin.service import calendar, preferences
 from hoshin.service.notify import Preferences
 from hoshin.web.deps import Db, Here, Place, now
 from hoshin.web.notifications import NOT_LINKED
@@ -27,7 +27,12 @@ router = APIRouter()
 Token = Annotated[str, Path(max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 EventQuery = Annotated[str | None, Query(max_length=40)]
 Done = Annotated[str, Query(max_length=10)]
+Action = Annotated[str, Form(max_length=10)]
 EMAIL_OFF = "E-mail is off on this server: you are told in-app only."
+NOTICES = {
+    "saved": "Your notification settings are saved.",
+    "stopped": "Your calendar link is stopped: its feed no longer opens.",
+}
 
 
 def _url(here: Here) -> str:
@@ -59,8 +64,7 @@ def settings_page(request: Request, session: Db, here: Place, done: Done = "") -
     if here.me.person is None:
         return _page(request, here, None)
     prefs = preferences.get_preferences(session, org=here.org, person=here.me.person)
-    notice = "Your notification settings are saved." if done == "saved" else None
-    return _page(request, here, prefs, notice=notice)
+    return _page(request, here, prefs, notice=NOTICES.get(done))
 
 
 @router.post("/orgs/{org}/settings/notifications", response_class=HTMLResponse)
@@ -87,6 +91,28 @@ async def save_settings(request: Request, session: Db, here: Place) -> Response:
         prefs = preferences.get_preferences(session, org=here.org, person=person)
         return _page(request, here, prefs, problem=problem, status=page_status(outcome))
     return RedirectResponse(f"{_url(here)}?done=saved", status_code=303)
+
+
+@router.post("/orgs/{org}/settings/calendar", response_class=HTMLResponse)
+def calendar_link(request: Request, session: Db, here: Place, action: Action = "") -> Response:
+    """Makes a new calendar link (``action=new``; one made before stops working), shown on
+    this answer only, or stops it (``action=stop``)."""
+    person = here.me.person
+    if person is None:
+        return _page(request, here, None, status=404)
+    if action == "stop":
+        calendar.revoke_calendar_link(session, org=here.org, person=person, who=here.who,
+                                      now=now())  # fmt: skip
+        return RedirectResponse(f"{_url(here)}?done=stopped", status_code=303)
+    if action != "new":
+        raise InvalidInput("action: 'new' makes a calendar link, 'stop' ends it")
+    secret = calendar.new_calendar_link(session, org=here.org, person=person, who=here.who,
+                                        now=now())  # fmt: skip
+    feed = settings().base_url.rstrip("/") + calendar.calendar_path(secret)
+    prefs = preferences.get_preferences(session, org=here.org, person=person)
+    answer = _page(request, here, prefs, extra={"feed": feed})
+    answer.headers["Cache-Control"] = "no-store"  # the link must not stay in a cache
+    return answer
 
 
 @router.get("/unsubscribe/{token}", response_class=HTMLResponse)
