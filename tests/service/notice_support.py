@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from factories import add_member, make_organization
+from hoshin.domain.model import Person
 from hoshin.planfile import read_plan
 from hoshin.service.account import Principal
 from hoshin.service.asker import Asker
@@ -30,12 +31,17 @@ MEMBERS = (
 
 
 def make_clinic(session: Session) -> tuple[OrganizationRow, dict[str, Asker]]:
-    """The clinic whose unit ward-a is led by ben (clinic has no lead), with its members by
-    plan person ("admin" for the admin, who is none), and a webhook that hears every event."""
+    """The clinic whose unit ward-a is led by ben (clinic has no lead), with three more
+    people of ward-a (Cara Diaz, and two named Dan Roe), its members by plan person
+    ("admin" for the admin, who is none), and a webhook that hears every event."""
     plan = read_plan(SMALL)
     units = tuple(replace(u, lead="ben") if u.id == "ward-a" else u for u in plan.units)
+    people = (
+        *plan.people, Person("cara", "Cara Diaz", "ward-a", "cara@riverside.example"),
+        Person("dan", "Dan Roe", "ward-a"), Person("dan-2", "Dan Roe", "ward-a"),
+    )  # fmt: skip
     org = make_organization(session, slug="clinic", name="Riverside Clinic",
-                            plan=replace(plan, units=units))  # fmt: skip
+                            plan=replace(plan, units=units, people=people))  # fmt: skip
     askers = {}
     for email, role, person, name in MEMBERS:
         add_member(session, email=email, role=role, password=PASSWORD, person=person, name=name)

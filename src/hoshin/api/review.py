@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Response
@@ -36,11 +37,18 @@ Year = Annotated[int, Path(description="The fiscal year, named by the year it st
 
 
 class MonthlyReviewWrite(Body):
-    """The record of a unit's monthly review: who came, what was decided, notes."""
+    """The record of a unit's monthly review: who came, what was decided, notes, and when
+    it meets."""
 
     attendees: list[Line] = Field(default_factory=list, max_length=200)
     decisions: list[Line] = Field(default_factory=list, max_length=100)
     notes: Text = ""
+    meeting_at: datetime | None = Field(
+        None,
+        description="When the review meets: ISO 8601, e.g. 2026-07-02T09:00:00+02:00; "
+        "without an offset, UTC. Answered in UTC. Setting or moving it tells the attendees "
+        "(a line that is a person's id or exact name) and the unit's lead.",
+    )
 
 
 class MonthlyReviewRead(MonthlyReviewWrite):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy.orm import Session
@@ -41,12 +41,13 @@ COMMENTS_SHOWN = 100  # the latest ones; older comments stay in the audit trail
 LIMITS = {"attendees": (200, 200), "decisions": (100, 2000)}  # items, characters each
 NOTES_LENGTH = 20_000
 COMMENT_LENGTH = 5_000
+MEETING_FORMAT = "a date and time, YYYY-MM-DDTHH:MM, in UTC unless an offset is given"
 
 
 @dataclass(frozen=True, slots=True)
 class RecordedReview:
     """The record of a unit's monthly review: who came, what was decided, the notes, who
-    recorded it when, and its version."""
+    recorded it when, its version, and when it meets (UTC; None: not scheduled)."""
 
     unit: str
     period: Month
@@ -57,6 +58,7 @@ class RecordedReview:
     updated_at: datetime
     version: int
     recorded_by: str = ""  # who recorded it, as the organisation knows them (the pages')
+    meeting_at: datetime | None = None
 
     def as_json(self) -> dict[str, Any]:
         """The review as JSON values."""
@@ -64,6 +66,7 @@ class RecordedReview:
             "unit": self.unit, "period": str(self.period), "attendees": list(self.attendees),
             "decisions": list(self.decisions), "notes": self.notes, "updated_by": self.updated_by,
             "updated_at": self.updated_at.isoformat(), "version": self.version,
+            "meeting_at": None if self.meeting_at is None else self.meeting_at.isoformat(),
         }  # fmt: skip
 
 
@@ -71,7 +74,7 @@ def recorded_review(row: MonthlyReviewRow) -> RecordedReview:
     """The review that ``row`` records."""
     return RecordedReview(
         row.unit, Month(row.period), tuple(row.attendees), tuple(row.decisions), row.notes,
-        row.updated_by, row.updated_at, row.version,
+        row.updated_by, row.updated_at, row.version, meeting_at=row.meeting_at,
     )  # fmt: skip
 
 
@@ -125,8 +128,10 @@ def save_monthly_review(
     """Records (or, at the version read, changes) the review of a unit's month.
 
     ``asker`` is (role, plan person); ``record`` holds attendees and decisions (lists of
-    text) and notes. Editors and admins review any unit; a contributor their own unit and
-    the units below it.
+    text), notes and meeting_at (meeting_time). Editors and admins review any unit; a
+    contributor their own unit and the units below it. The attendees and the unit's lead
+    are told when the meeting is set or moved and when the minutes are first recorded
+    (service.announce).
     """
     org = change.org
     if find_row(session, UnitRow, org_id=org.id, key=unit) is None:
@@ -134,15 +139,31 @@ def save_monthly_review(
     _may_review(session, org, asker, unit)
     values = _checked(record) | {"updated_by": change.who.actor, "updated_at": now}
     row = find_review(session, org_id=org.id, unit=unit, period=int(period))
-    return save_record(
+    before = None if row is None else review_state(row)
+    after = save_record(
         session, change, kind="monthly review", entity="monthly_review", key=f"{unit}/{period}",
         table=MonthlyReviewRow, row=row, identity={"unit": unit, "period": int(period)},
         values=values, state=review_state,
     )  # fmt: skip
+    announce.review_saved(session, org=org, before=before, after=after,
+                          actor=(change.who.actor, asker[1]), now=now)  # fmt: skip
+    return after
+
+
+def meeting_time(value: object) -> datetime:
+    """When a review meets, in UTC: a datetime, or its ISO 8601 text ("2026-07-02T09:00",
+    with seconds or an offset); without an offset it is UTC (the form's datetime-local field
+    says so). ValueError for anything else."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.strip())
+    if not isinstance(value, datetime):
+        raise ValueError("not a date and time")
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _checked(record: dict[str, Any]) -> dict[str, Any]:
-    """The review's values, or InvalidInput naming every field that is too long."""
+    """The review's values, or InvalidInput naming every field that is too long or, for
+    meeting_at, no time."""
     problems = []
     values: dict[str, Any] = {}
     for name, (items, length) in LIMITS.items():
@@ -155,9 +176,15 @@ def _checked(record: dict[str, Any]) -> dict[str, Any]:
     notes = str(record.get("notes") or "").strip()
     if len(notes) > NOTES_LENGTH:
         problems.append(detail("notes", f"at most {NOTES_LENGTH} characters"))
+    when, meeting = record.get("meeting_at"), None
+    if when is not None and when != "":
+        try:
+            meeting = meeting_time(when)
+        except ValueError:
+            problems.append(detail("meeting_at", MEETING_FORMAT))
     if problems:
         raise InvalidInput("the review cannot be saved as it is", problems)
-    return {**values, "notes": notes}
+    return {**values, "notes": notes, "meeting_at": meeting}
 
 
 def _may_review(

@@ -3,6 +3,7 @@ comments on objectives."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 from urllib.parse import quote
 
@@ -29,6 +30,7 @@ QUICK_LINKS = 24  # units linked straight to last month's review
 # typed without the picker's script is resolved as in the plan's forms.
 UNIT = {"unit": Reference("units")}
 Typed = Annotated[str | None, Query(max_length=300)]
+FIELDS = ("attendees", "decisions", "notes", "meeting_at")
 
 
 @router.get("/orgs/{org}/reviews/monthly", response_class=HTMLResponse)
@@ -71,15 +73,17 @@ def review_page(request: Request, session: Db, here: Place, unit: str, month: st
 
 @router.post("/orgs/{org}/reviews/monthly/{unit}/{month}", response_class=HTMLResponse)
 async def record(request: Request, session: Db, here: Place, unit: str, month: str) -> Response:
-    """Saves the review (attendees and decisions one a line, notes); back to the page."""
+    """Saves the review (attendees and decisions one a line, notes, when it meets: UTC);
+    back to the page."""
     form = await request.form()
-    typed = {name: str(form.get(name, "")) for name in ("attendees", "decisions", "notes")}
+    typed = {name: str(form.get(name, "")) for name in FIELDS}
     version = str(form.get("version", "")).strip()
     period = _month(month)
     record = {
         "attendees": review_service.lines(typed["attendees"]),
         "decisions": review_service.lines(typed["decisions"]),
         "notes": typed["notes"],
+        "meeting_at": typed["meeting_at"].strip() or None,
     }
     outcome = attempt(
         session, review_service.save_monthly_review, session, change=here.change(version),
@@ -145,6 +149,7 @@ def _page(
             "attendees": "\n".join(recorded.attendees) if recorded else "",
             "decisions": "\n".join(recorded.decisions) if recorded else "",
             "notes": recorded.notes if recorded else "",
+            "meeting_at": _local_field(recorded.meeting_at if recorded else None),
         }
     context = {
         "here": here,
@@ -163,6 +168,11 @@ def _page(
         "action": _url(here, unit, str(period)),
     }
     return render(request, "review.html", context, status)
+
+
+def _local_field(moment: datetime | None) -> str:
+    """A UTC time as a datetime-local field holds it (the form says it is UTC)."""
+    return "" if moment is None else f"{moment:%Y-%m-%dT%H:%M}"
 
 
 def _chosen_month(here: Here, typed: str | None) -> Month:
