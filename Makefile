@@ -11,7 +11,7 @@ DEMO ?= demo.yaml
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test lint format bench bench-engine bench-server bench-pages bench-guards clean
+.PHONY: setup run test lint format bench bench-engine bench-server bench-pages bench-guards bench-notify clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "hoshin needs Python 3.11 or newer")'
@@ -28,10 +28,14 @@ $(NODE_STAMP): package.json package-lock.json
 
 setup: $(STAMP) $(NODE_STAMP) ## the virtual environment with hoshin and its tools; node_modules
 
-run: setup ## the demo: write and check demo.yaml, load it into ./hoshin.db, serve on HOST:PORT (127.0.0.1:8000)
+# The worker runs beside the server (reminders, e-mails, webhooks); when the server stops
+# (Ctrl-C), the trap stops the worker too.
+run: setup ## the demo: write and check demo.yaml, load it into ./hoshin.db, serve on HOST:PORT (127.0.0.1:8000) with one worker
 	$(BIN)/hoshin demo $(DEMO) --force
 	$(BIN)/hoshin check $(DEMO)
 	$(BIN)/hoshin setup --demo
+	$(BIN)/hoshin worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/hoshin serve --host $(HOST) --port $(PORT)
 
 lint: setup ## ruff and mypy --strict
@@ -48,7 +52,11 @@ test: lint ## the whole suite
 
 # Every benchmark of BENCHMARKS.md, one after the other (about 40 minutes on 2 cores); each
 # part has its own target below.
-bench: bench-engine bench-server bench-pages bench-guards ## the engine, the API under load, every page, the guards
+bench: bench-engine bench-server bench-pages bench-guards bench-notify ## the engine, the API under load, every page, the guards, the worker
+
+# BENCH_NOTIFY_SIZES (default 10000,50000 people); BENCH_POSTGRES_URL set: on PostgreSQL too.
+bench-notify: setup ## the worker: outbox messages a second (SMTP, HTTP) and one scheduler pass at enterprise sizes
+	$(BIN)/python -m bench.outbox
 
 bench-guards: setup ## what the guards every request passes cost, in µs of CPU per request
 	$(BIN)/python -m bench.guards

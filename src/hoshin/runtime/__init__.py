@@ -12,6 +12,8 @@ themselves; the routes (``hoshin.api``), the pages (``hoshin.web``) and the comm
   process lets in at once; ``batches``: a thread that takes work in batches, used by
   ``group_commit`` (check-ins written together) and ``lookups`` (the hot reads' queries);
 - ``workers``: ``hoshin serve --workers N``; ``proxies``: which proxies it believes.
+- ``notifier``: ``hoshin worker``, the reminder scheduler's passes and the outbox's
+  delivery (``delivery``: one e-mail or webhook call).
 
 docs/operations.md says how these serve a request.
 """
