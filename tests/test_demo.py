@@ -12,6 +12,7 @@ from hoshin.demo.pump_maker import WEAKER_LINKS
 from hoshin.domain.analysis import Analysis, analyze
 from hoshin.domain.model import Metric, Plan
 from hoshin.domain.months import Month
+from hoshin.domain.responsible import metric_owner, unit_leads
 from hoshin.domain.validation import plan_problems
 from hoshin.planfile import dump_plan, parse_plan
 
@@ -218,3 +219,21 @@ def test_every_weaker_link_of_the_demo_is_a_link_of_its_plan() -> None:
         weaker |= {(action.id, key): s for key, s in action.moves_strength.items()}
     assert weaker == dict(WEAKER_LINKS)
     assert Counter(weaker.values()) == {"medium": 5, "weak": 2}
+
+
+def test_every_unit_has_a_lead_and_some_metrics_their_own_owner() -> None:
+    """Reminders and escalations have someone to reach: each of the 7 units is led (the
+    machining cell escalates to Eriksson, then Nowak of operations, then Okafor), 6 of the
+    metrics are entered by someone else than their objective's owner (the quality
+    engineer Haddad keeps the warranty claims of Larsen's B1), and everyone has an e-mail."""
+    plan = demo_plan(DAYS[0])
+    assert all(unit.lead is not None for unit in plan.units)
+    assert unit_leads(plan.units, "machining") == ("eriksson", "nowak", "okafor")
+    own = {m.id: m.owner for m in plan.metrics() if m.owner is not None}
+    assert own == {
+        "warranty-claims": "haddad", "service-revenue": "whitaker", "ltifr": "benali",
+        "seal-failures": "dubois", "callout-4h": "kim", "machining-ppm": "tanaka",
+    }  # fmt: skip
+    b1 = next(o for o in plan.objectives if o.id == "B1")
+    assert (b1.owner, metric_owner(b1.metrics[0], b1)) == ("larsen", "haddad")
+    assert all(p.email and p.email.endswith("@northbeck.example") for p in plan.people)

@@ -145,6 +145,7 @@ def _metric(
         weight=spec.weight,
         frequency="quarterly" if spec.quarterly else "monthly",
         unit=spec.unit,
+        owner=spec.owner,
     )
     return replace(metric, actuals=_course_actuals(metric, spec, last, rng))
 
@@ -216,6 +217,7 @@ def _band_metric(
         unit=spec.unit,
         minimum=float(low),
         maximum=float(high),
+        owner=spec.owner,
     )
 
 

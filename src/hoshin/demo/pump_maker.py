@@ -56,6 +56,7 @@ class MetricSpec:
     since: Period | None = None
     weight: float = 1.0
     tolerance: float | None = None
+    owner: str | None = None  # who enters its actuals when not the objective's owner
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,14 +96,16 @@ class ActionSpec:
     progress: float | None = None
 
 
+# Each unit's lead is told of its escalations (a missing actual, a red month): the chief
+# executive, the operations director, and the head of each department.
 UNITS = (
-    Unit("exec", "Executive team"),
-    Unit("ops", "Operations", "exec"),
-    Unit("machining", "Machining", "ops"),
-    Unit("assembly", "Assembly and test", "ops"),
-    Unit("quality", "Quality", "exec"),
-    Unit("engineering", "Engineering", "exec"),
-    Unit("service", "Sales and service", "exec"),
+    Unit("exec", "Executive team", lead="okafor"),
+    Unit("ops", "Operations", "exec", lead="nowak"),
+    Unit("machining", "Machining", "ops", lead="eriksson"),
+    Unit("assembly", "Assembly and test", "ops", lead="alvarez"),
+    Unit("quality", "Quality", "exec", lead="larsen"),
+    Unit("engineering", "Engineering", "exec", lead="chen"),
+    Unit("service", "Sales and service", "exec", lead="martins"),
 )
 
 _PEOPLE = (
@@ -173,6 +176,7 @@ BREAKTHROUGHS = (
                 decimals=2,
                 rate=-0.5,
                 pace=0.4,
+                owner="haddad",  # the quality engineer keeps the warranty figures
             ),
         ),
         "A pump that is bought once and then forgotten",
@@ -192,6 +196,7 @@ BREAKTHROUGHS = (
                 decimals=2,
                 rate=0.2,
                 pace=0.4,
+                owner="whitaker",  # finance closes the revenue each month
             ),
         ),
         "Customers buy uptime, not spare parts",
@@ -210,6 +215,7 @@ BREAKTHROUGHS = (
                 "decrease",
                 decimals=2,
                 pace=0.4,
+                owner="benali",  # health and safety counts the injuries and hours
             ),
         ),
         None,
@@ -252,6 +258,7 @@ ANNUAL = (
                 "decrease",
                 "red",
                 decimals=2,
+                owner="dubois",  # the field-failure analyst of quality
             ),
         ),
         description="Seal leaks are 41% of warranty claims in the last 3 years' Pareto",
@@ -282,7 +289,17 @@ ANNUAL = (
         "annual",
         "walsh",
         {"B2": 1},
-        (MetricSpec("callout-4h", "Call-outs on site within 4 hours", "%", 72, 90, profile="red"),),
+        (
+            MetricSpec(
+                "callout-4h",
+                "Call-outs on site within 4 hours",
+                "%",
+                72,
+                90,
+                profile="red",
+                owner="kim",  # the service desk logs every call-out
+            ),
+        ),
         customer_benefit="A stopped pump is running again the same morning",
     ),
     ObjectiveSpec(
@@ -409,6 +426,7 @@ TEAM = (
             "ahead",
             decimals=0,
             compound=True,
+            owner="tanaka",  # the machining inspector counts the rejects
         ),
     ),
     _team(
