@@ -23,10 +23,12 @@ from hoshin.runtime.sessions import (
 from hoshin.service.analysis import AnalysisCache
 from hoshin.web import (
     admin,
+    admin_webhooks,
     alignment,
     annual,
     auth,
     backward,
+    calendar,
     catchball,
     checkin,
     countermeasure,
@@ -62,7 +64,7 @@ def create_web(sessions: Sessions, analyses: AnalysisCache) -> FastAPI:
     web.state.analyses = analyses
     pages_ = (auth, pages, checkin, alignment, xmatrix, backward, catchball, mywork, review, annual,
               edit, admin, start, parents, countermeasure, notifications,
-              notification_settings)  # fmt: skip
+              notification_settings, admin_webhooks, calendar)  # fmt: skip
     for module in pages_:
         web.include_router(module.router)
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
