@@ -72,6 +72,9 @@ def test_a_units_lead_and_a_metrics_owner_are_chosen_by_name(fresh_server: str, 
 
     page.goto(f"{server}/orgs/clinic/objectives/B1?as_of=2026-06-15")
     expect(page.locator(".metric-owner")).to_have_text("Actuals entered by Ben Ode")
+    expect(page.locator("#history-section")).to_contain_text(
+        "set the owner of the metric Patient falls per month to Ben Ode"
+    )
     screenshot(page, "objective-metric-owner")
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot(page, "objective-metric-owner-phone")

@@ -32,7 +32,12 @@ LABELS = {
     ("countermeasure", "due"): "due date",
     ("countermeasure", "period"): "month",
 }
-PEOPLE = {("objective", "owner"), ("countermeasure", "owner")}
+PEOPLE = {
+    ("objective", "owner"),
+    ("countermeasure", "owner"),
+    ("metric", "owner"),
+    ("unit", "lead"),
+}
 UNITS = {("objective", "unit")}
 TEXT = {"title", "customer_benefit", "description", "cause", "action", "effect", "name"}
 FIGURES = {"baseline", "target", "min", "max"}  # in the metric's own precision
