@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy.orm import Session
 
@@ -23,6 +24,7 @@ from hoshin.errors import (
 from hoshin.fields import period_of
 from hoshin.service import policy
 from hoshin.service.asker import Who
+from hoshin.service.notify import publish
 from hoshin.service.policy import Act
 from hoshin.store.audit import AuditEventRow, list_events, record_event, record_events
 from hoshin.store.changes import ACTUAL, actual_key
@@ -67,15 +69,18 @@ def record_actual(
     if_match: int | None,
     who: Who,
     now: datetime,
+    published: list[Recorded] | None = None,
 ) -> tuple[Actual, bool]:
     """Creates or corrects a month's actual, if ``role`` (and ``person``, a contributor's
-    plan id) may record it (check_may_record); returns it and whether it was created.
+    plan id) may record it (check_may_record); returns it and whether it was created. Its
+    webhook event (actual.recorded) is published, or added to ``published`` for the caller
+    to publish with others (one query for the webhooks, record_actuals).
 
     A correction must name the version it read: when someone saved first it raises
     PreconditionFailed with the current state, never overwriting it silently. Two people
     creating the same month at once: the database's unique constraint lets one win.
     """
-    check_may_record(session, org=org, role=role, person=person, metric=metric)
+    objective = check_may_record(session, org=org, role=role, person=person, metric=metric)
     if not math.isfinite(value):
         raise InvalidInput("value: must be a finite number")
     existing = find_actual(session, org_id=org.id, metric=metric, period=int(period))
@@ -106,7 +111,25 @@ def record_actual(
         key=after.key, change="create" if before is None else "update",
         before=before, after=after.as_json(), plan_version=version, origin=who.origin,
     )  # fmt: skip
+    event = recorded_event(org, after, objective)
+    if published is None:
+        publish(session, org=org, events=[event], now=now)
+    else:
+        published.append(event)
     return after, before is None
+
+
+Recorded = tuple[str, str, dict[str, Any], str]  # a webhook event, as notify.publish takes it
+
+
+def recorded_event(org: OrganizationRow, actual: Actual, objective: str) -> Recorded:
+    """The webhook event actual.recorded of ``actual`` (each version once)."""
+    data = {
+        "metric": actual.metric, "period": str(actual.period), "value": actual.value,
+        "objective": objective, "version": actual.version,
+        "link": f"/orgs/{org.slug}/objectives/{quote(objective, safe='')}",
+    }  # fmt: skip
+    return "actual.recorded", actual.metric, data, f"actual.recorded|{actual.key}|{actual.version}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,18 +155,20 @@ def record_actuals(
 ) -> list[Actual]:
     """Records each actual as record_actual does, in the session's transaction: all are
     saved or none; the first problem names the item (``actuals[i] (metric month): ...``)."""
-    saved = []
+    saved: list[Actual] = []
+    published: list[Recorded] = []
     for index, item in enumerate(actuals):
         try:
             actual, _ = record_actual(
                 session, org=org, role=role, person=person, metric=item.metric,
                 period=period_of(item.period, "period"), value=item.value,
-                if_match=item.version, who=who, now=now,
+                if_match=item.version, who=who, now=now, published=published,
             )  # fmt: skip
         except HoshinError as error:
             error.message = f"actuals[{index}] ({item.metric} {item.period}): {error.message}"
             raise
         saved.append(actual)
+    publish(session, org=org, events=published, now=now)
     return saved
 
 
@@ -158,6 +183,9 @@ class NewActual:
     value: float
     who: Who
     now: datetime
+    # for the webhooks' actual.recorded, not part of what is written
+    objective: str = field(default="", compare=False)
+    org: OrganizationRow | None = field(default=None, compare=False, repr=False)
 
 
 def new_actual(
@@ -185,7 +213,7 @@ def new_actual(
         raise InvalidInput("value: must be a finite number")
     if if_match is not None or found[1] is not None:
         return None
-    return NewActual(org.id, metric, period, value, who, now)
+    return NewActual(org.id, metric, period, value, who, now, objective=found[0], org=org)
 
 
 def record_new_actuals(
@@ -232,6 +260,10 @@ def _create(
     ]  # fmt: skip
     version = bump_plan_version(session, org_id=org_id)
     record_events(session, org_id=org_id, plan_version=version, events=events)
+    org = actuals[0][1].org
+    if org is not None:  # one query for the organisation's webhooks, whatever the batch
+        published = [recorded_event(org, saved[n], a.objective) for n, a in actuals if n in saved]
+        publish(session, org=org, events=published, now=actuals[0][1].now)
     return saved
 
 
@@ -245,13 +277,15 @@ def actual_history(
 
 def check_may_record(
     session: Session, *, org: OrganizationRow, role: str, person: str | None, metric: str
-) -> None:
+) -> str:
     """Editors and admins record any actual; a contributor those of the objectives they own
-    or of their unit; a viewer none. Raises Forbidden (or NotFound for an unknown metric)."""
+    or of their unit; a viewer none. Raises Forbidden (or NotFound for an unknown metric);
+    returns the metric's objective."""
     row = find_metric(session, org_id=org.id, key=metric)
     if row is None:
         raise NotFound(f"no metric '{metric}'")
     _check_role(session, org=org, role=role, person=person, metric=metric, objective=row.objective)
+    return row.objective
 
 
 def _check_role(
