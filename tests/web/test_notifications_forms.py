@@ -65,7 +65,7 @@ def test_the_bell_counts_and_the_list_is_newest_first(pages: TestClient) -> None
     signed_in_as(pages, "ben")
     start = pages.get("/orgs/clinic/")
     assert 'aria-label="Notifications, 3 unread"' in start.text
-    assert '<span class="badge">3</span>' in start.text
+    assert '<span class="badge" aria-hidden="true">3</span>' in start.text
     listed = pages.get(LIST).text
     assert "3 unread of 3" in listed
     assert (
