@@ -187,3 +187,18 @@ def test_a_calendar_link_is_shown_once_then_stopped(pages: TestClient) -> None:
     stopped = pages.post("/orgs/clinic/settings/calendar", data={"action": "stop"})
     assert stopped.url.path == SETTINGS and "Your calendar link is stopped" in stopped.text
     assert "You have no calendar link" in stopped.text
+
+
+def test_only_the_unsubscribe_path_goes_without_the_forms_token(
+    pages: TestClient, engine: Engine
+) -> None:
+    """guard.csrf lets exactly POST /unsubscribe/<token> through: any other change without
+    the token, signed in or not, is refused (403) as before."""
+    signed_in_as(pages, "ben")
+    cookies = dict(pages.cookies)
+    with TestClient(create_server(session_factory(engine)), cookies=cookies) as forger:
+        refused = forger.post(f"{LIST}/read-all")  # ben's cookie, no token
+        assert refused.status_code == 403
+        assert forger.post("/unsubscribe/abc/read-all").status_code == 403
+        assert forger.post(f"/unsubscribe/{'a' * 65}").status_code == 403  # longer than any
+    assert 'aria-label="Notifications, 3 unread"' in pages.get(LIST).text  # nothing marked
