@@ -52,3 +52,29 @@ def test_a_review_meeting_is_scheduled_then_moved_with_the_minutes(
     expect(page.locator(".recorded-minutes .attendees li")).to_have_text(["Ben Ode", "Ana Lima"])
     expect(page.get_by_label(re.compile(r"^Meeting"))).to_have_value("2026-06-04T14:00")
     assert axe_violations(page) == []
+
+
+def test_the_comment_box_says_how_to_mention_someone(fresh_server: str, page: Page) -> None:
+    """On ana's B1 the comment box says "Mention someone with @their-id" and names the
+    owner's id (@ana); ben writes "@ana, falls are down" in place (htmx): the comment is
+    listed as written, with an anchor (#comment-<id>) a notice links to."""
+    sign_in(page, fresh_server, BEN)
+    page.goto(f"{fresh_server}/orgs/clinic/objectives/B1?as_of=2026-06-15#comments")
+    hint = page.locator("#comment-hint")
+    expect(hint).to_contain_text("Mention someone with @their-id")
+    expect(hint).to_contain_text("(the owner is @ana)")
+    box = page.get_by_role("textbox", name="Add a comment")
+    expect(box).to_have_attribute("aria-describedby", "comment-hint")
+    box.fill("@ana, falls are down on Ward A")
+    page.get_by_role("button", name="Comment").click()
+    listed = page.locator(".comment-list li")
+    expect(listed).to_have_count(1)
+    expect(listed.first).to_have_attribute("id", re.compile(r"^comment-\d+$"))
+    expect(listed.first.locator(".comment-body")).to_have_text("@ana, falls are down on Ward A")
+    assert axe_violations(page) == []
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.locator("#comments").scroll_into_view_if_needed()
+    screenshot(page, "comment-mention")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert fits_the_width(page)
+    screenshot(page, "comment-mention-phone")

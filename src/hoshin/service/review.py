@@ -158,7 +158,10 @@ def meeting_time(value: object) -> datetime:
         value = datetime.fromisoformat(value.strip())
     if not isinstance(value, datetime):
         raise ValueError("not a date and time")
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    try:
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError:  # 0001-01-01 at +14:00 is before the first instant Python has
+        raise ValueError("out of range") from None
 
 
 def _checked(record: dict[str, Any]) -> dict[str, Any]:
