@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 # An id as domain.text.ID_PATTERN allows (letters, digits, . _ -, from a letter or digit,
-# at most 64), after an @ that does not follow a letter, a digit or another @: an e-mail
-# address (ana@riverside.example) mentions nobody.
-_MENTION = re.compile(r"(?<![A-Za-z0-9@._-])@([A-Za-z0-9][A-Za-z0-9._-]{0,63})")
+# at most 64, and no longer), after an @ that does not follow a letter, a digit or another
+# @: an e-mail address (ana@riverside.example) mentions nobody.
+_MENTION = re.compile(r"(?<![A-Za-z0-9@._-])@([A-Za-z0-9][A-Za-z0-9._-]{0,63})(?![A-Za-z0-9._-])")
 _TRAILING = "._-"  # punctuation that ends a sentence, not an id: "thanks @ana."
 
 
