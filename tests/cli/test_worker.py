@@ -9,11 +9,13 @@ of 2026-07-01 (June's end + 1, lead days 0) it owes, by hand from its plan file:
 - 3 deadlines: action a28 (rossi, due 2026-05-28, not done) overdue; countermeasures cm2
   and cm4 (open, due 2026-07-06, within 7 days) soon;
 - red in May: seal-failures and schedule-adherence, answered by cm2 and cm4, and
-  callout-4h without a countermeasure; its owner is told of its June actual first, and the
-  quiet rule (one reminder per person and item a day) holds the red back;
+  callout-4h (A4, owner walsh, unit service) without a countermeasure: walsh is told of
+  its June actual first, and the quiet rule (one reminder per person and item a day)
+  holds his red back; martins, who leads service, is told it is red: 1 metric_red;
 - no escalation (0 days late) and no weekly digest (a Wednesday).
-Every person of the demo has an address and the default choice (e-mail and in-app), so 43
-e-mails: 40 "... is due", 1 "... is overdue since ...", 2 "... is due on 2026-07-06".
+Every person of the demo has an address and the default choice (e-mail and in-app), so 44
+e-mails: 40 "... is due", 1 "... is overdue since ...", 2 "... is due on 2026-07-06" and
+1 "... is red in May 2026".
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from notify_support import WAIT_SECONDS, SmtpServer, running_smtp
 
 runner = CliRunner()
 AS_OF = "2026-07-01"
-EMAILS = 43
+EMAILS = 44
 
 
 def hoshin(url: str, *args: str, smtp: str = "") -> tuple[int, str, str]:
@@ -56,15 +58,11 @@ def load_demo(url: str, folder: Path) -> None:
 
 def kind(message: EmailMessage) -> str:
     subject = str(message["Subject"])
-    if " is overdue since " in subject:
-        return "overdue"
-    return (
-        "soon"
-        if " is due on " in subject
-        else "actual due"
-        if subject.endswith(" is due")
-        else subject
-    )
+    for words, name in ((" is overdue since ", "overdue"), (" is due on ", "soon"),
+                        (" is red in ", "red")):  # fmt: skip
+        if words in subject:
+            return name
+    return "actual due" if subject.endswith(" is due") else subject
 
 
 def worker(url: str, smtp: str) -> subprocess.Popen[str]:
@@ -93,13 +91,14 @@ def test_the_demo_is_told_once(database_url: str, tmp_path: Path) -> None:
         code, out, err = hoshin(database_url, "worker", "--once", "--as-of", AS_OF, smtp=smtp.url)
         assert code == 0, err
         assert out == (
-            "scheduled 1 organisation(s), told 43 notice(s), sent 43 e-mail(s) and 0 webhook "
+            "scheduled 1 organisation(s), told 44 notice(s), sent 44 e-mail(s) and 0 webhook "
             "call(s), 0 to retry, 0 failed\n"
         )
         assert Counter(kind(m) for m in smtp.messages) == {
             "actual due": 40,
             "overdue": 1,
             "soon": 2,
+            "red": 1,
         }
         assert len(ids(smtp)) == EMAILS  # one message per key
         rossi = next(m for m in smtp.messages if kind(m) == "overdue")
@@ -127,9 +126,9 @@ def test_a_worker_killed_mid_send_then_run_again_sends_each_message_once(
     database_url: str, backend: str, tmp_path: Path
 ) -> None:
     load_demo(database_url, tmp_path)
-    # e-mail off: the 43 e-mails are queued and wait
+    # e-mail off: the 44 e-mails are queued and wait
     code, out, _ = hoshin(database_url, "worker", "--once", "--as-of", AS_OF)
-    assert code == 0 and "43 e-mail(s) wait" in out
+    assert code == 0 and "44 e-mail(s) wait" in out
     with running_smtp() as smtp:
         smtp.hold(5)  # the 5th message waits inside DATA
         killed = worker(database_url, smtp.url)
@@ -145,14 +144,14 @@ def test_a_worker_killed_mid_send_then_run_again_sends_each_message_once(
             until(idle_transactions_gone(database_url))
         code, out, err = hoshin(database_url, "worker", "--once", "--as-of", AS_OF, smtp=smtp.url)
         assert code == 0, err
-        assert "sent 39 e-mail(s)" in out  # 43 - the 4 recorded before the kill
+        assert "sent 40 e-mail(s)" in out  # 44 - the 4 recorded before the kill
         assert len(smtp.messages) == EMAILS and set(ids(smtp).values()) == {1}
 
 
 @pytest.mark.parametrize("backend", ["postgresql"])
 def test_two_workers_share_the_outbox(database_url: str, tmp_path: Path) -> None:
     """The first message sent is held: its worker holds its row locked, the other worker
-    sends the 42 others meanwhile (SKIP LOCKED), then the first records its one."""
+    sends the 43 others meanwhile (SKIP LOCKED), then the first records its one."""
     load_demo(database_url, tmp_path)
     assert hoshin(database_url, "worker", "--once", "--as-of", AS_OF)[0] == 0
     with running_smtp() as smtp:
