@@ -51,6 +51,8 @@ ORG = f"/orgs/{DEMO_SLUG}"
 FRAGMENTS = {
     "/invite/{secret}": "an invitation's page, opened from its link by the invitee",
     "/orgs/{org}/alignment/children/{key}": "a branch of the alignment tree (htmx)",
+    "/orgs/{org}/notifications/{notification_id}/open": "a notification's item: marks it "
+    "read and redirects there (the demo's admin, linked to no person, has none)",
     "/orgs/{org}/pick/new-id": "an id suggested from a title (htmx)",
     "/orgs/{org}/pick/{kind}": "a picker's choices (htmx)",
 }
