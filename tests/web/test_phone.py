@@ -26,9 +26,9 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from hoshin.runtime.engine import session_factory
 from hoshin.runtime.sessions import open_engine
-from hoshin.service import catchball
+from hoshin.service import catchball, webhook
 from hoshin.service.account import Principal
-from hoshin.service.asker import Asker
+from hoshin.service.asker import Asker, Who
 from hoshin.service.proposal import MetricFields, Proposal
 from hoshin.service.setup import ADMIN_EMAIL, DEMO_SLUG
 from hoshin.store.organization import get_organization
@@ -89,6 +89,7 @@ def demo_server(
             capture_output=True, timeout=120, check=True,
         )  # fmt: skip
     _propose(url)
+    _add_webhook(url)
     with running_server(url, folder / "server.log") as base_url:
         yield base_url
 
@@ -110,6 +111,24 @@ def _propose(url: str) -> None:
                 session, org=org, asker=Asker(org, "admin", me, "tests"), unit="quality",
                 lead="larsen", proposal=proposal, now=datetime.now(UTC),
             )  # fmt: skip
+            session.commit()
+    finally:
+        engine.dispose()
+
+
+def _add_webhook(url: str) -> None:
+    """A webhook (the demo has none), so that its removal's confirmation has a link."""
+    engine = open_engine(url)
+    try:
+        with session_factory(engine)() as session:
+            org = get_organization(session, slug=DEMO_SLUG)
+            webhook.add_webhook(
+                session,
+                org=org,
+                role="admin",
+                who=Who("tests"),
+                url="https://hooks.example.com/demo",
+            )
             session.commit()
     finally:
         engine.dispose()
