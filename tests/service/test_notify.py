@@ -85,6 +85,29 @@ def test_two_reminders_on_one_item_the_same_day_are_one(
     assert tell(session, org=clinic, notices=[step], now=NOW + timedelta(hours=15)) == [step]
 
 
+def test_a_reminder_told_on_an_earlier_day_leaves_the_days_slot_to_a_new_one(
+    session: Session, clinic: OrganizationRow
+) -> None:
+    # Day 1 (2026-07-08): the actual of falls is due. Day 6: the scheduler lists it again
+    # (still due, same key) with its escalation: only the escalation is new, and it is told.
+    first = due("ana")
+    assert tell(session, org=clinic, notices=[first], now=NOW) == [first]
+    escalation = Notice("escalation", "ana", "metric", "falls", "2026-06", "Still missing",
+                        variant="1")  # fmt: skip
+    later = NOW + timedelta(days=5)
+    assert tell(session, org=clinic, notices=[first, escalation], now=later) == [escalation]
+
+
+def test_a_reminder_its_person_hears_nothing_of_takes_no_slot(
+    session: Session, clinic: OrganizationRow
+) -> None:
+    # Ana chose nothing for "actual due": the escalation on the same item is her one today.
+    choose(session, clinic, "ana", channels={"actual_due": "none"})
+    escalation = Notice("escalation", "ana", "metric", "falls", "2026-06", "Still missing",
+                        variant="1")  # fmt: skip
+    assert tell(session, org=clinic, notices=[due("ana"), escalation], now=NOW) == [escalation]
+
+
 def test_a_key_is_told_once(session: Session, clinic: OrganizationRow) -> None:
     notice = due("ana")
     assert tell(session, org=clinic, notices=[notice, notice], now=NOW) == [notice]

@@ -33,6 +33,7 @@ from hoshin.store.notification import (
     insert_outbox,
     reminded_since,
     settings_of,
+    told_keys,
 )
 from hoshin.store.organization import OrganizationRow
 from hoshin.store.webhook import webhooks_of
@@ -72,27 +73,29 @@ def preferences_of(row: NotificationSettingsRow | None, person: str) -> Preferen
 def tell(
     session: Session, *, org: OrganizationRow, notices: Sequence[Notice], now: datetime
 ) -> list[Notice]:
-    """Writes the notices as each person chose and returns those told now: a notice whose key
-    was told before, a reminder after another of the day on the same item, and a notice its
-    person chose to hear nothing of are not."""
+    """Writes the notices as each person chose and returns those told now. Not told: a
+    notice whose key was told before (an actual still due on a later pass), one its person
+    chose to hear nothing of, and a reminder after another of the day on the same item (the
+    quiet rule, which only notices actually told count for)."""
     if not notices:
         return []
-    people = {notice.person for notice in notices}
+    known = told_keys(session, org_id=org.id, keys=[notice.key for notice in notices])
+    new = [notice for notice in notices if notice.key not in known]
+    people = {notice.person for notice in new}
     chosen = settings_of(session, org_id=org.id, people=people)
     prefs = {person: preferences_of(chosen.get(person), person) for person in people}
-    kept = _quiet(session, org=org, notices=notices, now=now)
+    wanted = [n for n in new if any(channels_of(prefs[n.person].choice(n.event)))]
+    kept = _quiet(session, org=org, notices=wanted, now=now)
     rows, mailed = [], []
     for notice in kept:
         by_email, in_app = channels_of(prefs[notice.person].choice(notice.event))
-        if not (by_email or in_app):
-            continue
         daily = by_email and prefs[notice.person].daily_digest and notice.event != "digest"
         rows.append(_notification(org, notice, in_app=in_app, digest=daily, now=now))
         if by_email and not daily:
             mailed.append(notice)
-    told_keys = insert_notifications(session, rows=rows)
-    told = [notice for notice in kept if notice.key in told_keys]
-    _queue_mails(session, org=org, notices=[n for n in mailed if n.key in told_keys], now=now)
+    inserted = insert_notifications(session, rows=rows)
+    told = [notice for notice in kept if notice.key in inserted]
+    _queue_mails(session, org=org, notices=[n for n in mailed if n.key in inserted], now=now)
     return told
 
 
@@ -100,10 +103,13 @@ def _quiet(
     session: Session, *, org: OrganizationRow, notices: Sequence[Notice], now: datetime
 ) -> list[Notice]:
     """The notices the quiet rule lets through: one reminder per person and item a day."""
-    if not any(notice.reminder for notice in notices):
+    reminding = {notice.person for notice in notices if notice.reminder}
+    if not reminding:
         return list(notices)
     midnight = datetime.combine(now.astimezone(UTC).date(), time(), tzinfo=UTC)
-    seen = reminded_since(session, org_id=org.id, events=REMINDERS, since=midnight)
+    seen = reminded_since(
+        session, org_id=org.id, people=reminding, events=REMINDERS, since=midnight
+    )
     kept = []
     for notice in notices:
         if notice.reminder:

@@ -24,7 +24,7 @@ from hoshin.service.analysis import AnalysisCache
 from hoshin.service.notify import mail_payload, publish, tell, unsubscribe_tokens
 from hoshin.store.notification import addresses_of, insert_outbox
 from hoshin.store.organization import OrganizationRow, plan_version_of
-from hoshin.store.outbox import digest_notifications, told_keys
+from hoshin.store.outbox import digest_notifications
 from hoshin.store.plan import load_plan
 
 CHUNK = 2000  # notices per transaction: a chunk of the 50,000-person plan writes in ~0.1 s
@@ -88,13 +88,11 @@ class Told:
 def tell_chunk(
     session: Session, *, org: OrganizationRow, notices: Sequence[Notice], now: datetime
 ) -> Told:
-    """Tells the new notices of a chunk (service.notify.tell) and queues the organisation's
-    webhook events for them, in ``session``'s transaction. A notice told on an earlier pass
-    is left out before the quiet rule: the day's one reminder on an item is the new one."""
-    known = told_keys(session, org_id=org.id, keys=[notice.key for notice in notices])
-    new = [notice for notice in notices if notice.key not in known]
-    told = tell(session, org=org, notices=new, now=now)
-    calls = publish(session, org=org, events=webhook_events(new), now=now)
+    """Tells the notices of a chunk (service.notify.tell: those told before are not told
+    again) and queues the organisation's webhook events for them (each once: its key), in
+    ``session``'s transaction."""
+    told = tell(session, org=org, notices=notices, now=now)
+    calls = publish(session, org=org, events=webhook_events(notices), now=now)
     return Told(len(told), calls)
 
 

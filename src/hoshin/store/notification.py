@@ -166,15 +166,38 @@ def insert_outbox(session: Session, *, rows: Sequence[Mapping[str, Any]]) -> set
 
 
 def reminded_since(
-    session: Session, *, org_id: int, events: Collection[str], since: datetime
+    session: Session,
+    *,
+    org_id: int,
+    people: Collection[str],
+    events: Collection[str],
+    since: datetime,
 ) -> set[tuple[str, str, str]]:
-    """(person, item kind, item) of the organisation's notices of ``events`` since ``since``."""
+    """(person, item kind, item) of these people's notices of ``events`` since ``since``."""
     query = select(NotificationRow.person, NotificationRow.item_kind, NotificationRow.item).where(
         NotificationRow.org_id == org_id,
         NotificationRow.created_at >= since,
         NotificationRow.event.in_(events),
     )
-    return {(person, kind, item) for person, kind, item in session.execute(query)}
+    if len(people) <= CHUNK:  # beyond that, the organisation's day is fewer queries
+        query = query.where(NotificationRow.person.in_(people))
+    wanted = set(people)
+    return {(p, kind, item) for p, kind, item in session.execute(query) if p in wanted}
+
+
+def told_keys(session: Session, *, org_id: int, keys: Collection[str]) -> set[str]:
+    """Which of these notice keys the organisation's notifications hold already: a notice
+    told on an earlier day (an actual still due) is not new, and must not take the day's
+    one reminder on its item from one that is (its escalation)."""
+    wanted = list(keys)
+    found: set[str] = set()
+    for start in range(0, len(wanted), CHUNK):
+        query = select(NotificationRow.key).where(
+            NotificationRow.org_id == org_id,
+            NotificationRow.key.in_(wanted[start : start + CHUNK]),
+        )
+        found.update(session.scalars(query))
+    return found
 
 
 def settings_of(

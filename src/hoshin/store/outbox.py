@@ -178,18 +178,3 @@ def digest_notifications(
         .order_by(NotificationRow.person, NotificationRow.id)
     )
     return list(session.scalars(query))
-
-
-def told_keys(session: Session, *, org_id: int, keys: Collection[str]) -> set[str]:
-    """Which of these notice keys the organisation's notifications hold already: a notice
-    told on an earlier day (an actual still due) is not new, and must not take the day's
-    one reminder on its item from one that is (its escalation)."""
-    wanted = list(keys)
-    found: set[str] = set()
-    for start in range(0, len(wanted), IN_LIST):
-        query = select(NotificationRow.key).where(
-            NotificationRow.org_id == org_id,
-            NotificationRow.key.in_(wanted[start : start + IN_LIST]),
-        )
-        found.update(session.scalars(query))
-    return found
