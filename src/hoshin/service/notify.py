@@ -153,7 +153,8 @@ def _queue_mails(
                                event=notice.event, token=tokens[notice.person])  # fmt: skip
         if notice.event == "digest":
             payload.update(digest=True, sections=dict(notice.data))
-        rows.append(_mail(org, f"email|{notice.key}", address, payload, now))
+        rows.append(queued(org, key=f"email|{notice.key}", channel="email",
+                           recipient=address, payload=payload, now=now))  # fmt: skip
     insert_outbox(session, rows=rows)
 
 
@@ -177,12 +178,20 @@ def mail_payload(
     }  # fmt: skip
 
 
-def _mail(
-    org: OrganizationRow, key: str, address: str, payload: dict[str, Any], now: datetime
+def queued(
+    org: OrganizationRow,
+    *,
+    key: str,
+    channel: str,
+    recipient: str,
+    payload: Mapping[str, Any],
+    now: datetime,
+    webhook_id: int | None = None,
 ) -> dict[str, Any]:
+    """An outbox row's columns for a message to deliver from ``now`` on."""
     return {
-        "org_id": org.id, "key": key, "channel": "email", "webhook_id": None,
-        "recipient": address, "payload": payload, "status": "pending", "attempts": 0,
+        "org_id": org.id, "key": key, "channel": channel, "webhook_id": webhook_id,
+        "recipient": recipient, "payload": dict(payload), "status": "pending", "attempts": 0,
         "next_attempt_at": now, "created_at": now,
     }  # fmt: skip
 
@@ -227,9 +236,7 @@ def publish(
                 "id": delivery, "event": event, "occurred_at": now.isoformat(),
                 "organization": org.slug, "subject": subject, "data": dict(data),
             }  # fmt: skip
-            rows.append({
-                "org_id": org.id, "key": f"webhook|{hook.id}|{key}", "channel": "webhook",
-                "webhook_id": hook.id, "recipient": hook.url, "payload": body,
-                "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now,
-            })  # fmt: skip
+            rows.append(queued(org, key=f"webhook|{hook.id}|{key}", channel="webhook",
+                               recipient=hook.url, payload=body, now=now,
+                               webhook_id=hook.id))  # fmt: skip
     return len(insert_outbox(session, rows=rows))

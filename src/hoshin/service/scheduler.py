@@ -21,7 +21,7 @@ from hoshin.domain.analysis import analyze
 from hoshin.domain.notices import Notice
 from hoshin.domain.reminders import reminders
 from hoshin.service.analysis import AnalysisCache
-from hoshin.service.notify import mail_payload, publish, tell, unsubscribe_tokens
+from hoshin.service.notify import mail_payload, publish, queued, tell, unsubscribe_tokens
 from hoshin.store.notification import addresses_of, insert_outbox
 from hoshin.store.organization import OrganizationRow, plan_version_of
 from hoshin.store.outbox import digest_notifications
@@ -139,7 +139,7 @@ def daily_digests(session: Session, *, org: OrganizationRow, day: date, now: dat
         by_person.setdefault(row.person, []).append(item)
     addresses = addresses_of(session, org_id=org.id, people=set(by_person))
     tokens = unsubscribe_tokens(session, org=org, people=set(addresses), now=now)
-    queued = []
+    mails = []
     for person, items in by_person.items():
         if person not in addresses:
             continue
@@ -149,9 +149,6 @@ def daily_digests(session: Session, *, org: OrganizationRow, day: date, now: dat
         payload = mail_payload(org, subject=subject, name=name, items=items, event="",
                                token=tokens[person])  # fmt: skip
         payload["digest"] = True
-        queued.append({
-            "org_id": org.id, "key": f"email|daily|{person}|{day.isoformat()}",
-            "channel": "email", "webhook_id": None, "recipient": address, "payload": payload,
-            "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now,
-        })  # fmt: skip
-    return len(insert_outbox(session, rows=queued))
+        mails.append(queued(org, key=f"email|daily|{person}|{day.isoformat()}", channel="email",
+                           recipient=address, payload=payload, now=now))  # fmt: skip
+    return len(insert_outbox(session, rows=mails))

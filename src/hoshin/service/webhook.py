@@ -22,6 +22,7 @@ from hoshin.domain.webhook_body import FORMATS
 from hoshin.errors import InvalidInput, NotFound
 from hoshin.service import policy
 from hoshin.service.asker import Who
+from hoshin.service.notify import queued
 from hoshin.service.policy import Act
 from hoshin.store import outbox
 from hoshin.store import webhook as store
@@ -276,13 +277,11 @@ def record_test(
     """Logs a test call's answer as an outbox message, sent or failed (never tried again),
     so that the delivery log shows it."""
     key = f"webhook|{call.webhook_id}|test|{call.delivery_id}"
-    row = {
-        "org_id": org.id, "key": key, "channel": "webhook", "webhook_id": call.webhook_id,
-        "recipient": call.url, "payload": call.body, "status": "sent" if delivered else "failed",
-        "attempts": 1, "next_attempt_at": now, "last_code": code,
-        "last_error": None if error is None else error[:1000], "created_at": now,
-        "sent_at": now if delivered else None,
-    }  # fmt: skip
+    row = queued(org, key=key, channel="webhook", recipient=call.url, payload=call.body,
+                 now=now, webhook_id=call.webhook_id)  # fmt: skip
+    row.update(status="sent" if delivered else "failed", attempts=1, last_code=code,
+               last_error=None if error is None else error[:1000],
+               sent_at=now if delivered else None)  # fmt: skip
     insert_outbox(session, rows=[row])
     logged = outbox.deliveries(session, org_id=org.id, limit=1, webhook_id=call.webhook_id)
     return delivery_of(logged[0])
