@@ -40,8 +40,10 @@ class WebhookCreate(Body):
 class ReminderSettingsChange(Body):
     """When an actual is due and when a missing one escalates."""
 
-    reminder_lead_days: Annotated[int, Field(ge=0, le=reminder_settings.LEAD_DAYS[1])]
-    escalation_days: Annotated[int, Field(ge=1, le=reminder_settings.ESCALATION_DAYS[1])]
+    reminder_lead_days: Annotated[int, Field(strict=True, ge=0, le=reminder_settings.LEAD_DAYS[1])]
+    escalation_days: Annotated[
+        int, Field(strict=True, ge=1, le=reminder_settings.ESCALATION_DAYS[1])
+    ]
 
 
 @router.get("/orgs/{org}/webhooks", responses=ADMIN_READS)
