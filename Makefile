@@ -55,7 +55,8 @@ test: lint ## the whole suite
 bench: bench-engine bench-server bench-pages bench-guards bench-notify ## the engine, the API under load, every page, the guards, the worker
 
 # BENCH_NOTIFY_SIZES (default 10000,50000 people); BENCH_POSTGRES_URL set: on PostgreSQL too.
-bench-notify: setup ## the worker: outbox messages a second (SMTP, HTTP) and one scheduler pass at enterprise sizes
+bench-notify: setup ## the reminders' pure pass, the worker's outbox messages a second (SMTP, HTTP) and one scheduler pass at enterprise sizes
+	$(BIN)/python -m bench.reminders
 	$(BIN)/python -m bench.outbox
 
 bench-guards: setup ## what the guards every request passes cost, in µs of CPU per request

@@ -107,7 +107,9 @@ def test_settings_are_created_then_changed_with_if_match(api: Seeded) -> None:
     assert changed.json()["channels"]["comment"] == "both"  # a PUT replaces the whole
     stale = call(api, "PUT", SETTINGS, body, **{"If-Match": '"1"'})
     assert stale.status_code == 412 and stale.json()["detail"]["version"] == 2
-    audit = call(api, "GET", f"{ORG}/audit?key=ben", who="admin").json()
+    audit = call(
+        api, "GET", f"{ORG}/audit?entity=notification_settings&key=ben", who="admin"
+    ).json()
     assert [(e["entity"], e["change"], e["actor"]) for e in audit["items"]] == [
         ("notification_settings", "update", "ben@clinic.example"),
         ("notification_settings", "create", "ben@clinic.example"),

@@ -48,7 +48,7 @@ class EventPage(BaseModel):
 def audit_trail(
     org: Org,
     session: Db,
-    entity: Annotated[str | None, Query(max_length=40, pattern=r"^[a-z]+$")] = None,
+    entity: Annotated[str | None, Query(max_length=40, pattern=r"^[a-z][a-z_]*$")] = None,
     key: Annotated[str | None, Query(max_length=200, pattern=TEXT_PATTERN)] = None,
     limit: Limit = 100,
     offset: Offset = 0,
