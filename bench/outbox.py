@@ -151,13 +151,16 @@ def throughput(database: str) -> str:
             f"| {2 * MESSAGES / seconds:,.0f} |")  # fmt: skip
 
 
-def checkins(port: int, token: str, count: int, start: int) -> list[float]:
-    """``count`` check-ins (PUT of a new month's actual), one after the other: seconds each."""
+def checkins(port: int, token: str, count: int, start: int, people: int) -> list[float]:
+    """``count`` check-ins (PUT of a new month's actual), one after the other: seconds each.
+    Check-in n is of person n's first metric (modulo ``people``), each round a month later."""
     connection = http.client.HTTPConnection(HOST, port, timeout=60)
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     took = []
     for n in range(start, start + count):
-        path = f"/api/v1/orgs/{SLUG}/metrics/I{n}m0/actuals/2030-{n % 12 + 1:02d}"
+        person, rounds = n % people, n // people
+        month = f"{2030 + rounds // 12}-{rounds % 12 + 1:02d}"
+        path = f"/api/v1/orgs/{SLUG}/metrics/I{person}m0/actuals/{month}"
         begun = time.perf_counter()
         connection.request("PUT", path, body=json.dumps({"value": 50.0}), headers=headers)
         answer = connection.getresponse()
@@ -187,8 +190,8 @@ def scheduler_pass(people: int, database: str) -> str:
             org = get_organization(session, slug=SLUG)
         with tempfile.TemporaryDirectory() as folder, serving(url, Path(folder)) as (port, process):
             wait_until_up(port, token, process)
-            checkins(port, token, 20, 0)  # the server's analysis and connections warm
-            alone = checkins(port, token, CHECKINS, 100)
+            checkins(port, token, 20, 0, people)  # the server's analysis and connections warm
+            alone = checkins(port, token, CHECKINS, 100, people)
             log(f"{people:,} people on {database}: the pass")
             now = datetime.now(UTC)
             started = time.perf_counter()
@@ -211,7 +214,7 @@ def scheduler_pass(people: int, database: str) -> str:
             worker.start()
             during: list[float] = []
             while worker.is_alive():
-                during += checkins(port, token, 10, 1000 + len(during))
+                during += checkins(port, token, 10, 1000 + len(during), people)
             worker.join()
         engine.dispose()
     return (
