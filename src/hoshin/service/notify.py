@@ -95,7 +95,8 @@ def tell(
             mailed.append(notice)
     inserted = insert_notifications(session, rows=rows)
     told = [notice for notice in kept if notice.key in inserted]
-    _queue_mails(session, org=org, notices=[n for n in mailed if n.key in inserted], now=now)
+    mails = [n for n in mailed if n.key in inserted]
+    _queue_mails(session, org=org, notices=mails, chosen=chosen, now=now)
     return told
 
 
@@ -133,15 +134,20 @@ def _notification(
 
 
 def _queue_mails(
-    session: Session, *, org: OrganizationRow, notices: Sequence[Notice], now: datetime
+    session: Session,
+    *,
+    org: OrganizationRow,
+    notices: Sequence[Notice],
+    chosen: Mapping[str, NotificationSettingsRow],
+    now: datetime,
 ) -> None:
     """Queues one e-mail per notice to its person's address (people without one are told
-    in-app only)."""
+    in-app only); ``chosen``: the settings rows tell read."""
     if not notices:
         return
     people = {notice.person for notice in notices}
     addresses = addresses_of(session, org_id=org.id, people=people)
-    tokens = unsubscribe_tokens(session, org=org, people=set(addresses), now=now)
+    tokens = unsubscribe_tokens(session, org=org, people=set(addresses), now=now, known=chosen)
     rows = []
     for notice in notices:
         if notice.person not in addresses:
@@ -197,11 +203,19 @@ def queued(
 
 
 def unsubscribe_tokens(
-    session: Session, *, org: OrganizationRow, people: set[str], now: datetime
+    session: Session,
+    *,
+    org: OrganizationRow,
+    people: set[str],
+    now: datetime,
+    known: Mapping[str, NotificationSettingsRow] | None = None,
 ) -> dict[str, str]:
     """The unsubscribe token of each person, made (with their default settings) for those
-    who have none yet."""
-    rows = settings_of(session, org_id=org.id, people=people)
+    who have none yet; ``known``: their settings rows as the caller read them already."""
+    if known is None:
+        rows = settings_of(session, org_id=org.id, people=people)
+    else:
+        rows = {person: row for person, row in known.items() if person in people}
     new = [
         {"org_id": org.id, "person": person, "channels": {}, "daily_digest": False,
          "weekly_digest": True, "unsubscribe_token": secrets.token_urlsafe(32),
