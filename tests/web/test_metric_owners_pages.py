@@ -16,15 +16,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from factories import add_member, make_organization
 from hoshin.domain.model import Plan
 from hoshin.planfile import read_plan
-from hoshin.runtime.engine import session_factory
-from hoshin.server import create_server
 
-from .web_support import SMALL_PLAN, with_csrf
+from .web_support import SMALL_PLAN, clinic_pages, signed_in_as
 
-PASSWORD = "correct horse battery"
 JULY = "as_of=2026-07-10"
 GRID = "/orgs/clinic/check-in"
 
@@ -47,26 +43,13 @@ def owned_plan() -> Plan:
 @pytest.fixture
 def pages(engine: Engine) -> Iterator[TestClient]:
     """The clinic with an admin who is no person of the plan, and ben (contributor)."""
-    sessions = session_factory(engine)
-    with sessions() as session:
-        make_organization(session, slug="clinic", name="Clinic", plan=owned_plan())
-        add_member(session, email="admin@clinic.example", role="admin", password=PASSWORD)
-        add_member(
-            session, email="ben@clinic.example", role="contributor", password=PASSWORD,
-            person="ben",
-        )  # fmt: skip
-        session.commit()
-    with with_csrf(TestClient(create_server(sessions))) as client:
+    users = {"admin": ("admin", None), "ben": ("contributor", "ben")}
+    with clinic_pages(engine, users, owned_plan()) as client:
         yield client
 
 
-def sign_in(client: TestClient, name: str) -> None:
-    data = {"email": f"{name}@clinic.example", "password": PASSWORD}
-    assert client.post("/signin", data=data).url.path == "/orgs/clinic/"
-
-
 def test_the_check_in_counts_a_metrics_own_owner(pages: TestClient) -> None:
-    sign_in(pages, "admin")
+    signed_in_as(pages, "admin")
     # falls is ben's now (B1 stays ana's): ben has three metrics, ana none
     bens = pages.get(f"{GRID}?owner=ben&{JULY}").text
     assert "3 metrics owned by Ben Ode, 2026-06." in bens
@@ -82,7 +65,7 @@ def test_the_check_in_counts_a_metrics_own_owner(pages: TestClient) -> None:
 
 
 def test_a_contributor_records_and_owes_the_metric_they_own(pages: TestClient) -> None:
-    sign_in(pages, "ben")
+    signed_in_as(pages, "ben")
     mine = pages.get(f"{GRID}?{JULY}").text
     assert "3 metrics owned by Ben Ode (you), 2026-06." in mine
     # falls is of B1 (ana's, no unit) but ben's own metric: he may record it
@@ -97,7 +80,7 @@ def test_a_contributor_records_and_owes_the_metric_they_own(pages: TestClient) -
 
 
 def test_the_objective_page_names_who_enters_each_metrics_actuals(pages: TestClient) -> None:
-    sign_in(pages, "admin")
+    signed_in_as(pages, "admin")
     b1 = pages.get(f"/orgs/clinic/objectives/B1?{JULY}").text
     assert '<p class="metric-owner">Actuals entered by Ben Ode</p>' in b1
     a1 = pages.get(f"/orgs/clinic/objectives/A1?{JULY}").text
@@ -105,7 +88,7 @@ def test_the_objective_page_names_who_enters_each_metrics_actuals(pages: TestCli
 
 
 def test_the_plans_units_name_their_lead_or_whom_they_escalate_to(pages: TestClient) -> None:
-    sign_in(pages, "admin")
+    signed_in_as(pages, "admin")
     plan = pages.get("/orgs/clinic/plan").text
     # the clinic: Ana Lima; Ward A has no lead and escalates to its parent's, Ana Lima
     assert "<td>Riverside Clinic</td><td></td><td>Ana Lima</td>" in plan

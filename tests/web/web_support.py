@@ -35,6 +35,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
 from factories import add_member, make_organization
+from hoshin.domain.model import Plan
 from hoshin.guard.csrf import PRESESSION_COOKIE, token_for
 from hoshin.planfile import read_plan
 from hoshin.runtime.engine import session_factory
@@ -88,14 +89,15 @@ def with_csrf(client: TestClient) -> TestClient:
 
 @contextmanager
 def clinic_pages(
-    engine: Engine, users: Mapping[str, tuple[str, str | None]]
+    engine: Engine, users: Mapping[str, tuple[str, str | None]], plan: Plan | None = None
 ) -> Iterator[TestClient]:
-    """A client of the pages on examples/small.yaml as 'clinic', with a member NAME@clinic.example
-    for each of ``users`` (name -> role, person), sending the CSRF token as the forms do."""
+    """A client of the pages on ``plan`` (examples/small.yaml) as 'clinic', with a member
+    NAME@clinic.example for each of ``users`` (name -> role, person), sending the CSRF token
+    as the forms do."""
     sessions = session_factory(engine)
     with sessions() as session:
         make_organization(
-            session, slug="clinic", name="Riverside Clinic", plan=read_plan(SMALL_PLAN)
+            session, slug="clinic", name="Riverside Clinic", plan=plan or read_plan(SMALL_PLAN)
         )
         for name, (role, person) in users.items():
             email = f"{name}@clinic.example"
