@@ -19,6 +19,7 @@ from hoshin.api import (
     metric,
     notification,
     objective,
+    report,
     review,
     session,
     unit,
@@ -55,7 +56,8 @@ def create_app(sessions: Sessions | None = None) -> FastAPI:
         dependencies=[Depends(errors.refuse_hostile_text)],
     )
     routers = (session, analysis, objective, checkin, metric, unit, action, countermeasure,
-               audit, member, catchball, review, webhook, calendar, notification)  # fmt: skip
+               audit, member, catchball, review, webhook, calendar, notification,
+               report)  # fmt: skip
     for module in routers:
         v1.include_router(module.router)
     app.include_router(v1)

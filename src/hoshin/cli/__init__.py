@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-from hoshin.cli import account, audit, database, plan, server, webhook, worker
+from hoshin.cli import account, audit, database, documents, plan, server, webhook, worker
 from hoshin.cli.app import app
 
-__all__ = ["account", "app", "audit", "database", "main", "plan", "server", "webhook", "worker"]
+__all__ = [
+    "account",
+    "app",
+    "audit",
+    "database",
+    "documents",
+    "main",
+    "plan",
+    "server",
+    "webhook",
+    "worker",
+]
 
 
 def main() -> None:

@@ -12,8 +12,8 @@ from hoshin.domain.alignment import FLAGS, AlignmentIndex, alignment_index, matc
 from hoshin.domain.model import LEVELS
 from hoshin.domain.status import STATUSES
 from hoshin.errors import NotFound
+from hoshin.service import view
 from hoshin.service.analysis import Analysed
-from hoshin.web import view
 from hoshin.web.deps import Db, Place
 from hoshin.web.names import Names, names_of
 from hoshin.web.parents import awaiting_mark

@@ -38,6 +38,7 @@ from hoshin.web import (
     notifications,
     pages,
     parents,
+    report,
     review,
     start,
     xmatrix,
@@ -64,7 +65,7 @@ def create_web(sessions: Sessions, analyses: AnalysisCache) -> FastAPI:
     web.state.analyses = analyses
     pages_ = (auth, pages, checkin, alignment, xmatrix, backward, catchball, mywork, review, annual,
               edit, admin, start, parents, countermeasure, notifications,
-              notification_settings, admin_webhooks, calendar)  # fmt: skip
+              notification_settings, admin_webhooks, calendar, report)  # fmt: skip
     for module in pages_:
         web.include_router(module.router)
     web.mount("/static", StaticFiles(directory=STATIC), name="static")

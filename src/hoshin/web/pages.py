@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from hoshin.domain import chart
 from hoshin.domain.guide import is_empty
 from hoshin.domain.model import Countermeasure, Objective, Plan
 from hoshin.domain.months import Month
@@ -14,9 +15,9 @@ from hoshin.domain.status import bowling
 from hoshin.domain.trajectory import end_value
 from hoshin.errors import NotFound
 from hoshin.runtime.sessions import Session
-from hoshin.service import audit, catchball, review
+from hoshin.service import audit, catchball, review, view
 from hoshin.service.analysis import Analysed
-from hoshin.web import chart, history, objective_forms, view
+from hoshin.web import history, objective_forms
 from hoshin.web.deps import Db, Here, Place
 from hoshin.web.history_words import Words
 from hoshin.web.names import Names, names_of

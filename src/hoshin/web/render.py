@@ -14,10 +14,10 @@ from markupsafe import Markup
 
 from hoshin.domain import figures
 from hoshin.domain.text import LONGEST
-from hoshin.service import policy
-from hoshin.web import view
+from hoshin.service import policy, view
 
-TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
+# The pages' own templates, then the partials the PDF documents include too.
+TEMPLATES = Jinja2Templates(directory=[Path(__file__).parent / "templates", view.SHARED_TEMPLATES])
 TEMPLATES.env.filters.update(percent=view.percent, number=view.number, status_word=view.status_word)
 # A metric's figures with its own precision: {{ value | figure(metric) }} (or decimals counted
 # once for a table: {% set places = metric | decimals %} ... {{ value | figure(places) }}).

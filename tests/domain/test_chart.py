@@ -1,4 +1,4 @@
-"""What a metric's charts show (hoshin.web.chart), worked out by hand: the objective page's
+"""What a metric's charts show (hoshin.domain.chart), worked out by hand: the objective page's
 chart as data for static/chart.js, its summary in words, and true north's trend arrow and
 sparkline.
 
@@ -10,9 +10,9 @@ A sparkline's point of month m and value v lands at
 
 from __future__ import annotations
 
+from hoshin.domain.chart import Trend, chart_summary, metric_chart, sparkline, trend
 from hoshin.domain.model import Metric
 from hoshin.domain.months import Month
-from hoshin.web.chart import Trend, chart_summary, metric_chart, sparkline, trend
 
 JAN, FEB, MAR, APR, MAY = (Month.of(2026, k) for k in range(1, 6))
 

@@ -1,11 +1,18 @@
-"""What the pages show, computed from the engine's results: labels, percentages, figures.
-Pure functions, so that the templates only place values (the charts: hoshin.web.chart)."""
+"""What the pages and the PDF documents show, computed from the engine's results: labels,
+percentages, figures. Pure functions, so that the templates only place values (the charts:
+hoshin.domain.chart)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from hoshin.domain import figures
 from hoshin.domain.figures import number as number  # the templates' filter
 from hoshin.domain.model import Metric
+
+# The partials the pages and the PDF documents both include (the bowling chart, the metric's
+# SVG chart, the X-matrix): one template each, on both environments' search paths.
+SHARED_TEMPLATES = Path(__file__).parent / "templates" / "shared"
 
 # Colour is never the only signal: every status also has a symbol and a word.
 SYMBOL = {"green": "●", "amber": "▲", "red": "■", "no_data": "○", "unmeasured": "·"}

@@ -1,5 +1,6 @@
 """What a metric's charts show, computed from the plan: the objective page's chart as data for
-static/chart.js (which draws it with Apache ECharts), and true north's sparkline and trend.
+static/chart.js (which draws it with Apache ECharts) and for the PDF documents' SVG charts,
+and true north's sparkline and trend.
 
 Pure: the figures come from the engine's rules (trajectory, status) and the metric's own
 precision (hoshin.domain.figures); the browser only places them.
