@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from hoshin.service.analysis import AnalysisCache
+from hoshin.service.analysis import Analysed, AnalysisCache
 from hoshin.service.plan import Checked, check_file
 from hoshin.store import organization as org_store
 
@@ -17,8 +17,8 @@ def of_file(path: Path, *, as_of: date) -> Checked:
     return check_file(path, as_of=as_of)
 
 
-def of_organization(session: Session, *, slug: str, as_of: date) -> Checked:
-    """The organisation's stored plan and its analysis; NotFound without the organisation."""
+def of_organization(session: Session, *, slug: str, as_of: date) -> Analysed:
+    """The organisation's stored plan and its analysis (``.plan``, ``.analysis``, as a file's
+    Checked has them); NotFound without the organisation."""
     org = org_store.get_organization(session, slug=slug)
-    found = AnalysisCache(organizations=1).get(session, org=org, as_of=as_of)
-    return Checked(found.plan, found.analysis)
+    return AnalysisCache(organizations=1).get(session, org=org, as_of=as_of)
