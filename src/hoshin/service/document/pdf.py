@@ -16,6 +16,7 @@ import weasyprint
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from hoshin.service import view
+from hoshin.service.document import svg
 
 TEMPLATES = Path(__file__).parents[1] / "templates"
 FILTERS = {
@@ -25,7 +26,7 @@ FILTERS = {
     "figure": view.figure,
     "decimals": view.decimals,
 }
-GLOBALS = {"SYMBOL": view.SYMBOL}
+GLOBALS: dict[str, Any] = {"SYMBOL": view.SYMBOL, "chart_drawing": svg.chart_drawing}
 
 
 @cache
