@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from hoshin.cli import account, audit, database, documents, plan, server, webhook, worker
+from hoshin.cli import account, actuals, audit, database, documents, plan, server, webhook, worker
 from hoshin.cli.app import app
 
 __all__ = [
     "account",
+    "actuals",
     "app",
     "audit",
     "database",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -151,6 +151,29 @@ def actuals_of(session: Session, *, org_id: int, metric: str) -> dict[int, float
         .order_by(ActualRow.period)
     )
     return {period: value for period, value in rows}
+
+
+def metric_objectives(session: Session, *, org_id: int) -> dict[str, str]:
+    """Every metric of the organisation: its objective, by the metric's id (one query)."""
+    rows = session.execute(
+        select(MetricRow.key, MetricRow.objective).where(MetricRow.org_id == org_id)
+    )
+    return {key: objective for key, objective in rows}
+
+
+def actuals_in(
+    session: Session, *, org_id: int, periods: Collection[int]
+) -> dict[tuple[str, int], tuple[float, int]]:
+    """The organisation's actuals in these months: (value, version) by (metric, month),
+    in one query."""
+    if not periods:
+        return {}
+    rows = session.execute(
+        select(ActualRow.metric, ActualRow.period, ActualRow.value, ActualRow.version).where(
+            ActualRow.org_id == org_id, ActualRow.period.in_(sorted(periods))
+        )
+    )
+    return {(metric, period): (value, version) for metric, period, value, version in rows}
 
 
 # The statements of a check-in, built once: one made anew on every request cost more than
