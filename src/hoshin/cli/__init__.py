@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from hoshin.cli import account, actuals, audit, database, documents, plan, server, webhook, worker
+from hoshin.cli import (
+    account,
+    actuals,
+    audit,
+    database,
+    documents,
+    plan,
+    server,
+    webhook,
+    worker,
+    xmatrix,
+)
 from hoshin.cli.app import app
 
 __all__ = [
@@ -17,6 +28,7 @@ __all__ = [
     "server",
     "webhook",
     "worker",
+    "xmatrix",
 ]
 
 

@@ -4,13 +4,15 @@ year, owners and resources, and how strongly each pair relates."""
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from hoshin.domain.annual import fiscal_year_of
-from hoshin.domain.xmatrix import DEPTHS, Choice, Depth, XIndex, x_index, x_matrix
+from hoshin.domain.xmatrix import DEPTHS, Choice, Depth, XIndex
 from hoshin.runtime.sessions import Session
+from hoshin.service.analysis import Analysed
+from hoshin.service.document import xmatrix as document
 from hoshin.web.deps import Db, Here, Place
 from hoshin.web.forms import Form
 from hoshin.web.names import names_of
@@ -39,27 +41,10 @@ def x_matrix_page(
     """The X-matrix of the plan, of one breakthrough objective (``?breakthrough=ID``), of
     one unit and those below it (``?unit=ID``), with priorities to ``?depth=`` (direct,
     team, all)."""
-    found = here.analysed(session)
-    index: XIndex = found.derived("x_index", lambda _: x_index(found.plan))
-    problems: dict[str, str] = {}
-    chosen = breakthrough or None
-    if chosen is not None and chosen not in index.breakthroughs:
-        problems["breakthrough"] = (
-            f"'{chosen}' is not the id of a breakthrough objective: choose one from the list"
-        )
-        chosen = None
-    within, problems = _unit(session, here, unit, index, problems)
-    deep: Depth = next((d for d in DEPTHS if d == depth), "team")
-    if depth and depth != deep:
-        problems["depth"] = f"'{depth}' is not a depth: choose one from the list"
-    year = fiscal_year_of(here.as_of, found.plan.organization.fiscal_year_start)
-    choice = Choice(year.last, chosen, within, deep)
-    if within is None:  # a handful per analysis: the breakthroughs times three depths
-        matrix = found.derived(
-            f"x_matrix:{chosen or ''}:{deep}:{year.last}", lambda _: x_matrix(index, choice)
-        )
-    else:  # one unit's part is small; units are many, so it is not kept
-        matrix = x_matrix(index, choice)
+    found, index, choice, problems = chosen(session, here, breakthrough, unit, depth)
+    within = choice.unit
+    year = document.year_of(found.plan, here.as_of)
+    matrix = document.matrix_of(found, index, choice)
     context = {
         "here": here,
         "x": matrix,
@@ -71,8 +56,39 @@ def x_matrix_page(
         "choice": choice,
         "year": year,
         "problems": problems,
+        "pdf": pdf_link(here, choice),
     }
     return render(request, "xmatrix.html", context, 422 if problems else 200)
+
+
+def chosen(
+    session: Session, here: Here, breakthrough: str | None, unit: str | None, depth: str | None
+) -> tuple[Analysed, XIndex, Choice, dict[str, str]]:
+    """The organisation's analysis, the X-matrix's index, the part of the plan the query
+    chooses (the page's and its PDF's), and the problems of the choices it cannot take."""
+    found = here.analysed(session)
+    index = document.index_of(found)
+    problems: dict[str, str] = {}
+    key = breakthrough or None
+    problem = document.breakthrough_problem(index, key) if key else None
+    if problem is not None:
+        problems["breakthrough"] = problem
+        key = None
+    within, problems = _unit(session, here, unit, index, problems)
+    deep: Depth = next((d for d in DEPTHS if d == depth), "team")
+    if depth and depth != deep:
+        problems["depth"] = f"'{depth}' is not a depth: choose one from the list"
+    year = document.year_of(found.plan, here.as_of)
+    return found, index, Choice(year.last, key, within, deep), problems
+
+
+def pdf_link(here: Here, choice: Choice) -> str:
+    """The address of the PDF of the matrix the page shows (its choices and its day)."""
+    query = {"breakthrough": choice.breakthrough, "unit": choice.unit, "depth": choice.depth}
+    if here.query():
+        query["as_of"] = here.as_of.isoformat()
+    chosen = urlencode({name: value for name, value in query.items() if value})
+    return f"/orgs/{here.org.slug}/x-matrix.pdf?{chosen}"
 
 
 def _unit(
