@@ -48,9 +48,9 @@ def test_value_scale_takes_round_steps_the_metric_can_print(
 
 
 def test_months_spread_across_and_values_grow_upwards() -> None:
-    # 254 x 140: the plot runs x 44..244 (200 wide, 50 a month) and y 122..22 (100 high);
+    # 264 x 140: the plot runs x 44..244 (200 wide, 50 a month) and y 122..22 (100 high);
     # the scale is 7.5..20 (12.5), so y(v) = 122 - 100 * (v - 7.5) / 12.5 = 122 - 8 (v - 7.5)
-    d = chart_drawing(five_months(), 254, 140, "Scrap")
+    d = chart_drawing(five_months(), 264, 140, "Scrap")
     assert (d.left, d.right, d.top, d.bottom) == (44, 244, 22, 122)
     # plan 10, 12, 14, 16, 18 -> y 102, 86, 70, 54, 38
     assert d.planned == ["44,102 94,86 144,70 194,54 244,38"]
@@ -83,7 +83,7 @@ def test_a_red_actual_is_a_square_and_the_path_breaks_where_the_plan_stops() -> 
     chart["actuals"] = [None, 9.0, None, None, None]
     chart["statuses"] = [None, "red", None, None, None]
     chart["today"] = None
-    d = chart_drawing(chart, 254, 140)
+    d = chart_drawing(chart, 264, 140)
     # values 9..18 again: y(9) = 122 - 8 * 1.5 = 110, a square of 3 either side
     (red,) = d.markers
     assert (red.shape, red.points) == ("square", "91,107 97,107 97,113 91,113")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from hoshin.cli import (
+    a3,
     account,
     actuals,
     audit,
@@ -18,6 +19,7 @@ from hoshin.cli import (
 from hoshin.cli.app import app
 
 __all__ = [
+    "a3",
     "account",
     "actuals",
     "app",

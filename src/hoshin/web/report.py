@@ -6,17 +6,29 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from hoshin.errors import InvalidInput
-from hoshin.service.document import xmatrix
+from hoshin.fields import period_of
+from hoshin.service.document import a3, xmatrix
 from hoshin.service.document.download import download, file_name
+from hoshin.service.document.review_pack import review_pack
+from hoshin.service.document.summary import strategy_on_a_page
 from hoshin.web import xmatrix as xmatrix_page
 from hoshin.web.deps import Db, Place
 
 router = APIRouter()
 Choosing = Annotated[str | None, Query(max_length=200)]
+
+
+@router.get("/orgs/{org}/objectives/{key}/a3.pdf")
+def objective_a3(session: Db, here: Place, key: Annotated[str, Path(max_length=100)]) -> Response:
+    """The objective's A3 report (PDF) as of the page's date; 404 for an unknown objective."""
+    found = here.analysed(session)
+    body = a3.organization_a3(session, org=here.org, found=found, key=key)
+    name = file_name(here.org.slug, "a3", key, day=here.as_of, suffix="pdf")
+    return download(body, name=name, kind="pdf")
 
 
 @router.get("/orgs/{org}/x-matrix.pdf")
@@ -39,3 +51,24 @@ def x_matrix_pdf(
     name = file_name(here.org.slug, "x-matrix", choice.breakthrough or "", day=here.as_of,
                      suffix="pdf")  # fmt: skip
     return download(body, name=name, kind="pdf")
+
+
+@router.get("/orgs/{org}/reviews/monthly/{unit}/{month}/pack.pdf")
+def review_pack_pdf(session: Db, here: Place, unit: str, month: str) -> Response:
+    """The review page of ``unit`` for ``month`` printed as the review pack (A4 PDF), as of
+    the page's date; 404 for an unknown unit, 422 for a month that is not YYYY-MM."""
+    found = here.analysed(session)
+    period = period_of(month, "month")
+    body = review_pack(session, org=here.org, found=found, unit=unit, period=period)
+    name = file_name(here.org.slug, "review", unit, str(period), day=here.as_of, suffix="pdf")
+    return download(body, name=name, kind="pdf")
+
+
+@router.get("/orgs/{org}/summary.pdf")
+def summary_pdf(session: Db, here: Place) -> Response:
+    """True north printed as the strategy on a page (one A3 landscape page of PDF), as of
+    the page's date."""
+    found = here.analysed(session)
+    body = strategy_on_a_page(found.plan, found.analysis)
+    return download(body, name=file_name(here.org.slug, "summary", day=here.as_of, suffix="pdf"),
+                    kind="pdf")  # fmt: skip

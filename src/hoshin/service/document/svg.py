@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from hoshin.domain.figures import figure
 
 # Room inside the drawing for the axis labels (left, bottom) and the title (top).
-LEFT, RIGHT, TOP, BOTTOM = 44.0, 10.0, 22.0, 18.0
+LEFT, RIGHT, TOP, BOTTOM = 44.0, 20.0, 22.0, 18.0
 RADIUS = 3.0  # the markers' half size
 CHAR_WIDTH = 5.0  # of the 8-point bold heading, on average
 LABEL_GAP = 42.0  # a month's label needs about this many points of width
