@@ -1,5 +1,5 @@
 """The A3 report of an objective (service.document.a3), read back with pdfinfo and pdftotext;
-the figures of the hand-made plan are worked out in tests/service/a3_support.py."""
+the figures of the hand-made plan are worked out in tests/a3_support.py."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from a3_support import AS_OF, pdf_info, pdf_text, write_plan
 
+from a3_support import AS_OF, pdf_info, pdf_text, write_plan
 from hoshin.demo.plan import demo_plan
 from hoshin.domain.analysis import analyze
 from hoshin.domain.model import Action, Countermeasure, Objective, Plan, Risk
