@@ -38,7 +38,7 @@ CELL = 2.1 * PT  # a mark's square cell
 HEAD = 8.0  # mm per pt: the rotated headers' height (about 36 characters a line)
 TITLE = 18.0  # mm per pt: the rows' titles' width (about 80 characters a line)
 LARGEST = 11.0  # pt: a small plan is printed at this size
-SMALLEST = 2.5  # pt: a plan of long titles at the caps still prints (a magnifier reads it)
+SMALLEST = 1.5  # pt: long titles at the caps still fit the page (read zoomed in, or choose a part)
 
 
 def index_of(found: Source) -> XIndex:
