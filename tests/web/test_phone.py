@@ -55,6 +55,10 @@ FRAGMENTS = {
     "read and redirects there (the demo's admin, linked to no person, has none)",
     "/orgs/{org}/pick/new-id": "an id suggested from a title (htmx)",
     "/orgs/{org}/pick/{kind}": "a picker's choices (htmx)",
+    "/orgs/{org}/reviews/monthly/{unit}/{month}/pack.pdf": "the review pack: a PDF to save, "
+    "not a page (tests/web/test_review_pack_page.py)",
+    "/orgs/{org}/summary.pdf": "the strategy on a page: a PDF to save, not a page "
+    "(tests/web/test_review_pack_page.py)",
 }
 WIDER_THAN_THE_SCREEN = "document.documentElement.scrollWidth - window.innerWidth"
 
