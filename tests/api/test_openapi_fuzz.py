@@ -18,6 +18,7 @@ import zlib
 from typing import Any
 
 import pytest
+import requests
 import schemathesis
 from api_support import Seeded
 from fastapi.testclient import TestClient
@@ -196,12 +197,19 @@ def test_a_nul_character_in_a_request_is_not_a_server_error(api: Seeded) -> None
 
 def as_httpx(request: dict[str, Any]) -> dict[str, Any]:
     """Schemathesis' requests-style arguments as the test client's (httpx) arguments."""
-    known = {"method", "url", "headers", "params", "json", "data", "cookies"}
+    known = {"method", "url", "headers", "params", "json", "data", "cookies", "files"}
     assert not set(request) - known, f"cannot send {set(request) - known} with the test client"
     sent = {key: request[key] for key in ("method", "url", "headers", "params")}
     if "json" in request:
         sent["json"] = request["json"]
-    if "data" in request:
+    if request.get("files"):  # a file upload: its multipart body written out, with its boundary
+        upload = requests.Request(
+            "POST", request["url"], files=request["files"], data=request.get("data")
+        ).prepare()  # as Schemathesis (requests-style) would send it
+        headers = {k: v for k, v in sent["headers"].items() if k.lower() != "content-type"}
+        sent["headers"] = {**headers, "Content-Type": upload.headers["Content-Type"]}
+        sent["content"] = upload.body
+    elif "data" in request:
         sent["content"] = request["data"]
     if request.get("cookies"):
         cookie = "; ".join(f"{name}={value}" for name, value in request["cookies"].items())

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from hoshin import __version__
 from hoshin.api import (
     action,
+    actuals_import,
     analysis,
     audit,
     calendar,
@@ -57,7 +58,7 @@ def create_app(sessions: Sessions | None = None) -> FastAPI:
     )
     routers = (session, analysis, objective, checkin, metric, unit, action, countermeasure,
                audit, member, catchball, review, webhook, calendar, notification,
-               report)  # fmt: skip
+               report, actuals_import)  # fmt: skip
     for module in routers:
         v1.include_router(module.router)
     app.include_router(v1)

@@ -52,6 +52,8 @@ async def refuse_hostile_text(request: Request) -> None:
         raise InvalidInput(target, [{"field": target.partition(":")[0], "reason": target}])
     if request.method in ("GET", "HEAD", "DELETE"):
         return
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        return  # a file upload, no JSON: FastAPI has read its stream, and its route checks it
     raw = await request.body()
     if not raw or (len(raw) <= LONGEST["text"] and _MAY_HIDE_CONTROL.search(raw) is None):
         return  # no string can be too long, and none can hold a control character
