@@ -53,6 +53,8 @@ FRAGMENTS = {
     "/orgs/{org}/alignment/children/{key}": "a branch of the alignment tree (htmx)",
     "/orgs/{org}/notifications/{notification_id}/open": "a notification's item: marks it "
     "read and redirects there (the demo's admin, linked to no person, has none)",
+    "/orgs/{org}/objectives/{key}/a3.pdf": "the A3 report: a PDF to save, not a page "
+    "(tests/web/test_a3_page.py)",
     "/orgs/{org}/pick/new-id": "an id suggested from a title (htmx)",
     "/orgs/{org}/pick/{kind}": "a picker's choices (htmx)",
     "/orgs/{org}/reviews/monthly/{unit}/{month}/pack.pdf": "the review pack: a PDF to save, "
