@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -47,13 +48,17 @@ MOST_PROBLEMS = 100  # reported of one file; a hostile file could have millions
 
 @dataclass(frozen=True, slots=True)
 class FileProblem:
-    """One problem in a plan file, at a line (1-based)."""
+    """One problem in a plan file, at a line (1-based); in a workbook, at a row of a sheet
+    (as the spreadsheet numbers them: the header is row 1)."""
 
     file: str
     line: int
     message: str
+    sheet: str | None = None
 
     def __str__(self) -> str:
+        if self.sheet is not None:
+            return f"{self.file}:{self.sheet}:{self.line}: {self.message}"
         return f"{self.file}:{self.line}: {self.message}"
 
 
@@ -66,7 +71,14 @@ class PlanFileError(Exception):
 
 
 def read_plan(path: Path) -> Plan:
-    """The plan in the file at ``path``; raises ``PlanFileError`` for any problem."""
+    """The plan in the file at ``path`` (YAML, JSON, or a workbook in the export's layout
+    when it ends in .xlsx); raises ``PlanFileError`` for any problem."""
+    if path.suffix.lower() == ".xlsx":
+        # imported here: the workbook's reader builds on this module (plan_of_data), and
+        # openpyxl is loaded only by a command that reads a workbook
+        from hoshin.planfile.workbook_reader import read_workbook
+
+        return read_workbook(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -87,18 +99,30 @@ def parse_plan(text: str, name: str = "<plan>") -> Plan:
             else f"format version {shown(version)} is not supported; this hoshin reads version 1"
         )
         raise _located(text, name, [(("hoshin",), message)])
+
+    def located(found: list[Found]) -> PlanFileError:
+        return _located(text, name, [(path, f"{_where(path)}: {why}") for path, why in found])
+
+    return plan_of_data(data, located)
+
+
+# A problem at a path of the plan-file data, in words that do not say where it is.
+Found = tuple[tuple[Any, ...], str]
+
+
+def plan_of_data(data: dict[str, Any], located: Callable[[list[Found]], PlanFileError]) -> Plan:
+    """The plan of plan-file data (loaded from a file, or built from a workbook's sheets);
+    raises what ``located`` makes of the problems found at their paths of ``data``."""
     try:
         model = PlanIn.model_validate(data)
     except pydantic.ValidationError as error:
-        found = [
-            (item["loc"], f"{_where(item['loc'])}: {describe(item)}")
-            for item in error.errors(include_url=False)
-        ]
-        raise _located(text, name, found) from None
+        raise located(
+            [(item["loc"], describe(item)) for item in error.errors(include_url=False)]
+        ) from None
     plan = to_plan(model)
     broken = plan_problems(plan)
     if broken:
-        raise _located(text, name, [(p.path, f"{_where(p.path)}: {p.message}") for p in broken])
+        raise located([(problem.path, problem.message) for problem in broken])
     return plan
 
 
