@@ -8,9 +8,12 @@ from typing import Annotated
 
 import typer
 
+from hoshin.cli import documents
 from hoshin.cli.app import ORIGIN, app, operator, today
 from hoshin.config import settings
+from hoshin.errors import InvalidInput
 from hoshin.runtime.sessions import one_session, upgrade_database
+from hoshin.service import export as export_service
 from hoshin.service import organization as org_service
 from hoshin.service.setup import setup_demo
 
@@ -56,7 +59,9 @@ def org_list() -> None:
 
 @app.command("import")
 def import_(
-    file: Annotated[Path, typer.Argument(help="The plan file to import (YAML or JSON).")],
+    file: Annotated[
+        Path, typer.Argument(help="The plan file to import (YAML, JSON or an exported workbook).")
+    ],
     org: OrgOption,
 ) -> None:
     """Replace an organisation's plan with a plan file: all or nothing."""
@@ -72,11 +77,46 @@ def import_(
 
 
 @app.command("export")
-def export(org: OrgOption) -> None:
-    """Print an organisation's plan as a plan file, with every actual and action."""
-    with one_session(settings().database_url) as session:
-        text = org_service.export_plan(session, slug=org)
-    sys.stdout.write(text)
+def export(
+    file: Annotated[
+        Path | None, typer.Argument(help="A plan file (or workbook) to export, instead of --org.")
+    ] = None,
+    org: documents.OrgOption = None,
+    format: Annotated[
+        str, typer.Option("--format", help="yaml, json, xlsx (Excel) or csv (a zip of CSV files).")
+    ] = "yaml",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Where to write it (default: print).")
+    ] = None,
+    as_of: documents.AsOfOption = None,
+) -> None:
+    """Export a plan (an organisation's or a file's) as a plan file, an Excel workbook or CSV."""
+    if format not in export_service.FORMATS:
+        raise InvalidInput(
+            f"--format {format!r}: choose one of {', '.join(export_service.FORMATS)}"
+        )
+    kind: export_service.Format = format  # narrowed by the check above
+    if kind in export_service.ANALYSED:
+        if output is None:
+            raise InvalidInput(f"--format {kind} writes a file: give it with -o FILE")
+        found = documents.plan_source(file, org, as_of)
+        day = found.analysis.as_of
+        documents.write_file(
+            output, export_service.plan_bytes(found.plan, found.analysis, format=kind, as_of=day)
+        )
+        return
+    if (file is None) == (org is None):
+        raise InvalidInput("give a plan file or --org SLUG (one of them)")
+    if file is not None:
+        plan = export_service.file_plan(file)
+    else:
+        with one_session(settings().database_url) as session:
+            plan = export_service.organization_plan(session, slug=str(org))
+    text = export_service.plan_text(plan, format=kind)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        documents.write_file(output, text.encode("utf-8"))
 
 
 @app.command()
