@@ -10,10 +10,12 @@ from fastapi import APIRouter, Path, Query, Response
 from hoshin.api.deps import Analyses, AsOf, Db, Org, as_of_day
 from hoshin.api.edits import PERIOD, READS, Key, period
 from hoshin.runtime.one_thread import OneThreadRoute
+from hoshin.service import export
 from hoshin.service.document import a3, xmatrix
-from hoshin.service.document.download import download, file_name
+from hoshin.service.document.download import MEDIA_TYPES, download, file_name
 from hoshin.service.document.review_pack import review_pack
 from hoshin.service.document.summary import strategy_on_a_page
+from hoshin.service.export import Format
 
 router = APIRouter(tags=["documents"], responses=READS, route_class=OneThreadRoute)
 
@@ -92,3 +94,27 @@ def summary_pdf(org: Org, session: Db, cache: Analyses, as_of: AsOf = None) -> R
     body = strategy_on_a_page(found.plan, found.analysis)
     name = file_name(org.org.slug, "summary", day=day, suffix="pdf")
     return download(body, name=name, kind="pdf")
+
+
+EXPORT_MEDIA = [MEDIA_TYPES[suffix] for suffix in export.SUFFIX.values()]
+ExportFormat = Annotated[
+    Format,
+    Query(description="yaml or json (a plan file), xlsx (Excel) or csv (a zip of CSV files)."),
+]
+
+
+@router.get(
+    "/orgs/{org}/export",
+    response_class=Response,
+    responses={200: {"content": {media: {} for media in EXPORT_MEDIA}, "description": "The plan"}},
+)
+def export_plan(
+    org: Org, session: Db, cache: Analyses, format: ExportFormat = "yaml", as_of: AsOf = None
+) -> Response:
+    """The plan as a plan file (yaml, json) or with the engine's numbers as of the day as an
+    Excel workbook (xlsx) or a zip of CSV files (csv), each sheet a table."""
+    found = cache.get(session, org=org.org, as_of=as_of_day(as_of), fresh_row=True)
+    day = found.analysis.as_of
+    body = export.plan_bytes(found.plan, found.analysis, format=format, as_of=day)
+    suffix = export.SUFFIX[format]
+    return download(body, name=file_name(org.org.slug, "plan", day=day, suffix=suffix), kind=suffix)

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 
 from hoshin.errors import InvalidInput
 from hoshin.fields import period_of
+from hoshin.service import export
 from hoshin.service.document import a3, xmatrix
 from hoshin.service.document.download import download, file_name
 from hoshin.service.document.review_pack import review_pack
@@ -72,3 +73,30 @@ def summary_pdf(session: Db, here: Place) -> Response:
     body = strategy_on_a_page(found.plan, found.analysis)
     return download(body, name=file_name(here.org.slug, "summary", day=here.as_of, suffix="pdf"),
                     kind="pdf")  # fmt: skip
+
+
+def _plan_export(session: Db, here: Place, format: export.Format) -> Response:
+    """The plan as the page's day shows it, in ``format``, as a file to save."""
+    found = here.analysed(session)
+    body = export.plan_bytes(found.plan, found.analysis, format=format, as_of=here.as_of)
+    suffix = export.SUFFIX[format]
+    return download(body, name=file_name(here.org.slug, "plan", day=here.as_of, suffix=suffix),
+                    kind=suffix)  # fmt: skip
+
+
+@router.get("/orgs/{org}/plan/export.xlsx")
+def plan_xlsx(session: Db, here: Place) -> Response:
+    """The plan and the engine's numbers as of the page's date as an Excel workbook."""
+    return _plan_export(session, here, "xlsx")
+
+
+@router.get("/orgs/{org}/plan/export.zip")
+def plan_csv(session: Db, here: Place) -> Response:
+    """The workbook's tables as CSV files in a zip."""
+    return _plan_export(session, here, "csv")
+
+
+@router.get("/orgs/{org}/plan/export.yaml")
+def plan_yaml(session: Db, here: Place) -> Response:
+    """The plan as a plan file (YAML), as `hoshin export` writes it."""
+    return _plan_export(session, here, "yaml")

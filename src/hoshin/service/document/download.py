@@ -12,6 +12,8 @@ MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "zip": "application/zip",
     "csv": "text/csv; charset=utf-8",
+    "yaml": "application/yaml; charset=utf-8",
+    "json": "application/json",
 }
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
