@@ -56,6 +56,10 @@ FRAGMENTS = {
     "/orgs/{org}/objectives/{key}/a3.pdf": "the A3 report: a PDF to save, not a page "
     "(tests/web/test_a3_page.py)",
     "/orgs/{org}/pick/new-id": "an id suggested from a title (htmx)",
+    "/orgs/{org}/plan/export.xlsx": "the plan as a workbook: a file to save, not a page "
+    "(tests/web/test_export_pages.py)",
+    "/orgs/{org}/plan/export.yaml": "the plan file: a file to save, not a page",
+    "/orgs/{org}/plan/export.zip": "the plan's tables as CSV files: a zip to save, not a page",
     "/orgs/{org}/pick/{kind}": "a picker's choices (htmx)",
     "/orgs/{org}/reviews/monthly/{unit}/{month}/pack.pdf": "the review pack: a PDF to save, "
     "not a page (tests/web/test_review_pack_page.py)",
