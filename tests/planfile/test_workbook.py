@@ -4,6 +4,7 @@ workbook read back into the same plan, and its problems named at their cells."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import zipfile
 from datetime import date, datetime
@@ -264,3 +265,14 @@ def test_an_unknown_sheet_is_refused(tmp_path: Path) -> None:
         f"{path}:Notes:1: unknown sheet 'Notes': the sheets read are Objectives, Metrics, "
         "Targets, Actions, Risks, Countermeasures, People, Units, Plan"
     ]
+
+
+def test_carriage_returns_and_excels_own_escapes_stay_as_typed(tmp_path: Path) -> None:
+    # XML reads a carriage return as a line feed: it is written _x000D_, and a typed
+    # "_x000D_" is written _x005F_x000D_, as Excel writes them
+    typed = "line\r\nnext _x000D_ _x41_"
+    objective = dataclasses.replace(PLAN.objectives[0], description=typed)
+    plan = dataclasses.replace(PLAN, objectives=(objective, *PLAN.objectives[1:]))
+    body = written(plan)
+    assert book(body)["Objectives"].cell(2, 11).value == "line_x000D_\nnext _x005F_x000D_ _x41_"
+    assert read_plan(saved(tmp_path, body)).objectives[0].description == typed

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -26,6 +25,7 @@ from hoshin.domain.analysis import Analysis
 from hoshin.domain.model import Plan
 from hoshin.domain.months import Month
 from hoshin.domain.sheets import EXCEL_ROWS, FILLED, Row, Sheet, Table, Value, plan_tables
+from hoshin.planfile.cells import escaped
 from hoshin.planfile.xmatrix_sheet import add_x_matrix_sheet
 
 # The status colours of Excel's own "good, neutral, bad" cell styles.
@@ -130,22 +130,6 @@ def _cells(sheet: WriteOnlyWorksheet, row: Row, layout: Sheet, shares: list[int]
                 cell = cells[at] = _cell(sheet, row[at])
             cell.fill = FILLS[str(status)]
     return cells
-
-
-# OOXML's escape for a character XML cannot keep (a carriage return would read back as a
-# line feed): _x000D_, and _x005F_ for a _ that would start such an escape by itself.
-_STARTS_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
-_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
-
-
-def escaped(text: str) -> str:
-    """``text`` as a cell keeps it exactly (Excel shows the carriage return)."""
-    return _STARTS_ESCAPE.sub("_x005F_", text).replace("\r", "_x000D_")
-
-
-def unescaped(text: str) -> str:
-    """The text ``escaped`` wrote (and Excel writes)."""
-    return _ESCAPE.sub(lambda found: chr(int(found.group(1), 16)), text) if "_x" in text else text
 
 
 def _keep_exact(sheet: WriteOnlyWorksheet, cells: list[Any], at: int, value: Value) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterator
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +36,9 @@ from hoshin.domain.sheets import (
     X_MATRIX,
     Column,
     Kind,
-    Link,
     Sheet,
-    parse_ids,
-    parse_links,
 )
+from hoshin.planfile.cells import cell_value
 from hoshin.planfile.reader import (
     MOST_PROBLEMS,
     FileProblem,
@@ -50,7 +47,6 @@ from hoshin.planfile.reader import (
     plan_of_data,
 )
 from hoshin.planfile.schema import shown
-from hoshin.planfile.workbook import unescaped
 
 MOST_BYTES = 50 * 1024 * 1024  # a workbook as stored; the 10,000-person export is smaller
 MOST_UNPACKED = 1024**3  # its parts unpacked: a zip can pack a gigabyte into a few kilobytes
@@ -399,102 +395,3 @@ def _header(layout: Sheet, rest: list[str]) -> str:
         if column is not None:
             return column.header
     return rest[0]
-
-
-def cell_value(kind: Kind, cell: Any) -> Any:
-    """A cell's value as the plan file writes it (months as text, days as dates, links as
-    the mapping of ids); ValueError saying why the cell holds no value of ``kind``."""
-    if isinstance(cell, str):
-        cell = unescaped(cell).strip()
-    if kind == "text":
-        return _text(cell)
-    if kind in ("number", "share"):
-        return _number(cell)
-    if kind == "whole":
-        number = _number(cell, "a whole number")
-        if isinstance(number, float) and not number.is_integer():
-            raise ValueError(f"expected a whole number, got {shown(cell)}")
-        return int(number)
-    if kind == "month":
-        return _month(cell)
-    if kind == "day":
-        return _day(cell)
-    if kind == "boolean":
-        return _boolean(cell)
-    if not isinstance(cell, str):
-        raise ValueError(f"expected ids separated by commas, got {shown(cell)}")
-    if kind == "ids":
-        return parse_ids(cell)
-    if kind == "strengths":
-        return {link.key: link.strength or "strong" for link in _links(cell, weighted=False)}
-    return {
-        link.key: (
-            1.0 if link.weight is None else link.weight
-        ) if link.strength is None else {
-            "weight": 1.0 if link.weight is None else link.weight, "strength": link.strength
-        }
-        for link in _links(cell, weighted=True)
-    }  # fmt: skip
-
-
-def _text(cell: Any) -> str:
-    if isinstance(cell, str):
-        return cell
-    if isinstance(cell, int | float) and not isinstance(cell, bool):
-        # an id or a name a spreadsheet took for a number (2026, 1e3): the digits as shown
-        return str(int(cell)) if float(cell).is_integer() else repr(cell)
-    raise ValueError(f"expected text, got {shown(_plain(cell))}")
-
-
-def _number(cell: Any, wanted: str = "a number") -> int | float:
-    if isinstance(cell, int | float) and not isinstance(cell, bool):
-        return cell
-    if isinstance(cell, str):
-        try:
-            return float(cell)
-        except ValueError:
-            pass
-    raise ValueError(f"expected {wanted}, got {shown(_plain(cell))}")
-
-
-def _month(cell: Any) -> str:
-    if isinstance(cell, datetime | date):
-        return str(Month.of_date(cell))
-    if isinstance(cell, str):
-        try:
-            return str(Month.parse(cell))
-        except ValueError as error:
-            raise ValueError(f"{error}, or use a date cell") from None
-    raise ValueError(f"expected a month: YYYY-MM text or a date cell, got {shown(_plain(cell))}")
-
-
-def _day(cell: Any) -> date | str:
-    if isinstance(cell, datetime):
-        return cell.date()
-    if isinstance(cell, date | str):
-        return cell  # text: the plan file's own rule reads it (YYYY-MM-DD)
-    raise ValueError(f"expected a date: a date cell or YYYY-MM-DD, got {shown(_plain(cell))}")
-
-
-def _boolean(cell: Any) -> bool:
-    if isinstance(cell, bool):
-        return cell
-    if isinstance(cell, str) and cell.lower() in ("true", "false", "yes", "no"):
-        return cell.lower() in ("true", "yes")
-    raise ValueError(f"expected TRUE or FALSE, got {shown(_plain(cell))}")
-
-
-def _links(cell: str, *, weighted: bool) -> list[Link]:
-    """The links of a cell, each id once."""
-    links = parse_links(cell, weighted=weighted)
-    seen: set[str] = set()
-    for link in links:
-        if link.key in seen:
-            raise ValueError(f"lists {shown(link.key)} twice")
-        seen.add(link.key)
-    return links
-
-
-def _plain(cell: Any) -> Any:
-    """A cell's value for a message (a date cell as its day)."""
-    return cell.date().isoformat() if isinstance(cell, datetime) else cell
