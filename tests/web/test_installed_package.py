@@ -96,4 +96,15 @@ def test_the_installed_package_serves_every_page_and_its_files(
     assert errors == []
     # the page's own files came from the wheel: htmx is loaded and working
     assert page.evaluate("typeof htmx") == "object"
+    # the documents' templates, fonts and styles came with it too: each download is whole
+    documents = {
+        objective + "/a3.pdf": b"%PDF",
+        "/orgs/demo/summary.pdf": b"%PDF",
+        "/orgs/demo/x-matrix.pdf": b"%PDF",
+        "/orgs/demo/plan/export.xlsx": b"PK",  # a workbook is a zip
+    }
+    for path, start in documents.items():
+        answer = page.request.get(base_url + path)
+        assert answer.status == 200, f"{path}: {answer.status} {answer.text()[:300]}"
+        assert answer.body().startswith(start), path
     page.close()
