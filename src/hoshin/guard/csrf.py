@@ -28,6 +28,7 @@ FIELD: Final = "csrf_token"
 HEADER: Final = b"x-csrf-token"
 SAFE: Final = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 FORM: Final = b"application/x-www-form-urlencoded"
+MULTIPART: Final = b"multipart/form-data"
 # The one path a change may come without the proofs: an e-mail's unsubscribe link.
 ONE_CLICK: Final = re.compile(r"/unsubscribe/[A-Za-z0-9_-]{1,64}")
 REFUSED: Final = (
@@ -131,12 +132,33 @@ async def _buffered(receive: Receive) -> tuple[bytes, Receive]:
 
 
 def _form_token(headers: dict[bytes, bytes], body: bytes) -> str:
-    """The ``csrf_token`` field of a urlencoded form ('' for any other body)."""
-    if not headers.get(b"content-type", b"").startswith(FORM):
+    """The ``csrf_token`` field of a urlencoded or multipart form ('' for any other body)."""
+    kind = headers.get(b"content-type", b"")
+    if kind.startswith(MULTIPART):
+        return _multipart_token(kind, body)
+    if not kind.startswith(FORM):
         return ""
     for name, value in parse_qsl(body.decode("latin-1"), keep_blank_values=True):
         if name == FIELD:
             return value
+    return ""
+
+
+# A form that uploads a file (multipart/form-data) carries the token as a part of its own,
+# which a page without JavaScript can send no other way.
+_BOUNDARY = re.compile(rb';\s*boundary="?([^";]{1,200})"?')
+_TOKEN_PART = re.compile(rb'(?i)content-disposition:\s*form-data;\s*name="csrf_token"\s*$')
+
+
+def _multipart_token(kind: bytes, body: bytes) -> str:
+    """The ``csrf_token`` part of a multipart form ('' without one)."""
+    found = _BOUNDARY.search(kind)
+    if found is None:
+        return ""
+    for part in body.split(b"--" + found.group(1)):
+        head, blank, value = part.lstrip(b"\r\n").partition(b"\r\n\r\n")
+        if blank and _TOKEN_PART.match(head.strip()):
+            return value.removesuffix(b"\r\n").decode("latin-1")
     return ""
 
 

@@ -22,6 +22,7 @@ from hoshin.runtime.sessions import (
 )
 from hoshin.service.analysis import AnalysisCache
 from hoshin.web import (
+    actuals_import,
     admin,
     admin_webhooks,
     alignment,
@@ -63,8 +64,9 @@ def create_web(sessions: Sessions, analyses: AnalysisCache) -> FastAPI:
     )
     web.state.sessions = sessions
     web.state.analyses = analyses
-    pages_ = (auth, pages, checkin, alignment, xmatrix, backward, catchball, mywork, review, annual,
-              edit, admin, start, parents, countermeasure, notifications,
+    # actuals_import before checkin: its POST /check-in/{metric}/{period} would take /import/save
+    pages_ = (auth, pages, actuals_import, checkin, alignment, xmatrix, backward, catchball,
+              mywork, review, annual, edit, admin, start, parents, countermeasure, notifications,
               notification_settings, admin_webhooks, calendar, report)  # fmt: skip
     for module in pages_:
         web.include_router(module.router)
