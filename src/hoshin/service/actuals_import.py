@@ -159,7 +159,7 @@ def import_lines(
         raise RowsRefused(name, found)
     if dry_run:
         return Imported(changes, recorded=False)
-    refused = _record(session, by, changes, stored, now)
+    refused = _record(session, by, changes, stored, checked.objectives, now)
     if refused:
         raise RowsRefused(name, refused)
     return Imported(changes, recorded=True)
@@ -250,12 +250,12 @@ def _record(
     by: Importer,
     changes: Sequence[Change],
     stored: Mapping[tuple[str, int], tuple[float, int]],
+    objectives: Mapping[str, str],
     now: datetime,
 ) -> list[RowProblem]:
     """Writes the changes through the check-in service: the new ones in one statement
     (record_new_actuals), each correction at the version read (record_actual), and one
     publication of their webhook events. The problems of rows someone changed meanwhile."""
-    objectives = metric_objectives(session, org_id=by.org.id) if changes else {}
     new = [c for c in changes if c.kind == "new"]
     firsts = [
         checkin.NewActual(by.org.id, c.metric, c.month, c.after, by.who, now,
