@@ -91,6 +91,42 @@ def test_a_correction_is_made_at_the_version_read_and_published(
     assert [d["version"] for e, _, d in called(session, org) if e == "actual.recorded"] == [2]
 
 
+def test_a_rows_note_is_kept_in_the_audit_event_of_its_check_in(
+    session: Session, clinic: Clinic
+) -> None:
+    org, askers = clinic
+    # Two new months (falls with a note, huddles without) and two corrections of May
+    # (falls 22 -> 21 with a note, trained 10 -> 11 without).
+    body = (
+        b"metric,month,value,note\n"
+        b"falls,2026-06,19,Plant shut for a week\n"
+        b"huddles,2026-06,70,\n"
+        b"falls,2026-05,21,Recount after the audit\n"
+        b"trained,2026-05,11,\n"
+    )
+    import_file(session, by=by(askers["ana"]), name="n.csv", body=body, correct=True,
+                dry_run=False, now=NOW)  # fmt: skip
+    session.commit()
+    events = list_events(session, org_id=org.id, entity="actual")
+    assert [(e.key, e.change, (e.after or {}).get("note")) for e in events] == [
+        ("falls/2026-06", "create", "Plant shut for a week"),
+        ("huddles/2026-06", "create", None),
+        ("falls/2026-05", "update", "Recount after the audit"),
+        ("trained/2026-05", "update", None),
+    ]
+    assert "note" not in (events[1].after or {}) and "note" not in (events[3].after or {})
+    # The note is the event's alone: the actual and its webhook event have none, and the
+    # next correction (through the API: no note) neither carries it nor says it was before.
+    assert events[0].after == {"metric": "falls", "period": "2026-06", "value": 19.0,
+                               "version": 1, "updated_at": NOW.isoformat(),
+                               "note": "Plant shut for a week"}  # fmt: skip
+    assert all("note" not in d for e, _, d in called(session, org) if e == "actual.recorded")
+    record_actual(session, org=org, role="admin", person=None, metric="falls", period=JUNE,
+                  value=18.0, if_match=1, who=askers["ana"].who, now=NOW)  # fmt: skip
+    last = list_events(session, org_id=org.id, entity="actual")[-1]
+    assert "note" not in (last.before or {}) and "note" not in (last.after or {})
+
+
 def test_a_contributor_records_only_the_metrics_of_their_work(
     session: Session, clinic: Clinic
 ) -> None:

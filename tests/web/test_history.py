@@ -12,6 +12,7 @@ from hoshin.service.audit import Happened
 from hoshin.web.history import Line, lines
 from hoshin.web.history_words import Words
 from hoshin.web.names import Names
+from hoshin.web.render import TEMPLATES
 
 AT = datetime(2026, 12, 4, 16, 30, 51, 300004, tzinfo=UTC)
 # Defects per million, written with one decimal (4.2): its figures show one.
@@ -71,6 +72,39 @@ def test_a_check_in_says_who_recorded_what_for_which_metric_and_month() -> None:
     assert _text(corrected) == (
         "Margaret Okafor corrected Defects per million, 2026-11, from 4.0 to 4.2"
     )
+
+
+def test_a_check_in_with_a_note_says_it_after_the_value_escaped_on_the_page() -> None:
+    # A spreadsheet row's note is kept in its check-in's audit event (service.checkin).
+    after = {"metric": "dpm", "period": "2026-10", "value": 4.1, "version": 1,
+             "note": "Plant shut for a week"}  # fmt: skip
+    assert _text(_event("actual", "dpm/2026-10", "create", after=after)) == (
+        "Margaret Okafor recorded 4.1 for Defects per million, 2026-10 "
+        "\u2014 \u201cPlant shut for a week\u201d"
+    )
+    # A correction's note is its own: the one before (none here) is not said.
+    corrected = after | {"value": 3.9, "version": 2, "note": "Recount <after> the audit"}
+    event = _event("actual", "dpm/2026-10", "update", before=after, after=corrected)
+    assert _text(event) == (
+        "Margaret Okafor corrected Defects per million, 2026-10, from 4.1 to 3.9 "
+        "\u2014 \u201cRecount <after> the audit\u201d"
+    )
+    # A long note is cut as free text is: its first 59 characters and an ellipsis.
+    long = after | {"note": "x" * 70}
+    assert _text(_event("actual", "dpm/2026-10", "create", after=long)).endswith(
+        "\u2014 \u201c" + "x" * 59 + "\u2026\u201d"
+    )
+    # Without a note (an empty one is none), the line is as it always was.
+    plain = after | {"note": ""}
+    assert _text(_event("actual", "dpm/2026-10", "create", after=plain)) == (
+        "Margaret Okafor recorded 4.1 for Defects per million, 2026-10"
+    )
+    # The page escapes it as any text.
+    html = TEMPLATES.get_template("_history.html").render(
+        history=lines([event], WORDS), history_limit=50
+    )
+    assert "\u201cRecount &lt;after&gt; the audit\u201d" in html
+    assert "<after>" not in html
 
 
 def test_a_countermeasure_opened_says_its_metric_month_action_owner_and_due_date() -> None:

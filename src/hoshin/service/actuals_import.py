@@ -1,7 +1,8 @@
 """Many check-ins at once from a spreadsheet: every row is checked against the
 organisation (the metric, who may record it, the month's stored value) before anything is
 written, and then all are recorded in the caller's transaction through the check-in service,
-audited and announced (actual.recorded) as check-ins through the API are."""
+audited and announced (actual.recorded) as check-ins through the API are; a row's note is
+kept in its check-in's audit event (checkin.audited_state)."""
 
 from __future__ import annotations
 
@@ -259,7 +260,7 @@ def _record(
     new = [c for c in changes if c.kind == "new"]
     firsts = [
         checkin.NewActual(by.org.id, c.metric, c.month, c.after, by.who, now,
-                          objective=objectives[c.metric], org=by.org)
+                          objective=objectives[c.metric], org=by.org, note=c.note)
         for c in new
     ]  # fmt: skip
     meanwhile = "was recorded meanwhile by someone else: nothing was saved; check again"
@@ -277,7 +278,7 @@ def _record(
             checkin.record_actual(
                 session, org=by.org, role=by.role, person=by.person, metric=c.metric,
                 period=c.month, value=c.after, if_match=stored[(c.metric, int(c.month))][1],
-                who=by.who, now=now, published=published,
+                who=by.who, now=now, published=published, note=c.note,
             )  # fmt: skip
         except PreconditionFailed as error:
             problems.append(RowProblem(c.row, "value", f"{error.message}; nothing was saved"))

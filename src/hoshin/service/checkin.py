@@ -70,11 +70,13 @@ def record_actual(
     who: Who,
     now: datetime,
     published: list[Recorded] | None = None,
+    note: str | None = None,
 ) -> tuple[Actual, bool]:
     """Creates or corrects a month's actual, if ``role`` (and ``person``, a contributor's
     plan id) may record it (check_may_record); returns it and whether it was created. Its
     webhook event (actual.recorded) is published, or added to ``published`` for the caller
-    to publish with others (one query for the webhooks, record_actuals).
+    to publish with others (one query for the webhooks, record_actuals). A ``note`` (a
+    spreadsheet row's) is kept in the audit event's ``after`` only (audited_state).
 
     A correction must name the version it read: when someone saved first it raises
     PreconditionFailed with the current state, never overwriting it silently. Two people
@@ -109,7 +111,8 @@ def record_actual(
     record_event(
         session, org_id=org.id, actor=who.actor, user_id=who.user_id, entity=ACTUAL,
         key=after.key, change="create" if before is None else "update",
-        before=before, after=after.as_json(), plan_version=version, origin=who.origin,
+        before=before, after=audited_state(after, note), plan_version=version,
+        origin=who.origin,
     )  # fmt: skip
     event = recorded_event(org, after, objective)
     if published is None:
@@ -120,6 +123,15 @@ def record_actual(
 
 
 Recorded = tuple[str, str, dict[str, Any], str]  # a webhook event, as notify.publish takes it
+
+
+def audited_state(actual: Actual, note: str | None) -> dict[str, Any]:
+    """The audit event's ``after`` of a recorded actual: its JSON, with ``"note"`` when the
+    check-in has one (an actual has no note column: its history keeps it)."""
+    state = actual.as_json()
+    if note:
+        state["note"] = note
+    return state
 
 
 def recorded_event(org: OrganizationRow, actual: Actual, objective: str) -> Recorded:
@@ -186,6 +198,8 @@ class NewActual:
     # for the webhooks' actual.recorded, not part of what is written
     objective: str = field(default="", compare=False)
     org: OrganizationRow | None = field(default=None, compare=False, repr=False)
+    # kept in the audit event only (audited_state), not in the actual
+    note: str | None = field(default=None, compare=False)
 
 
 def new_actual(
@@ -255,7 +269,7 @@ def _create(
     events = [
         {"actor": a.who.actor, "user_id": a.who.user_id, "origin": a.who.origin,
          "entity": ACTUAL, "key": saved[n].key, "change": "create",
-         "before": None, "after": saved[n].as_json()}
+         "before": None, "after": audited_state(saved[n], a.note)}
         for n, a in actuals if n in saved
     ]  # fmt: skip
     version = bump_plan_version(session, org_id=org_id)

@@ -1,6 +1,7 @@
 """An objective's history in words: "Margaret Okafor recorded 4.2 for Defects per million,
-2026-11", "Ana Lima changed the owner of the objective A1 from Ingrid Larsen to Margaret
-Okafor", from the audit events (hoshin.service.audit.objective_history).
+2026-11" (and the check-in's note, when it has one), "Ana Lima changed the owner of the
+objective A1 from Ingrid Larsen to Margaret Okafor", from the audit events
+(hoshin.service.audit.objective_history).
 
 Pure: the events, the plan's metrics and its names of people and units in, sentences out;
 the page shows each with its time (static/localtime.js turns the UTC time into the
@@ -71,10 +72,20 @@ def _actual(event: Happened, metrics: Mapping[str, Metric]) -> str:
         return figure(figure_, places) if isinstance(figure_, int | float) else "?"
 
     if event.change == "create":
-        return f"recorded {value(event.after)} for {name}, {period}"
+        return f"recorded {value(event.after)} for {name}, {period}{_note(event.after)}"
     if event.change == "update":
-        return f"corrected {name}, {period}, from {value(event.before)} to {value(event.after)}"
+        return (
+            f"corrected {name}, {period}, from {value(event.before)} to {value(event.after)}"
+            + _note(event.after)
+        )
     return f"{VERBS.get(event.change, event.change)} the actual of {name}, {period}"
+
+
+def _note(state: Mapping[str, Any] | None) -> str:
+    """' — “Plant shut for a week”': the note a check-in was recorded with (a spreadsheet
+    row's, kept in its audit event), cut as free text is; '' for none."""
+    note = None if state is None else state.get("note")
+    return f" \u2014 \u201c{quoted(note)}\u201d" if isinstance(note, str) and note else ""
 
 
 def _countermeasure(event: Happened, words: Words) -> str:
