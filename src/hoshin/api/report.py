@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path, Query, Response
 from hoshin.api.deps import Analyses, AsOf, Db, Org, as_of_day
 from hoshin.api.edits import PERIOD, READS, Key, period
 from hoshin.runtime.one_thread import OneThreadRoute
+from hoshin.runtime.sessions import end_reading
 from hoshin.service import export
 from hoshin.service.document import a3, xmatrix
 from hoshin.service.document.download import MEDIA_TYPES, download, file_name
@@ -114,6 +115,7 @@ def export_plan(
     """The plan as a plan file (yaml, json) or with the engine's numbers as of the day as an
     Excel workbook (xlsx) or a zip of CSV files (csv), each sheet a table."""
     found = cache.get(session, org=org.org, as_of=as_of_day(as_of), fresh_row=True)
+    end_reading(session)  # the workbook of a large plan takes minutes: no snapshot held open
     day = found.analysis.as_of
     body = export.plan_bytes(found.plan, found.analysis, format=format, as_of=day)
     suffix = export.SUFFIX[format]

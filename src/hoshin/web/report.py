@@ -11,6 +11,7 @@ from fastapi.responses import Response
 
 from hoshin.errors import InvalidInput
 from hoshin.fields import period_of
+from hoshin.runtime.sessions import end_reading
 from hoshin.service import export
 from hoshin.service.document import a3, xmatrix
 from hoshin.service.document.download import download, file_name
@@ -78,6 +79,7 @@ def summary_pdf(session: Db, here: Place) -> Response:
 def _plan_export(session: Db, here: Place, format: export.Format) -> Response:
     """The plan as the page's day shows it, in ``format``, as a file to save."""
     found = here.analysed(session)
+    end_reading(session)  # the workbook of a large plan takes minutes: no snapshot held open
     body = export.plan_bytes(found.plan, found.analysis, format=format, as_of=here.as_of)
     suffix = export.SUFFIX[format]
     return download(body, name=file_name(here.org.slug, "plan", day=here.as_of, suffix=suffix),
