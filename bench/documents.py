@@ -12,7 +12,8 @@ enterprise size, and what the server's other requests see while it makes them.
    metric's 2027-01: a month of the plan) imported through the service as `hoshin actuals
    import` does it: reading the file, checking every row (a dry run) and recording them
    (the run that saves, its commit included).
-3. On the first database: `hoshin serve --workers 2` on that plan; one client reads the
+3. On the first database (or with BENCH_DOCUMENT_SERVED_ONLY=PEOPLE, only this part, on
+   SQLite, at that size): `hoshin serve --workers 2` on that plan; one client reads the
    analysis summary over and over (new connection each time) while another asks for the
    A3 report, imports another month of 150,000 actuals and downloads the xlsx workbook
    through the API; the reads' latency (p50 / p95 / max) alone and during each.
@@ -54,6 +55,8 @@ DATABASES = [
     s for s in os.environ.get("BENCH_DOCUMENT_DATABASES", "sqlite,postgresql").split(",") if s
 ]
 IMPORT_PEOPLE = 50_000
+# Only part 3, on SQLite, at this many people (e.g. 10000): a quick look at the server alone.
+SERVED_ONLY = int(os.environ.get("BENCH_DOCUMENT_SERVED_ONLY", "0"))
 READS = 100  # summary reads timed alone
 
 
@@ -201,6 +204,15 @@ def served_rows(url: str, token: str, plan: Plan) -> list[str]:
 
 def main() -> None:
     """Prints the tables for BENCHMARKS.md."""
+    if SERVED_ONLY:
+        plan = enterprise_plan(SERVED_ONLY)
+        with fresh_database("sqlite") as url:
+            _, token = import_plan(url, plan)
+            print(f"| on sqlite, {SERVED_ONLY:,} people | request (s) | summary reads |")
+            print("| --- | ---: | ---: |")
+            for row in served_rows(url, token, plan):
+                print(row)
+        return
     print("| people | xlsx | CSV zip | A3 B0 | A3 I0 | X-matrix | strategy on a page |")
     print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for people in SIZES:

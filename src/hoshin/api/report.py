@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query, Response
 
 from hoshin.api.deps import Analyses, AsOf, Db, Org, as_of_day
 from hoshin.api.edits import PERIOD, READS, Key, period
+from hoshin.runtime.apart import made_apart
 from hoshin.runtime.one_thread import OneThreadRoute
 from hoshin.runtime.sessions import end_reading
 from hoshin.service import export
@@ -117,6 +118,8 @@ def export_plan(
     found = cache.get(session, org=org.org, as_of=as_of_day(as_of), fresh_row=True)
     end_reading(session)  # the workbook of a large plan takes minutes: no snapshot held open
     day = found.analysis.as_of
-    body = export.plan_bytes(found.plan, found.analysis, format=format, as_of=day)
+    body = made_apart(
+        lambda: export.plan_bytes(found.plan, found.analysis, format=format, as_of=day)
+    )
     suffix = export.SUFFIX[format]
     return download(body, name=file_name(org.org.slug, "plan", day=day, suffix=suffix), kind=suffix)

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 
 from hoshin.errors import InvalidInput
 from hoshin.fields import period_of
+from hoshin.runtime.apart import made_apart
 from hoshin.runtime.sessions import end_reading
 from hoshin.service import export
 from hoshin.service.document import a3, xmatrix
@@ -80,7 +81,10 @@ def _plan_export(session: Db, here: Place, format: export.Format) -> Response:
     """The plan as the page's day shows it, in ``format``, as a file to save."""
     found = here.analysed(session)
     end_reading(session)  # the workbook of a large plan takes minutes: no snapshot held open
-    body = export.plan_bytes(found.plan, found.analysis, format=format, as_of=here.as_of)
+    day = here.as_of
+    body = made_apart(
+        lambda: export.plan_bytes(found.plan, found.analysis, format=format, as_of=day)
+    )
     suffix = export.SUFFIX[format]
     return download(body, name=file_name(here.org.slug, "plan", day=here.as_of, suffix=suffix),
                     kind=suffix)  # fmt: skip
