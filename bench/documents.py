@@ -171,7 +171,7 @@ def served_rows(url: str, token: str, plan: Plan) -> list[str]:
     works = [
         ("A3 report of B0", "GET", f"/api/v1/orgs/{SLUG}/objectives/B0/a3.pdf?as_of={AS_OF}", b""),
         (
-            "actuals import, 150,000 rows",
+            f"actuals import, {len(plan.metrics()):,} rows",
             "POST",
             f"/api/v1/orgs/{SLUG}/actuals/import",
             actuals_csv(plan, "2027-02", 51.0),
