@@ -286,14 +286,23 @@ class _Sheets:
             inner[last] = value
         self.places[path] = (title, row, item.name)
 
+    def _owner_at(
+        self, title: str, row: int, values: dict[str, Any], column: str, index: dict[str, int]
+    ) -> int | None:
+        """Where the objective or action the row's ``column`` names is in the data; None, with
+        the row's problem, when the cell is empty or names none."""
+        key = values.get(column)
+        at = index.get(key) if isinstance(key, str) else None
+        if at is None:
+            why = "is empty" if key is None else f"unknown {column} {shown(key)}"
+            self.problem(title, row, f"{column}: {why}")
+        return at
+
     def _metric(self, title: str, row: int, values: dict[str, Any]) -> None:
         if _failed(values, "objective"):
             return
-        objective = values.get("objective")
-        at = self.objective_at.get(objective) if isinstance(objective, str) else None
+        at = self._owner_at(title, row, values, "objective", self.objective_at)
         if at is None:
-            why = "is empty" if objective is None else f"unknown objective {shown(objective)}"
-            self.problem(title, row, f"objective: {why}")
             if isinstance(values.get("id"), str):
                 self.left_out.add(values["id"])  # its targets' rows say nothing more
             return
@@ -341,11 +350,8 @@ class _Sheets:
     def _risk(self, title: str, row: int, values: dict[str, Any]) -> None:
         if _failed(values, "action"):
             return
-        action = values.get("action")
-        at = self.action_at.get(action) if isinstance(action, str) else None
+        at = self._owner_at(title, row, values, "action", self.action_at)
         if at is None:
-            why = "is empty" if action is None else f"unknown action {shown(action)}"
-            self.problem(title, row, f"action: {why}")
             return
         risks = self.data["actions"][at].setdefault("risks", [])
         path = ("actions", at, "risks", len(risks))
