@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import http.client
 import os
-import statistics
 import tempfile
 import threading
 import time
@@ -32,6 +31,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench import outbox
 from bench.enterprise import AS_OF, enterprise_plan
 from bench.server import HOST, SLUG, fresh_database, get, import_plan, log, serving, wait_until_up
 from hoshin.domain.analysis import analyze
@@ -132,10 +132,8 @@ def read_latency(port: int, token: str, until: threading.Event | None) -> list[f
 
 
 def spread(took: list[float]) -> str:
-    """p50 / p95 / max in milliseconds, and how many."""
-    ms = sorted(1000 * t for t in took)
-    p95 = ms[int(0.95 * (len(ms) - 1))]
-    return f"{statistics.median(ms):.0f} / {p95:.0f} / {ms[-1]:.0f} ({len(ms)})"
+    """p50 / p95 / max in milliseconds (bench.outbox's), and how many."""
+    return f"{outbox.spread(took)} ({len(took)})"
 
 
 def send(port: int, token: str, method: str, path: str, body: bytes = b"") -> float:
