@@ -1,0 +1,3 @@
+"""hoshin assist: draft (being written)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""hoshin assist: metrics (being written)."""
+
+from __future__ import annotations

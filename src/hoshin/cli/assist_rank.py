@@ -1,0 +1,3 @@
+"""hoshin assist: rank (being written)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""hoshin assist: review (being written)."""
+
+from __future__ import annotations

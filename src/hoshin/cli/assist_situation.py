@@ -1,0 +1,3 @@
+"""hoshin assist: situation (being written)."""
+
+from __future__ import annotations

@@ -1,0 +1,47 @@
+"""Texts as unit vectors: a dot product of two rows is their cosine similarity. The vectors
+come from outside (the shipped model, or the lexical baseline); this module only looks them
+up and compares them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+Matrix = NDArray[np.float32]
+
+
+@dataclass(frozen=True, slots=True)
+class Space:
+    """Each known text's row in ``matrix`` (rows L2-normalised); ``name`` says whose vectors
+    they are ("model" or "lexical")."""
+
+    rows: Mapping[str, int]
+    matrix: Matrix
+    name: str = "model"
+
+    def __contains__(self, text: object) -> bool:
+        return text in self.rows
+
+    def vector(self, text: str) -> Matrix:
+        """The row of ``text``; KeyError when the space does not know it."""
+        return self.matrix[self.rows[text]]
+
+    def stack(self, texts: Sequence[str]) -> Matrix:
+        """The rows of ``texts``, in order, as one matrix (shape (len(texts), dimension))."""
+        return self.matrix[[self.rows[t] for t in texts]] if texts else self.matrix[:0]
+
+    def similarity(self, a: str, b: str) -> float:
+        """The cosine similarity of two known texts, in [-1, 1]."""
+        return float(self.vector(a) @ self.vector(b))
+
+
+def space_of(texts: Sequence[str], matrix: Matrix, name: str = "model") -> Space:
+    """The space of ``texts`` whose vectors are ``matrix``'s rows, in order (a text given
+    twice keeps its first row)."""
+    rows: dict[str, int] = {}
+    for at, text in enumerate(texts):
+        rows.setdefault(text, at)
+    return Space(rows, matrix, name)
