@@ -27,7 +27,8 @@ class Space:
 
     def vector(self, text: str) -> Matrix:
         """The row of ``text``; KeyError when the space does not know it."""
-        return self.matrix[self.rows[text]]
+        row: Matrix = self.matrix[self.rows[text]]
+        return row
 
     def stack(self, texts: Sequence[str]) -> Matrix:
         """The rows of ``texts``, in order, as one matrix (shape (len(texts), dimension))."""

@@ -8,7 +8,8 @@ from collections.abc import Iterable
 
 from hoshin.domain.model import Metric, Objective
 
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)?")  # "don't", "customer\u2019s"
+_POSSESSIVE = re.compile(r"['\u2019]s$")
 # Words that say nothing about what an objective is about (English; plan content is not
 # translated, and the model reads other languages less well anyway).
 STOPWORDS = frozenset(
@@ -19,7 +20,7 @@ STOPWORDS = frozenset(
     should so some such than that the their them then there these they this those through
     to too under until up very was we were what when where which while who whom why will
     with would you your yours each every year years yearly annual annually month monthly
-    per cent percent""".split()
+    per cent percent""".split()  # noqa: SIM905 - a paragraph of words reads better
 )
 
 
@@ -33,7 +34,7 @@ def stem(word: str) -> str:
 
 def terms(text: str) -> tuple[str, ...]:
     """The meaningful terms of ``text``, lower-case and stemmed, in order (repeats kept)."""
-    words = (w.lower() for w in _WORD.findall(text))
+    words = (_POSSESSIVE.sub("", w.lower()) for w in _WORD.findall(text))
     return tuple(stem(w) for w in words if w not in STOPWORDS and not w.isdigit())
 
 

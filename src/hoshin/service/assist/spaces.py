@@ -28,8 +28,9 @@ def model_space(texts: Iterable[str]) -> Space:
                 _known.clear()
             _known.update(zip(missing, vectors, strict=True))
     with _lock:
-        rows = [_known.get(t) for t in wanted]
-    if any(row is None for row in rows):  # cleared by another thread meanwhile: embed again
+        found = [_known.get(t) for t in wanted]
+    rows = [row for row in found if row is not None]
+    if len(rows) < len(wanted):  # cleared by another thread meanwhile: embed again
         return space_of(wanted, embed(wanted))
     matrix = np.vstack(rows) if rows else np.zeros((0, DIMENSION), dtype=np.float32)
     return space_of(wanted, matrix.astype(np.float32, copy=False))
