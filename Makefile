@@ -11,7 +11,7 @@ DEMO ?= demo.yaml
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test lint format bench bench-engine bench-server bench-pages bench-guards bench-notify bench-documents clean
+.PHONY: setup run test lint format bench bench-engine bench-server bench-pages bench-guards bench-notify bench-documents bench-assist clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "hoshin needs Python 3.11 or newer")'
@@ -52,7 +52,7 @@ test: lint ## the whole suite
 
 # Every benchmark of BENCHMARKS.md, one after the other (about 40 minutes on 2 cores); each
 # part has its own target below.
-bench: bench-engine bench-server bench-pages bench-guards bench-notify bench-documents ## the engine, the API under load, every page, the guards, the worker
+bench: bench-engine bench-server bench-pages bench-guards bench-notify bench-documents bench-assist ## the engine, the API under load, every page, the guards, the worker
 
 # BENCH_NOTIFY_SIZES (default 10000,50000 people); BENCH_POSTGRES_URL set: on PostgreSQL too.
 bench-notify: setup ## the reminders' pure pass, the worker's outbox messages a second (SMTP, HTTP) and one scheduler pass at enterprise sizes
@@ -62,6 +62,10 @@ bench-notify: setup ## the reminders' pure pass, the worker's outbox messages a 
 # BENCH_DOCUMENT_SIZES (default 10000,50000 people), BENCH_DOCUMENT_DATABASES (sqlite,postgresql).
 bench-documents: setup ## the workbook, the PDF documents and a 150,000-row actuals import at enterprise size; the server's reads meanwhile
 	$(BIN)/python -m bench.documents
+
+bench-assist: setup ## the assistant: quality on the labelled plans (model and lexical baseline), speed at enterprise size
+	$(BIN)/python -m bench.assist_quality
+	$(BIN)/python -m bench.assist_speed
 
 bench-guards: setup ## what the guards every request passes cost, in µs of CPU per request
 	$(BIN)/python -m bench.guards
