@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from hoshin.domain.model import Metric, Objective
+from hoshin.domain.model import Metric, Objective, Plan
 
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)?")  # "don't", "customer\u2019s"
 _POSSESSIVE = re.compile(r"['\u2019]s$")
@@ -60,3 +60,11 @@ def objective_text(objective: Objective) -> str:
     often long and general; the title and the measures say what it is)."""
     names = "; ".join(m.name for m in objective.metrics)
     return objective.title if not names else f"{objective.title}. {names}"
+
+
+def plan_texts(plan: Plan) -> list[str]:
+    """Every text a model space of ``plan`` must know: each objective's text and each
+    metric's text, each once, in plan order."""
+    texts = [objective_text(o) for o in plan.objectives]
+    texts += [metric_text(m) for o in plan.objectives for m in o.metrics]
+    return list(dict.fromkeys(texts))
