@@ -543,6 +543,10 @@ def test_owner_of_more_than_five_objectives_at_one_level_is_overloaded(
         ("team", "Improve on-time delivery to 95%", False),  # it gives a number
         ("team", "Cut returns to 2% of orders", False),
         ("breakthrough", "Be world-class", False),  # a breakthrough may inspire
+        ("team", "Support the sales team", True),  # the verb that opens the title
+        ("annual", "Drive adoption of the new ERP", True),
+        ("team", "Leverage our partners", True),
+        ("team", "Cut customer support response time", False),  # a noun, not the verb
     ],
 )
 def test_vague_title_without_a_number(level: str, title: str, vague: bool) -> None:

@@ -96,23 +96,25 @@ def summarize(
 
 def alignment_coverage(plan: Plan, parents_first: Sequence[str] | None = None) -> float:
     """The share of non-breakthrough objectives with a ``supports`` path to a breakthrough."""
+    reaches = reaching(plan, parents_first)
+    below = [reaches[o.id] for o in plan.objectives if o.level != "breakthrough"]
+    return sum(below) / len(below) if below else 1.0
+
+
+def reaching(plan: Plan, parents_first: Sequence[str] | None = None) -> dict[str, bool]:
+    """Whether each objective has a ``supports`` path up to a breakthrough (one does)."""
     by_id = {o.id: o for o in plan.objectives}
     order = supports_order(plan.objectives) if parents_first is None else parents_first
     reaches: dict[str, bool] = {}
-    below = reached = 0
     for key in order:  # what an objective supports is settled before the objective
         objective = by_id[key]
         if objective.level == "breakthrough":
             reaches[key] = True
             continue
-        below += 1
         found = False
         for parent in objective.supports:  # a loop, not any(): no generator per objective
             if reaches.get(parent, False):
                 found = True
                 break
         reaches[key] = found
-        reached += found
-    if not below:
-        return 1.0
-    return reached / below
+    return reaches

@@ -10,9 +10,12 @@ from hoshin.domain.findings.base import Context, Finding, finding
 
 MAX_OBJECTIVES_PER_LEVEL = 5
 _DIGIT = re.compile(r"\d")
+# "support" and "drive" are vague as the verb that opens a title ("Support the sales
+# team"), not as nouns ("Cut customer support response time").
 _VAGUE = re.compile(
     r"\b(better|improve[sd]?|enhance[sd]?|optimi[sz]e[sd]?|world[- ]class|best[- ]in[- ]class|"
-    r"excellen(?:t|ce)|maximi[sz]e|minimi[sz]e|strengthen|focus)\b",
+    r"excellen(?:t|ce)|maximi[sz]e|minimi[sz]e|strengthen|focus|leverag(?:e[sd]?|ing))\b"
+    r"|^\s*(support|drive)\b",
     re.IGNORECASE,
 )
 
@@ -119,17 +122,24 @@ def owner_overloaded(ctx: Context) -> Iterator[Finding]:
             )
 
 
+def vague_word(title: str) -> str | None:
+    """The first vague word of a title that gives no number ('improve'), else None."""
+    if _DIGIT.search(title):
+        return None
+    word = _VAGUE.search(title)
+    return None if word is None else word.group(0).strip()
+
+
 def vague_titles(ctx: Context) -> Iterator[Finding]:
     """Objective titles below breakthrough level that use vague words and give no number."""
     for objective in ctx.plan.objectives:
-        title = objective.title
-        if objective.level == "breakthrough" or _DIGIT.search(title):
+        if objective.level == "breakthrough":
             continue
-        word = _VAGUE.search(title)
+        word = vague_word(objective.title)
         if word is not None:
             yield finding(
                 "vague_title",
                 objective.id,
-                f"objective {objective.id} '{title}' says '{word.group(0)}' without a number: "
+                f"objective {objective.id} '{objective.title}' says '{word}' without a number: "
                 "name what changes, by how much and by when",
             )
