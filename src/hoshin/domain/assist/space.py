@@ -46,3 +46,15 @@ def space_of(texts: Sequence[str], matrix: Matrix, name: str = "model") -> Space
     for at, text in enumerate(texts):
         rows.setdefault(text, at)
     return Space(rows, matrix, name)
+
+
+def joined(a: Space, b: Space) -> Space:
+    """The texts of both spaces in one (``a``'s row where both know a text); the name is
+    ``a``'s, and both must be of the same vectors."""
+    extra = [text for text in b.rows if text not in a.rows]
+    if not extra:
+        return a
+    rows = dict(a.rows)
+    rows.update((text, len(a.matrix) + at) for at, text in enumerate(extra))
+    matrix = np.vstack([a.matrix, b.stack(extra)]).astype(np.float32, copy=False)
+    return Space(rows, matrix, a.name)

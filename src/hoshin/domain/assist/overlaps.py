@@ -1,0 +1,228 @@
+"""Overlaps: objectives at one level (and metrics of objectives at one level) held by
+different units or people whose texts say the same thing, with a suggested merge or a
+shared metric.
+
+The scan scales to the 50,000-person plan: texts are grouped by level, each distinct text is
+compared once (identical texts are paired with their first holder, not with each other), and
+the similarities are computed tile by tile, keeping only the best pairs above the threshold.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from hoshin.domain.assist.space import Space
+from hoshin.domain.assist.words import metric_text, objective_text
+from hoshin.domain.model import LEVELS, Objective, Plan
+
+OverlapKind = Literal["objective", "metric"]
+
+THRESHOLD = 0.8  # cosine in the model's space above which two texts say the same thing
+LEXICAL_THRESHOLD = 0.6  # the same for the lexical (TF-IDF) space
+MERGE = 0.9  # objectives this similar are one objective: merge them
+LIMIT = 1_000  # overlaps listed at most (the total is counted all the same)
+ROWS, COLUMNS = 1_024, 8_192  # one tile of similarities: 32 MB of float32
+
+
+@dataclass(frozen=True, slots=True)
+class Overlap:
+    """Two objectives (or two metrics, by id and name) that say the same thing."""
+
+    kind: OverlapKind
+    first: str
+    first_title: str
+    second: str
+    second_title: str
+    similarity: float
+    suggestion: str
+
+
+@dataclass(frozen=True, slots=True)
+class OverlapScan:
+    """The best overlaps (at most the limit), best first, and how many there are in all."""
+
+    overlaps: tuple[Overlap, ...]
+    total: int
+    threshold: float
+
+
+def default_threshold(space: Space) -> float:
+    """The similarity above which two texts overlap in ``space`` (model or lexical)."""
+    return LEXICAL_THRESHOLD if space.name == "lexical" else THRESHOLD
+
+
+def find_overlaps(plan: Plan, space: Space, *, threshold: float | None = None) -> list[Overlap]:
+    """The best overlaps of ``plan`` (at most LIMIT), best first; ``space`` must know
+    ``words.plan_texts(plan)``."""
+    return list(scan_overlaps(plan, space, threshold=threshold).overlaps)
+
+
+def scan_overlaps(
+    plan: Plan, space: Space, *, threshold: float | None = None, limit: int = LIMIT
+) -> OverlapScan:
+    """The ``limit`` best overlaps of ``plan``, best first, and their total count."""
+    floor = default_threshold(space) if threshold is None else threshold
+    people = _People(plan)
+    found: list[tuple[float, _Item, _Item]] = []
+    total = 0
+    for group in _groups(plan, people):
+        pairs, count = _scan(group, space, floor, limit)
+        found += pairs
+        total += count
+    found.sort(key=lambda pair: -pair[0])  # stable: objectives, then metrics, level by level
+    overlaps = tuple(_overlap(sim, a, b, people) for sim, a, b in found[:limit])
+    return OverlapScan(overlaps, total, floor)
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    """An objective or a metric in a group to scan: ``hands`` is one number per (owner,
+    unit) of its objective (an objective with neither has its own)."""
+
+    kind: OverlapKind
+    id: str
+    title: str
+    text: str
+    hands: int
+    objective: Objective
+
+
+class _People:
+    """Names of units and people, and how many objectives support each objective."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.units = {u.id: u.name for u in plan.units}
+        self.people = {p.id: (p.name, p.unit) for p in plan.people}
+        self.supporters = Counter(key for o in plan.objectives for key in o.supports)
+
+    def unit_of(self, objective: Objective) -> str | None:
+        """The objective's unit, else its owner's (by id)."""
+        if objective.unit is not None:
+            return objective.unit
+        return self.people.get(objective.owner or "", ("", None))[1]
+
+
+def _groups(plan: Plan, people: _People) -> list[list[_Item]]:
+    """The objectives of each level, then the metrics of each level's objectives."""
+    codes: dict[tuple[str | None, str | None], int] = {}
+    objectives: dict[str, list[_Item]] = defaultdict(list)
+    metrics: dict[str, list[_Item]] = defaultdict(list)
+    for at, objective in enumerate(plan.objectives):
+        holder = (objective.owner, people.unit_of(objective))
+        hands = -1 - at if holder == (None, None) else codes.setdefault(holder, len(codes))
+        text = objective_text(objective)
+        objectives[objective.level].append(
+            _Item("objective", objective.id, objective.title, text, hands, objective)
+        )
+        for metric in objective.metrics:
+            item = _Item("metric", metric.id, metric.name, metric_text(metric), hands, objective)
+            metrics[objective.level].append(item)
+    return [objectives[level] for level in LEVELS] + [metrics[level] for level in LEVELS]
+
+
+def _scan(
+    items: list[_Item], space: Space, floor: float, limit: int
+) -> tuple[list[tuple[float, _Item, _Item]], int]:
+    """The best pairs of one group above ``floor`` (at most ``limit``) and their count."""
+    holders: dict[str, list[int]] = defaultdict(list)
+    for at, item in enumerate(items):
+        holders[item.text].append(at)
+    same = []
+    for members in holders.values():  # an identical text: each later holder with the first
+        hands = items[members[0]].hands  # of other hands (a holder's repeat is no overlap)
+        other = next((m for m in members if items[m].hands != hands), None)
+        for at in members[1:]:
+            first = members[0] if items[at].hands != hands else other
+            if first is not None and first < at:
+                same.append((1.0, items[first], items[at]))
+    firsts = [items[members[0]] for members in holders.values()]
+    codes = np.array([item.hands for item in firsts], dtype=np.int64)
+    best, count = _best_pairs(space.stack(list(holders)), codes, floor, limit)
+    return same + [(sim, firsts[i], firsts[j]) for sim, i, j in best], len(same) + count
+
+
+def _best_pairs(
+    matrix: NDArray[np.float32], hands: NDArray[np.int64], floor: float, limit: int
+) -> tuple[list[tuple[float, int, int]], int]:
+    """Pairs (i < j) of rows of different hands with similarity >= ``floor``: the ``limit``
+    best, best first, and how many there are."""
+    n = len(matrix)
+    sims: list[NDArray[np.float32]] = []
+    rows: list[NDArray[np.int64]] = []
+    cols: list[NDArray[np.int64]] = []
+    kept, count, bar = 0, 0, floor
+    for i0 in range(0, n, ROWS):
+        i1 = min(n, i0 + ROWS)
+        for j0 in range(i0, n, COLUMNS):
+            j1 = min(n, j0 + COLUMNS)
+            tile = matrix[i0:i1] @ matrix[j0:j1].T
+            if j0 < i1:  # the tile crosses the diagonal: keep j > i only
+                tile[np.tril_indices(i1 - i0, i0 - j0, j1 - j0)] = -2.0
+            tile[hands[i0:i1, None] == hands[None, j0:j1]] = -2.0
+            count += int(np.count_nonzero(tile >= floor))
+            at = np.flatnonzero(tile >= bar)
+            if len(at) > limit:
+                at = at[np.argpartition(-tile.ravel()[at], limit - 1)[:limit]]
+            if len(at):
+                sims.append(tile.ravel()[at])
+                rows.append(at // (j1 - j0) + i0)
+                cols.append(at % (j1 - j0) + j0)
+                kept += len(at)
+            if kept > limit:  # keep the pool small and raise the bar to its worst
+                sims, rows, cols, bar = _trim(sims, rows, cols, limit)
+                kept = limit
+    if not sims:
+        return [], count
+    sims, rows, cols, _ = _trim(sims, rows, cols, limit)
+    order = np.argsort(-sims[0], kind="stable")
+    best = [(float(sims[0][k]), int(rows[0][k]), int(cols[0][k])) for k in order.tolist()]
+    return best, count
+
+
+def _trim(
+    sims: list[NDArray[np.float32]],
+    rows: list[NDArray[np.int64]],
+    cols: list[NDArray[np.int64]],
+    limit: int,
+) -> tuple[list[NDArray[np.float32]], list[NDArray[np.int64]], list[NDArray[np.int64]], float]:
+    """The pool cut to its ``limit`` best, and the similarity of its worst."""
+    s, r, c = np.concatenate(sims), np.concatenate(rows), np.concatenate(cols)
+    if len(s) > limit:
+        keep = np.argpartition(-s, limit - 1)[:limit]
+        s, r, c = s[keep], r[keep], c[keep]
+    return [s], [r], [c], float(s.min())
+
+
+def _overlap(similarity: float, a: _Item, b: _Item, people: _People) -> Overlap:
+    """The overlap of two items, the one to keep first, with its suggestion."""
+    if people.supporters[b.objective.id] > people.supporters[a.objective.id]:
+        a, b = b, a  # keep the objective more of the plan already supports
+    sim = round(similarity, 4)
+    where = _where(a.objective, b.objective, people)
+    if a.kind == "metric":
+        suggestion = (
+            f"share the metric {a.id} '{a.title}' between {a.objective.id} and "
+            f"{b.objective.id} instead of {b.id} ({where})"
+        )
+    elif similarity >= MERGE:
+        suggestion = f"merge {b.id} into {a.id} (same {a.objective.level} level, {where})"
+    else:
+        suggestion = (
+            f"compare {a.id} and {b.id}: merge them, or make one support the other ({where})"
+        )
+    return Overlap(a.kind, a.id, a.title, b.id, b.title, sim, suggestion)
+
+
+def _where(a: Objective, b: Objective, people: _People) -> str:
+    """Who holds the two: their units, else their owners."""
+    units = people.unit_of(a), people.unit_of(b)
+    if units[0] != units[1] and None not in units:
+        names = [people.units.get(u or "", u or "") for u in units]
+        return f"units {names[0]} and {names[1]}"
+    owners = [people.people.get(o or "", (o or "nobody", None))[0] for o in (a.owner, b.owner)]
+    return f"owners {owners[0]} and {owners[1]}"
