@@ -1,0 +1,150 @@
+"""The plan's model space in the background (runtime.assist_spaces): made once per plan
+structure by a thread, from the previous one when an edit changed a few texts, never on
+the asker's thread."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from datetime import date
+
+import numpy as np
+import pytest
+
+from hoshin.domain.analysis import analyze
+from hoshin.domain.assist.words import plan_texts
+from hoshin.domain.model import Metric, Objective, Organization, Plan
+from hoshin.runtime import assist_spaces
+from hoshin.runtime.assist_spaces import plan_space, wait_for_space
+from hoshin.service.analysis import Analysed
+from hoshin.service.assist.embedding import embed
+
+AS_OF = date(2026, 6, 15)
+WAIT = 60.0  # seconds at most: the thread is only waited for, never timed
+
+
+_CLAIMS = Metric(id="m1", name="Warranty claims", direction="maintain", minimum=0, maximum=5)
+
+
+def _plan(*titles: str, name: str = "Acme") -> Plan:
+    """Annual objectives with these titles, the first with the metric 'Warranty claims'."""
+    objectives = [
+        Objective(id=f"o{at}", title=title, level="annual") for at, title in enumerate(titles)
+    ]
+    objectives[0] = replace(objectives[0], metrics=(_CLAIMS,))
+    return Plan(organization=Organization(name), objectives=tuple(objectives))
+
+
+def _found(plan: Plan) -> Analysed:
+    # as the analysis cache makes it: the index map stands for the plan's structure
+    index = {o.id: at for at, o in enumerate(plan.objectives)}
+    return Analysed(1, plan, analyze(plan, AS_OF), {}, index)
+
+
+@pytest.fixture(autouse=True)
+def embedded(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[list[str]]]:
+    """Each call of the model, with its texts (the real model answers)."""
+    calls: list[list[str]] = []
+
+    def counted(texts: Sequence[str]) -> np.ndarray:
+        calls.append(list(texts))
+        return embed(texts)
+
+    monkeypatch.setattr(assist_spaces, "embed", counted)
+    assist_spaces.forget()
+    yield calls
+    assist_spaces.forget()
+
+
+TITLES = ("Halve warranty claims", "Grow service revenue", "Zero lost-time injuries")
+
+
+def test_the_space_knows_every_text_of_the_plan_and_is_made_once(
+    embedded: list[list[str]],
+) -> None:
+    """3 objective texts + 1 metric text = 4 texts, embedded in one call; a second ask and
+    a later version with the same structure (new actuals) embed nothing."""
+    plan = _plan(*TITLES)
+    found = _found(plan)
+    space = wait_for_space(found, WAIT)
+    assert space is not None and space.name == "model"
+    assert set(space.rows) == set(plan_texts(plan))
+    assert len(space.rows) == 4
+    assert embedded == [plan_texts(plan)]
+    same_structure = Analysed(2, plan, found.analysis, {}, found.objective_at)
+    assert plan_space(same_structure) is space
+    assert len(embedded) == 1
+    # the vectors are the model's: a text's row is its own embedding
+    text = "Halve warranty claims. Warranty claims"
+    assert np.allclose(space.vector(text), embed([text])[0], atol=1e-6)
+
+
+def test_an_edit_embeds_only_the_changed_text(embedded: list[list[str]]) -> None:
+    """Renaming one of 3 objectives: 1 of 4 texts is new, so the next space is the
+    previous one's 3 rows plus 1 embedded text."""
+    first = wait_for_space(_found(_plan(*TITLES)), WAIT)
+    assert first is not None
+    edited = _plan("Halve warranty claims", "Grow aftermarket revenue", "Zero lost-time injuries")
+    space = wait_for_space(_found(edited), WAIT)
+    assert space is not None
+    assert embedded[1:] == [["Grow aftermarket revenue"]]
+    assert set(space.rows) == set(plan_texts(edited))
+    # the old rows are the first space's, the new one the model's
+    claims = "Halve warranty claims. Warranty claims"
+    assert np.array_equal(space.vector(claims), first.vector(claims))
+    new = "Grow aftermarket revenue"
+    assert np.allclose(space.vector(new), embed([new])[0], atol=1e-6)
+
+
+def test_a_plan_of_mostly_new_texts_is_embedded_whole(embedded: list[list[str]]) -> None:
+    """An import of another plan: 4 of its 4 texts are new (more than half), so they are
+    embedded in one whole pass, not grown from the previous space."""
+    assert wait_for_space(_found(_plan(*TITLES)), WAIT) is not None
+    other = _plan("Cut lead time", "Keep first-pass yield high", "Open two clinics")
+    space = wait_for_space(_found(other), WAIT)
+    assert space is not None
+    assert embedded[1:] == [plan_texts(other)]
+
+
+def test_the_first_ask_does_not_wait_for_the_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The model is held until the asker has its answer: None, and the space comes after."""
+    let_go = threading.Event()
+
+    def held(texts: Sequence[str]) -> np.ndarray:
+        assert let_go.wait(WAIT)
+        return embed(texts)
+
+    monkeypatch.setattr(assist_spaces, "embed", held)
+    found = _found(_plan(*TITLES))
+    assert plan_space(found) is None
+    assert plan_space(found) is None  # asked again: the same thread, not a second one
+    let_go.set()
+    assert wait_for_space(found, WAIT) is not None
+    assert [t.name for t in threading.enumerate()].count("assist-space") == 0
+
+
+def test_two_organisations_keep_spaces_of_their_own(embedded: list[list[str]]) -> None:
+    """Acme and Globex (org keys 1 and 2) each have their plan's space: Globex's two texts
+    are embedded for it (half of them are Acme's too, but Acme is not its predecessor), and
+    neither replaces the other."""
+    acme, globex = _found(_plan(*TITLES)), _found(_plan("Open two clinics", name="Globex"))
+    first = wait_for_space(acme, WAIT, org=1)
+    second = wait_for_space(globex, WAIT, org=2)
+    assert first is not None and second is not None
+    clinics = "Open two clinics. Warranty claims"
+    assert clinics in second and clinics not in first
+    assert plan_space(acme, org=1) is first
+    assert embedded[1:] == [[clinics, "Warranty claims"]]
+
+
+def test_a_broken_model_leaves_the_assistant_lexical(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The model fails: the space stays None (the caller answers lexically), no error."""
+
+    def broken(texts: Sequence[str]) -> np.ndarray:
+        raise RuntimeError("no model")
+
+    monkeypatch.setattr(assist_spaces, "embed", broken)
+    found = _found(_plan(*TITLES))
+    assert wait_for_space(found, WAIT) is None
+    assert plan_space(found) is None
