@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MEGABYTE = 1024 * 1024
@@ -44,6 +44,27 @@ class Settings(BaseSettings):
         default="http://127.0.0.1:8000",
         description="The address people reach hoshin at: links in e-mails, webhooks and "
         "calendar feeds start with it.",
+    )
+    llm_url: str = Field(
+        default="",
+        description="An OpenAI-compatible chat endpoint for the assistant's free-text "
+        "rewrites (a llama.cpp, Ollama or vLLM server, e.g. http://127.0.0.1:11434/v1); "
+        "hoshin posts to URL/chat/completions. Empty: no chat model, every other feature works.",
+    )
+    llm_model: str = Field(
+        default="",
+        description="The chat model's name as the endpoint knows it (e.g. llama3.2).",
+    )
+    llm_api_key: SecretStr = Field(
+        default=SecretStr(""),
+        description="The endpoint's API key, sent as 'Authorization: Bearer KEY'; empty: none.",
+    )
+    llm_timeout: float = Field(
+        default=20.0,
+        gt=0,
+        le=600,
+        description="Seconds to wait for the chat model (to connect, and for each part of "
+        "its answer); past it the rewrite is left out.",
     )
 
 
