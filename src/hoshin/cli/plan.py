@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -15,6 +16,7 @@ from hoshin.cli.app import app, parse_day
 from hoshin.cli.report import render_report
 from hoshin.domain.report import report
 from hoshin.service import plan as plan_service
+from hoshin.service.assist.suggest import with_overlaps
 
 
 class Format(StrEnum):
@@ -77,9 +79,19 @@ def check(
             min=1, max=4, help="Levels shown in the text report: 1 breakthrough ... 4 individual."
         ),
     ] = 4,
+    assist: Annotated[
+        bool,
+        typer.Option(
+            "--assist",
+            help="Add the assistant's overlap findings (objectives and metrics of different "
+            "units or people that say the same thing; runs the shipped model).",
+        ),
+    ] = False,
 ) -> None:
     """Check a plan file: status tree, bowling chart, findings. Exit 2 on a bad file."""
     checked = plan_service.check_file(file, as_of=parse_day(as_of, "--as-of"))
+    if assist:
+        checked = replace(checked, analysis=with_overlaps(checked.plan, checked.analysis))
     if output is Format.json:
         # one line: json.dumps uses its C encoder only without indent (pipe into jq to read)
         sys.stdout.write(json.dumps(report(checked.plan, checked.analysis)) + "\n")

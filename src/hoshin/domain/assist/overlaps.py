@@ -223,6 +223,6 @@ def _where(a: Objective, b: Objective, people: _People) -> str:
     units = people.unit_of(a), people.unit_of(b)
     if units[0] != units[1] and None not in units:
         names = [people.units.get(u or "", u or "") for u in units]
-        return f"units {names[0]} and {names[1]}"
+        return f"in {names[0]} and in {names[1]}"
     owners = [people.people.get(o or "", (o or "nobody", None))[0] for o in (a.owner, b.owner)]
-    return f"owners {owners[0]} and {owners[1]}"
+    return f"held by {owners[0]} and by {owners[1]}"

@@ -3,6 +3,9 @@ caller: a plan's cached model space, or the lexical fallback while it is being c
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from hoshin.domain.analysis import Analysis
 from hoshin.domain.assist.lexical import lexical_space
 from hoshin.domain.assist.overlaps import Overlap, OverlapScan, scan_overlaps
 from hoshin.domain.assist.parents import (
@@ -74,8 +77,14 @@ def overlap_findings(found: list[Overlap]) -> list[Finding]:
         finding(
             "overlap",
             item.second,
-            f"{item.kind} {item.second} '{item.second_title}' overlaps {item.first} "
-            f"'{item.first_title}' (similarity {item.similarity:.2f}): {item.suggestion}",
+            f"overlaps {item.first} '{item.first_title}' (similarity "
+            f"{item.similarity:.2f}): {item.suggestion}",
         )
         for item in found
     ]
+
+
+def with_overlaps(plan: Plan, analysis: Analysis, *, space: Space | None = None) -> Analysis:
+    """The analysis with the plan's overlaps added to its findings (``check --assist``)."""
+    found = overlap_findings(overlaps(plan, space=space))
+    return replace(analysis, findings=[*analysis.findings, *found])
