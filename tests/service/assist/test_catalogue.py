@@ -1,0 +1,110 @@
+"""The shipped metric catalogue, searched by meaning with the shipped model: questions in a
+manager's words find the indicators a practitioner would pick."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hoshin.domain.assist.catalogue import SECTORS
+from hoshin.errors import InvalidInput
+from hoshin.service.assist.catalogue import (
+    FLOOR,
+    MOST,
+    catalogue,
+    catalogue_of,
+    metric_for,
+    search_metrics,
+)
+
+
+def top_ids(query: str, top: int = 3, sector: str | None = None) -> list[str]:
+    return [kpi.id for kpi, _ in search_metrics(query, top=top, sector=sector)]
+
+
+def test_the_catalogue_ships_indicators_of_every_sector_each_id_and_name_once() -> None:
+    kpis = catalogue()
+    assert len({kpi.id for kpi in kpis}) == len(kpis)
+    assert len({kpi.name.casefold() for kpi in kpis}) == len(kpis)
+    assert {kpi.sector for kpi in kpis} <= set(SECTORS)  # every sector: when complete
+    assert catalogue() is kpis  # read once
+
+
+# A question in a manager's words, and the indicators a practitioner would pick: each must
+# be among the first three found.
+QUERIES = [
+    (
+        "patients waiting too long in the emergency department",
+        {"ed-length-of-stay", "ed-four-hour-standard", "ed-door-to-provider"},
+    ),
+    ("OEE", {"overall-equipment-effectiveness"}),
+    ("infections caught in hospital", {"hospital-acquired-infections"}),
+    ("deliveries late or short", {"on-time-in-full"}),
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), QUERIES)
+def test_a_question_finds_its_indicators_among_the_first_three(
+    query: str, expected: set[str]
+) -> None:
+    found = top_ids(query)
+    assert expected <= set(found), found
+
+
+def test_the_emergency_waits_come_first_and_scores_go_down() -> None:
+    found = search_metrics("patients waiting too long in the emergency department", top=5)
+    assert found[0][0].id.startswith("ed-")
+    scores = [score for _, score in found]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0 <= score <= 1 for score in scores)
+
+
+def test_a_sector_keeps_its_own_indicators_only() -> None:
+    found = search_metrics("waiting time", top=MOST, sector="manufacturing")
+    assert found
+    assert {kpi.sector for kpi, _ in found} == {"manufacturing"}
+    assert len(catalogue_of("manufacturing")) == len(found) or len(found) == MOST
+
+
+@pytest.mark.parametrize(
+    ("query", "top", "sector", "message"),
+    [
+        ("   ", 5, None, "the search for a metric is empty"),
+        ("x" * 10_001, 5, None, "is 10,001 characters long: at most 10,000"),
+        ("scrap\x1b[31m", 5, None, "control character U+001B"),
+        ("scrap", 5, "retail", "unknown sector 'retail': one of manufacturing, healthcare"),
+        ("scrap", 0, None, "top: 0 is not between 1 and 50"),
+        ("scrap", 51, None, "top: 51 is not between 1 and 50"),
+    ],
+)
+def test_a_bad_search_is_refused_with_what_to_do(
+    query: str, top: int, sector: str | None, message: str
+) -> None:
+    with pytest.raises(InvalidInput, match=re.escape(message)):
+        search_metrics(query, top=top, sector=sector)
+
+
+def test_metric_for_finds_a_clear_objective_s_measure() -> None:
+    kpi = metric_for("Cut hospital-acquired infections")
+    assert kpi is not None
+    assert kpi.id == "hospital-acquired-infections"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "Celebrate the founder's birthday with a picnic"])
+def test_metric_for_says_none_rather_than_guess(text: str) -> None:
+    assert metric_for(text) is None
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.text(min_size=1, max_size=60).filter(lambda s: bool(s.strip()) and s.isprintable()))
+def test_any_question_answers_scores_in_order_between_zero_and_one(query: str) -> None:
+    found = search_metrics(query, top=5)
+    scores = [score for _, score in found]
+    assert len(found) == 5
+    assert scores == sorted(scores, reverse=True)
+    assert all(0 <= score <= 1 for score in scores)
+    best = metric_for(query)
+    assert (best is None) == (scores[0] < FLOOR)
