@@ -27,6 +27,7 @@ from hoshin.web import (
     admin_webhooks,
     alignment,
     annual,
+    assist,
     auth,
     backward,
     calendar,
@@ -67,7 +68,7 @@ def create_web(sessions: Sessions, analyses: AnalysisCache) -> FastAPI:
     # actuals_import before checkin: its POST /check-in/{metric}/{period} would take /import/save
     pages_ = (auth, pages, actuals_import, checkin, alignment, xmatrix, backward, catchball,
               mywork, review, annual, edit, admin, start, parents, countermeasure, notifications,
-              notification_settings, admin_webhooks, calendar, report)  # fmt: skip
+              notification_settings, admin_webhooks, calendar, report, assist)  # fmt: skip
     for module in pages_:
         web.include_router(module.router)
     web.mount("/static", StaticFiles(directory=STATIC), name="static")

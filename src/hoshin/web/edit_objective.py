@@ -12,6 +12,7 @@ from hoshin.service import metric as metric_service
 from hoshin.service import objective as objective_service
 from hoshin.service import unit as unit_service
 from hoshin.service.objective import MetricSummary
+from hoshin.web.assist_forms import form_parents, parents_url
 from hoshin.web.deps import Here
 from hoshin.web.edit_base import Editable, plan_url, register
 from hoshin.web.edit_values import metric_values, objective_values
@@ -29,14 +30,17 @@ router = APIRouter()
 
 
 def _objective_context(
-    session: Session, here: Here, _form: Form, key: str | None, _parent: str | None
+    session: Session, here: Here, form: Form, key: str | None, _parent: str | None
 ) -> dict[str, Any]:
-    """The objective's metrics (edited on their own), and the levels to choose from."""
+    """The objective's metrics (edited on their own), and the levels to choose from; the
+    assistant's parents for the title (web/assist_forms.py)."""
     metrics = [] if key is None else _metrics(session, here, key)
     return {
         "levels": LEVELS, "metrics": metrics,
         "page": None if key is None else f"/orgs/{here.org.slug}/objectives/{key}",
         "new_metric": None if key is None else plan_url(here, "objectives", key, "metrics", "new"),
+        "assist_parents": form_parents(session, here, form.values, key),
+        "assist_parents_url": parents_url(here, "f-supports-new-id", key),
     }  # fmt: skip
 
 
