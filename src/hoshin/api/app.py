@@ -9,6 +9,7 @@ from hoshin.api import (
     action,
     actuals_import,
     analysis,
+    assist,
     audit,
     calendar,
     catchball,
@@ -58,7 +59,7 @@ def create_app(sessions: Sessions | None = None) -> FastAPI:
     )
     routers = (session, analysis, objective, checkin, metric, unit, action, countermeasure,
                audit, member, catchball, review, webhook, calendar, notification,
-               report, actuals_import)  # fmt: skip
+               report, actuals_import, assist)  # fmt: skip
     for module in routers:
         v1.include_router(module.router)
     app.include_router(v1)

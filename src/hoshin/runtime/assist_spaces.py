@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
@@ -85,6 +86,15 @@ def wait_for_space(found: Analysed, timeout: float, *, org: Hashable = None) -> 
     entry = _asked(found, org)
     entry.done.wait(timeout)
     return entry.space
+
+
+def settled(timeout: float) -> bool:
+    """Waits until no space is being made, at most ``timeout`` seconds in all (tests and
+    benchmarks); whether none is."""
+    deadline = time.monotonic() + timeout
+    with _lock:
+        making = [e for e in _entries.values() if not e.done.is_set()]
+    return all(e.done.wait(max(0.0, deadline - time.monotonic())) for e in making)
 
 
 def forget() -> None:

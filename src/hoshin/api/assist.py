@@ -1,0 +1,224 @@
+"""The strategy assistant: where an objective belongs, overlaps, the SMART review, a draft
+from a sentence, the metric catalogue and the situation's suggestions. Any member who may
+read the plan may ask; each answer says which space ranked it: "model" (the shipped
+model's, made in the background per plan version: runtime.assist_spaces) or "lexical"
+(TF-IDF, while the model's is being made)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, Field
+
+from hoshin.api.deps import Analyses, AsOf, Db, Org, as_of_day
+from hoshin.api.edits import READS, Body
+from hoshin.domain.assist.lexical import lexical_space
+from hoshin.domain.assist.parents import LEVEL_ABOVE, Candidate, ParentSuggestion
+from hoshin.domain.assist.space import Space
+from hoshin.domain.assist.words import objective_text, plan_texts
+from hoshin.domain.model import Level
+from hoshin.domain.text import LONGEST
+from hoshin.errors import NotFound
+from hoshin.fields import ID_PATTERN, Id, Line, Title
+from hoshin.runtime.assist_spaces import plan_space
+from hoshin.runtime.one_thread import OneThreadRoute
+from hoshin.runtime.sessions import read_first
+from hoshin.service.analysis import Analysed
+from hoshin.service.assist import catalogue, suggest
+
+router = APIRouter(
+    prefix="/orgs/{org}/assist", tags=["assistant"], responses=READS, route_class=OneThreadRoute
+)
+
+SpaceName = Literal["model", "lexical"]
+UNRANKED: dict[int | str, dict[str, Any]] = {
+    422: {"description": "A field is invalid (detail names it)"}
+}
+Top = Annotated[int, Query(ge=1, le=20, description="How many suggestions, best first.")]
+ObjectiveKey = Annotated[
+    str,
+    Path(description="The objective's id.", max_length=LONGEST["id"], pattern=ID_PATTERN),
+]
+
+
+class ParentRead(BaseModel):
+    """An objective of the level above that the asking one plausibly supports."""
+
+    objective: str
+    title: str
+    score: float = Field(description="0..1, higher is better")
+    reasons: list[str]
+
+
+class ParentsRead(BaseModel):
+    """The likeliest parents, best first."""
+
+    space: SpaceName
+    objective: str | None = Field(description="The asking objective's id, if in the plan")
+    suggestions: list[ParentRead]
+
+
+class CandidateIn(Body):
+    """An objective being written, not yet in the plan (or with its title being changed)."""
+
+    title: Title
+    level: Level
+    unit: Id | None = None
+    owner: Id | None = None
+    metrics: list[Line] = Field(default=[], max_length=20, description="Its metrics' names")
+    id: Id | None = Field(default=None, description="Its id, if it is one of the plan's")
+
+
+@router.get("/parents/{objective}", response_model=ParentsRead, responses=UNRANKED)
+def parents(
+    org: Org, session: Db, cache: Analyses, objective: ObjectiveKey, top: Top = 3
+) -> ParentsRead:
+    """The objectives of the level above that this one most plausibly supports (its
+    current supports ignored), with score and reasons; 422 for a breakthrough objective."""
+    found = cache.get(session, org=org.org, as_of=as_of_day(None), fresh_row=True)
+    known = found.objective(objective)
+    if known is None:
+        raise NotFound(f"no objective {objective} in the plan")
+    asking = known[0]
+    space = _space(found, org.org.id) or _lexical_above(found, asking.level, objective_text(asking))
+    return _parents_read(
+        space, objective, suggest.parents(found.plan, objective, top=top, space=space)
+    )
+
+
+@router.post("/parents", response_model=ParentsRead, responses=UNRANKED)
+def parents_of_candidate(
+    org: Org, session: Db, cache: Analyses, body: CandidateIn, top: Top = 3
+) -> ParentsRead:
+    """The likeliest parents of an objective being written (the form's title as it is
+    typed); 422 for a breakthrough objective (it has no level above)."""
+    read_first(session)  # a question, not a change: no writer's turn on SQLite
+    found = cache.get(session, org=org.org, as_of=as_of_day(None), fresh_row=True)
+    candidate = Candidate(
+        body.title, body.level, body.unit, body.owner, tuple(body.metrics), body.id
+    )
+    space = _space(found, org.org.id) or _lexical_above(found, body.level, candidate.text())
+    ranked = suggest.parents_for(found.plan, candidate, top=top, space=space)
+    return _parents_read(space, body.id, ranked)
+
+
+def _parents_read(
+    space: Space, objective: str | None, ranked: list[ParentSuggestion]
+) -> ParentsRead:
+    return ParentsRead(
+        space=_name(space),
+        objective=objective,
+        suggestions=[ParentRead.model_validate(s, from_attributes=True) for s in ranked],
+    )
+
+
+class OverlapRead(BaseModel):
+    """Two objectives (or metrics) in different units or hands that say the same thing."""
+
+    kind: Literal["objective", "metric"]
+    first: str
+    first_title: str
+    second: str
+    second_title: str
+    similarity: float
+    suggestion: str
+
+
+class OverlapsRead(BaseModel):
+    """The best overlaps, best first (at most 1,000), and how many pairs there are."""
+
+    space: SpaceName
+    threshold: float = Field(description="The similarity above which two texts overlap")
+    total: int = Field(description="Pairs above the threshold, of both kinds")
+    overlaps: list[OverlapRead]
+
+
+@router.get("/overlaps", response_model=OverlapsRead, responses=UNRANKED)
+def overlaps(
+    org: Org,
+    session: Db,
+    cache: Analyses,
+    threshold: Annotated[
+        float | None, Query(ge=0, le=1, description="Default: the space's own (model 0.8)")
+    ] = None,
+    kind: Literal["objective", "metric"] | None = None,
+    as_of: AsOf = None,
+) -> OverlapsRead:
+    """Pairs of objectives and of metrics, in different units or people, that say the same
+    thing, with their similarity and a suggested merge or shared metric."""
+    found = cache.get(session, org=org.org, as_of=as_of_day(as_of), fresh_row=True)
+    space = _space(found, org.org.id) or _lexical_plan(found)
+    scan = suggest.overlap_scan(found.plan, space=space, threshold=threshold)
+    return OverlapsRead(
+        space=_name(space),
+        threshold=scan.threshold,
+        total=scan.total,
+        overlaps=[
+            OverlapRead.model_validate(o, from_attributes=True)
+            for o in scan.overlaps
+            if kind is None or o.kind == kind
+        ],
+    )
+
+
+class KpiRead(BaseModel):
+    """An indicator of the shipped catalogue and how well it answers the question."""
+
+    id: str
+    name: str
+    unit: str
+    direction: str
+    frequency: str
+    definition: str
+    sector: str
+    score: float
+
+
+class MetricsRead(BaseModel):
+    """The catalogue's indicators that best answer the question, best first."""
+
+    space: SpaceName
+    metrics: list[KpiRead]
+
+
+Sector = Literal["manufacturing", "healthcare", "software", "services", "public", "support"]
+
+
+@router.get("/metrics", response_model=MetricsRead, responses=UNRANKED)
+def metrics(
+    org: Org,
+    q: Annotated[str, Query(description="What to measure, in words.", max_length=300)],
+    top: Top = 5,
+    sector: Sector | None = None,
+) -> MetricsRead:
+    """Indicators of the shipped catalogue (150+ across six sectors) that best measure what
+    the question says, by meaning and words."""
+    found = catalogue.search_metrics(q, top=top, sector=sector)
+    return MetricsRead(
+        space="model",
+        metrics=[KpiRead(**asdict(kpi), score=score) for kpi, score in found],
+    )
+
+
+def _space(found: Analysed, org: int) -> Space | None:
+    """The plan's model space if it is ready (it is made in the background)."""
+    return plan_space(found, org=org)
+
+
+def _lexical_above(found: Analysed, level: Level, text: str) -> Space:
+    """While the model's space is made: the TF-IDF space of the level above's objectives
+    and the asking one (what the ranking reads; a large plan's other texts are not)."""
+    above = LEVEL_ABOVE.get(level)
+    texts = [objective_text(o) for o in found.plan.objectives if o.level == above]
+    return lexical_space([*texts, text])
+
+
+def _lexical_plan(found: Analysed) -> Space:
+    """While the model's space is made: the plan's TF-IDF space, once per analysis."""
+    return found.derived("assist_lexical", lambda _: lexical_space(plan_texts(found.plan)))
+
+
+def _name(space: Space) -> SpaceName:
+    return "lexical" if space.name == "lexical" else "model"

@@ -1,0 +1,156 @@
+"""The assistant's API (api.assist) on SQLite and PostgreSQL, with the shipped model: where
+an objective belongs, overlaps, the metric catalogue; the model's space is made in the
+background (lexical answers until it is ready); 401/404/422 like the other routes.
+
+examples/small.yaml has one objective per level: B1 (breakthrough, ana, no unit: "Cut
+patient falls ..."), A1 (annual, ben, ward-a: "Run a daily fall-risk huddle ...") under
+it, and T1 (team, ben, ward-a: "Train 40 nurses in fall prevention ...") under A1. So A1's
+only possible parent is B1 and T1's is A1; both share the term "fall" with it ("falls" and
+"fall-risk" both give the term "fall")."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import numpy as np
+import pytest
+from api_support import Seeded
+
+from hoshin.runtime import assist_spaces
+from hoshin.service.assist.embedding import embed
+
+pytestmark = pytest.mark.usefixtures("cheap_hashing")
+
+ASSIST = "/api/v1/orgs/clinic/assist"
+WAIT = 60.0  # seconds at most for the background thread: waited for, never timed
+
+
+@pytest.fixture(autouse=True)
+def no_spaces() -> Iterator[None]:
+    """Each test starts with no plan space made (the process keeps them otherwise)."""
+    assist_spaces.forget()
+    yield
+    assist_spaces.settled(WAIT)
+    assist_spaces.forget()
+
+
+def get(api: Seeded, url: str, *, who: str = "viewer") -> Any:
+    return api.client.get(f"{ASSIST}{url}", headers=api.headers(who))
+
+
+def post(api: Seeded, url: str, body: Any, *, who: str = "viewer") -> Any:
+    return api.client.post(f"{ASSIST}{url}", json=body, headers=api.headers(who))
+
+
+def test_parents_are_lexical_while_the_model_space_is_made_then_the_models(
+    api: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The model is held: the answer comes at once from the lexical space; once the
+    background thread is let go the same question is answered in the model's space, which
+    adds the reason 'similar in meaning'."""
+    let_go = threading.Event()
+
+    def held(texts: Sequence[str]) -> np.ndarray:
+        assert let_go.wait(WAIT)
+        return embed(texts)
+
+    monkeypatch.setattr(assist_spaces, "embed", held)
+    early = get(api, "/parents/A1")
+    assert early.status_code == 200, early.json()
+    assert early.json()["space"] == "lexical"
+    [parent] = early.json()["suggestions"]
+    assert parent["objective"] == "B1" and "shares the term fall" in parent["reasons"]
+    let_go.set()
+    assert assist_spaces.settled(WAIT)
+    later = get(api, "/parents/A1").json()
+    assert later["space"] == "model" and later["objective"] == "A1"
+    [parent] = later["suggestions"]
+    assert parent["objective"] == "B1"
+    assert parent["title"] == "Cut patient falls from 40 to 10 a month by the end of 2027"
+    assert 0 < parent["score"] <= 1
+    assert any(r.startswith("similar in meaning") for r in parent["reasons"])
+
+
+def test_an_objective_being_typed_is_suggested_its_parent(api: Seeded) -> None:
+    """A team objective of ward-a being written: the one annual objective, A1, also of
+    ward-a, with the reasons 'shares the term fall' and 'same unit (Ward A)'."""
+    body = {"title": "Teach nurses to prevent falls", "level": "team", "unit": "ward-a"}
+    assert post(api, "/parents", body).status_code == 200  # starts the model's space
+    assert assist_spaces.settled(WAIT)
+    answer = post(api, "/parents", body)
+    assert answer.status_code == 200, answer.json()
+    assert answer.json()["space"] == "model" and answer.json()["objective"] is None
+    [parent] = answer.json()["suggestions"]
+    assert parent["objective"] == "A1"
+    assert {"shares the term fall", "same unit (Ward A)"} <= set(parent["reasons"])
+
+
+def test_a_planted_duplicate_is_an_overlap(api: Seeded) -> None:
+    """Ana (clinic) writes A1 again in other words at the same level: the two annual
+    objectives of different people overlap; no metric pair does (the new one has none)."""
+    twin = {
+        "title": "Run a daily fall-risk huddle on every ward day in 2026",
+        "level": "annual", "owner": "ana", "unit": "clinic", "supports": {"B1": 1},
+    }  # fmt: skip
+    made = api.client.post(
+        "/api/v1/orgs/clinic/objectives", json=twin, headers=api.headers("editor")
+    )
+    assert made.status_code == 201, made.json()
+    twin_id = made.json()["id"]
+    get(api, "/overlaps")
+    assert assist_spaces.settled(WAIT)
+    answer = get(api, "/overlaps").json()
+    assert answer["space"] == "model" and answer["threshold"] == 0.8 and answer["total"] == 1
+    [pair] = answer["overlaps"]
+    assert pair["kind"] == "objective" and {pair["first"], pair["second"]} == {"A1", twin_id}
+    assert pair["similarity"] >= 0.8 and pair["suggestion"]
+    assert get(api, "/overlaps?kind=metric").json()["overlaps"] == []
+
+
+def test_the_metric_catalogue_answers_a_question_in_words(api: Seeded) -> None:
+    """'patients waiting too long in the emergency department': two emergency department
+    indicators of healthcare first; with sector=manufacturing every answer is that sector's."""
+    question = "patients waiting too long in the emergency department"
+    answer = get(api, f"/metrics?q={question}&top=2")
+    assert answer.status_code == 200, answer.json()
+    found = answer.json()["metrics"]
+    assert len(found) == 2
+    assert all(m["sector"] == "healthcare" and "mergency" in m["name"] for m in found)
+    assert found[0]["score"] >= found[1]["score"]
+    made = get(api, f"/metrics?q={question}&sector=manufacturing").json()["metrics"]
+    assert len(made) == 5 and {m["sector"] for m in made} == {"manufacturing"}
+
+
+LONG = "x" * 301  # a title is one line of at most 300 characters
+
+
+@pytest.mark.parametrize(
+    ("who", "method", "url", "body", "status"),
+    [
+        (None, "GET", "/parents/A1", None, 401),
+        ("other", "GET", "/parents/A1", None, 404),  # another organisation's admin
+        ("other", "GET", "/overlaps", None, 404),
+        ("other", "GET", "/metrics?q=falls", None, 404),
+        ("viewer", "GET", "/parents/nope", None, 404),
+        ("viewer", "GET", "/parents/B1", None, 422),  # a breakthrough has no level above
+        ("viewer", "GET", "/parents/A1?top=0", None, 422),
+        ("viewer", "POST", "/parents", {"title": "Grow", "level": "breakthrough"}, 422),
+        ("viewer", "POST", "/parents", {"title": LONG, "level": "team"}, 422),
+        ("viewer", "POST", "/parents", {"title": "Cut\x07falls", "level": "team"}, 422),
+        ("viewer", "POST", "/parents", {"title": "Cut falls", "level": "team", "x": 1}, 422),
+        ("viewer", "GET", "/overlaps?threshold=1.5", None, 422),
+        ("viewer", "GET", "/overlaps?kind=action", None, 422),
+        ("viewer", "GET", "/metrics?q=", None, 422),
+        ("viewer", "GET", "/metrics?q=falls&sector=retail", None, 422),
+        ("viewer", "GET", "/metrics?q=falls%07", None, 422),
+    ],
+)
+def test_refusals_like_the_other_routes(
+    api: Seeded, who: str | None, method: str, url: str, body: Any, status: int
+) -> None:
+    headers = api.headers(who) if who else {}
+    answer = api.client.request(method, f"{ASSIST}{url}", json=body, headers=headers)
+    assert answer.status_code == status, answer.json()
+    assert "error" in answer.json()
