@@ -3,19 +3,25 @@ catchball forms ask for as a title is typed (htmx), and the assistant's page of 
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from hoshin.errors import NotFound
+from hoshin.domain.assist.catalogue import SECTORS
+from hoshin.errors import InvalidInput, NotFound
+from hoshin.service.assist.catalogue import search_metrics
 from hoshin.web.assist_forms import suggested_parents
-from hoshin.web.deps import Db, Place
+from hoshin.web.assist_page import overlap_scan, page_space, paged, space_words
+from hoshin.web.deps import Db, Here, Place
 from hoshin.web.render import render
 
 router = APIRouter()
 Typed = Annotated[str, Query(max_length=300)]
 Word = Annotated[str, Query(max_length=64)]
+PageNumber = Annotated[int, Query(ge=1, le=1_000_000)]
+FOUND = 10  # indicators a catalogue search lists
 # The form fields a suggested parent fills (a button's target), and what the box calls them.
 FILLS = {
     "f-supports-new-id": "Supports (its new link)",
@@ -46,3 +52,50 @@ def parents_list(
     )
     context = {"here": here, "parents": parents, "fill": fill, "where": where}
     return render(request, "_assist_parents.html", context)
+
+
+@router.get("/orgs/{org}/assist", response_class=HTMLResponse)
+def assistant_page(
+    request: Request,
+    session: Db,
+    here: Place,
+    q: Typed = "",
+    sector: Word = "",
+    op: PageNumber = 1,
+) -> Response:
+    """The assistant's advice on the plan, for anyone who may read it: overlaps and
+    duplicates, and the metric catalogue searched by meaning (``q``, ``sector``)."""
+    found = here.analysed(session)
+    space = page_space(found, here.org.id)
+    chosen = sector if sector in SECTORS else ""
+    params: dict[str, Any] = {"q": q, "sector": chosen, "op": op}
+
+    def link(name: str) -> Any:
+        return lambda number: _address(here, {**params, name: number})
+
+    scan = overlap_scan(found, space)
+    metrics, problem = _search(q, chosen)
+    context = {
+        "here": here, "params": params, "sectors": SECTORS, **space_words(space),
+        "overlaps": paged(scan.overlaps, op, link("op")), "overlaps_total": scan.total,
+        "threshold": scan.threshold, "metrics": metrics, "search_problem": problem,
+    }  # fmt: skip
+    return render(request, "assist.html", context, 422 if problem else 200)
+
+
+def _search(q: str, sector: str) -> tuple[list[Any], str | None]:
+    """The catalogue's indicators that best answer ``q``, or the problem with the question."""
+    if not q.strip():
+        return [], None
+    try:
+        return search_metrics(q, top=FOUND, sector=sector or None), None
+    except InvalidInput as refused:
+        return [], refused.message
+
+
+def _address(here: Here, params: dict[str, Any]) -> str:
+    """The page with ``params`` (those at their default left out), as of the page's day."""
+    kept = {name: value for name, value in params.items() if value not in ("", None, 1)}
+    if here.query():
+        kept["as_of"] = here.as_of.isoformat()
+    return f"/orgs/{here.org.slug}/assist" + (f"?{urlencode(kept)}" if kept else "")

@@ -1,0 +1,70 @@
+"""What the assistant's page of a plan shows, worked out once per analysis: the space that
+ranks (the plan's model space once ready, its words meanwhile), the overlaps, and a page at
+a time of each list (a 50,000-person plan has thousands of entries)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from hoshin.domain.assist.lexical import lexical_space
+from hoshin.domain.assist.overlaps import OverlapScan
+from hoshin.domain.assist.space import Space
+from hoshin.domain.assist.words import plan_texts
+from hoshin.runtime.assist_spaces import plan_space
+from hoshin.service.analysis import Analysed
+from hoshin.service.assist import suggest
+
+T = TypeVar("T")
+PAGE = 20  # entries of a list shown at a time
+
+
+def page_space(found: Analysed, org: int) -> Space:
+    """The plan's model space when ready; else its lexical space, once per analysis (the
+    model's is being made in the background: runtime.assist_spaces)."""
+    ready = plan_space(found, org=org)
+    if ready is not None:
+        return ready
+    return found.derived("assist_lexical", lambda _: lexical_space(plan_texts(found.plan)))
+
+
+def overlap_scan(found: Analysed, space: Space) -> OverlapScan:
+    """The plan's overlaps in ``space``, scanned once per analysis and space."""
+    return found.derived(
+        f"assist.overlaps.{space.name}", lambda _: suggest.overlap_scan(found.plan, space=space)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Paged(Generic[T]):
+    """One page of a list: its rows, where they start, the total, and the links to the
+    pages before and after (None at either end)."""
+
+    rows: Sequence[T]
+    first: int
+    total: int
+    previous: str | None
+    next: str | None
+
+    @property
+    def last(self) -> int:
+        """The number of the page's last row (0 for an empty list)."""
+        return self.first + len(self.rows) - 1 if self.rows else 0
+
+
+def paged(items: Sequence[T], number: int, link: Callable[[int], str]) -> Paged[T]:
+    """Page ``number`` (from 1; a number past the end shows the last page) of ``items``."""
+    pages = max((len(items) + PAGE - 1) // PAGE, 1)
+    number = min(max(number, 1), pages)
+    start = (number - 1) * PAGE
+    rows = items[start : start + PAGE]
+    return Paged(
+        rows, start + 1 if rows else 0, len(items),
+        link(number - 1) if number > 1 else None, link(number + 1) if number < pages else None,
+    )  # fmt: skip
+
+
+def space_words(space: Space) -> dict[str, Any]:
+    """How the page says which space ranked its suggestions."""
+    return {"space": space.name, "warming": space.name == "lexical"}

@@ -1,0 +1,88 @@
+"""The assistant's page of a plan, without a browser (SQLite and PostgreSQL): overlaps and
+duplicates, the metric catalogue searched by meaning, a page at a time, for any member.
+
+The plan is examples/small.yaml with A2, a second annual objective that Ana (of the
+clinic) holds and that says what Ben's A1 of Ward A says: "Run a daily fall-risk huddle on
+every ward day in 2026" against A1's "Run a daily fall-risk huddle on 100% of ward days in
+2026". They share every term but "100%" and "every" (run, daily, fall, risk, huddle, ward,
+day: 7 of 8 terms each), so they overlap in the model's space and in the words' alike."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from hoshin.domain.model import Objective, Plan
+from hoshin.planfile import read_plan
+
+from .web_support import SMALL_PLAN, clinic_pages, signed_in_as
+
+pytestmark = pytest.mark.usefixtures("cheap_hashing")
+USERS = {"eve": ("editor", None), "vic": ("viewer", None)}
+TWIN = "Run a daily fall-risk huddle on every ward day in 2026"
+
+
+def plan() -> Plan:
+    small = read_plan(SMALL_PLAN)
+    twin = Objective("A2", TWIN, "annual", owner="ana", unit="clinic", supports={"B1": 1.0})
+    return dataclasses.replace(small, objectives=(*small.objectives, twin))
+
+
+@pytest.fixture
+def pages(engine: Engine) -> Iterator[TestClient]:
+    with clinic_pages(engine, USERS, plan()) as client:
+        yield client
+
+
+def test_a_viewer_sees_a1_and_its_twin_a2_as_an_overlap(pages: TestClient) -> None:
+    signed_in_as(pages, "vic")
+    page = pages.get("/orgs/clinic/assist")
+    assert page.status_code == 200
+    assert "<h1>Assistant</h1>" in page.text
+    assert 'href="#overlaps">Overlaps (1)<' in page.text
+    overlap = page.text.split('id="overlaps"')[1].split("</section>")[0]
+    assert '/objectives/A1">A1</a>' in overlap and '/objectives/A2">A2</a>' in overlap
+    assert "merge" in overlap or "share" in overlap  # the suggestion
+
+
+def test_the_catalogue_answers_a_question_about_waiting_in_the_emergency_department(
+    pages: TestClient,
+) -> None:
+    signed_in_as(pages, "vic")
+    question = {"q": "patients waiting too long in the emergency department"}
+    page = pages.get("/orgs/clinic/assist", params=question)
+    found = page.text.split('id="catalogue"')[1]
+    assert page.status_code == 200 and found.count("<li>") == 10
+    first = found.split("<li>")[1]
+    assert "emergency" in first.lower() or "wait" in first.lower()
+
+
+def test_the_catalogue_narrowed_to_a_sector_lists_only_its_indicators(pages: TestClient) -> None:
+    signed_in_as(pages, "vic")
+    question = {"q": "waiting time", "sector": "software"}
+    found = pages.get("/orgs/clinic/assist", params=question).text.split('id="catalogue"')[1]
+    assert found.count(" · software</p>") == found.count("<li>") > 0
+
+
+def test_a_question_too_long_is_shown_in_place_with_422(pages: TestClient) -> None:
+    """301 characters pass the door's limit of each query (the field's is 300)."""
+    signed_in_as(pages, "vic")
+    page = pages.get("/orgs/clinic/assist", params={"q": "x" * 301})
+    assert page.status_code == 422  # FastAPI's limit: the page's error
+
+
+def test_another_organisations_assistant_is_not_found(pages: TestClient) -> None:
+    signed_in_as(pages, "vic")
+    assert pages.get("/orgs/elsewhere/assist").status_code == 404
+    pages.cookies.clear()
+    signed_out = pages.get("/orgs/clinic/assist", follow_redirects=False)
+    assert signed_out.headers["location"] == "/signin"
+
+
+def test_the_plan_page_links_to_the_assistant(pages: TestClient) -> None:
+    signed_in_as(pages, "vic")
+    assert 'href="/orgs/clinic/assist"' in pages.get("/orgs/clinic/plan").text
