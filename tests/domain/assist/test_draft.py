@@ -153,10 +153,16 @@ FORMS: list[tuple[str, dict[str, Any]]] = [
     ("Double online sales by 2030",
      {"name": "Online sales", "direction": "increase", "rate_per_year": 0.189207,
       "target_period": "2030-12", "trajectory": "compound"}),
-    # tripling from 2M: 6M, compound like any factor
+    # tripling from 2M: 6M; without "each year" a target, linear (the plan file's default)
     ("Triple exports from EUR 2M by 2029",
      {"name": "Exports", "unit": "EUR", "baseline": 2_000_000, "target": 6_000_000,
-      "trajectory": "compound"}),
+      "trajectory": "linear"}),
+    # "to 2,000 patients": a word after the target that no unit list holds is the unit
+    ("Reduce the waiting list from 21,400 to 2,000 patients by March 2029",
+     {"name": "Waiting list", "unit": "patients", "baseline": 21_400, "target": 2000}),
+    ("Hold energy use under 2,500 MWh a month",
+     {"name": "Energy use per month", "unit": "MWh", "direction": "maintain",
+      "maximum": 2500}),
     ("Patient falls below 10 per month",
      {"name": "Patient falls per month", "direction": "maintain", "maximum": 10}),
     ("Keep complaints under 5 per month",

@@ -24,6 +24,10 @@ from hoshin.errors import InvalidInput
 
 BREAKTHROUGH_MONTHS = 36  # a goal three years out or more is a breakthrough objective
 EXAMPLE = "e.g. 'cut lead time from 9 to 4 weeks by Q4 2027'"
+NOTHING_TO_AIM_AT = (
+    "no number to aim at: say where you are and where you want to be, "
+    "e.g. 'from 9 to 4 weeks by 2027'"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +98,8 @@ def _metric(reading: Reading, title: str, now: Month, metric_id: str) -> tuple[M
     held = reading.sense == "maintain" or reading.deadline is None
     if (reading.floor or reading.ceiling) and not moving and held:
         return _band(base, reading), []
+    if not (moving or reading.floor or reading.ceiling):
+        raise _unread(title, NOTHING_TO_AIM_AT)
     if reading.deadline is None:
         raise _unread(title, "no date: say by when, e.g. '... by Dec 2027' or 'within 3 years'")
     start = reading.since.month if reading.since is not None else now
@@ -134,12 +140,10 @@ def _course(metric: Metric, reading: Reading, title: str) -> tuple[Metric, list[
         if reading.change is not None and not reading.change.percent:
             raise _unread(title, f"'by {reading.change.text}' needs where it stands: "
                                  f"say 'from ...', e.g. 'from 14 to 12 EUR by 2027'")  # fmt: skip
-        raise _unread(
-            title,
-            "no number to aim at: say where you are and where you want to be, "
-            "e.g. 'from 9 to 4 weeks by 2027'",
-        )
-    compound = rate is not None or reading.factor is not None
+        raise _unread(title, NOTHING_TO_AIM_AT)
+    # a yearly rate compounds; a target, even one a factor gives ("double"), is linear, the
+    # plan file's default, unless a rate was given with it
+    compound = rate is not None
     if rate is not None and not reading.yearly and target is None:
         notes.append(f"{_total(reading)} by {metric.target_period} is {_percent(rate)} a year")
     if target is not None and rate is not None:

@@ -10,7 +10,7 @@ pumps". ``read`` only reads; domain.assist.draft decides what the parts make.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -119,6 +119,10 @@ _RATE = _pattern(
 _CHANGE = _pattern(rf"(?P<a>{_PERCENT})\s+(?P<way>more|less|fewer|higher|lower)(?!\w)")
 _FROM = _pattern(rf"(?<!\w)from\s+(?P<a>{AMOUNT})")
 _TO = _pattern(rf"(?<!\w)(?:down\s+|up\s+)?to\s+(?P<a>{AMOUNT})")
+# "to 2,000 patients" at the end: a word no unit list holds is the unit all the same
+_TO_WORD = _pattern(
+    rf"(?<!\w)(?:down\s+|up\s+)?to\s+(?P<a>{AMOUNT})\s+(?P<word>[^\W\d_]+)(?=[\s|]*$)"
+)
 _BY = _pattern(rf"(?<!\w)by\s+(?P<a>{AMOUNT})")
 _FLOOR = _pattern(
     rf"(?:(?<!\w)(?:above|over|more\s+than|at\s+least|no\s+less\s+than|no\s+fewer\s+than|"
@@ -137,6 +141,7 @@ _EVERY = _pattern(rf"(?<!\w){_EVERY_YEAR}(?!\w)")
 _EDGE_WORDS = frozenset(
     _words("the our a an its their my all of on in for at to from by and or with")
 )
+_PER = _pattern(r"(?<!\w)a\s+(day|week|month|quarter|year)$")  # "5 a month": per month
 GAP = "|"  # stands where a part was taken out, so that the words around it stay apart
 
 
@@ -265,6 +270,15 @@ def _amounts(rest: _Rest, verb: str | None, sense: Direction | None) -> dict[str
         parts["end"] = Amount(0.0, None, "eliminate")
     if between := rest.take(_BETWEEN):
         parts["floor"], parts["ceiling"] = amount_of(between["a"]), amount_of(between["b"])
+    _changes(rest, parts)
+    _levels(rest, parts)
+    if not {"end", "change", "floor", "ceiling"} & parts.keys() and parts["factor"] is None:
+        _bare(rest, parts)
+    return parts
+
+
+def _changes(rest: _Rest, parts: dict[str, Any]) -> None:
+    """How much the measure should move: "half as many", "20 % a year", "20 % more"."""
     if as_many := rest.take(_AS_MANY):
         parts["factor"] = _as_many(as_many["f"].lower())
     if rate := rest.take(_RATE):
@@ -277,18 +291,23 @@ def _amounts(rest: _Rest, verb: str | None, sense: Direction | None) -> dict[str
     if parts["factor"] is not None:
         parts["yearly"] = rest.take(_EVERY) is not None
         parts["sense"] = "decrease" if parts["factor"] < 1 else "increase"
+
+
+def _levels(rest: _Rest, parts: dict[str, Any]) -> None:
+    """Where the measure stands and should be: from, to, by; else a band (above, below)."""
+    if (to := rest.take(_TO_WORD)) is not None:
+        target, word = amount_of(to["a"]), to["word"].lower()
+        parts["end"] = target if target.unit else replace(target, unit=UNITS.get(word, word))
     for key, pattern in (("start", _FROM), ("end", _TO), ("change", _BY)):
         if key not in parts and (found := rest.take(pattern)):
             parts[key] = amount_of(found["a"])
-    # a band only when nothing says where the measure goes: in "patients waiting over
-    # 4 hours from 12 % to 5 %" the "over 4 hours" is part of what is measured
-    bounds = () if {"start", "end"} & parts.keys() else (("floor", _FLOOR), ("ceiling", _CEILING))
-    for key, pattern in bounds:
-        if key not in parts and (found := rest.take(pattern)):
-            parts[key] = amount_of(found["a"] or found["b"])
-    if not {"end", "change", "floor", "ceiling"} & parts.keys() and parts["factor"] is None:
-        _bare(rest, parts)
-    return parts
+    if {"start", "end"} & parts.keys():
+        # in "patients waiting over 4 hours from 12 % to 5 %", "over 4 hours" is part of
+        # what is measured, no band
+        return
+    for key, pattern in (("floor", _FLOOR), ("ceiling", _CEILING)):
+        if key not in parts and (bound := rest.take(pattern)):
+            parts[key] = amount_of(bound["a"] or bound["b"])
 
 
 def _as_many(word: str) -> float:
@@ -325,5 +344,5 @@ def _name(text: str) -> str:
         words.pop(0)
     while words and words[-1].lower() in _EDGE_WORDS:
         words.pop()
-    name = " ".join(words).strip(" ,:;-")
+    name = _PER.sub(r"per \1", " ".join(words).strip(" ,:;-"))
     return name[:1].upper() + name[1:]
