@@ -51,6 +51,7 @@ def test_the_wheel_holds_the_templates_static_and_vendor_files(wheel: Path) -> N
     for name in VENDOR:
         assert f"hoshin/web/vendor/{name}" in names, name
     assert "hoshin/store/migrations/env.py" in names
+    assert "hoshin/service/assist/catalogue.yaml" in names  # the metric catalogue
     assert not [name for name in names if "node_modules" in name]
 
 
