@@ -16,6 +16,7 @@ from hoshin.domain.model import (
     Person,
     Plan,
     Risk,
+    SituationItem,
     Unit,
     Vision,
 )
@@ -43,7 +44,7 @@ PLAN = Plan(
     people=(Person("ana", "Ana Lima", "ops", "ana@example.com"), Person("bo", "Bo Ek")),
     objectives=(
         Objective("B1", "Grow orders", "breakthrough", owner="ana", unit="ops",
-                  start=M("2026-01"), end=M("2026-12"), metrics=(M1,)),
+                  start=M("2026-01"), end=M("2026-12"), metrics=(M1,), addresses=("W1", "T1")),
         Objective("B2", "Keep promises", "breakthrough", owner="bo", metrics=(Q1,)),
         Objective("A1", "Open a shop", "annual", supports={"B1": 0.6, "B2": 0.4},
                   supports_strength={"B2": "weak"}, end=M("2026-12")),
@@ -51,12 +52,18 @@ PLAN = Plan(
     actions=(
         Action("act1", "Find a site", owner="ana", serves=("A1",), moves=("M1", "Q1"),
                moves_strength={"Q1": "medium"}, start=date(2026, 3, 1), due=date(2026, 3, 31),
-               risks=(Risk("No site", "Rent"),), budget=5000, fte=0.5),
+               risks=(Risk("No site", "Rent", "No lease by May", "high"),), budget=5000,
+               fte=0.5),
         Action("act2", "Fit it out", serves=("A1",), requires=("act1",), duration_days=30,
                done=True, progress=100),
     ),
     countermeasures=(
         Countermeasure("c1", "M1", M("2026-04"), cause="Rain", owner="bo", due=date(2026, 5, 1)),
+    ),
+    situation=(
+        SituationItem("S1", "strength", "Loyal customers"),
+        SituationItem("W1", "weakness", "One shop only"),
+        SituationItem("T1", "threat", "A rival opens nearby"),
     ),
 )  # fmt: skip
 

@@ -23,6 +23,7 @@ from hoshin.planfile.schema import (
     PlanIn,
     ResourcesIn,
     RiskIn,
+    SituationItemIn,
     UnitIn,
     VisionIn,
 )
@@ -33,6 +34,7 @@ FORMAT: tuple[type[BaseModel], ...] = (
     PlanIn,
     OrganizationIn,
     VisionIn,
+    SituationItemIn,
     UnitIn,
     PersonIn,
     ObjectiveIn,

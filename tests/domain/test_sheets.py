@@ -34,10 +34,11 @@ def rows(name: str) -> list[Row]:
 
 def test_the_sheets_come_in_the_workbooks_order_each_with_its_header() -> None:
     assert [t.sheet.name for t in plan_tables(PLAN, analyze(PLAN, AS_OF), as_of=AS_OF)] == [
-        "Objectives", "Metrics", "Targets", "Actions", "Risks", "Countermeasures", "People",
-        "Units", "Plan",
+        "Objectives", "Metrics", "Targets", "Actions", "Risks", "Countermeasures", "Situation",
+        "People", "Units", "Plan",
     ]  # fmt: skip
-    assert tables()["Risks"].sheet.headers == ("action", "risk", "contingency")
+    assert tables()["Risks"].sheet.headers == ("action", "risk", "level", "trigger", "contingency")
+    assert tables()["Situation"].sheet.headers == ("id", "kind", "text")
     for sheet in SHEETS:
         for row in tables()[sheet.name].rows:
             assert len(row) == len(sheet.columns)
@@ -72,11 +73,12 @@ def test_objectives_show_links_names_and_the_roll_up() -> None:
     assert b1[:10] == ("B1", "Grow orders", "breakthrough", "ana", "Ana Lima", "ops",
                        "Operations", M("2026-01"), M("2026-12"), None)  # fmt: skip
     assert a1[9] == "B1 (0.6), B2 (0.4, weak)"
+    assert (b1[13], a1[13]) == ("W1, T1", None)  # the situation items it addresses
     # B1's one metric at 2026-04: 11 is 1/11 of the way, the plan 13 is 3/11: red
-    assert b1[13] == pytest.approx(1 / 11)
-    assert b1[14] == pytest.approx(3 / 11)
-    assert b1[15] == "red"
-    assert b2[15] == "red"  # Q1's latest actual (85) is outside its band
+    assert b1[14] == pytest.approx(1 / 11)
+    assert b1[15] == pytest.approx(3 / 11)
+    assert b1[16] == "red"
+    assert b2[16] == "red"  # Q1's latest actual (85) is outside its band
     assert b2[4] == "Bo Ek" and b2[6] is None  # no unit: no unit name
 
 
@@ -103,7 +105,11 @@ def test_actions_show_the_backward_schedule() -> None:
 
 
 def test_the_rest_of_the_sheets() -> None:
-    assert rows("Risks") == [("act1", "No site", "Rent")]
+    assert rows("Risks") == [("act1", "No site", "high", "No lease by May", "Rent")]
+    assert rows("Situation") == [
+        ("S1", "strength", "Loyal customers"), ("W1", "weakness", "One shop only"),
+        ("T1", "threat", "A rival opens nearby"),
+    ]  # fmt: skip
     assert rows("Countermeasures") == [
         ("c1", "M1", M("2026-04"), "Rain", None, "bo", date(2026, 5, 1), "open", None)
     ]

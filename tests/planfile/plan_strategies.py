@@ -3,9 +3,11 @@ level supporting earlier ones, metrics with trajectories or bands and their actu
 requiring earlier ones, countermeasures. Every plan drawn keeps the rules of
 ``domain.validation`` (``plans`` checks it), so reading it back must not refuse it.
 
-Ids are unique across the whole plan, and every link (a parent, an owner, supports, serves,
+Ids are unique across the whole plan (a situation item's among the situation's items: they
+may repeat other ids), and every link (a parent, an owner, supports, serves,
 moves, requires) names an entity drawn before it, so no link graph holds a cycle. Links of
-supports, serves and moves each get a strength (strong, medium or weak).
+supports, serves and moves each get a strength (strong, medium or weak). Objectives address
+situation items; risks have a level and a trigger or not.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from hypothesis import strategies as st
 from hoshin.domain.model import (
     DEFAULT_TOLERANCE,
     LEVELS,
+    RISK_LEVELS,
+    SITUATION_KINDS,
     STRENGTHS,
     Action,
     Countermeasure,
@@ -30,6 +34,7 @@ from hoshin.domain.model import (
     Person,
     Plan,
     Risk,
+    SituationItem,
     Strength,
     Unit,
     Vision,
@@ -192,6 +197,10 @@ def plans(draw: st.DrawFn) -> Plan:
     n_measures = draw(st.integers(0, 2)) if sum(n_metrics) else 0
     total = n_units + n_people + n_objectives + sum(n_metrics) + n_actions + n_measures
     pool = iter(draw(st.lists(ids, min_size=total, max_size=total, unique=True)))
+    situation = tuple(
+        SituationItem(key, draw(st.sampled_from(SITUATION_KINDS)), draw(titles))
+        for key in draw(st.lists(ids, max_size=3, unique=True))
+    )
 
     units: list[Unit] = []
     for _ in range(n_units):
@@ -229,6 +238,7 @@ def plans(draw: st.DrawFn) -> Plan:
                 tolerance=draw(tolerances),
                 description=draw(st.none() | texts),
                 supports_strength=supports_strength,
+                addresses=tuple(_some(draw, [i.id for i in situation])),
             )
         )
     objective_ids = [o.id for o in objectives]
@@ -259,7 +269,12 @@ def plans(draw: st.DrawFn) -> Plan:
                 budget=draw(st.none() | st.floats(min_value=0, max_value=1e9)),
                 fte=draw(st.none() | st.floats(min_value=0, max_value=1e3)),
                 risks=tuple(
-                    Risk(draw(texts), draw(st.none() | texts))
+                    Risk(
+                        draw(texts),
+                        draw(st.none() | texts),
+                        draw(st.none() | texts),
+                        draw(st.none() | st.sampled_from(RISK_LEVELS)),
+                    )
                     for _ in range(draw(st.integers(0, 2)))
                 ),
             )
@@ -291,6 +306,7 @@ def plans(draw: st.DrawFn) -> Plan:
         objectives=tuple(objectives),
         actions=tuple(actions),
         countermeasures=measures,
+        situation=situation,
     )
     assert plan_problems(plan) == [], plan_problems(plan)  # the strategy's own promise
     return plan

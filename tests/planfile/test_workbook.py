@@ -84,7 +84,7 @@ def test_cells_have_real_types_formats_and_status_fills() -> None:
     assert actions.cell(2, 8).number_format == "yyyy-mm-dd"
     assert actions.cell(3, 12).value is True  # done
     objectives = workbook["Objectives"]
-    assert objectives.cell(2, 14).number_format == "0.0%"  # progress
+    assert objectives.cell(2, 15).number_format == "0.0%"  # progress
 
 
 def test_every_sheet_has_a_frozen_header_a_filter_and_fitting_widths() -> None:
@@ -200,13 +200,13 @@ def test_rows_that_name_what_is_not_there_are_refused(tmp_path: Path) -> None:
         workbook["Metrics"]["B3"] = "X9"
         workbook["Risks"]["A2"] = "act9"
         workbook["Targets"]["B3"] = cell_day("2026-03-01")  # M1's 2026-03 again
-        workbook["Objectives"]["Q1"] = "notes"
+        workbook["Objectives"]["R1"] = "notes"
 
     name = tmp_path / "plan.xlsx"
     assert problems(edited(tmp_path, dangling)) == [
         f"{name}:Objectives:1: unknown column 'notes': the columns are id, title, level, owner, "
         "owner name, unit, unit name, start, end, supports, description, customer benefit, "
-        "tolerance, progress, planned progress, status",
+        "tolerance, addresses, progress, planned progress, status",
         f"{name}:Metrics:3: objective: unknown objective 'X9'",
         f"{name}:Targets:4: month: M1 2026-03 is also on row 3",
         f"{name}:Risks:2: action: unknown action 'act9'",
@@ -263,7 +263,7 @@ def test_an_unknown_sheet_is_refused(tmp_path: Path) -> None:
     path = edited(tmp_path, lambda workbook: workbook.create_sheet("Notes"))
     assert problems(path) == [
         f"{path}:Notes:1: unknown sheet 'Notes': the sheets read are Objectives, Metrics, "
-        "Targets, Actions, Risks, Countermeasures, People, Units, Plan"
+        "Targets, Actions, Risks, Countermeasures, Situation, People, Units, Plan"
     ]
 
 

@@ -15,11 +15,14 @@ from datetime import date, timedelta
 
 from hoshin.demo.pump_maker import (
     ACTIONS,
+    ADDRESSES,
     COUNTERMEASURES,
     OBJECTIVES,
     ORGANIZATION,
     PEOPLE,
     PURPOSE,
+    RISK_SIGNS,
+    SITUATION,
     STATEMENT,
     UNIT_OF,
     UNITS,
@@ -73,6 +76,7 @@ def demo_plan(today: date) -> Plan:
         objectives=objectives,
         actions=tuple(_action(spec, today, rng) for spec in ACTIONS),
         countermeasures=_countermeasures(objectives, today),
+        situation=SITUATION,
     )
 
 
@@ -112,6 +116,7 @@ def _objective(spec: ObjectiveSpec, today: date, rng: random.Random) -> Objectiv
         customer_benefit=spec.customer_benefit,
         tolerance=_tolerance(spec.tolerance),
         description=spec.description,
+        addresses=ADDRESSES.get(spec.id, ()),
     )
 
 
@@ -248,8 +253,13 @@ def _action(spec: ActionSpec, today: date, rng: random.Random) -> Action:
         progress=progress,
         budget=spec.budget,
         fte=spec.fte,
-        risks=tuple(Risk(risk, contingency) for risk, contingency in spec.risks),
+        risks=tuple(_risk(risk, contingency) for risk, contingency in spec.risks),
     )
+
+
+def _risk(risk: str, contingency: str) -> Risk:
+    level, trigger = RISK_SIGNS.get(risk, (None, None))
+    return Risk(risk, contingency, trigger, level)
 
 
 def _state(

@@ -11,7 +11,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from hoshin.domain.model import Direction, Level, Organization, Person, Strength, Unit
+from hoshin.domain.model import (
+    Direction,
+    Level,
+    Organization,
+    Person,
+    RiskLevel,
+    SituationItem,
+    Strength,
+    Unit,
+)
 
 Profile = Literal["ahead", "on", "amber", "red"]
 Period = tuple[int, int]
@@ -32,6 +41,52 @@ VALUES = (
     "The customer decides what quality is",
     "Improve a little every day",
 )
+
+# The current position the plan answers. Every weakness and threat is addressed but T2,
+# which A4 answers without naming it (the assistant suggests it); O2 is left to the
+# assistant too (T12 connects pumps).
+SITUATION = (
+    SituationItem("S1", "strength", "A 40-year name for pumps that run in the hardest duty"),
+    SituationItem("S2", "strength", "Sixty service technicians within two hours of most sites"),
+    SituationItem("S3", "strength", "Seal design and endurance testing done in-house"),
+    SituationItem(
+        "W1", "weakness", "24 warranty claims per 1,000 pumps, twice the industry's, most seals"
+    ),
+    SituationItem("W2", "weakness", "6 lost-time injuries per million hours, above our sector"),
+    SituationItem("W3", "weakness", "Only 78% of orders ship on time in full; lead time 9 weeks"),
+    SituationItem("O1", "opportunity", "Utilities want to buy guaranteed uptime, not spare parts"),
+    SituationItem("O2", "opportunity", "Connected pumps let service see a failure coming"),
+    SituationItem("T1", "threat", "Low-cost imports undercut our price on standard pumps by 25%"),
+    SituationItem("T2", "threat", "A rival promises a technician on site within 4 hours"),
+)
+# objective -> the situation items it addresses
+ADDRESSES: Mapping[str, tuple[str, ...]] = {
+    "B1": ("W1", "T1"),
+    "B2": ("O1",),
+    "B3": ("W2",),
+    "B4": ("W3", "T1"),
+    "A1": ("W1",),
+    "A3": ("O1",),
+    "A5": ("W2",),
+    "A7": ("W3",),
+}
+# risk -> how much it matters and what would show it is happening
+RISK_SIGNS: Mapping[str, tuple[RiskLevel, str | None]] = {
+    "Technicians keep using paper job sheets": (
+        "low", "Over 20% of jobs still closed on paper after 4 weeks"
+    ),
+    "Guard supplier's lead time slips past 10 weeks": (
+        "high", "No confirmed ship date 8 weeks before the due day"
+    ),
+    "The endurance rig breaks down mid-test": ("medium", "Two unplanned rig stops in a month"),
+    "Customers will not let the kit onto their network": (
+        "high", "Two of the first five sites refuse the network survey"
+    ),
+    "Too few qualified technicians on the job market": (
+        "medium", "Under 3 qualified applicants a vacancy after 6 weeks"
+    ),
+    "The supplier asks for 40% up front": ("low", None),
+}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,11 @@ Strength = Literal["strong", "medium", "weak"]
 STRENGTHS: tuple[Strength, ...] = ("strong", "medium", "weak")
 CountermeasureStatus = Literal["open", "in_progress", "closed"]
 COUNTERMEASURE_STATUSES: tuple[CountermeasureStatus, ...] = ("open", "in_progress", "closed")
+# The organisation's current position (the SWOT of tactical planning).
+SituationKind = Literal["strength", "weakness", "opportunity", "threat"]
+SITUATION_KINDS: tuple[SituationKind, ...] = ("strength", "weakness", "opportunity", "threat")
+RiskLevel = Literal["low", "medium", "high"]
+RISK_LEVELS: tuple[RiskLevel, ...] = ("low", "medium", "high")
 
 LEVELS: tuple[Level, ...] = ("breakthrough", "annual", "team", "individual")
 DEFAULT_TOLERANCE = 0.10
@@ -108,6 +113,7 @@ class Objective:
     tolerance: float = DEFAULT_TOLERANCE
     description: str | None = None
     supports_strength: Mapping[str, Strength] = field(default_factory=dict)
+    addresses: tuple[str, ...] = ()  # the situation items it answers
 
     def deadline(self) -> date | None:
         """The last day of the ``end`` month, or None without an end."""
@@ -116,10 +122,13 @@ class Objective:
 
 @dataclass(frozen=True, slots=True)
 class Risk:
-    """A risk of an action and what will be done if it happens."""
+    """A risk of an action: what would show it is happening (``trigger``), how much it
+    matters (``level``) and what will be done if it happens (``contingency``)."""
 
     risk: str
     contingency: str | None = None
+    trigger: str | None = None
+    level: RiskLevel | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +181,15 @@ def weaker(links: Mapping[str, Strength]) -> dict[str, Strength]:
 
 
 @dataclass(frozen=True, slots=True)
+class SituationItem:
+    """A strength, weakness, opportunity or threat of the organisation's current position."""
+
+    id: str
+    kind: SituationKind
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     """A whole strategy plan, as written in a plan file."""
 
@@ -182,6 +200,7 @@ class Plan:
     objectives: tuple[Objective, ...] = ()
     actions: tuple[Action, ...] = ()
     countermeasures: tuple[Countermeasure, ...] = ()
+    situation: tuple[SituationItem, ...] = ()
 
     def metrics(self) -> list[Metric]:
         """Every metric of every objective, in file order."""

@@ -99,7 +99,7 @@ def _computed(header: str, kind: Kind = "text", coloured_by: str | None = None) 
 OBJECTIVES = Sheet("Objectives", (
     _c("id"), _c("title"), _c("level"), _c("owner"), _computed("owner name"), _c("unit"),
     _computed("unit name"), _c("start", "month"), _c("end", "month"), _c("supports", "links"),
-    _c("description"), _c("customer benefit"), _c("tolerance", "share"),
+    _c("description"), _c("customer benefit"), _c("tolerance", "share"), _c("addresses", "ids"),
     _computed("progress", "share"), _computed("planned progress", "share"),
     _computed("status", "status"),
 ))  # fmt: skip
@@ -125,16 +125,18 @@ ACTIONS = Sheet("Actions", (
     _computed("latest finish", "day"), _computed("slack days", "whole"),
     _computed("critical", "boolean"), _computed("late days", "whole"),
 ))  # fmt: skip
-RISKS = Sheet("Risks", (_c("action"), _c("risk"), _c("contingency")))
+RISKS = Sheet("Risks", (_c("action"), _c("risk"), _c("level"), _c("trigger"), _c("contingency")))
 COUNTERMEASURES = Sheet("Countermeasures", (
     _c("id"), _c("metric"), _c("month", "month", "period"), _c("cause"), _c("action"),
     _c("owner"), _c("due", "day"), _c("status"), _c("effect"),
 ))  # fmt: skip
+SITUATION = Sheet("Situation", (_c("id"), _c("kind"), _c("text")))
 PEOPLE = Sheet("People", (_c("id"), _c("name"), _c("unit"), _c("e-mail", "text", "email")))
 UNITS = Sheet("Units", (_c("id"), _c("name"), _c("parent"), _c("lead")))
 PLAN = Sheet("Plan", (_c("item"), _c("value", "item")))
 SHEETS: tuple[Sheet, ...] = (
-    OBJECTIVES, METRICS, TARGETS, ACTIONS, RISKS, COUNTERMEASURES, PEOPLE, UNITS, PLAN,
+    OBJECTIVES, METRICS, TARGETS, ACTIONS, RISKS, COUNTERMEASURES, SITUATION, PEOPLE, UNITS,
+    PLAN,
 )  # fmt: skip
 
 
@@ -265,11 +267,15 @@ def plan_tables(plan: Plan, analysis: Analysis, *, as_of: date) -> list[Table]:
         Table(METRICS, _metric_rows(plan.objectives, analysis)),
         Table(TARGETS, _target_rows(plan.metrics())),
         Table(ACTIONS, _action_rows(plan.actions, analysis, people)),
-        Table(RISKS, [(a.id, r.risk, r.contingency) for a in plan.actions for r in a.risks]),
+        Table(RISKS, [
+            (a.id, r.risk, r.level, r.trigger, r.contingency)
+            for a in plan.actions for r in a.risks
+        ]),
         Table(COUNTERMEASURES, [
             (c.id, c.metric, c.period, c.cause, c.action, c.owner, c.due, c.status, c.effect)
             for c in plan.countermeasures
         ]),
+        Table(SITUATION, [(i.id, i.kind, i.text) for i in plan.situation]),
         Table(PEOPLE, [(p.id, p.name, p.unit, p.email) for p in plan.people]),
         Table(UNITS, [(u.id, u.name, u.parent, u.lead) for u in plan.units]),
         Table(PLAN, list(_plan_rows(plan, as_of))),
@@ -288,7 +294,8 @@ def _objective_rows(
         yield (
             o.id, o.title, o.level, o.owner, people.get(o.owner or ""), o.unit,
             units.get(o.unit or ""), o.start, o.end, supports, o.description,
-            o.customer_benefit, o.tolerance, result.progress, result.planned_progress,
+            o.customer_benefit, o.tolerance, ids_text(o.addresses), result.progress,
+            result.planned_progress,
             status_word(result.status),
         )  # fmt: skip
 

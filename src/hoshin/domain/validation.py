@@ -25,6 +25,7 @@ class Problem:
 def plan_problems(plan: Plan) -> list[Problem]:
     """Every broken rule of ``plan``: duplicate ids, unknown references, cycles, bad metrics."""
     problems = list(_duplicate_ids(plan))
+    problems += _situation_ids(plan)
     problems += _references(plan)
     problems += _cycles(plan)
     if not 1 <= plan.organization.fiscal_year_start <= 12:
@@ -66,12 +67,27 @@ def _duplicate_ids(plan: Plan) -> Iterator[Problem]:
             first[key] = path
 
 
+def _situation_ids(plan: Plan) -> Iterator[Problem]:
+    """Situation items have ids of their own: W1 may be a weakness and an objective too, as
+    ``addresses`` names only situation items; among them an id is used once."""
+    first: dict[str, int] = {}
+    for i, item in enumerate(plan.situation):
+        if item.id in first:
+            yield Problem(
+                ("situation", i, "id"),
+                f"duplicate id '{item.id}' (first used at situation/{first[item.id]})",
+            )
+        else:
+            first[item.id] = i
+
+
 def _references(plan: Plan) -> Iterator[Problem]:
     units = {u.id for u in plan.units}
     people = {p.id for p in plan.people}
     objectives = {o.id for o in plan.objectives}
     metrics = {m.id for m in plan.metrics()}
     actions = {a.id for a in plan.actions}
+    situation = {item.id for item in plan.situation}
 
     def check(path: Path, key: str | None, known: set[str], kind: str) -> Iterator[Problem]:
         if key is not None and key not in known:
@@ -92,6 +108,9 @@ def _references(plan: Plan) -> Iterator[Problem]:
             yield from check(path, metric.owner, people, "person")
         for parent in objective.supports:
             yield from check(("objectives", i, "supports", parent), parent, objectives, "objective")
+        for at, key in enumerate(objective.addresses):
+            where = ("objectives", i, "addresses", at)
+            yield from check(where, key, situation, "situation item")
     for i, action in enumerate(plan.actions):
         yield from check(("actions", i, "owner"), action.owner, people, "person")
         yield from check(("actions", i, "unit"), action.unit, units, "unit")
@@ -138,6 +157,9 @@ def _objective(path: Path, objective: Objective) -> Iterator[Problem]:
         if not weight > 0:
             yield Problem((*path, "supports", parent), f"weight {weight} must be above 0")
     yield from _strengths(path, "supports", objective.supports, objective.supports_strength)
+    for at, key in enumerate(objective.addresses):
+        if key in objective.addresses[:at]:
+            yield Problem((*path, "addresses", at), f"'{key}' is named more than once")
 
 
 def _strengths(

@@ -24,6 +24,7 @@ from hoshin.domain.model import (
     Person,
     Plan,
     Risk,
+    SituationItem,
     Unit,
     Vision,
     weaker,
@@ -245,6 +246,7 @@ def to_plan(model: PlanIn) -> Plan:
         objectives=tuple(_objective(o) for o in model.objectives),
         actions=tuple(_action(a) for a in model.actions),
         countermeasures=tuple(_countermeasure(c) for c in model.countermeasures),
+        situation=tuple(SituationItem(i.id, i.kind, i.text) for i in model.situation),
     )
 
 
@@ -267,6 +269,7 @@ def _objective(item: ObjectiveIn) -> Objective:
         tolerance=DEFAULT_TOLERANCE if item.tolerance is None else item.tolerance,
         description=item.description,
         supports_strength=weaker({key: link.strength for key, link in item.supports.items()}),
+        addresses=tuple(item.addresses),
     )
 
 
@@ -312,7 +315,7 @@ def _action(item: ActionIn) -> Action:
         progress=item.progress,
         budget=item.resources.budget,
         fte=item.resources.fte,
-        risks=tuple(Risk(r.risk, r.contingency) for r in item.risks),
+        risks=tuple(Risk(r.risk, r.contingency, r.trigger, r.level) for r in item.risks),
     )
 
 

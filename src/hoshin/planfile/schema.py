@@ -18,6 +18,8 @@ from hoshin.domain.model import (
     Direction,
     Frequency,
     Level,
+    RiskLevel,
+    SituationKind,
     Strength,
     Trajectory,
 )
@@ -149,6 +151,7 @@ class ObjectiveIn(Strict):
     customer_benefit: Description | None = None
     tolerance: float | None = None
     description: Description | None = None
+    addresses: list[Id] = []
 
 
 class ResourcesIn(Strict):
@@ -158,7 +161,15 @@ class ResourcesIn(Strict):
 
 class RiskIn(Strict):
     risk: Description
+    level: RiskLevel | None = None
+    trigger: Description | None = None
     contingency: Description | None = None
+
+
+class SituationItemIn(Strict):
+    id: Id
+    kind: SituationKind
+    text: Title
 
 
 class ActionIn(Strict):
@@ -194,6 +205,7 @@ class PlanIn(Strict):
     hoshin: Literal[1]
     organization: OrganizationIn
     vision: VisionIn = VisionIn()
+    situation: list[SituationItemIn] = []
     units: list[UnitIn] = []
     people: list[PersonIn] = []
     objectives: list[ObjectiveIn] = []

@@ -31,6 +31,7 @@ from hoshin.domain.sheets import (
     PLAN_ITEMS,
     RISKS,
     SHEETS,
+    SITUATION,
     TARGETS,
     UNITS,
     X_MATRIX,
@@ -55,7 +56,7 @@ _BY_NAME = {sheet.name: sheet for sheet in SHEETS}
 _ITEMS = {item.name: item for item in PLAN_ITEMS}
 # Where each list of the plan file comes from, for a problem at no cell (a missing sheet).
 _LISTS = {"units": UNITS, "people": PEOPLE, "objectives": OBJECTIVES, "actions": ACTIONS,
-          "countermeasures": COUNTERMEASURES}  # fmt: skip
+          "countermeasures": COUNTERMEASURES, "situation": SITUATION}  # fmt: skip
 
 Place = tuple[str, int, str | None]  # sheet, row, header (None: the row as a whole)
 Path_ = tuple[Any, ...]

@@ -15,6 +15,7 @@ from hoshin.domain.model import (
     Metric,
     Objective,
     Plan,
+    Risk,
 )
 from hoshin.domain.months import Month
 
@@ -90,6 +91,7 @@ def plan_to_data(plan: Plan) -> Data:
             "values": list(vision.values) or None,
         }
     )
+    data["situation"] = [{"id": i.id, "kind": i.kind, "text": i.text} for i in plan.situation]
     data["units"] = [
         _compact({"id": u.id, "name": u.name, "parent": u.parent, "lead": u.lead})
         for u in plan.units
@@ -149,6 +151,7 @@ def _objective(objective: Objective) -> Data:
             "start": _text(objective.start),
             "end": _text(objective.end),
             "supports": supports,
+            "addresses": list(objective.addresses) or None,
             "customer_benefit": objective.customer_benefit,
             "description": objective.description,
             "tolerance": _unless(objective.tolerance, DEFAULT_TOLERANCE),
@@ -200,10 +203,18 @@ def _action(action: Action) -> Data:
             "done": action.done or None,
             "progress": action.progress or None,
             "resources": resources or None,
-            "risks": [
-                _compact({"risk": r.risk, "contingency": r.contingency}) for r in action.risks
-            ]
-            or None,
+            "risks": [_risk(r) for r in action.risks] or None,
+        }
+    )
+
+
+def _risk(risk: Risk) -> Data:
+    return _compact(
+        {
+            "risk": risk.risk,
+            "level": risk.level,
+            "trigger": risk.trigger,
+            "contingency": risk.contingency,
         }
     )
 
