@@ -16,7 +16,7 @@ from rich.table import Table
 
 from hoshin.cli.assist import AsOfOption, FormatOption, OrgOption, Output, PlanArgument, assist_app
 from hoshin.cli.documents import plan_source
-from hoshin.domain.assist.overlaps import LIMIT, OverlapScan
+from hoshin.domain.assist.overlaps import LIMIT, THRESHOLD, OverlapScan
 from hoshin.domain.assist.parents import LEVEL_ABOVE, ParentSuggestion
 from hoshin.errors import InvalidInput
 from hoshin.service.assist import suggest
@@ -34,7 +34,7 @@ ThresholdOption = Annotated[
         "--threshold",
         min=0.0,
         max=1.0,
-        help="The similarity (0 to 1) above which two texts overlap (default 0.8).",
+        help=f"The similarity (0 to 1) above which two texts overlap (default {THRESHOLD}).",
         show_default=False,
     ),
 ]

@@ -17,20 +17,25 @@ LEVEL_ABOVE: Mapping[Level, Level] = {
     "individual": "team",
 }
 
-# The blend: meaning carries most of it; words, measures and the organisation chart break
-# ties and lift the parent a reader would pick. Each weight is the most its signal adds.
-MEANING = 0.55
-TERMS = 0.15
-METRIC = 0.15
-UNIT = 0.15
+# The blend, tuned on the labelled plans of tests/assist (BENCHMARKS.md): meaning carries
+# most of it; the parent's supporters, the words, the measures and the organisation chart
+# lift the parent a reader would pick. Each weight is the most its signal adds; they sum to 1.
+MEANING = 0.44  # cosine of the candidate's text and the parent's
+SIBLINGS = 0.2  # best cosine of the candidate's text and the parent's other supporters'
+TERMS = 0.12  # share of the candidate's title terms found in the parent's text
+METRIC = 0.12  # a metric of the candidate measures what one of the parent's does
+UNIT = 0.12  # the parent is its unit's (1), its unit above's (1/3) or its unit lead's (1/3)
 # A metric name of the candidate "is" one of the parent's when their terms overlap this much
 # (Dice coefficient: "Warranty claims" and "Warranty claims per 1,000 pumps" share 2 of 2+3).
 SAME_METRIC = 0.5
-# Below this cosine a similarity of meaning is not worth naming as a reason.
+# Below this cosine a similarity is not worth naming as a reason.
 SIMILAR = 0.3
-# The unit signal: the parent is the candidate's own unit's, its parent unit's (or further
-# up), or owned by the lead of the candidate's unit.
-SAME_UNIT, UNIT_ABOVE, LEAD = 1.0, 0.7, 0.7
+SAME_UNIT, UNIT_ABOVE, LEAD = 1.0, 1 / 3, 1 / 3
+# Dates say when, not what: "by Dec 2026" makes no two objectives alike.
+DATE_WORDS = frozenset(
+    """jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june
+    july august september october november december q1 q2 q3 q4 h1 h2 fy""".split()  # noqa: SIM905
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,51 +93,79 @@ def suggest_parents(
     if not parents or top < 1:
         return []
     texts = [objective_text(o) for o in parents]
-    cosines = space.stack(texts) @ space.vector(candidate.text())
+    mine = space.vector(candidate.text())
+    cosines = (space.stack(texts) @ mine).tolist()
+    siblings = _siblings(plan, candidate, parents, space)
     units = _Units(plan)
-    mine = units.of(candidate.unit, candidate.owner)
-    own_terms = terms(candidate.title)
-    scored = []
-    for parent, text, cosine in zip(parents, texts, cosines.tolist(), strict=True):
-        score, reasons = _blend(
-            parent, text, cosine, candidate, own_terms, mine, units, space.name == "lexical"
-        )
-        scored.append(ParentSuggestion(parent.id, parent.title, round(score, 4), reasons))
+    ranking = _Ranking(candidate, units.of(candidate.unit, candidate.owner), units, space.name)
+    scored = [
+        ranking.suggestion(parent, text, cosine, sibling)
+        for parent, text, cosine, sibling in zip(parents, texts, cosines, siblings, strict=True)
+    ]
     scored.sort(key=lambda s: -s.score)  # stable: plan order between equal scores
     return scored[:top]
 
 
-def _blend(
-    parent: Objective,
-    text: str,
-    cosine: float,
-    candidate: Candidate,
-    own_terms: tuple[str, ...],
-    mine: str | None,
-    units: _Units,
-    lexical: bool,
-) -> tuple[float, tuple[str, ...]]:
-    reasons: list[str] = []
-    shared = shared_terms(own_terms, terms(text))
-    if shared:
-        reasons.append(f"shares the term{'s' if len(shared) > 1 else ''} {', '.join(shared)}")
-    words = len(shared) / max(1, len(set(own_terms))) if shared else 0.0
-    metric = _shared_metric(candidate.metric_names, parent)
-    if metric is not None:
-        reasons.append(f"shares the metric '{metric}'")
-    unit, why = units.relation(mine, parent)
-    if why:
-        reasons.append(why)
-    if cosine >= SIMILAR:
-        kind = "wording" if lexical else "meaning"
-        reasons.insert(0, f"similar in {kind} ({cosine:.2f})")
-    score = (
-        MEANING * max(0.0, cosine)
-        + TERMS * words
-        + METRIC * (1.0 if metric is not None else 0.0)
-        + UNIT * unit
-    )
-    return min(1.0, score), tuple(reasons)
+def _siblings(
+    plan: Plan, candidate: Candidate, parents: list[Objective], space: Space
+) -> list[tuple[float, str | None]]:
+    """For each parent, the best cosine of the candidate with another objective that
+    supports it (texts the space does not know are passed over), and that objective's id."""
+    at = {parent.id: k for k, parent in enumerate(parents)}
+    others = [
+        o
+        for o in plan.objectives
+        if o.level == candidate.level and o.id != candidate.id and objective_text(o) in space
+    ]
+    best: list[tuple[float, str | None]] = [(0.0, None)] * len(parents)
+    if not others:
+        return best
+    cosines = space.stack([objective_text(o) for o in others]) @ space.vector(candidate.text())
+    for other, cosine in zip(others, cosines.tolist(), strict=True):
+        for key in other.supports:
+            k = at.get(key)
+            if k is not None and cosine > best[k][0]:
+                best[k] = (cosine, other.id)
+    return best
+
+
+class _Ranking:
+    """The candidate's side of the blend, read once; ``suggestion`` scores one parent."""
+
+    def __init__(self, candidate: Candidate, unit: str | None, units: _Units, space: str) -> None:
+        self.candidate = candidate
+        self.terms = tuple(t for t in terms(candidate.title) if t not in DATE_WORDS)
+        self.unit = unit
+        self.units = units
+        self.kind = "wording" if space == "lexical" else "meaning"
+
+    def suggestion(
+        self, parent: Objective, text: str, cosine: float, sibling: tuple[float, str | None]
+    ) -> ParentSuggestion:
+        """The parent scored, with a reason for each signal that contributed."""
+        reasons: list[str] = []
+        if cosine >= SIMILAR:
+            reasons.append(f"similar in {self.kind} ({cosine:.2f})")
+        like, neighbour = sibling
+        if like >= SIMILAR and neighbour is not None:
+            reasons.append(f"like {neighbour}, which supports it ({like:.2f})")
+        shared = shared_terms(self.terms, terms(text))
+        if shared:
+            reasons.append(f"shares the term{'s' if len(shared) > 1 else ''} {', '.join(shared)}")
+        metric = _shared_metric(self.candidate.metric_names, parent)
+        if metric is not None:
+            reasons.append(f"shares the metric '{metric}'")
+        unit, why = self.units.relation(self.unit, parent)
+        if why:
+            reasons.append(why)
+        score = (
+            MEANING * max(0.0, cosine)
+            + SIBLINGS * max(0.0, like)
+            + TERMS * len(shared) / max(1, len(set(self.terms)))
+            + METRIC * (metric is not None)
+            + UNIT * unit
+        )
+        return ParentSuggestion(parent.id, parent.title, round(min(1.0, score), 4), tuple(reasons))
 
 
 def _shared_metric(names: tuple[str, ...], parent: Objective) -> str | None:

@@ -38,8 +38,9 @@ def parents_for(
     plan: Plan, candidate: Candidate, *, top: int = 3, space: Space | None = None
 ) -> list[ParentSuggestion]:
     """The ``top`` likeliest parents of a candidate objective (perhaps not in the plan)."""
-    above = LEVEL_ABOVE.get(candidate.level)
-    wanted = [objective_text(o) for o in plan.objectives if o.level == above]
+    # The level above is ranked; the candidate's own level holds the parents' supporters.
+    levels = (LEVEL_ABOVE.get(candidate.level), candidate.level)
+    wanted = [objective_text(o) for o in plan.objectives if o.level in levels]
     return suggest_parents(plan, candidate, _knowing(space, wanted, candidate.text()), top=top)
 
 
