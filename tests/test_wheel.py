@@ -51,7 +51,8 @@ def test_the_wheel_holds_the_templates_static_and_vendor_files(wheel: Path) -> N
     for name in VENDOR:
         assert f"hoshin/web/vendor/{name}" in names, name
     assert "hoshin/store/migrations/env.py" in names
-    assert "hoshin/service/assist/catalogue.yaml" in names  # the metric catalogue
+    for name in ("catalogue.yaml", "catalogue.npz"):  # the metric catalogue, its vectors
+        assert f"hoshin/service/assist/{name}" in names
     assert not [name for name in names if "node_modules" in name]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -18,7 +19,9 @@ from hoshin.service.assist.catalogue import (
     catalogue_of,
     metric_for,
     search_metrics,
+    shipped_vectors,
 )
+from hoshin.service.assist.embedding import embed
 
 
 def top_ids(query: str, top: int = 3, sector: str | None = None) -> list[str]:
@@ -31,6 +34,21 @@ def test_the_catalogue_ships_150_indicators_or_more_each_id_and_name_once() -> N
     assert len({kpi.id for kpi in kpis}) == len(kpis)
     assert len({kpi.name.casefold() for kpi in kpis}) == len(kpis)
     assert catalogue() is kpis  # read once
+
+
+def test_the_shipped_vectors_are_the_model_s_for_the_catalogue_as_it_is() -> None:
+    texts = [kpi.text() for kpi in catalogue()]
+    shipped = shipped_vectors(texts)
+    assert shipped is not None, "run python -m hoshin.service.assist.catalogue"
+    # float16 on disk: each number within 1e-3 of the model's (unit rows, entries < 0.5)
+    some = [0, len(texts) // 2, len(texts) - 1]
+    assert np.abs(shipped[some] - embed([texts[i] for i in some])).max() < 1e-3
+
+
+def test_vectors_made_from_other_texts_are_not_used(caplog: pytest.LogCaptureFixture) -> None:
+    texts = [kpi.text() for kpi in catalogue()]
+    assert shipped_vectors([*texts[:-1], "Scrap rate: units thrown away."]) is None
+    assert "catalogue.npz is stale" in caplog.text
 
 
 @pytest.mark.parametrize("sector", SECTORS)
