@@ -215,10 +215,9 @@ class Indicator:
     name: str
     unit: str
     direction: Direction
-    definition: str
 
 
-CSAT = Indicator("Customer satisfaction (CSAT)", "%", "increase", "Share of satisfied answers.")
+CSAT = Indicator("Customer satisfaction (CSAT)", "%", "increase")
 
 
 def test_a_metric_from_the_catalogue_fills_both_suggestions() -> None:
@@ -234,8 +233,8 @@ def test_a_metric_from_the_catalogue_fills_both_suggestions() -> None:
         "'raise customer satisfaction (CSAT) from <now> to <target> % by 2026-12'"
     )
     assert measurable.suggestion == (
-        "measure it with 'Customer satisfaction (CSAT)' from the catalogue (increase, in %: "
-        "Share of satisfied answers.), with a baseline and a target"
+        "measure it with 'Customer satisfaction (CSAT)' from the catalogue (in %, higher is "
+        "better), with a baseline and a target"
     )
     assert asked == ["Improve customer service", "Improve customer service"]
 

@@ -36,6 +36,11 @@ OBJECTIVE_CODES: Mapping[str, Criterion] = {
 METRIC_CODES: Mapping[str, Criterion] = {"unachievable_rate": "achievable"}
 BREAKTHROUGH_YEARS = 3  # a breakthrough without a horizon: suggest this many fiscal years on
 _VERBS: Mapping[Direction, str] = {"increase": "raise", "decrease": "cut", "maintain": "keep"}
+_BETTER: Mapping[Direction, str] = {
+    "increase": "higher is better",
+    "decrease": "lower is better",
+    "maintain": "kept within a band",
+}
 
 
 class Measure(Protocol):
@@ -47,8 +52,6 @@ class Measure(Protocol):
     def unit(self) -> str: ...
     @property
     def direction(self) -> Direction: ...
-    @property
-    def definition(self) -> str: ...
 
 
 class Parent(Protocol):
@@ -213,7 +216,7 @@ def _specific(ctx: _Context, objective: Objective) -> Failing:
     word = vague_word(objective.title) or "it"
     return Failing(
         "specific",
-        f"'{word}' without a number: the title does not say what changes by how much",
+        f"it says '{word}' without a number, not what changes by how much",
         f"replace '{word}' with what changes by how much, e.g. "
         f"'{_measured_phrase(ctx, objective)}'",
         "vague_title",
@@ -267,10 +270,10 @@ def _measurable(ctx: _Context, objective: Objective) -> Failing:
             f"and a target by {_deadline(ctx, objective)[0]}"
         )
     else:
-        unit = f", in {measure.unit}" if measure.unit else ""
+        unit = f"in {measure.unit}, " if measure.unit else ""
         suggestion = (
-            f"measure it with '{measure.name}' from the catalogue ({measure.direction}"
-            f"{unit}: {measure.definition}), with a baseline and a target"
+            f"measure it with '{measure.name}' from the catalogue ({unit}"
+            f"{_BETTER[measure.direction]}), with a baseline and a target"
         )
     return Failing(
         "measurable",
