@@ -20,6 +20,7 @@ from api_support import Seeded
 
 from hoshin.runtime import assist_spaces
 from hoshin.service.assist.embedding import embed
+from llm_server import chat_server
 
 pytestmark = pytest.mark.usefixtures("cheap_hashing")
 
@@ -123,6 +124,41 @@ def test_the_metric_catalogue_answers_a_question_in_words(api: Seeded) -> None:
     assert len(made) == 5 and {m["sector"] for m in made} == {"manufacturing"}
 
 
+def test_the_smart_review_says_what_each_objective_fails(api: Seeded) -> None:
+    """At 2026-06-15 B1 fails only 'achievable': its action chain ends 13 days late on
+    a3 (the infeasible_schedule finding, worked out in tests/cli/test_check.py); A1 and T1
+    pass all five. A page of one from the second is A1's; without a chat model no rewrite."""
+    answer = get(api, "/review?as_of=2026-06-15")
+    assert answer.status_code == 200, answer.json()
+    found = answer.json()
+    assert found["total"] == 3 and found["rewrites"] is False
+    b1, a1, t1 = found["reviews"]
+    assert b1["objective"] == "B1"
+    assert b1["passes"] == ["specific", "measurable", "relevant", "time_bound"]
+    [failing] = b1["failing"]
+    assert failing["criterion"] == "achievable" and failing["code"] == "infeasible_schedule"
+    assert "13 days late" in failing["problem"] and "a3" in failing["suggestion"]
+    assert a1["failing"] == t1["failing"] == [] and b1["rewrite"] is None
+    page = get(api, "/review?as_of=2026-06-15&limit=1&offset=1").json()
+    assert [r["objective"] for r in page["reviews"]] == ["A1"] and page["total"] == 3
+
+
+def test_a_chat_model_rewrites_a_failing_title_when_asked(
+    api: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With HOSHIN_LLM_URL set (the tests' loopback chat server), ?rewrite=true gives B1,
+    which fails one criterion, the model's title: one request; without it, none."""
+    reply = "Cut patient falls from 40 to 10 a month by December 2027"
+    with chat_server(reply=reply) as server:
+        monkeypatch.setenv("HOSHIN_LLM_URL", server.url)
+        url = "/review?objective=B1&as_of=2026-06-15"
+        unasked = get(api, url).json()
+        asked = get(api, f"{url}&rewrite=true").json()
+    assert unasked["rewrites"] is True and unasked["reviews"][0]["rewrite"] is None
+    assert [r["rewrite"] for r in asked["reviews"]] == [reply]
+    assert len(server.requests) == 1
+
+
 LONG = "x" * 301  # a title is one line of at most 300 characters
 
 
@@ -145,6 +181,9 @@ LONG = "x" * 301  # a title is one line of at most 300 characters
         ("viewer", "GET", "/metrics?q=", None, 422),
         ("viewer", "GET", "/metrics?q=falls&sector=retail", None, 422),
         ("viewer", "GET", "/metrics?q=falls%07", None, 422),
+        ("viewer", "GET", "/review?objective=nope", None, 404),
+        ("viewer", "GET", "/review?objective=a%20b", None, 422),
+        ("other", "GET", "/review", None, 404),
     ],
 )
 def test_refusals_like_the_other_routes(

@@ -16,7 +16,7 @@ from hoshin.domain.analysis import analyze
 from hoshin.domain.assist.words import plan_texts
 from hoshin.domain.model import Metric, Objective, Organization, Plan
 from hoshin.runtime import assist_spaces
-from hoshin.runtime.assist_spaces import plan_space, wait_for_space
+from hoshin.runtime.assist_spaces import lexical_plan_space, plan_space, wait_for_space
 from hoshin.service.analysis import Analysed
 from hoshin.service.assist.embedding import embed
 
@@ -148,3 +148,25 @@ def test_a_broken_model_leaves_the_assistant_lexical(monkeypatch: pytest.MonkeyP
     found = _found(_plan(*TITLES))
     assert wait_for_space(found, WAIT) is None
     assert plan_space(found) is None
+
+
+def test_the_lexical_fallback_is_made_once_and_dropped_for_the_models(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """While the model is held, the plan's lexical space (its 4 texts) is made once and
+    kept for the next ask; once the model's space is ready it is forgotten."""
+    let_go = threading.Event()
+
+    def held(texts: Sequence[str]) -> np.ndarray:
+        assert let_go.wait(WAIT)
+        return embed(texts)
+
+    monkeypatch.setattr(assist_spaces, "embed", held)
+    plan = _plan(*TITLES)
+    found = _found(plan)
+    lexical = lexical_plan_space(found)
+    assert lexical.name == "lexical" and set(lexical.rows) == set(plan_texts(plan))
+    assert lexical_plan_space(found) is lexical
+    let_go.set()
+    assert wait_for_space(found, WAIT) is not None
+    assert lexical_plan_space(found) is not lexical  # made again: none kept any more

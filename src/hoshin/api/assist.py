@@ -13,20 +13,21 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from hoshin.api.deps import Analyses, AsOf, Db, Org, as_of_day
-from hoshin.api.edits import READS, Body
+from hoshin.api.edits import READS, Body, Filter, Limit, Offset
 from hoshin.domain.assist.lexical import lexical_space
 from hoshin.domain.assist.parents import LEVEL_ABOVE, Candidate, ParentSuggestion
+from hoshin.domain.assist.review import Criterion, review_record
 from hoshin.domain.assist.space import Space
-from hoshin.domain.assist.words import objective_text, plan_texts
+from hoshin.domain.assist.words import objective_text
 from hoshin.domain.model import Level
 from hoshin.domain.text import LONGEST
 from hoshin.errors import NotFound
 from hoshin.fields import ID_PATTERN, Id, Line, Title
-from hoshin.runtime.assist_spaces import plan_space
+from hoshin.runtime.assist_spaces import lexical_plan_space, plan_space
 from hoshin.runtime.one_thread import OneThreadRoute
 from hoshin.runtime.sessions import read_first
 from hoshin.service.analysis import Analysed
-from hoshin.service.assist import catalogue, suggest
+from hoshin.service.assist import catalogue, llm, review, suggest
 
 router = APIRouter(
     prefix="/orgs/{org}/assist", tags=["assistant"], responses=READS, route_class=OneThreadRoute
@@ -149,7 +150,7 @@ def overlaps(
     """Pairs of objectives and of metrics, in different units or people, that say the same
     thing, with their similarity and a suggested merge or shared metric."""
     found = cache.get(session, org=org.org, as_of=as_of_day(as_of), fresh_row=True)
-    space = _space(found, org.org.id) or _lexical_plan(found)
+    space = _space(found, org.org.id) or lexical_plan_space(found, org=org.org.id)
     scan = suggest.overlap_scan(found.plan, space=space, threshold=threshold)
     return OverlapsRead(
         space=_name(space),
@@ -160,6 +161,61 @@ def overlaps(
             for o in scan.overlaps
             if kind is None or o.kind == kind
         ],
+    )
+
+
+class FailingRead(BaseModel):
+    """A SMART criterion an objective fails, why, and what would fix it."""
+
+    criterion: Criterion
+    code: str = Field(description="The engine's finding behind it, if one")
+    problem: str
+    suggestion: str
+
+
+class SmartRead(BaseModel):
+    """One objective's SMART review."""
+
+    objective: str
+    title: str
+    passes: list[Criterion]
+    failing: list[FailingRead]
+    rewrite: str | None = Field(description="A chat model's title, when asked and configured")
+
+
+class ReviewRead(BaseModel):
+    """The SMART review of the plan's objectives (a page of them), in plan order."""
+
+    space: SpaceName
+    rewrites: bool = Field(description="Whether a chat model is configured (HOSHIN_LLM_URL)")
+    total: int
+    reviews: list[SmartRead]
+
+
+@router.get("/review", response_model=ReviewRead, responses=UNRANKED)
+def smart_review(
+    org: Org,
+    session: Db,
+    cache: Analyses,
+    objective: Filter = None,
+    rewrite: Annotated[bool, Query(description="Ask the chat model for new titles")] = False,
+    limit: Limit = 100,
+    offset: Offset = 0,
+    as_of: AsOf = None,
+) -> ReviewRead:
+    """Which of specific, measurable, achievable, relevant and time-bound each objective
+    fails (only ``objective``'s, when given: 404 without it), with a concrete suggestion;
+    with ``rewrite`` and a chat model configured, a rewritten title for the failing ones."""
+    found = cache.get(session, org=org.org, as_of=as_of_day(as_of), fresh_row=True)
+    space = _space(found, org.org.id) or lexical_plan_space(found, org=org.org.id)
+    reviews = review.review(
+        found.plan, found.analysis, objective=objective, rewrite=rewrite, space=space
+    )
+    return ReviewRead(
+        space=_name(space),
+        rewrites=llm.llm_configured(),
+        total=len(reviews),
+        reviews=[SmartRead(**review_record(r)) for r in reviews[offset : offset + limit]],
     )
 
 
@@ -213,11 +269,6 @@ def _lexical_above(found: Analysed, level: Level, text: str) -> Space:
     above = LEVEL_ABOVE.get(level)
     texts = [objective_text(o) for o in found.plan.objectives if o.level == above]
     return lexical_space([*texts, text])
-
-
-def _lexical_plan(found: Analysed) -> Space:
-    """While the model's space is made: the plan's TF-IDF space, once per analysis."""
-    return found.derived("assist_lexical", lambda _: lexical_space(plan_texts(found.plan)))
 
 
 def _name(space: Space) -> SpaceName:

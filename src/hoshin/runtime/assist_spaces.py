@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from hoshin.domain.assist.lexical import lexical_space
 from hoshin.domain.assist.space import Space, space_of
 from hoshin.domain.assist.words import plan_texts
 from hoshin.domain.model import Plan
@@ -59,6 +60,8 @@ class _Entry:
     whole: bool = False  # every text embedded (a new plan, an import): minutes at 50,000
     successor: int = 0  # born of a newer structure whose texts are mostly others
     dropped: bool = False  # stopped for a successor: asking again starts it anew
+    lexical: Space | None = None  # the fallback, until the model's space is ready
+    lexical_lock: threading.Lock = field(default_factory=threading.Lock)
     decided: threading.Event = field(default_factory=threading.Event)  # growing or whole
     done: threading.Event = field(default_factory=threading.Event)
 
@@ -78,6 +81,21 @@ def plan_space(found: Analysed, *, org: Hashable = None) -> Space | None:
     if entry.space is None and entry.decided.wait(GROW_WAIT) and entry.growing:
         entry.done.wait(GROW_WAIT)
     return entry.space if entry.space is not None else _serving(entry)
+
+
+def lexical_plan_space(found: Analysed, *, org: Hashable = None) -> Space:
+    """The fallback while the model's space is made: the TF-IDF space of the plan's texts,
+    made once per plan structure (on the asker's thread: seconds at 50,000 people) and
+    forgotten when the model's is ready."""
+    entry = _asked(found, org)
+    with entry.lexical_lock:
+        lexical = entry.lexical
+        if lexical is None:
+            lexical = lexical_space(plan_texts(found.plan))
+            with _lock:  # not kept past the model's space (_ready)
+                if entry.space is None:
+                    entry.lexical = lexical
+    return lexical
 
 
 def wait_for_space(found: Analysed, timeout: float, *, org: Hashable = None) -> Space | None:
@@ -236,7 +254,7 @@ def _stopped(entry: _Entry) -> bool:
 
 def _ready(entry: _Entry, space: Space) -> None:
     with _lock:
-        entry.space = space
+        entry.space, entry.lexical = space, None
         rows = sum(len(e.space.rows) for e in _entries.values() if e.space is not None)
         for key, old in list(_entries.items()):  # least recently asked first
             if rows <= KEPT_ROWS:
