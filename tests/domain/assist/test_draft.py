@@ -171,6 +171,7 @@ FORMS: list[tuple[str, dict[str, Any]]] = [
      {"name": "Customer visits per month", "direction": "maintain", "minimum": 40}),
     ("Keep on-time delivery between 95 % and 99 %",
      {"name": "On-time delivery", "unit": "%", "minimum": 95, "maximum": 99}),
+    ("Keep OEE between 85% and 75%", {"name": "OEE", "minimum": 75, "maximum": 85}),
     # a bound with a date is where the measure should be by then
     ("Bring complaints below 5 per month by 2027",
      {"name": "Complaints per month", "direction": "decrease", "target": 5,
@@ -292,6 +293,9 @@ REFUSED = [
     ("Halve defects from 0 each year until 2029", "compound trajectory needs a baseline"),
     ("Cut cost per unit by EUR 2 by 2027", "needs where it stands"),
     ("Change scrap by 30 % by 2027", "up or down?"),
+    ("Keep OEE above 85 % and below 75 %", "min 85.0 is above max 75.0"),
+    ("Cut scrap from 9 to 4 % by Q4 2027 and rework from 5 to 2 % by 2028", "more than one goal"),
+    ("1,2,3,4,5", "no measure named"),
 ]
 
 

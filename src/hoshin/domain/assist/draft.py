@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from hoshin.domain.annual import fiscal_year_of
-from hoshin.domain.assist.sentence import Reading, cleaned, read
+from hoshin.domain.assist.sentence import Reading, another_goal, cleaned, read
 from hoshin.domain.figures import number
 from hoshin.domain.model import Direction, Level, Metric, Objective
 from hoshin.domain.months import Month
@@ -55,8 +55,10 @@ def draft_objective(
     they start in) when ``fiscal_year_start`` is not January."""
     title = _title(sentence)
     reading = read(title, as_of=as_of, fiscal_year_start=fiscal_year_start)
-    if not reading.name:
+    if not any(char.isalpha() for char in reading.name):
         raise _unread(title, "no measure named: say what is measured, " + EXAMPLE)
+    if another_goal(reading.name, as_of=as_of):
+        raise _unread(title, "more than one goal: draft one sentence for each")
     now = Month.of_date(as_of)
     metric, notes = _metric(reading, title, now, metric_id)
     end = metric.target_period if reading.deadline is not None else None
@@ -97,7 +99,10 @@ def _metric(reading: Reading, title: str, now: Month, metric_id: str) -> tuple[M
     moving = reading.start or reading.end or reading.change or reading.factor
     held = reading.sense == "maintain" or reading.deadline is None
     if (reading.floor or reading.ceiling) and not moving and held:
-        return _band(base, reading), []
+        band = _band(base, reading)
+        if problems := metric_problems((), band):
+            raise _unread(title, problems[0].message)
+        return band, []
     if not (moving or reading.floor or reading.ceiling):
         raise _unread(title, NOTHING_TO_AIM_AT)
     if reading.deadline is None:

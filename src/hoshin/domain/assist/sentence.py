@@ -177,6 +177,12 @@ class Reading:
     since: Dated | None = None  # the baseline's date ("from 24 in 2025")
 
 
+def another_goal(name: str, *, as_of: date) -> bool:
+    """Whether what is left as the measured thing still holds a goal's numbers or date
+    ("X by Q4 2027 and Y from 5 to 2"): the sentence says more than one goal."""
+    return bool(_FROM.search(name) or _TO.search(name) or dates_in(name, as_of=as_of))
+
+
 def amount_of(text: str) -> Amount:
     """The value and unit of an amount's text ("EUR 18M" -> 18,000,000 EUR)."""
     parts = _PARTS.fullmatch(text.strip())
@@ -269,7 +275,9 @@ def _amounts(rest: _Rest, verb: str | None, sense: Direction | None) -> dict[str
     if verb == "eliminate":
         parts["end"] = Amount(0.0, None, "eliminate")
     if between := rest.take(_BETWEEN):
-        parts["floor"], parts["ceiling"] = amount_of(between["a"]), amount_of(between["b"])
+        # "between 99 and 95" is the band from 95 to 99
+        ends = sorted((amount_of(between["a"]), amount_of(between["b"])), key=lambda a: a.value)
+        parts["floor"], parts["ceiling"] = ends
     _changes(rest, parts)
     _levels(rest, parts)
     if not {"end", "change", "floor", "ceiling"} & parts.keys() and parts["factor"] is None:
