@@ -84,7 +84,7 @@ def quality_table(verbose: bool) -> list[str]:
         plan = labelled_plan(labelled.file)
         for name, make in SPACES.items():
             space = make(plan)
-            parents = score_parents(plan, space)
+            parents = score_parents(plan, space, labelled.duplicates["objective"])
             found = score_overlaps(plan, labelled, space)
             lines.append(_row(f"{labelled.file} ({parents.asked} asked)", name, parents, found))
             totals[name][0].add(parents)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -121,14 +121,18 @@ class Parents:
         return self.top3 / self.asked if self.asked else math.nan
 
 
-def score_parents(plan: Plan, space: Space) -> Parents:
+def score_parents(plan: Plan, space: Space, twins: frozenset[Pair] = frozenset()) -> Parents:
     """Asks where each objective with `supports` belongs (its supports ignored) and scores
-    the answer against those supports."""
+    the answer against those supports. An objective's planted duplicate (``twins``) is left
+    out of the plan while it is asked: the twin was planted for the overlap scan, and its
+    supports would otherwise hand the ranking the answer ("like T2, which supports it")."""
     score = Parents()
     for objective in plan.objectives:
         if not objective.supports:
             continue
-        ranked = [s.objective for s in suggest.parents(plan, objective.id, top=3, space=space)]
+        twin = {key for pair in twins if objective.id in pair for key in pair} - {objective.id}
+        asked = replace(plan, objectives=tuple(o for o in plan.objectives if o.id not in twin))
+        ranked = [s.objective for s in suggest.parents(asked, objective.id, top=3, space=space)]
         true = set(objective.supports)
         score.asked += 1
         score.first += bool(ranked) and ranked[0] in true

@@ -36,11 +36,11 @@ ASKED = 261  # objectives with a true parent in the four plans: 67 + 69 + 68 + 5
 def _parents(space_of: str) -> Parents:
     """Parents' scores over every labelled plan, in the model's or the lexical space."""
     pooled = Parents()
-    for name in PLANS:
-        plan = labelled_plan(name)
+    for labelled in TRUTH.plans:
+        plan = labelled_plan(labelled.file)
         texts = plan_texts(plan)
         space = model_space(texts) if space_of == "model" else lexical_space(texts)
-        pooled.add(score_parents(plan, space))
+        pooled.add(score_parents(plan, space, labelled.duplicates["objective"]))
     return pooled
 
 
@@ -107,16 +107,17 @@ def test_the_set_is_as_large_as_the_issue_asks() -> None:
 
 
 def test_parents_with_the_shipped_model_keep_their_floor() -> None:
-    """The issue's aim, top-3 >= 0.9 and top-1 >= 0.7: measured 0.94 and 0.74 over the 261
-    objectives asked (bench.assist_quality); the floor is a few objectives below."""
+    """The issue's aim, top-3 >= 0.9 and top-1 >= 0.7: measured 0.93 and 0.72 over the 261
+    objectives asked, each without its planted twin (bench.assist_quality); the floor is a
+    few objectives below."""
     scores = _parents("model")
     assert scores.asked == ASKED
-    assert scores.top3_accuracy >= 0.92, scores.misses
-    assert scores.top1_accuracy >= 0.71, scores.misses
+    assert scores.top3_accuracy >= 0.91, scores.misses
+    assert scores.top1_accuracy >= 0.69, scores.misses
 
 
 def test_the_model_ranks_parents_better_than_the_words_alone() -> None:
-    """The model earns its keep: its top-1 beats the lexical baseline's (0.74 to 0.67)."""
+    """The model earns its keep: its top-1 beats the lexical baseline's (0.72 to 0.66)."""
     assert _parents("model").first > _parents("lexical").first
 
 
