@@ -296,6 +296,7 @@ REFUSED = [
     ("Keep OEE above 85 % and below 75 %", "min 85.0 is above max 75.0"),
     ("Cut scrap from 9 to 4 % by Q4 2027 and rework from 5 to 2 % by 2028", "more than one goal"),
     ("1,2,3,4,5", "no measure named"),
+    ("Reduce scrap by 100 % by 2028", "a cut of 100 % leaves nothing"),
 ]
 
 
@@ -343,3 +344,25 @@ def test_any_text_is_a_draft_or_a_refusal(sentence: str) -> None:
         assert refused.message.startswith("cannot read")
     else:
         assert draft.objective.metrics[0].name
+
+
+# the words and numbers goal sentences are made of, to be put together in any order
+PARAGRAPH = (
+    "from to by until above below at least between and 1 0 2,000 1.2k EUR 18M $4.5m 96 % "
+    "a year each year more less half as many times twice Q4 2027 FY2028 H1 within 3 years "
+    "per month weeks zero halve double cut grow keep end of the mid- 2029 Dec , . 5 or "
+    "eliminate reach 150 0.5 lead time scrap revenue"
+)
+WORDS = PARAGRAPH.split(" ")
+
+
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=40).map(" ".join))
+def test_goal_words_in_any_order_are_a_valid_metric_or_a_refusal(sentence: str) -> None:
+    try:
+        draft = draft_objective(sentence, as_of=JUNE)
+    except InvalidInput as refused:
+        assert refused.message.startswith("cannot read")
+        return
+    metric = metric_of(draft)
+    if metric.baseline is not None or metric.direction == "maintain":
+        assert metric_problems((), metric) == []

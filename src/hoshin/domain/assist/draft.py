@@ -198,6 +198,8 @@ def _target(reading: Reading) -> float | None:
 def _rate(reading: Reading, title: str, baseline: float | None, years: float) -> float | None:
     """The yearly rate asked for ("20 % a year", "halve each year"), or the rate that makes
     a total change or factor by the date when there is no baseline to apply it to."""
+    if reading.factor is not None and reading.factor <= 0:
+        raise _unread(title, "a factor must be above 0: say the target, e.g. 'to zero'")
     if reading.factor is not None:
         if reading.yearly:
             return reading.factor - 1
@@ -208,6 +210,10 @@ def _rate(reading: Reading, title: str, baseline: float | None, years: float) ->
     if reading.sense not in ("increase", "decrease"):
         raise _unread(title, f"'{change.text}' up or down? say 'increase' or 'reduce'")
     signed = change.value / 100 * (-1 if reading.sense == "decrease" else 1)
+    if signed <= -1:
+        raise _unread(
+            title, f"a cut of {change.text} leaves nothing: say the target, e.g. 'to zero'"
+        )
     if reading.yearly:
         return signed
     return None if baseline is not None else _rounded((1 + signed) ** (1 / years) - 1)
