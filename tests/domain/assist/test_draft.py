@@ -172,6 +172,7 @@ FORMS: list[tuple[str, dict[str, Any]]] = [
     ("Keep on-time delivery between 95 % and 99 %",
      {"name": "On-time delivery", "unit": "%", "minimum": 95, "maximum": 99}),
     ("Keep OEE between 85% and 75%", {"name": "OEE", "minimum": 75, "maximum": 85}),
+    ("Keep OEE above 80 % until 2028", {"name": "OEE", "direction": "maintain", "minimum": 80}),
     # a bound with a date is where the measure should be by then
     ("Bring complaints below 5 per month by 2027",
      {"name": "Complaints per month", "direction": "decrease", "target": 5,
@@ -263,6 +264,11 @@ def test_the_level_is_guessed_from_the_horizon(until: str, level: str) -> None:
     assert draft.objective.level == level
 
 
+def test_a_band_kept_until_a_date_ends_then() -> None:
+    draft = draft_objective("Keep OEE above 80 % until 2028", as_of=DECEMBER)
+    assert (draft.objective.end, draft.objective.level) == (Month.of(2028, 12), "annual")
+
+
 def test_a_given_level_and_ids_are_kept() -> None:
     draft = draft_objective(
         "Cut lead time from 9 to 4 weeks by 2029",
@@ -297,6 +303,7 @@ REFUSED = [
     ("Cut scrap from 9 to 4 % by Q4 2027 and rework from 5 to 2 % by 2028", "more than one goal"),
     ("1,2,3,4,5", "no measure named"),
     ("Reduce scrap by 100 % by 2028", "a cut of 100 % leaves nothing"),
+    ("Keep OEE above 80 % until 2025", "'until 2025' (2025-12) is not after 2026-12"),
 ]
 
 

@@ -61,7 +61,7 @@ def draft_objective(
         raise _unread(title, "more than one goal: draft one sentence for each")
     now = Month.of_date(as_of)
     metric, notes = _metric(reading, title, now, metric_id)
-    end = metric.target_period if reading.deadline is not None else None
+    end = None if reading.deadline is None else reading.deadline.month
     horizon = None if end is None else end - now
     guessed = level or ("breakthrough" if (horizon or 0) >= BREAKTHROUGH_MONTHS else "annual")
     objective = Objective(objective_id, title, guessed, start=now, end=end, metrics=(metric,))
@@ -97,6 +97,13 @@ def _metric(reading: Reading, title: str, now: Month, metric_id: str) -> tuple[M
     unit = _unit(reading)
     base = Metric(metric_id, reading.name, unit=unit)
     moving = reading.start or reading.end or reading.change or reading.factor
+    start = reading.since.month if reading.since is not None else now
+    if reading.deadline is not None and reading.deadline.month <= max(now, start):
+        raise _unread(
+            title,
+            f"the date '{reading.deadline.text}' ({reading.deadline.month}) is not after "
+            f"{max(now, start)}: aim at a later date",
+        )
     held = reading.sense == "maintain" or reading.deadline is None
     if (reading.floor or reading.ceiling) and not moving and held:
         band = _band(base, reading)
@@ -107,13 +114,6 @@ def _metric(reading: Reading, title: str, now: Month, metric_id: str) -> tuple[M
         raise _unread(title, NOTHING_TO_AIM_AT)
     if reading.deadline is None:
         raise _unread(title, "no date: say by when, e.g. '... by Dec 2027' or 'within 3 years'")
-    start = reading.since.month if reading.since is not None else now
-    if reading.deadline.month <= now or reading.deadline.month <= start:
-        raise _unread(
-            title,
-            f"the date '{reading.deadline.text}' ({reading.deadline.month}) is not after "
-            f"{start}: aim at a later date",
-        )
     return _course(replace(base, baseline_period=start, target_period=reading.deadline.month),
                    reading, title)  # fmt: skip
 
