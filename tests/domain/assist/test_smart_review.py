@@ -353,9 +353,17 @@ def test_one_objective_alone_is_reviewed_as_in_the_whole_plan() -> None:
         assert reviews(only=key) == {key: whole[key]}
 
 
+def test_some_objectives_are_reviewed_in_the_order_asked_as_in_the_whole_plan() -> None:
+    whole = reviews()
+    found = review_objectives(PLAN, analyze(PLAN, AS_OF), only=["T1", "A3", "A1"])
+    assert found == [whole["T1"], whole["A3"], whole["A1"]]
+
+
 def test_an_unknown_objective_is_not_found() -> None:
     with pytest.raises(NotFound, match="no objective 'Z9'"):
         reviews(only="Z9")
+    with pytest.raises(NotFound, match="no objective 'Z9'"):
+        reviews(only=["A1", "Z9"])
 
 
 def test_the_record_says_what_passes_and_what_fails() -> None:

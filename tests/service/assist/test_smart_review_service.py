@@ -14,6 +14,7 @@ from hoshin.domain.assist.words import plan_texts
 from hoshin.domain.model import Metric, Objective, Organization, Plan, Vision
 from hoshin.domain.months import Month
 from hoshin.errors import NotFound
+from hoshin.service.assist import catalogue
 from hoshin.service.assist import review as review_service
 from hoshin.service.assist.catalogue import metric_for
 from hoshin.service.assist.review import review
@@ -136,6 +137,25 @@ def test_one_objective_and_an_unknown_one() -> None:
     assert reviewed(objective="A1")["A1"].failing == ()
     with pytest.raises(NotFound):
         review(PLAN, ANALYSIS, objective="Z9")
+
+
+def test_a_page_is_the_whole_reviews_slice_and_looks_up_its_own_titles_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    whole = review(PLAN, ANALYSIS)
+    asked: list[str] = []
+
+    def counted(title: str) -> object:
+        asked.append(title)
+        return metric_for(title)
+
+    monkeypatch.setattr(catalogue, "metric_for", counted)
+    # objectives 3 and 4 of B1, B2, A1, A2, A3, A4: A2 and A3
+    assert review(PLAN, ANALYSIS, offset=3, limit=2) == whole[3:5]
+    # A2 (vague and unmeasured) is looked up once, A3 (unmeasured) once; B2 not
+    assert asked == ["Improve on-time delivery", "Be a great place to work"]
+    assert review(PLAN, ANALYSIS, offset=6, limit=2) == []
+    assert review(PLAN, ANALYSIS, offset=4) == whole[4:]
 
 
 def test_without_a_chat_model_nothing_is_rewritten_and_nothing_asked() -> None:

@@ -130,20 +130,23 @@ def review_objectives(
     plan: Plan,
     analysis: Analysis,
     *,
-    only: str | None = None,
+    only: str | Sequence[str] | None = None,
     measure_for: MeasureFor | None = None,
     parent_for: ParentFor | None = None,
 ) -> list[SmartReview]:
-    """The SMART review of each objective of ``plan`` (of ``only``, when given; NotFound
-    when the plan has no such objective), in plan order. ``measure_for`` names a metric
-    for an unmeasured or vague title and ``parent_for`` an objective to link an
-    unaligned one to; without them the suggestions say what to look for."""
+    """The SMART review of each objective of ``plan``, in plan order (of ``only``, when
+    given: an id, or ids in the order wanted; NotFound when the plan lacks one of them).
+    ``measure_for`` names a metric for an unmeasured or vague title and ``parent_for`` an
+    objective to link an unaligned one to; without them the suggestions say what to look
+    for."""
     by_id = {o.id: o for o in plan.objectives}
-    if only is not None and only not in by_id:
-        raise NotFound(f"no objective '{only}' in the plan")
+    keys = None if only is None else (only,) if isinstance(only, str) else tuple(only)
+    for key in keys or ():
+        if key not in by_id:
+            raise NotFound(f"no objective '{key}' in the plan")
     # The review of a large plan builds a few hundred thousand small acyclic values.
     with paused_gc():
-        chosen = plan.objectives if only is None else (by_id[only],)
+        chosen = plan.objectives if keys is None else tuple(by_id[k] for k in dict.fromkeys(keys))
         found = _findings_by_objective(chosen, analysis.findings)
         wanted = {f.subject for items in found.values() for f in items if f.code in METRIC_CODES}
         movers: dict[str, list[str]] = {}
@@ -151,16 +154,16 @@ def review_objectives(
             for metric in action.moves:
                 if metric in wanted and not action.done:
                     movers.setdefault(metric, []).append(action.id)
-        reaches = reaching(plan if only is None else _above(plan, by_id, only))
+        reaches = reaching(plan if keys is None else _above(plan, by_id, keys))
         ctx = _Context(plan, analysis, by_id, reaches, movers, measure_for, parent_for)
         return [_review(ctx, objective, found.get(objective.id, ())) for objective in chosen]
 
 
-def _above(plan: Plan, by_id: Mapping[str, Objective], key: str) -> Plan:
-    """The plan cut to ``key`` and the objectives its supports lead up to: where one
-    objective's chain goes is known without ordering the whole plan."""
-    seen = {key}
-    stack = [key]
+def _above(plan: Plan, by_id: Mapping[str, Objective], keys: Sequence[str]) -> Plan:
+    """The plan cut to ``keys`` and the objectives their supports lead up to: where a few
+    objectives' chains go is known without ordering the whole plan."""
+    seen = set(keys)
+    stack = list(seen)
     while stack:
         for parent in by_id[stack.pop()].supports:
             if parent in by_id and parent not in seen:

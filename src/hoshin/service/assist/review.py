@@ -37,12 +37,15 @@ def review(
     objective: str | None = None,
     rewrite: bool = False,
     space: Space | None = None,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> list[SmartReview]:
     """The SMART review of each objective of ``plan`` (of ``objective`` alone, when given:
-    NotFound when the plan has none such), suggestions filled from the catalogue and the
-    ranked parents (in ``space``: the plan's cached space on the request path; without one
-    the model's space of the texts ranked); with ``rewrite`` and a chat model configured,
-    each failing title's rewrite (the first MOST_REWRITTEN)."""
+    NotFound when the plan has none such; else of the objectives ``offset`` to ``offset +
+    limit`` in plan order: a page costs its own suggestions only), suggestions filled from
+    the catalogue and the ranked parents (in ``space``: the plan's cached space on the
+    request path; without one the model's space of the texts ranked); with ``rewrite`` and
+    a chat model configured, each failing title's rewrite (the first MOST_REWRITTEN)."""
     looked_up: dict[str, Measure | None] = {}
 
     def measure_for(title: str) -> Measure | None:
@@ -56,8 +59,12 @@ def review(
         ranked = suggest.parents(plan, child.id, top=1, space=space)
         return ranked[0] if ranked else None
 
+    only: str | list[str] | None = objective
+    if objective is None and (offset or limit is not None):
+        end = None if limit is None else offset + limit
+        only = [o.id for o in plan.objectives[offset:end]]
     found = review_objectives(
-        plan, analysis, only=objective, measure_for=measure_for, parent_for=parent_for
+        plan, analysis, only=only, measure_for=measure_for, parent_for=parent_for
     )
     if rewrite and llm.llm_configured():
         found = _rewritten(found, by_id={o.id: o for o in plan.objectives})
