@@ -48,7 +48,7 @@ SPACES: dict[str, Callable[[Plan], Space]] = {
     "model": lambda plan: model_space(plan_texts(plan)),
     "lexical": lambda plan: lexical_space(plan_texts(plan)),
 }
-SWEEP = [round(0.40 + 0.05 * step, 2) for step in range(12)]  # 0.40 .. 0.95
+SWEEP = [round(0.30 + 0.05 * step, 2) for step in range(14)]  # 0.30 .. 0.95
 
 
 def _share(value: float) -> str:

@@ -124,14 +124,36 @@ def test_the_model_ranks_parents_better_than_the_words_alone() -> None:
 # --- overlaps ------------------------------------------------------------------------
 
 
-def _overlaps() -> dict[str, Overlaps]:
-    """Overlaps' scores over every labelled plan in the model's space, default threshold."""
+def _overlaps(space_of: str) -> dict[str, Overlaps]:
+    """Overlaps' scores over every labelled plan at the space's default threshold."""
     pooled = {"objective": Overlaps(), "metric": Overlaps()}
     for labelled in TRUTH.plans:
         plan = labelled_plan(labelled.file)
-        for kind, score in score_overlaps(plan, labelled, model_space(plan_texts(plan))).items():
+        texts = plan_texts(plan)
+        space = model_space(texts) if space_of == "model" else lexical_space(texts)
+        for kind, score in score_overlaps(plan, labelled, space).items():
             pooled[kind].add(score)
     return pooled
+
+
+def test_overlaps_with_the_shipped_model_keep_their_floor() -> None:
+    """Measured over the four plans (bench.assist_quality): objectives precision 7 of 8
+    reported = 0.88 (the issue's aim: 0.8), recall 7 of 26 planted = 0.27; metrics 13 of 17
+    = 0.76, recall 13 of 30 = 0.43. The floor is a pair or two below."""
+    found = _overlaps("model")
+    objectives, metrics = found["objective"], found["metric"]
+    assert objectives.precision >= 0.75, objectives.wrong
+    assert objectives.recall >= 0.19, objectives.missed
+    assert metrics.precision >= 0.70, metrics.wrong
+    assert metrics.recall >= 0.35, metrics.missed
+
+
+def test_the_model_finds_overlaps_more_precisely_than_the_words_alone() -> None:
+    """Model against the lexical baseline, each at its default threshold: objectives 0.88
+    to 0.46, metrics 0.76 to 0.62."""
+    model, lexical = _overlaps("model"), _overlaps("lexical")
+    for kind in ("objective", "metric"):
+        assert model[kind].precision > lexical[kind].precision, kind
 
 
 # --- drafts --------------------------------------------------------------------------
