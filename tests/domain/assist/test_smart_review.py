@@ -190,6 +190,14 @@ def test_a_vague_title_without_a_metric_is_neither_specific_nor_measurable() -> 
     assert measurable.suggestion.endswith("with a baseline and a target by 2026-12")
 
 
+def test_the_target_is_asked_by_the_objectives_own_end() -> None:
+    ends_in_september = replace(VAGUE_UNMEASURED, end=month("2026-09"))
+    review = reviews(replace(PLAN, objectives=(BREAKTHROUGH, ends_in_september)))["A2"]
+    specific, measurable = review.failing
+    assert specific.suggestion.endswith("by 2026-09'")
+    assert measurable.suggestion.endswith("with a baseline and a target by 2026-09")
+
+
 def test_a_vague_title_with_a_metric_is_shown_the_title_its_metric_makes() -> None:
     vague = replace(PASSING, title="Improve warranty claims")
     review = reviews(replace(PLAN, objectives=(BREAKTHROUGH, vague)))["A1"]

@@ -230,7 +230,7 @@ def _measured_phrase(ctx: _Context, objective: Objective) -> str:
     """How the title could say its change: from its first metric, else a catalogue one."""
     for metric in objective.metrics:
         return _metric_phrase(metric)
-    deadline = _deadline(ctx, objective)[0] if objective.end is None else objective.end
+    deadline = _end_or_deadline(ctx, objective)
     measure = ctx.measure_for(objective.title) if ctx.measure_for is not None else None
     if measure is None:
         return f"raise or cut <what you count> from <now> to <target> by {deadline}"
@@ -270,7 +270,7 @@ def _measurable(ctx: _Context, objective: Objective) -> Failing:
     if measure is None:
         suggestion = (
             "add a metric: what you would count to know it is done, with a baseline "
-            f"and a target by {_deadline(ctx, objective)[0]}"
+            f"and a target by {_end_or_deadline(ctx, objective)}"
         )
     else:
         unit = f"in {measure.unit}, " if measure.unit else ""
@@ -363,6 +363,11 @@ def _no_deadline(ctx: _Context, objective: Objective) -> Failing:
         f"end it by {month} ({why})",
         "no_deadline",
     )
+
+
+def _end_or_deadline(ctx: _Context, objective: Objective) -> Month:
+    """Its end month, else the deadline the review suggests for it."""
+    return objective.end if objective.end is not None else _deadline(ctx, objective)[0]
 
 
 def _first_end(ctx: _Context, objective: Objective) -> tuple[Objective, Month] | None:
