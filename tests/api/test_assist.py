@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 from api_support import Seeded
 
+from hoshin.domain.assist.overlaps import THRESHOLD
 from hoshin.runtime import assist_spaces
 from hoshin.service.assist.embedding import embed
 from llm_server import chat_server
@@ -103,10 +104,10 @@ def test_a_planted_duplicate_is_an_overlap(api: Seeded) -> None:
     get(api, "/overlaps")
     assert assist_spaces.settled(WAIT)
     answer = get(api, "/overlaps").json()
-    assert answer["space"] == "model" and answer["threshold"] == 0.8 and answer["total"] == 1
+    assert answer["space"] == "model" and answer["threshold"] == THRESHOLD and answer["total"] == 1
     [pair] = answer["overlaps"]
     assert pair["kind"] == "objective" and {pair["first"], pair["second"]} == {"A1", twin_id}
-    assert pair["similarity"] >= 0.8 and pair["suggestion"]
+    assert pair["similarity"] >= THRESHOLD and pair["suggestion"]
     assert get(api, "/overlaps?kind=metric").json()["overlaps"] == []
 
 
@@ -159,6 +160,34 @@ def test_a_chat_model_rewrites_a_failing_title_when_asked(
     assert len(server.requests) == 1
 
 
+def test_a_draft_from_a_sentence(api: Seeded) -> None:
+    """'Halve ... from 24 ... each year until Dec 2029' on 2026-06-15: a breakthrough
+    (42 months away) whose metric decreases from 24 in 2026-06 at -50 % a year, compound.
+    Each year's end is 24 x 0.5^(months/12): 2026-12 is 6 months on, 24 / sqrt(2) = 16.97;
+    2027-12, 18 months: 8.485; 2029-12, 42 months: 24 x 0.5^3.5 = 2.121."""
+    sentence = "Halve warranty claims from 24 per 1,000 pumps each year until Dec 2029"
+    answer = post(api, "/draft", {"sentence": sentence, "as_of": "2026-06-15"})
+    assert answer.status_code == 200, answer.json()
+    made = answer.json()
+    [objective] = made["objectives"]
+    assert (objective["level"], objective["end"]) == ("breakthrough", "2029-12")
+    [metric] = objective["metrics"]
+    assert metric["name"] == "Warranty claims per 1,000 pumps"
+    assert (metric["direction"], metric["baseline"], metric["baseline_period"]) == (
+        "decrease", 24.0, "2026-06"
+    )  # fmt: skip
+    assert (metric["rate_per_year"], metric["target_period"]) == (-0.5, "2029-12")
+    yearly = {item["year"]: item["target"] for item in made["yearly_targets"]}
+    assert list(yearly) == [2026, 2027, 2028, 2029]
+    assert yearly[2026] == pytest.approx(24 / 2**0.5) == made["this_year"]
+    assert yearly[2027] == pytest.approx(24 * 0.5**1.5)
+    assert yearly[2029] == pytest.approx(24 * 0.5**3.5)
+    assert made["yaml"].startswith("# Drafted from: Halve warranty claims")
+    assert "\nobjectives:\n- id: O1\n" in made["yaml"]
+    asked = post(api, "/draft", {"sentence": sentence, "level": "annual", "as_of": "2026-06-15"})
+    assert asked.json()["objectives"][0]["level"] == "annual"
+
+
 LONG = "x" * 301  # a title is one line of at most 300 characters
 
 
@@ -182,6 +211,11 @@ LONG = "x" * 301  # a title is one line of at most 300 characters
         ("viewer", "GET", "/metrics?q=falls&sector=retail", None, 422),
         ("viewer", "GET", "/metrics?q=falls%07", None, 422),
         ("viewer", "GET", "/review?objective=nope", None, 404),
+        ("viewer", "POST", "/draft", {"sentence": "improve quality"}, 422),  # no number
+        ("viewer", "POST", "/draft", {"sentence": LONG}, 422),
+        ("viewer", "POST", "/draft", {"sentence": "Cut\x00falls from 9 to 4 by 2027"}, 422),
+        ("viewer", "POST", "/draft", {"sentence": "Cut falls 9 to 4", "as_of": "2026-13-01"}, 422),
+        ("other", "POST", "/draft", {"sentence": "Cut falls from 9 to 4 by 2027"}, 404),
         ("viewer", "GET", "/review?objective=a%20b", None, 422),
         ("other", "GET", "/review", None, 404),
     ],

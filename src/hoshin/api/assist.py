@@ -13,7 +13,8 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from hoshin.api.deps import Analyses, AsOf, Db, Org, as_of_day
-from hoshin.api.edits import READS, Body, Filter, Limit, Offset
+from hoshin.api.edits import READS, Body, Day, Filter, Limit, Offset
+from hoshin.domain.assist.draft import draft_objective
 from hoshin.domain.assist.lexical import lexical_space
 from hoshin.domain.assist.parents import LEVEL_ABOVE, Candidate, ParentSuggestion
 from hoshin.domain.assist.review import Criterion, review_record
@@ -27,7 +28,7 @@ from hoshin.runtime.assist_spaces import lexical_plan_space, plan_space
 from hoshin.runtime.one_thread import OneThreadRoute
 from hoshin.runtime.sessions import read_first
 from hoshin.service.analysis import Analysed
-from hoshin.service.assist import catalogue, llm, review, suggest
+from hoshin.service.assist import catalogue, drafting, llm, review, suggest
 
 router = APIRouter(
     prefix="/orgs/{org}/assist", tags=["assistant"], responses=READS, route_class=OneThreadRoute
@@ -142,7 +143,8 @@ def overlaps(
     session: Db,
     cache: Analyses,
     threshold: Annotated[
-        float | None, Query(ge=0, le=1, description="Default: the space's own (model 0.8)")
+        float | None,
+        Query(ge=0, le=1, description="Default: the space's own, tuned on the labelled plans"),
     ] = None,
     kind: Literal["objective", "metric"] | None = None,
     as_of: AsOf = None,
@@ -216,6 +218,49 @@ def smart_review(
         rewrites=llm.llm_configured(),
         total=len(reviews),
         reviews=[SmartRead(**review_record(r)) for r in reviews[offset : offset + limit]],
+    )
+
+
+class DraftIn(Body):
+    """A sentence that says where a measure is and where it should be, by when."""
+
+    sentence: Line = Field(description='e.g. "cut lead time from 9 to 4 weeks by Q4 2027"')
+    level: Level | None = Field(default=None, description="Default: from the horizon")
+    as_of: Day | None = Field(default=None, description="Today for the draft (default: today)")
+    rewrite: bool = Field(default=False, description="Polish the title with the chat model")
+
+
+class YearTarget(BaseModel):
+    """The target at the end of a year."""
+
+    year: int
+    target: float
+
+
+class DraftRead(BaseModel):
+    """The draft: the plan file's objectives entry with its metric, each year's target."""
+
+    objectives: list[dict[str, Any]] = Field(description="As a JSON plan file holds them")
+    yearly_targets: list[YearTarget]
+    this_year: float | None
+    read_as: str = Field(description="How the sentence was read, in one line")
+    yaml: str = Field(description="The same as a plan-file fragment to paste")
+
+
+@router.post("/draft", response_model=DraftRead, responses=UNRANKED)
+def draft(org: Org, body: DraftIn) -> DraftRead:
+    """A draft objective with its metric (direction, baseline and its period, trajectory,
+    target and period) from a sentence; 422 saying what the sentence lacks."""
+    made = draft_objective(
+        body.sentence,
+        as_of=as_of_day(body.as_of),
+        level=body.level,
+        fiscal_year_start=org.org.fiscal_year_start,
+    )
+    if body.rewrite:
+        made = drafting.polished(made)
+    return DraftRead(
+        **drafting.draft_data(made), yaml=drafting.draft_yaml(made, sentence=body.sentence)
     )
 
 
