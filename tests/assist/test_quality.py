@@ -5,6 +5,7 @@ as truth.yaml works it out by hand, and the set itself sound (valid plans, known
 from __future__ import annotations
 
 import json
+from functools import cache
 
 import pytest
 from typer.testing import CliRunner
@@ -33,6 +34,7 @@ PLANS = [labelled.file for labelled in TRUTH.plans]
 ASKED = 261  # objectives with a true parent in the four plans: 67 + 69 + 68 + 57
 
 
+@cache  # read-only results, asked by two tests each
 def _parents(space_of: str) -> Parents:
     """Parents' scores over every labelled plan, in the model's or the lexical space."""
     pooled = Parents()
@@ -124,6 +126,7 @@ def test_the_model_ranks_parents_better_than_the_words_alone() -> None:
 # --- overlaps ------------------------------------------------------------------------
 
 
+@cache
 def _overlaps(space_of: str) -> dict[str, Overlaps]:
     """Overlaps' scores over every labelled plan at the space's default threshold."""
     pooled = {"objective": Overlaps(), "metric": Overlaps()}
