@@ -41,6 +41,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "owner_overloaded": ("info", "a person owns more than five objectives at one level"),
     "vague_title": ("info", "an objective title with vague words and no number"),
     "unscheduled_action": ("info", "an open action with neither a duration nor start and due"),
+    "overlap": ("info", "two objectives or metrics of different units or people that say the same"),
 }
 
 
