@@ -34,6 +34,11 @@ CODES: dict[str, tuple[Severity, str]] = {
     "infeasible_schedule": ("warning", "an objective's action chain cannot finish in time"),
     "over_allocated": ("warning", "a person above 1.0 FTE of actions on some day"),
     "short_horizon": ("warning", "a vision horizon under five years from the plan's start"),
+    "unaddressed_position": (
+        "warning",
+        "a weakness or threat of the situation no objective addresses",
+    ),
+    "uncovered_risk": ("warning", "a high risk of an open action without a contingency"),
     "unachievable_rate": (
         "info",
         "a metric behind plan that needs over twice its recent pace to reach its target",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from hoshin.domain.findings import alignment, execution, measures
+from hoshin.domain.findings import alignment, execution, measures, position
 from hoshin.domain.findings.base import CODES, Context, Finding
 
 Check = Callable[[Context], Iterator[Finding]]
@@ -17,12 +17,14 @@ CHECKS: tuple[tuple[str, Check], ...] = (
     ("unmeasured", alignment.unmeasured),
     ("no_owner", alignment.no_owner),
     ("no_deadline", alignment.no_deadline),
+    ("unaddressed_position", position.unaddressed_positions),
     ("stale_metric", measures.stale_metrics),
     ("missing_countermeasure", measures.missing_countermeasures),
     ("overdue_countermeasure", measures.overdue_countermeasures),
     ("late_action", execution.late_actions),
     ("infeasible_schedule", execution.infeasible_schedules),
     ("over_allocated", execution.over_allocations),
+    ("uncovered_risk", position.uncovered_risks),
     ("unachievable_rate", measures.unachievable_rates),
     ("owner_overloaded", alignment.owner_overloaded),
     ("vague_title", alignment.vague_titles),
