@@ -75,9 +75,9 @@ def _parents_table(found: list[ParentSuggestion]) -> Table:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, expand=True)
     table.add_column("#", justify="right")
     table.add_column("id", no_wrap=True)
-    table.add_column("title", ratio=3)
+    table.add_column("title", ratio=2)
     table.add_column("score", justify="right")
-    table.add_column("reasons", ratio=2)
+    table.add_column("reasons", ratio=3)
     for at, item in enumerate(found, 1):
         table.add_row(str(at), item.objective, item.title, f"{item.score:.2f}", _lines(item))
     return table

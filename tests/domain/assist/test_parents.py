@@ -92,7 +92,7 @@ def test_the_blend_by_hand() -> None:
     assert (first.objective, first.title, first.score) == ("B1", B1.title, 0.56)
     assert first.reasons == (
         "similar in meaning (0.80)",
-        "shares the terms warranty, claim",
+        "shares the terms warranty, claims",  # as A1 writes them (terms: warranty, claim)
         "shares the metric 'Warranty claims per 1,000 pumps'",
         "from the unit above (Headquarters)",
     )

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from hoshin.domain.assist.space import Space
-from hoshin.domain.assist.words import objective_text, shared_terms, terms
+from hoshin.domain.assist.words import objective_text, shared_terms, term_words, terms
 from hoshin.domain.model import Level, Objective, Plan, Unit
 from hoshin.errors import InvalidInput
 
@@ -135,6 +135,7 @@ class _Ranking:
     def __init__(self, candidate: Candidate, unit: str | None, units: _Units, space: str) -> None:
         self.candidate = candidate
         self.terms = tuple(t for t in terms(candidate.title) if t not in DATE_WORDS)
+        self.words = term_words(candidate.title)  # "failures" in a reason, not "failur"
         self.unit = unit
         self.units = units
         self.kind = "wording" if space == "lexical" else "meaning"
@@ -151,7 +152,8 @@ class _Ranking:
             reasons.append(f"like {neighbour}, which supports it ({like:.2f})")
         shared = shared_terms(self.terms, terms(text))
         if shared:
-            reasons.append(f"shares the term{'s' if len(shared) > 1 else ''} {', '.join(shared)}")
+            named = ", ".join(self.words.get(term, term) for term in shared)
+            reasons.append(f"shares the term{'s' if len(shared) > 1 else ''} {named}")
         metric = _shared_metric(self.candidate.metric_names, parent)
         if metric is not None:
             reasons.append(f"shares the metric '{metric}'")

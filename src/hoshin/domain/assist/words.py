@@ -38,6 +38,16 @@ def terms(text: str) -> tuple[str, ...]:
     return tuple(stem(w) for w in words if w not in STOPWORDS and not w.isdigit())
 
 
+def term_words(text: str) -> dict[str, str]:
+    """Each term of ``text`` with the word it was first written as, lower-case ("failur":
+    "failures"): what a reason names."""
+    written: dict[str, str] = {}
+    for word in _WORD.findall(text):
+        for term in terms(word):
+            written.setdefault(term, _POSSESSIVE.sub("", word.lower()))
+    return written
+
+
 def shared_terms(a: Iterable[str], b: Iterable[str]) -> list[str]:
     """The terms two texts share, in the first one's order, each once."""
     other = set(b)
