@@ -86,3 +86,18 @@ def test_another_organisations_assistant_is_not_found(pages: TestClient) -> None
 def test_the_plan_page_links_to_the_assistant(pages: TestClient) -> None:
     signed_in_as(pages, "vic")
     assert 'href="/orgs/clinic/assist"' in pages.get("/orgs/clinic/plan").text
+
+
+def test_the_review_says_a2_is_neither_measured_nor_time_bound_and_what_to_do(
+    pages: TestClient,
+) -> None:
+    """A2 has no metric and no end month: it fails measurable and time-bound, and is told
+    to end by 2026-12, the end of the clinic's fiscal year 2026 (January to December)."""
+    signed_in_as(pages, "vic")
+    page = pages.get("/orgs/clinic/assist?as_of=2026-06-10").text
+    review = page.split('id="review"')[1].split("</section>")[0]
+    a2 = review.split('/objectives/A2?as_of=2026-06-10">A2</a>')[1].split("</li>\n")[0:3]
+    said = "".join(a2)
+    assert "<strong>measurable</strong>: no metric" in said
+    assert "<strong>time-bound</strong>" in said and "end it by 2026-12" in said
+    assert "passes: specific, achievable, relevant" in review.split("A2</a>")[1]

@@ -28,6 +28,7 @@ from hoshin.web import (
     alignment,
     annual,
     assist,
+    assist_drafts,
     auth,
     backward,
     calendar,
@@ -68,7 +69,8 @@ def create_web(sessions: Sessions, analyses: AnalysisCache) -> FastAPI:
     # actuals_import before checkin: its POST /check-in/{metric}/{period} would take /import/save
     pages_ = (auth, pages, actuals_import, checkin, alignment, xmatrix, backward, catchball,
               mywork, review, annual, edit, admin, start, parents, countermeasure, notifications,
-              notification_settings, admin_webhooks, calendar, report, assist)  # fmt: skip
+              notification_settings, admin_webhooks, calendar, report, assist,
+              assist_drafts)  # fmt: skip
     for module in pages_:
         web.include_router(module.router)
     web.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -13,7 +13,7 @@ from hoshin.domain.assist.catalogue import SECTORS
 from hoshin.errors import InvalidInput, NotFound
 from hoshin.service.assist.catalogue import search_metrics
 from hoshin.web.assist_forms import suggested_parents
-from hoshin.web.assist_page import overlap_scan, page_space, paged, space_words
+from hoshin.web.assist_page import overlap_scan, page_space, paged, reviews, space_words
 from hoshin.web.deps import Db, Here, Place
 from hoshin.web.render import render
 
@@ -62,13 +62,15 @@ def assistant_page(
     q: Typed = "",
     sector: Word = "",
     op: PageNumber = 1,
+    rp: PageNumber = 1,
 ) -> Response:
     """The assistant's advice on the plan, for anyone who may read it: overlaps and
-    duplicates, and the metric catalogue searched by meaning (``q``, ``sector``)."""
+    duplicates, the SMART review of the objectives that fail a criterion, and the metric
+    catalogue searched by meaning (``q``, ``sector``); a page at a time of each list."""
     found = here.analysed(session)
     space = page_space(found, here.org.id)
     chosen = sector if sector in SECTORS else ""
-    params: dict[str, Any] = {"q": q, "sector": chosen, "op": op}
+    params: dict[str, Any] = {"q": q, "sector": chosen, "op": op, "rp": rp}
 
     def link(name: str) -> Any:
         return lambda number: _address(here, {**params, name: number})
@@ -79,6 +81,8 @@ def assistant_page(
         "here": here, "params": params, "sectors": SECTORS, **space_words(space),
         "overlaps": paged(scan.overlaps, op, link("op")), "overlaps_total": scan.total,
         "threshold": scan.threshold, "metrics": metrics, "search_problem": problem,
+        "reviews": paged(reviews(found, space), rp, link("rp")),
+        "objectives_total": len(found.plan.objectives),
     }  # fmt: skip
     return render(request, "assist.html", context, 422 if problem else 200)
 

@@ -72,13 +72,19 @@ def suggested_parents(
     return Parents(tuple(found_parents), space.name, None)
 
 
-def parents_url(here: Here, fill: str, key: str | None = None) -> str:
-    """The address of the box's list for the form field ``fill`` (``key``: the objective
-    edited), as of the page's day."""
-    query = {"fill": fill, **({"key": key} if key else {})}
+def assist_url(here: Here, path: str, **params: str | None) -> str:
+    """The address of an assistant's route under /orgs/{org}/assist/ with ``params`` (those
+    None left out), as of the page's day."""
+    query = {name: value for name, value in params.items() if value}
     if here.query():
         query["as_of"] = here.as_of.isoformat()
-    return f"/orgs/{here.org.slug}/assist/parents?{urlencode(query)}"
+    return f"/orgs/{here.org.slug}/assist/{path}" + (f"?{urlencode(query)}" if query else "")
+
+
+def parents_url(here: Here, fill: str, key: str | None = None) -> str:
+    """The address of the parents' list for the form field ``fill`` (``key``: the objective
+    edited)."""
+    return assist_url(here, "parents", fill=fill, key=key)
 
 
 def form_parents(

@@ -1,6 +1,6 @@
 """What the assistant's page of a plan shows, worked out once per analysis: the space that
-ranks (the plan's model space once ready, its words meanwhile), the overlaps, and a page at
-a time of each list (a 50,000-person plan has thousands of entries)."""
+ranks (the plan's model space once ready, its words meanwhile), the overlaps, the SMART
+review, and a page at a time of each list (a 50,000-person plan has thousands of entries)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ from typing import Any, Generic, TypeVar
 
 from hoshin.domain.assist.lexical import lexical_space
 from hoshin.domain.assist.overlaps import OverlapScan
+from hoshin.domain.assist.review import SmartReview
 from hoshin.domain.assist.space import Space
 from hoshin.domain.assist.words import plan_texts
 from hoshin.runtime.assist_spaces import plan_space
 from hoshin.service.analysis import Analysed
 from hoshin.service.assist import suggest
+from hoshin.service.assist.review import review
 
 T = TypeVar("T")
 PAGE = 20  # entries of a list shown at a time
@@ -27,6 +29,17 @@ def page_space(found: Analysed, org: int) -> Space:
     if ready is not None:
         return ready
     return found.derived("assist_lexical", lambda _: lexical_space(plan_texts(found.plan)))
+
+
+def reviews(found: Analysed, space: Space) -> list[SmartReview]:
+    """The SMART review of each objective that fails a criterion, once per analysis and
+    space (the suggested parents are ranked in ``space``)."""
+
+    def failing(_: object) -> list[SmartReview]:
+        found_reviews = review(found.plan, found.analysis, space=space)
+        return [item for item in found_reviews if item.failing]
+
+    return found.derived(f"assist.review.{space.name}", failing)
 
 
 def overlap_scan(found: Analysed, space: Space) -> OverlapScan:

@@ -12,7 +12,7 @@ from hoshin.service import metric as metric_service
 from hoshin.service import objective as objective_service
 from hoshin.service import unit as unit_service
 from hoshin.service.objective import MetricSummary
-from hoshin.web.assist_forms import form_parents, parents_url
+from hoshin.web.assist_forms import assist_url, form_parents, parents_url
 from hoshin.web.deps import Here
 from hoshin.web.edit_base import Editable, plan_url, register
 from hoshin.web.edit_values import metric_values, objective_values
@@ -41,6 +41,7 @@ def _objective_context(
         "new_metric": None if key is None else plan_url(here, "objectives", key, "metrics", "new"),
         "assist_parents": form_parents(session, here, form.values, key),
         "assist_parents_url": parents_url(here, "f-supports-new-id", key),
+        "assist_draft_url": assist_url(here, "draft/objective", key=key),
     }  # fmt: skip
 
 

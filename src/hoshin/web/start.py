@@ -265,6 +265,7 @@ def _show(
     *,
     status: int = 200,
     preview: dict[str, Any] | None = None,
+    assist: dict[str, Any] | None = None,
 ) -> Response:
     plan = found.plan
     done = _done(found)
@@ -284,6 +285,22 @@ def _show(
         "this_month": Month.of_date(here.as_of),
         "may_invite": policy.may(here.role, Act.MANAGE_MEMBERS),
         "next": STEPS[STEPS.index(step) + 1] if step != STEPS[-1] else None,
-        "url": lambda s: start_url(here, s),
+        "url": lambda s: start_url(here, s), **(assist or {}),
     }  # fmt: skip
     return render(request, "start.html", context, status)
+
+
+def show_drafted(
+    request: Request,
+    here: Here,
+    found: Analysed,
+    step: Step,
+    form: Form,
+    assist: dict[str, Any],
+    *,
+    status: int = 200,
+) -> Response:
+    """A step's form as the assistant's draft filled it (web/assist_drafts.py), not saved;
+    a breakthrough's targets shown as "Show the targets" shows them."""
+    preview = _preview(here, Reader(form.values)) if step == "breakthrough" else None
+    return _show(request, here, found, step, form, status=status, preview=preview, assist=assist)
