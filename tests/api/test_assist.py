@@ -188,6 +188,29 @@ def test_a_draft_from_a_sentence(api: Seeded) -> None:
     assert asked.json()["objectives"][0]["level"] == "annual"
 
 
+def test_an_unaddressed_opportunity_is_given_its_likeliest_objective(api: Seeded) -> None:
+    """small.yaml's situation: T1 addresses w-falls and t-inspection; the strength is not
+    answered; the opportunity o-alarms ("Bed-exit alarms now cost little enough to fit
+    every bed": terms bed, exit, alarm, cost, little, enough, fit) is unaddressed, and no
+    objective scores the floor 0.3 for it. An objective "Fit bed-exit alarms to every bed"
+    repeats 4 of its 7 terms: 0.3 x 4/7 = 0.17 on top of its cosine, and it is the one."""
+    assert get(api, "/addresses").json()["suggestions"] == []
+    body = {"title": "Fit bed-exit alarms to every bed by 2027", "level": "annual"}
+    made = api.client.post(
+        "/api/v1/orgs/clinic/objectives", json=body, headers=api.headers("editor")
+    )
+    assert made.status_code == 201, made.json()
+    get(api, "/addresses")
+    assert assist_spaces.settled(WAIT)
+    answer = get(api, "/addresses").json()
+    assert answer["space"] == "model"
+    [suggestion] = answer["suggestions"]
+    assert (suggestion["item"], suggestion["kind"]) == ("o-alarms", "opportunity")
+    assert suggestion["objective"] == made.json()["id"]
+    assert suggestion["terms"] == ["fit", "bed", "exit", "alarm"]
+    assert 0.3 + 0.3 * 4 / 7 <= suggestion["score"] <= 1
+
+
 LONG = "x" * 301  # a title is one line of at most 300 characters
 
 
@@ -218,6 +241,8 @@ LONG = "x" * 301  # a title is one line of at most 300 characters
         ("other", "POST", "/draft", {"sentence": "Cut falls from 9 to 4 by 2027"}, 404),
         ("viewer", "GET", "/review?objective=a%20b", None, 422),
         ("other", "GET", "/review", None, 404),
+        ("other", "GET", "/addresses", None, 404),
+        ("viewer", "GET", "/addresses?top=21", None, 422),
     ],
 )
 def test_refusals_like_the_other_routes(

@@ -18,6 +18,7 @@ from hoshin.domain.assist.draft import draft_objective
 from hoshin.domain.assist.lexical import lexical_space
 from hoshin.domain.assist.parents import LEVEL_ABOVE, Candidate, ParentSuggestion
 from hoshin.domain.assist.review import Criterion, review_record
+from hoshin.domain.assist.situation import suggest_addresses
 from hoshin.domain.assist.space import Space
 from hoshin.domain.assist.words import objective_text
 from hoshin.domain.model import Level
@@ -300,6 +301,41 @@ def metrics(
     return MetricsRead(
         space="model",
         metrics=[KpiRead(**asdict(kpi), score=score) for kpi, score in found],
+    )
+
+
+class AddressRead(BaseModel):
+    """An objective that may address a situation item no objective addresses yet."""
+
+    item: str
+    kind: str = Field(description="weakness, threat or opportunity")
+    text: str
+    objective: str
+    title: str
+    score: float = Field(description="0..1, higher is better")
+    terms: list[str] = Field(description="The terms the two share")
+
+
+class AddressesRead(BaseModel):
+    """For each unaddressed weakness, threat and opportunity, its likeliest objectives."""
+
+    space: SpaceName
+    suggestions: list[AddressRead]
+
+
+@router.get("/addresses", response_model=AddressesRead, responses=UNRANKED)
+def addresses(org: Org, session: Db, cache: Analyses, top: Top = 3) -> AddressesRead:
+    """The objectives likeliest to address each weakness, threat and opportunity of the
+    situation that none addresses yet (an objective's ``addresses``), best first."""
+    found = cache.get(session, org=org.org, as_of=as_of_day(None), fresh_row=True)
+    space = _space(found, org.org.id) or lexical_plan_space(found, org=org.org.id)
+    items = {item.id: item for item in found.plan.situation}
+    return AddressesRead(
+        space=_name(space),
+        suggestions=[
+            AddressRead(**asdict(s), kind=items[s.item].kind, text=items[s.item].text)
+            for s in suggest_addresses(found.plan, space, top=top)
+        ],
     )
 
 

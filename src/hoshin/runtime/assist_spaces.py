@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from hoshin.domain.assist.lexical import lexical_space
+from hoshin.domain.assist.situation import item_text
 from hoshin.domain.assist.space import Space, space_of
 from hoshin.domain.assist.words import plan_texts
 from hoshin.domain.model import Plan
@@ -91,7 +92,7 @@ def lexical_plan_space(found: Analysed, *, org: Hashable = None) -> Space:
     with entry.lexical_lock:
         lexical = entry.lexical
         if lexical is None:
-            lexical = lexical_space(plan_texts(found.plan))
+            lexical = lexical_space(space_texts(found.plan))
             with _lock:  # not kept past the model's space (_ready)
                 if entry.space is None:
                     entry.lexical = lexical
@@ -121,6 +122,12 @@ def forget() -> None:
         for entry in _entries.values():
             entry.dropped = True
         _entries.clear()
+
+
+def space_texts(plan: Plan) -> list[str]:
+    """The texts a plan's space knows: its objectives' and metrics' (words.plan_texts) and
+    its situation items' (what the addresses suggestions compare with the objectives)."""
+    return list(dict.fromkeys([*plan_texts(plan), *(item_text(i) for i in plan.situation)]))
 
 
 def _asked(found: Analysed, org: Hashable) -> _Entry:
@@ -168,7 +175,7 @@ def _make(entry: _Entry) -> None:
     try:
         plan = entry.plan
         assert plan is not None
-        texts = plan_texts(plan)
+        texts = space_texts(plan)
         with _lock:
             entry.texts, entry.plan = frozenset(texts), None  # the plan is the cache's
             previous = _previous(entry)
