@@ -102,7 +102,8 @@ def test_created_entities_list_with_filters_and_pages(api: Seeded) -> None:
     assert [a["id"] for a in actions["items"]] == ["a1", "a2"] and actions["total"] == 2
     a2 = actions["items"][1]
     assert a2["requires"] == ["a1"] and a2["moves"] == ["huddles"] and a2["serves"] == ["A1"]
-    assert a2["risks"] == [{"risk": "Night shifts skip the huddle",
+    assert a2["risks"] == [{"risk": "Night shifts skip the huddle", "level": "medium",
+                            "trigger": "Two night shifts in a week without a huddle",
                             "contingency": "Move it to the shift handover"}]  # fmt: skip
     people = send(api, "GET", "/people?unit=ward-a", who="viewer").json()
     assert [p["id"] for p in people["items"]] == ["ben"]

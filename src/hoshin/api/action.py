@@ -30,7 +30,7 @@ from hoshin.api.edits import (
     page,
     tagged,
 )
-from hoshin.domain.model import Action, Risk, Strength, weaker
+from hoshin.domain.model import Action, Risk, RiskLevel, Strength, weaker
 from hoshin.fields import Description, Fte, Id, Money, Title
 from hoshin.runtime.one_thread import OneThreadRoute
 from hoshin.service import action as action_service
@@ -49,9 +49,12 @@ class Resources(Body):
 
 
 class RiskIn(Body):
-    """A risk of an action and what will be done if it happens."""
+    """A risk of an action: how much it matters, what would show it is happening and what
+    will be done if it happens (a high one without a contingency is a finding)."""
 
     risk: Description
+    level: RiskLevel | None = None
+    trigger: Description | None = None
     contingency: Description | None = None
 
 
@@ -88,7 +91,7 @@ class ActionFields(Body):
             serves=tuple(self.serves), moves=tuple(self.moves), start=self.start, due=self.due,
             duration_days=self.duration_days, requires=tuple(self.requires), done=self.done,
             progress=self.progress, budget=self.resources.budget, fte=self.resources.fte,
-            risks=tuple(Risk(r.risk, r.contingency) for r in self.risks),
+            risks=tuple(Risk(r.risk, r.contingency, r.trigger, r.level) for r in self.risks),
             serves_strength=weaker(self.serves_strength),
             moves_strength=weaker(self.moves_strength),
         )  # fmt: skip

@@ -24,6 +24,7 @@ from hoshin.api import (
     report,
     review,
     session,
+    situation,
     unit,
     webhook,
 )
@@ -59,7 +60,7 @@ def create_app(sessions: Sessions | None = None) -> FastAPI:
     )
     routers = (session, analysis, objective, checkin, metric, unit, action, countermeasure,
                audit, member, catchball, review, webhook, calendar, notification,
-               report, actuals_import, assist)  # fmt: skip
+               report, actuals_import, assist, situation)  # fmt: skip
     for module in routers:
         v1.include_router(module.router)
     app.include_router(v1)

@@ -13,10 +13,12 @@ from hoshin.runtime.one_thread import OneThreadRoute
 from hoshin.service import audit as audit_service
 
 router = APIRouter(tags=["history"], responses=READS, route_class=OneThreadRoute)
-Kind = Literal["units", "people", "objectives", "metrics", "actions", "countermeasures"]
+Kind = Literal[
+    "units", "people", "objectives", "metrics", "actions", "countermeasures", "situation"
+]
 ENTITY = {
     "units": "unit", "people": "person", "objectives": "objective", "metrics": "metric",
-    "actions": "action", "countermeasures": "countermeasure",
+    "actions": "action", "countermeasures": "countermeasure", "situation": "situation",
 }  # fmt: skip
 
 

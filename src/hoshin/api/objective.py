@@ -24,6 +24,7 @@ from hoshin.api.edits import (
     MADE_ID,
     READS,
     Body,
+    Ids,
     IfMatch,
     Key,
     Number,
@@ -120,6 +121,11 @@ class ObjectiveFields(Body):
     customer_benefit: Description | None = None
     tolerance: Number = DEFAULT_TOLERANCE
     description: Description | None = None
+    addresses: Ids = Field(
+        default_factory=list,
+        description="The situation items (strengths, weaknesses, opportunities, threats) it "
+        "answers, by id.",
+    )
 
     def objective(self, key: str) -> Objective:
         """The domain's objective (without metrics: they are added on their own)."""
@@ -128,7 +134,7 @@ class ObjectiveFields(Body):
             start=month(self.start, "start"), end=month(self.end, "end"),
             supports=dict(self.supports), customer_benefit=self.customer_benefit,
             tolerance=self.tolerance, description=self.description,
-            supports_strength=weaker(self.supports_strength),
+            supports_strength=weaker(self.supports_strength), addresses=tuple(self.addresses),
         )  # fmt: skip
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from hoshin.domain.model import Objective, Organization, Person, Plan, Unit
+from hoshin.domain.model import Objective, Organization, Person, Plan, SituationItem, Unit
 from hoshin.domain.months import Month
 from hoshin.errors import NotFound
 from hoshin.service import policy
@@ -31,6 +31,7 @@ from hoshin.store.metric import MetricRow
 from hoshin.store.objective import ObjectiveRow, SupportRow, supports_of
 from hoshin.store.organization import OrganizationRow
 from hoshin.store.repository import values_where
+from hoshin.store.situation import AddressesRow, SituationItemRow, addresses_of
 from hoshin.store.unit import PersonRow, UnitRow
 
 
@@ -80,6 +81,7 @@ def kept_detail(analysed: Analysed, *, key: str) -> dict[str, Any]:
                               for key in objective.supports},
         "metrics": [MetricSummary(m.id, m.name, m.unit, m.direction).as_json()
                     for m in objective.metrics],
+        "addresses": list(objective.addresses),
     }  # fmt: skip
 
 
@@ -95,6 +97,7 @@ def detail(session: Session, *, org: OrganizationRow, key: str) -> dict[str, Any
         **record(row),
         **_supports(links),
         "metrics": [metric.as_json() for metric in _summaries(session, org, row.key)],
+        "addresses": addresses_of(session, org_id=org.id, objective=row.key),
     }
 
 
@@ -159,7 +162,8 @@ def objective_state(session: Session, row: ObjectiveRow) -> dict[str, Any]:
     """An objective as JSON values, with its ``supports`` weights and strengths and its
     version."""
     links = supports_of(session, org_id=row.org_id, child=row.key)
-    return {**record(row), **_supports(links)}
+    addresses = addresses_of(session, org_id=row.org_id, objective=row.key)
+    return {**record(row), **_supports(links), "addresses": addresses}
 
 
 def _problems(
@@ -168,11 +172,13 @@ def _problems(
     people = known(session, PersonRow, org=org, keys=[objective.owner])
     units = known(session, UnitRow, org=org, keys=[objective.unit])
     parents = known(session, ObjectiveRow, org=org, keys=objective.supports) - {objective.id}
+    items = known(session, SituationItemRow, org=org, keys=objective.addresses)
     plan = Plan(
         ANY,
         units=tuple(Unit(key, "") for key in units),
         people=tuple(Person(key, "") for key in people),
         objectives=(objective, *(Objective(key, "", "breakthrough") for key in sorted(parents))),
+        situation=tuple(SituationItem(key, "weakness", "") for key in sorted(items)),
     )
     problems = entity_problems(plan, "objectives")
     problems += cycle_problems(
@@ -194,7 +200,7 @@ def _referrers(session: Session, org_id: int, key: str) -> Referrers:
 
 OBJECTIVES: Spec[Objective] = Spec(
     "objective", ObjectiveRow, lambda objective: Plan(ANY, objectives=(objective,)), _problems,
-    objective_state, _referrers, links=((SupportRow, "child"),),
+    objective_state, _referrers, links=((SupportRow, "child"), (AddressesRow, "objective")),
 )  # fmt: skip
 
 

@@ -38,7 +38,7 @@ class ActionRow(Base):
     progress: Mapped[float] = mapped_column(default=0.0)
     budget: Mapped[float | None]
     fte: Mapped[float | None]
-    risks: Mapped[list[Any]] = mapped_column(default=list)  # [{"risk", "contingency"}]
+    risks: Mapped[list[Any]] = mapped_column(default=list)  # [{"risk", "contingency", ...}]
     position: Mapped[int] = mapped_column(default=0)
     version: Mapped[int] = mapped_column(default=1)
 

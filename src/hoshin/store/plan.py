@@ -17,6 +17,7 @@ from hoshin.domain.model import (
     Person,
     Plan,
     Risk,
+    SituationItem,
     Unit,
     Vision,
 )
@@ -32,6 +33,7 @@ from hoshin.store.base import Base
 from hoshin.store.metric import ActualRow, MetricRow
 from hoshin.store.objective import ObjectiveRow, SupportRow
 from hoshin.store.organization import OrganizationRow, bump_plan_version
+from hoshin.store.situation import AddressesRow, SituationItemRow
 from hoshin.store.unit import PersonRow, UnitRow
 
 Weak = dict[str, dict[str, Any]]  # entity -> link target -> strength (medium or weak)
@@ -45,8 +47,10 @@ PLAN_TABLES: tuple[type[Base], ...] = (
     CountermeasureRow,
     MetricRow,
     SupportRow,
+    AddressesRow,
     ActionRow,
     ObjectiveRow,
+    SituationItemRow,
     PersonRow,
     UnitRow,
 )
@@ -93,6 +97,27 @@ def plan_rows(org_id: int, plan: Plan) -> list[tuple[type[Base], list[dict[str, 
                 }
                 for o in plan.objectives
                 for i, (p, w) in enumerate(o.supports.items())
+            ],
+        ),
+        (
+            SituationItemRow,
+            [
+                {
+                    "org_id": org_id,
+                    "key": item.id,
+                    "kind": item.kind,
+                    "text": item.text,
+                    "position": i,
+                }
+                for i, item in enumerate(plan.situation)
+            ],
+        ),
+        (
+            AddressesRow,
+            [
+                {"org_id": org_id, "objective": o.id, "item": key, "position": i}
+                for o in plan.objectives
+                for i, key in enumerate(o.addresses)
             ],
         ),
         (MetricRow, [_metric(org_id, i, o.id, m) for i, (o, m) in enumerate(metrics)]),
@@ -151,8 +176,24 @@ def _action(org_id: int, position: int, a: Action) -> dict[str, Any]:
         "org_id": org_id, "key": a.id, "title": a.title, "owner": a.owner, "unit": a.unit,
         "start": a.start, "due": a.due, "duration_days": a.duration_days, "done": a.done,
         "progress": a.progress, "budget": a.budget, "fte": a.fte, "position": position,
-        "risks": [{"risk": r.risk, "contingency": r.contingency} for r in a.risks],
+        "risks": [risk_json(r) for r in a.risks],
     }  # fmt: skip
+
+
+def risk_json(risk: Risk) -> dict[str, Any]:
+    """A risk as the action row keeps it (JSON); a level or trigger only when given."""
+    stored: dict[str, Any] = {"risk": risk.risk, "contingency": risk.contingency}
+    if risk.level is not None:
+        stored["level"] = risk.level
+    if risk.trigger is not None:
+        stored["trigger"] = risk.trigger
+    return stored
+
+
+def risk_of(stored: dict[str, Any]) -> Risk:
+    """The risk an action row keeps (rows written before levels and triggers have neither)."""
+    return Risk(stored["risk"], stored.get("contingency"), stored.get("trigger"),
+                stored.get("level"))  # fmt: skip
 
 
 def _countermeasure(org_id: int, position: int, c: Countermeasure) -> dict[str, Any]:
@@ -203,6 +244,9 @@ def load_plan(session: Session, *, org: OrganizationRow) -> Plan:
     metrics: dict[str, list[Metric]] = defaultdict(list)
     for row in rows(MetricRow):
         metrics[row.objective].append(_metric_of(row, actuals.get(row.key, {})))
+    addresses: dict[str, list[str]] = defaultdict(list)
+    for link in rows(AddressesRow):
+        addresses[link.objective].append(link.item)
     supports: dict[str, dict[str, float]] = defaultdict(dict)
     # field -> entity -> the links that are not strong (the model keeps only those)
     weak: dict[str, Weak] = {field: defaultdict(dict) for field in ("supports", "serves", "moves")}
@@ -227,12 +271,17 @@ def load_plan(session: Session, *, org: OrganizationRow) -> Plan:
         people=tuple(Person(p.key, p.name, p.unit, p.email) for p in rows(PersonRow)),
         objectives=tuple(
             _objective_of(
-                o, supports.get(o.key, {}), metrics.get(o.key, []), weak["supports"].get(o.key, {})
+                o,
+                supports.get(o.key, {}),
+                metrics.get(o.key, []),
+                weak["supports"].get(o.key, {}),
+                tuple(addresses.get(o.key, ())),
             )
             for o in rows(ObjectiveRow)
         ),
         actions=tuple(_action_of(a, links, weak) for a in rows(ActionRow)),
         countermeasures=tuple(_countermeasure_of(c) for c in rows(CountermeasureRow)),
+        situation=tuple(SituationItem(i.key, i.kind, i.text) for i in rows(SituationItemRow)),
     )
 
 
@@ -266,13 +315,18 @@ def _metric_of(row: MetricRow, actuals: dict[Month, float]) -> Metric:
 
 
 def _objective_of(
-    row: ObjectiveRow, supports: dict[str, float], metrics: list[Metric], weak: dict[str, Any]
+    row: ObjectiveRow,
+    supports: dict[str, float],
+    metrics: list[Metric],
+    weak: dict[str, Any],
+    addresses: tuple[str, ...],
 ) -> Objective:
     return Objective(
         id=row.key, title=row.title, level=row.level,  # type: ignore[arg-type]
         owner=row.owner, unit=row.unit, start=_month(row.start), end=_month(row.end),
         supports=supports, metrics=tuple(metrics), customer_benefit=row.customer_benefit,
         tolerance=row.tolerance, description=row.description, supports_strength=weak,
+        addresses=addresses,
     )  # fmt: skip
 
 
@@ -288,7 +342,7 @@ def _action_of(
         start=row.start, due=row.due, duration_days=row.duration_days,
         requires=tuple(links["requires"].get(row.key, ())),
         done=row.done, progress=row.progress, budget=row.budget, fte=row.fte,
-        risks=tuple(Risk(r["risk"], r.get("contingency")) for r in row.risks),
+        risks=tuple(risk_of(r) for r in row.risks),
     )  # fmt: skip
 
 

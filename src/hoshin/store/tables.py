@@ -15,6 +15,7 @@ from hoshin.store.notification import (
 from hoshin.store.objective import ObjectiveRow, SupportRow
 from hoshin.store.organization import OrganizationRow
 from hoshin.store.review import CommentRow, MonthlyReviewRow, ReflectionRow
+from hoshin.store.situation import AddressesRow, SituationItemRow
 from hoshin.store.unit import PersonRow, UnitRow
 from hoshin.store.user import ApiTokenRow, MembershipRow, SessionRow, UserRow
 
@@ -23,6 +24,7 @@ metadata = Base.metadata
 __all__ = [
     "ActionRow",
     "ActualRow",
+    "AddressesRow",
     "ApiTokenRow",
     "AuditEventRow",
     "CatchballRoundRow",
@@ -44,6 +46,7 @@ __all__ = [
     "ServesRow",
     "SessionRow",
     "SignInAttemptRow",
+    "SituationItemRow",
     "SupportRow",
     "UnitRow",
     "UserRow",
