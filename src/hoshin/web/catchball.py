@@ -18,6 +18,8 @@ from hoshin.service import catchball, policy, search
 from hoshin.service.catchball import Answer, ThreadRound, flat
 from hoshin.service.policy import Act
 from hoshin.service.proposal import FIELDS, MetricFields, Proposal
+from hoshin.web.assist_catchball import thread_advice
+from hoshin.web.assist_forms import Parents, assist_url, form_parents, parents_url
 from hoshin.web.deps import Db, Here, Place, now
 from hoshin.web.forms import Form
 from hoshin.web.outcome import attempt
@@ -133,6 +135,8 @@ def _index(
         "may_propose": policy.may(here.role, Act.CONTRIBUTE), "when": when,
         "agreed_as": search.labels(session, org=org, kind="objectives",
                                    keys={t.objective for t in agreed if t.objective}),
+        "assist_form_parents": form_parents(session, here, values, None),
+        "assist_parents_url": parents_url(here, "p-parent"),
     }  # fmt: skip
     return render(request, "catchball.html", context, status)
 
@@ -156,8 +160,19 @@ def _thread(
         "values": shown, "picked": picked(session, here, Form(shown), REFS),
         "comment": (values or {}).get("comment", ""), "errors": errors,
         "tried": (values or {}).get("action"), "when": when, "objectives": read.objectives,
+        **_assisted(session, here, read),
     }  # fmt: skip
     return render(request, "catchball_thread.html", context, status)
+
+
+def _assisted(session: Session, here: Here, read: catchball.ThreadRead) -> dict[str, Any]:
+    """The assistant's advice on the proposal on the table, and the counter form's parents
+    (web/assist_catchball.py)."""
+    advice = thread_advice(here.analysed(session), read, here.org.id)
+    return {
+        "assist": advice, "assist_form_parents": advice.parents if advice else Parents(),
+        "assist_parents_url": assist_url(here, "parents", fill="c-parent", unit=read.thread.unit),
+    }  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
