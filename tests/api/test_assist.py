@@ -77,7 +77,8 @@ def test_parents_are_lexical_while_the_model_space_is_made_then_the_models(
 
 def test_an_objective_being_typed_is_suggested_its_parent(api: Seeded) -> None:
     """A team objective of ward-a being written: the one annual objective, A1, also of
-    ward-a, with the reasons 'shares the term fall' and 'same unit (Ward A)'."""
+    ward-a, with the reasons 'shares the term falls' (as the title writes it) and 'same
+    unit (Ward A)'."""
     body = {"title": "Teach nurses to prevent falls", "level": "team", "unit": "ward-a"}
     assert post(api, "/parents", body).status_code == 200  # starts the model's space
     assert assist_spaces.settled(WAIT)
@@ -86,7 +87,7 @@ def test_an_objective_being_typed_is_suggested_its_parent(api: Seeded) -> None:
     assert answer.json()["space"] == "model" and answer.json()["objective"] is None
     [parent] = answer.json()["suggestions"]
     assert parent["objective"] == "A1"
-    assert {"shares the term fall", "same unit (Ward A)"} <= set(parent["reasons"])
+    assert {"shares the term falls", "same unit (Ward A)"} <= set(parent["reasons"])
 
 
 def test_a_planted_duplicate_is_an_overlap(api: Seeded) -> None:

@@ -170,3 +170,32 @@ def test_the_lexical_fallback_is_made_once_and_dropped_for_the_models(
     let_go.set()
     assert wait_for_space(found, WAIT) is not None
     assert lexical_plan_space(found) is not lexical  # made again: none kept any more
+
+
+def test_the_objectives_texts_serve_before_the_metrics_are_embedded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One text a chunk: the 3 objectives' texts come first, then 'Warranty claims'. While
+    the metric's chunk is held, plan_space(whole=False) is the objectives' 3 rows (what
+    parents need) and the whole space is not there yet; let go, it is."""
+    reached, let_go = threading.Event(), threading.Event()
+
+    def held(texts: Sequence[str]) -> np.ndarray:
+        if list(texts) == ["Warranty claims"]:
+            reached.set()
+            assert let_go.wait(WAIT)
+        return embed(texts)
+
+    monkeypatch.setattr(assist_spaces, "embed", held)
+    monkeypatch.setattr(assist_spaces, "CHUNK", 1)
+    found = _found(_plan(*TITLES))
+    assert plan_space(found) is None
+    assert reached.wait(WAIT)
+    partial = plan_space(found, whole=False)
+    assert partial is not None and len(partial.rows) == 3
+    assert "Warranty claims" not in partial
+    assert plan_space(found) is None
+    let_go.set()
+    space = wait_for_space(found, WAIT)
+    assert space is not None and "Warranty claims" in space
+    assert plan_space(found, whole=False) is space

@@ -153,7 +153,7 @@ def overlaps(
     """Pairs of objectives and of metrics, in different units or people, that say the same
     thing, with their similarity and a suggested merge or shared metric."""
     found = cache.get(session, org=org.org, as_of=as_of_day(as_of), fresh_row=True)
-    space = _space(found, org.org.id) or lexical_plan_space(found, org=org.org.id)
+    space = _space(found, org.org.id, whole=True) or lexical_plan_space(found, org=org.org.id)
     scan = suggest.overlap_scan(found.plan, space=space, threshold=threshold)
     return OverlapsRead(
         space=_name(space),
@@ -339,9 +339,10 @@ def addresses(org: Org, session: Db, cache: Analyses, top: Top = 3) -> Addresses
     )
 
 
-def _space(found: Analysed, org: int) -> Space | None:
-    """The plan's model space if it is ready (it is made in the background)."""
-    return plan_space(found, org=org)
+def _space(found: Analysed, org: int, *, whole: bool = False) -> Space | None:
+    """The plan's model space if it is ready (it is made in the background); ``whole``:
+    with the metrics' texts too (overlaps), else the objectives' may be enough, sooner."""
+    return plan_space(found, org=org, whole=whole)
 
 
 def _lexical_above(found: Analysed, level: Level, text: str) -> Space:

@@ -28,7 +28,7 @@ import numpy as np
 from hoshin.domain.assist.lexical import lexical_space
 from hoshin.domain.assist.situation import item_text
 from hoshin.domain.assist.space import Space, space_of
-from hoshin.domain.assist.words import plan_texts
+from hoshin.domain.assist.words import objective_text, plan_texts
 from hoshin.domain.model import Plan
 from hoshin.service.analysis import Analysed
 from hoshin.service.assist.embedding import DIMENSION, embed
@@ -61,6 +61,8 @@ class _Entry:
     whole: bool = False  # every text embedded (a new plan, an import): minutes at 50,000
     successor: int = 0  # born of a newer structure whose texts are mostly others
     dropped: bool = False  # stopped for a successor: asking again starts it anew
+    first: int = 0  # texts[:first] are the objectives' and situation items'
+    partial: Space | None = None  # of texts[:first], while the metrics' are embedded
     lexical: Space | None = None  # the fallback, until the model's space is ready
     lexical_lock: threading.Lock = field(default_factory=threading.Lock)
     decided: threading.Event = field(default_factory=threading.Event)  # growing or whole
@@ -74,14 +76,20 @@ _order = itertools.count(1)
 _embedding: list[_Entry] = []  # the entry whose texts are being embedded whole, if any
 
 
-def plan_space(found: Analysed, *, org: Hashable = None) -> Space | None:
+def plan_space(found: Analysed, *, org: Hashable = None, whole: bool = True) -> Space | None:
     """The model space of ``found.plan`` when it is ready (or the organisation's previous
     one while an edit's is made); else None, having started the thread that makes it.
-    ``org`` names the organisation (default: the plan's organisation name)."""
+    ``org`` names the organisation (default: the plan's organisation name). ``whole=False``:
+    a space that knows at least the objectives' and situation items' texts (parents and
+    addresses need no more), ready a quarter of the way through a large plan's embedding."""
     entry = _asked(found, org)
     if entry.space is None and entry.decided.wait(GROW_WAIT) and entry.growing:
         entry.done.wait(GROW_WAIT)
-    return entry.space if entry.space is not None else _serving(entry)
+    if entry.space is not None:
+        return entry.space
+    if not whole and entry.partial is not None:
+        return entry.partial
+    return _serving(entry)
 
 
 def lexical_plan_space(found: Analysed, *, org: Hashable = None) -> Space:
@@ -125,9 +133,17 @@ def forget() -> None:
 
 
 def space_texts(plan: Plan) -> list[str]:
-    """The texts a plan's space knows: its objectives' and metrics' (words.plan_texts) and
-    its situation items' (what the addresses suggestions compare with the objectives)."""
-    return list(dict.fromkeys([*plan_texts(plan), *(item_text(i) for i in plan.situation)]))
+    """The texts a plan's space knows, each once: its objectives' and its situation items'
+    (what parents and addresses compare), then its metrics' (words.plan_texts: overlaps)."""
+    first = [objective_text(o) for o in plan.objectives]
+    first += [item_text(i) for i in plan.situation]
+    return list(dict.fromkeys([*first, *plan_texts(plan)]))
+
+
+def _first_part(plan: Plan) -> int:
+    """How many of space_texts(plan) are the objectives' and situation items' texts."""
+    first = {objective_text(o) for o in plan.objectives}
+    return len(first | {item_text(i) for i in plan.situation})
 
 
 def _asked(found: Analysed, org: Hashable) -> _Entry:
@@ -178,6 +194,7 @@ def _make(entry: _Entry) -> None:
         texts = space_texts(plan)
         with _lock:
             entry.texts, entry.plan = frozenset(texts), None  # the plan is the cache's
+            entry.first = _first_part(plan)
             previous = _previous(entry)
             if previous is not None and len(entry.texts - previous.texts) * 2 <= len(texts):
                 entry.growing = True
@@ -225,6 +242,12 @@ def _embedded_whole(entry: _Entry, texts: list[str]) -> Space | None:
                 if _stopped(entry):
                     return None
             vectors[start : start + CHUNK] = embed(texts[start : start + CHUNK])
+            if entry.partial is None and start + CHUNK >= entry.first:
+                # The objectives' rows are final: parents and addresses may use them now
+                # (a view: nothing is copied), while the metrics' are embedded.
+                first = texts[: entry.first]
+                with _lock:
+                    entry.partial = space_of(first, vectors[: entry.first])
         return space_of(texts, vectors)
     finally:
         with _turns:
@@ -261,7 +284,7 @@ def _stopped(entry: _Entry) -> bool:
 
 def _ready(entry: _Entry, space: Space) -> None:
     with _lock:
-        entry.space, entry.lexical = space, None
+        entry.space, entry.partial, entry.lexical = space, None, None
         rows = sum(len(e.space.rows) for e in _entries.values() if e.space is not None)
         for key, old in list(_entries.items()):  # least recently asked first
             if rows <= KEPT_ROWS:
