@@ -4,6 +4,7 @@ metrics' gates, the compact report of identical texts, and the tiles against bru
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 import pytest
@@ -173,12 +174,25 @@ def test_each_space_has_its_threshold() -> None:
     assert find_overlaps(plan_of(t1, t2), space, threshold=0.6) == []
 
 
-def brute_force(matrix: np.ndarray, hands: list[int], floor: float) -> list[tuple[int, int]]:
+def needed(floor: float, a: float, b: float) -> float:
+    """The similarity two rows with baselines (and targets) ``a`` and ``b`` need, as
+    overlaps._Codes.floors reads it, one pair at a time."""
+    if math.isnan(a) or math.isnan(b):
+        return floor
+    gap = 0.0 if a == b else abs(a - b) / max(abs(a), abs(b))
+    if gap <= overlaps_module.AGREE:
+        return floor - overlaps_module.AGREED
+    return floor + overlaps_module.DIFFERENT if gap > overlaps_module.DIFFER else floor
+
+
+def brute_force(
+    matrix: np.ndarray, hands: list[int], numbers: list[float], floor: float
+) -> list[tuple[int, int]]:
     grams = matrix @ matrix.T
     return [
         (i, j)
         for i, j in itertools.combinations(range(len(matrix)), 2)
-        if hands[i] != hands[j] and grams[i, j] >= floor
+        if hands[i] != hands[j] and grams[i, j] >= needed(floor, numbers[i], numbers[j])
     ]
 
 
@@ -186,23 +200,34 @@ def brute_force(matrix: np.ndarray, hands: list[int], floor: float) -> list[tupl
 @given(
     arrays(np.float32, (23, 3), elements=st.floats(-1, 1, width=32)),
     st.lists(st.integers(0, 5), min_size=23, max_size=23),
+    st.lists(st.sampled_from([math.nan, 0.0, 10.0, 11.0, 14.0, 30.0]), min_size=23, max_size=23),
     st.floats(0.0, 0.95),
     st.integers(1, 40),
     st.sampled_from([(4, 7), (7, 4)]),
 )
 def test_tiles_find_what_brute_force_finds(
-    raw: np.ndarray, hands: list[int], floor: float, limit: int, tile: tuple[int, int]
+    raw: np.ndarray,
+    hands: list[int],
+    numbers: list[float],
+    floor: float,
+    limit: int,
+    tile: tuple[int, int],
 ) -> None:
     matrix = raw + np.float32(1e-3)  # no zero row
     matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    given_numbers = np.array(numbers)  # each row's baseline and target alike
     codes = overlaps_module._Codes(
-        np.array(hands, dtype=np.int64), np.zeros(23, np.int64), np.full(23, -1, np.int64)
+        np.array(hands, dtype=np.int64),
+        np.zeros(23, np.int64),
+        np.full(23, -1, np.int64),
+        given_numbers,
+        given_numbers,
     )
     with pytest.MonkeyPatch.context() as patch:  # tiles of 4 x 7 (or 7 x 4) over 23 rows
         patch.setattr(overlaps_module, "ROWS", tile[0])
         patch.setattr(overlaps_module, "COLUMNS", tile[1])
         best, count = overlaps_module._best_pairs(matrix, codes, floor, limit)
-    expected = brute_force(matrix, hands, floor)
+    expected = brute_force(matrix, hands, numbers, floor)
     grams = matrix @ matrix.T
     assert count == len(expected)
     assert len(best) == min(limit, len(expected))
@@ -212,3 +237,54 @@ def test_tiles_find_what_brute_force_finds(
     assert all((i, j) in expected and grams[i, j] == pytest.approx(s) for s, i, j in best)
     left = sorted((grams[i, j] for i, j in expected), reverse=True)[len(best) :]
     assert not left or max(left) <= min(sims) + 1e-6
+
+
+def counted(key: str, baseline: float | None, target: float | None) -> Metric:
+    return Metric(key, key, direction="decrease", unit="%", baseline=baseline, target=target)
+
+
+@pytest.mark.parametrize(
+    ("numbers", "expected"),
+    [
+        # the same numbers (18 -> 9 and 17 -> 8: gaps 1/18 = 0.056 and 1/9 = 0.11, within
+        # 0.15): 0.55 >= 0.65 - 0.15 = 0.50, reported, and the suggestion says so
+        (
+            ((18, 9), (17, 8)),
+            "merge T2 into T1 (same team level, in Quality and in Sales; both from 18 to 9)",
+        ),
+        # unknown numbers: 0.55 < 0.65, not reported
+        (((None, None), (17, 8)), None),
+        # gaps 0.3 and 0.3: neither agreeing nor far apart, 0.55 < 0.65
+        (((10, 10), (7, 7)), None),
+    ],
+)
+def test_headline_numbers_that_agree_lower_the_bar(
+    numbers: tuple[tuple[float | None, float | None], ...], expected: str | None
+) -> None:
+    (b1, t1), (b2, t2) = numbers
+    o1 = team("T1", "Cut falls", "q", "ben", metrics=(counted("f1", b1, t1),))
+    o2 = team("T2", "Fewer patients on the floor", "s", "cy", metrics=(counted("f2", b2, t2),))
+    vectors: dict[str, list[float]] = {
+        objective_text(o1): [1, 0, 0],
+        objective_text(o2): [0.55, 0.83516, 0],  # cosine 0.55
+        "f1 (%)": [0, 0, 1],
+        "f2 (%)": [0, 0, -1],  # the metrics' rows: (1, 0, 1) and (0.55, 0.835, -1), apart
+    }
+    found = [
+        o for o in find_overlaps(plan_of(o1, o2), hand_space(vectors)) if o.kind == "objective"
+    ]
+    assert [o.suggestion for o in found] == ([expected] if expected else [])
+
+
+def test_far_apart_numbers_raise_the_bar() -> None:
+    # cosine 0.7 >= 0.65 but baselines 100 and 10 (gap 0.9 beyond 0.5): 0.7 < 0.65 + 0.1
+    o1 = team("T1", "Cut falls", "q", "ben", metrics=(counted("f1", 100, 50),))
+    o2 = team("T2", "Fewer falls", "s", "cy", metrics=(counted("f2", 10, 5),))
+    vectors: dict[str, list[float]] = {
+        objective_text(o1): [1, 0, 0],
+        objective_text(o2): [0.7, 0.71414, 0],
+        "f1 (%)": [0, 0, 1],
+        "f2 (%)": [0, 1, 0],
+    }
+    assert find_overlaps(plan_of(o1, o2), hand_space(vectors)) == []
+    assert len(find_overlaps(plan_of(o1, o2), hand_space(vectors), threshold=0.6)) == 1

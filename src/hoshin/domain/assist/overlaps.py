@@ -9,6 +9,7 @@ the similarities are computed tile by tile, keeping only the best pairs above th
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
@@ -18,7 +19,7 @@ from numpy.typing import NDArray
 
 from hoshin.domain.assist.space import Space
 from hoshin.domain.assist.words import metric_text, objective_text
-from hoshin.domain.model import LEVELS, Objective, Plan
+from hoshin.domain.model import LEVELS, Metric, Objective, Plan
 
 OverlapKind = Literal["objective", "metric"]
 
@@ -27,6 +28,10 @@ OverlapKind = Literal["objective", "metric"]
 # bank"); above this cosine 0.8 or more of the pairs found are real, the rest near-misses.
 THRESHOLD = 0.65  # the model's space
 LEXICAL_THRESHOLD = 0.35  # the lexical (TF-IDF) space: its best precision
+# Two metrics' baselines and targets agree within AGREE (relative to the larger) or differ
+# beyond DIFFER: the similarity their texts need is AGREED lower or DIFFERENT higher.
+AGREE, DIFFER = 0.15, 0.5
+AGREED, DIFFERENT = 0.15, 0.1
 LIMIT = 1_000  # overlaps listed at most (the total is counted all the same)
 ROWS, COLUMNS = 1_024, 8_192  # one tile of similarities: 32 MB of float32
 
@@ -95,6 +100,7 @@ class _Item:
     direction: str = ""  # a metric's; "" for an objective
     measure: str = ""  # a metric's unit of measure, lower-case; "" when it has none
     context: str = ""  # a metric's objective's text: what the metric is read with
+    numbers: tuple[float, float] = (math.nan, math.nan)  # a metric's baseline and target
 
 
 class _People:
@@ -121,12 +127,17 @@ def _groups(plan: Plan, people: _People) -> list[list[_Item]]:
         holder = (objective.owner, people.unit_of(objective))
         hands = -1 - at if holder == (None, None) else codes.setdefault(holder, len(codes))
         text = objective_text(objective)
+        # an objective's numbers are its first (headline) metric's
+        numbers = _numbers(objective.metrics[0]) if objective.metrics else (math.nan, math.nan)
         objectives[objective.level].append(
-            _Item("objective", objective.id, objective.title, text, hands, objective)
+            _Item(
+                "objective", objective.id, objective.title, text, hands, objective, numbers=numbers
+            )
         )
         for metric in objective.metrics:
             unit = (metric.unit or "").strip().lower()
             name = metric_text(metric)
+            numbers = _numbers(metric)
             metrics[objective.level].append(
                 _Item(
                     "metric",
@@ -138,9 +149,16 @@ def _groups(plan: Plan, people: _People) -> list[list[_Item]]:
                     metric.direction,
                     unit,
                     text,
+                    numbers,
                 )
             )
     return [objectives[level] for level in LEVELS] + [metrics[level] for level in LEVELS]
+
+
+def _numbers(metric: Metric) -> tuple[float, float]:
+    """A metric's baseline and target (NaN: not given)."""
+    baseline = math.nan if metric.baseline is None else metric.baseline
+    return baseline, math.nan if metric.target is None else metric.target
 
 
 def _scan(
@@ -175,11 +193,14 @@ def _vectors(items: list[_Item], space: Space) -> NDArray[np.float32]:
 
 
 class _Codes(NamedTuple):
-    """Each row's hands, direction and unit of measure as numbers (unit -1: none given)."""
+    """Each row's hands, direction and unit of measure as numbers (unit -1: none given),
+    and its baseline and target (NaN: none given)."""
 
     hands: NDArray[np.int64]
     directions: NDArray[np.int64]
     units: NDArray[np.int64]
+    baselines: NDArray[np.float64]
+    targets: NDArray[np.float64]
 
     @classmethod
     def of(cls, items: list[_Item]) -> _Codes:
@@ -190,6 +211,8 @@ class _Codes(NamedTuple):
             np.array([item.hands for item in items], dtype=np.int64),
             np.array([directions.setdefault(i.direction, len(directions)) for i in items]),
             np.array([units.setdefault(i.measure, len(units) - 1) for i in items]),
+            np.array([item.numbers[0] for item in items], dtype=np.float64),
+            np.array([item.numbers[1] for item in items], dtype=np.float64),
         )
 
     def apart(self, rows: slice, columns: slice) -> NDArray[np.bool_]:
@@ -204,6 +227,26 @@ class _Codes(NamedTuple):
         )
         return apart
 
+    def floors(self, rows: slice, columns: slice, floor: float) -> NDArray[np.float64] | float:
+        """The similarity each pair of a tile needs: two metrics with the same baseline and
+        target (within AGREE) measure the same quantity, so less similar names will do;
+        with far apart numbers (beyond DIFFER) they need more."""
+        gap = np.fmax(
+            _gap(self.baselines[rows, None], self.baselines[None, columns]),
+            _gap(self.targets[rows, None], self.targets[None, columns]),
+        )
+        if np.isnan(gap).all():
+            return floor
+        with np.errstate(invalid="ignore"):
+            return floor - AGREED * (gap <= AGREE) + DIFFERENT * (gap > DIFFER)
+
+
+def _gap(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float64]:
+    """How far apart two numbers are, relative to the larger (0 when equal, NaN unknown)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        gap: NDArray[np.float64] = np.abs(a - b) / np.maximum(np.abs(a), np.abs(b))
+    return np.where(a == b, 0.0, gap)
+
 
 def _best_pairs(
     matrix: NDArray[np.float32], codes: _Codes, floor: float, limit: int
@@ -214,7 +257,7 @@ def _best_pairs(
     sims: list[NDArray[np.float32]] = []
     rows: list[NDArray[np.int64]] = []
     cols: list[NDArray[np.int64]] = []
-    kept, count, bar = 0, 0, floor
+    kept, count, bar = 0, 0, -2.0  # the pool's worst once it is full
     for i0 in range(0, n, ROWS):
         i1 = min(n, i0 + ROWS)
         for j0 in range(i0, n, COLUMNS):
@@ -223,8 +266,9 @@ def _best_pairs(
             if j0 < i1:  # the tile crosses the diagonal: keep j > i only
                 tile[np.tril_indices(i1 - i0, i0 - j0, j1 - j0)] = -2.0
             tile[codes.apart(slice(i0, i1), slice(j0, j1))] = -2.0
-            count += int(np.count_nonzero(tile >= floor))
-            at = np.flatnonzero(tile >= bar)
+            accepted = tile >= codes.floors(slice(i0, i1), slice(j0, j1), floor)
+            count += int(np.count_nonzero(accepted))
+            at = np.flatnonzero(accepted & (tile >= bar))
             if len(at) > limit:
                 at = at[np.argpartition(-tile.ravel()[at], limit - 1)[:limit]]
             if len(at):
@@ -262,7 +306,7 @@ def _overlap(similarity: float, a: _Item, b: _Item, people: _People) -> Overlap:
     if people.supporters[b.objective.id] > people.supporters[a.objective.id]:
         a, b = b, a  # keep the objective more of the plan already supports
     sim = round(similarity, 4)
-    where = _where(a.objective, b.objective, people)
+    where = _where(a.objective, b.objective, people) + _alike(a.numbers, b.numbers)
     if a.kind == "metric":
         suggestion = (
             f"share the metric {a.id} '{a.title}' between {a.objective.id} and "
@@ -271,6 +315,14 @@ def _overlap(similarity: float, a: _Item, b: _Item, people: _People) -> Overlap:
     else:
         suggestion = f"merge {b.id} into {a.id} (same {a.objective.level} level, {where})"
     return Overlap(a.kind, a.id, a.title, b.id, b.title, sim, suggestion)
+
+
+def _alike(a: tuple[float, float], b: tuple[float, float]) -> str:
+    """ "; both from 18 to 9" when the two's baselines and targets agree (within AGREE)."""
+    gaps = [_gap(np.array(x), np.array(y)) for x, y in zip(a, b, strict=True)]
+    if any(math.isnan(x) for x in a) or not all(float(gap) <= AGREE for gap in gaps):
+        return ""
+    return f"; both from {a[0]:,g} to {a[1]:,g}"
 
 
 def _where(a: Objective, b: Objective, people: _People) -> str:
