@@ -101,3 +101,15 @@ def test_the_review_says_a2_is_neither_measured_nor_time_bound_and_what_to_do(
     assert "<strong>measurable</strong>: no metric" in said
     assert "<strong>time-bound</strong>" in said and "end it by 2026-12" in said
     assert "passes: specific, achievable, relevant" in review.split("A2</a>")[1]
+
+
+def test_the_opportunity_no_objective_addresses_is_listed(pages: TestClient) -> None:
+    """small.yaml's T1 addresses the weakness w-falls and the threat t-inspection; the
+    opportunity o-alarms is addressed by none (a strength needs no answer)."""
+    signed_in_as(pages, "vic")
+    page = pages.get("/orgs/clinic/assist").text
+    assert 'href="#position">Position (1)<' in page
+    position = page.split('id="position"')[1].split("</section>")[0]
+    assert "<strong>opportunity</strong> Bed-exit alarms now cost little enough" in position
+    assert "(o-alarms)" in position
+    assert "w-falls" not in position and "s-nurses" not in position

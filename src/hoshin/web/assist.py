@@ -13,7 +13,14 @@ from hoshin.domain.assist.catalogue import SECTORS
 from hoshin.errors import InvalidInput, NotFound
 from hoshin.service.assist.catalogue import search_metrics
 from hoshin.web.assist_forms import suggested_parents
-from hoshin.web.assist_page import overlap_scan, page_space, paged, reviews, space_words
+from hoshin.web.assist_page import (
+    overlap_scan,
+    page_space,
+    paged,
+    reviews,
+    space_words,
+    unanswered,
+)
 from hoshin.web.deps import Db, Here, Place
 from hoshin.web.render import render
 
@@ -63,14 +70,16 @@ def assistant_page(
     sector: Word = "",
     op: PageNumber = 1,
     rp: PageNumber = 1,
+    pp: PageNumber = 1,
 ) -> Response:
     """The assistant's advice on the plan, for anyone who may read it: overlaps and
-    duplicates, the SMART review of the objectives that fail a criterion, and the metric
-    catalogue searched by meaning (``q``, ``sector``); a page at a time of each list."""
+    duplicates, the SMART review of the objectives that fail a criterion, the position's
+    items no objective addresses with the objectives that may, and the metric catalogue
+    searched by meaning (``q``, ``sector``); a page at a time of each list."""
     found = here.analysed(session)
     space = page_space(found, here.org.id)
     chosen = sector if sector in SECTORS else ""
-    params: dict[str, Any] = {"q": q, "sector": chosen, "op": op, "rp": rp}
+    params: dict[str, Any] = {"q": q, "sector": chosen, "op": op, "rp": rp, "pp": pp}
 
     def link(name: str) -> Any:
         return lambda number: _address(here, {**params, name: number})
@@ -83,6 +92,7 @@ def assistant_page(
         "threshold": scan.threshold, "metrics": metrics, "search_problem": problem,
         "reviews": paged(reviews(found, space), rp, link("rp")),
         "objectives_total": len(found.plan.objectives),
+        "position": paged(unanswered(found, space), pp, link("pp")),
     }  # fmt: skip
     return render(request, "assist.html", context, 422 if problem else 200)
 

@@ -1,6 +1,7 @@
 """What the assistant's page of a plan shows, worked out once per analysis: the space that
 ranks (the plan's model space once ready, its words meanwhile), the overlaps, the SMART
-review, and a page at a time of each list (a 50,000-person plan has thousands of entries)."""
+review, the position's items no objective addresses, and a page at a time of each list (a
+50,000-person plan has thousands of entries)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,14 @@ from typing import Any, Generic, TypeVar
 from hoshin.domain.assist.lexical import lexical_space
 from hoshin.domain.assist.overlaps import OverlapScan
 from hoshin.domain.assist.review import SmartReview
+from hoshin.domain.assist.situation import AddressSuggestion, unaddressed
 from hoshin.domain.assist.space import Space
 from hoshin.domain.assist.words import plan_texts
+from hoshin.domain.model import SituationItem
 from hoshin.runtime.assist_spaces import plan_space
 from hoshin.service.analysis import Analysed
 from hoshin.service.assist import suggest
+from hoshin.service.assist.addresses import suggest_addresses
 from hoshin.service.assist.review import review
 
 T = TypeVar("T")
@@ -40,6 +44,29 @@ def reviews(found: Analysed, space: Space) -> list[SmartReview]:
         return [item for item in found_reviews if item.failing]
 
     return found.derived(f"assist.review.{space.name}", failing)
+
+
+@dataclass(frozen=True, slots=True)
+class Unanswered:
+    """An item of the current position no objective addresses, and the objectives that
+    may (best first; none above the assistant's floor: an empty tuple)."""
+
+    item: SituationItem
+    suggestions: tuple[AddressSuggestion, ...]
+
+
+def unanswered(found: Analysed, space: Space) -> list[Unanswered]:
+    """The plan's unaddressed weaknesses, threats and opportunities with the objectives
+    that may address each, once per analysis and space."""
+
+    def listed(_: object) -> list[Unanswered]:
+        by_item: dict[str, list[AddressSuggestion]] = {}
+        for suggestion in suggest_addresses(found.plan, space=space):
+            by_item.setdefault(suggestion.item, []).append(suggestion)
+        items = unaddressed(found.plan)
+        return [Unanswered(i, tuple(by_item.get(i.id, ()))) for i in items]
+
+    return found.derived(f"assist.addresses.{space.name}", listed)
 
 
 def overlap_scan(found: Analysed, space: Space) -> OverlapScan:
