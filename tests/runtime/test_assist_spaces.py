@@ -81,20 +81,45 @@ def test_the_space_knows_every_text_of_the_plan_and_is_made_once(
 
 
 def test_an_edit_embeds_only_the_changed_text(embedded: list[list[str]]) -> None:
-    """Renaming one of 3 objectives: 1 of 4 texts is new, so the next space is the
-    previous one's 3 rows plus 1 embedded text."""
+    """Renaming one of 3 objectives: 1 of 4 texts is new (at most half), so the next
+    space is the previous one plus 1 embedded text; the old title's row stays (1 stale row
+    of 4 texts is not more than a quarter) and harms nothing: a superset serves."""
     first = wait_for_space(_found(_plan(*TITLES)), WAIT)
     assert first is not None
     edited = _plan("Halve warranty claims", "Grow aftermarket revenue", "Zero lost-time injuries")
     space = wait_for_space(_found(edited), WAIT)
     assert space is not None
     assert embedded[1:] == [["Grow aftermarket revenue"]]
-    assert set(space.rows) == set(plan_texts(edited))
+    assert set(space.rows) == {*plan_texts(edited), "Grow service revenue"}
     # the old rows are the first space's, the new one the model's
     claims = "Halve warranty claims. Warranty claims"
     assert np.array_equal(space.vector(claims), first.vector(claims))
     new = "Grow aftermarket revenue"
     assert np.allclose(space.vector(new), embed([new])[0], atol=1e-6)
+
+
+def test_an_edit_that_leaves_many_stale_rows_makes_the_space_compact(
+    embedded: list[list[str]],
+) -> None:
+    """Renaming 2 of 3: 2 of 4 texts new (half: still grown, 2 embedded), but 2 stale rows
+    are more than a quarter of 4, so the space holds exactly the plan's 4 texts."""
+    first = wait_for_space(_found(_plan(*TITLES)), WAIT)
+    assert first is not None
+    edited = _plan("Halve warranty claims", "Open two clinics", "Cut lead time")
+    space = wait_for_space(_found(edited), WAIT)
+    assert space is not None
+    assert embedded[1:] == [["Open two clinics", "Cut lead time"]]
+    assert set(space.rows) == set(plan_texts(edited)) and len(space.matrix) == 4
+    claims = "Halve warranty claims. Warranty claims"
+    assert np.array_equal(space.vector(claims), first.vector(claims))
+    assert np.allclose(space.vector("Cut lead time"), embed(["Cut lead time"])[0], atol=1e-6)
+
+
+def test_a_deleted_objective_keeps_the_same_space(embedded: list[list[str]]) -> None:
+    """Deleting an objective adds no text: the previous space serves as it is."""
+    first = wait_for_space(_found(_plan(*TITLES)), WAIT)
+    assert wait_for_space(_found(_plan(*TITLES[:2])), WAIT) is first
+    assert len(embedded) == 1
 
 
 def test_a_plan_of_mostly_new_texts_is_embedded_whole(embedded: list[list[str]]) -> None:

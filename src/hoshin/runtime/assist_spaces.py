@@ -27,7 +27,7 @@ import numpy as np
 
 from hoshin.domain.assist.lexical import lexical_space
 from hoshin.domain.assist.situation import item_text
-from hoshin.domain.assist.space import Space, space_of
+from hoshin.domain.assist.space import Space, joined, space_of
 from hoshin.domain.assist.words import objective_text, plan_texts
 from hoshin.domain.model import Plan
 from hoshin.service.analysis import Analysed
@@ -133,17 +133,16 @@ def forget() -> None:
 
 
 def space_texts(plan: Plan) -> list[str]:
-    """The texts a plan's space knows, each once: its objectives' and its situation items'
-    (what parents and addresses compare), then its metrics' (words.plan_texts: overlaps)."""
-    first = [objective_text(o) for o in plan.objectives]
-    first += [item_text(i) for i in plan.situation]
-    return list(dict.fromkeys([*first, *plan_texts(plan)]))
+    """The texts a plan's space knows, each once: its situation items' (what addresses
+    compare with the objectives), then words.plan_texts (the objectives', then the
+    metrics': parents read the first, overlaps both)."""
+    return list(dict.fromkeys([*(item_text(i) for i in plan.situation), *plan_texts(plan)]))
 
 
 def _first_part(plan: Plan) -> int:
-    """How many of space_texts(plan) are the objectives' and situation items' texts."""
-    first = {objective_text(o) for o in plan.objectives}
-    return len(first | {item_text(i) for i in plan.situation})
+    """How many of space_texts(plan) come before the metrics' texts."""
+    items = (item_text(i) for i in plan.situation)
+    return len(dict.fromkeys([*items, *(objective_text(o) for o in plan.objectives)]))
 
 
 def _asked(found: Analysed, org: Hashable) -> _Entry:
@@ -224,11 +223,20 @@ def _make(entry: _Entry) -> None:
 
 
 def _grown(texts: list[str], base: Space) -> Space:
-    """The space of ``texts``: the rows ``base`` knows, and the others embedded now."""
-    known = [t for t in texts if t in base]
+    """A space that knows ``texts``: ``base`` with the texts it lacks embedded now. Rows
+    of texts no longer in the plan stay (a superset serves) until they are a quarter of
+    it; then the space is made compact (only ``texts``, in order)."""
     missing = [t for t in texts if t not in base]
-    matrix = np.concatenate([base.stack(known), embed(missing)]) if missing else base.stack(known)
-    return space_of(known + missing, matrix.astype(np.float32, copy=False))
+    if not missing:
+        return base  # an objective deleted, say: every text is known already
+    vectors = embed(missing)
+    stale = len(base.rows) - (len(texts) - len(missing))
+    if stale * 4 <= len(texts):  # one copy of the matrix, and no lookups per text
+        return joined(base, space_of(missing, vectors))
+    at = np.fromiter((base.rows.get(t, -1) for t in texts), dtype=np.intp, count=len(texts))
+    matrix = base.matrix.take(np.maximum(at, 0), axis=0)
+    matrix[at < 0] = vectors  # the missing texts, in the same order
+    return space_of(texts, matrix)
 
 
 def _embedded_whole(entry: _Entry, texts: list[str]) -> Space | None:
@@ -285,11 +293,13 @@ def _stopped(entry: _Entry) -> bool:
 def _ready(entry: _Entry, space: Space) -> None:
     with _lock:
         entry.space, entry.partial, entry.lexical = space, None, None
-        rows = sum(len(e.space.rows) for e in _entries.values() if e.space is not None)
+        kept = {id(e.space): len(e.space.matrix) for e in _entries.values() if e.space}
+        rows = sum(kept.values())  # a space shared by two versions counts once
         for key, old in list(_entries.items()):  # least recently asked first
             if rows <= KEPT_ROWS:
                 break
             if old.space is not None and old is not entry:
-                rows -= len(old.space.rows)
+                if not any(e.space is old.space for e in _entries.values() if e is not old):
+                    rows -= len(old.space.matrix)
                 old.dropped = True
                 del _entries[key]
