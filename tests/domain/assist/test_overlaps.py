@@ -222,6 +222,7 @@ def test_tiles_find_what_brute_force_finds(
         np.full(23, -1, np.int64),
         given_numbers,
         given_numbers,
+        False,
     )
     with pytest.MonkeyPatch.context() as patch:  # tiles of 4 x 7 (or 7 x 4) over 23 rows
         patch.setattr(overlaps_module, "ROWS", tile[0])
@@ -246,11 +247,12 @@ def counted(key: str, baseline: float | None, target: float | None) -> Metric:
 @pytest.mark.parametrize(
     ("numbers", "expected"),
     [
-        # the same numbers (18 -> 9 and 17 -> 8: gaps 1/18 = 0.056 and 1/9 = 0.11, within
+        # numbers that agree (18 -> 9 and 17 -> 8: gaps 1/18 = 0.056 and 1/9 = 0.11, within
         # 0.15): 0.55 >= 0.65 - 0.15 = 0.50, reported, and the suggestion says so
         (
             ((18, 9), (17, 8)),
-            "merge T2 into T1 (same team level, in Quality and in Sales; both from 18 to 9)",
+            "merge T2 into T1 (same team level, in Quality and in Sales; from 18 to 9 and "
+            "from 17 to 8)",
         ),
         # unknown numbers: 0.55 < 0.65, not reported
         (((None, None), (17, 8)), None),
@@ -288,3 +290,19 @@ def test_far_apart_numbers_raise_the_bar() -> None:
     }
     assert find_overlaps(plan_of(o1, o2), hand_space(vectors)) == []
     assert len(find_overlaps(plan_of(o1, o2), hand_space(vectors), threshold=0.6)) == 1
+
+
+def test_headline_numbers_of_other_units_say_nothing() -> None:
+    # 18 -> 9 in % and 18 -> 9 in days: no lower bar; the same in a unit left out: lower
+    o1 = team("T1", "Cut falls", "q", "ben", metrics=(counted("f1", 18, 9),))
+    days = Metric("f2", "f2", direction="decrease", unit="days", baseline=18, target=9)
+    plain = Metric("f2", "f2", direction="decrease", baseline=18, target=9)
+    for metric, found in ((days, 0), (plain, 1)):
+        o2 = team("T2", "Fewer patients on the floor", "s", "cy", metrics=(metric,))
+        vectors: dict[str, list[float]] = {
+            objective_text(o1): [1, 0, 0],
+            objective_text(o2): [0.55, 0.83516, 0],
+            "f1 (%)": [0, 0, 1],
+            metric_text(metric): [0, 0, -1],
+        }
+        assert len(find_overlaps(plan_of(o1, o2), hand_space(vectors))) == found

@@ -97,8 +97,8 @@ class _Item:
     text: str
     hands: int
     objective: Objective
-    direction: str = ""  # a metric's; "" for an objective
-    measure: str = ""  # a metric's unit of measure, lower-case; "" when it has none
+    direction: str = ""  # a metric's (an objective's headline metric's); "" for none
+    measure: str = ""  # its unit of measure, lower-case; "" when it has none
     context: str = ""  # a metric's objective's text: what the metric is read with
     numbers: tuple[float, float] = (math.nan, math.nan)  # a metric's baseline and target
 
@@ -128,16 +128,22 @@ def _groups(plan: Plan, people: _People) -> list[list[_Item]]:
         hands = -1 - at if holder == (None, None) else codes.setdefault(holder, len(codes))
         text = objective_text(objective)
         # an objective's numbers are its first (headline) metric's
-        numbers = _numbers(objective.metrics[0]) if objective.metrics else (math.nan, math.nan)
+        head = objective.metrics[0] if objective.metrics else None
         objectives[objective.level].append(
             _Item(
-                "objective", objective.id, objective.title, text, hands, objective, numbers=numbers
+                "objective",
+                objective.id,
+                objective.title,
+                text,
+                hands,
+                objective,
+                "" if head is None else head.direction,
+                "" if head is None else _unit(head),
+                numbers=_NONE if head is None else _numbers(head),
             )
         )
         for metric in objective.metrics:
-            unit = (metric.unit or "").strip().lower()
             name = metric_text(metric)
-            numbers = _numbers(metric)
             metrics[objective.level].append(
                 _Item(
                     "metric",
@@ -147,18 +153,26 @@ def _groups(plan: Plan, people: _People) -> list[list[_Item]]:
                     hands,
                     objective,
                     metric.direction,
-                    unit,
+                    _unit(metric),
                     text,
-                    numbers,
+                    _numbers(metric),
                 )
             )
     return [objectives[level] for level in LEVELS] + [metrics[level] for level in LEVELS]
+
+
+_NONE = (math.nan, math.nan)
 
 
 def _numbers(metric: Metric) -> tuple[float, float]:
     """A metric's baseline and target (NaN: not given)."""
     baseline = math.nan if metric.baseline is None else metric.baseline
     return baseline, math.nan if metric.target is None else metric.target
+
+
+def _unit(metric: Metric) -> str:
+    """A metric's unit of measure as compared: lower-case, "" when it has none."""
+    return (metric.unit or "").strip().lower()
 
 
 def _scan(
@@ -201,6 +215,7 @@ class _Codes(NamedTuple):
     units: NDArray[np.int64]
     baselines: NDArray[np.float64]
     targets: NDArray[np.float64]
+    gated: bool  # metrics: those going opposite ways or in other units never overlap
 
     @classmethod
     def of(cls, items: list[_Item]) -> _Codes:
@@ -213,28 +228,35 @@ class _Codes(NamedTuple):
             np.array([units.setdefault(i.measure, len(units) - 1) for i in items]),
             np.array([item.numbers[0] for item in items], dtype=np.float64),
             np.array([item.numbers[1] for item in items], dtype=np.float64),
+            bool(items) and items[0].kind == "metric",
         )
 
     def apart(self, rows: slice, columns: slice) -> NDArray[np.bool_]:
         """Which pairs of a tile cannot overlap: the same hands, or metrics that go opposite
         ways or count in different units (a metric to raise and one to cut, or minutes and
         a share, never measure the same thing)."""
+        apart: NDArray[np.bool_] = self.hands[rows, None] == self.hands[None, columns]
+        return apart | ~self.alike(rows, columns) if self.gated else apart
+
+    def alike(self, rows: slice, columns: slice) -> NDArray[np.bool_]:
+        """Which pairs count alike: the same direction, and the same unit or one not given."""
         units_i, units_j = self.units[rows, None], self.units[None, columns]
-        apart: NDArray[np.bool_] = (
-            (self.hands[rows, None] == self.hands[None, columns])
-            | (self.directions[rows, None] != self.directions[None, columns])
-            | ((units_i != units_j) & (units_i >= 0) & (units_j >= 0))
-        )
-        return apart
+        alike: NDArray[np.bool_] = (
+            self.directions[rows, None] == self.directions[None, columns]
+        ) & ((units_i == units_j) | (units_i < 0) | (units_j < 0))
+        return alike
 
     def floors(self, rows: slice, columns: slice, floor: float) -> NDArray[np.float64] | float:
-        """The similarity each pair of a tile needs: two metrics with the same baseline and
-        target (within AGREE) measure the same quantity, so less similar names will do;
-        with far apart numbers (beyond DIFFER) they need more."""
+        """The similarity each pair of a tile needs: two metrics (or two objectives' headline
+        metrics) of one direction and unit with the same baseline and target (within AGREE)
+        measure the same quantity, so less similar texts will do; with numbers far apart
+        (beyond DIFFER) they need more."""
         gap = np.fmax(
             _gap(self.baselines[rows, None], self.baselines[None, columns]),
             _gap(self.targets[rows, None], self.targets[None, columns]),
         )
+        if not self.gated:  # headline numbers of other directions or units say nothing
+            gap[~self.alike(rows, columns)] = np.nan
         if np.isnan(gap).all():
             return floor
         with np.errstate(invalid="ignore"):
@@ -306,7 +328,10 @@ def _overlap(similarity: float, a: _Item, b: _Item, people: _People) -> Overlap:
     if people.supporters[b.objective.id] > people.supporters[a.objective.id]:
         a, b = b, a  # keep the objective more of the plan already supports
     sim = round(similarity, 4)
-    where = _where(a.objective, b.objective, people) + _alike(a.numbers, b.numbers)
+    alike = a.direction == b.direction and (a.measure == b.measure or "" in (a.measure, b.measure))
+    where = _where(a.objective, b.objective, people) + (
+        _alike(a.numbers, b.numbers) if alike else ""
+    )
     if a.kind == "metric":
         suggestion = (
             f"share the metric {a.id} '{a.title}' between {a.objective.id} and "
@@ -318,11 +343,14 @@ def _overlap(similarity: float, a: _Item, b: _Item, people: _People) -> Overlap:
 
 
 def _alike(a: tuple[float, float], b: tuple[float, float]) -> str:
-    """ "; both from 18 to 9" when the two's baselines and targets agree (within AGREE)."""
+    """ "; both from 18 to 9" (or "; from 18 to 9 and from 17 to 8") when the two's
+    baselines and targets agree within AGREE."""
     gaps = [_gap(np.array(x), np.array(y)) for x, y in zip(a, b, strict=True)]
-    if any(math.isnan(x) for x in a) or not all(float(gap) <= AGREE for gap in gaps):
+    if any(math.isnan(x) for x in a + b) or not all(float(gap) <= AGREE for gap in gaps):
         return ""
-    return f"; both from {a[0]:,g} to {a[1]:,g}"
+    if a == b:
+        return f"; both from {a[0]:,g} to {a[1]:,g}"
+    return f"; from {a[0]:,g} to {a[1]:,g} and from {b[0]:,g} to {b[1]:,g}"
 
 
 def _where(a: Objective, b: Objective, people: _People) -> str:
