@@ -27,7 +27,8 @@ from bench.enterprise import AS_OF, enterprise_plan
 from hoshin.domain.analysis import analyze
 from hoshin.domain.assist.lexical import lexical_space
 from hoshin.domain.assist.parents import LEVEL_ABOVE, Candidate
-from hoshin.domain.assist.words import objective_text, plan_texts
+from hoshin.domain.assist.space import Space
+from hoshin.domain.assist.words import objective_text
 from hoshin.domain.incremental import index_plan
 from hoshin.domain.model import Plan
 from hoshin.runtime import assist_spaces
@@ -40,6 +41,7 @@ SIZES = [int(s) for s in os.environ.get("BENCH_ASSIST_SIZES", "10000,50000").spl
 ASKED = 50  # objectives (and typed titles) whose suggestions are timed
 EMBED_SAMPLE = 4096  # texts embedded with one thread and with two, to compare
 HOUR = 3600.0
+POLL = 0.5  # seconds between two looks at whether the objectives' part serves
 TYPED = (
     "Cut the lead time of team {n} orders",
     "Improve first-pass yield on line {n}",
@@ -69,6 +71,19 @@ def timed(work: Callable[[], T]) -> tuple[float, T]:
     return time.perf_counter() - started, result
 
 
+def made(found: Analysed) -> tuple[float, float, Space]:
+    """Seconds until the objectives' part of the plan's space serves, until the whole
+    does (looked at every POLL seconds), and the space."""
+    started = time.perf_counter()
+    partial_s = None
+    while (space := assist_spaces.wait_for_space(found, POLL)) is None:
+        if partial_s is None and assist_spaces.plan_space(found, whole=False) is not None:
+            partial_s = time.perf_counter() - started
+        assert time.perf_counter() - started < HOUR, "the space was not made within an hour"
+    made_s = time.perf_counter() - started
+    return made_s if partial_s is None else partial_s, made_s, space
+
+
 def asked_objectives(plan: Plan) -> list[str]:
     """ASKED objectives spread over the plan's team and individual levels (deterministic)."""
     below = [o.id for o in plan.objectives if o.level in ("team", "individual")]
@@ -95,15 +110,16 @@ def size_rows(people: int) -> list[str]:
     """The measured rows of one plan size."""
     plan = enterprise_plan(people)
     found = found_of(plan)
-    texts = plan_texts(plan)
+    texts = assist_spaces.space_texts(plan)
     embed(["warm the model up"])  # its load (0.3 s) is once per process, not per plan
-    made_s, space = timed(lambda: assist_spaces.wait_for_space(found, HOUR))
-    assert space is not None, "the space was not made within an hour"
+    partial_s, made_s, space = made(found)
     mb = space.matrix.nbytes / 2**20
     rows = [
         f"| {people:,} | model space made in the background | {len(plan.objectives):,} "
         f"objectives, {len(texts):,} texts ({len(set(texts)):,} unique), {mb:.0f} MB | "
-        f"{made_s:.1f} s ({len(texts) / made_s:,.0f} texts/s) |"
+        f"{made_s:.1f} s ({len(texts) / made_s:,.0f} texts/s) |",
+        f"| {people:,} | its objectives' part ready (parents, addresses) | "
+        f"{len(plan.objectives):,} texts | {partial_s:.1f} s |",
     ]
     # An edit: one objective renamed; its space is grown from the one above.
     renamed = list(plan.objectives)
@@ -131,8 +147,8 @@ def size_rows(people: int) -> list[str]:
                 f"individual titles | p50 / p95 {percentiles(times)} ms |")  # fmt: skip
     rows.append(lexical_row(people, plan, typed))
     scan_s, scan = timed(lambda: suggest.overlap_scan(plan, space=space))
-    rows.append(f"| {people:,} | full overlap scan (model, threshold 0.8) | {scan.total:,} pairs "
-                f"found | {scan_s:.1f} s |")  # fmt: skip
+    rows.append(f"| {people:,} | full overlap scan (model, threshold {scan.threshold}) | "
+                f"{scan.total:,} pairs found | {scan_s:.1f} s |")  # fmt: skip
     assist_spaces.forget()
     return rows
 
