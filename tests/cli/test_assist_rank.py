@@ -114,9 +114,22 @@ def test_a_missing_file_or_no_source(tmp_path: Path) -> None:
 def test_overlaps_of_a_plan_file(plan_file: str) -> None:
     code, said, _ = hoshin("assist", "overlaps", plan_file)
     assert code == 0
-    (row,) = [line for line in said.splitlines() if "objective" in line]
-    assert row.split()[:3] == ["0.79", "objective", "A1"]
-    assert "merge A2 into A1 (same annual level," in row  # the rest wraps in its column
+    lines = [line.rstrip() for line in said.splitlines()]
+    start = next(at for at, line in enumerate(lines) if line.startswith("0.79 objective"))
+    assert lines[start].split() == [
+        "0.79",
+        "objective",
+        "A1",
+        "Cut",
+        "machining",
+        "scrap",
+        "by",
+        "40%",
+    ]
+    assert lines[start + 1].split() == ["A2", "Halve", "machining", "scrap"]
+    assert lines[start + 2].endswith(
+        "→ merge A2 into A1 (same annual level, in Machining and in Safety)"
+    )
     assert said.rstrip().endswith("1 overlap at similarity 0.65 or above.")
     code, said, _ = hoshin("assist", "overlaps", plan_file, "--threshold", "0.9")
     assert code == 0 and said.strip() == "No overlaps at similarity 0.90 or above."

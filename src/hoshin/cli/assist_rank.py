@@ -115,21 +115,18 @@ def overlaps(
 
 
 def _overlaps_table(scan: OverlapScan) -> Table:
-    """One row per pair: similarity, kind, the two (id and title), the suggestion."""
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, expand=True)
-    table.add_column("similarity", justify="right")
-    table.add_column("kind")
-    table.add_column("first", ratio=2)
-    table.add_column("second", ratio=2)
-    table.add_column("suggestion", ratio=2)
+    """One block per pair: its similarity and kind, then the two (id and title, one a line)
+    and the suggestion after an arrow, each wrapped in its own column."""
+    table = Table.grid(padding=(0, 2, 0, 0), expand=True)
+    table.add_column(no_wrap=True)
+    table.add_column(ratio=1)
     for item in scan.overlaps:
-        table.add_row(
-            f"{item.similarity:.2f}",
-            item.kind,
-            f"{item.first} {item.first_title}",
-            f"{item.second} {item.second_title}",
-            item.suggestion,
+        width = max(len(item.first), len(item.second))
+        said = (
+            f"{item.first:<{width}} {item.first_title}\n"
+            f"{item.second:<{width}} {item.second_title}\n→ {item.suggestion}\n"
         )
+        table.add_row(f"{item.similarity:.2f} {item.kind}", said)
     return table
 
 
