@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 
 from hoshin.domain.model import Objective, Plan
 from hoshin.planfile import read_plan
+from hoshin.web import assist
 
 from .web_support import SMALL_PLAN, clinic_pages, signed_in_as
 
@@ -113,3 +114,18 @@ def test_the_opportunity_no_objective_addresses_is_listed(pages: TestClient) -> 
     assert "<strong>opportunity</strong> Bed-exit alarms now cost little enough" in position
     assert "(o-alarms)" in position
     assert "w-falls" not in position and "s-nurses" not in position
+
+
+def test_a_plan_past_the_inline_size_is_scanned_for_overlaps_when_asked(
+    pages: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the inline limit at 3 objectives the clinic's 4 are scanned only when asked."""
+    monkeypatch.setattr(assist, "INLINE", 3)
+    signed_in_as(pages, "vic")
+    page = pages.get("/orgs/clinic/assist").text
+    overlaps = page.split('id="overlaps"')[1].split("</section>")[0]
+    assert "The plan has 4 objectives" in overlaps and "A2" not in overlaps
+    assert 'href="/orgs/clinic/assist?scan=true#overlaps">Scan the plan for overlaps<' in overlaps
+    scanned = pages.get("/orgs/clinic/assist?scan=true").text
+    assert 'href="#overlaps">Overlaps (1)<' in scanned
+    assert "/objectives/A2" in scanned.split('id="overlaps"')[1].split("</section>")[0]
