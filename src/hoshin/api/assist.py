@@ -17,7 +17,7 @@ from hoshin.api.edits import READS, Body, Day, Filter, Limit, Offset
 from hoshin.domain.assist.draft import draft_objective
 from hoshin.domain.assist.lexical import lexical_space
 from hoshin.domain.assist.parents import LEVEL_ABOVE, Candidate, ParentSuggestion
-from hoshin.domain.assist.review import Criterion, review_record
+from hoshin.domain.assist.review import Criterion, SmartReview, review_record
 from hoshin.domain.assist.situation import suggest_addresses
 from hoshin.domain.assist.space import Space
 from hoshin.domain.assist.words import objective_text
@@ -211,9 +211,15 @@ def smart_review(
     with ``rewrite`` and a chat model configured, a rewritten title for the failing ones."""
     found = cache.get(session, org=org.org, as_of=as_of_day(as_of), fresh_row=True)
     space = _space(found, org.org.id) or lexical_plan_space(found, org=org.org.id)
-    reviews = review.review(
-        found.plan, found.analysis, objective=objective, rewrite=rewrite, space=space
-    )
+
+    def reviewed(_: object = None) -> list[SmartReview]:
+        return review.review(
+            found.plan, found.analysis, objective=objective, rewrite=rewrite, space=space
+        )
+
+    # The whole plan's review is read a page at a time: made once per analysis and space.
+    whole = objective is None and not rewrite
+    reviews = found.derived(f"assist_review_{space.name}", reviewed) if whole else reviewed()
     return ReviewRead(
         space=_name(space),
         rewrites=llm.llm_configured(),
