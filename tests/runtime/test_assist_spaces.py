@@ -178,8 +178,9 @@ def test_a_broken_model_leaves_the_assistant_lexical(monkeypatch: pytest.MonkeyP
 def test_the_lexical_fallback_is_made_once_and_dropped_for_the_models(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """While the model is held, the plan's lexical space (its 4 texts) is made once and
-    kept for the next ask; once the model's space is ready it is forgotten."""
+    """While the model is held, the plan's lexical space (its 4 texts; without the metric's,
+    the 3 objectives') is made once and kept for the next ask; once the model's space is
+    ready it is forgotten."""
     let_go = threading.Event()
 
     def held(texts: Sequence[str]) -> np.ndarray:
@@ -192,6 +193,8 @@ def test_the_lexical_fallback_is_made_once_and_dropped_for_the_models(
     lexical = lexical_plan_space(found)
     assert lexical.name == "lexical" and set(lexical.rows) == set(plan_texts(plan))
     assert lexical_plan_space(found) is lexical
+    objectives = lexical_plan_space(found, whole=False)  # what parents and addresses read
+    assert set(objectives.rows) == set(plan_texts(plan)[:3]) and "Warranty claims" not in objectives
     let_go.set()
     assert wait_for_space(found, WAIT) is not None
     assert lexical_plan_space(found) is not lexical  # made again: none kept any more

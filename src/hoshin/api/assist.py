@@ -210,7 +210,7 @@ def smart_review(
     fails (only ``objective``'s, when given: 404 without it), with a concrete suggestion;
     with ``rewrite`` and a chat model configured, a rewritten title for the failing ones."""
     found = cache.get(session, org=org.org, as_of=as_of_day(as_of), fresh_row=True)
-    space = _space(found, org.org.id) or lexical_plan_space(found, org=org.org.id)
+    space = _space(found, org.org.id) or lexical_plan_space(found, org=org.org.id, whole=False)
 
     def reviewed(_: object = None) -> list[SmartReview]:
         return review.review(
@@ -334,7 +334,7 @@ def addresses(org: Org, session: Db, cache: Analyses, top: Top = 3) -> Addresses
     """The objectives likeliest to address each weakness, threat and opportunity of the
     situation that none addresses yet (an objective's ``addresses``), best first."""
     found = cache.get(session, org=org.org, as_of=as_of_day(None), fresh_row=True)
-    space = _space(found, org.org.id) or lexical_plan_space(found, org=org.org.id)
+    space = _space(found, org.org.id) or lexical_plan_space(found, org=org.org.id, whole=False)
     items = {item.id: item for item in found.plan.situation}
     return AddressesRead(
         space=_name(space),

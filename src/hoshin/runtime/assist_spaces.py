@@ -63,7 +63,7 @@ class _Entry:
     dropped: bool = False  # stopped for a successor: asking again starts it anew
     first: int = 0  # texts[:first] are the objectives' and situation items'
     partial: Space | None = None  # of texts[:first], while the metrics' are embedded
-    lexical: Space | None = None  # the fallback, until the model's space is ready
+    lexical: dict[bool, Space] = field(default_factory=dict)  # until the model's is ready
     lexical_lock: threading.Lock = field(default_factory=threading.Lock)
     decided: threading.Event = field(default_factory=threading.Event)  # growing or whole
     done: threading.Event = field(default_factory=threading.Event)
@@ -92,18 +92,20 @@ def plan_space(found: Analysed, *, org: Hashable = None, whole: bool = True) -> 
     return _serving(entry)
 
 
-def lexical_plan_space(found: Analysed, *, org: Hashable = None) -> Space:
-    """The fallback while the model's space is made: the TF-IDF space of the plan's texts,
-    made once per plan structure (on the asker's thread: seconds at 50,000 people) and
-    forgotten when the model's is ready."""
+def lexical_plan_space(found: Analysed, *, org: Hashable = None, whole: bool = True) -> Space:
+    """The fallback while the model's space is made: the TF-IDF space of the plan's texts
+    (``whole=False``: of its objectives' and situation items' only, a quarter of them at
+    50,000 people), made once per plan structure on the asker's thread (seconds at 50,000
+    people; concurrent askers wait for the first) and forgotten with the model's space."""
     entry = _asked(found, org)
     with entry.lexical_lock:
-        lexical = entry.lexical
+        lexical = entry.lexical.get(whole)
         if lexical is None:
-            lexical = lexical_space(space_texts(found.plan))
+            texts = space_texts(found.plan)
+            lexical = lexical_space(texts if whole else texts[: _first_part(found.plan)])
             with _lock:  # not kept past the model's space (_ready)
                 if entry.space is None:
-                    entry.lexical = lexical
+                    entry.lexical[whole] = lexical
     return lexical
 
 
@@ -292,7 +294,7 @@ def _stopped(entry: _Entry) -> bool:
 
 def _ready(entry: _Entry, space: Space) -> None:
     with _lock:
-        entry.space, entry.partial, entry.lexical = space, None, None
+        entry.space, entry.partial, entry.lexical = space, None, {}
         kept = {id(e.space): len(e.space.matrix) for e in _entries.values() if e.space}
         rows = sum(kept.values())  # a space shared by two versions counts once
         for key, old in list(_entries.items()):  # least recently asked first
