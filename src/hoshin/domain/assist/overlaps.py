@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -236,29 +236,29 @@ class _Codes(NamedTuple):
         ways or count in different units (a metric to raise and one to cut, or minutes and
         a share, never measure the same thing)."""
         apart: NDArray[np.bool_] = self.hands[rows, None] == self.hands[None, columns]
-        return apart | ~self.alike(rows, columns) if self.gated else apart
+        return apart | ~self.alike((rows, None), (None, columns)) if self.gated else apart
 
-    def alike(self, rows: slice, columns: slice) -> NDArray[np.bool_]:
-        """Which pairs count alike: the same direction, and the same unit or one not given."""
-        units_i, units_j = self.units[rows, None], self.units[None, columns]
-        alike: NDArray[np.bool_] = (
-            self.directions[rows, None] == self.directions[None, columns]
-        ) & ((units_i == units_j) | (units_i < 0) | (units_j < 0))
+    def alike(self, i: Any, j: Any) -> NDArray[np.bool_]:
+        """Which pairs (rows ``i`` with rows ``j``, as numpy indexes them) count alike: the
+        same direction, and the same unit or one not given."""
+        units_i, units_j = self.units[i], self.units[j]
+        alike: NDArray[np.bool_] = (self.directions[i] == self.directions[j]) & (
+            (units_i == units_j) | (units_i < 0) | (units_j < 0)
+        )
         return alike
 
-    def floors(self, rows: slice, columns: slice, floor: float) -> NDArray[np.float64] | float:
-        """The similarity each pair of a tile needs: two metrics (or two objectives' headline
-        metrics) of one direction and unit with the same baseline and target (within AGREE)
-        measure the same quantity, so less similar texts will do; with numbers far apart
-        (beyond DIFFER) they need more."""
+    def needed(
+        self, i: NDArray[np.int64], j: NDArray[np.int64], floor: float
+    ) -> NDArray[np.float64]:
+        """The similarity each pair (i[k], j[k]) needs: two metrics (or two objectives'
+        headline metrics) of one direction and unit with the same baseline and target
+        (within AGREE) measure the same quantity, so less similar texts will do; with
+        numbers far apart (beyond DIFFER) they need more."""
         gap = np.fmax(
-            _gap(self.baselines[rows, None], self.baselines[None, columns]),
-            _gap(self.targets[rows, None], self.targets[None, columns]),
+            _gap(self.baselines[i], self.baselines[j]), _gap(self.targets[i], self.targets[j])
         )
         if not self.gated:  # headline numbers of other directions or units say nothing
-            gap[~self.alike(rows, columns)] = np.nan
-        if np.isnan(gap).all():
-            return floor
+            gap[~self.alike(i, j)] = np.nan
         with np.errstate(invalid="ignore"):
             return floor - AGREED * (gap <= AGREE) + DIFFERENT * (gap > DIFFER)
 
@@ -288,7 +288,7 @@ def _best_pairs(
             if j0 < i1:  # the tile crosses the diagonal: keep j > i only
                 tile[np.tril_indices(i1 - i0, i0 - j0, j1 - j0)] = -2.0
             tile[codes.apart(slice(i0, i1), slice(j0, j1))] = -2.0
-            accepted = tile >= codes.floors(slice(i0, i1), slice(j0, j1), floor)
+            accepted = _accepted(tile, codes, floor, i0, j0)
             count += int(np.count_nonzero(accepted))
             at = np.flatnonzero(accepted & (tile >= bar))
             if len(at) > limit:
@@ -307,6 +307,20 @@ def _best_pairs(
     order = np.argsort(-sims[0], kind="stable")
     best = [(float(sims[0][k]), int(rows[0][k]), int(cols[0][k])) for k in order.tolist()]
     return best, count
+
+
+def _accepted(
+    tile: NDArray[np.float32], codes: _Codes, floor: float, i0: int, j0: int
+) -> NDArray[np.bool_]:
+    """Which pairs of a tile are similar enough: the numbers are read only for the pairs
+    whose similarity they can change (between the lowest and the highest bar)."""
+    accepted: NDArray[np.bool_] = tile >= floor + DIFFERENT
+    band = np.flatnonzero((tile >= floor - AGREED) & ~accepted)
+    if len(band):
+        width = tile.shape[1]
+        i, j = band // width + i0, band % width + j0
+        accepted.ravel()[band] = tile.ravel()[band] >= codes.needed(i, j, floor)
+    return accepted
 
 
 def _trim(
@@ -328,10 +342,7 @@ def _overlap(similarity: float, a: _Item, b: _Item, people: _People) -> Overlap:
     if people.supporters[b.objective.id] > people.supporters[a.objective.id]:
         a, b = b, a  # keep the objective more of the plan already supports
     sim = round(similarity, 4)
-    alike = a.direction == b.direction and (a.measure == b.measure or "" in (a.measure, b.measure))
-    where = _where(a.objective, b.objective, people) + (
-        _alike(a.numbers, b.numbers) if alike else ""
-    )
+    where = _where(a.objective, b.objective, people) + _numbers_said(a, b)
     if a.kind == "metric":
         suggestion = (
             f"share the metric {a.id} '{a.title}' between {a.objective.id} and "
@@ -342,15 +353,18 @@ def _overlap(similarity: float, a: _Item, b: _Item, people: _People) -> Overlap:
     return Overlap(a.kind, a.id, a.title, b.id, b.title, sim, suggestion)
 
 
-def _alike(a: tuple[float, float], b: tuple[float, float]) -> str:
-    """ "; both from 18 to 9" (or "; from 18 to 9 and from 17 to 8") when the two's
-    baselines and targets agree within AGREE."""
-    gaps = [_gap(np.array(x), np.array(y)) for x, y in zip(a, b, strict=True)]
-    if any(math.isnan(x) for x in a + b) or not all(float(gap) <= AGREE for gap in gaps):
+def _numbers_said(a: _Item, b: _Item) -> str:
+    """ "; both from 18 to 9" (or "; from 18 to 9 and from 17 to 8") when the two's numbers
+    agree (as the scan reads them: they lowered the bar)."""
+    pair = np.array([0]), np.array([1])
+    if _Codes.of([a, b]).needed(*pair, 0.0)[0] >= 0:
         return ""
-    if a == b:
-        return f"; both from {a[0]:,g} to {a[1]:,g}"
-    return f"; from {a[0]:,g} to {a[1]:,g} and from {b[0]:,g} to {b[1]:,g}"
+    if any(math.isnan(x) for x in a.numbers + b.numbers):
+        return "; their numbers agree"
+    if a.numbers == b.numbers:
+        return f"; both from {a.numbers[0]:,g} to {a.numbers[1]:,g}"
+    (a0, a1), (b0, b1) = a.numbers, b.numbers
+    return f"; from {a0:,g} to {a1:,g} and from {b0:,g} to {b1:,g}"
 
 
 def _where(a: Objective, b: Objective, people: _People) -> str:
