@@ -17,7 +17,7 @@ from hoshin.api.edits import READS, Body, Day, Filter, Limit, Offset
 from hoshin.domain.assist.draft import draft_objective
 from hoshin.domain.assist.lexical import lexical_space
 from hoshin.domain.assist.parents import LEVEL_ABOVE, Candidate, ParentSuggestion
-from hoshin.domain.assist.review import Criterion, SmartReview, review_record
+from hoshin.domain.assist.review import Criterion, review_record
 from hoshin.domain.assist.situation import suggest_addresses
 from hoshin.domain.assist.space import Space
 from hoshin.domain.assist.words import objective_text
@@ -208,23 +208,19 @@ def smart_review(
 ) -> ReviewRead:
     """Which of specific, measurable, achievable, relevant and time-bound each objective
     fails (only ``objective``'s, when given: 404 without it), with a concrete suggestion;
-    with ``rewrite`` and a chat model configured, a rewritten title for the failing ones."""
+    with ``rewrite`` and a chat model configured, a rewritten title for the page's failing
+    ones (a page costs its own objectives' review: at most 500)."""
     found = cache.get(session, org=org.org, as_of=as_of_day(as_of), fresh_row=True)
     space = _space(found, org.org.id) or lexical_plan_space(found, org=org.org.id, whole=False)
-
-    def reviewed(_: object = None) -> list[SmartReview]:
-        return review.review(
-            found.plan, found.analysis, objective=objective, rewrite=rewrite, space=space
-        )
-
-    # The whole plan's review is read a page at a time: made once per analysis and space.
-    whole = objective is None and not rewrite
-    reviews = found.derived(f"assist_review_{space.name}", reviewed) if whole else reviewed()
+    reviews = review.review(
+        found.plan, found.analysis, objective=objective, rewrite=rewrite, space=space,
+        offset=offset, limit=limit,
+    )  # fmt: skip
     return ReviewRead(
         space=_name(space),
         rewrites=llm.llm_configured(),
-        total=len(reviews),
-        reviews=[SmartRead(**review_record(r)) for r in reviews[offset : offset + limit]],
+        total=1 if objective is not None else len(found.plan.objectives),
+        reviews=[SmartRead(**review_record(r)) for r in reviews],
     )
 
 
