@@ -227,3 +227,35 @@ def test_the_objectives_texts_serve_before_the_metrics_are_embedded(
     space = wait_for_space(found, WAIT)
     assert space is not None and "Warranty claims" in space
     assert plan_space(found, whole=False) is space
+
+
+def test_an_import_right_after_another_stops_the_first_embedding(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One text a chunk. Acme's plan A is being embedded (its first chunk held) when a plan
+    B of other texts is asked for: A, no longer asked, stops before its second chunk, and
+    B's 4 texts are embedded in its turn: 1 chunk of A, then 4 of B."""
+    reached, let_go = threading.Event(), threading.Event()
+    calls: list[list[str]] = []
+
+    def held(texts: Sequence[str]) -> np.ndarray:
+        calls.append(list(texts))
+        if len(calls) == 1:
+            reached.set()
+            assert let_go.wait(WAIT)
+        return embed(texts)
+
+    monkeypatch.setattr(assist_spaces, "embed", held)
+    monkeypatch.setattr(assist_spaces, "CHUNK", 1)
+    # an ask waits until its plan's way is decided (B: whole, A told to stop), however slow
+    monkeypatch.setattr(assist_spaces, "GROW_WAIT", WAIT)
+    first = _plan(*TITLES)
+    assert plan_space(_found(first)) is None
+    assert reached.wait(WAIT)
+    second = _plan("Cut lead time", "Keep first-pass yield high", "Open two clinics")
+    found = _found(second)
+    assert plan_space(found) is None
+    let_go.set()
+    space = wait_for_space(found, WAIT)
+    assert space is not None and set(space.rows) == set(plan_texts(second))
+    assert calls == [[plan_texts(first)[0]], *([text] for text in plan_texts(second))]
