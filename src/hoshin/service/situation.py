@@ -4,13 +4,14 @@ member reads them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from hoshin.domain.model import Organization, Plan, SituationItem
-from hoshin.errors import PreconditionFailed
+from hoshin.domain.model import Organization, Plan, SituationItem, SituationKind
+from hoshin.errors import InvalidInput, PreconditionFailed
 from hoshin.service import policy
 from hoshin.service.policy import Act
 from hoshin.service.versioned import (
@@ -19,12 +20,14 @@ from hoshin.service.versioned import (
     Spec,
     changed,
     delete,
+    detail,
     entity_problems,
     get_row,
     insert,
     refuse,
     update,
 )
+from hoshin.store.action import kind_of_key
 from hoshin.store.organization import OrganizationRow
 from hoshin.store.repository import find_row, next_position, values_where
 from hoshin.store.situation import AddressesRow, SituationItemRow, addressing, situation_items
@@ -44,18 +47,6 @@ def item_state(session: Session, row: SituationItemRow) -> dict[str, Any]:
     }  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class Position:
-    """The situation as a page shows it: the items of each kind in plan order, each with
-    the objectives that address it."""
-
-    items: tuple[dict[str, Any], ...]
-
-    def of_kind(self, kind: str) -> list[dict[str, Any]]:
-        """The items of one kind (strength, weakness, opportunity or threat)."""
-        return [item for item in self.items if item["kind"] == kind]
-
-
 def situation(session: Session, *, org: OrganizationRow) -> list[dict[str, Any]]:
     """Every item in plan order with the objectives that address it (one query for the
     links, however many items)."""
@@ -65,11 +56,6 @@ def situation(session: Session, *, org: OrganizationRow) -> list[dict[str, Any]]
          "addressed_by": links.get(row.key, []), "version": row.version}
         for row in situation_items(session, org_id=org.id)
     ]  # fmt: skip
-
-
-def position(session: Session, *, org: OrganizationRow) -> Position:
-    """The situation, for the page."""
-    return Position(tuple(situation(session, org=org)))
 
 
 def read_item(session: Session, *, org: OrganizationRow, key: str) -> dict[str, Any]:
@@ -102,11 +88,54 @@ def put_item(
     """Creates the item, or replaces its kind and text at the version read (If-Match);
     its state and whether it was created. Editors and admins."""
     policy.require(role, Act.EDIT_PLAN, "do this", where=change.org.slug)
-    row = find_row(session, SituationItemRow, org_id=change.org.id, key=item.id)
-    if row is not None:
+    if find_row(session, SituationItemRow, org_id=change.org.id, key=item.id) is not None:
         return update(session, ITEMS, change=change, entity=item), False
     if change.if_match is not None:
         raise PreconditionFailed(f"{KIND} {item.id} is gone: it was deleted meanwhile", None)
+    return _create(session, change, item), True
+
+
+def create_item(
+    session: Session, *, change: Change, role: str, item: SituationItem
+) -> dict[str, Any]:
+    """A new item (an empty id: the next free of its kind, W4 after W3); 422 at ``id`` when
+    the situation holds it already. Editors and admins."""
+    policy.require(role, Act.EDIT_PLAN, "do this", where=change.org.slug)
+    keys = {row.key for row in situation_items(session, org_id=change.org.id)}
+    if not item.id:
+        org_id = change.org.id
+
+        def taken(key: str) -> bool:
+            return kind_of_key(session, org_id=org_id, key=key) is not None
+
+        item = replace(item, id=next_id(taken, item.kind, keys))
+    elif item.id in keys:
+        reason = f"{item.id} is an item of the situation already: choose another id"
+        raise InvalidInput(f"{KIND} {item.id} exists", [detail("id", reason)])
+    return _create(session, change, item)
+
+
+def update_item(
+    session: Session, *, change: Change, role: str, item: SituationItem
+) -> dict[str, Any]:
+    """The item's kind and text replaced at the version read; editors and admins."""
+    policy.require(role, Act.EDIT_PLAN, "do this", where=change.org.slug)
+    return update(session, ITEMS, change=change, entity=item)
+
+
+def next_id(taken: Callable[[str], bool], kind: SituationKind, keys: set[str]) -> str:
+    """The next id of ``kind``: its initial and the number after the highest of ``keys``
+    that follows it (S, W, O, T: W4 after W1 and W3), skipping those ``taken`` says are
+    used (another entity's: a threat T1 beside an objective T1 would read as one)."""
+    initial = kind[0].upper()
+    numbers = [int(key[1:]) for key in keys if key[:1] == initial and key[1:].isdigit()]
+    number = max(numbers, default=0) + 1
+    while f"{initial}{number}" in keys or taken(f"{initial}{number}"):
+        number += 1
+    return f"{initial}{number}"
+
+
+def _create(session: Session, change: Change, item: SituationItem) -> dict[str, Any]:
     refuse(KIND, item.id, _problems(session, change.org, item, True))
     row = SituationItemRow(
         org_id=change.org.id, key=item.id, kind=item.kind, text=item.text,
@@ -115,7 +144,7 @@ def put_item(
     insert(session, row, kind=KIND)
     after = item_state(session, row)
     changed(session, change, entity=KIND, key=item.id, what="create", before=None, after=after)
-    return after, True
+    return after
 
 
 def delete_item(session: Session, *, change: Change, role: str, key: str) -> None:

@@ -43,6 +43,7 @@ from hoshin.web import (
     parents,
     report,
     review,
+    situation,
     start,
     xmatrix,
 )
@@ -70,7 +71,7 @@ def create_web(sessions: Sessions, analyses: AnalysisCache) -> FastAPI:
     pages_ = (auth, pages, actuals_import, checkin, alignment, xmatrix, backward, catchball,
               mywork, review, annual, edit, admin, start, parents, countermeasure, notifications,
               notification_settings, admin_webhooks, calendar, report, assist,
-              assist_drafts)  # fmt: skip
+              assist_drafts, situation)  # fmt: skip
     for module in pages_:
         web.include_router(module.router)
     web.mount("/static", StaticFiles(directory=STATIC), name="static")

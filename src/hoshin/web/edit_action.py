@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from hoshin.domain.model import Action
+from hoshin.domain.model import RISK_LEVELS, Action
 from hoshin.service import action as action_service
 from hoshin.web.edit_base import Editable, register
 from hoshin.web.edit_values import action_values
@@ -28,6 +28,7 @@ ACTIONS: Editable[Action] = Editable(
     delete=lambda session, change, here, key: action_service.delete_action(
         session, change=change, asker=here.asker, key=key
     ),
+    context=lambda _session, _here, _form, _key, _parent: {"risk_levels": RISK_LEVELS},
     blank={"progress": "0"},
     refs={"owner": Reference("people"), "unit": Reference("units"),
           "serves": Reference("objectives", many=True), "moves": Reference("metrics", many=True),

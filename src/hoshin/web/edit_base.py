@@ -100,6 +100,7 @@ class Editable(Generic[E]):
         default=lambda _session, _here, _form, _key, _parent: {}
     )
     done: Callable[[Here, str], str] | None = None
+    gone: Callable[[Here, str], str] | None = None  # after a delete; default: the plan's index
     blank: Mapping[str, str] = field(default_factory=dict)
     new_path: str | None = None  # default: /plan/<plural>/new
     refs: References = field(default_factory=dict)  # the fields naming other entities
@@ -207,6 +208,8 @@ def register(router: APIRouter, spec: Editable[Any]) -> None:
         change = here.change(version)
         form = Form({})
         if attempt(session, form, lambda: spec.delete(session, change, here, key), spec.values):
+            if spec.gone is not None:
+                return RedirectResponse(spec.gone(here, key), status_code=303)
             note = quote(f"{spec.kind} {key}", safe="")
             return RedirectResponse(f"{plan_url(here)}?deleted={note}", status_code=303)
         state = spec.read(session, here, key)

@@ -25,6 +25,7 @@ from hoshin.web.forms import (
     objective_of,
 )
 from hoshin.web.references import Reference
+from hoshin.web.situation import situation_choices
 
 router = APIRouter()
 
@@ -42,6 +43,7 @@ def _objective_context(
         "assist_parents": form_parents(session, here, form.values, key),
         "assist_parents_url": parents_url(here, "f-supports-new-id", key),
         "assist_draft_url": assist_url(here, "draft/objective", key=key),
+        **situation_choices(session, here),
     }  # fmt: skip
 
 

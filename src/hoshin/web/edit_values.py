@@ -41,6 +41,7 @@ def objective_values(state: Mapping[str, Any]) -> dict[str, str]:
         values[f"supports-{row}-id"] = parent
         values[f"supports-{row}-weight"] = shown(weight)
         values[f"supports-{row}-strength"] = strengths.get(parent, "strong")
+    values.update({f"address:{key}": "on" for key in state.get("addresses") or []})
     return values
 
 
@@ -68,6 +69,8 @@ def action_values(state: Mapping[str, Any]) -> dict[str, str]:
     for row, risk in enumerate(state.get("risks") or []):
         values[f"risks-{row}-risk"] = shown(risk.get("risk"))
         values[f"risks-{row}-contingency"] = shown(risk.get("contingency"))
+        values[f"risks-{row}-level"] = shown(risk.get("level"))
+        values[f"risks-{row}-trigger"] = shown(risk.get("trigger"))
     return values
 
 

@@ -16,6 +16,7 @@ from datetime import date
 from hoshin.domain.model import (
     DEFAULT_TOLERANCE,
     LEVELS,
+    RISK_LEVELS,
     STRENGTHS,
     Action,
     Direction,
@@ -291,7 +292,21 @@ def objective_of(read: Reader, key: str | None) -> Objective:
         customer_benefit=read.text("customer_benefit", "description"),
         tolerance=_number(read, "tolerance", DEFAULT_TOLERANCE),
         description=read.text("description", "description"),
+        addresses=addresses_of(read),
     )  # fmt: skip
+
+
+def addresses_of(read: Reader) -> tuple[str, ...]:
+    """The situation items ticked under Addresses (fields ``address:W1``), in form order."""
+    keys = []
+    for name, value in read.fields.items():
+        key = name.removeprefix("address:")
+        if key != name and value:
+            try:
+                keys.append(text_of("id", key))
+            except ValueError as error:
+                read.note("addresses", f"{key}: {error}")
+    return tuple(keys)
 
 
 def supports_of(read: Reader) -> dict[str, float]:
@@ -396,11 +411,15 @@ def risks_of(read: Reader) -> tuple[Risk, ...]:
     for row in [str(number) for number in row_numbers(read.fields, "risks")] + ["new"]:
         risk = read.text(f"risks-{row}-risk", "description")
         contingency = read.text(f"risks-{row}-contingency", "description")
+        trigger = read.text(f"risks-{row}-trigger", "description")
+        level = read.choice(f"risks-{row}-level", RISK_LEVELS, "")
         if risk is None:
-            if contingency is not None:
-                read.note(f"risks-{row}-risk", "a contingency needs the risk it answers")
+            if contingency is not None or trigger is not None:
+                what = "a contingency" if contingency is not None else "a trigger"
+                read.note(f"risks-{row}-risk", f"{what} needs the risk it answers")
             continue
-        risks.append(Risk(risk, contingency))
+        known = next((choice for choice in RISK_LEVELS if choice == level), None)
+        risks.append(Risk(risk, contingency, trigger, known))
     return tuple(risks)
 
 
