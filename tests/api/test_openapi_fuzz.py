@@ -69,6 +69,7 @@ KNOWN: dict[str, tuple[str, ...]] = {
     "units": ("clinic", "ward-a"),
     "people": ("ana", "ben"),
     "countermeasures": ("cm1",),
+    "situation": ("w-falls", "o-alarms", "t-inspection"),
 }
 
 
