@@ -3,13 +3,15 @@ clear, a candidate typed in a form, planted duplicates, and the overlap findings
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
 from hoshin.domain.analysis import analyze
 from hoshin.domain.assist.lexical import lexical_space
-from hoshin.domain.assist.parents import Candidate
+from hoshin.domain.assist.parents import Candidate, suggest_parents
+from hoshin.domain.assist.space import joined
 from hoshin.domain.assist.words import objective_text, plan_texts
 from hoshin.domain.model import Metric, Objective, Organization, Person, Plan, Unit
 from hoshin.domain.months import Month
@@ -127,3 +129,19 @@ def test_the_space_knows_what_the_ranking_reads() -> None:
     # every objective text of the two levels ranked and read: the parents' and siblings'
     space = model_space(plan_texts(PLAN))
     assert all(objective_text(o) in space for o in PLAN.objectives)
+
+
+def test_the_supporters_are_kept_for_the_plan_and_its_space() -> None:
+    space = model_space(plan_texts(PLAN))
+    candidate = Candidate("Sell spare parts online", "annual")
+    first = suggest._supporters(PLAN, candidate, space)
+    assert first is not None and suggest._supporters(PLAN, candidate, space) is first
+    # the one annual objective that supports something: A1, row 0, supports B2 (parent 1)
+    assert list(first.ids) == ["A1"] and first.links.tolist() == [[1], [0]]
+    edited = replace(PLAN, objectives=PLAN.objectives[:-1])  # a new plan: made again
+    assert suggest._supporters(edited, candidate, space) is not first
+    assert suggest._supporters(PLAN, candidate, lexical_space(plan_texts(PLAN))) is None
+    # the kept ones rank as the ones made for one ask
+    assert suggest.parents_for(PLAN, candidate, space=space) == suggest_parents(
+        PLAN, candidate, joined(space, model_space([candidate.text()]))
+    )

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
-from hoshin.domain.assist.space import Space
+import numpy as np
+from numpy.typing import NDArray
+
+from hoshin.domain.assist.space import Matrix, Space
 from hoshin.domain.assist.words import objective_text, shared_terms, term_words, terms
 from hoshin.domain.model import Level, Objective, Plan, Unit
 from hoshin.errors import InvalidInput
@@ -36,6 +40,10 @@ DATE_WORDS = frozenset(
     """jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june
     july august september october november december q1 q2 q3 q4 h1 h2 fy""".split()  # noqa: SIM905
 )
+
+# The terms of the parents' texts and metric names, read again at every keystroke of a form:
+# remembered (a pure function's results; 65,536 texts, a few MB).
+_terms = lru_cache(maxsize=65_536)(terms)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,53 +87,102 @@ class ParentSuggestion:
     reasons: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Supporters:
+    """The objectives of one level and what they support, as the ranking reads them: made
+    once per plan and space (50,000 texts at 50,000 people), then asked at every keystroke."""
+
+    level: Level
+    parents: tuple[Objective, ...]  # the level above, in plan order
+    texts: tuple[str, ...]  # the parents' texts
+    ids: Mapping[str, int]  # each supporter the space knows -> its row in ``matrix``
+    matrix: Matrix  # the supporters' vectors
+    links: NDArray[np.int64]  # shape (2, links): a parent's index, a supporter's row
+
+
+def supporters_of(plan: Plan, level: Level, space: Space) -> Supporters:
+    """The supporters of ``level`` (a level with one above it) in ``space``; an objective
+    whose text the space does not know is left out."""
+    parents = tuple(o for o in plan.objectives if o.level == LEVEL_ABOVE[level])
+    at = {parent.id: k for k, parent in enumerate(parents)}
+    ids: dict[str, int] = {}
+    rows: list[int] = []
+    links: list[tuple[int, int]] = []
+    for other in plan.objectives:
+        if other.level != level or not other.supports:
+            continue
+        row = space.rows.get(objective_text(other))
+        if row is None:
+            continue
+        links += [(at[key], len(rows)) for key in other.supports if key in at]
+        ids[other.id] = len(rows)
+        rows.append(row)
+    return Supporters(
+        level,
+        parents,
+        tuple(objective_text(o) for o in parents),
+        ids,
+        space.matrix[rows],
+        np.array(links, dtype=np.int64).reshape(-1, 2).T,
+    )
+
+
 def suggest_parents(
-    plan: Plan, candidate: Candidate, space: Space, *, top: int = 3
+    plan: Plan,
+    candidate: Candidate,
+    space: Space,
+    *,
+    top: int = 3,
+    vector: Matrix | None = None,
+    supporters: Supporters | None = None,
 ) -> list[ParentSuggestion]:
     """The ``top`` objectives of the level above ``candidate``'s, best first; ``space`` must
-    know the candidate's text and those objectives' texts."""
-    above = LEVEL_ABOVE.get(candidate.level)
-    if above is None:
+    know those objectives' texts, and the candidate's unless its ``vector`` is given (a title
+    being typed: no copy of a large plan's space to add one text). ``supporters`` of the
+    candidate's level in ``space``, when kept from an earlier ask, save reading them again."""
+    if candidate.level not in LEVEL_ABOVE:
         raise InvalidInput(
             f"a {candidate.level} objective supports nothing: there is no level above it"
         )
-    parents = [o for o in plan.objectives if o.level == above and o.id != candidate.id]
-    if not parents or top < 1:
+    if supporters is None or supporters.level != candidate.level:
+        supporters = supporters_of(plan, candidate.level, space)
+    if not supporters.parents or top < 1:
         return []
-    texts = [objective_text(o) for o in parents]
-    mine = space.vector(candidate.text())
-    cosines = (space.stack(texts) @ mine).tolist()
-    siblings = _siblings(plan, candidate, parents, space)
+    mine = space.vector(candidate.text()) if vector is None else vector
+    cosines = (space.stack(list(supporters.texts)) @ mine).tolist()
+    siblings = _siblings(supporters, candidate, mine)
     units = _Units(plan)
     ranking = _Ranking(candidate, units.of(candidate.unit, candidate.owner), units, space.name)
     scored = [
         ranking.suggestion(parent, text, cosine, sibling)
-        for parent, text, cosine, sibling in zip(parents, texts, cosines, siblings, strict=True)
+        for parent, text, cosine, sibling in zip(
+            supporters.parents, supporters.texts, cosines, siblings, strict=True
+        )
     ]
     scored.sort(key=lambda s: -s.score)  # stable: plan order between equal scores
     return scored[:top]
 
 
 def _siblings(
-    plan: Plan, candidate: Candidate, parents: list[Objective], space: Space
+    supporters: Supporters, candidate: Candidate, mine: Matrix
 ) -> list[tuple[float, str | None]]:
-    """For each parent, the best cosine of the candidate with another objective that
-    supports it (texts the space does not know are passed over), and that objective's id."""
-    at = {parent.id: k for k, parent in enumerate(parents)}
-    others = [
-        o
-        for o in plan.objectives
-        if o.level == candidate.level and o.id != candidate.id and objective_text(o) in space
-    ]
-    best: list[tuple[float, str | None]] = [(0.0, None)] * len(parents)
-    if not others:
+    """For each parent, the best (positive) cosine of the candidate with another objective
+    that supports it, and that objective's id."""
+    best: list[tuple[float, str | None]] = [(0.0, None)] * len(supporters.parents)
+    if not supporters.links.shape[1]:
         return best
-    cosines = space.stack([objective_text(o) for o in others]) @ space.vector(candidate.text())
-    for other, cosine in zip(others, cosines.tolist(), strict=True):
-        for key in other.supports:
-            k = at.get(key)
-            if k is not None and cosine > best[k][0]:
-                best[k] = (cosine, other.id)
+    cosines = supporters.matrix @ mine
+    itself = supporters.ids.get(candidate.id or "")
+    if itself is not None:  # its own supports are no evidence
+        cosines[itself] = -1.0
+    parent, supporter = supporters.links
+    values = cosines[supporter]
+    order = np.argsort(-values, kind="stable")
+    firsts = np.unique(parent[order], return_index=True)[1]  # each parent's best link
+    names = list(supporters.ids)
+    for link in order[firsts].tolist():
+        if values[link] > 0:
+            best[parent[link]] = (float(values[link]), names[supporter[link]])
     return best
 
 
@@ -150,7 +207,7 @@ class _Ranking:
         like, neighbour = sibling
         if like >= SIMILAR and neighbour is not None:
             reasons.append(f"like {neighbour}, which supports it ({like:.2f})")
-        shared = shared_terms(self.terms, terms(text))
+        shared = shared_terms(self.terms, _terms(text))
         if shared:
             named = ", ".join(self.words.get(term, term) for term in shared)
             reasons.append(f"shares the term{'s' if len(shared) > 1 else ''} {named}")
@@ -175,7 +232,7 @@ def _shared_metric(names: tuple[str, ...], parent: Objective) -> str | None:
     for name in names:
         mine = set(terms(name))
         for metric in parent.metrics:
-            theirs = set(terms(metric.name))
+            theirs = set(_terms(metric.name))
             if (
                 mine
                 and theirs

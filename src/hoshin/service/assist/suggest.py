@@ -3,6 +3,8 @@ caller: a plan's cached model space, or the lexical fallback while it is being c
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import replace
 
 from hoshin.domain.analysis import Analysis
@@ -12,10 +14,12 @@ from hoshin.domain.assist.parents import (
     LEVEL_ABOVE,
     Candidate,
     ParentSuggestion,
+    Supporters,
     candidate_of,
     suggest_parents,
+    supporters_of,
 )
-from hoshin.domain.assist.space import Space, joined, space_of
+from hoshin.domain.assist.space import Space
 from hoshin.domain.assist.words import objective_text, plan_texts
 from hoshin.domain.findings.base import Finding, finding
 from hoshin.domain.model import Plan
@@ -38,23 +42,50 @@ def parents_for(
     plan: Plan, candidate: Candidate, *, top: int = 3, space: Space | None = None
 ) -> list[ParentSuggestion]:
     """The ``top`` likeliest parents of a candidate objective (perhaps not in the plan)."""
-    # The level above is ranked; the candidate's own level holds the parents' supporters.
-    levels = (LEVEL_ABOVE.get(candidate.level), candidate.level)
-    wanted = [objective_text(o) for o in plan.objectives if o.level in levels]
-    return suggest_parents(plan, candidate, _knowing(space, wanted, candidate.text()), top=top)
+    text = candidate.text()
+    above = LEVEL_ABOVE.get(candidate.level)
+    ranked = [objective_text(o) for o in plan.objectives if o.level == above]
+    if space is not None and all(t in space for t in ranked):
+        kept = _supporters(plan, candidate, space)
+        if text in space:
+            return suggest_parents(plan, candidate, space, top=top, supporters=kept)
+        if space.name != "lexical":  # a title being typed: embed it alone, copy nothing
+            vector = model_space([text]).vector(text)
+            return suggest_parents(plan, candidate, space, top=top, vector=vector, supporters=kept)
+    # The candidate's own level holds the parents' supporters: their texts too.
+    texts = [*ranked, *(objective_text(o) for o in plan.objectives if o.level == candidate.level)]
+    # TF-IDF weights depend on every text: a lexical space is computed again with the new one
+    lexical = space is not None and space.name == "lexical"
+    known = lexical_space([*texts, text]) if lexical else model_space([*texts, text])
+    return suggest_parents(plan, candidate, known, top=top)
 
 
-def _knowing(space: Space | None, texts: list[str], text: str) -> Space:
-    """A space that knows ``texts`` and ``text``: the given one, else the model's."""
-    if space is None:
-        return model_space([*texts, text])
-    if text in space:
-        return space
-    if space.name == "lexical":  # TF-IDF weights depend on every text: compute them again
-        return lexical_space([*texts, text])
-    # Only the texts the ranking reads, so that a large plan's space is not copied.
-    known = list(dict.fromkeys(texts))
-    return joined(space_of(known, space.stack(known), space.name), model_space([text]))
+# The supporters of a level as the ranking reads them, kept for the plan's (cached) model
+# space: a form asks at every keystroke, and reading 50,000 supporters takes longer than the
+# rest of the ranking. Two kept (a 50,000-person plan's individual level: 77 MB each), keyed
+# by the objectives tuple and the space (held, so that their ids are not reused).
+KEPT_SUPPORTERS = 2
+_kept: OrderedDict[tuple[int, int, str], tuple[object, Space, Supporters]] = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def _supporters(plan: Plan, candidate: Candidate, space: Space) -> Supporters | None:
+    """The supporters of the candidate's level in ``space``, kept or made (None for a
+    lexical space: made for one ask, it is not worth keeping)."""
+    if space.name == "lexical" or candidate.level not in LEVEL_ABOVE:
+        return None
+    key = (id(plan.objectives), id(space), candidate.level)
+    with _kept_lock:
+        held = _kept.get(key)
+        if held is not None and held[0] is plan.objectives and held[1] is space:
+            _kept.move_to_end(key)
+            return held[2]
+    made = supporters_of(plan, candidate.level, space)
+    with _kept_lock:
+        _kept[key] = (plan.objectives, space, made)
+        while len(_kept) > KEPT_SUPPORTERS:
+            _kept.popitem(last=False)
+    return made
 
 
 def overlaps(
