@@ -204,6 +204,7 @@ def brute_force(
     st.floats(0.0, 0.95),
     st.integers(1, 40),
     st.sampled_from([(4, 7), (7, 4)]),
+    st.booleans(),
 )
 def test_tiles_find_what_brute_force_finds(
     raw: np.ndarray,
@@ -212,6 +213,7 @@ def test_tiles_find_what_brute_force_finds(
     floor: float,
     limit: int,
     tile: tuple[int, int],
+    tabled: bool,
 ) -> None:
     matrix = raw + np.float32(1e-3)  # no zero row
     matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
@@ -224,6 +226,9 @@ def test_tiles_find_what_brute_force_finds(
         given_numbers,
         False,
     )
+    if tabled:  # at most 6 kinds of numbers: the floors from a table of kinds
+        codes = codes.tabled()
+        assert codes.table is not None
     with pytest.MonkeyPatch.context() as patch:  # tiles of 4 x 7 (or 7 x 4) over 23 rows
         patch.setattr(overlaps_module, "ROWS", tile[0])
         patch.setattr(overlaps_module, "COLUMNS", tile[1])

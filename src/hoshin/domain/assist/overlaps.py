@@ -32,6 +32,7 @@ LEXICAL_THRESHOLD = 0.35  # the lexical (TF-IDF) space: its best precision
 # beyond DIFFER: the similarity their texts need is AGREED lower or DIFFERENT higher.
 AGREE, DIFFER = 0.15, 0.5
 AGREED, DIFFERENT = 0.15, 0.1
+KINDS = 256  # at most this many kinds of rows by numbers: their floors from a table
 LIMIT = 1_000  # overlaps listed at most (the total is counted all the same)
 ROWS, COLUMNS = 1_024, 8_192  # one tile of similarities: 32 MB of float32
 
@@ -216,13 +217,17 @@ class _Codes(NamedTuple):
     baselines: NDArray[np.float64]
     targets: NDArray[np.float64]
     gated: bool  # metrics: those going opposite ways or in other units never overlap
+    # When few rows differ in direction, unit and numbers (a templated plan: a few kinds of
+    # row for 150,000 metrics), each row's kind and what each two kinds add to the floor.
+    kinds: NDArray[np.int64] | None = None
+    table: NDArray[np.float32] | None = None
 
     @classmethod
     def of(cls, items: list[_Item]) -> _Codes:
         """The codes of ``items``, in order."""
         directions: dict[str, int] = {}
         units: dict[str, int] = {"": -1}
-        return cls(
+        codes = cls(
             np.array([item.hands for item in items], dtype=np.int64),
             np.array([directions.setdefault(i.direction, len(directions)) for i in items]),
             np.array([units.setdefault(i.measure, len(units) - 1) for i in items]),
@@ -230,6 +235,24 @@ class _Codes(NamedTuple):
             np.array([item.numbers[1] for item in items], dtype=np.float64),
             bool(items) and items[0].kind == "metric",
         )
+        return codes.tabled()
+
+    def tabled(self) -> _Codes:
+        """These codes with the table of kinds, when there are at most KINDS of them."""
+        rows = np.stack([self.directions, self.units, self.baselines, self.targets], axis=1)
+        rows[np.isnan(rows)] = np.inf  # no number given: one kind (NaN is unequal to NaN)
+        kinds, first, inverse = np.unique(rows, axis=0, return_index=True, return_inverse=True)
+        if len(kinds) > KINDS:
+            return self
+        one = self._replace(
+            hands=self.hands[first],
+            directions=self.directions[first],
+            units=self.units[first],
+            baselines=self.baselines[first],
+            targets=self.targets[first],
+        )
+        table = one.needed((slice(None), None), (None, slice(None)), 0.0)
+        return self._replace(kinds=inverse.reshape(-1), table=table.astype(np.float32))
 
     def apart(self, rows: slice, columns: slice) -> NDArray[np.bool_]:
         """Which pairs of a tile cannot overlap: the same hands, or metrics that go opposite
@@ -247,13 +270,14 @@ class _Codes(NamedTuple):
         )
         return alike
 
-    def needed(
-        self, i: NDArray[np.int64], j: NDArray[np.int64], floor: float
-    ) -> NDArray[np.float64]:
-        """The similarity each pair (i[k], j[k]) needs: two metrics (or two objectives'
-        headline metrics) of one direction and unit with the same baseline and target
-        (within AGREE) measure the same quantity, so less similar texts will do; with
-        numbers far apart (beyond DIFFER) they need more."""
+    def needed(self, i: Any, j: Any, floor: float) -> NDArray[np.float64]:
+        """The similarity each pair (rows ``i`` with rows ``j``, as numpy indexes them)
+        needs: two metrics (or two objectives' headline metrics) of one direction and unit
+        with the same baseline and target (within AGREE) measure the same quantity, so less
+        similar texts will do; with numbers far apart (beyond DIFFER) they need more."""
+        if self.kinds is not None and self.table is not None:
+            tabled: NDArray[np.float64] = self.table[self.kinds[i], self.kinds[j]] + floor
+            return tabled
         gap = np.fmax(
             _gap(self.baselines[i], self.baselines[j]), _gap(self.targets[i], self.targets[j])
         )
@@ -312,8 +336,13 @@ def _best_pairs(
 def _accepted(
     tile: NDArray[np.float32], codes: _Codes, floor: float, i0: int, j0: int
 ) -> NDArray[np.bool_]:
-    """Which pairs of a tile are similar enough: the numbers are read only for the pairs
-    whose similarity they can change (between the lowest and the highest bar)."""
+    """Which pairs of a tile are similar enough: the floors from the table of kinds, else
+    the numbers read only for the pairs whose similarity they can change (between the
+    lowest and the highest bar)."""
+    if codes.table is not None:
+        rows, columns = slice(i0, i0 + tile.shape[0]), slice(j0, j0 + tile.shape[1])
+        dense: NDArray[np.bool_] = tile >= codes.needed((rows, None), (None, columns), floor)
+        return dense
     accepted: NDArray[np.bool_] = tile >= floor + DIFFERENT
     band = np.flatnonzero((tile >= floor - AGREED) & ~accepted)
     if len(band):
