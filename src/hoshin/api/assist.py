@@ -15,8 +15,7 @@ from pydantic import BaseModel, Field
 from hoshin.api.deps import Analyses, AsOf, Db, Org, as_of_day
 from hoshin.api.edits import READS, Body, Day, Filter, Limit, Offset
 from hoshin.domain.assist.draft import draft_objective
-from hoshin.domain.assist.lexical import lexical_space
-from hoshin.domain.assist.parents import LEVEL_ABOVE, Candidate, ParentSuggestion
+from hoshin.domain.assist.parents import Candidate, ParentSuggestion
 from hoshin.domain.assist.review import Criterion, review_record
 from hoshin.domain.assist.situation import suggest_addresses
 from hoshin.domain.assist.space import Space
@@ -85,7 +84,9 @@ def parents(
     if known is None:
         raise NotFound(f"no objective {objective} in the plan")
     asking = known[0]
-    space = _space(found, org.org.id) or _lexical_above(found, asking.level, objective_text(asking))
+    space = _space(found, org.org.id) or suggest.words_space(
+        found.plan, asking.level, objective_text(asking)
+    )
     return _parents_read(
         space, objective, suggest.parents(found.plan, objective, top=top, space=space)
     )
@@ -102,7 +103,9 @@ def parents_of_candidate(
     candidate = Candidate(
         body.title, body.level, body.unit, body.owner, tuple(body.metrics), body.id
     )
-    space = _space(found, org.org.id) or _lexical_above(found, body.level, candidate.text())
+    space = _space(found, org.org.id) or suggest.words_space(
+        found.plan, body.level, candidate.text()
+    )
     ranked = suggest.parents_for(found.plan, candidate, top=top, space=space)
     return _parents_read(space, body.id, ranked)
 
@@ -336,7 +339,10 @@ def addresses(org: Org, session: Db, cache: Analyses, top: Top = 3) -> Addresses
         space=_name(space),
         suggestions=[
             AddressRead(**asdict(s), kind=items[s.item].kind, text=items[s.item].text)
-            for s in suggest_addresses(found.plan, space, top=top)
+            for s in found.derived(  # once per analysis, space and top: 10 items x 52,530
+                f"assist.addresses.{space.name}.{top}",  # objectives: 0.2-0.5 s at 50,000
+                lambda _: suggest_addresses(found.plan, space, top=top),
+            )
         ],
     )
 
@@ -345,14 +351,6 @@ def _space(found: Analysed, org: int, *, whole: bool = False) -> Space | None:
     """The plan's model space if it is ready (it is made in the background); ``whole``:
     with the metrics' texts too (overlaps), else the objectives' may be enough, sooner."""
     return plan_space(found, org=org, whole=whole)
-
-
-def _lexical_above(found: Analysed, level: Level, text: str) -> Space:
-    """While the model's space is made: the TF-IDF space of the level above's objectives
-    and the asking one (what the ranking reads; a large plan's other texts are not)."""
-    above = LEVEL_ABOVE.get(level)
-    texts = [objective_text(o) for o in found.plan.objectives if o.level == above]
-    return lexical_space([*texts, text])
 
 
 def _name(space: Space) -> SpaceName:

@@ -7,9 +7,7 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from hoshin.domain.assist.lexical import lexical_space
 from hoshin.domain.assist.parents import LEVEL_ABOVE, Candidate, ParentSuggestion
-from hoshin.domain.assist.words import objective_text
 from hoshin.domain.model import LEVELS, Level
 from hoshin.domain.text import text_problem
 from hoshin.runtime.assist_spaces import plan_space
@@ -30,14 +28,6 @@ class Parents:
     suggestions: tuple[ParentSuggestion, ...] = ()
     space: str = "model"
     note: str | None = NO_TITLE
-
-
-def _above(found: Analysed, level: Level) -> list[str]:
-    """The texts of the objectives of ``level``, once per analysis (the lexical fallback)."""
-    return found.derived(
-        f"assist.texts.{level}",
-        lambda _: [objective_text(o) for o in found.plan.objectives if o.level == level],
-    )
 
 
 def suggested_parents(
@@ -65,7 +55,7 @@ def suggested_parents(
     candidate = Candidate(title, chosen, unit.strip() or None, None, metrics, key or None)
     space = plan_space(found, org=org)
     if space is None:  # the model's vectors are being computed: the words meanwhile
-        space = lexical_space([*_above(found, above), candidate.text()])
+        space = suggest.words_space(found.plan, chosen, candidate.text())
     found_parents = suggest.parents_for(found.plan, candidate, top=top, space=space)
     if not found_parents:
         return Parents(space=space.name, note=f"The plan has no {above} objective yet.")

@@ -9,14 +9,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from hoshin.domain.assist.lexical import lexical_space
 from hoshin.domain.assist.overlaps import OverlapScan
 from hoshin.domain.assist.review import SmartReview
 from hoshin.domain.assist.situation import AddressSuggestion, unaddressed
 from hoshin.domain.assist.space import Space
-from hoshin.domain.assist.words import plan_texts
 from hoshin.domain.model import SituationItem
-from hoshin.runtime.assist_spaces import plan_space
+from hoshin.runtime.assist_spaces import lexical_plan_space, plan_space
 from hoshin.service.analysis import Analysed
 from hoshin.service.assist import suggest
 from hoshin.service.assist.addresses import suggest_addresses
@@ -32,7 +30,7 @@ def page_space(found: Analysed, org: int) -> Space:
     ready = plan_space(found, org=org)
     if ready is not None:
         return ready
-    return found.derived("assist_lexical", lambda _: lexical_space(plan_texts(found.plan)))
+    return lexical_plan_space(found, org=org)
 
 
 def reviews(found: Analysed, space: Space) -> list[SmartReview]:

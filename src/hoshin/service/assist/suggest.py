@@ -22,7 +22,7 @@ from hoshin.domain.assist.parents import (
 from hoshin.domain.assist.space import Space
 from hoshin.domain.assist.words import objective_text, plan_texts
 from hoshin.domain.findings.base import Finding, finding
-from hoshin.domain.model import Plan
+from hoshin.domain.model import Level, Plan
 from hoshin.errors import NotFound
 from hoshin.service.assist.spaces import model_space
 
@@ -36,6 +36,14 @@ def parents(
     if objective is None:
         raise NotFound(f"no objective {objective_id} in the plan")
     return parents_for(plan, candidate_of(objective), top=top, space=space)
+
+
+def words_space(plan: Plan, level: Level, text: str) -> Space:
+    """While the plan's model space is being made: the TF-IDF space of the objectives of the
+    level above ``level`` and of ``text`` (what the ranking reads; a large plan's other texts
+    are not)."""
+    above = LEVEL_ABOVE.get(level)
+    return lexical_space([*(objective_text(o) for o in plan.objectives if o.level == above), text])
 
 
 def parents_for(
