@@ -52,7 +52,7 @@ def metrics(
         rows = [asdict(kpi) | ({} if score is None else {"score": score}) for kpi, score in found]
         sys.stdout.write(json.dumps(rows) + "\n")
         return
-    console = Console(highlight=False)
+    console = Console(highlight=False, markup=False)  # plan text is never rich markup
     console.print(_table(found), markup=False)
     if listing:
         console.print(f"{len(found)} indicators", markup=False)

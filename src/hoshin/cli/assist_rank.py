@@ -60,7 +60,7 @@ def parents(
         sys.stdout.write(json.dumps(rows) + "\n")
         return
     objective = next(o for o in plan.objectives if o.id == key)
-    console = Console(highlight=False)
+    console = Console(highlight=False, markup=False)  # plan text is never rich markup
     now = ", ".join(objective.supports) or "nothing"
     console.print(
         f"Where does {key} belong? {objective.title} ({objective.level}; it supports {now} "
@@ -108,7 +108,7 @@ def overlaps(
         }
         sys.stdout.write(json.dumps(body) + "\n")
         return
-    console = Console(highlight=False)
+    console = Console(highlight=False, markup=False)  # plan text is never rich markup
     if scan.overlaps:
         console.print(_overlaps_table(scan))
     console.print(_summary(scan), markup=False)

@@ -54,7 +54,7 @@ def review_command(
     if output is Output.json:
         sys.stdout.write(json.dumps([review_record(item) for item in reviews]) + "\n")
         return
-    console = Console(highlight=False)
+    console = Console(highlight=False, markup=False)  # plan text is never rich markup
     header = Text(f"SMART review of {found.plan.organization.name}", style="bold")
     header.append(f" as of {found.analysis.as_of}", style="")
     console.print(header)

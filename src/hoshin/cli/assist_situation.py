@@ -36,7 +36,7 @@ def situation(
     if output is Output.json:
         sys.stdout.write(json.dumps(_json(plan, items, found)) + "\n")
         return
-    console = Console(highlight=False)
+    console = Console(highlight=False, markup=False)  # plan text is never rich markup
     console.print(_summary(plan, items), markup=False)
     if items:
         console.print(_table(items, found))
