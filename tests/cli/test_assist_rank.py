@@ -176,8 +176,7 @@ def test_parents_and_overlaps_of_an_organisation(url: str) -> None:
 def test_a_title_in_square_brackets_is_printed_as_written(tmp_path: Path) -> None:
     # rich would read "[bold]" as markup and drop it; plan text is printed as written.
     path = tmp_path / "brackets.yaml"
-    path.write_text(PLAN.replace("Halve scrap and rework", "[bold]Halve[/bold] scrap"), "utf-8")
+    title = "Halve scrap and rework costs by 2029,"
+    path.write_text(PLAN.replace(title, f'"[bold]{title[:-1]}",'), "utf-8")
     code, out, _ = hoshin("assist", "parents", str(path), "A1")
-    assert code == 0 and "[bold]Halve[/bold] scrap" in out
-    code, out, _ = hoshin("assist", "overlaps", str(path.with_name("brackets.yaml")))
-    assert code == 0
+    assert code == 0 and "[bold]Halve scrap" in out
