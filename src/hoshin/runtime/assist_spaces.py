@@ -1,16 +1,17 @@
 """The model space of each organisation's plan, computed in the background of a process.
 
-Embedding every text of a large plan takes minutes (50,000 people: about 205,000 objective
-and metric texts, BENCHMARKS.md), so no request waits for it: the first ask for a plan
-starts one daemon thread and gets None (the caller answers from the lexical space and says
-so); later asks get the space once it is ready. A space belongs to a plan's structure (the
-index the analysis cache shares between versions that differ only by actuals, whose texts
-are the same), so a check-in needs nothing new. An edit or an import makes a new structure:
-when most of its texts are in the organisation's previous space (made or being made), the
-new space is that one's rows plus the few new texts (a renamed objective: one text, well
-under a second at 50,000 people) and the previous one is served meanwhile; a plan whose
-texts are mostly new is embedded whole, one plan at a time in the process, the smallest
-first. Memory is bounded by the rows kept (KEPT_ROWS).
+Embedding every text of a large plan takes minutes (50,000 people: 205,000 objective,
+metric and situation texts, 15 minutes: BENCHMARKS.md), so no request waits for it: the
+first ask for a plan starts one daemon thread and gets None (the caller answers from the
+lexical space and says so); later asks get the space once it is ready, and the objectives'
+part of it (all that parents and addresses read) once those texts, embedded first, are.
+A space belongs to a plan's structure (the index the analysis cache shares between versions
+that differ only by actuals, whose texts are the same), so a check-in needs nothing new. An
+edit or an import makes a new structure: when most of its texts are in the organisation's
+previous space (made or being made), the new space is that one plus the few new texts (a
+renamed objective: one text, about a second at 50,000 people, which an ask waits for); a
+plan whose texts are mostly new is embedded whole, one plan at a time in the process, the
+smallest first. Memory is bounded by the rows kept (KEPT_ROWS).
 """
 
 from __future__ import annotations
@@ -35,8 +36,8 @@ from hoshin.service.assist.embedding import DIMENSION, embed
 
 log = logging.getLogger(__name__)
 
-# An edit's space is its predecessor's rows plus a few texts embedded: ready within a second at
-# 50,000 people, so an ask waits that long rather than rank a large plan lexically.
+# An edit's space is its predecessor's rows plus a few texts embedded: ready in about a second
+# at 50,000 people, so an ask waits that long rather than rank a large plan lexically.
 GROW_WAIT = 1.0
 # Rows of every kept space together: 600,000 x 384 float32 = 0.9 GB. A plan of 50,000 people
 # has 205,000 texts, so its previous space stays while its next one is made and served.
@@ -81,7 +82,7 @@ def plan_space(found: Analysed, *, org: Hashable = None, whole: bool = True) -> 
     one while an edit's is made); else None, having started the thread that makes it.
     ``org`` names the organisation (default: the plan's organisation name). ``whole=False``:
     a space that knows at least the objectives' and situation items' texts (parents and
-    addresses need no more), ready a quarter of the way through a large plan's embedding."""
+    addresses need no more), ready before the metrics' texts are embedded."""
     entry = _asked(found, org)
     if entry.space is None and entry.decided.wait(GROW_WAIT) and entry.growing:
         entry.done.wait(GROW_WAIT)
@@ -94,8 +95,8 @@ def plan_space(found: Analysed, *, org: Hashable = None, whole: bool = True) -> 
 
 def lexical_plan_space(found: Analysed, *, org: Hashable = None, whole: bool = True) -> Space:
     """The fallback while the model's space is made: the TF-IDF space of the plan's texts
-    (``whole=False``: of its objectives' and situation items' only, a quarter of them at
-    50,000 people), made once per plan structure on the asker's thread (seconds at 50,000
+    (``whole=False``: of its objectives' and situation items' only, a quarter of the texts
+    at 50,000 people), made once per plan structure on the asker's thread (seconds at 50,000
     people; concurrent askers wait for the first) and forgotten with the model's space."""
     entry = _asked(found, org)
     with entry.lexical_lock:
