@@ -19,7 +19,7 @@ import pytest
 from api_support import Seeded
 
 from hoshin.domain.assist.overlaps import THRESHOLD
-from hoshin.runtime import assist_spaces
+from hoshin.runtime import assist_scans, assist_spaces
 from hoshin.service.assist.embedding import embed
 from llm_server import chat_server
 
@@ -30,12 +30,17 @@ WAIT = 60.0  # seconds at most for the background thread: waited for, never time
 
 
 @pytest.fixture(autouse=True)
-def no_spaces() -> Iterator[None]:
-    """Each test starts with no plan space made (the process keeps them otherwise)."""
+def no_spaces(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Each test starts with no plan space or scan made (the process keeps them otherwise);
+    a scan under way is waited for (the small plan's takes milliseconds, however slow the
+    host)."""
     assist_spaces.forget()
+    assist_scans.forget()
+    monkeypatch.setattr(assist_scans, "SCAN_WAIT", WAIT)
     yield
     assist_spaces.settled(WAIT)
     assist_spaces.forget()
+    assist_scans.forget()
 
 
 def get(api: Seeded, url: str, *, who: str = "viewer") -> Any:
@@ -105,11 +110,36 @@ def test_a_planted_duplicate_is_an_overlap(api: Seeded) -> None:
     get(api, "/overlaps")
     assert assist_spaces.settled(WAIT)
     answer = get(api, "/overlaps").json()
-    assert answer["space"] == "model" and answer["threshold"] == THRESHOLD and answer["total"] == 1
+    assert answer["space"] == "model" and answer["ready"] is True
+    assert answer["threshold"] == THRESHOLD and answer["total"] == 1
     [pair] = answer["overlaps"]
     assert pair["kind"] == "objective" and {pair["first"], pair["second"]} == {"A1", twin_id}
     assert pair["similarity"] >= THRESHOLD and pair["suggestion"]
     assert get(api, "/overlaps?kind=metric").json()["overlaps"] == []
+
+
+def test_a_large_plans_overlaps_wait_for_the_model_space(
+    api: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plan above LEXICAL_TEXTS objectives and metrics (here any: 0) is not scanned
+    lexically: while the model's space is held the answer is not ready, and empty; then
+    the scan is made in the model's space (small.yaml: no pair above the threshold)."""
+    let_go = threading.Event()
+
+    def held(texts: Sequence[str]) -> np.ndarray:
+        assert let_go.wait(WAIT)
+        return embed(texts)
+
+    monkeypatch.setattr(assist_spaces, "embed", held)
+    monkeypatch.setattr(assist_scans, "LEXICAL_TEXTS", 0)
+    early = get(api, "/overlaps").json()
+    assert early == {
+        "space": "model", "ready": False, "threshold": THRESHOLD, "total": 0, "overlaps": []
+    }  # fmt: skip
+    let_go.set()
+    assert assist_spaces.settled(WAIT)
+    later = get(api, "/overlaps").json()
+    assert (later["space"], later["ready"], later["total"]) == ("model", True, 0)
 
 
 def test_the_metric_catalogue_answers_a_question_in_words(api: Seeded) -> None:

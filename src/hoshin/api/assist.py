@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from hoshin.api.deps import Analyses, AsOf, Db, Org, as_of_day
 from hoshin.api.edits import READS, Body, Day, Filter, Limit, Offset
 from hoshin.domain.assist.draft import draft_objective
+from hoshin.domain.assist.overlaps import THRESHOLD
 from hoshin.domain.assist.parents import Candidate, ParentSuggestion
 from hoshin.domain.assist.review import Criterion, review_record
 from hoshin.domain.assist.situation import suggest_addresses
@@ -24,9 +25,10 @@ from hoshin.domain.model import Level
 from hoshin.domain.text import LONGEST
 from hoshin.errors import NotFound
 from hoshin.fields import ID_PATTERN, Id, Line, Title
+from hoshin.runtime.assist_scans import plan_overlaps
 from hoshin.runtime.assist_spaces import lexical_plan_space, plan_space
 from hoshin.runtime.one_thread import OneThreadRoute
-from hoshin.runtime.sessions import read_first
+from hoshin.runtime.sessions import end_reading, read_first
 from hoshin.service.analysis import Analysed
 from hoshin.service.assist import catalogue, drafting, llm, review, suggest
 
@@ -136,6 +138,9 @@ class OverlapsRead(BaseModel):
     """The best overlaps, best first (at most 1,000), and how many pairs there are."""
 
     space: SpaceName
+    ready: bool = Field(
+        description="False while a large plan's scan is made in the background: ask again"
+    )
     threshold: float = Field(description="The similarity above which two texts overlap")
     total: int = Field(description="Pairs above the threshold, of both kinds")
     overlaps: list[OverlapRead]
@@ -154,12 +159,17 @@ def overlaps(
     as_of: AsOf = None,
 ) -> OverlapsRead:
     """Pairs of objectives and of metrics, in different units or people, that say the same
-    thing, with their similarity and a suggested merge or shared metric."""
+    thing, with their similarity and a suggested merge or shared metric. A large plan's
+    scan takes minutes: it is made in the background once per plan version (``ready``)."""
     found = cache.get(session, org=org.org, as_of=as_of_day(as_of), fresh_row=True)
-    space = _space(found, org.org.id, whole=True) or lexical_plan_space(found, org=org.org.id)
-    scan = suggest.overlap_scan(found.plan, space=space, threshold=threshold)
+    end_reading(session)  # the scan may be waited for: no snapshot held open meanwhile
+    scan, space = plan_overlaps(found, org=org.org.id, threshold=threshold)
+    if scan is None:
+        floor = THRESHOLD if threshold is None else threshold
+        return OverlapsRead(space="model", ready=False, threshold=floor, total=0, overlaps=[])
     return OverlapsRead(
-        space=_name(space),
+        space="lexical" if space == "lexical" else "model",
+        ready=True,
         threshold=scan.threshold,
         total=scan.total,
         overlaps=[
