@@ -11,10 +11,10 @@ from fastapi.responses import HTMLResponse, Response
 
 from hoshin.domain.assist.catalogue import SECTORS
 from hoshin.errors import InvalidInput, NotFound
+from hoshin.runtime.assist_scans import plan_overlaps
 from hoshin.service.assist.catalogue import search_metrics
 from hoshin.web.assist_forms import suggested_parents
 from hoshin.web.assist_page import (
-    overlap_scan,
     page_space,
     paged,
     reviews,
@@ -29,9 +29,6 @@ Typed = Annotated[str, Query(max_length=300)]
 Word = Annotated[str, Query(max_length=64)]
 PageNumber = Annotated[int, Query(ge=1, le=1_000_000)]
 FOUND = 10  # indicators a catalogue search lists
-# Objectives above which the page scans for overlaps only when asked: a scan of 2,130
-# objectives took 3.4 s in the model's space (5.5 s in the words'), and it grows faster.
-INLINE = 5_000
 # The form fields a suggested parent fills (a button's target), and what the box calls them.
 FILLS = {
     "f-supports-new-id": "Supports (its new link)",
@@ -74,29 +71,26 @@ def assistant_page(
     op: PageNumber = 1,
     rp: PageNumber = 1,
     pp: PageNumber = 1,
-    scan: Annotated[bool, Query()] = False,
 ) -> Response:
     """The assistant's advice on the plan, for anyone who may read it: overlaps and
     duplicates, the SMART review of the objectives that fail a criterion, the position's
     items no objective addresses with the objectives that may, and the metric catalogue
-    searched by meaning (``q``, ``sector``); a page at a time of each list. A plan of more
-    than INLINE objectives is scanned for overlaps when asked (``scan``): it takes a while."""
+    searched by meaning (``q``, ``sector``); a page at a time of each list. The overlaps come
+    from the plan's scan, made in the background (minutes at 50,000 people)."""
     found = here.analysed(session)
     space = page_space(found, here.org.id)
     chosen = sector if sector in SECTORS else ""
-    scanned = scan or len(found.plan.objectives) <= INLINE
-    params: dict[str, Any] = {"q": q, "sector": chosen, "op": op, "rp": rp, "pp": pp,
-                              "scan": "true" if scan else ""}  # fmt: skip
+    params: dict[str, Any] = {"q": q, "sector": chosen, "op": op, "rp": rp, "pp": pp}
 
     def link(name: str) -> Any:
         return lambda number: _address(here, {**params, name: number})
 
-    found_overlaps = overlap_scan(found, space) if scanned else None
+    found_overlaps, _ = plan_overlaps(found, org=here.org.id)
     metrics, problem = _search(q, chosen)
     context = {
         "here": here, "params": params, "sectors": SECTORS, **space_words(space),
         "overlaps": found_overlaps and paged(found_overlaps.overlaps, op, link("op")),
-        "scan": found_overlaps, "scan_url": _address(here, {**params, "scan": "true"}),
+        "scan": found_overlaps,
         "metrics": metrics, "search_problem": problem,
         "reviews": paged(reviews(found, space), rp, link("rp")),
         "objectives_total": len(found.plan.objectives),

@@ -9,14 +9,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from hoshin.domain.assist.overlaps import OverlapScan
 from hoshin.domain.assist.review import SmartReview
 from hoshin.domain.assist.situation import AddressSuggestion, unaddressed
 from hoshin.domain.assist.space import Space
 from hoshin.domain.model import SituationItem
 from hoshin.runtime.assist_spaces import lexical_plan_space, plan_space
 from hoshin.service.analysis import Analysed
-from hoshin.service.assist import suggest
 from hoshin.service.assist.addresses import suggest_addresses
 from hoshin.service.assist.review import review
 
@@ -65,13 +63,6 @@ def unanswered(found: Analysed, space: Space) -> list[Unanswered]:
         return [Unanswered(i, tuple(by_item.get(i.id, ()))) for i in items]
 
     return found.derived(f"assist.addresses.{space.name}", listed)
-
-
-def overlap_scan(found: Analysed, space: Space) -> OverlapScan:
-    """The plan's overlaps in ``space``, scanned once per analysis and space."""
-    return found.derived(
-        f"assist.overlaps.{space.name}", lambda _: suggest.overlap_scan(found.plan, space=space)
-    )
 
 
 @dataclass(frozen=True, slots=True)
