@@ -14,7 +14,7 @@ from hoshin.domain.assist.words import plan_texts
 from hoshin.domain.model import Metric, Objective, Organization, Plan, Vision
 from hoshin.domain.months import Month
 from hoshin.errors import NotFound
-from hoshin.service.assist import catalogue
+from hoshin.service.assist import catalogue, suggest
 from hoshin.service.assist import review as review_service
 from hoshin.service.assist.catalogue import metric_for
 from hoshin.service.assist.review import review
@@ -209,3 +209,21 @@ def test_no_usable_answer_is_no_rewrite(
         found = reviewed(objective="A2", rewrite=True)
     assert found["A2"].rewrite is None
     assert [item.code for item in found["A2"].failing] == ["vague_title", "unmeasured"]
+
+
+def test_past_the_most_looked_up_parents_an_orphan_gets_the_general_suggestion(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each ranking reads the plan's level: past MOST_LOOKED_UP (here 0) the orphan A4 is
+    told to link itself, and no ranking runs."""
+    asked: list[str] = []
+
+    def parents(plan: Plan, key: str, **_: object) -> list[object]:
+        asked.append(key)
+        return []
+
+    monkeypatch.setattr(review_service, "MOST_LOOKED_UP", 0)
+    monkeypatch.setattr(suggest, "parents", parents)
+    (relevant,) = reviewed()["A4"].failing
+    assert relevant.code == "orphan" and not relevant.suggestion.startswith("link it to B1")
+    assert asked == []

@@ -15,8 +15,9 @@ from hoshin.domain.model import Objective, Plan
 from hoshin.domain.text import text_problem
 from hoshin.service.assist import catalogue, llm, suggest
 
-# Titles looked up in the catalogue per review (about 5 ms each): a plan of thousands of
-# unmeasured objectives gets the general suggestion past these.
+# Titles looked up in the catalogue, and parents ranked, per review (about 5 ms each; a
+# parent at 50,000 people up to 100 ms): a plan of thousands of unmeasured or unaligned
+# objectives gets the general suggestion past these.
 MOST_LOOKED_UP = 200
 # Titles sent to the chat model per review (seconds each on a local model); one objective
 # (``objective=``) is always sent.
@@ -55,7 +56,14 @@ def review(
             looked_up[title] = catalogue.metric_for(title)
         return looked_up[title]
 
+    ranked_parents = [0]
+
     def parent_for(child: Objective) -> ParentSuggestion | None:
+        # Each ranking reads the plan's level: bounded like the look-ups, so that a plan with
+        # thousands of unaligned objectives is not reviewed in quadratic time.
+        if ranked_parents[0] >= MOST_LOOKED_UP:
+            return None
+        ranked_parents[0] += 1
         ranked = suggest.parents(plan, child.id, top=1, space=space)
         return ranked[0] if ranked else None
 
