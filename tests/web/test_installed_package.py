@@ -107,4 +107,10 @@ def test_the_installed_package_serves_every_page_and_its_files(
         answer = page.request.get(base_url + path)
         assert answer.status == 200, f"{path}: {answer.status} {answer.text()[:300]}"
         assert answer.body().startswith(start), path
+    # the assistant: the model (from its packages), the catalogue and its vectors (the
+    # wheel's) answer a question, and the current position page is served
+    answer = page.request.get(base_url + "/orgs/demo/assist?q=warranty+claims+per+pump")
+    assert answer.status == 200, answer.text()[:300]
+    assert "Warranty claims per 1,000 units" in answer.text()
+    assert page.request.get(base_url + "/orgs/demo/situation").status == 200
     page.close()
