@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from hoshin.errors import InvalidInput
 
 MEGABYTE = 1024 * 1024
 
@@ -69,5 +71,14 @@ class Settings(BaseSettings):
 
 
 def settings() -> Settings:
-    """The settings of this process, read from the environment now."""
-    return Settings()
+    """The settings of this process, read from the environment now; InvalidInput naming
+    each variable whose value is not of its kind (never a traceback)."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = [
+            f"HOSHIN_{'_'.join(str(p) for p in problem['loc']).upper()}: "
+            f"{problem['msg']} (it is {problem.get('input')!r})"
+            for problem in error.errors()
+        ]
+        raise InvalidInput("; ".join(problems), detail=problems) from None
