@@ -67,6 +67,9 @@ def test_put_creates_then_replaces_at_the_version_read_and_delete_needs_it(api: 
     ]
     trail = send(api, "GET", "/audit?entity=situation&key=t-rival", who="viewer").json()
     assert trail["total"] == 3
+    # an item that never was has no history: 404, like an objective's (the fuzzer found a 500)
+    assert send(api, "GET", "/situation/h/history", who="viewer").status_code == 404
+    assert send(api, "GET", "/situation/w-falls/history", who="viewer").json() == []
 
 
 def test_an_item_may_share_an_id_with_an_objective(api: Seeded) -> None:

@@ -24,8 +24,10 @@ from hoshin.store.audit import (
 from hoshin.store.changes import ACTUAL, actual_key
 from hoshin.store.organization import OrganizationRow, get_organization
 from hoshin.store.repository import find_row
+from hoshin.store.situation import SituationItemRow
 
-TABLES = dict(KEYED_TABLES)
+# The plan's ids share one namespace (KEYED_TABLES); a situation item's are its own.
+TABLES: dict[str, type[Any]] = {**dict(KEYED_TABLES), "situation": SituationItemRow}
 PAGE = 1000  # events read at a time by events_of
 HISTORY = 50  # the latest changes an objective's history lists (the trail has them all)
 
