@@ -29,7 +29,7 @@ from hoshin.service.asker import Asker, Who
 from hoshin.service.checkin import Actual, NewActual, get_actual, new_actual, record_actual
 from hoshin.store.audit import list_events
 from hoshin.store.organization import OrganizationRow, bump_plan_version, plan_version_of
-from hoshin.store.plan import load_plan
+from hoshin.store.plan_load import load_plan
 from hoshin.store.user import find_user
 
 SMALL = Path(__file__).parents[2] / "examples" / "small.yaml"

@@ -22,7 +22,8 @@ from hoshin.service.checkin import get_actual, record_actual
 from hoshin.service.objective import update_objective
 from hoshin.service.versioned import Change
 from hoshin.store.organization import create_organization
-from hoshin.store.plan import load_plan, replace_plan
+from hoshin.store.plan import replace_plan
+from hoshin.store.plan_load import load_plan
 
 SMALL = Path(__file__).parents[2] / "examples" / "small.yaml"
 AS_OF = date(2026, 6, 15)

@@ -33,7 +33,8 @@ from hoshin.service.organization import OrganizationRow, create_organization
 from hoshin.service.reflection import DraftProblems
 from hoshin.service.versioned import Change
 from hoshin.store.organization import plan_version_of
-from hoshin.store.plan import load_plan, replace_plan
+from hoshin.store.plan import replace_plan
+from hoshin.store.plan_load import load_plan
 
 SMALL = read_plan(Path(__file__).parents[2] / "examples" / "small.yaml")
 NOW = datetime(2027, 1, 15, 9, tzinfo=UTC)

@@ -20,7 +20,8 @@ from hoshin.planfile import read_plan
 from hoshin.runtime.engine import make_engine
 from hoshin.store.migrate import current_revision, head_revision, is_current, upgrade
 from hoshin.store.organization import create_organization
-from hoshin.store.plan import load_plan, replace_plan
+from hoshin.store.plan import replace_plan
+from hoshin.store.plan_load import load_plan
 from hoshin.store.tables import MetricRow, ObjectiveRow, UnitRow, metadata
 
 EXAMPLES = sorted((Path(__file__).parents[2] / "examples").glob("*.yaml"))

@@ -15,7 +15,8 @@ from hoshin.domain.model import Objective
 from hoshin.planfile import read_plan
 from hoshin.store.objective import ObjectiveRow
 from hoshin.store.organization import create_organization
-from hoshin.store.plan import load_plan, replace_plan
+from hoshin.store.plan import replace_plan
+from hoshin.store.plan_load import load_plan
 from hoshin.store.situation import SituationItemRow, addressing, situation_items
 
 SMALL = Path(__file__).parents[2] / "examples" / "small.yaml"

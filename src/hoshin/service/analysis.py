@@ -32,7 +32,7 @@ from hoshin.domain.model import Objective, Plan
 from hoshin.store.changes import changes_since
 from hoshin.store.objective import objective_versions
 from hoshin.store.organization import OrganizationRow, plan_version_of
-from hoshin.store.plan import load_plan
+from hoshin.store.plan_load import load_plan
 
 T = TypeVar("T")
 AS_OF_DAYS = 8  # analyses kept per organisation: today, and the days people look back to

@@ -24,7 +24,7 @@ from hoshin.store.audit import record_event
 from hoshin.store.calendar import find_settings_by_calendar, meetings_since
 from hoshin.store.notification import settings_of
 from hoshin.store.organization import OrganizationRow
-from hoshin.store.plan import load_plan
+from hoshin.store.plan_load import load_plan
 from hoshin.store.unit import find_person
 
 ENTITY = "notification_settings"  # the audit trail's entity of a person's settings

@@ -16,7 +16,7 @@ from hoshin.errors import InvalidInput
 from hoshin.planfile import PlanFileError, dump_plan, plan_to_data, read_plan
 from hoshin.planfile.workbook import csv_zip_bytes, workbook_bytes
 from hoshin.store import organization as org_store
-from hoshin.store.plan import load_plan
+from hoshin.store.plan_load import load_plan
 
 Format = Literal["yaml", "json", "xlsx", "csv"]
 FORMATS: tuple[Format, ...] = ("yaml", "json", "xlsx", "csv")

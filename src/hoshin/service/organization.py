@@ -15,7 +15,8 @@ from hoshin.store import account as account_store
 from hoshin.store import organization as org_store
 from hoshin.store.audit import record_event
 from hoshin.store.organization import OrganizationRow as OrganizationRow  # the API types with it
-from hoshin.store.plan import load_plan, replace_plan
+from hoshin.store.plan import replace_plan
+from hoshin.store.plan_load import load_plan
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 

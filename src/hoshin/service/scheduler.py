@@ -25,7 +25,7 @@ from hoshin.service.notify import mail_payload, publish, queued, tell, unsubscri
 from hoshin.store.notification import addresses_of, insert_outbox
 from hoshin.store.organization import OrganizationRow, plan_version_of
 from hoshin.store.outbox import digest_notifications
-from hoshin.store.plan import load_plan
+from hoshin.store.plan_load import load_plan
 
 CHUNK = 2000  # notices per transaction: a chunk of the 50,000-person plan writes in ~0.1 s
 # The webhook event of each kind of reminder (domain.notices.WEBHOOK_EVENTS); actual_due
