@@ -70,7 +70,7 @@ def load_plan(session: Session, *, org: OrganizationRow) -> Plan:
         if link.strength != "strong":
             weak["supports"][link.child][link.parent] = link.strength
     links = {
-        field: _grouped(rows(table), column, weak.get(field))
+        field: grouped_links(rows(table), column, weak.get(field))
         for field, table, column in (
             ("serves", ServesRow, "objective"),
             ("moves", MovesRow, "metric"),
@@ -79,11 +79,9 @@ def load_plan(session: Session, *, org: OrganizationRow) -> Plan:
     }
     return Plan(
         organization=Organization(org.name, org.fiscal_year_start),
-        vision=Vision(
-            org.vision_statement, org.vision_purpose, org.vision_horizon, tuple(org.vision_values)
-        ),
-        units=tuple(Unit(u.key, u.name, u.parent, u.lead) for u in rows(UnitRow)),
-        people=tuple(Person(p.key, p.name, p.unit, p.email) for p in rows(PersonRow)),
+        vision=vision_of(org),
+        units=tuple(unit_of(u) for u in rows(UnitRow)),
+        people=tuple(person_of(p) for p in rows(PersonRow)),
         objectives=tuple(
             objective_of(
                 o,
@@ -96,11 +94,11 @@ def load_plan(session: Session, *, org: OrganizationRow) -> Plan:
         ),
         actions=tuple(action_of(a, links, weak) for a in rows(ActionRow)),
         countermeasures=tuple(countermeasure_of(c) for c in rows(CountermeasureRow)),
-        situation=tuple(SituationItem(i.key, i.kind, i.text) for i in rows(SituationItemRow)),
+        situation=tuple(situation_of(i) for i in rows(SituationItemRow)),
     )
 
 
-def _grouped(rows: list[Any], column: str, weak: Weak | None) -> dict[str, list[str]]:
+def grouped_links(rows: list[Any], column: str, weak: Weak | None) -> dict[str, list[str]]:
     """The targets of each action's links; those not strong also noted in ``weak``."""
     grouped: dict[str, list[str]] = defaultdict(list)
     for row in rows:
@@ -109,6 +107,28 @@ def _grouped(rows: list[Any], column: str, weak: Weak | None) -> dict[str, list[
         if weak is not None and row.strength != "strong":
             weak[row.action][target] = row.strength
     return grouped
+
+
+def unit_of(row: UnitRow) -> Unit:
+    """The unit a row holds."""
+    return Unit(row.key, row.name, row.parent, row.lead)
+
+
+def person_of(row: PersonRow) -> Person:
+    """The person a row holds."""
+    return Person(row.key, row.name, row.unit, row.email)
+
+
+def situation_of(row: SituationItemRow) -> SituationItem:
+    """The situation item a row holds."""
+    return SituationItem(row.key, row.kind, row.text)  # type: ignore[arg-type]
+
+
+def vision_of(row: OrganizationRow) -> Vision:
+    """The vision an organisation row holds."""
+    return Vision(
+        row.vision_statement, row.vision_purpose, row.vision_horizon, tuple(row.vision_values)
+    )
 
 
 def _month(value: int | None) -> Month | None:
