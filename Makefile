@@ -72,6 +72,7 @@ bench-guards: setup ## what the guards every request passes cost, in µs of CPU 
 
 bench-engine: setup ## the engine on synthetic enterprise plans, and hoshin check on their files
 	$(BIN)/python -m bench.engine
+	$(BIN)/python -m bench.memory
 
 # Needs wrk (installed here when missing and this is root) and the PostgreSQL server of
 # BENCH_POSTGRES_URL (default: postgres@127.0.0.1:5432); BENCH_SERVER_DATABASES=sqlite skips it.

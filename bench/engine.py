@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from bench.enterprise import AS_OF, enterprise_plan
+from bench.floor import columns, floor
 from hoshin.domain.analysis import Analysis, analyze
 from hoshin.domain.incremental import index_plan, reanalyze, with_actuals
 from hoshin.domain.model import Plan
@@ -42,17 +43,21 @@ def best_of(runs: int, work: Callable[[], object]) -> float:
 
 
 def engine_row(people: int) -> str:
-    """Analyze (engine only) and the full JSON report, for a plan of ``people``."""
+    """Analyze (engine only), its vectorised floor (bench/floor.py) measured in the same run,
+    and the full JSON report, for a plan of ``people``."""
     plan = enterprise_plan(people)
     analysis = analyze(plan, AS_OF)
     analyze_s = best_of(3, lambda: analyze(plan, AS_OF))
+    arrays = columns(plan)
+    floor_s = best_of(3, lambda: floor(arrays, AS_OF))
     report_s = best_of(1, lambda: report(plan, analysis))
     size = _size(plan)
     findings = len(analysis.findings)
     check_in_ms = _check_in(plan, analysis) * 1000
     return (
-        f"| {people:,} | {size} | {findings:,} | {analyze_s:.2f} | "
-        f"{analyze_s / people * 1e6:.1f} | {report_s:.2f} | {check_in_ms:.1f} |"
+        f"| {people:,} | {size} | {findings:,} | {analyze_s:.2f} | {floor_s * 1000:.0f} | "
+        f"{analyze_s / floor_s:.1f}x | {analyze_s / people * 1e6:.1f} | {report_s:.2f} | "
+        f"{check_in_ms:.1f} |"
     )
 
 
@@ -114,10 +119,10 @@ def main() -> None:
     )
     print()
     print(
-        "| people | plan | findings | analyze (s) | µs per person | JSON report (s) "
-        "| one check-in (ms) |"
+        "| people | plan | findings | analyze (s) | floor (ms) | analyze / floor "
+        "| µs per person | JSON report (s) | one check-in (ms) |"
     )
-    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: |")
+    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for people in SIZES:
         print(engine_row(people), flush=True)
     if FILE_SIZES:

@@ -1,0 +1,98 @@
+"""`make bench-engine`: what a worker holds and waits for at its first analysis.
+
+A fresh process loads the enterprise plan from a SQLite database (``load_plan``) and analyses
+it, as a server worker does on its first read; it prints the seconds of each step and the
+resident memory (RSS) after each. The database is made once, with ``bench.server.import_plan``,
+and kept in bench/out (delete it to import again).
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.enterprise import AS_OF, enterprise_plan
+
+OUT = Path(__file__).parent / "out"
+SIZES = [int(s) for s in os.environ.get("BENCH_MEMORY_SIZES", "50000").split(",") if s]
+
+
+def resident_mb() -> float:
+    """This process's resident memory now, in MB (Linux /proc)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def database(people: int) -> Path:
+    """The SQLite file holding the plan of ``people``, imported on first use."""
+    OUT.mkdir(exist_ok=True)
+    path = OUT / f"memory-{people}.db"
+    if not path.exists():
+        from bench.server import import_plan
+
+        partial = path.with_suffix(".partial")
+        partial.unlink(missing_ok=True)
+        seconds, _ = import_plan(f"sqlite:///{partial}", enterprise_plan(people))
+        partial.rename(path)
+        print(f"imported {people:,} people in {seconds:.1f} s", file=sys.stderr)
+    return path
+
+
+def first_analysis(path: Path) -> dict[str, float]:
+    """Seconds and RSS of load_plan and of the first analyze, in this process."""
+    from hoshin.domain.analysis import analyze
+    from hoshin.runtime.engine import session_factory
+    from hoshin.runtime.sessions import open_engine
+    from hoshin.store import organization as org_store
+    from hoshin.store.plan_load import load_plan
+
+    figures = {"start_mb": resident_mb()}
+    engine = open_engine(f"sqlite:///{path}")
+    with session_factory(engine)() as session:
+        org = org_store.get_organization(session, slug="bench")
+        started = time.perf_counter()
+        plan = load_plan(session, org=org)
+        figures["load_s"] = time.perf_counter() - started
+    engine.dispose()
+    gc.collect()
+    figures["plan_mb"] = resident_mb()
+    started = time.perf_counter()
+    analysis = analyze(plan, AS_OF)
+    figures["analyze_s"] = time.perf_counter() - started
+    gc.collect()
+    figures["analysis_mb"] = resident_mb()
+    figures["findings"] = len(analysis.findings)
+    return figures
+
+
+def main() -> None:
+    """One fresh process per size: load, analyse, and print a table row."""
+    if len(sys.argv) == 2:  # the child: one measurement, as JSON
+        print(json.dumps(first_analysis(Path(sys.argv[1]))))
+        return
+    print(
+        "| people | load_plan (s) | first analyze (s) | RSS empty (MB) | with plan (MB) "
+        "| with analysis (MB) |"
+    )
+    print("| ---: | ---: | ---: | ---: | ---: | ---: |")
+    for people in SIZES:
+        path = database(people)
+        child = [sys.executable, "-m", "bench.memory", str(path)]
+        done = subprocess.run(child, capture_output=True, text=True, check=True)
+        got = json.loads(done.stdout)
+        print(
+            f"| {people:,} | {got['load_s']:.1f} | {got['analyze_s']:.1f} | "
+            f"{got['start_mb']:.0f} | {got['plan_mb']:.0f} | {got['analysis_mb']:.0f} |",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
