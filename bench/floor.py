@@ -29,6 +29,7 @@ Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 GREEN, AMBER, RED, NO_DATA, UNMEASURED = range(5)
+KEY_SPAN = 1 << 20  # above any month ordinal
 NEVER = 10**9  # a day ordinal later than any in the calendar
 Result = dict[str, Any]  # arrays by name
 
@@ -51,6 +52,7 @@ class Columns:
     offsets: Ints  # actuals of metric m: months[offsets[m]:offsets[m + 1]], sorted
     months: Ints
     values: Floats
+    keys: Ints  # metric * KEY_SPAN + month of each actual: sorted, one search per metric
     objective_tolerance: Floats
     breakthrough: Bools
     support_child: Ints
@@ -111,6 +113,7 @@ def columns(plan: Plan) -> Columns:
         offsets=ints(offsets),
         months=ints(months),
         values=floats(values),
+        keys=np.repeat(np.arange(len(metrics)) * KEY_SPAN, np.diff(offsets)) + ints(months),
         objective_tolerance=floats([o.tolerance for o in plan.objectives]),
         breakthrough=np.array([o.level == "breakthrough" for o in plan.objectives]),
         support_child=ints([objective_at[c] for c, p, _ in links if p in objective_at]),
@@ -140,10 +143,10 @@ def floor(c: Columns, as_of: date) -> Result:
 
 
 def _metrics(c: Columns, month: int) -> Result:
-    seen = np.concatenate(([0], np.cumsum(c.months <= month)))
-    count = seen[c.offsets[1:]] - seen[c.offsets[:-1]]
+    first = c.offsets[:-1]
+    count = np.searchsorted(c.keys, np.arange(len(first)) * KEY_SPAN + month, "right") - first
     has = count > 0
-    latest = np.where(has, c.offsets[:-1] + count - 1, 0)
+    latest = np.where(has, first + count - 1, 0)
     value = c.values[latest] if len(c.values) else np.zeros(len(has))
     period = np.where(has, c.months[latest] if len(c.months) else 0, month)
     with np.errstate(divide="ignore", invalid="ignore"):
