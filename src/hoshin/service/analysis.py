@@ -3,18 +3,24 @@
 Every change to a plan bumps its organisation's ``plan_version`` in the same transaction
 and records the version in its audit event, so every process sees at once that its copy
 is stale, whichever process made the change, and can read what changed since as typed
-change records (store.changes: an actual with its value, any other change by its key). New actuals
-(check-ins, most of the changes) update the kept plan and analyses in place of loading and
-analysing the whole plan again; any other change loads the plan afresh.
+change records (store.changes: an actual with its value, any other change by its key).
+
+New actuals (check-ins, most of the changes) update the kept plan and analyses in place
+(domain.incremental). Any other change to objectives, metrics, actions, units, people,
+countermeasures, the situation or the vision reads back only the entities it touched and
+patches the kept plan (store.plan_parts, domain.patch): a small plan is then analysed in
+full at once; a large one gets an interim analysis at once, marked stale, and its exact
+analysis in the background. A change that names no entity (an import) loads the plan
+afresh: in the background, for a large plan, answering from the previous one meanwhile.
 """
 
 from __future__ import annotations
 
 import gc
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, TypeVar
 
@@ -29,10 +35,12 @@ from hoshin.domain.incremental import (
     with_actuals,
 )
 from hoshin.domain.model import Objective, Plan
-from hoshin.store.changes import changes_since
+from hoshin.domain.patch import PlanPatch, interim_analysis, patched, referrers
+from hoshin.store.changes import ACTUAL, PlanChange, changes_since
 from hoshin.store.objective import objective_versions
 from hoshin.store.organization import OrganizationRow, plan_version_of
 from hoshin.store.plan_load import load_plan
+from hoshin.store.plan_parts import load_parts, objectives_of_metrics
 
 T = TypeVar("T")
 AS_OF_DAYS = 8  # analyses kept per organisation: today, and the days people look back to
@@ -43,6 +51,18 @@ AS_OF_DAYS = 8  # analyses kept per organisation: today, and the days people loo
 # with them; they are plain values without cycles, freed by reference counting when a newer
 # plan replaces them. A small plan (the tests) is not worth the collection.
 FREEZE_SIZE = 20_000  # objectives and actions
+# Below this many objectives and actions a full analysis takes tens of milliseconds
+# (BENCHMARKS.md), so a structural change is analysed in full at once; above it, an
+# interim analysis answers at once and the exact one follows in the background.
+INLINE_SIZE = 5_000
+# The entities whose changes are read back one by one and patched into the kept plan.
+PATCHED = frozenset(
+    ("objective", "metric", "action", "unit", "person", "countermeasure", "situation", "vision",
+     ACTUAL)
+)  # fmt: skip
+MOST_PATCHED = 1_000  # changes since the kept version; more load the plan afresh
+# Runs work with a session of its own, in the background (runtime.background).
+Background = Callable[[Callable[[Session], None]], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +77,9 @@ class Analysed:
     objective_versions: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
     objective_at: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # The analysis is of an earlier plan, or interim after a change: the exact one of this
+    # plan is being made in the background.
+    stale: bool = field(default=False, compare=False)
 
     def objective(self, key: str) -> tuple[Objective, int] | None:
         """The objective with this id and its stored version, or None without it."""
@@ -75,19 +98,32 @@ class Analysed:
 
 @dataclass(frozen=True, slots=True)
 class Kept:
-    """One organisation's plan at one version, its index, and its analyses by as-of day."""
+    """One organisation's plan at one version, its index, and its analyses by as-of day.
+
+    ``index`` is None while the plan's exact analyses are being made in the background
+    (its ``analyses`` are then interim: see ``domain.patch``)."""
 
     version: int
     plan: Plan
-    index: PlanIndex
+    index: PlanIndex | None
     analyses: OrderedDict[date, Analysed]
-    objective_versions: Mapping[str, int]  # actuals leave them as they are
+    objective_versions: Mapping[str, int]
+    objective_at: Mapping[str, int]
 
-    def analysed(self, analysis: Analysis) -> Analysed:
+    def analysed(self, analysis: Analysis, *, stale: bool = False) -> Analysed:
         """``analysis`` of this plan, with what an objective read needs."""
         return Analysed(
-            self.version, self.plan, analysis, self.objective_versions, self.index.objective_at
+            self.version,
+            self.plan,
+            analysis,
+            self.objective_versions,
+            self.objective_at,
+            stale=stale,
         )
+
+    def size(self) -> int:
+        """Objectives and actions: what an analysis of the plan costs, roughly."""
+        return len(self.plan.objectives) + len(self.plan.actions)
 
 
 class AnalysisCache:
@@ -95,14 +131,19 @@ class AnalysisCache:
 
     One thread at a time brings an organisation up to date (the others wait for its result
     instead of analysing the same plan at once); reading a current analysis takes one
-    small query for the plan version.
+    small query for the plan version. With ``background`` (the server's), a change to a
+    large plan is answered at once with an interim analysis (or, for a change that needs
+    the plan loaded afresh, with the previous analysis), marked stale, while the exact one
+    is made in the background; without it (commands, tests), every answer is exact.
     """
 
-    def __init__(self, organizations: int = 16) -> None:
+    def __init__(self, organizations: int = 16, *, background: Background | None = None) -> None:
         self._size = organizations
         self._kept: OrderedDict[int, Kept] = OrderedDict()
         self._lock = threading.Lock()
         self._updating: dict[int, threading.Lock] = {}
+        self._background = background
+        self._rebuilding: set[int] = set()  # organisations with background work under way
 
     def get(
         self, session: Session, *, org: OrganizationRow, as_of: date, fresh_row: bool = False
@@ -125,14 +166,15 @@ class AnalysisCache:
             if found is not None:
                 return found
             kept = self._up_to_date(session, org, version)
-            analysed = kept.analysed(analyze(kept.plan, as_of))
-            with self._lock:
-                kept.analyses[as_of] = analysed
-                while len(kept.analyses) > AS_OF_DAYS:
-                    kept.analyses.popitem(last=False)
-            if len(kept.plan.objectives) + len(kept.plan.actions) >= FREEZE_SIZE:
-                gc.collect()
-                gc.freeze()
+            analysed = kept.analyses.get(as_of)
+            if analysed is None:
+                analysed = kept.analysed(analyze(kept.plan, as_of))
+                self._keep(kept, as_of, analysed)
+                if kept.size() >= FREEZE_SIZE:
+                    gc.collect()
+                    gc.freeze()
+            if kept.version < version:  # the previous plan, while the new one loads
+                return replace(analysed, stale=True)
             return analysed
 
     def current(self, org: OrganizationRow, as_of: date) -> Analysed | None:
@@ -157,39 +199,214 @@ class AnalysisCache:
                 kept.analyses.move_to_end(as_of)
             return analysed
 
+    def _keep(self, kept: Kept, as_of: date, analysed: Analysed) -> None:
+        with self._lock:
+            kept.analyses[as_of] = analysed
+            while len(kept.analyses) > AS_OF_DAYS:
+                kept.analyses.popitem(last=False)
+
     def _up_to_date(self, session: Session, org: OrganizationRow, version: int) -> Kept:
         """The organisation's plan at ``version`` or later: the kept one, the kept one with
-        the new actuals, or the stored plan loaded afresh."""
+        the changes since applied, or the stored plan loaded afresh (in the background for
+        a large plan already kept, which is answered meanwhile)."""
         with self._lock:
             kept = self._kept.get(org.id)
+            loading = org.id in self._rebuilding
         if kept is not None and kept.version >= version:
             return kept
-        changes = None if kept is None else _new_actuals(session, org.id, kept.version, version)
-        if kept is not None and changes is not None:
-            plan = with_actuals(kept.plan, kept.index, changes)
-            metrics = {metric for metric, _, _ in changes}
-            with self._lock:  # a reader may reorder them meanwhile
-                known = list(kept.analyses.items())
-            fresh = Kept(version, plan, kept.index, OrderedDict(), kept.objective_versions)
-            for day, old in known:
-                analysis = reanalyze(plan, kept.index, old.analysis, metrics)
-                fresh.analyses[day] = fresh.analysed(analysis)
-        else:
-            plan = load_plan(session, org=org)
-            versions = objective_versions(session, org_id=org.id)
-            fresh = Kept(version, plan, index_plan(plan), OrderedDict(), versions)
+        if kept is None:
+            return self._install(org.id, _loaded(session, org, version))
+        changes = changes_since(session, org_id=org.id, after=kept.version, upto=version)
+        fresh = _actuals_applied(kept, version, changes)
+        if fresh is None and _patchable(kept.version, version, changes):
+            fresh = self._patched(session, org, kept, version, changes)
+        if fresh is not None:
+            return self._install(org.id, fresh)
+        if self._background is None or kept.size() < INLINE_SIZE:
+            return self._install(org.id, _loaded(session, org, version))
+        if not loading:
+            self._in_background(org.id, lambda work: self._reload(work, org.id, org))
+        return kept
+
+    def _patched(
+        self,
+        session: Session,
+        org: OrganizationRow,
+        kept: Kept,
+        version: int,
+        changes: list[PlanChange],
+    ) -> Kept:
+        """The kept plan with the entities ``changes`` touched read back, and its analyses
+        brought up to date: in full for a small plan, else an interim analysis now and the
+        exact one in the background."""
+        patch = _read_back(session, org, kept.plan, changes)
+        plan = patched(kept.plan, patch)
+        versions = {**kept.objective_versions, **patch.objective_versions}
+        for key in patch.gone():
+            versions.pop(key, None)
+        at = kept.objective_at
+        if patch.gone() or any(key not in at for key in patch.objectives):  # places moved
+            at = {o.id: place for place, o in enumerate(plan.objectives)}
+        with self._lock:  # a reader may reorder them meanwhile
+            known = list(kept.analyses.items())
+        if self._background is None or kept.size() < INLINE_SIZE:
+            fresh = Kept(version, plan, index_plan(plan), OrderedDict(), versions, at)
+            for day, _ in known:
+                fresh.analyses[day] = fresh.analysed(analyze(plan, day))
+            return fresh
+        fresh = Kept(version, plan, None, OrderedDict(), versions, at)
+        for day, old in known:
+            interim = interim_analysis(old.analysis, kept.plan, plan, patch)
+            fresh.analyses[day] = fresh.analysed(interim, stale=True)
+        self._in_background(org.id, lambda _: self._exact(org.id))
+        return fresh
+
+    def _exact(self, org_id: int) -> None:
+        """Makes the exact analyses of the kept plan, for as long as a newer interim one
+        was kept meanwhile."""
+        while True:
+            with self._lock:
+                kept = self._kept.get(org_id)
+            if kept is None or (kept.index is None and not kept.analyses):
+                return
+            if kept.index is not None and not any(a.stale for a in kept.analyses.values()):
+                return
+            fresh = Kept(
+                kept.version,
+                kept.plan,
+                index_plan(kept.plan),
+                OrderedDict(),
+                kept.objective_versions,
+                kept.objective_at,
+            )
+            for day in list(kept.analyses):
+                fresh.analyses[day] = fresh.analysed(analyze(kept.plan, day))
+            with self._lock:
+                if self._kept.get(org_id) is kept:
+                    self._kept[org_id] = fresh
+                    break
+        if fresh.size() >= FREEZE_SIZE:
+            gc.collect()
+            gc.freeze()
+
+    def _reload(self, session: Session, org_id: int, org: OrganizationRow) -> None:
+        """Loads and analyses the stored plan afresh, for the days the kept one was read at."""
         with self._lock:
-            self._kept[org.id] = fresh
-            self._kept.move_to_end(org.id)
+            kept = self._kept.get(org_id)
+        days = [] if kept is None else list(kept.analyses)
+        fresh = _loaded(session, org, plan_version_of(session, org_id=org_id))
+        for day in days:
+            fresh.analyses[day] = fresh.analysed(analyze(fresh.plan, day))
+        with self._lock:
+            now = self._kept.get(org_id)
+            if now is None or now.version <= fresh.version:
+                self._kept[org_id] = fresh
+        if fresh.size() >= FREEZE_SIZE:
+            gc.collect()
+            gc.freeze()
+
+    def _in_background(self, org_id: int, work: Callable[[Session], None]) -> None:
+        """Runs ``work`` in the background unless work for the organisation is under way
+        (which then goes on until the kept plan is exact)."""
+        assert self._background is not None
+        with self._lock:
+            if org_id in self._rebuilding:
+                return
+            self._rebuilding.add(org_id)
+
+        def run(session: Session) -> None:
+            try:
+                work(session)
+                self._exact(org_id)
+            finally:
+                with self._lock:
+                    self._rebuilding.discard(org_id)
+
+        self._background(run)
+
+    def _install(self, org_id: int, fresh: Kept) -> Kept:
+        with self._lock:
+            self._kept[org_id] = fresh
+            self._kept.move_to_end(org_id)
             while len(self._kept) > self._size:
                 self._kept.popitem(last=False)
         return fresh
 
 
-def _new_actuals(session: Session, org_id: int, after: int, upto: int) -> list[ActualChange] | None:
+def _loaded(session: Session, org: OrganizationRow, version: int) -> Kept:
+    """The stored plan, loaded afresh, at ``version``."""
+    plan = load_plan(session, org=org)
+    versions = objective_versions(session, org_id=org.id)
+    index = index_plan(plan)
+    return Kept(version, plan, index, OrderedDict(), versions, index.objective_at)
+
+
+def _actuals_applied(kept: Kept, version: int, changes: list[PlanChange]) -> Kept | None:
+    """The kept plan and its analyses with the new actuals of ``changes``, when every
+    change since was one and the kept analyses are exact; else None."""
+    actuals = _new_actuals(changes, kept.version, version)
+    if actuals is None or kept.index is None:
+        return None
+    plan = with_actuals(kept.plan, kept.index, actuals)
+    metrics = {metric for metric, _, _ in actuals}
+    fresh = Kept(
+        version, plan, kept.index, OrderedDict(), kept.objective_versions, kept.objective_at
+    )
+    for day, old in list(kept.analyses.items()):
+        fresh.analyses[day] = fresh.analysed(reanalyze(plan, kept.index, old.analysis, metrics))
+    return fresh
+
+
+def _patchable(after: int, upto: int, changes: list[PlanChange]) -> bool:
+    """Whether ``changes`` name every version since and only entities a patch reads back."""
+    if len(changes) > MOST_PATCHED:
+        return False
+    if {change.version for change in changes} != set(range(after + 1, upto + 1)):
+        return False
+    return all(change.entity in PATCHED for change in changes)
+
+
+def _read_back(
+    session: Session, org: OrganizationRow, plan: Plan, changes: list[PlanChange]
+) -> PlanPatch:
+    """The stored state of what ``changes`` touched, and of what referred to what is gone."""
+    keys: dict[str, set[str]] = defaultdict(set)
+    metrics: set[str] = set()
+    for change in changes:
+        if change.entity == ACTUAL:
+            metrics.add(change.key.rpartition("/")[0])
+        elif change.entity == "metric":
+            metrics.add(change.key)
+        elif change.entity != "vision":
+            keys[change.entity].add(change.key)
+    if metrics:  # a metric's objective now, and the one it had before
+        keys["objective"] |= objectives_of_metrics(session, org_id=org.id, metrics=metrics)
+        keys["objective"] |= {o.id for o in plan.objectives for m in o.metrics if m.id in metrics}
+    vision = any(change.entity == "vision" for change in changes)
+    patch = load_parts(session, org=org, keys=keys, vision=vision)
+    also = referrers(plan, patch.gone())
+    if not any(also.values()):
+        return patch
+    more = load_parts(session, org=org, keys=also)
+    return _joined(patch, more)
+
+
+def _joined(first: PlanPatch, second: PlanPatch) -> PlanPatch:
+    return PlanPatch(
+        objectives={**first.objectives, **second.objectives},
+        objective_versions={**first.objective_versions, **second.objective_versions},
+        actions={**first.actions, **second.actions},
+        units=first.units,
+        people=first.people,
+        countermeasures={**first.countermeasures, **second.countermeasures},
+        situation=first.situation,
+        vision=first.vision,
+    )
+
+
+def _new_actuals(changes: list[PlanChange], after: int, upto: int) -> list[ActualChange] | None:
     """The actuals recorded since version ``after``, when every change since was one;
     None when any other change came between (or one left no version: an import)."""
-    changes = changes_since(session, org_id=org_id, after=after, upto=upto)
     if {change.version for change in changes} != set(range(after + 1, upto + 1)):
         return None
     actuals = [change.actual for change in changes]
