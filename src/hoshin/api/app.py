@@ -30,6 +30,7 @@ from hoshin.api import (
 )
 from hoshin.config import settings
 from hoshin.runtime.admission import Admission, Slots, request_limit
+from hoshin.runtime.background import in_background
 from hoshin.runtime.group_commit import NewActuals
 from hoshin.runtime.lookups import Lookups
 from hoshin.runtime.sessions import Sessions, open_sessions
@@ -48,7 +49,7 @@ def create_app(sessions: Sessions | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.sessions = sessions or open_sessions(settings().database_url)
-    app.state.analyses = AnalysisCache()
+    app.state.analyses = AnalysisCache(background=in_background(app.state.sessions))
     app.state.token_uses = TokenUses()
     app.state.new_actuals = NewActuals(app.state.sessions)
     app.state.lookups = Lookups(app.state.sessions)

@@ -183,6 +183,16 @@ class AnalysisCache:
         (``get``)."""
         return self._current(org.id, org.plan_version, as_of)
 
+    def stale(self, org: OrganizationRow, as_of: date) -> bool:
+        """Whether what ``get`` answers for ``org`` at ``as_of`` now is an interim analysis
+        or one of an earlier plan, while the exact one is being made (no query)."""
+        with self._lock:
+            kept = self._kept.get(org.id)
+            if kept is None:
+                return False
+            analysed = kept.analyses.get(as_of)
+            return kept.version < org.plan_version or (analysed is not None and analysed.stale)
+
     def clear(self) -> None:
         """Forgets every analysis."""
         with self._lock:

@@ -122,6 +122,10 @@ class Here:
         """The organisation's plan and analysis as of the page's day."""
         return self.cache.get(session, org=self.org, as_of=self.as_of)
 
+    def analysis_stale(self) -> bool:
+        """Whether the analysis pages show is being brought up to date after a change."""
+        return self.cache.stale(self.org, self.as_of)
+
     def change(self, version: str = "") -> Change:
         """The change the asker makes, at the version the form was read at (If-Match; none
         for a new entity or a change that needs no version)."""
