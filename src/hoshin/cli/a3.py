@@ -40,7 +40,7 @@ def a3_report(
     if file is None and org is not None:
         day = parse_day(as_of, "--as-of")
         # An organisation's A3 names its unit's next scheduled review: it needs the session.
-        with one_session(settings().database_url) as session:
+        with one_session(settings().database_url, writing=False) as session:
             body = a3.stored_a3(session, slug=org, key=key, as_of=day)
     else:
         found = plan_source(file, org, as_of)

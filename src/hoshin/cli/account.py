@@ -128,7 +128,7 @@ def token_create(
 @token_app.command("list")
 def token_list(user: UserOption) -> None:
     """List a user's API tokens (never the tokens themselves)."""
-    with one_session(settings().database_url) as session:
+    with one_session(settings().database_url, writing=False) as session:
         tokens = account.list_tokens(session, email=user)
     if not tokens:
         typer.echo(f"{account.normal_email(user)} has no API tokens")

@@ -13,10 +13,12 @@ from typer.core import TyperGroup
 from hoshin import __version__
 from hoshin.domain.months import in_calendar
 from hoshin.errors import HoshinError, InvalidInput
+from hoshin.runtime.sessions import DATABASE_ERROR, busy_database
 
 
 class Commands(TyperGroup):
-    """hoshin's commands: the HoshinError of any of them is printed, and exits 2 (fail)."""
+    """hoshin's commands: the HoshinError of any of them is printed, and exits 2 (fail), as
+    is a database still locked by another writer after the busy timeout."""
 
     # Any: the context's class is Typer's own copy of click's, which it names privately.
     def invoke(self, ctx: Any) -> Any:
@@ -25,6 +27,8 @@ class Commands(TyperGroup):
             return super().invoke(ctx)
         except HoshinError as error:
             raise fail(error) from None
+        except DATABASE_ERROR as error:
+            raise fail(busy_database(error)) from None
 
 
 app = typer.Typer(

@@ -64,7 +64,7 @@ def audit(
     if (org is None) == (not system):
         raise InvalidInput("give either --org SLUG or --system")
     moment = None if since is None else since_moment(since)
-    with one_session(settings().database_url) as session:
+    with one_session(settings().database_url, writing=False) as session:
         events = events_of(session, slug=org, since=moment)
         if output is Format.json:
             for event in events:

@@ -52,7 +52,7 @@ def org_create(
 @org_app.command("list")
 def org_list() -> None:
     """List the organisations."""
-    with one_session(settings().database_url) as session:
+    with one_session(settings().database_url, writing=False) as session:
         for org in org_service.list_organizations(session):
             typer.echo(f"{org.slug}\t{org.name}")
 
@@ -110,7 +110,7 @@ def export(
     if file is not None:
         plan = export_service.file_plan(file)
     else:
-        with one_session(settings().database_url) as session:
+        with one_session(settings().database_url, writing=False) as session:
             plan = export_service.organization_plan(session, slug=str(org))
     text = export_service.plan_text(plan, format=kind)
     if output is None:

@@ -39,7 +39,7 @@ def plan_source(file: Path | None, org: str | None, as_of: str | None) -> Checke
         raise InvalidInput("give a plan file or --org SLUG (one of them)")
     if file is not None:
         return source.of_file(file, as_of=day)
-    with one_session(settings().database_url) as session:
+    with one_session(settings().database_url, writing=False) as session:
         return source.of_organization(session, slug=str(org), as_of=day)
 
 

@@ -38,7 +38,7 @@ def review_report(
     decisions and minutes once the review is recorded."""
     period = period_of(month, "--month")
     day = parse_day(as_of, "--as-of")
-    with one_session(settings().database_url) as session:
+    with one_session(settings().database_url, writing=False) as session:
         body = review_pack_of(session, slug=org, unit=unit, period=period, as_of=day)
     write_file(output, body)
 

@@ -68,7 +68,7 @@ def webhook_add(
 @webhook_app.command("list")
 def webhook_list(org: OrgOption) -> None:
     """List an organisation's webhooks with their last delivery (never their secrets)."""
-    with one_session(settings().database_url) as session:
+    with one_session(settings().database_url, writing=False) as session:
         hooks = webhook.list_webhooks(
             session, org=webhook.organization(session, slug=org), role=ADMIN
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
@@ -15,6 +16,7 @@ from sqlalchemy.orm import sessionmaker
 
 from hoshin.errors import Busy, Conflict, HoshinError
 from hoshin.runtime.engine import (
+    WRITES,
     begin_writing,
     end_reading,
     make_engine,
@@ -59,6 +61,8 @@ def open_engine(url: str) -> Engine:
             pass
     except SQLAlchemyError as error:
         engine.dispose()
+        if _busy(error):  # a new SQLite file's first connection makes it WAL: a write
+            raise busy_database(error) from None
         raise HoshinError(f"cannot open the database {_safe(url)}: {_reason(error)}") from None
     return engine
 
@@ -84,12 +88,21 @@ def open_sessions(url: str) -> Sessions:
 
 
 @contextmanager
-def one_session(url: str) -> Iterator[Session]:
-    """A session for one command; the command commits, and the engine closes afterwards."""
+def one_session(url: str, *, writing: bool = True) -> Iterator[Session]:
+    """A session for one command; the command commits, and the engine closes afterwards.
+
+    A command that changes data (``writing``, the default) begins each transaction as
+    begin_writing does: several commands at once on one SQLite file take turns instead of
+    failing with "database is locked" (SQLite fails at once a transaction that read and then
+    writes after another's commit). A command that only reads passes ``writing=False``, so
+    that a long read (an export, a report) keeps no writer waiting.
+    """
     engine = open_engine(url)
     try:
         check_schema(engine)
         with session_factory(engine)() as session:
+            if writing:
+                writes(session)
             yield session
     finally:
         engine.dispose()
@@ -100,10 +113,27 @@ def upgrade_database(url: str) -> tuple[str | None, str | None]:
     engine = open_engine(url)
     try:
         before = current_revision(engine)
-        upgrade(engine)
+        # In the writers' turn, as a command's change: a migration that read the schema
+        # and then wrote beside another writer would fail on SQLite (one_session).
+        upgrade(engine.execution_options(**{WRITES: True}))
         return before, current_revision(engine)
     finally:
         engine.dispose()
+
+
+def busy_database(error: Exception) -> Busy:
+    """The Busy to show for a statement SQLite refused because another connection held the
+    write lock past the busy timeout (a DATABASE_ERROR: "database is locked"); any other
+    error is raised again."""
+    if not _busy(error):
+        raise error
+    return Busy("the database is busy: another hoshin command is writing; try again")
+
+
+def _busy(error: Exception) -> bool:
+    code = getattr(getattr(error, "orig", None), "sqlite_errorcode", None)
+    # The primary code: SQLITE_BUSY_SNAPSHOT and SQLITE_BUSY_TIMEOUT are BUSY's extended ones.
+    return isinstance(code, int) and code & 0xFF == sqlite3.SQLITE_BUSY
 
 
 def _safe(url: str) -> str:
