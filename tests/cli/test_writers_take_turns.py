@@ -22,8 +22,10 @@ from typer.testing import CliRunner
 from hoshin.cli import app
 from hoshin.runtime import engine
 from hoshin.runtime.sessions import one_session, upgrade_database
+from hoshin.runtime.turns import turn_of
 from hoshin.service import account
 from hoshin.store.user import UserRow
+from notify_support import Answer, Request, running_receiver
 
 runner = CliRunner()
 WRITERS = 6
@@ -174,3 +176,26 @@ def test_commands_that_only_read_answer_beside_a_writer(
 ) -> None:
     """A command that only reads takes no turn: it answers while the lock is held (WAL)."""
     assert hoshin(locked, *command)[0] == 0
+
+
+def test_a_webhook_test_call_waits_outside_the_writers_turn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`hoshin webhook test` reads the webhook, then calls it without the writers' turn (a
+    slow receiver delays no one else's change), then logs the answer."""
+    url = f"sqlite:///{tmp_path / 'hoshin.db'}"
+    upgrade_database(url)
+    assert hoshin(url, "org", "create", "acme", "Acme")[0] == 0
+    turn = turn_of(engine.make_engine(url))  # the commands' turn: one per database file
+    held: list[bool] = []
+    with running_receiver() as receiver:
+        answer = receiver.answer
+
+        def noting(request: Request) -> Answer:
+            held.append(turn.taken())
+            return answer(request)
+
+        monkeypatch.setattr(receiver, "answer", noting)
+        assert hoshin(url, "webhook", "add", "--org", "acme", receiver.url)[0] == 0
+        assert hoshin(url, "webhook", "test", "--org", "acme", "1") == (0, "")
+    assert held == [False]
