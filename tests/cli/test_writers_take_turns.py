@@ -28,6 +28,7 @@ from hoshin.store.user import UserRow
 from notify_support import Answer, Request, running_receiver
 
 runner = CliRunner()
+SMALL = Path(__file__).parents[2] / "examples" / "small.yaml"
 WRITERS = 6
 PASSWORD = "correct horse battery staple"
 BUSY = "hoshin: the database is busy: another hoshin command is writing; try again\n"
@@ -141,9 +142,12 @@ def locked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         ("user", "password", "ana@acme.org", "--password-stdin"),
         ("user", "disable", "ana@acme.org"),
         ("token", "create", "--user", "ana@acme.org"),
+        ("import", str(SMALL), "--org", "acme"),
+        ("webhook", "add", "--org", "acme", "http://127.0.0.1:9/hook"),
+        ("setup", "--demo"),
         ("worker", "--once"),
     ],
-    ids=lambda command: " ".join(command[:2]),
+    ids=lambda command: " ".join(command[:2]).replace(str(SMALL), "small.yaml"),
 )
 def test_a_database_locked_past_the_busy_timeout_is_a_message_and_exit_2(
     locked: str, command: tuple[str, ...]
@@ -169,7 +173,14 @@ def test_a_migration_waits_its_turn_and_then_says_the_database_is_busy(
 
 
 @pytest.mark.parametrize(
-    "command", [("org", "list"), ("token", "list", "--user", "ana@acme.org"), ("audit", "--system")]
+    "command",
+    [
+        ("org", "list"),
+        ("token", "list", "--user", "ana@acme.org"),
+        ("audit", "--system"),
+        ("export", "--org", "acme"),
+    ],
+    ids=lambda command: " ".join(command[:2]),
 )
 def test_commands_that_only_read_answer_beside_a_writer(
     locked: str, command: tuple[str, ...]
