@@ -1,11 +1,24 @@
-"""A whole plan into the tables: replace an organisation's plan (store.plan_load reads it)."""
+"""A whole plan into the tables: replace an organisation's plan (store.plan_load reads it).
+
+An import writes millions of rows (the 50,000-person plan has 3.7 million actuals), so
+replace_plan hands its rows to the driver in bulk, inside the caller's transaction: SQLite's
+executemany of plain tuples, PostgreSQL's COPY. SQLAlchemy's insert of the same rows spent
+most of a 72 s import (SQLite) building and processing a dictionary per row.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from itertools import islice
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import delete, insert
+from sqlalchemy import Column, Connection, delete
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
+from sqlalchemy.schema import AddConstraint, DropConstraint
 
 from hoshin.domain.model import (
     Action,
@@ -25,7 +38,7 @@ from hoshin.store.action import (
     RequiresRow,
     ServesRow,
 )
-from hoshin.store.base import Base
+from hoshin.store.base import Base, table_of
 from hoshin.store.metric import ActualRow, MetricRow
 from hoshin.store.objective import ObjectiveRow, SupportRow
 from hoshin.store.organization import OrganizationRow, bump_plan_version
@@ -33,6 +46,17 @@ from hoshin.store.situation import AddressesRow, SituationItemRow
 from hoshin.store.unit import PersonRow, UnitRow
 
 Weak = dict[str, dict[str, Any]]  # entity -> link target -> strength (medium or weak)
+Row = tuple[Any, ...]
+ACTUAL_COLUMNS = ("org_id", "metric", "period", "value")
+# Rows handed to SQLite's executemany at a time: a list of all 3.7 million would hold
+# half a gigabyte beside the plan; a batch costs one call of SQLAlchemy's.
+BATCH = 50_000
+# A plan of this many rows or more has its foreign keys checked after it is written, on
+# PostgreSQL (_foreign_keys_checked_after).
+CHECKED_AFTER = 100_000
+# Values of these types go to the drivers as they are, without SQLAlchemy's bind processing
+# (SQLite's REAL affinity stores an int as a real, as the processor would).
+PLAIN = (int, float, str)
 
 # Dependents first; with deferred foreign keys the order only keeps the work obvious.
 PLAN_TABLES: tuple[type[Base], ...] = (
@@ -52,6 +76,15 @@ PLAN_TABLES: tuple[type[Base], ...] = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class TableRows:
+    """The rows of one plan table: their columns and their values in that order."""
+
+    table: type[Base]
+    columns: tuple[str, ...]
+    rows: Iterable[Row]  # read once (the actuals are made as they are written)
+
+
 def delete_plan(session: Session, *, org_id: int) -> None:
     """Removes every plan row of an organisation (the organisation itself stays)."""
     for table in PLAN_TABLES:
@@ -60,22 +93,75 @@ def delete_plan(session: Session, *, org_id: int) -> None:
 
 def replace_plan(session: Session, *, org: OrganizationRow, plan: Plan) -> None:
     """Makes ``plan`` the organisation's plan, all of it in the caller's transaction."""
-    delete_plan(session, org_id=org.id)
-    org.name = plan.organization.name
-    org.fiscal_year_start = plan.organization.fiscal_year_start
-    org.vision_statement = plan.vision.statement
-    org.vision_purpose = plan.vision.purpose
-    org.vision_horizon = plan.vision.horizon
-    org.vision_values = list(plan.vision.values)
-    bump_plan_version(session, org_id=org.id)  # in SQL: a stale org object cannot undo one
-    for table, rows in plan_rows(org.id, plan):
-        if rows:
-            session.execute(insert(table), rows)
+    tables = plan_tables(org.id, plan)
+    connection = session.connection()
+    with _foreign_keys_checked_after(connection, rows=_size(plan)):
+        delete_plan(session, org_id=org.id)
+        org.name = plan.organization.name
+        org.fiscal_year_start = plan.organization.fiscal_year_start
+        org.vision_statement = plan.vision.statement
+        org.vision_purpose = plan.vision.purpose
+        org.vision_horizon = plan.vision.horizon
+        org.vision_values = list(plan.vision.values)
+        bump_plan_version(session, org_id=org.id)  # in SQL: a stale org object cannot undo one
+        for table_rows in tables:
+            insert_rows(connection, table_rows)
+
+
+@contextmanager
+def _foreign_keys_checked_after(connection: Connection, *, rows: int) -> Iterator[None]:
+    """On PostgreSQL, for a plan of at least CHECKED_AFTER rows: the plan tables' foreign
+    keys dropped meanwhile and added again after, in the transaction.
+
+    PostgreSQL checks a foreign key row by row (a deferred one at COMMIT): 5 of the 7 s an
+    import of 10,000 people took in the database. Adding the key again checks every row in
+    one join. The price: from the first DROP to the COMMIT the import holds the plan tables
+    and the organisations exclusively, so other requests wait for it; a smaller plan keeps
+    the checks row by row and locks nothing more than its rows."""
+    if connection.dialect.name != "postgresql" or rows < CHECKED_AFTER:
+        yield
+        return
+    keys = [
+        key
+        for table in PLAN_TABLES
+        for key in sorted(table_of(table).foreign_key_constraints, key=lambda k: str(k.name))
+    ]
+    # checks the transaction's earlier changes now: a table with pending checks cannot change
+    connection.exec_driver_sql("SET CONSTRAINTS ALL IMMEDIATE")
+    for key in keys:
+        connection.execute(DropConstraint(key))
+    yield
+    for key in keys:
+        connection.execute(AddConstraint(key))
+    connection.exec_driver_sql("SET CONSTRAINTS ALL DEFERRED")  # refers_to's mode again
+
+
+def _size(plan: Plan) -> int:
+    """About how many rows the plan has (its actuals are most of them)."""
+    metrics = plan.metrics()
+    return len(metrics) + sum(len(m.actuals) for m in metrics) + len(plan.actions)
 
 
 def plan_rows(org_id: int, plan: Plan) -> list[tuple[type[Base], list[dict[str, Any]]]]:
     """The rows of every plan table, as column dictionaries, in file order."""
+    return [
+        (t.table, [dict(zip(t.columns, row, strict=True)) for row in t.rows])
+        for t in plan_tables(org_id, plan)
+    ]
+
+
+def plan_tables(org_id: int, plan: Plan) -> list[TableRows]:
+    """The rows of every plan table, as value tuples, in file order."""
     metrics = [(o, m) for o in plan.objectives for m in o.metrics]
+    tables = [_tuples(table, rows) for table, rows in _dict_rows(org_id, plan, metrics)]
+    actuals = TableRows(ActualRow, ACTUAL_COLUMNS, _actuals(org_id, [m for _, m in metrics]))
+    return [*tables[:7], actuals, *tables[7:]]
+
+
+def _dict_rows(
+    org_id: int, plan: Plan, metrics: list[tuple[Objective, Metric]]
+) -> list[tuple[type[Base], list[dict[str, Any]]]]:
+    """The rows of every plan table but the actuals, as column dictionaries, in file order."""
     return [
         (UnitRow, [_unit(org_id, i, u) for i, u in enumerate(plan.units)]),
         (PersonRow, [_person(org_id, i, p) for i, p in enumerate(plan.people)]),
@@ -117,14 +203,6 @@ def plan_rows(org_id: int, plan: Plan) -> list[tuple[type[Base], list[dict[str, 
             ],
         ),
         (MetricRow, [_metric(org_id, i, o.id, m) for i, (o, m) in enumerate(metrics)]),
-        (
-            ActualRow,
-            [
-                {"org_id": org_id, "metric": m.id, "period": int(p), "value": v}
-                for _, m in metrics
-                for p, v in m.actuals.items()
-            ],
-        ),
         (ActionRow, [_action(org_id, i, a) for i, a in enumerate(plan.actions)]),
         (ServesRow, _links(org_id, plan.actions, "serves", "objective", strong=True)),
         (MovesRow, _links(org_id, plan.actions, "moves", "metric", strong=True)),
@@ -134,6 +212,110 @@ def plan_rows(org_id: int, plan: Plan) -> list[tuple[type[Base], list[dict[str, 
             [_countermeasure(org_id, i, c) for i, c in enumerate(plan.countermeasures)],
         ),
     ]
+
+
+def _tuples(table: type[Base], rows: list[dict[str, Any]]) -> TableRows:
+    """Column dictionaries as value tuples (every row of a table has the same columns)."""
+    if not rows:
+        return TableRows(table, (), ())
+    columns = tuple(rows[0])
+    return TableRows(table, columns, list(map(itemgetter(*columns), rows)))
+
+
+def _actuals(org_id: int, metrics: list[Metric]) -> Iterator[Row]:
+    """The actual rows (ACTUAL_COLUMNS), made one by one: there are millions."""
+    for m in metrics:
+        metric = m.id
+        for period, value in m.actuals.items():
+            yield (org_id, metric, int(period), value)
+
+
+def insert_rows(connection: Connection, table_rows: TableRows) -> None:
+    """Inserts the rows in bulk on ``connection``, in its transaction: SQLite's executemany,
+    PostgreSQL's COPY. A column the rows leave out takes its default, one value for all
+    (an import's actuals share their ``updated_at``); values go through SQLAlchemy's bind
+    processing (JSON, dates) unless they are PLAIN. A refused row raises SQLAlchemy's
+    error, as any statement's would (an IntegrityError for a duplicate id)."""
+    table = table_of(table_rows.table)
+    given = table_rows.columns
+    defaults = {
+        c.name: _default(c) for c in table.columns if c.name not in given and c.default is not None
+    }
+    constants = tuple(_processed_value(table.c[n], v, connection) for n, v in defaults.items())
+    processors = [
+        (i, p) for i, name in enumerate(given) if (p := _processor(table.c[name], connection))
+    ]
+    names = [*given, *defaults]
+    rows = _processed(table_rows.rows, processors, constants)
+    quote = connection.dialect.identifier_preparer.quote
+    into = f"{quote(table.name)} ({', '.join(map(quote, names))})"
+    if connection.dialect.name == "postgresql":
+        _copy(connection, f"COPY {into} FROM STDIN", rows)
+        return
+    statement = f"INSERT INTO {into} VALUES ({', '.join('?' * len(names))})"
+    while batch := list(islice(rows, BATCH)):
+        connection.exec_driver_sql(statement, batch)
+
+
+def _default(column: Column[Any]) -> Any:
+    """The value of the column's Python-side default."""
+    default = column.default
+    assert default is not None
+    return default.arg(None) if default.is_callable else default.arg  # type: ignore[attr-defined]
+
+
+def _processor(column: Column[Any], connection: Connection) -> Callable[[Any], Any] | None:
+    """SQLAlchemy's bind processing of the column on this database; None when its values
+    go to the driver as they are."""
+    dialect = connection.dialect
+    try:
+        if column.type.python_type in PLAIN:
+            return None
+    except NotImplementedError:
+        pass
+    processor: Callable[[Any], Any] | None = column.type.dialect_impl(dialect).bind_processor(
+        dialect
+    )
+    return processor
+
+
+def _processed_value(column: Column[Any], value: Any, connection: Connection) -> Any:
+    processor = _processor(column, connection)
+    return value if processor is None else processor(value)
+
+
+def _processed(
+    rows: Iterable[Row], processors: list[tuple[int, Callable[[Any], Any]]], constants: Row
+) -> Iterator[Row]:
+    """The rows with their processed values, each followed by the constants."""
+    if not processors:
+        return iter(rows) if not constants else (row + constants for row in rows)
+    return (_process(row, processors) + constants for row in rows)
+
+
+def _process(row: Row, processors: list[tuple[int, Callable[[Any], Any]]]) -> Row:
+    values = list(row)
+    for i, processor in processors:
+        if values[i] is not None:
+            values[i] = processor(values[i])
+    return tuple(values)
+
+
+def _copy(connection: Connection, statement: str, rows: Iterable[Row]) -> None:
+    """The rows through psycopg's COPY ``statement``, in the connection's transaction."""
+    dbapi = connection.dialect.loaded_dbapi
+    try:
+        with (
+            connection.connection.driver_connection.cursor() as cursor,  # type: ignore[union-attr]
+            cursor.copy(statement) as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+    except dbapi.Error as error:
+        # as SQLAlchemy raises a statement's error: the boundaries know its classes
+        raise DBAPIError.instance(
+            statement, None, error, dbapi.Error, dialect=connection.dialect
+        ) from error
 
 
 def _unit(org_id: int, position: int, unit: Unit) -> dict[str, Any]:
