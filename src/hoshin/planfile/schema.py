@@ -11,7 +11,17 @@ import reprlib
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
 
 from hoshin.domain.model import (
     CountermeasureStatus,
@@ -73,14 +83,47 @@ def _strength_map(value: object) -> object:
 
 
 Day = Annotated[date, BeforeValidator(_date_from_text), AfterValidator(in_calendar)]
+_CONFIG = ConfigDict(extra="forbid", strict=True, populate_by_name=True, allow_inf_nan=False)
 
 
 class Strict(BaseModel):
     """Unknown keys are errors (a typo must not silently drop data); no type coercion."""
 
-    model_config = ConfigDict(
-        extra="forbid", strict=True, populate_by_name=True, allow_inf_nan=False
-    )
+    model_config = _CONFIG
+
+
+# Month texts the Period rule has taken, not checked again: a plan of 50,000 people has
+# millions of months (its actuals' keys) over a few dozen, and calling the rule from
+# pydantic for each was most of the reading. At most the calendar's 13,200.
+_MONTHS_TAKEN: set[str] = set()
+_NUMBERS = TypeAdapter(dict[str, float], config=_CONFIG)
+
+
+def _known_month(value: object, rule: ValidatorFunctionWrapHandler) -> object:
+    """A Period: taken at once when the rule took the same text before."""
+    if type(value) is str and value in _MONTHS_TAKEN:
+        return value
+    taken = rule(value)
+    _MONTHS_TAKEN.add(taken)
+    return taken
+
+
+def _by_month(value: object, rule: ValidatorFunctionWrapHandler) -> object:
+    """A map of Period to number: its keys not checked again when the rule took them all
+    before. Any other map, or one with a value pydantic refuses, goes through the rule
+    key by key and gets its messages."""
+    if type(value) is dict and _MONTHS_TAKEN.issuperset(value):
+        try:
+            return _NUMBERS.validate_python(value)
+        except ValidationError:
+            pass
+    taken = rule(value)
+    _MONTHS_TAKEN.update(taken)
+    return taken
+
+
+MonthText = Annotated[Period, WrapValidator(_known_month)]
+ByMonth = Annotated[dict[Period, float], WrapValidator(_by_month)]
 
 
 class OrganizationIn(Strict):
@@ -92,7 +135,7 @@ class VisionIn(Strict):
     statement: Description = ""
     purpose: Description = ""
     horizon: int | None = None
-    values: list[Line] = []
+    values: list[Line] = Field(default_factory=list)
 
 
 class UnitIn(Strict):
@@ -115,19 +158,19 @@ class MetricIn(Strict):
     unit: Line | None = None
     direction: Direction = "increase"
     baseline: float | None = None
-    baseline_period: Period | None = None
+    baseline_period: MonthText | None = None
     target: float | None = None
     rate_per_year: float | None = None
-    target_period: Period | None = None
+    target_period: MonthText | None = None
     trajectory: Trajectory | None = None
-    targets: dict[Period, float] = {}
+    targets: ByMonth = Field(default_factory=dict)
     tolerance: float | None = None
     weight: float = 1.0
     frequency: Frequency = "monthly"
     minimum: float | None = Field(default=None, alias="min")
     maximum: float | None = Field(default=None, alias="max")
     owner: Id | None = None
-    actuals: dict[Period, float] = {}
+    actuals: ByMonth = Field(default_factory=dict)
 
 
 class SupportIn(Strict):
@@ -141,17 +184,17 @@ class ObjectiveIn(Strict):
     level: Level
     owner: Id | None = None
     unit: Id | None = None
-    start: Period | None = None
-    end: Period | None = None
+    start: MonthText | None = None
+    end: MonthText | None = None
     supports: Annotated[
         dict[Id, Annotated[SupportIn, BeforeValidator(_support_link)]],
         BeforeValidator(_supports_map),
-    ] = {}
-    metrics: list[MetricIn] = []
+    ] = Field(default_factory=dict)
+    metrics: list[MetricIn] = Field(default_factory=list)
     customer_benefit: Description | None = None
     tolerance: float | None = None
     description: Description | None = None
-    addresses: list[Id] = []
+    addresses: list[Id] = Field(default_factory=list)
 
 
 class ResourcesIn(Strict):
@@ -177,22 +220,26 @@ class ActionIn(Strict):
     title: Title
     owner: Id | None = None
     unit: Id | None = None
-    serves: Annotated[dict[Id, Strength], BeforeValidator(_strength_map)] = {}
-    moves: Annotated[dict[Id, Strength], BeforeValidator(_strength_map)] = {}
+    serves: Annotated[dict[Id, Strength], BeforeValidator(_strength_map)] = Field(
+        default_factory=dict
+    )
+    moves: Annotated[dict[Id, Strength], BeforeValidator(_strength_map)] = Field(
+        default_factory=dict
+    )
     start: Day | None = None
     due: Day | None = None
     duration_days: int | None = None
-    requires: list[Id] = []
+    requires: list[Id] = Field(default_factory=list)
     done: bool = False
     progress: float = 0.0
-    resources: ResourcesIn = ResourcesIn()
-    risks: list[RiskIn] = []
+    resources: ResourcesIn = Field(default_factory=ResourcesIn)
+    risks: list[RiskIn] = Field(default_factory=list)
 
 
 class CountermeasureIn(Strict):
     id: Id
     metric: Id
-    period: Period
+    period: MonthText
     cause: Description | None = None
     action: Description | None = None
     owner: Id | None = None
@@ -204,13 +251,13 @@ class CountermeasureIn(Strict):
 class PlanIn(Strict):
     hoshin: Literal[1]
     organization: OrganizationIn
-    vision: VisionIn = VisionIn()
-    situation: list[SituationItemIn] = []
-    units: list[UnitIn] = []
-    people: list[PersonIn] = []
-    objectives: list[ObjectiveIn] = []
-    actions: list[ActionIn] = []
-    countermeasures: list[CountermeasureIn] = []
+    vision: VisionIn = Field(default_factory=VisionIn)
+    situation: list[SituationItemIn] = Field(default_factory=list)
+    units: list[UnitIn] = Field(default_factory=list)
+    people: list[PersonIn] = Field(default_factory=list)
+    objectives: list[ObjectiveIn] = Field(default_factory=list)
+    actions: list[ActionIn] = Field(default_factory=list)
+    countermeasures: list[CountermeasureIn] = Field(default_factory=list)
 
 
 _REPR = reprlib.Repr()
