@@ -15,7 +15,7 @@ from itertools import islice
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Column, Connection, delete
+from sqlalchemy import Column, Connection, delete, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.schema import AddConstraint, DropConstraint
@@ -57,6 +57,11 @@ CHECKED_AFTER = 100_000
 # Values of these types go to the drivers as they are, without SQLAlchemy's bind processing
 # (SQLite's REAL affinity stores an int as a real, as the processor would).
 PLAIN = (int, float, str)
+
+_COLUMN_TYPES = text(
+    "SELECT attname, atttypid::int FROM pg_attribute"
+    " WHERE attrelid = CAST(:table AS regclass) AND attnum > 0 AND NOT attisdropped"
+)
 
 # Dependents first; with deferred foreign keys the order only keeps the work obvious.
 PLAN_TABLES: tuple[type[Base], ...] = (
@@ -250,8 +255,14 @@ def insert_rows(connection: Connection, table_rows: TableRows) -> None:
     quote = connection.dialect.identifier_preparer.quote
     into = f"{quote(table.name)} ({', '.join(map(quote, names))})"
     if connection.dialect.name == "postgresql":
-        _copy(connection, f"COPY {into} FROM STDIN", rows)
+        _copy(
+            connection,
+            f"COPY {into} FROM STDIN (FORMAT BINARY)",
+            _types(connection, table.name, names),
+            rows,
+        )
         return
+    # SQLite is the other database: pysqlite's parameters are question marks
     statement = f"INSERT INTO {into} VALUES ({', '.join('?' * len(names))})"
     while batch := list(islice(rows, BATCH)):
         connection.exec_driver_sql(statement, batch)
@@ -301,14 +312,24 @@ def _process(row: Row, processors: list[tuple[int, Callable[[Any], Any]]]) -> Ro
     return tuple(values)
 
 
-def _copy(connection: Connection, statement: str, rows: Iterable[Row]) -> None:
-    """The rows through psycopg's COPY ``statement``, in the connection's transaction."""
+def _types(connection: Connection, table: str, columns: list[str]) -> list[int]:
+    """The PostgreSQL types (oids) of the table's columns, as the database has them."""
+    found = connection.execute(_COLUMN_TYPES, {"table": table})
+    types = {str(name): int(oid) for name, oid in found}
+    return [types[column] for column in columns]
+
+
+def _copy(connection: Connection, statement: str, types: list[int], rows: Iterable[Row]) -> None:
+    """The rows through psycopg's binary COPY ``statement`` (columns of ``types``), in the
+    connection's transaction. Binary: psycopg's text format spent 6 times as long, in
+    Python, turning each float and timestamp into text."""
     dbapi = connection.dialect.loaded_dbapi
     try:
         with (
             connection.connection.driver_connection.cursor() as cursor,  # type: ignore[union-attr]
             cursor.copy(statement) as copy,
         ):
+            copy.set_types(types)
             for row in rows:
                 copy.write_row(row)
     except dbapi.Error as error:
