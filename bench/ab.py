@@ -58,15 +58,6 @@ def kept_database() -> tuple[str, str]:
     return url, str(json.loads(state.read_text())["token"])
 
 
-def workers_cpu_seconds(pid: int) -> float:
-    """The user and system CPU time of the server's child processes, in seconds."""
-    total = 0
-    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
-        fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / os.sysconf("SC_CLK_TCK")
-
-
 def next_month() -> int:
     """A first month no earlier run of this database wrote (PUTs create new actuals)."""
     state = FOLDER / "state.json"
@@ -84,16 +75,15 @@ def run(source: Path, scenarios: list[str], url: str, token: str) -> None:
         server.warm(port, token)
         for scenario in scenarios:
             server.settle(port, token)
-            before = workers_cpu_seconds(process.pid)
             found = server.load(
                 port, token, scenario, people=PEOPLE, connections=server.CONNECTIONS,
-                seconds=SECONDS, first_month=next_month(),
+                seconds=SECONDS, first_month=next_month(), server=process.pid,
             )  # fmt: skip
-            cpu_ms = (workers_cpu_seconds(process.pid) - before) * 1000 / found.requests
             print(
                 f"{source}\t{scenario}\t{found.requests / found.seconds:,.0f} req/s\t"
                 f"p50 {found.p50_ms:.1f} ms\tp95 {found.p95_ms:.1f} ms\t"
-                f"CPU {cpu_ms:.2f} ms/request\terrors {found.non_2xx + found.socket_errors}",
+                f"CPU {found.cpu_ms or 0.0:.2f} ms/request\t"
+                f"errors {found.non_2xx + found.socket_errors}",
                 flush=True,
             )
 

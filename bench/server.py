@@ -3,9 +3,13 @@
 For each size and database: import the plan into a fresh database (replace_plan and
 commit, timed), start `hoshin serve --workers 2` on a free loopback port, warm each
 worker's analysis cache, then load it with wrk (50 connections, bench/server.lua) for the
-objective read, the analysis summary and recording an actual. Prints Markdown tables for
-BENCHMARKS.md. Traffic goes to 127.0.0.1 only; every run is bounded in time, and the
-server is stopped and the database dropped whatever happens.
+objective read, the analysis summary and recording an actual. The framework's floor
+(bench/floor_app.py: a bare FastAPI route answering a body like the objective read's, served
+the same way) takes the same load in the same run, before and after them; each hot request's
+server CPU per request (the workers' utime + stime from /proc, over the requests wrk
+counted) is given as a ratio to the floor's. Prints Markdown tables for BENCHMARKS.md.
+Traffic goes to 127.0.0.1 only; every run is bounded in time, and the servers are stopped
+and the database dropped whatever happens.
 
 BENCH_SERVER_SIZES (10000,50000), BENCH_SERVER_DATABASES (sqlite,postgresql),
 BENCH_SERVER_SECONDS (25 a scenario) and BENCH_POSTGRES_URL (a server on which databases
@@ -71,6 +75,8 @@ SCENARIOS = [
     ("summary", "GET the analysis summary", 100.0),
     ("actual", "PUT a new actual", 50.0),
 ]
+FLOOR = "floor"  # the floor's row, loaded with the objective scenario
+FLOOR_GOAL = 2.0  # a hot request's CPU per request, at most this many times the floor's
 START_TIMEOUT = 120.0  # seconds for the server to answer at all
 WARM_TIMEOUT = 900.0  # seconds for both workers to hold the analysis
 
@@ -90,6 +96,7 @@ class Load:
     timeouts: int
     statuses: dict[str, int]
     stall_ms: float  # the longest the machine kept a sleeping thread from waking (StallProbe)
+    cpu_ms: float | None  # the server's workers' CPU per request (None: not measured)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +111,11 @@ class Served:
     server_errors: dict[str, int]  # the exceptions in the server's log, by their last line
     loads: dict[str, Load]  # under CONNECTIONS connections, by scenario
     alone: dict[str, Load]  # on one connection
+    floor: list[Load]  # the floor under CONNECTIONS connections, before and after the loads
+
+    def floor_cpu_ms(self) -> float:
+        """The floor's CPU per request: the mean of its runs."""
+        return sum(f.cpu_ms or 0.0 for f in self.floor) / len(self.floor)
 
 
 def log(message: str) -> None:
@@ -226,21 +238,69 @@ def get(port: int, path: str, token: str, timeout: float) -> tuple[int, float]:
         connection.close()
 
 
-def wait_until_up(port: int, token: str, process: subprocess.Popen[bytes]) -> None:
-    """Waits until the server answers /api/v1/me."""
+@contextmanager
+def serving_floor(body: bytes, folder: Path) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
+    """The floor (bench/floor_app.py) answering ``body``, on a free loopback port; stopped
+    afterwards."""
+    port = free_port()
+    command = [sys.executable, "-m", "bench.floor_app", "--host", HOST, "--port", str(port)]
+    output = (folder / "floor.log").open("wb")
+    process = subprocess.Popen(
+        [*command, "--workers", str(WORKERS)],
+        env={**os.environ, "BENCH_FLOOR_BODY": body.decode()},
+        stdout=output,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        wait_until_up(port, "", process, path=f"/api/v1/orgs/{SLUG}/objectives/I0")
+        yield port, process
+    finally:
+        stop(process)
+        output.close()
+
+
+def objective_body(port: int, token: str) -> bytes:
+    """A real objective read's body, for the floor to answer the like."""
+    connection = http.client.HTTPConnection(HOST, port, timeout=60)
+    try:
+        path = f"/api/v1/orgs/{SLUG}/objectives/I0?as_of={AS_OF}"
+        connection.request("GET", path, headers={"Authorization": f"Bearer {token}"})
+        answer = connection.getresponse()
+        body = answer.read()
+    finally:
+        connection.close()
+    if answer.status != 200:
+        raise RuntimeError(f"the objective read answered {answer.status}")
+    return body
+
+
+def workers_cpu_seconds(pid: int) -> float:
+    """The user and system CPU time of the server's child processes, in seconds."""
+    total = 0
+    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def wait_until_up(
+    port: int, token: str, process: subprocess.Popen[bytes], path: str = "/api/v1/me"
+) -> None:
+    """Waits until the server answers ``path``."""
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"hoshin serve exited with {process.returncode}")
+            raise RuntimeError(f"{process.args} exited with {process.returncode}")
         try:
-            status, _ = get(port, "/api/v1/me", token, timeout=5)
+            status, _ = get(port, path, token, timeout=5)
         except OSError:
             time.sleep(0.5)
             continue
         if status == 200:
             return
-        raise RuntimeError(f"/api/v1/me answered {status}")
-    raise RuntimeError(f"hoshin serve did not answer within {START_TIMEOUT:.0f} s")
+        raise RuntimeError(f"{path} answered {status}")
+    raise RuntimeError(f"{process.args} did not answer within {START_TIMEOUT:.0f} s")
 
 
 def warm(port: int, token: str) -> float:
@@ -300,18 +360,22 @@ def load(
     connections: int,
     seconds: int,
     first_month: int,
+    server: int | None = None,
 ) -> Load:
-    """wrk on one scenario; new actuals are written from 2027-01 plus ``first_month`` on."""
+    """wrk on one scenario; new actuals are written from 2027-01 plus ``first_month`` on;
+    with ``server`` (its process id), its workers' CPU per request."""
     threads = min(WRK_THREADS, connections)
     command = [
         "wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", f"{TIMEOUT}s",
         "-s", str(SCRIPT), f"http://{HOST}:{port}",
         "--", scenario, token, SLUG, str(people), str(AS_OF), str(threads), str(first_month),
     ]  # fmt: skip
+    before = None if server is None else workers_cpu_seconds(server)
     with StallProbe() as probe:
         done = subprocess.run(
             command, capture_output=True, text=True, timeout=seconds + 120, check=True
         )
+    cpu_s = None if server is None or before is None else workers_cpu_seconds(server) - before
     line = next(line for line in done.stdout.splitlines() if line.startswith("RESULT "))
     found: dict[str, Any] = json.loads(line.removeprefix("RESULT "))
     statuses = {str(k): int(v) for k, v in sorted(found["statuses"].items())}
@@ -327,6 +391,7 @@ def load(
         timeouts=found["timeouts"],
         statuses=statuses,
         stall_ms=probe.longest_ms,
+        cpu_ms=None if cpu_s is None else cpu_s * 1000 / max(1, found["requests"]),
     )
 
 
@@ -343,27 +408,51 @@ def serve_one(people: int, database: str, plan: Plan) -> Served:
                 cold_s = warm(port, token)
                 memory = worker_memory_mb(process)
                 log(f"first analysis {cold_s:.1f} s; workers {memory} MB")
-                # In this order: an actual changes the plan, and the next read of the
-                # analysis computes it again.
-                loads: dict[str, Load] = {}
-                alone: dict[str, Load] = {}
-                runs = [(1, ALONE_SECONDS, alone), (CONNECTIONS, SECONDS, loads)]
-                for scenario, _, _ in SCENARIOS:
-                    for connections, seconds, into in runs:
-                        settle(port, token)
-                        log(f"wrk: {scenario}, {connections} connections, {seconds} s")
-                        into[scenario] = load(
-                            port, token, scenario, people=people, connections=connections,
-                            seconds=seconds, first_month=12 * (len(alone) + len(loads)),
-                        )  # fmt: skip
-                        log(f"  {into[scenario]}")
+                body = objective_body(port, token)
+                loads, alone, floor = loads_of(people, port, process.pid, token, body, folder)
             except BaseException:
                 log("the server said:\n" + (Path(folder) / "server.log").read_text()[-4000:])
                 raise
         errors = server_errors((Path(folder) / "server.log").read_text())
         if errors:
             log(f"the server logged: {errors}")
-    return Served(people, database, import_s, cold_s, memory, errors, loads, alone)
+    return Served(people, database, import_s, cold_s, memory, errors, loads, alone, floor)
+
+
+def loads_of(
+    people: int, port: int, pid: int, token: str, body: bytes, folder: str
+) -> tuple[dict[str, Load], dict[str, Load], list[Load]]:
+    """Every scenario on the warm server ``pid`` alone and under load, between two runs of
+    the floor under the same load."""
+    loads: dict[str, Load] = {}
+    alone: dict[str, Load] = {}
+    floor: list[Load] = []
+    with serving_floor(body, Path(folder)) as (floor_port, floor_process):
+
+        def load_floor() -> None:
+            log(f"wrk: the floor, {CONNECTIONS} connections, {SECONDS} s")
+            found = load(
+                floor_port, token, "objective", people=people, connections=CONNECTIONS,
+                seconds=SECONDS, first_month=0, server=floor_process.pid,
+            )  # fmt: skip
+            floor.append(found)
+            log(f"  {found}")
+
+        load_floor()
+        # In this order: an actual changes the plan, and the next read of the analysis
+        # computes it again.
+        runs = [(1, ALONE_SECONDS, alone), (CONNECTIONS, SECONDS, loads)]
+        for scenario, _, _ in SCENARIOS:
+            for connections, seconds, into in runs:
+                settle(port, token)
+                log(f"wrk: {scenario}, {connections} connections, {seconds} s")
+                into[scenario] = load(
+                    port, token, scenario, people=people, connections=connections,
+                    seconds=seconds, first_month=12 * (len(alone) + len(loads)), server=pid,
+                )  # fmt: skip
+                log(f"  {into[scenario]}")
+        load_floor()
+    return loads, alone, floor
 
 
 def server_errors(text: str) -> dict[str, int]:
@@ -426,9 +515,39 @@ def main() -> None:
                 f"{goal:.0f} | {met} | {a.requests / a.seconds:,.0f} | {a.p50_ms:.1f} | "
                 f"{a.p95_ms:.1f} | {x.stall_ms:,.0f} |"
             )
+    print()
+    floor_table(results)
     if any(r.server_errors for r in results):
         print()
         _notes(results)
+
+
+def floor_table(results: list[Served]) -> None:
+    """Each hot request's server CPU per request against the floor's, in the same run."""
+    print(
+        f"Against the framework's floor (bench/floor_app.py, a bare FastAPI route, served the "
+        f"same way, under the same load, before and after; CPU: the server's workers' "
+        f"utime + stime over the requests; goal: at most {FLOOR_GOAL:g}x the floor's):"
+    )
+    print()
+    print(
+        "| people | database | request | req/s | p50 (ms) | p95 (ms) | p99 (ms) "
+        "| server CPU (ms/request) | x floor CPU | met |"
+    )
+    print("| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    for r in results:
+        floor_ms = r.floor_cpu_ms()
+        rows = [(f"floor: bare FastAPI route ({len(r.floor)} runs)", f) for f in r.floor]
+        rows += [(title, r.loads[scenario]) for scenario, title, _ in SCENARIOS]
+        for title, x in rows:
+            cpu = x.cpu_ms or 0.0
+            ratio = cpu / floor_ms if floor_ms else float("nan")
+            met = "" if title.startswith("floor") else ("yes" if ratio <= FLOOR_GOAL else "no")
+            print(
+                f"| {r.people:,} | {r.database} | {title} | {x.requests / x.seconds:,.0f} | "
+                f"{x.p50_ms:.1f} | {x.p95_ms:.1f} | {x.p99_ms:.1f} | {cpu:.2f} | "
+                f"{ratio:.1f} | {met} |"
+            )
 
 
 def _notes(results: list[Served]) -> None:
