@@ -291,7 +291,7 @@ def wait_until_up(
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"{process.args} exited with {process.returncode}")
+            raise RuntimeError(f"{process.args!r} exited with {process.returncode}")
         try:
             status, _ = get(port, path, token, timeout=5)
         except OSError:
@@ -300,7 +300,7 @@ def wait_until_up(
         if status == 200:
             return
         raise RuntimeError(f"{path} answered {status}")
-    raise RuntimeError(f"{process.args} did not answer within {START_TIMEOUT:.0f} s")
+    raise RuntimeError(f"{process.args!r} did not answer within {START_TIMEOUT:.0f} s")
 
 
 def warm(port: int, token: str) -> float:
