@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from hoshin.domain.actuals import ActualsBuilder
 from hoshin.domain.model import (
     Action,
     Metric,
@@ -27,8 +28,10 @@ METRICS_PER_PERSON = 3
 
 def enterprise_plan(people: int, seed: int = 7) -> Plan:
     """5 breakthrough, 25 annual, people/20 team and ``people`` individual objectives,
-    3 metrics with 24 monthly actuals per person, 2 actions per person in ``requires`` chains."""
+    3 metrics with 24 monthly actuals per person, 2 actions per person in ``requires`` chains;
+    the actuals in one columnar table, as ``load_plan`` gives them to a server."""
     rng = random.Random(seed)
+    table = ActualsBuilder()
     teams = max(1, people // PEOPLE_PER_TEAM)
     units = [Unit("hq", "Headquarters")] + [Unit(f"u{t}", f"Team {t}", "hq") for t in range(teams)]
     staff = [Person(f"p{i}", f"Person {i}", f"u{i % teams}") for i in range(people)]
@@ -43,7 +46,7 @@ def enterprise_plan(people: int, seed: int = 7) -> Plan:
                 owner=f"p{b}",
                 start=START,
                 end=end,
-                metrics=_metrics(rng, f"B{b}", 2),
+                metrics=_metrics(rng, table, f"B{b}", 2),
             )
         )
     for a in range(25):
@@ -56,7 +59,7 @@ def enterprise_plan(people: int, seed: int = 7) -> Plan:
                 start=START,
                 end=Month.of(2027, 12),
                 supports={f"B{a % 5}": 1.0},
-                metrics=_metrics(rng, f"A{a}", 2),
+                metrics=_metrics(rng, table, f"A{a}", 2),
             )
         )
     for t in range(teams):
@@ -70,7 +73,7 @@ def enterprise_plan(people: int, seed: int = 7) -> Plan:
                 start=START,
                 end=Month.of(2027, 12),
                 supports={f"A{t % 25}": 1.0 + t % 3},
-                metrics=_metrics(rng, f"T{t}", 1),
+                metrics=_metrics(rng, table, f"T{t}", 1),
             )
         )
     for i in range(people):
@@ -84,7 +87,7 @@ def enterprise_plan(people: int, seed: int = 7) -> Plan:
                 start=START,
                 end=Month.of(2027, 12),
                 supports={f"T{i % teams}": 1.0},
-                metrics=_metrics(rng, f"I{i}", METRICS_PER_PERSON),
+                metrics=_metrics(rng, table, f"I{i}", METRICS_PER_PERSON),
             )
         )
     return Plan(
@@ -97,7 +100,9 @@ def enterprise_plan(people: int, seed: int = 7) -> Plan:
     )
 
 
-def _metrics(rng: random.Random, owner: str, count: int) -> tuple[Metric, ...]:
+def _metrics(
+    rng: random.Random, table: ActualsBuilder, owner: str, count: int
+) -> tuple[Metric, ...]:
     metrics = []
     for k in range(count):
         compound = k == 1
@@ -105,12 +110,8 @@ def _metrics(rng: random.Random, owner: str, count: int) -> tuple[Metric, ...]:
         target = 60.0 if compound else 150.0
         slope = (target - baseline) / 36
         noise = rng.random
-        actuals = dict(
-            zip(
-                MONTHS,
-                [round(baseline + slope * m * (0.6 + 0.7 * noise()), 2) for m in range(HISTORY)],
-                strict=True,
-            )
+        actuals = table.add(
+            MONTHS, [round(baseline + slope * m * (0.6 + 0.7 * noise()), 2) for m in range(HISTORY)]
         )
         metrics.append(
             Metric(

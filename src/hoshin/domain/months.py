@@ -88,6 +88,18 @@ class Month(int):
         return format(str(self), spec)
 
 
+class _Shared(dict[int, Month]):
+    """One ``Month`` per ordinal, made on first use."""
+
+    def __missing__(self, ordinal: int) -> Month:
+        month = self[ordinal] = Month(ordinal)
+        return month
+
+
+# Millions of actuals fall in a few hundred months: columns of ordinals hand out these.
+month_of = _Shared().__getitem__
+
+
 def in_calendar(day: date) -> date:
     """``day`` when it lies in hoshin's calendar; ValueError otherwise."""
     if not FIRST_YEAR <= day.year <= LAST_YEAR:

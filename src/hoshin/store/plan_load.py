@@ -3,12 +3,17 @@ entity's row as its domain value."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from typing import Any
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from datetime import date
+from sys import intern
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hoshin.domain.actuals import Actuals, ActualsBuilder
+from hoshin.domain.analysis import paused_gc
 from hoshin.domain.model import (
     Action,
     Countermeasure,
@@ -22,7 +27,7 @@ from hoshin.domain.model import (
     Unit,
     Vision,
 )
-from hoshin.domain.months import Month
+from hoshin.domain.months import Month, month_of
 from hoshin.store.action import (
     ActionRow,
     CountermeasureRow,
@@ -40,25 +45,31 @@ Weak = dict[str, dict[str, Any]]  # entity -> link target -> strength (medium or
 
 
 def load_plan(session: Session, *, org: OrganizationRow) -> Plan:
-    """The organisation's plan as domain values, in the order it was written."""
+    """The organisation's plan as domain values, in the order it was written.
+
+    Rows are read as columns (Core rows, not ORM objects: no identity map holding a second
+    copy of the plan) and the actuals into one columnar table (domain.actuals): at 50,000
+    people that is 3.7 million actuals, most of a worker's memory when each was a dict entry.
+    The cyclic collector is paused: each of its passes would walk the plan built so far.
+    """
+    with paused_gc():
+        return _load(session, org)
+
+
+def _load(session: Session, org: OrganizationRow) -> Plan:
     org_id = org.id
 
     def rows(table: Any) -> list[Any]:
-        query = select(table).where(table.org_id == org_id)
+        query = select(*table.__table__.columns).where(table.org_id == org_id)
         if hasattr(table, "position"):
             query = query.order_by(table.position)
-        return list(session.scalars(query))
+        return list(session.execute(query))
 
-    actuals: dict[str, dict[Month, float]] = defaultdict(dict)
-    for actual in session.execute(
-        select(ActualRow.metric, ActualRow.period, ActualRow.value)
-        .where(ActualRow.org_id == org_id)
-        .order_by(ActualRow.metric, ActualRow.period)
-    ):
-        actuals[actual.metric][Month(actual.period)] = actual.value
+    actuals = _actuals(session, org_id)
     metrics: dict[str, list[Metric]] = defaultdict(list)
     for row in rows(MetricRow):
-        metrics[row.objective].append(metric_of(row, actuals.get(row.key, {})))
+        metrics[row.objective].append(metric_of(row, actuals.get(row.key) or {}))
+    del actuals
     addresses: dict[str, list[str]] = defaultdict(list)
     for link in rows(AddressesRow):
         addresses[link.objective].append(link.item)
@@ -66,7 +77,7 @@ def load_plan(session: Session, *, org: OrganizationRow) -> Plan:
     # field -> entity -> the links that are not strong (the model keeps only those)
     weak: dict[str, Weak] = {field: defaultdict(dict) for field in ("supports", "serves", "moves")}
     for link in rows(SupportRow):
-        supports[link.child][link.parent] = link.weight
+        supports[link.child][intern(link.parent)] = link.weight
         if link.strength != "strong":
             weak["supports"][link.child][link.parent] = link.strength
     links = {
@@ -98,11 +109,56 @@ def load_plan(session: Session, *, org: OrganizationRow) -> Plan:
     )
 
 
+_BATCH = 20_000  # rows of actuals fetched at a time: the whole 3.7 million at once would be
+# 3.7 million row tuples alive together, hundreds of MB the allocator keeps afterwards
+
+
+def _actuals(session: Session, org_id: int) -> dict[str, Actuals]:
+    """Every metric's actuals, by metric key, over one table.
+
+    Read with the driver's own cursor: at 50,000 people these are 3.7 million rows, and
+    SQLAlchemy's result rows cost several times the driver's tuples. The one parameter is
+    the organisation's integer id, written into the statement by the dialect's compiler.
+    """
+    query = (
+        select(ActualRow.metric, ActualRow.period, ActualRow.value)
+        .where(ActualRow.org_id == int(org_id))
+        .order_by(ActualRow.metric, ActualRow.period)
+    )
+    connection = session.connection()
+    sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+    cursor = connection.connection.cursor()
+    builder = ActualsBuilder()
+    found: dict[str, Actuals] = {}
+    pending: str | None = None  # the metric whose run continues into the next batch
+    periods: list[int] = []
+    values: list[float] = []
+    try:
+        cursor.execute(sql)
+        while batch := cursor.fetchmany(_BATCH):
+            keys, batch_periods, batch_values = zip(*batch, strict=True)
+            # rows come sorted by metric: the runs are the keys' counts, in order of appearance
+            at = 0
+            for key, count in Counter(keys).items():
+                if key != pending:
+                    if pending is not None:
+                        found[pending] = builder.add(periods, values)
+                    pending, periods, values = key, [], []
+                periods += batch_periods[at : at + count]
+                values += batch_values[at : at + count]
+                at += count
+    finally:
+        cursor.close()
+    if pending is not None:
+        found[pending] = builder.add(periods, values)
+    return found
+
+
 def grouped_links(rows: list[Any], column: str, weak: Weak | None) -> dict[str, list[str]]:
     """The targets of each action's links; those not strong also noted in ``weak``."""
     grouped: dict[str, list[str]] = defaultdict(list)
     for row in rows:
-        target = getattr(row, column)
+        target = intern(getattr(row, column))
         grouped[row.action].append(target)
         if weak is not None and row.strength != "strong":
             weak[row.action][target] = row.strength
@@ -116,7 +172,7 @@ def unit_of(row: UnitRow) -> Unit:
 
 def person_of(row: PersonRow) -> Person:
     """The person a row holds."""
-    return Person(row.key, row.name, row.unit, row.email)
+    return Person(intern(row.key), row.name, _shared(row.unit), row.email)
 
 
 def situation_of(row: SituationItemRow) -> SituationItem:
@@ -132,20 +188,50 @@ def vision_of(row: OrganizationRow) -> Vision:
 
 
 def _month(value: int | None) -> Month | None:
-    return None if value is None else Month(value)
+    return None if value is None else month_of(value)
 
 
-def metric_of(row: MetricRow, actuals: dict[Month, float]) -> Metric:
+_NUMBERS: dict[float, float] = {}
+_N = TypeVar("_N", float, float | None)
+_DAYS: dict[date, date] = {}
+
+
+def _number(value: _N) -> _N:
+    """One object per number many rows repeat (a tolerance, a weight, a baseline). Equal
+    floats are the same bits except 0.0 and -0.0 (and NaN): those keep their own."""
+    if not value:  # None, 0.0 or -0.0
+        return value
+    return _NUMBERS.setdefault(value, value) if len(_NUMBERS) < _KEPT else value
+
+
+def _day(value: date | None) -> date | None:
+    """One object per date many rows repeat."""
+    if value is None:
+        return None
+    return _DAYS.setdefault(value, value) if len(_DAYS) < _KEPT else value
+
+
+_KEPT = 100_000  # values kept for sharing, at most: a bound, not a leak
+
+
+def _shared(text: str | None) -> str | None:
+    """One copy of a text many rows repeat (a direction, an owner's or a unit's id): the
+    driver gives each row its own, 50 MB of copies at 50,000 people."""
+    return None if text is None else intern(text)
+
+
+def metric_of(row: MetricRow, actuals: Mapping[Month, float]) -> Metric:
     return Metric(
-        id=row.key, name=row.name, direction=row.direction,  # type: ignore[arg-type]
-        baseline=row.baseline, baseline_period=_month(row.baseline_period), target=row.target,
+        id=row.key, name=row.name, direction=intern(row.direction),  # type: ignore[arg-type]
+        baseline=_number(row.baseline), baseline_period=_month(row.baseline_period),
+        target=_number(row.target),
         rate_per_year=row.rate_per_year, target_period=_month(row.target_period),
-        trajectory=row.trajectory,  # type: ignore[arg-type]
+        trajectory=intern(row.trajectory),  # type: ignore[arg-type]
         targets={Month.parse(k): float(v) for k, v in row.targets.items()},
-        tolerance=row.tolerance, weight=row.weight,
-        frequency=row.frequency,  # type: ignore[arg-type]
-        actuals=actuals, unit=row.unit, minimum=row.minimum, maximum=row.maximum,
-        owner=row.owner,
+        tolerance=_number(row.tolerance), weight=_number(row.weight),
+        frequency=intern(row.frequency),  # type: ignore[arg-type]
+        actuals=actuals, unit=_shared(row.unit), minimum=row.minimum, maximum=row.maximum,
+        owner=_shared(row.owner),
     )  # fmt: skip
 
 
@@ -157,8 +243,9 @@ def objective_of(
     addresses: tuple[str, ...],
 ) -> Objective:
     return Objective(
-        id=row.key, title=row.title, level=row.level,  # type: ignore[arg-type]
-        owner=row.owner, unit=row.unit, start=_month(row.start), end=_month(row.end),
+        id=intern(row.key), title=row.title, level=intern(row.level),  # type: ignore[arg-type]
+        owner=_shared(row.owner), unit=_shared(row.unit), start=_month(row.start),
+        end=_month(row.end),
         supports=supports, metrics=tuple(metrics), customer_benefit=row.customer_benefit,
         tolerance=row.tolerance, description=row.description, supports_strength=weak,
         addresses=addresses,
@@ -169,14 +256,15 @@ def action_of(
     row: ActionRow, links: dict[str, dict[str, list[str]]], weak: dict[str, Weak]
 ) -> Action:
     return Action(
-        id=row.key, title=row.title, owner=row.owner, unit=row.unit,
+        id=intern(row.key), title=row.title, owner=_shared(row.owner), unit=_shared(row.unit),
         serves=tuple(links["serves"].get(row.key, ())),
         moves=tuple(links["moves"].get(row.key, ())),
         serves_strength=weak["serves"].get(row.key, {}),
         moves_strength=weak["moves"].get(row.key, {}),
-        start=row.start, due=row.due, duration_days=row.duration_days,
+        start=_day(row.start), due=_day(row.due), duration_days=row.duration_days,
         requires=tuple(links["requires"].get(row.key, ())),
-        done=row.done, progress=row.progress, budget=row.budget, fte=row.fte,
+        done=row.done, progress=_number(row.progress), budget=row.budget,
+        fte=_number(row.fte),
         risks=tuple(risk_of(r) for r in row.risks),
     )  # fmt: skip
 

@@ -1,0 +1,166 @@
+"""Metrics' actuals held as columns: one table of months and values for a whole plan, and each
+metric's actuals a read-only ``Mapping[Month, float]`` over its slice of it.
+
+The largest plan holds 3.7 million actuals. As dicts of ``Month`` to ``float`` they cost about
+100 bytes each (the key object, the value object, the hash slot): most of a worker's memory.
+Two typed arrays cost 12 bytes an actual, and the engine reads them as NumPy arrays without a
+copy (``ActualsTable.arrays``) to find every metric's latest actual in one search.
+"""
+
+from __future__ import annotations
+
+from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import ItemsView, Iterable, Iterator, Mapping, ValuesView
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from hoshin.domain.months import Month, month_of
+
+
+class ActualsTable:
+    """The actuals of many metrics: ``months`` (ordinals) and ``values``, each metric's run of
+    them consecutive and sorted by month. Never changed once built: a new actual makes a new
+    mapping for its metric (``incremental.with_actuals``)."""
+
+    __slots__ = ("_arrays", "months", "values")
+
+    def __init__(self, months: array[int], values: array[float]) -> None:
+        self.months = months
+        self.values = values
+        self._arrays: tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]] | None = None
+
+    def arrays(self) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]:
+        """The months and values as NumPy arrays over the same memory."""
+        if self._arrays is None:
+            self._arrays = (
+                np.frombuffer(self.months, dtype=np.int32),
+                np.frombuffer(self.values, dtype=np.float64),
+            )
+        return self._arrays
+
+
+class Actuals(Mapping[Month, float]):
+    """One metric's actuals by month: the slice ``start:stop`` of an ``ActualsTable``."""
+
+    __slots__ = ("start", "stop", "table")
+
+    def __init__(self, table: ActualsTable, start: int, stop: int) -> None:
+        self.table = table
+        self.start = start
+        self.stop = stop
+
+    def _at(self, month: object) -> int:
+        """The index of ``month`` in the table, or -1."""
+        if not isinstance(month, int):
+            return -1
+        months = self.table.months
+        at = bisect_left(months, month, self.start, self.stop)
+        return at if at < self.stop and months[at] == month else -1
+
+    def __getitem__(self, month: Month) -> float:
+        at = self._at(month)
+        if at < 0:
+            raise KeyError(month)
+        return self.table.values[at]
+
+    def get(self, month: Month, default: Any = None) -> Any:
+        """The actual of ``month``, else ``default`` (without raising inside)."""
+        # _at inlined: the findings ask every metric of the plan
+        if month.__class__ is not Month and not isinstance(month, int):
+            return default
+        months, stop = self.table.months, self.stop
+        at = bisect_left(months, month, self.start, stop)
+        return self.table.values[at] if at < stop and months[at] == month else default
+
+    def __contains__(self, month: object) -> bool:
+        if month.__class__ is not Month and not isinstance(month, int):
+            return False
+        months, stop = self.table.months, self.stop
+        at = bisect_left(months, month, self.start, stop)
+        return at < stop and months[at] == month
+
+    def __iter__(self) -> Iterator[Month]:
+        return map(month_of, self.table.months[self.start : self.stop])
+
+    def __len__(self) -> int:
+        return self.stop - self.start
+
+    def items(self) -> ItemsView[Month, float]:
+        """(month, value) pairs in month order, read straight from the columns."""
+        return _Items(self)
+
+    def values(self) -> ValuesView[float]:
+        """The values in month order."""
+        return _Values(self)
+
+    def latest(self, month: int) -> Month | None:
+        """The latest month with an actual at or before ``month``."""
+        at = bisect_right(self.table.months, month, self.start, self.stop)
+        return None if at == self.start else month_of(self.table.months[at - 1])
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Actuals):
+            return (
+                self.table.months[self.start : self.stop]
+                == other.table.months[other.start : other.stop]
+                and self.table.values[self.start : self.stop]
+                == other.table.values[other.start : other.stop]
+            )
+        return super().__eq__(other)
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # pickled (or deep-copied) alone it carries its own slice, not the plan's whole table
+        return (actuals_of, (dict(self.items()),))
+
+
+class _Items(ItemsView[Month, float]):
+    _mapping: Actuals
+
+    def __iter__(self) -> Iterator[tuple[Month, float]]:
+        own, table = self._mapping, self._mapping.table
+        return zip(
+            map(month_of, table.months[own.start : own.stop]),
+            table.values[own.start : own.stop],
+            strict=True,
+        )
+
+
+class _Values(ValuesView[float]):
+    _mapping: Actuals
+
+    def __iter__(self) -> Iterator[float]:
+        own = self._mapping
+        return iter(own.table.values[own.start : own.stop])
+
+
+def actuals_of(pairs: Mapping[Month, float] | Iterable[tuple[int, float]]) -> Actuals:
+    """The actuals of ``pairs`` (month, value), in a table of their own."""
+    items = sorted(pairs.items() if isinstance(pairs, Mapping) else pairs)
+    table = ActualsTable(array("i", [m for m, _ in items]), array("d", [v for _, v in items]))
+    return Actuals(table, 0, len(items))
+
+
+class ActualsBuilder:
+    """Builds one table for many metrics: ``add`` each metric's actuals in turn; each gets its
+    mapping at once, over the table filled so far."""
+
+    __slots__ = ("months", "table", "values")
+
+    def __init__(self) -> None:
+        self.months: array[int] = array("i")
+        self.values: array[float] = array("d")
+        self.table = ActualsTable(self.months, self.values)
+
+    def add(self, months: Iterable[int], values: Iterable[float]) -> Actuals:
+        """The mapping of one metric's actuals, appended to the table; ``months`` must be
+        increasing (the lookups bisect them), as ``ORDER BY metric, period`` gives them."""
+        start = len(self.months)
+        self.months.extend(months)
+        self.values.extend(values)
+        return Actuals(self.table, start, len(self.months))
