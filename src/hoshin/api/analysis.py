@@ -35,13 +35,12 @@ def analysis(org: Org, session: Db, cache: Analyses, as_of: AsOf = None) -> dict
 async def summary(  # async: it waits for its lookup in the event loop (no thread)
     request: Request,
     org: OrgSlug,
-    session: Db,
     as_of: AsOf = None,
     authorization: Authorization = None,
 ) -> dict[str, Any]:
     """Status counts, alignment coverage and findings by code; the first 50 warnings; and
     whether the analysis is being brought up to date after a change (``stale``)."""
-    found = await kept_analysis(request, org, authorization, session, as_of_day(as_of))
+    found = await kept_analysis(request, org, authorization, as_of_day(as_of))
     # stale: the figures are an interim analysis after a change to a large plan (or those
     # of the plan before it), while the exact analysis is made in the background
     return {**found.derived("summary", _summary), "stale": found.stale}

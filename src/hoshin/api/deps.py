@@ -166,17 +166,19 @@ Authorization = Annotated[str | None, Header()]
 
 
 async def kept_analysis(
-    request: Request, org: str, authorization: str | None, session: Session, as_of: date
+    request: Request, org: str, authorization: str | None, as_of: date
 ) -> Analysed:
     """For a hot read: the organisation's analysis at ``as_of``, if the asker is a member
-    (read_access). The kept one when it is current (no thread); else brought up to date in
-    one thread hand-off (it reads what changed since, or the whole plan)."""
+    (read_access). The kept one when it is current (no thread, no session); else brought up
+    to date in one thread hand-off, on a session of its own (it reads what changed since,
+    or the whole plan)."""
     found = await read_access(request, org, authorization)
     cache: AnalysisCache = request.app.state.analyses
     analysed = cache.current(found.org, as_of)
-    if analysed is None:
-        analysed = await one_thread.run(
-            cache.get, session=session, org=found.org, as_of=as_of, fresh_row=True
+    if analysed is None:  # a session only now: most hot reads need none
+        analysed = await one_thread.in_own_session(
+            request.app.state.sessions,
+            functools.partial(cache.get, org=found.org, as_of=as_of, fresh_row=True),
         )
     return analysed
 

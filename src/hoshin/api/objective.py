@@ -82,14 +82,13 @@ def list_objectives(
 async def read_objective(  # async: it waits for its lookup in the event loop (no thread)
     request: Request,
     org: OrgSlug,
-    session: Db,
     response: Response,
     objective: Annotated[str, Path(description="The objective's id in the plan.")],
     as_of: AsOf = None,
     authorization: Authorization = None,
 ) -> dict[str, Any]:
     """One objective with its metrics, the objectives it supports and its analysis."""
-    analysed = await kept_analysis(request, org, authorization, session, as_of_day(as_of))
+    analysed = await kept_analysis(request, org, authorization, as_of_day(as_of))
     found = objective_service.kept_detail(analysed, key=objective)
     analysis = analysed.analysis
     response.headers["ETag"] = etag(found["version"])

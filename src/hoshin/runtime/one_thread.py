@@ -26,14 +26,16 @@ import functools
 import inspect
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi.routing import APIRoute
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from hoshin.runtime.sessions import READS, new_request_session, once_more_if_lost
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +75,20 @@ async def run(endpoint: Callable[..., Any], **arguments: Any) -> Any:
     """``endpoint(**arguments)`` as a OneThreadRoute runs it, from an async route: its Later
     values first, then the commit of its sessions, in one thread hand-off."""
     return await run_in_threadpool(_run, endpoint, arguments)
+
+
+async def in_own_session(sessions: sessionmaker[Session], work: Callable[[Session], T]) -> T:
+    """``work(session)`` in one thread hand-off, on a reading request session of its own,
+    committed and closed there: for an async route that needs the database only sometimes
+    (a session made as a dependency costs every request its making and its ending)."""
+    return await run_in_threadpool(_in_own_session, sessions, work)
+
+
+def _in_own_session(sessions: sessionmaker[Session], work: Callable[[Session], T]) -> T:
+    with new_request_session(sessions, "GET") as session:
+        found = work(session)
+        session.commit()
+    return found
 
 
 def _run(
