@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import Depends, FastAPI
 
 from hoshin import __version__
 from hoshin.api import (
@@ -54,17 +54,17 @@ def create_app(sessions: Sessions | None = None) -> FastAPI:
     app.state.new_actuals = NewActuals(app.state.sessions)
     app.state.lookups = Lookups(app.state.sessions)
     errors.install(app)
-    v1 = APIRouter(
-        prefix="/api/v1",
-        responses=errors.ERROR_RESPONSES,
-        dependencies=[Depends(errors.refuse_hostile_text)],
-    )
     routers = (session, analysis, objective, checkin, metric, unit, action, countermeasure,
                audit, member, catchball, review, webhook, calendar, notification,
                report, actuals_import, assist, situation)  # fmt: skip
+    # Each under /api/v1 on the app itself, not through one /api/v1 router: FastAPI matches
+    # a request again at each level of included routers (with two levels, routing was a
+    # tenth of an objective read's CPU under bench-server's load, py-spy --gil).
     for module in routers:
-        v1.include_router(module.router)
-    app.include_router(v1)
+        app.include_router(
+            module.router, prefix="/api/v1", responses=errors.ERROR_RESPONSES,
+            dependencies=[Depends(errors.refuse_hostile_text)],
+        )  # fmt: skip
     app.include_router(docs.router)
     app.state.slots = Slots(request_limit(app.state.sessions.kw.get("bind")))
     app.add_middleware(Admission, slots=app.state.slots, without_slot=checkin.waits_for_the_writer)
