@@ -189,3 +189,22 @@ def test_an_import_into_a_large_plan_is_loaded_in_the_background(
     after = cache.get(session, org=org, as_of=AS_OF)
     assert not after.stale
     assert after.plan.objectives[0].title == "Imported"
+
+
+def test_background_work_that_runs_at_once_still_leaves_the_exact_analysis(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A thread may run before the request that started it returns: the interim analysis
+    is kept before the work starts, so the work finds it and replaces it."""
+    monkeypatch.setattr(analysis_service, "INLINE_SIZE", 0)
+    org, _ = clinic(session)
+    cache = AnalysisCache(background=lambda work: work(session))
+    b1 = cache.get(session, org=org, as_of=AS_OF).plan.objectives[0]
+    objectives.update_objective(
+        session, change=change(org, 1), role="admin", objective=replace(b1, title="Fewer falls")
+    )
+    session.commit()
+    assert cache.get(session, org=org, as_of=AS_OF).stale  # the answer made before the work
+    assert not cache.stale(org, AS_OF)
+    done = cache.get(session, org=org, as_of=AS_OF)
+    assert not done.stale and done.plan.objectives[0].title == "Fewer falls"

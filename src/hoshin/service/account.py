@@ -72,11 +72,14 @@ def add_user(
     email = check_email(email)
     name = checked_text(name, "line", "name")
     check_password(password, email=email, name=name)
+    # Hashed before the first query: on SQLite that query takes the writers' lock, which
+    # argon2's second of work would otherwise hold from every other writer.
+    hashed = password_hash.hash(password)
     if find_user(session, email=email) is not None:
         raise Conflict(f"a user '{email}' exists already")
     row = UserRow(
         email=email,
-        password_hash=password_hash.hash(password),
+        password_hash=hashed,
         name=name,
         person=person or None,
     )

@@ -231,7 +231,10 @@ class AnalysisCache:
         if fresh is None and _patchable(kept.version, version, changes):
             fresh = self._patched(session, org, kept, version, changes)
         if fresh is not None:
-            return self._install(org.id, fresh)
+            self._install(org.id, fresh)
+            if fresh.index is None:  # interim: the exact analyses follow (once it is kept)
+                self._in_background(org.id, lambda _: self._exact(org.id))
+            return fresh
         if self._background is None or kept.size() < INLINE_SIZE:
             return self._install(org.id, _loaded(session, org, version))
         if not loading:
@@ -268,7 +271,6 @@ class AnalysisCache:
         for day, old in known:
             interim = interim_analysis(old.analysis, kept.plan, plan, patch)
             fresh.analyses[day] = fresh.analysed(interim, stale=True)
-        self._in_background(org.id, lambda _: self._exact(org.id))
         return fresh
 
     def _exact(self, org_id: int) -> None:

@@ -49,11 +49,11 @@ def create_organization(
 
 def import_plan(session: Session, *, slug: str, path: Path, actor: str, origin: str | None) -> Plan:
     """Replaces the organisation's plan with the file's, all or nothing."""
-    org = org_store.get_organization(session, slug=slug)
-    try:
+    try:  # before the first query: on SQLite that query takes the writers' lock
         plan = read_plan(path)
     except PlanFileError as error:
         raise InvalidInput(f"{path}: {len(error.problems)} problem(s)", error.problems) from None
+    org = org_store.get_organization(session, slug=slug)
     replace_plan(session, org=org, plan=plan)
     summary = {
         "file": path.name,
