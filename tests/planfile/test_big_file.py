@@ -126,7 +126,7 @@ def outcome(adapter: TypeAdapter[Any], value: object, taken: set[str]) -> object
         schema._MONTHS_TAKEN.update(before)
 
 
-@settings(max_examples=300)
+@settings(deadline=None, max_examples=300)
 @given(st.one_of(st.dictionaries(keys, values, max_size=5), values, st.lists(keys, max_size=2)))
 def test_months_taken_before_change_no_verdict(value: object) -> None:
     assert outcome(BY_MONTH, value, set()) == outcome(BY_MONTH, value, EVERY_MONTH)
@@ -134,6 +134,19 @@ def test_months_taken_before_change_no_verdict(value: object) -> None:
         assert outcome(MONTH_TEXT, value, set()) == outcome(MONTH_TEXT, value, EVERY_MONTH)
 
 
+@settings(deadline=None)
 @given(keys)
 def test_a_month_text_is_taken_as_the_rule_takes_it(text: str) -> None:
     assert outcome(MONTH_TEXT, text, set()) == outcome(MONTH_TEXT, text, EVERY_MONTH)
+
+
+@pytest.mark.parametrize("count", [3, 300])  # a run of months shared, and one too long to keep
+def test_actuals_are_read_in_month_order(count: int) -> None:
+    # the months from 2000-01 on, written last first: 2000-01 holds 0, 2000-02 holds 1, ...
+    months = [f"{2000 + i // 12}-{i % 12 + 1:02d}" for i in range(count)]
+    actuals = ", ".join(f"{months[i]}: {i}" for i in reversed(range(count)))
+    text = big_plan({}, 1).replace("actuals: {", "actuals: {" + actuals + ", ", 1)
+    text = text.replace("baseline_period: 2024-12", "baseline_period: 1999-12")
+    read = parse_plan(text, "big.yaml").objectives[0].metrics[0].actuals
+    assert [str(month) for month in read][:count] == months
+    assert [read[month] for month in list(read)[:count]] == list(range(count))

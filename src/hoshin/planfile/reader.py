@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -327,8 +327,22 @@ def _metric(item: MetricIn) -> Metric:
 
 def _in_order(values: dict[str, float]) -> dict[Month, float]:
     """``values`` by month, in order of the months (in C: millions of actuals)."""
-    keys = sorted(values)  # as text: YYYY-MM sorts as the months do
-    return dict(zip(map(month, keys), map(values.__getitem__, keys), strict=True))
+    keys = tuple(values)
+    months, order = (_shared_order if len(keys) <= SHARED_KEYS else _order)(keys)
+    ordered = values.values() if order is None else map(values.__getitem__, order)
+    return dict(zip(months, ordered, strict=True))
+
+
+def _order(keys: tuple[str, ...]) -> tuple[tuple[Month, ...], tuple[str, ...] | None]:
+    """The months of ``keys`` in order, and the keys in that order (None: as they are)."""
+    order = tuple(sorted(keys))  # as text: YYYY-MM sorts as the months do
+    return tuple(map(month, order)), None if order == keys else order
+
+
+# Most metrics of a plan report the same run of months: their order is found once. Runs of
+# at most SHARED_KEYS months are kept, so that a file cannot fill the memory with them.
+SHARED_KEYS = 240
+_shared_order = lru_cache(maxsize=256)(_order)
 
 
 def _action(item: ActionIn) -> Action:
