@@ -23,7 +23,8 @@ from hoshin.domain.months import Month, month_of
 class ActualsTable:
     """The actuals of many metrics: ``months`` (ordinals) and ``values``, each metric's run of
     them consecutive and sorted by month. Never changed once built: a new actual makes a new
-    mapping for its metric (``incremental.with_actuals``)."""
+    mapping for its metric (``incremental.with_actuals``); once ``arrays`` has been read the
+    arrays cannot grow (NumPy holds their buffers)."""
 
     __slots__ = ("_arrays", "months", "values")
 
