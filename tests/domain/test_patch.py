@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 
 from hoshin.demo.plan import demo_plan
 from hoshin.domain.analysis import Analysis, analyze
+from hoshin.domain.links import Links, links_of
 from hoshin.domain.model import Action, Objective, Plan, Unit, Vision
 from hoshin.domain.months import Month
-from hoshin.domain.patch import PlanPatch, interim_analysis, patched, referrers
+from hoshin.domain.patch import Edited, PlanPatch, interim_analysis, patched, referrers
 from hoshin.planfile import read_plan
 
 SMALL = read_plan(Path(__file__).parents[2] / "examples" / "small.yaml")
@@ -42,6 +43,26 @@ def patch_between(old: Plan, new: Plan) -> PlanPatch:
     )
 
 
+def interim_of(plan: Plan, patch: PlanPatch) -> tuple[Analysis, Plan]:
+    """The interim analysis after ``patch``, and the patched plan."""
+    links = links_of(plan)
+    new, new_links = patched(plan, links, patch)
+    edited = Edited(plan, links, new, new_links, patch)
+    return interim_analysis(analyze(plan, MID_JUNE), edited), new
+
+
+def assert_same_links(got: Links, plan: Plan) -> None:
+    """The links brought up to date hold the same links as those made afresh (each
+    objective's supporters and each action's in any order)."""
+    fresh = links_of(plan)
+    assert got.objective_at == fresh.objective_at and got.action_at == fresh.action_at
+    for name in ("supporters", "serving", "required_by"):
+        mine, theirs = getattr(got, name), getattr(fresh, name)
+        assert {k: sorted(v) for k, v in mine.items() if v} == {
+            k: sorted(v) for k, v in theirs.items()
+        }, name
+
+
 def assert_same_figures(interim: Analysis, full: Analysis) -> None:
     """Metrics, schedules and counts exactly; roll-ups by status and to 1e-9 (the interim
     sums a parent's supporters in another order)."""
@@ -66,7 +87,8 @@ def test_patched_replaces_in_place_removes_and_appends_at_the_end() -> None:
         units={"ward-b": Unit("ward-b", "Ward B", "clinic")},
         vision=Vision("Zero harm", "Safe care", 2031),
     )
-    plan = patched(SMALL, patch)
+    plan, links = patched(SMALL, links_of(SMALL), patch)
+    assert_same_links(links, plan)
     assert [o.id for o in plan.objectives] == ["B1", "A1", "T9"]
     assert plan.objectives[0].title == "Fewer falls"
     assert [u.id for u in plan.units] == ["clinic", "ward-a", "ward-b"]
@@ -92,10 +114,7 @@ def test_a_june_figure_entered_on_the_objective_turns_t1_and_those_above() -> No
     trained = t1.metrics[0]
     actuals = {**trained.actuals, Month.of(2026, 6): 25.0}
     edited = replace(t1, metrics=(replace(trained, actuals=actuals),))
-    new = patched(SMALL, PlanPatch(objectives={"T1": edited}))
-    interim = interim_analysis(
-        analyze(SMALL, MID_JUNE), SMALL, new, PlanPatch(objectives={"T1": edited})
-    )
+    interim, new = interim_of(SMALL, PlanPatch(objectives={"T1": edited}))
     assert [interim.objectives[k].status for k in ("T1", "A1", "B1")] == ["green", "green", "amber"]
     assert interim.objectives["A1"].progress == pytest.approx(0.6125)
     assert interim.objectives["B1"].progress == pytest.approx(0.60625)
@@ -106,8 +125,8 @@ def test_a_later_due_date_moves_the_chain_it_ends() -> None:
     action = DEMO.actions[0]
     due = (action.due or MID_JUNE) + timedelta(days=40)
     new = replace(DEMO, actions=(replace(action, due=due), *DEMO.actions[1:]))
-    patch = patch_between(DEMO, new)
-    interim = interim_analysis(analyze(DEMO, MID_JUNE), DEMO, new, patch)
+    interim, patched_plan = interim_of(DEMO, patch_between(DEMO, new))
+    assert patched_plan == new
     assert_same_figures(interim, analyze(new, MID_JUNE))
 
 
@@ -165,11 +184,13 @@ def edited(plan: Plan, choice: int, pick: int) -> Plan:
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 10_000)), min_size=1, max_size=3))
 def test_the_interim_analysis_has_the_figures_of_a_full_one(edits: list[tuple[int, int]]) -> None:
-    plan, analysis = DEMO, analyze(DEMO, MID_JUNE)
+    plan, links, analysis = DEMO, links_of(DEMO), analyze(DEMO, MID_JUNE)
     for choice, pick in edits:
         new = edited(plan, choice, pick)
         patch = patch_between(plan, new)
-        assert patched(plan, patch).objectives == new.objectives
-        analysis = interim_analysis(analysis, plan, new, patch)
-        plan = new
+        got, new_links = patched(plan, links, patch)
+        assert got.objectives == new.objectives and got.actions == new.actions
+        assert_same_links(new_links, new)
+        analysis = interim_analysis(analysis, Edited(plan, links, new, new_links, patch))
+        plan, links = new, new_links
         assert_same_figures(analysis, analyze(plan, MID_JUNE))

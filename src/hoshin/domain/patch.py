@@ -13,12 +13,11 @@ less those about what is gone, until the full analysis made in the background re
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Protocol, TypeVar
 
 from hoshin.domain.analysis import Analysis
+from hoshin.domain.links import K, Links, patched_items, patched_links
 from hoshin.domain.model import (
     Action,
     Countermeasure,
@@ -37,15 +36,7 @@ from hoshin.domain.schedule import (
     backward_schedule,
     objective_schedules,
 )
-from hoshin.domain.status import STATUSES, MetricResult, evaluate_metric
-
-
-class _Keyed(Protocol):
-    @property
-    def id(self) -> str: ...
-
-
-K = TypeVar("K", bound=_Keyed)
+from hoshin.domain.status import MetricResult, evaluate_metric
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,18 +63,23 @@ class PlanPatch:
         return {key for section in sections for key, value in section.items() if value is None}
 
 
-def patched(plan: Plan, patch: PlanPatch) -> Plan:
-    """``plan`` with each entity of ``patch`` replaced, removed, or added at the end."""
-    return replace(
+def patched(plan: Plan, links: Links, patch: PlanPatch) -> tuple[Plan, Links]:
+    """``plan`` (with its ``links``) with each entity of ``patch`` replaced, removed, or
+    added at the end; and the links of the result."""
+    objectives, objective_at = patched_items(plan.objectives, links.objective_at, patch.objectives)
+    actions, action_at = patched_items(plan.actions, links.action_at, patch.actions)
+    new = replace(
         plan,
         vision=plan.vision if patch.vision is None else patch.vision,
         units=_merged(plan.units, patch.units),
         people=_merged(plan.people, patch.people),
-        objectives=_merged(plan.objectives, patch.objectives),
-        actions=_merged(plan.actions, patch.actions),
+        objectives=objectives,
+        actions=actions,
         countermeasures=_merged(plan.countermeasures, patch.countermeasures),
         situation=_merged(plan.situation, patch.situation),
     )
+    places = (objective_at, action_at)
+    return new, patched_links(links, plan, patch.objectives, patch.actions, places)
 
 
 def _merged(items: tuple[K, ...], changes: Mapping[str, K | None]) -> tuple[K, ...]:
@@ -123,29 +119,58 @@ def referrers(plan: Plan, gone: set[str]) -> dict[str, set[str]]:
     }
 
 
-def interim_analysis(before: Analysis, old: Plan, new: Plan, patch: PlanPatch) -> Analysis:
-    """``before`` (the analysis of ``old``) with what ``patch`` reaches redone for ``new``:
-    exact metrics, roll-ups and schedules; the findings and coverage of ``before``."""
-    changed = set(patch.objectives)
-    olds = {o.id: o for o in old.objectives if o.id in changed}
+@dataclass(frozen=True, slots=True)
+class Edited:
+    """A plan before and after a patch, each with its links."""
+
+    old: Plan
+    old_links: Links
+    new: Plan
+    new_links: Links
+    patch: PlanPatch
+
+    def objective(self, key: str) -> Objective | None:
+        """The objective ``key`` of the new plan, if it has one."""
+        at = self.new_links.objective_at.get(key)
+        return None if at is None else self.new.objectives[at]
+
+    def action(self, key: str) -> Action | None:
+        """The action ``key`` of the new plan, if it has one."""
+        at = self.new_links.action_at.get(key)
+        return None if at is None else self.new.actions[at]
+
+    def was(self, key: str) -> Objective | None:
+        """The objective ``key`` of the old plan, if it had one."""
+        at = self.old_links.objective_at.get(key)
+        return None if at is None else self.old.objectives[at]
+
+
+def interim_analysis(before: Analysis, edited: Edited) -> Analysis:
+    """``before`` (the analysis of the old plan) with what the patch reaches redone for the
+    new plan: exact metrics, roll-ups, schedules and status counts; the findings and
+    coverage of ``before``. Each step copies a map (in C) and visits only what the patch
+    reaches, never the whole plan."""
+    patch = edited.patch
+    olds = {key: o for key in patch.objectives if (o := edited.was(key)) is not None}
     news = {key: o for key, o in patch.objectives.items() if o is not None}
+    gone = patch.gone()
     metrics = _metrics_again(before, olds.values(), news.values())
-    by_id = {o.id: o for o in new.objectives}
-    rollups = _rollups_again(before.objectives, metrics, by_id, changed, olds.values())
+    rollups, redone = _rollups_again(before.objectives, metrics, edited, olds.values(), gone)
     deadlines = {
         key
-        for key in changed
+        for key in patch.objectives
         if key not in olds or key not in news or olds[key].end != news[key].end
     }
-    actions, schedules = _schedules_again(before, new, patch, by_id, deadlines)
-    gone = patch.gone()
-    findings = [f for f in before.findings if f.subject not in gone]
-    counts = Counter(result.status for result in rollups.values())
-    summary = replace(
-        before.summary,
-        objectives=len(rollups),
-        by_status={status: counts.get(status, 0) for status in STATUSES},
-    )
+    actions, schedules = _schedules_again(before, edited, deadlines, gone)
+    findings = [f for f in before.findings if f.subject not in gone] if gone else before.findings
+    counts = dict(before.summary.by_status)
+    for key in redone | (gone & before.objectives.keys()):
+        old, new = before.objectives.get(key), rollups.get(key)
+        if old is not None:
+            counts[old.status] -= 1
+        if new is not None:
+            counts[new.status] += 1
+    summary = replace(before.summary, objectives=len(rollups), by_status=counts)
     return Analysis(before.as_of, metrics, rollups, schedules, actions, findings, summary)
 
 
@@ -166,39 +191,38 @@ def _metrics_again(
 def _rollups_again(
     before: Mapping[str, RollUp],
     metrics: Mapping[str, MetricResult],
-    by_id: Mapping[str, Objective],
-    changed: set[str],
+    edited: Edited,
     olds: Iterable[Objective],
-) -> dict[str, RollUp]:
+    gone: set[str],
+) -> tuple[dict[str, RollUp], set[str]]:
     """The roll-ups with those of the changed objectives and of everything above them,
-    on their new and their old supports paths, redone children first."""
-    pending = [key for key in changed if key in by_id]
+    on their new and their old supports paths, redone children first; and their ids."""
+    pending = [key for key in edited.patch.objectives if key not in gone]
     pending += [parent for o in olds for parent in o.supports]
     affected: set[str] = set()
     while pending:
         key = pending.pop()
-        objective = by_id.get(key)
+        objective = edited.objective(key)
         if objective is not None and key not in affected:
             affected.add(key)
             pending += objective.supports
-    supporters: dict[str, list[tuple[str, float]]] = {key: [] for key in affected}
-    for objective in by_id.values():  # one pass: who supports an affected objective
-        for parent, weight in objective.supports.items():
-            if parent in affected:
-                supporters[parent].append((objective.id, weight))
-    results = {key: value for key, value in before.items() if key in by_id}
-    for key in _children_first(affected, by_id):
-        parts = [(results[c], w) for c, w in supporters[key] if c in results]
-        results[key] = roll_up_one(by_id[key], metrics, parts)
-    return results
+    results = dict(before)
+    for key in gone:
+        results.pop(key, None)
+    supporters = edited.new_links.supporters
+    for key in _children_first(affected, edited):
+        parts = [(results[c], w) for c, w in supporters.get(key, ()) if c in results]
+        results[key] = roll_up_one(edited.objective(key), metrics, parts)  # type: ignore[arg-type]
+    return results, affected
 
 
-def _children_first(affected: set[str], by_id: Mapping[str, Objective]) -> list[str]:
+def _children_first(affected: set[str], edited: Edited) -> list[str]:
     """``affected`` ordered so that an objective comes after all it is supported by (Kahn);
     a cycle's members come last, in any order (the full analysis reports the cycle)."""
-    waiting = {key: 0 for key in affected}
+    parents = {key: tuple(edited.objective(key).supports) for key in affected}  # type: ignore[union-attr]
+    waiting = dict.fromkeys(affected, 0)
     for key in affected:
-        for parent in by_id[key].supports:
+        for parent in parents[key]:
             if parent in waiting:
                 waiting[parent] += 1
     ready = [key for key, count in waiting.items() if count == 0]
@@ -206,7 +230,7 @@ def _children_first(affected: set[str], by_id: Mapping[str, Objective]) -> list[
     while ready:
         key = ready.pop()
         order.append(key)
-        for parent in by_id[key].supports:
+        for parent in parents[key]:
             if parent in waiting:
                 waiting[parent] -= 1
                 if waiting[parent] == 0:
@@ -216,61 +240,54 @@ def _children_first(affected: set[str], by_id: Mapping[str, Objective]) -> list[
 
 
 def _schedules_again(
-    before: Analysis,
-    new: Plan,
-    patch: PlanPatch,
-    by_id: Mapping[str, Objective],
-    deadlines: set[str],
+    before: Analysis, edited: Edited, deadlines: set[str], gone: set[str]
 ) -> tuple[dict[str, ActionDates], dict[str, ObjectiveSchedule]]:
     """The dates of the action chains a changed action, or an objective whose deadline
     changed, is in, and the schedules of the objectives those chains serve; the rest as
     ``before``."""
-    actions: dict[str, ActionDates] = dict(before.actions)
-    schedules = {key: value for key, value in before.schedules.items() if key in by_id}
-    for key, action in patch.actions.items():
+    actions = dict(before.actions)
+    schedules = dict(before.schedules)
+    for key in gone:
+        schedules.pop(key, None)
+    touched: set[str] = set()
+    for key, action in edited.patch.actions.items():
         if action is None:
             actions.pop(key, None)
-    changed_objectives = deadlines
-    touched = {key for key, action in patch.actions.items() if action is not None}
-    required_by: dict[str, list[str]] = {}
-    for action in new.actions:  # one pass: the reverse requires links, and what serves a change
-        for needed in action.requires:
-            required_by.setdefault(needed, []).append(action.id)
-        if not changed_objectives.isdisjoint(action.serves):
-            touched.add(action.id)
-    if not touched and not changed_objectives:
+        else:
+            touched.add(key)
+    links = edited.new_links
+    for key in deadlines:
+        touched.update(links.serving.get(key, ()))
+    if not touched and not deadlines:
         return actions, schedules
-    by_key = {a.id: a for a in new.actions}
-    chain = _connected(touched, by_key, required_by)
-    members = [by_key[key] for key in chain]
-    served = {o for a in members for o in a.serves if o in by_id} | (
-        changed_objectives & by_id.keys()
-    )
-    objectives = [by_id[key] for key in served]
-    actions.update(backward_schedule(members, objectives, before.as_of))
-    serving = [a for a in new.actions if not served.isdisjoint(a.serves)]
-    scope = {a.id: a for a in serving} | {a.id: a for a in members}
-    pending = list(scope.values())
-    while pending:  # what the serving actions require, transitively
-        for needed in pending.pop().requires:
-            if needed in by_key and needed not in scope:
-                scope[needed] = by_key[needed]
-                pending.append(by_key[needed])
+    chain = _connected(touched, edited)
+    served = {o for a in chain for o in a.serves} | deadlines
+    objectives = [o for key in served if (o := edited.objective(key)) is not None]
+    actions.update(backward_schedule(chain, objectives, before.as_of))
+    scope: dict[str, Action] = {}
+    pending = [key for o in objectives for key in links.serving.get(o.id, ())]
+    while pending:  # the actions serving those objectives and what they require, transitively
+        key = pending.pop()
+        action = None if key in scope else edited.action(key)
+        if action is not None:
+            scope[key] = action
+            pending += action.requires
     schedules.update(objective_schedules(objectives, list(scope.values()), actions))
     return actions, schedules
 
 
-def _connected(
-    start: set[str], by_key: Mapping[str, Action], required_by: Mapping[str, list[str]]
-) -> list[str]:
+def _connected(start: set[str], edited: Edited) -> list[Action]:
     """The actions linked to ``start`` by requires links either way, in plan order."""
-    seen: set[str] = set()
-    pending = [key for key in start if key in by_key]
+    seen: dict[str, Action] = {}
+    pending = list(start)
+    required_by = edited.new_links.required_by
     while pending:
         key = pending.pop()
-        if key in seen:
+        action = None if key in seen else edited.action(key)
+        if action is None:
             continue
-        seen.add(key)
-        pending += [needed for needed in by_key[key].requires if needed in by_key]
+        seen[key] = action
+        pending += action.requires
         pending += required_by.get(key, ())
-    return [key for key in by_key if key in seen]
+    at = edited.new_links.action_at
+    return sorted(seen.values(), key=lambda action: at[action.id])

@@ -34,8 +34,9 @@ from hoshin.domain.incremental import (
     reanalyze,
     with_actuals,
 )
+from hoshin.domain.links import Links, links_of
 from hoshin.domain.model import Objective, Plan
-from hoshin.domain.patch import PlanPatch, interim_analysis, patched, referrers
+from hoshin.domain.patch import Edited, PlanPatch, interim_analysis, patched, referrers
 from hoshin.store.changes import ACTUAL, PlanChange, changes_since
 from hoshin.store.objective import objective_versions
 from hoshin.store.organization import OrganizationRow, plan_version_of
@@ -108,7 +109,7 @@ class Kept:
     index: PlanIndex | None
     analyses: OrderedDict[date, Analysed]
     objective_versions: Mapping[str, int]
-    objective_at: Mapping[str, int]
+    links: Links  # where each objective and action is, and the links read backwards
 
     def analysed(self, analysis: Analysis, *, stale: bool = False) -> Analysed:
         """``analysis`` of this plan, with what an objective read needs."""
@@ -117,7 +118,7 @@ class Kept:
             self.plan,
             analysis,
             self.objective_versions,
-            self.objective_at,
+            self.links.objective_at,
             stale=stale,
         )
 
@@ -252,25 +253,22 @@ class AnalysisCache:
         """The kept plan with the entities ``changes`` touched read back, and its analyses
         brought up to date: in full for a small plan, else an interim analysis now and the
         exact one in the background."""
-        patch = _read_back(session, org, kept.plan, changes)
-        plan = patched(kept.plan, patch)
+        patch = _read_back(session, org, kept, changes)
+        plan, links = patched(kept.plan, kept.links, patch)
         versions = {**kept.objective_versions, **patch.objective_versions}
         for key in patch.gone():
             versions.pop(key, None)
-        at = kept.objective_at
-        if patch.gone() or any(key not in at for key in patch.objectives):  # places moved
-            at = {o.id: place for place, o in enumerate(plan.objectives)}
         with self._lock:  # a reader may reorder them meanwhile
             known = list(kept.analyses.items())
         if self._background is None or kept.size() < INLINE_SIZE:
-            fresh = Kept(version, plan, index_plan(plan), OrderedDict(), versions, at)
+            fresh = Kept(version, plan, index_plan(plan), OrderedDict(), versions, links)
             for day, _ in known:
                 fresh.analyses[day] = fresh.analysed(analyze(plan, day))
             return fresh
-        fresh = Kept(version, plan, None, OrderedDict(), versions, at)
+        fresh = Kept(version, plan, None, OrderedDict(), versions, links)
+        edited = Edited(kept.plan, kept.links, plan, links, patch)
         for day, old in known:
-            interim = interim_analysis(old.analysis, kept.plan, plan, patch)
-            fresh.analyses[day] = fresh.analysed(interim, stale=True)
+            fresh.analyses[day] = fresh.analysed(interim_analysis(old.analysis, edited), stale=True)
         return fresh
 
     def _exact(self, org_id: int) -> None:
@@ -289,7 +287,7 @@ class AnalysisCache:
                 index_plan(kept.plan),
                 OrderedDict(),
                 kept.objective_versions,
-                kept.objective_at,
+                kept.links,
             )
             for day in list(kept.analyses):
                 fresh.analyses[day] = fresh.analysed(analyze(kept.plan, day))
@@ -349,8 +347,7 @@ def _loaded(session: Session, org: OrganizationRow, version: int) -> Kept:
     """The stored plan, loaded afresh, at ``version``."""
     plan = load_plan(session, org=org)
     versions = objective_versions(session, org_id=org.id)
-    index = index_plan(plan)
-    return Kept(version, plan, index, OrderedDict(), versions, index.objective_at)
+    return Kept(version, plan, index_plan(plan), OrderedDict(), versions, links_of(plan))
 
 
 def _actuals_applied(kept: Kept, version: int, changes: list[PlanChange]) -> Kept | None:
@@ -361,9 +358,7 @@ def _actuals_applied(kept: Kept, version: int, changes: list[PlanChange]) -> Kep
         return None
     plan = with_actuals(kept.plan, kept.index, actuals)
     metrics = {metric for metric, _, _ in actuals}
-    fresh = Kept(
-        version, plan, kept.index, OrderedDict(), kept.objective_versions, kept.objective_at
-    )
+    fresh = Kept(version, plan, kept.index, OrderedDict(), kept.objective_versions, kept.links)
     for day, old in list(kept.analyses.items()):
         fresh.analyses[day] = fresh.analysed(reanalyze(plan, kept.index, old.analysis, metrics))
     return fresh
@@ -379,7 +374,7 @@ def _patchable(after: int, upto: int, changes: list[PlanChange]) -> bool:
 
 
 def _read_back(
-    session: Session, org: OrganizationRow, plan: Plan, changes: list[PlanChange]
+    session: Session, org: OrganizationRow, kept: Kept, changes: list[PlanChange]
 ) -> PlanPatch:
     """The stored state of what ``changes`` touched, and of what referred to what is gone."""
     keys: dict[str, set[str]] = defaultdict(set)
@@ -391,12 +386,16 @@ def _read_back(
             metrics.add(change.key)
         elif change.entity != "vision":
             keys[change.entity].add(change.key)
-    if metrics:  # a metric's objective now, and the one it had before
-        keys["objective"] |= objectives_of_metrics(session, org_id=org.id, metrics=metrics)
-        keys["objective"] |= {o.id for o in plan.objectives for m in o.metrics if m.id in metrics}
+    if metrics:  # a metric's objective (it never moves); a deleted one's, before
+        measured = objectives_of_metrics(session, org_id=org.id, metrics=metrics)
+        keys["objective"] |= set(measured.values())
+        if len(measured) < len(metrics):
+            keys["objective"] |= {
+                o.id for o in kept.plan.objectives for m in o.metrics if m.id in metrics
+            }
     vision = any(change.entity == "vision" for change in changes)
     patch = load_parts(session, org=org, keys=keys, vision=vision)
-    also = referrers(plan, patch.gone())
+    also = referrers(kept.plan, patch.gone())
     if not any(also.values()):
         return patch
     more = load_parts(session, org=org, keys=also)

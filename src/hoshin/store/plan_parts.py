@@ -34,14 +34,16 @@ from hoshin.store.situation import AddressesRow, SituationItemRow
 from hoshin.store.unit import PersonRow, UnitRow
 
 
-def objectives_of_metrics(session: Session, *, org_id: int, metrics: Collection[str]) -> set[str]:
-    """The objectives that the metrics ``metrics`` measure now (a deleted metric has none)."""
+def objectives_of_metrics(
+    session: Session, *, org_id: int, metrics: Collection[str]
+) -> dict[str, str]:
+    """The objective each of ``metrics`` measures, by metric (a deleted metric has none)."""
     if not metrics:
-        return set()
-    query = select(MetricRow.objective).where(
+        return {}
+    query = select(MetricRow.key, MetricRow.objective).where(
         MetricRow.org_id == org_id, MetricRow.key.in_(list(metrics))
     )
-    return set(session.scalars(query))
+    return {key: objective for key, objective in session.execute(query)}
 
 
 def load_parts(
