@@ -70,9 +70,10 @@ bench-assist: setup ## the assistant: quality on the labelled plans (model and l
 bench-guards: setup ## what the guards every request passes cost, in µs of CPU per request
 	$(BIN)/python -m bench.guards
 
-bench-engine: setup ## the engine on synthetic enterprise plans, and hoshin check on their files
+bench-engine: setup ## the engine on synthetic enterprise plans, hoshin check on their files, the next read after each kind of edit
 	$(BIN)/python -m bench.engine
 	$(BIN)/python -m bench.memory
+	$(BIN)/python -m bench.edits
 
 # Needs wrk (installed here when missing and this is root) and the PostgreSQL server of
 # BENCH_POSTGRES_URL (default: postgres@127.0.0.1:5432); BENCH_SERVER_DATABASES=sqlite skips it.
