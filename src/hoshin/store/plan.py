@@ -2,8 +2,9 @@
 
 An import writes millions of rows (the 50,000-person plan has 3.7 million actuals), so
 replace_plan hands its rows to the driver in bulk, inside the caller's transaction: SQLite's
-executemany of plain tuples, PostgreSQL's COPY. SQLAlchemy's insert of the same rows spent
-most of a 72 s import (SQLite) building and processing a dictionary per row.
+executemany of plain tuples, PostgreSQL's binary COPY. SQLAlchemy's ORM insert of the same
+rows spent two thirds of its CPU time processing each value of each row's dictionary and
+calling the ``updated_at`` default once per actual (pyinstrument, 10,000 people on SQLite).
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from itertools import islice
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Column, Connection, delete, text
+from sqlalchemy import Column, Connection, UniqueConstraint, delete, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
-from sqlalchemy.schema import AddConstraint, DropConstraint
+from sqlalchemy.schema import AddConstraint, CreateIndex, DropConstraint, DropIndex
 
 from hoshin.domain.model import (
     Action,
@@ -51,9 +52,10 @@ ACTUAL_COLUMNS = ("org_id", "metric", "period", "value")
 # Rows handed to SQLite's executemany at a time: a list of all 3.7 million would hold
 # half a gigabyte beside the plan; a batch costs one call of SQLAlchemy's.
 BATCH = 50_000
-# A plan of this many rows or more has its foreign keys checked after it is written, on
-# PostgreSQL (_foreign_keys_checked_after).
+# A plan of this many rows or more has its keys and indexes made after it is written, on
+# PostgreSQL (_checked_after), with this much memory for their sorts and joins.
 CHECKED_AFTER = 100_000
+WORK_MEMORY = "256MB"
 # Values of these types go to the drivers as they are, without SQLAlchemy's bind processing
 # (SQLite's REAL affinity stores an int as a real, as the processor would).
 PLAIN = (int, float, str)
@@ -100,7 +102,7 @@ def replace_plan(session: Session, *, org: OrganizationRow, plan: Plan) -> None:
     """Makes ``plan`` the organisation's plan, all of it in the caller's transaction."""
     tables = plan_tables(org.id, plan)
     connection = session.connection()
-    with _foreign_keys_checked_after(connection, rows=_size(plan)):
+    with _checked_after(connection, rows=_size(plan)):
         delete_plan(session, org_id=org.id)
         org.name = plan.organization.name
         org.fiscal_year_start = plan.organization.fiscal_year_start
@@ -114,31 +116,47 @@ def replace_plan(session: Session, *, org: OrganizationRow, plan: Plan) -> None:
 
 
 @contextmanager
-def _foreign_keys_checked_after(connection: Connection, *, rows: int) -> Iterator[None]:
+def _checked_after(connection: Connection, *, rows: int) -> Iterator[None]:
     """On PostgreSQL, for a plan of at least CHECKED_AFTER rows: the plan tables' foreign
-    keys dropped meanwhile and added again after, in the transaction.
+    keys, unique constraints and indexes dropped meanwhile and made again after, in the
+    transaction (all or nothing still: PostgreSQL's DDL is transactional).
 
-    PostgreSQL checks a foreign key row by row (a deferred one at COMMIT): 5 of the 7 s an
-    import of 10,000 people took in the database. Adding the key again checks every row in
-    one join. The price: from the first DROP to the COMMIT the import holds the plan tables
-    and the organisations exclusively, so other requests wait for it; a smaller plan keeps
-    the checks row by row and locks nothing more than its rows."""
+    PostgreSQL checks a foreign key row by row, a query each (a deferred one at COMMIT):
+    at 10,000 people that made the import 2 to 2.5 times as long (38-49 s against 15-20 s
+    on a busy 2-core host); adding a key again checks every row in one join. Building an
+    index after the load, by sorting, took the 50,000-person import from 102 s to 62 s on
+    that host. The price: from the first DROP to the COMMIT the import holds the plan
+    tables and the organisations exclusively, so the server's other requests wait for it;
+    a smaller plan keeps the row-by-row work and locks only its rows."""
     if connection.dialect.name != "postgresql" or rows < CHECKED_AFTER:
         yield
         return
-    keys = [
-        key
-        for table in PLAN_TABLES
-        for key in sorted(table_of(table).foreign_key_constraints, key=lambda k: str(k.name))
+    tables = [table_of(table) for table in PLAN_TABLES]
+    keys = [k for t in tables for k in _by_name(t.foreign_key_constraints)]
+    uniques = [
+        c for t in tables for c in _by_name(t.constraints) if isinstance(c, UniqueConstraint)
     ]
+    indexes = [i for t in tables for i in _by_name(t.indexes)]
+    # for the sorts of the index builds and the joins of the key checks, this import only
+    connection.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{WORK_MEMORY}'")
+    connection.exec_driver_sql(f"SET LOCAL work_mem = '{WORK_MEMORY}'")
     # checks the transaction's earlier changes now: a table with pending checks cannot change
     connection.exec_driver_sql("SET CONSTRAINTS ALL IMMEDIATE")
-    for key in keys:
-        connection.execute(DropConstraint(key))
+    for dropped in (*map(DropConstraint, keys), *map(DropConstraint, uniques)):
+        connection.execute(dropped)
+    for index in indexes:
+        connection.execute(DropIndex(index))
     yield
-    for key in keys:
-        connection.execute(AddConstraint(key))
+    for index in indexes:
+        connection.execute(CreateIndex(index))
+    for made in (*map(AddConstraint, uniques), *map(AddConstraint, keys)):  # keys need uniques
+        connection.execute(made)
     connection.exec_driver_sql("SET CONSTRAINTS ALL DEFERRED")  # refers_to's mode again
+
+
+def _by_name(items: Iterable[Any]) -> list[Any]:
+    """Constraints or indexes in the order of their names (DDL in the same order each time)."""
+    return sorted(items, key=lambda item: str(item.name))
 
 
 def _size(plan: Plan) -> int:
