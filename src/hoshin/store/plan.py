@@ -1,23 +1,18 @@
 """A whole plan into the tables: replace an organisation's plan (store.plan_load reads it).
 
 An import writes millions of rows (the 50,000-person plan has 3.7 million actuals), so
-replace_plan hands its rows to the driver in bulk, inside the caller's transaction: SQLite's
-executemany of plain tuples, PostgreSQL's binary COPY. SQLAlchemy's ORM insert of the same
-rows spent two thirds of its CPU time processing each value of each row's dictionary and
-calling the ``updated_at`` default once per actual (pyinstrument, 10,000 people on SQLite).
+replace_plan writes them as value tuples through store.bulk, inside the caller's
+transaction, and on PostgreSQL makes a large plan's keys and indexes after the load.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from itertools import islice
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Column, Connection, UniqueConstraint, delete, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Connection, UniqueConstraint, delete
 from sqlalchemy.orm import Session
 from sqlalchemy.schema import AddConstraint, CreateIndex, DropConstraint, DropIndex
 
@@ -40,6 +35,7 @@ from hoshin.store.action import (
     ServesRow,
 )
 from hoshin.store.base import Base, table_of
+from hoshin.store.bulk import Row, TableRows, insert_rows
 from hoshin.store.metric import ActualRow, MetricRow
 from hoshin.store.objective import ObjectiveRow, SupportRow
 from hoshin.store.organization import OrganizationRow, bump_plan_version
@@ -47,23 +43,11 @@ from hoshin.store.situation import AddressesRow, SituationItemRow
 from hoshin.store.unit import PersonRow, UnitRow
 
 Weak = dict[str, dict[str, Any]]  # entity -> link target -> strength (medium or weak)
-Row = tuple[Any, ...]
 ACTUAL_COLUMNS = ("org_id", "metric", "period", "value")
-# Rows handed to SQLite's executemany at a time: a list of all 3.7 million would hold
-# half a gigabyte beside the plan; a batch costs one call of SQLAlchemy's.
-BATCH = 50_000
 # A plan of this many rows or more has its keys and indexes made after it is written, on
 # PostgreSQL (_checked_after), with this much memory for their sorts and joins.
 CHECKED_AFTER = 100_000
 WORK_MEMORY = "256MB"
-# Values of these types go to the drivers as they are, without SQLAlchemy's bind processing
-# (SQLite's REAL affinity stores an int as a real, as the processor would).
-PLAIN = (int, float, str)
-
-_COLUMN_TYPES = text(
-    "SELECT attname, atttypid::int FROM pg_attribute"
-    " WHERE attrelid = CAST(:table AS regclass) AND attnum > 0 AND NOT attisdropped"
-)
 
 # Dependents first; with deferred foreign keys the order only keeps the work obvious.
 PLAN_TABLES: tuple[type[Base], ...] = (
@@ -81,15 +65,6 @@ PLAN_TABLES: tuple[type[Base], ...] = (
     PersonRow,
     UnitRow,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class TableRows:
-    """The rows of one plan table: their columns and their values in that order."""
-
-    table: type[Base]
-    columns: tuple[str, ...]
-    rows: Iterable[Row]  # read once (the actuals are made as they are written)
 
 
 def delete_plan(session: Session, *, org_id: int) -> None:
@@ -251,110 +226,6 @@ def _actuals(org_id: int, metrics: list[Metric]) -> Iterator[Row]:
         metric = m.id
         for period, value in m.actuals.items():
             yield (org_id, metric, int(period), value)
-
-
-def insert_rows(connection: Connection, table_rows: TableRows) -> None:
-    """Inserts the rows in bulk on ``connection``, in its transaction: SQLite's executemany,
-    PostgreSQL's COPY. A column the rows leave out takes its default, one value for all
-    (an import's actuals share their ``updated_at``); values go through SQLAlchemy's bind
-    processing (JSON, dates) unless they are PLAIN. A refused row raises SQLAlchemy's
-    error, as any statement's would (an IntegrityError for a duplicate id)."""
-    table = table_of(table_rows.table)
-    given = table_rows.columns
-    defaults = {
-        c.name: _default(c) for c in table.columns if c.name not in given and c.default is not None
-    }
-    constants = tuple(_processed_value(table.c[n], v, connection) for n, v in defaults.items())
-    processors = [
-        (i, p) for i, name in enumerate(given) if (p := _processor(table.c[name], connection))
-    ]
-    names = [*given, *defaults]
-    rows = _processed(table_rows.rows, processors, constants)
-    quote = connection.dialect.identifier_preparer.quote
-    into = f"{quote(table.name)} ({', '.join(map(quote, names))})"
-    if connection.dialect.name == "postgresql":
-        _copy(
-            connection,
-            f"COPY {into} FROM STDIN (FORMAT BINARY)",
-            _types(connection, table.name, names),
-            rows,
-        )
-        return
-    # SQLite is the other database: pysqlite's parameters are question marks
-    statement = f"INSERT INTO {into} VALUES ({', '.join('?' * len(names))})"
-    while batch := list(islice(rows, BATCH)):
-        connection.exec_driver_sql(statement, batch)
-
-
-def _default(column: Column[Any]) -> Any:
-    """The value of the column's Python-side default."""
-    default = column.default
-    assert default is not None
-    return default.arg(None) if default.is_callable else default.arg  # type: ignore[attr-defined]
-
-
-def _processor(column: Column[Any], connection: Connection) -> Callable[[Any], Any] | None:
-    """SQLAlchemy's bind processing of the column on this database; None when its values
-    go to the driver as they are."""
-    dialect = connection.dialect
-    try:
-        if column.type.python_type in PLAIN:
-            return None
-    except NotImplementedError:
-        pass
-    processor: Callable[[Any], Any] | None = column.type.dialect_impl(dialect).bind_processor(
-        dialect
-    )
-    return processor
-
-
-def _processed_value(column: Column[Any], value: Any, connection: Connection) -> Any:
-    processor = _processor(column, connection)
-    return value if processor is None else processor(value)
-
-
-def _processed(
-    rows: Iterable[Row], processors: list[tuple[int, Callable[[Any], Any]]], constants: Row
-) -> Iterator[Row]:
-    """The rows with their processed values, each followed by the constants."""
-    if not processors:
-        return iter(rows) if not constants else (row + constants for row in rows)
-    return (_process(row, processors) + constants for row in rows)
-
-
-def _process(row: Row, processors: list[tuple[int, Callable[[Any], Any]]]) -> Row:
-    values = list(row)
-    for i, processor in processors:
-        if values[i] is not None:
-            values[i] = processor(values[i])
-    return tuple(values)
-
-
-def _types(connection: Connection, table: str, columns: list[str]) -> list[int]:
-    """The PostgreSQL types (oids) of the table's columns, as the database has them."""
-    found = connection.execute(_COLUMN_TYPES, {"table": table})
-    types = {str(name): int(oid) for name, oid in found}
-    return [types[column] for column in columns]
-
-
-def _copy(connection: Connection, statement: str, types: list[int], rows: Iterable[Row]) -> None:
-    """The rows through psycopg's binary COPY ``statement`` (columns of ``types``), in the
-    connection's transaction. Binary: psycopg's text format spent 6 times as long, in
-    Python, turning each float and timestamp into text."""
-    dbapi = connection.dialect.loaded_dbapi
-    try:
-        with (
-            connection.connection.driver_connection.cursor() as cursor,  # type: ignore[union-attr]
-            cursor.copy(statement) as copy,
-        ):
-            copy.set_types(types)
-            for row in rows:
-                copy.write_row(row)
-    except dbapi.Error as error:
-        # as SQLAlchemy raises a statement's error: the boundaries know its classes
-        raise DBAPIError.instance(
-            statement, None, error, dbapi.Error, dialect=connection.dialect
-        ) from error
 
 
 def _unit(org_id: int, position: int, unit: Unit) -> dict[str, Any]:
