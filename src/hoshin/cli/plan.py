@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import gc
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
@@ -17,6 +14,7 @@ from rich.console import Console
 
 from hoshin.cli.app import app, parse_day
 from hoshin.cli.report import render_report
+from hoshin.domain.analysis import paused_gc
 from hoshin.domain.report import report
 from hoshin.service import plan as plan_service
 from hoshin.service.assist.suggest import with_overlaps
@@ -92,7 +90,7 @@ def check(
     ] = False,
 ) -> None:
     """Check a plan file: status tree, bowling chart, findings. Exit 2 on a bad file."""
-    with _collector_paused():
+    with paused_gc():
         checked = plan_service.check_file(file, as_of=parse_day(as_of, "--as-of"))
         if assist:
             checked = replace(checked, analysis=with_overlaps(checked.plan, checked.analysis))
@@ -107,19 +105,3 @@ def check(
             render_report(Console(highlight=False), checked.plan, checked.analysis, depth=depth)
     if strict and any(item.severity == "warning" for item in checked.analysis.findings):
         raise typer.Exit(code=1)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector off while a plan is analysed and reported (as it was, after).
-
-    The plan, its analysis and the report are millions of live containers without cycles;
-    each full collection walked them all again, a third of the report's time at 10,000 people.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

@@ -52,8 +52,9 @@ def analyze(plan: Plan, as_of: date) -> Analysis:
 
 @contextmanager
 def paused_gc() -> Iterator[None]:
-    """Pauses the cyclic garbage collector while the engine or an index built from its
-    results (alignment map, X-matrix) allocates many small acyclic values.
+    """Pauses the cyclic garbage collector while the engine, an index built from its
+    results (alignment map, X-matrix) or the plan file's reader (and `hoshin check` around
+    it) allocates many small acyclic values; as it was, after.
 
     Analysis allocates hundreds of thousands of small acyclic results while a large plan
     keeps millions of objects alive, so each automatic collection walks the whole plan again:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -16,6 +14,7 @@ import pydantic
 import yaml
 import yaml_rs
 
+from hoshin.domain.analysis import paused_gc
 from hoshin.domain.model import (
     DEFAULT_TOLERANCE,
     Action,
@@ -91,7 +90,7 @@ def read_plan(path: Path) -> Plan:
 
 def parse_plan(text: str, name: str = "<plan>") -> Plan:
     """The plan in ``text`` (YAML, or JSON when ``name`` ends in .json)."""
-    with _collector_paused():
+    with paused_gc():
         return _parse_plan(text, name)
 
 
@@ -121,7 +120,7 @@ Found = tuple[tuple[Any, ...], str]
 def plan_of_data(data: dict[str, Any], located: Callable[[list[Found]], PlanFileError]) -> Plan:
     """The plan of plan-file data (loaded from a file, or built from a workbook's sheets);
     raises what ``located`` makes of the problems found at their paths of ``data``."""
-    with _collector_paused():
+    with paused_gc():
         return _plan_of_data(data, located)
 
 
@@ -137,22 +136,6 @@ def _plan_of_data(data: dict[str, Any], located: Callable[[list[Found]], PlanFil
     if broken:
         raise located([(problem.path, problem.message) for problem in broken])
     return plan
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector off while a plan is read (as it was, after).
-
-    Reading makes millions of dicts, lists and objects that all stay alive and hold no
-    cycles; each full collection walked every one of them again, a third of the reading.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _located(text: str, name: str, found: list[tuple[tuple[Any, ...], str]]) -> PlanFileError:
