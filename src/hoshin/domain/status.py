@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from functools import partial
 from itertools import compress
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any, Literal, NamedTuple
 
 import numpy as np
@@ -224,12 +224,9 @@ def _rows(
     """The results of the ``eligible`` metrics; None and the mask of those whose arithmetic
     is safe when some is not."""
     chosen = list(compress(fields, eligible))
-    count = len(chosen)
-    baseline = np.fromiter((f[3] for f in chosen), np.float64, count)
-    target = np.fromiter((f[5] for f in chosen), np.float64, count)
-    compound = np.fromiter(
-        (m.trajectory == "compound" for m in compress(metrics, eligible)), np.bool_, count
-    )
+    baseline = _column(chosen, 3, np.float64)
+    target = _column(chosen, 5, np.float64)
+    compound = np.array(list(map(_trajectory_of, compress(metrics, eligible)))) == "compound"
     with np.errstate(all="ignore"):
         span = target - baseline
         ratio = target / baseline
@@ -238,11 +235,12 @@ def _rows(
     safe &= ~compound | ((ratio > 0) & np.isfinite(ratio))
     if not safe.all():
         return None, safe
-    start = np.fromiter((f[4] for f in chosen), np.int64, count)
-    end = np.fromiter((f[6] for f in chosen), np.int64, count)
-    first = np.fromiter((f[7].start for f in chosen), np.int64, count)
-    stop = np.fromiter((f[7].stop for f in chosen), np.int64, count)
-    tolerance = np.fromiter((m.tolerance for m in compress(metrics, eligible)), np.float64, count)
+    start = _column(chosen, 4, np.int64)
+    end = _column(chosen, 6, np.int64)
+    runs = list(map(_actuals_of, chosen))
+    first = np.array(list(map(_start_of, runs)), np.int64)
+    stop = np.array(list(map(_stop_of, runs)), np.int64)
+    tolerance = np.array(list(map(_tolerance_of, compress(metrics, eligible))), np.float64)
     months, values = table.arrays()
     latest, has = _latest(months, first, stop, as_of_month)
     period = np.where(has, months[latest], as_of_month) if len(months) else start * 0 + as_of_month
@@ -281,6 +279,14 @@ def _rows(
 
 
 _id = attrgetter("id")
+_actuals_of, _start_of, _stop_of = itemgetter(7), attrgetter("start"), attrgetter("stop")
+_tolerance_of, _trajectory_of = attrgetter("tolerance"), attrgetter("trajectory")
+
+
+def _column(rows: list[tuple[Any, ...]], at: int, kind: type[np.generic]) -> npt.NDArray[Any]:
+    """Field ``at`` of each row as an array (a list first: NumPy reads a list in C, a
+    generator one Python step an element)."""
+    return np.array(list(map(itemgetter(at), rows)), kind)
 
 
 def _table_of(metrics: Sequence[Metric]) -> ActualsTable | None:
