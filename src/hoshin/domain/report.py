@@ -6,12 +6,12 @@ from datetime import date
 from typing import Any
 
 from hoshin.domain.analysis import Analysis
-from hoshin.domain.model import Metric, Plan
+from hoshin.domain.model import Plan
 from hoshin.domain.months import Month
+from hoshin.domain.report_charts import charts
 from hoshin.domain.rollup import RollUp
 from hoshin.domain.schedule import ActionDates, ObjectiveSchedule
-from hoshin.domain.status import MetricResult, bowling
-from hoshin.domain.trajectory import metric_plan
+from hoshin.domain.status import MetricResult
 
 Json = dict[str, Any]
 
@@ -19,7 +19,8 @@ Json = dict[str, Any]
 def report(plan: Plan, analysis: Analysis) -> Json:
     """The whole analysis as plain JSON values: months ``YYYY-MM``, dates ISO, floats unrounded."""
     month = Month.of_date(analysis.as_of)
-    fiscal_start = plan.organization.fiscal_year_start
+    metrics = list(plan.metrics())
+    results = analysis.metrics
     summary = analysis.summary
     return {
         "as_of": analysis.as_of.isoformat(),
@@ -28,8 +29,10 @@ def report(plan: Plan, analysis: Analysis) -> Json:
             for key, result in analysis.objectives.items()
         },
         "metrics": {
-            metric.id: metric_json(metric, analysis.metrics[metric.id], month, fiscal_start)
-            for metric in plan.metrics()
+            metric.id: _metric_json(results[metric.id], plan_json, bowling_json)
+            for metric, (plan_json, bowling_json) in zip(
+                metrics, charts(metrics, month, plan.organization.fiscal_year_start), strict=True
+            )
         },
         "actions": {key: action_json(dates) for key, dates in analysis.actions.items()},
         "findings": [item._asdict() for item in analysis.findings],
@@ -56,7 +59,7 @@ def objective_json(result: RollUp, schedule: ObjectiveSchedule) -> Json:
     }
 
 
-def metric_json(metric: Metric, result: MetricResult, month: Month, fiscal_start: int) -> Json:
+def _metric_json(result: MetricResult, plan_json: Json, bowling_json: list[Json]) -> Json:
     """One metric of the report, with its monthly plan and this fiscal year's bowling chart."""
     return {
         "current": result.current,
@@ -65,16 +68,8 @@ def metric_json(metric: Metric, result: MetricResult, month: Month, fiscal_start
         "progress": result.progress,
         "planned_progress": result.planned_progress,
         "status": result.status,
-        "plan": {str(m): value for m, value in metric_plan(metric).items()},
-        "bowling": [
-            {
-                "period": str(cell.period),
-                "plan": cell.plan,
-                "actual": cell.actual,
-                "status": cell.status,
-            }
-            for cell in bowling(metric, month, fiscal_start)
-        ],
+        "plan": plan_json,
+        "bowling": bowling_json,
     }
 
 
