@@ -14,6 +14,7 @@ import pydantic
 import yaml
 import yaml_rs
 
+from hoshin.domain.actuals import Actuals, ActualsBuilder
 from hoshin.domain.analysis import paused_gc
 from hoshin.domain.model import (
     DEFAULT_TOLERANCE,
@@ -244,6 +245,9 @@ month = cache(Month.parse)
 
 def to_plan(model: PlanIn) -> Plan:
     """The domain plan of a validated plan file."""
+    # The plan's actuals in one columnar table, as load_plan's: 12 bytes an actual instead of
+    # a dict entry's 100, and the engine and the report compute on its columns.
+    actuals = ActualsBuilder()
     return Plan(
         organization=Organization(model.organization.name, model.organization.fiscal_year_start),
         vision=Vision(
@@ -254,7 +258,7 @@ def to_plan(model: PlanIn) -> Plan:
         ),
         units=tuple(Unit(u.id, u.name, u.parent, u.lead) for u in model.units),
         people=tuple(Person(p.id, p.name, p.unit, p.email) for p in model.people),
-        objectives=tuple(_objective(o) for o in model.objectives),
+        objectives=tuple(_objective(o, actuals) for o in model.objectives),
         actions=tuple(_action(a) for a in model.actions),
         countermeasures=tuple(_countermeasure(c) for c in model.countermeasures),
         situation=tuple(SituationItem(i.id, i.kind, i.text) for i in model.situation),
@@ -265,7 +269,7 @@ def _optional_month(text: str | None) -> Month | None:
     return None if text is None else month(text)
 
 
-def _objective(item: ObjectiveIn) -> Objective:
+def _objective(item: ObjectiveIn, actuals: ActualsBuilder) -> Objective:
     return Objective(
         id=item.id,
         title=item.title,
@@ -275,7 +279,7 @@ def _objective(item: ObjectiveIn) -> Objective:
         start=_optional_month(item.start),
         end=_optional_month(item.end),
         supports={key: link.weight for key, link in item.supports.items()},
-        metrics=tuple(_metric(m) for m in item.metrics),
+        metrics=tuple(_metric(m, actuals) for m in item.metrics),
         customer_benefit=item.customer_benefit,
         tolerance=DEFAULT_TOLERANCE if item.tolerance is None else item.tolerance,
         description=item.description,
@@ -284,7 +288,7 @@ def _objective(item: ObjectiveIn) -> Objective:
     )
 
 
-def _metric(item: MetricIn) -> Metric:
+def _metric(item: MetricIn, actuals: ActualsBuilder) -> Metric:
     trajectory = item.trajectory or ("compound" if item.rate_per_year is not None else "linear")
     return Metric(
         id=item.id,
@@ -300,7 +304,7 @@ def _metric(item: MetricIn) -> Metric:
         tolerance=DEFAULT_TOLERANCE if item.tolerance is None else item.tolerance,
         weight=item.weight,
         frequency=item.frequency,
-        actuals=_in_order(item.actuals),
+        actuals=_in_order(item.actuals, actuals),
         unit=item.unit,
         minimum=item.minimum,
         maximum=item.maximum,
@@ -308,12 +312,12 @@ def _metric(item: MetricIn) -> Metric:
     )
 
 
-def _in_order(values: dict[str, float]) -> dict[Month, float]:
-    """``values`` by month, in order of the months (in C: millions of actuals)."""
+def _in_order(values: dict[str, float], table: ActualsBuilder) -> Actuals:
+    """``values`` by month, added to the plan's table in order of the months (in C: millions
+    of actuals)."""
     keys = tuple(values)
     months, order = (_shared_order if len(keys) <= SHARED_KEYS else _order)(keys)
-    ordered = values.values() if order is None else map(values.__getitem__, order)
-    return dict(zip(months, ordered, strict=True))
+    return table.add(months, values.values() if order is None else map(values.__getitem__, order))
 
 
 def _order(keys: tuple[str, ...]) -> tuple[tuple[Month, ...], tuple[str, ...] | None]:
