@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import sys
 from datetime import date
 from typing import Annotated, Any
 
@@ -13,7 +14,6 @@ from typer.core import TyperGroup
 from hoshin import __version__
 from hoshin.domain.months import in_calendar
 from hoshin.errors import HoshinError, InvalidInput
-from hoshin.runtime.sessions import DATABASE_ERROR, busy_database
 
 
 class Commands(TyperGroup):
@@ -27,8 +27,23 @@ class Commands(TyperGroup):
             return super().invoke(ctx)
         except HoshinError as error:
             raise fail(error) from None
-        except DATABASE_ERROR as error:
+        except Exception as error:
+            if not _database_error(error):
+                raise
+            from hoshin.runtime.sessions import busy_database
+
             raise fail(busy_database(error)) from None
+
+
+def _database_error(error: Exception) -> bool:
+    """Whether ``error`` is the database layer's DATABASE_ERROR. That layer (SQLAlchemy,
+    Alembic: a second of CPU) is imported by the commands that use it, never here: a command
+    on a plan file does without it, and an error of it comes only once it is loaded."""
+    if "sqlalchemy.exc" not in sys.modules:
+        return False
+    from hoshin.runtime.sessions import DATABASE_ERROR
+
+    return isinstance(error, DATABASE_ERROR)
 
 
 app = typer.Typer(

@@ -17,7 +17,6 @@ from hoshin.cli.report import render_report
 from hoshin.domain.analysis import paused_gc
 from hoshin.domain.report import report
 from hoshin.service import plan as plan_service
-from hoshin.service.assist.suggest import with_overlaps
 
 
 class Format(StrEnum):
@@ -93,6 +92,9 @@ def check(
     with paused_gc():
         checked = plan_service.check_file(file, as_of=parse_day(as_of, "--as-of"))
         if assist:
+            # imported here: the assistant's model and its libraries load for --assist only
+            from hoshin.service.assist.suggest import with_overlaps
+
             checked = replace(checked, analysis=with_overlaps(checked.plan, checked.analysis))
         if output is Format.json:
             # One line (pipe into jq to read), by pydantic's encoder in Rust: five times
