@@ -25,6 +25,9 @@ from .web_support import clinic_pages, signed_in_as
 PLAN = "/orgs/clinic/plan?as_of=2026-06-15"
 NOTICE = "The analysis is being brought up to date after the latest change"
 Work = Callable[[Session], None]
+EVERY_PAGE = ("/", "/alignment", "/x-matrix", "/objectives/A1", "/objectives/B1", "/backward",
+              "/backward/A1", "/check-in", "/my-work", "/reviews/monthly", "/reviews/annual",
+              "/plan", "/assist", "/situation", "/catchball")  # fmt: skip
 
 
 @pytest.fixture
@@ -58,6 +61,11 @@ def test_a_page_says_the_analysis_follows_until_it_is_made(
         session.commit()
     page = pages.get(PLAN)
     assert NOTICE in page.text and "Fewer falls, sooner" in page.text  # the edit shows at once
+    for path in EVERY_PAGE:  # each page renders the interim analysis, with the notice
+        got = pages.get(f"/orgs/clinic{path}?as_of=2026-06-15")
+        assert got.status_code == 200 and NOTICE in got.text, path
+    report = pages.get("/api/v1/orgs/clinic/analysis?as_of=2026-06-15")
+    assert report.status_code == 200 and report.json()["summary"]["objectives"] == 3
     with sessions() as session:
         queued.pop()(session)
     page = pages.get(PLAN)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -36,10 +36,10 @@ class Analysis:
     """Everything the engine says about a plan at ``as_of``."""
 
     as_of: date
-    metrics: dict[str, MetricResult]
-    objectives: dict[str, RollUp]
-    schedules: dict[str, ObjectiveSchedule]
-    actions: dict[str, ActionDates]
+    metrics: Mapping[str, MetricResult]
+    objectives: Mapping[str, RollUp]
+    schedules: Mapping[str, ObjectiveSchedule]
+    actions: Mapping[str, ActionDates]
     findings: list[Finding]
     summary: Summary
 

@@ -29,6 +29,7 @@ from hoshin.domain.model import (
     Vision,
 )
 from hoshin.domain.months import Month
+from hoshin.domain.overlay import overlaid
 from hoshin.domain.rollup import RollUp, roll_up_one
 from hoshin.domain.schedule import (
     ActionDates,
@@ -176,16 +177,11 @@ def interim_analysis(before: Analysis, edited: Edited) -> Analysis:
 
 def _metrics_again(
     before: Analysis, olds: Iterable[Objective], news: Iterable[Objective]
-) -> dict[str, MetricResult]:
+) -> Mapping[str, MetricResult]:
     month = Month.of_date(before.as_of)
-    results = dict(before.metrics)
-    for objective in olds:
-        for metric in objective.metrics:
-            results.pop(metric.id, None)
-    for objective in news:
-        for metric in objective.metrics:
-            results[metric.id] = evaluate_metric(metric, month)
-    return results
+    gone = {metric.id for objective in olds for metric in objective.metrics}
+    changed = {m.id: evaluate_metric(m, month) for objective in news for m in objective.metrics}
+    return overlaid(before.metrics, changed, gone)
 
 
 def _rollups_again(
@@ -194,7 +190,7 @@ def _rollups_again(
     edited: Edited,
     olds: Iterable[Objective],
     gone: set[str],
-) -> tuple[dict[str, RollUp], set[str]]:
+) -> tuple[Mapping[str, RollUp], set[str]]:
     """The roll-ups with those of the changed objectives and of everything above them,
     on their new and their old supports paths, redone children first; and their ids."""
     pending = [key for key in edited.patch.objectives if key not in gone]
@@ -206,14 +202,16 @@ def _rollups_again(
         if objective is not None and key not in affected:
             affected.add(key)
             pending += objective.supports
-    results = dict(before)
-    for key in gone:
-        results.pop(key, None)
+    redone: dict[str, RollUp] = {}
     supporters = edited.new_links.supporters
     for key in _children_first(affected, edited):
-        parts = [(results[c], w) for c, w in supporters.get(key, ()) if c in results]
-        results[key] = roll_up_one(edited.objective(key), metrics, parts)  # type: ignore[arg-type]
-    return results, affected
+        parts = []
+        for child, weight in supporters.get(key, ()):
+            result = redone.get(child) or (None if child in gone else before.get(child))
+            if result is not None:
+                parts.append((result, weight))
+        redone[key] = roll_up_one(edited.objective(key), metrics, parts)  # type: ignore[arg-type]
+    return overlaid(before, redone, gone), affected
 
 
 def _children_first(affected: set[str], edited: Edited) -> list[str]:
@@ -241,29 +239,21 @@ def _children_first(affected: set[str], edited: Edited) -> list[str]:
 
 def _schedules_again(
     before: Analysis, edited: Edited, deadlines: set[str], gone: set[str]
-) -> tuple[dict[str, ActionDates], dict[str, ObjectiveSchedule]]:
+) -> tuple[Mapping[str, ActionDates], Mapping[str, ObjectiveSchedule]]:
     """The dates of the action chains a changed action, or an objective whose deadline
     changed, is in, and the schedules of the objectives those chains serve; the rest as
     ``before``."""
-    actions = dict(before.actions)
-    schedules = dict(before.schedules)
-    for key in gone:
-        schedules.pop(key, None)
-    touched: set[str] = set()
-    for key, action in edited.patch.actions.items():
-        if action is None:
-            actions.pop(key, None)
-        else:
-            touched.add(key)
+    deleted = {key for key, action in edited.patch.actions.items() if action is None}
+    touched = {key for key, action in edited.patch.actions.items() if action is not None}
     links = edited.new_links
     for key in deadlines:
         touched.update(links.serving.get(key, ()))
     if not touched and not deadlines:
-        return actions, schedules
+        return overlaid(before.actions, {}, deleted), overlaid(before.schedules, {}, gone)
     chain = _connected(touched, edited)
     served = {o for a in chain for o in a.serves} | deadlines
     objectives = [o for key in served if (o := edited.objective(key)) is not None]
-    actions.update(backward_schedule(chain, objectives, before.as_of))
+    actions = overlaid(before.actions, backward_schedule(chain, objectives, before.as_of), deleted)
     scope: dict[str, Action] = {}
     pending = [key for o in objectives for key in links.serving.get(o.id, ())]
     while pending:  # the actions serving those objectives and what they require, transitively
@@ -272,8 +262,8 @@ def _schedules_again(
         if action is not None:
             scope[key] = action
             pending += action.requires
-    schedules.update(objective_schedules(objectives, list(scope.values()), actions))
-    return actions, schedules
+    again = objective_schedules(objectives, list(scope.values()), actions)
+    return actions, overlaid(before.schedules, again, gone)
 
 
 def _connected(start: set[str], edited: Edited) -> list[Action]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any, NamedTuple
 from urllib.parse import urlencode
@@ -111,7 +111,7 @@ def filtered(found_chains: Chains, filters: dict[str, str]) -> list[str]:
     return [key for key in lists[0] if all(key in other for other in others)]
 
 
-def least_slack(schedule: ObjectiveSchedule, dates: dict[str, ActionDates]) -> int | None:
+def least_slack(schedule: ObjectiveSchedule, dates: Mapping[str, ActionDates]) -> int | None:
     """The slack of the objective's critical actions (negative: days late); None if none."""
     return dates[schedule.critical[0]].slack_days if schedule.critical else None
 
@@ -335,7 +335,7 @@ class Sheet(NamedTuple):
     here: Here
     chains: Chains
     names: Names
-    dates: dict[str, ActionDates]
+    dates: Mapping[str, ActionDates]
     schedule: ObjectiveSchedule
     axis: timeline.Axis
     ids: list[str]
