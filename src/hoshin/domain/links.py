@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from hoshin.domain.model import Action, Objective, Plan
+from hoshin.domain.overlay import overlaid
 
 Supporters = Mapping[str, tuple[tuple[str, float], ...]]
 
@@ -24,6 +25,7 @@ class _Keyed(Protocol):
 
 
 K = TypeVar("K", bound=_Keyed)
+L = TypeVar("L")
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,28 +98,61 @@ def patched_links(
     places: tuple[Mapping[str, int], Mapping[str, int]],
 ) -> Links:
     """``links`` of ``old`` brought up to date for the changed ``objectives`` and
-    ``actions`` (None: deleted), which are now at ``places`` (objectives', actions')."""
-    supporters = dict(links.supporters)
-    serving = dict(links.serving)
-    required_by = dict(links.required_by)
+    ``actions`` (None: deleted), which are now at ``places`` (objectives', actions'):
+    overlays of the entries they are in over the links before (domain.overlay)."""
+    supporters = _Changes(links.supporters)
+    serving = _Changes(links.serving)
+    required_by = _Changes(links.required_by)
     for key, now in objectives.items():
         at = links.objective_at.get(key)
         before = None if at is None else old.objectives[at]
         for parent in () if before is None else before.supports:
-            supporters[parent] = tuple(x for x in supporters.get(parent, ()) if x[0] != key)
+            supporters.put(parent, tuple(x for x in supporters.get(parent) if x[0] != key))
         for parent, weight in () if now is None else now.supports.items():
-            supporters[parent] = (*supporters.get(parent, ()), (key, weight))
+            supporters.put(parent, (*supporters.get(parent), (key, weight)))
         if now is None:
-            supporters.pop(key, None)
-            serving.pop(key, None)
+            supporters.gone.add(key)
+            serving.gone.add(key)
     for key, action in actions.items():
         at = links.action_at.get(key)
         before_action = None if at is None else old.actions[at]
-        _relink(serving, key, _serves(before_action), _serves(action))
-        _relink(required_by, key, _requires(before_action), _requires(action))
+        serving.move(key, _serves(before_action), _serves(action))
+        required_by.move(key, _requires(before_action), _requires(action))
         if action is None:
-            required_by.pop(key, None)
-    return Links(places[0], places[1], supporters, serving, required_by)
+            required_by.gone.add(key)
+    return Links(places[0], places[1], supporters.done(), serving.done(), required_by.done())
+
+
+class _Changes(Generic[L]):
+    """The entries of a map of links that a patch changes, over the map before."""
+
+    def __init__(self, below: Mapping[str, tuple[L, ...]]) -> None:
+        self.below = below
+        self.changed: dict[str, tuple[L, ...]] = {}
+        self.gone: set[str] = set()
+
+    def get(self, key: str) -> tuple[L, ...]:
+        """The entry as changed so far."""
+        if key in self.changed:
+            return self.changed[key]
+        return self.below.get(key, ())
+
+    def put(self, key: str, value: tuple[L, ...]) -> None:
+        """Changes the entry."""
+        self.changed[key] = value
+
+    def move(self, key: str, before: Iterable[str], now: Iterable[str]) -> None:
+        """``key`` out of the entries ``before`` and into those ``now``."""
+        for target in before:
+            self.put(target, tuple(k for k in self.get(target) if k != key))
+        for target in now:
+            self.put(target, (*self.get(target), key))  # type: ignore[arg-type]
+
+    def done(self) -> Mapping[str, tuple[L, ...]]:
+        """The map after the changes."""
+        if not self.changed and not self.gone:
+            return self.below
+        return overlaid(self.below, self.changed, self.gone)
 
 
 def _serves(action: Action | None) -> tuple[str, ...]:
@@ -126,13 +161,3 @@ def _serves(action: Action | None) -> tuple[str, ...]:
 
 def _requires(action: Action | None) -> tuple[str, ...]:
     return () if action is None else action.requires
-
-
-def _relink(
-    table: dict[str, tuple[str, ...]], key: str, before: Iterable[str], now: Iterable[str]
-) -> None:
-    """``key`` moved in ``table`` from the entries ``before`` to those ``now``."""
-    for target in before:
-        table[target] = tuple(k for k in table.get(target, ()) if k != key)
-    for target in now:
-        table[target] = (*table.get(target, ()), key)

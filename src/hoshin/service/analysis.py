@@ -36,6 +36,7 @@ from hoshin.domain.incremental import (
 )
 from hoshin.domain.links import Links, links_of
 from hoshin.domain.model import Objective, Plan
+from hoshin.domain.overlay import overlaid
 from hoshin.domain.patch import Edited, PlanPatch, interim_analysis, patched, referrers
 from hoshin.store.changes import ACTUAL, PlanChange, changes_since
 from hoshin.store.objective import objective_versions
@@ -255,9 +256,7 @@ class AnalysisCache:
         exact one in the background."""
         patch = _read_back(session, org, kept, changes)
         plan, links = patched(kept.plan, kept.links, patch)
-        versions = {**kept.objective_versions, **patch.objective_versions}
-        for key in patch.gone():
-            versions.pop(key, None)
+        versions = overlaid(kept.objective_versions, dict(patch.objective_versions), patch.gone())
         with self._lock:  # a reader may reorder them meanwhile
             known = list(kept.analyses.items())
         if self._background is None or kept.size() < INLINE_SIZE:
