@@ -60,3 +60,23 @@ def test_check_runs_alone_from_the_script(tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["as_of"] == "2026-06-15"
+
+
+def test_a_command_that_runs_alone_keeps_its_exit_code_and_output(tmp_path: Path) -> None:
+    """main ends the process itself after such a command: --strict's exit 1 (the small
+    example has a warning: B1's critical path is late), a bad file's 2, and the whole report
+    written before."""
+    small = Path(__file__).parents[2] / "examples" / "small.yaml"
+    strict = subprocess.run(
+        [sys.executable, "-m", "hoshin", "check", str(small), "--as-of", "2026-06-15",
+         "--strict"],
+        capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert strict.returncode == 1, strict.stderr
+    assert "Critical path of B1: 13 days late" in strict.stdout
+    missing = subprocess.run(
+        [sys.executable, "-m", "hoshin", "check", str(tmp_path / "none.yaml")],
+        capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert missing.returncode == 2
+    assert "cannot read the file" in missing.stderr

@@ -9,6 +9,8 @@ assistant.
 
 from __future__ import annotations
 
+import gc
+import os
 import sys
 from collections.abc import Sequence
 from importlib import import_module
@@ -73,4 +75,21 @@ def main() -> None:
     """Entry point of the ``hoshin`` script."""
     named = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), None)
     module = ALONE.get(named or "")
-    commands(MODULES if module is None else (module,))()
+    if module is None:
+        commands()()
+        return
+    # A command of ALONE reads a file, writes and ends: the cyclic collector would walk its
+    # live objects again and again (tens of millions for a plan of 50,000 people), and the
+    # interpreter would free them one by one on the way out. Neither is of any use.
+    gc.disable()
+    try:
+        commands((module,))()
+    except SystemExit as done:
+        if not isinstance(done.code, int | None):
+            raise
+        code = done.code or 0
+    else:
+        code = 0
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
