@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from hoshin.demo.plan import demo_plan
 from hoshin.domain.analysis import Analysis, analyze
 from hoshin.domain.links import Links, links_of
-from hoshin.domain.model import Action, Objective, Plan, Unit, Vision
+from hoshin.domain.model import Action, Objective, Person, Plan, Unit, Vision
 from hoshin.domain.months import Month
 from hoshin.domain.patch import Edited, PlanPatch, interim_analysis, patched, referrers
 from hoshin.planfile import read_plan
@@ -194,3 +194,13 @@ def test_the_interim_analysis_has_the_figures_of_a_full_one(edits: list[tuple[in
         analysis = interim_analysis(analysis, Edited(plan, links, new, new_links, patch))
         plan, links = new, new_links
         assert_same_figures(analysis, analyze(plan, MID_JUNE))
+
+
+def test_many_changes_to_a_section_are_placed_like_a_few() -> None:
+    """20 people changed at once (more than FEW: found through a map of places): ana
+    renamed, ben gone, p0..p17 new at the end in the order given."""
+    people: dict[str, Person | None] = {"ana": Person("ana", "Ana L."), "ben": None}
+    people |= {f"p{n}": Person(f"p{n}", f"Person {n}") for n in range(18)}
+    plan, _ = patched(SMALL, links_of(SMALL), PlanPatch(people=people))
+    assert [p.id for p in plan.people] == ["ana", *(f"p{n}" for n in range(18))]
+    assert plan.people[0].name == "Ana L."

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 
 from hoshin.domain.analysis import Analysis
 from hoshin.domain.links import K, Links, patched_items, patched_links
@@ -38,6 +39,9 @@ from hoshin.domain.schedule import (
     objective_schedules,
 )
 from hoshin.domain.status import MetricResult, evaluate_metric
+
+_ID = attrgetter("id")
+FEW = 16  # changes in a section found by a search each; more through a map of places
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,21 +88,27 @@ def patched(plan: Plan, links: Links, patch: PlanPatch) -> tuple[Plan, Links]:
 
 
 def _merged(items: tuple[K, ...], changes: Mapping[str, K | None]) -> tuple[K, ...]:
+    """``items`` with ``changes``: each found by a search in C (a section of 50,000 people
+    visited item by item in Python took 30 ms), replaced or removed; new ones at the end."""
     if not changes:
         return items
-    kept: list[K] = []
-    seen: set[str] = set()
-    for item in items:
-        key = item.id
-        if key in changes:
-            seen.add(key)
-            now = changes[key]
+    ids = list(map(_ID, items))
+    places = dict(zip(ids, range(len(ids)), strict=True)) if len(changes) > FEW else None
+
+    def find(key: str) -> int | None:
+        if places is not None:
+            return places.get(key)
+        return ids.index(key) if key in ids else None
+
+    placed: list[K | None] = list(items)
+    for key, now in changes.items():
+        at = find(key)
+        if at is None:
             if now is not None:
-                kept.append(now)
+                placed.append(now)
         else:
-            kept.append(item)
-    kept += [now for key, now in changes.items() if now is not None and key not in seen]
-    return tuple(kept)
+            placed[at] = now
+    return tuple(item for item in placed if item is not None)
 
 
 def referrers(plan: Plan, gone: set[str]) -> dict[str, set[str]]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections import OrderedDict, defaultdict
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -37,12 +37,12 @@ from hoshin.domain.incremental import (
 from hoshin.domain.links import Links, links_of
 from hoshin.domain.model import Objective, Plan
 from hoshin.domain.overlay import overlaid
-from hoshin.domain.patch import Edited, PlanPatch, interim_analysis, patched, referrers
-from hoshin.store.changes import ACTUAL, PlanChange, changes_since
+from hoshin.domain.patch import Edited, interim_analysis, patched
+from hoshin.service.plan_changes import patchable, read_back
+from hoshin.store.changes import PlanChange, changes_since
 from hoshin.store.objective import objective_versions
 from hoshin.store.organization import OrganizationRow, plan_version_of
 from hoshin.store.plan_load import load_plan
-from hoshin.store.plan_parts import load_parts, objectives_of_metrics
 
 T = TypeVar("T")
 AS_OF_DAYS = 8  # analyses kept per organisation: today, and the days people look back to
@@ -57,12 +57,6 @@ FREEZE_SIZE = 20_000  # objectives and actions
 # (BENCHMARKS.md), so a structural change is analysed in full at once; above it, an
 # interim analysis answers at once and the exact one follows in the background.
 INLINE_SIZE = 5_000
-# The entities whose changes are read back one by one and patched into the kept plan.
-PATCHED = frozenset(
-    ("objective", "metric", "action", "unit", "person", "countermeasure", "situation", "vision",
-     ACTUAL)
-)  # fmt: skip
-MOST_PATCHED = 1_000  # changes since the kept version; more load the plan afresh
 # Runs work with a session of its own, in the background (runtime.background).
 Background = Callable[[Callable[[Session], None]], None]
 
@@ -230,7 +224,7 @@ class AnalysisCache:
             return self._install(org.id, _loaded(session, org, version))
         changes = changes_since(session, org_id=org.id, after=kept.version, upto=version)
         fresh = _actuals_applied(kept, version, changes)
-        if fresh is None and _patchable(kept.version, version, changes):
+        if fresh is None and patchable(kept.version, version, changes):
             fresh = self._patched(session, org, kept, version, changes)
         if fresh is not None:
             self._install(org.id, fresh)
@@ -254,7 +248,7 @@ class AnalysisCache:
         """The kept plan with the entities ``changes`` touched read back, and its analyses
         brought up to date: in full for a small plan, else an interim analysis now and the
         exact one in the background."""
-        patch = _read_back(session, org, kept, changes)
+        patch = read_back(session, org, kept.plan, changes)
         plan, links = patched(kept.plan, kept.links, patch)
         versions = overlaid(kept.objective_versions, dict(patch.objective_versions), patch.gone())
         with self._lock:  # a reader may reorder them meanwhile
@@ -361,57 +355,6 @@ def _actuals_applied(kept: Kept, version: int, changes: list[PlanChange]) -> Kep
     for day, old in list(kept.analyses.items()):
         fresh.analyses[day] = fresh.analysed(reanalyze(plan, kept.index, old.analysis, metrics))
     return fresh
-
-
-def _patchable(after: int, upto: int, changes: list[PlanChange]) -> bool:
-    """Whether ``changes`` name every version since and only entities a patch reads back."""
-    if len(changes) > MOST_PATCHED:
-        return False
-    if {change.version for change in changes} != set(range(after + 1, upto + 1)):
-        return False
-    return all(change.entity in PATCHED for change in changes)
-
-
-def _read_back(
-    session: Session, org: OrganizationRow, kept: Kept, changes: list[PlanChange]
-) -> PlanPatch:
-    """The stored state of what ``changes`` touched, and of what referred to what is gone."""
-    keys: dict[str, set[str]] = defaultdict(set)
-    metrics: set[str] = set()
-    for change in changes:
-        if change.entity == ACTUAL:
-            metrics.add(change.key.rpartition("/")[0])
-        elif change.entity == "metric":
-            metrics.add(change.key)
-        elif change.entity != "vision":
-            keys[change.entity].add(change.key)
-    if metrics:  # a metric's objective (it never moves); a deleted one's, before
-        measured = objectives_of_metrics(session, org_id=org.id, metrics=metrics)
-        keys["objective"] |= set(measured.values())
-        if len(measured) < len(metrics):
-            keys["objective"] |= {
-                o.id for o in kept.plan.objectives for m in o.metrics if m.id in metrics
-            }
-    vision = any(change.entity == "vision" for change in changes)
-    patch = load_parts(session, org=org, keys=keys, vision=vision)
-    also = referrers(kept.plan, patch.gone())
-    if not any(also.values()):
-        return patch
-    more = load_parts(session, org=org, keys=also)
-    return _joined(patch, more)
-
-
-def _joined(first: PlanPatch, second: PlanPatch) -> PlanPatch:
-    return PlanPatch(
-        objectives={**first.objectives, **second.objectives},
-        objective_versions={**first.objective_versions, **second.objective_versions},
-        actions={**first.actions, **second.actions},
-        units=first.units,
-        people=first.people,
-        countermeasures={**first.countermeasures, **second.countermeasures},
-        situation=first.situation,
-        vision=first.vision,
-    )
 
 
 def _new_actuals(changes: list[PlanChange], after: int, upto: int) -> list[ActualChange] | None:
