@@ -208,3 +208,17 @@ def test_background_work_that_runs_at_once_still_leaves_the_exact_analysis(
     assert not cache.stale(org, AS_OF)
     done = cache.get(session, org=org, as_of=AS_OF)
     assert not done.stale and done.plan.objectives[0].title == "Fewer falls"
+
+
+def test_an_analysis_not_yet_brought_up_to_date_is_not_stale(session: Session) -> None:
+    """Stale means answered from an interim or earlier analysis while the exact one is
+    made; a kept analysis behind the stored plan is brought up to date by the next read."""
+    org, _ = clinic(session)
+    cache = AnalysisCache(background=lambda work: None)
+    b1 = cache.get(session, org=org, as_of=AS_OF).plan.objectives[0]
+    objectives.update_objective(
+        session, change=change(org, 1), role="admin", objective=replace(b1, title="Fewer falls")
+    )
+    session.commit()
+    session.refresh(org)
+    assert not cache.stale(org, AS_OF)

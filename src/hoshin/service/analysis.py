@@ -181,13 +181,16 @@ class AnalysisCache:
 
     def stale(self, org: OrganizationRow, as_of: date) -> bool:
         """Whether what ``get`` answers for ``org`` at ``as_of`` now is an interim analysis
-        or one of an earlier plan, while the exact one is being made (no query)."""
+        or one of an earlier plan, while the exact one is being made (no query). A kept
+        analysis merely behind the stored plan is not: the next ``get`` brings it up to date."""
         with self._lock:
             kept = self._kept.get(org.id)
             if kept is None:
                 return False
+            if org.id in self._rebuilding and kept.version < org.plan_version:
+                return True  # answered from the previous plan while the new one loads
             analysed = kept.analyses.get(as_of)
-            return kept.version < org.plan_version or (analysed is not None and analysed.stale)
+            return analysed is not None and analysed.stale
 
     def clear(self) -> None:
         """Forgets every analysis."""
