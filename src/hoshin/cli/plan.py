@@ -110,8 +110,7 @@ def check(
             encoded = pydantic_core.to_json(result)
             if not encoded.isascii():
                 encoded = pydantic_core.to_json(result, ensure_ascii=True)
-            sys.stdout.buffer.write(encoded)
-            sys.stdout.buffer.write(b"\n")
+            sys.stdout.buffer.write(encoded + b"\n")
             _KEPT[:] = [checked, result]
         else:
             render_report(Console(highlight=False), checked.plan, checked.analysis, depth=depth)
