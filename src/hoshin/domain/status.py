@@ -182,6 +182,20 @@ _fields = attrgetter(
 _result = partial(_new, MetricResult)
 
 
+def _powers(ratio: Any, share: Any, rows: Any) -> Any:
+    """``ratio ** share`` where ``rows`` (1 elsewhere) by Python's own ``pow``: NumPy's
+    ``power`` differs from it in the last bit on some CPUs (AVX-512), and the loop of
+    ``each_metric`` uses Python's. Inside a course the share is between 0 and 1, so no
+    power overflows."""
+    powers = np.ones_like(share)
+    at = np.flatnonzero(rows)
+    if len(at):
+        powers[at] = np.fromiter(
+            map(pow, ratio[at].tolist(), share[at].tolist()), np.float64, len(at)
+        )
+    return powers
+
+
 def evaluate_columns(metrics: Sequence[Metric], as_of_month: Month) -> dict[str, MetricResult]:
     """``each_metric``'s results, the metrics whose actuals lie in one columnar table
     evaluated as arrays: the same operations on the same floats in the same order (IEEE
@@ -253,7 +267,11 @@ def _rows(
             np.where(
                 period >= end,
                 target,
-                np.where(compound, baseline * ratio**share, baseline + span * share),
+                np.where(
+                    compound,
+                    baseline * _powers(ratio, share, compound & (period > start) & (period < end)),
+                    baseline + span * share,
+                ),
             ),
         )
         planned_progress = (planned - baseline) / span
