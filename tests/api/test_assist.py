@@ -242,6 +242,22 @@ def test_an_unaddressed_opportunity_is_given_its_likeliest_objective(api: Seeded
     assert 0.3 + 0.3 * 4 / 7 <= suggestion["score"] <= 1
 
 
+def test_a_new_situation_item_is_ranked_after_its_edit(api: Seeded) -> None:
+    """A situation item added through the API is one more text of the plan: the next ask
+    ranks it (it answered 500 when the edit kept the plan's structure, and with it a space
+    without the new text). w-beds ("Too few beds for the night shift") is unaddressed."""
+    get(api, "/addresses")
+    assert assist_spaces.settled(WAIT)
+    body = {"kind": "weakness", "text": "Too few beds for the night shift"}
+    put = api.client.put(
+        "/api/v1/orgs/clinic/situation/w-beds", json=body, headers=api.headers("editor")
+    )
+    assert put.status_code == 201, put.json()
+    answer = get(api, "/addresses?top=19")
+    assert answer.status_code == 200, answer.text
+    assert all(s["item"] in ("o-alarms", "w-beds") for s in answer.json()["suggestions"])
+
+
 LONG = "x" * 301  # a title is one line of at most 300 characters
 
 

@@ -253,6 +253,11 @@ class AnalysisCache:
         exact one in the background."""
         patch = read_back(session, org, kept.plan, changes)
         plan, links = patched(kept.plan, kept.links, patch)
+        if links.objective_at is kept.links.objective_at:
+            # A new plan structure, even with every objective in its place: the assistant
+            # keeps a plan's model space by the identity of this map (runtime.assist_spaces),
+            # and the texts (a title, a situation item) have changed.
+            links = replace(links, objective_at=dict(links.objective_at))
         versions = overlaid(kept.objective_versions, dict(patch.objective_versions), patch.gone())
         with self._lock:  # a reader may reorder them meanwhile
             known = list(kept.analyses.items())
