@@ -38,7 +38,7 @@ from hoshin.domain.links import Links, links_of
 from hoshin.domain.model import Objective, Plan
 from hoshin.domain.overlay import overlaid
 from hoshin.domain.patch import Edited, interim_analysis, patched
-from hoshin.service.plan_changes import patchable, read_back
+from hoshin.service.plan_changes import every_version, patchable, read_back
 from hoshin.store.changes import PlanChange, changes_since
 from hoshin.store.objective import objective_versions
 from hoshin.store.organization import OrganizationRow, plan_version_of
@@ -166,9 +166,7 @@ class AnalysisCache:
             if analysed is None:
                 analysed = kept.analysed(analyze(kept.plan, as_of))
                 self._keep(kept, as_of, analysed)
-                if kept.size() >= FREEZE_SIZE:
-                    gc.collect()
-                    gc.freeze()
+                _freeze(kept)
             if kept.version < version:  # the previous plan, while the new one loads
                 return replace(analysed, stale=True)
             return analysed
@@ -296,9 +294,7 @@ class AnalysisCache:
                 if self._kept.get(org_id) is kept:
                     self._kept[org_id] = fresh
                     break
-        if fresh.size() >= FREEZE_SIZE:
-            gc.collect()
-            gc.freeze()
+        _freeze(fresh)
 
     def _reload(self, session: Session, org_id: int, org: OrganizationRow) -> None:
         """Loads and analyses the stored plan afresh, for the days the kept one was read at."""
@@ -312,9 +308,7 @@ class AnalysisCache:
             now = self._kept.get(org_id)
             if now is None or now.version <= fresh.version:
                 self._kept[org_id] = fresh
-        if fresh.size() >= FREEZE_SIZE:
-            gc.collect()
-            gc.freeze()
+        _freeze(fresh)
 
     def _in_background(self, org_id: int, work: Callable[[Session], None]) -> None:
         """Runs ``work`` in the background unless work for the organisation is under way
@@ -344,6 +338,13 @@ class AnalysisCache:
         return fresh
 
 
+def _freeze(kept: Kept) -> None:
+    """Moves a large plan and its analyses out of the cycle collector's reach (FREEZE_SIZE)."""
+    if kept.size() >= FREEZE_SIZE:
+        gc.collect()
+        gc.freeze()
+
+
 def _loaded(session: Session, org: OrganizationRow, version: int) -> Kept:
     """The stored plan, loaded afresh, at ``version``."""
     plan = load_plan(session, org=org)
@@ -368,7 +369,7 @@ def _actuals_applied(kept: Kept, version: int, changes: list[PlanChange]) -> Kep
 def _new_actuals(changes: list[PlanChange], after: int, upto: int) -> list[ActualChange] | None:
     """The actuals recorded since version ``after``, when every change since was one;
     None when any other change came between (or one left no version: an import)."""
-    if {change.version for change in changes} != set(range(after + 1, upto + 1)):
+    if not every_version(after, upto, changes):
         return None
     actuals = [change.actual for change in changes]
     if any(actual is None for actual in actuals):

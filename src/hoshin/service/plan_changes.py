@@ -22,12 +22,16 @@ PATCHED = frozenset(
 MOST_PATCHED = 1_000  # changes since the kept version; more load the plan afresh
 
 
+def every_version(after: int, upto: int, changes: list[PlanChange]) -> bool:
+    """Whether ``changes`` name every version from ``after + 1`` to ``upto``: none left
+    without a record of what it changed (an import leaves none)."""
+    return {change.version for change in changes} == set(range(after + 1, upto + 1))
+
+
 def patchable(after: int, upto: int, changes: list[PlanChange]) -> bool:
     """Whether ``changes`` name every version from ``after`` to ``upto`` and only entities
     a patch reads back."""
-    if len(changes) > MOST_PATCHED:
-        return False
-    if {change.version for change in changes} != set(range(after + 1, upto + 1)):
+    if len(changes) > MOST_PATCHED or not every_version(after, upto, changes):
         return False
     return all(change.entity in PATCHED for change in changes)
 
