@@ -15,6 +15,7 @@ from typing import Generic, Protocol, TypeVar
 
 from hoshin.domain.model import Action, Objective, Plan
 from hoshin.domain.overlay import overlaid
+from hoshin.domain.rollup import supporters_of
 
 Supporters = Mapping[str, tuple[tuple[str, float], ...]]
 
@@ -41,10 +42,7 @@ class Links:
 
 def links_of(plan: Plan) -> Links:
     """The links of ``plan``."""
-    supporters: dict[str, list[tuple[str, float]]] = {}
-    for objective in plan.objectives:
-        for parent, weight in objective.supports.items():
-            supporters.setdefault(parent, []).append((objective.id, weight))
+    supporters = supporters_of(plan.objectives)
     serving: dict[str, list[str]] = {}
     required_by: dict[str, list[str]] = {}
     for action in plan.actions:
@@ -55,7 +53,7 @@ def links_of(plan: Plan) -> Links:
     return Links(
         objective_at={o.id: at for at, o in enumerate(plan.objectives)},
         action_at={a.id: at for at, a in enumerate(plan.actions)},
-        supporters={key: tuple(value) for key, value in supporters.items()},
+        supporters={key: tuple(value) for key, value in supporters.items() if value},
         serving={key: tuple(value) for key, value in serving.items()},
         required_by={key: tuple(value) for key, value in required_by.items()},
     )
