@@ -5,6 +5,7 @@ tests/runtime/test_sqlite_writers.py)."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -187,6 +188,38 @@ def test_a_writer_that_waits_too_long_for_its_turn_is_answered_503(
         assert busy.headers["Retry-After"] == "1"
         assert busy.json() == {
             "error": "the database was busy with other changes for 0 s",
+            "detail": None,
+        }
+        assert client.get(url, headers=seeded.headers("editor")).status_code == 404
+        saved = client.put(url, json={"value": 70}, headers=seeded.headers("editor"))
+        assert saved.status_code == 201
+    engine.dispose()
+
+
+def test_a_writer_locked_out_by_another_program_is_answered_503(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite: while another program (here a plain sqlite3 connection, as a `hoshin import`
+    would be) holds the file's write lock past the busy timeout (0.2 s here), a check-in is
+    answered 503 with Retry-After, not 500, and changes nothing; once free, it succeeds."""
+    monkeypatch.setattr(db, "SQLITE_BUSY_MS", 200)
+    path = tmp_path / "hoshin.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    seeded = seed(engine)
+    url = "/api/v1/orgs/clinic/metrics/huddles/actuals/2026-06"
+    with seeded.client as client:
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            busy = client.put(url, json={"value": 70}, headers=seeded.headers("editor"))
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        assert busy.status_code == 503
+        assert busy.headers["Retry-After"] == "1"
+        assert busy.json() == {
+            "error": "the database is busy: another hoshin command is writing; try again",
             "detail": None,
         }
         assert client.get(url, headers=seeded.headers("editor")).status_code == 404

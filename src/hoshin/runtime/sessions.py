@@ -210,8 +210,13 @@ def once_more_if_lost(run: Callable[[], T]) -> T:
 
 
 def connection_lost(error: Exception) -> Busy:
-    """The Busy to answer for a request whose connection was lost (DATABASE_ERROR); any
-    other database error is raised again, for the server's 500."""
+    """The Busy to answer for a request whose connection was lost, or whose statement SQLite
+    refused because another program (a `hoshin` command, a backup) held the write lock past
+    the busy timeout (DATABASE_ERROR); any other database error is raised again, for the
+    server's 500."""
+    if _busy(error):
+        _log.warning("the database was busy past the timeout: %s", _reason_of(error))
+        return busy_database(error)
     if not lost_connection(error):
         raise error
     _log.warning("the connection to the database was lost: %s", _reason_of(error))
