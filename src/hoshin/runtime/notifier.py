@@ -44,6 +44,7 @@ from hoshin.domain.retry import GIVE_UP_AFTER, next_attempt
 from hoshin.errors import HoshinError
 from hoshin.runtime.delivery import Deliverer, Outcome, email_on
 from hoshin.runtime.engine import begin_writing
+from hoshin.runtime.sessions import DATABASE_ERROR, database_busy
 from hoshin.service.analysis import AnalysisCache
 from hoshin.service.scheduler import chunks, daily_digests, owed, tell_chunk
 from hoshin.store.organization import OrganizationRow, list_organizations
@@ -236,6 +237,11 @@ class Notifier:
                     on_pass(self.run_pass(as_of=as_of))
                 except (HoshinError, OSError, RuntimeError) as error:
                     _log.error("the worker's pass failed: %s", error)
+                except DATABASE_ERROR as error:
+                    if not database_busy(error):  # a database lost, say: as below
+                        _log.exception("the worker's pass failed")
+                    else:  # another program wrote past the busy timeout: no traceback
+                        _log.warning("the worker's pass found the database busy: next pass")
                 except Exception:  # a database lost, say: the next pass opens it again
                     _log.exception("the worker's pass failed")
                 self.stopping.wait(interval)

@@ -61,7 +61,7 @@ def open_engine(url: str) -> Engine:
             pass
     except SQLAlchemyError as error:
         engine.dispose()
-        if _busy(error):  # a new SQLite file's first connection makes it WAL: a write
+        if database_busy(error):  # a new SQLite file's first connection makes it WAL: a write
             raise busy_database(error) from None
         raise HoshinError(f"cannot open the database {_safe(url)}: {_reason(error)}") from None
     return engine
@@ -125,12 +125,14 @@ def busy_database(error: Exception) -> Busy:
     """The Busy to show for a statement SQLite refused because another connection held the
     write lock past the busy timeout (a DATABASE_ERROR: "database is locked"); any other
     error is raised again."""
-    if not _busy(error):
+    if not database_busy(error):
         raise error
     return Busy("the database is busy: another hoshin command is writing; try again")
 
 
-def _busy(error: Exception) -> bool:
+def database_busy(error: BaseException) -> bool:
+    """Whether ``error`` is SQLite's refusal of a statement while another connection held
+    the write lock past the busy timeout ("database is locked")."""
     code = getattr(getattr(error, "orig", None), "sqlite_errorcode", None)
     # The primary code: SQLITE_BUSY_SNAPSHOT and SQLITE_BUSY_TIMEOUT are BUSY's extended ones.
     return isinstance(code, int) and code & 0xFF == sqlite3.SQLITE_BUSY
@@ -214,7 +216,7 @@ def connection_lost(error: Exception) -> Busy:
     refused because another program (a `hoshin` command, a backup) held the write lock past
     the busy timeout (DATABASE_ERROR); any other database error is raised again, for the
     server's 500."""
-    if _busy(error):
+    if database_busy(error):
         _log.warning("the database was busy past the timeout: %s", _reason_of(error))
         return busy_database(error)
     if not lost_connection(error):
