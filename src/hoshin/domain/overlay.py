@@ -64,4 +64,22 @@ def overlaid(below: Mapping[str, V], changed: dict[str, V], gone: set[str]) -> M
     layer = Overlay(below, changed, gone)
     if layer._depth < DEEPEST:
         return layer
-    return dict(layer.items())
+    return _flat(layer)
+
+
+def _flat(top: Overlay[V]) -> dict[str, V]:
+    """``top`` as a dict in its order: the bottom map copied (in C), then each layer's
+    removals and changes from the bottom up; a key a layer adds goes to the end, as the
+    overlay iterates it. (Reading every key through the layers took 100-200 ms at 50,000
+    objectives, BENCHMARKS.md.)"""
+    layers: list[Overlay[V]] = []
+    below: Mapping[str, V] = top
+    while isinstance(below, Overlay):
+        layers.append(below)
+        below = below._below
+    flat = dict(below)
+    for layer in reversed(layers):
+        for key in layer._gone:
+            del flat[key]
+        flat.update(layer._changed)
+    return flat
