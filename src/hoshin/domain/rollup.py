@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import partial
+from itertools import chain, compress, repeat
+from operator import attrgetter, is_not
 from typing import NamedTuple
 
+import numpy as np
+
+from hoshin.domain.columns import Bools, Floats, Ints, SupportLinks, support_links
 from hoshin.domain.graph import topological_order
 from hoshin.domain.model import Level, Objective
 from hoshin.domain.status import MetricResult, Status, deviation_status
 
 # A NamedTuple's own constructor is Python code; tuple.__new__ builds the same value in C.
 _new = tuple.__new__
+# Below this many objectives the loop costs less than building the arrays.
+COLUMNS_FROM = 200
 
 
 class RollUp(NamedTuple):
@@ -32,8 +40,13 @@ def supporters_of(objectives: Sequence[Objective]) -> dict[str, list[tuple[str, 
     return supporters
 
 
-def supports_order(objectives: Sequence[Objective]) -> list[str]:
-    """Objective ids, each after the objectives it supports (breakthroughs come first)."""
+def supports_order(objectives: Sequence[Objective], links: SupportLinks | None = None) -> list[str]:
+    """Objective ids, each after the objectives it supports (breakthroughs come first).
+    ``links`` are ``support_links(objectives)`` when the caller has them already."""
+    if links is None and len(objectives) >= COLUMNS_FROM:
+        links = support_links(objectives)
+    if links is not None and links.plan_order_is_parents_first():
+        return list(links.ids)
     order = topological_order({o.id: o.supports for o in objectives})
     if order is None:
         raise ValueError("the supports links hold a cycle")
@@ -44,13 +57,32 @@ def roll_up(
     objectives: Sequence[Objective],
     metrics: Mapping[str, MetricResult],
     parents_first: Sequence[str] | None = None,
+    links: SupportLinks | None = None,
 ) -> dict[str, RollUp]:
     """The roll-up of every objective, in plan order.
 
     Objectives are visited supporters first; each pushes its weighted share into the
     objectives it supports, so no list of supporters is built. ``parents_first`` is
-    ``supports_order(objectives)`` when the caller has it already.
+    ``supports_order(objectives)`` and ``links`` ``support_links(objectives)`` when the
+    caller has them already. A large plan is rolled up level by level as arrays
+    (``rollup_columns``), the same sums in the same order.
     """
+    if links is None and len(objectives) >= COLUMNS_FROM:
+        links = support_links(objectives)
+    if links is not None:
+        order = supports_order(objectives, links) if parents_first is None else parents_first
+        found = roll_up_columns(objectives, metrics, links, order)
+        if found is not None:
+            return found
+    return each_objective(objectives, metrics, parents_first)
+
+
+def each_objective(
+    objectives: Sequence[Objective],
+    metrics: Mapping[str, MetricResult],
+    parents_first: Sequence[str] | None = None,
+) -> dict[str, RollUp]:
+    """``roll_up`` one objective at a time: the rule as a loop."""
     by_id = {o.id: o for o in objectives}
     order = supports_order(objectives) if parents_first is None else parents_first
     shares: dict[str, list[float]] = {}  # id -> [weight, weight*progress, weight*planned, data]
@@ -130,3 +162,147 @@ def _result(objective: Objective, share: list[float]) -> RollUp:
         return RollUp(objective.level, progress, planned_progress, "no_data")
     status = deviation_status(progress - planned_progress, objective.tolerance)
     return RollUp(objective.level, progress, planned_progress, status)
+
+
+_GREEN, _AMBER, _RED, _NO_DATA, _UNMEASURED = range(5)
+_STATUS_OF: tuple[Status, ...] = ("green", "amber", "red", "no_data", "unmeasured")
+_metrics_of, _id, _weight = attrgetter("metrics"), attrgetter("id"), attrgetter("weight")
+_status, _progress = attrgetter("status"), attrgetter("progress")
+_planned, _level = attrgetter("planned_progress"), attrgetter("level")
+_tolerance = attrgetter("tolerance")
+_roll_up_of = partial(_new, RollUp)
+
+
+class _Stream(NamedTuple):
+    """Terms to add into objectives' sums: ``into[k]`` gets ``value[k]``, at ``height[k]``."""
+
+    into: Ints
+    value: Floats
+    height: Ints
+
+    def at(self, height: int) -> tuple[Ints, Floats]:
+        """The terms added at ``height``, in order."""
+        chosen = self.height == height
+        return self.into[chosen], self.value[chosen]
+
+
+def roll_up_columns(
+    objectives: Sequence[Objective],
+    metrics: Mapping[str, MetricResult],
+    links: SupportLinks,
+    parents_first: Sequence[str],
+) -> dict[str, RollUp] | None:
+    """``each_objective``'s results as arrays, level by level from the objectives without
+    supporters up. Each sum is ``np.bincount``'s, which adds its terms in the order given:
+    an objective gets its supporters' shares in the order ``each_objective`` visits them,
+    then its own metrics', the same floats in the same order, so the same results to the
+    bit (tests/domain/test_rollup_columns.py). None (for the loop) past ``DEEPEST`` levels,
+    or where the loop would raise."""
+    count = len(objectives)
+    heights = links.heights()
+    rank = _rank(links, parents_first)
+    if heights is None or rank is None:
+        return None
+    streams = _metric_streams(objectives, metrics, heights)
+    if streams is None:
+        return None
+    by_rank = np.argsort(rank[links.child], kind="stable")
+    child, parent, weight = links.child[by_rank], links.parent[by_rank], links.weight[by_rank]
+    above = heights[parent]
+    total, planned, done = np.zeros(count), np.zeros(count), np.zeros(count)
+    progress, planned_progress = np.zeros(count), np.zeros(count)
+    data = np.zeros(count, dtype=np.bool_)
+    for height in range(int(heights.max(initial=0)) + 1):
+        chosen = above == height
+        kid, into, share = child[chosen], parent[chosen], weight[chosen]
+        measured = total[kid] != 0
+        kid, into, share = kid[measured], into[measured], share[measured]
+        known = data[kid]
+        level = heights == height
+        sums = (
+            _sum(count, into, share, streams[0].at(height)),
+            _sum(count, into, share * planned_progress[kid], streams[1].at(height)),
+            _sum(count, into[known], share[known] * progress[kid[known]], streams[2].at(height)),
+        )
+        total[level], planned[level], done[level] = (part[level] for part in sums)
+        data[level] = (
+            _sum(count, into[known], np.ones(known.sum()), streams[3].at(height))[level] > 0
+        )
+        with np.errstate(all="ignore"):
+            progress[level] = done[level] / total[level]
+            planned_progress[level] = planned[level] / total[level]
+    return _results(objectives, links.ids, (total, progress, planned_progress, data))
+
+
+def _sum(count: int, into: Ints, value: Floats, then: tuple[Ints, Floats]) -> Floats:
+    """The sums by objective of ``value`` and then of ``then``'s terms, added in order."""
+    terms = np.concatenate((value, then[1]))
+    return np.bincount(np.concatenate((into, then[0])), terms, count).astype(np.float64)
+
+
+def _rank(links: SupportLinks, parents_first: Sequence[str]) -> Ints | None:
+    """Each objective's place in ``reversed(parents_first)``, the loop's order of visits;
+    None unless ``parents_first`` holds each objective once."""
+    count = len(links.ids)
+    if len(parents_first) != count:
+        return None
+    places = np.arange(count - 1, -1, -1, dtype=np.int64)
+    if parents_first == links.ids:
+        return places
+    at = np.fromiter(map(links.index.get, parents_first, repeat(-1)), np.int64, count)
+    rank = np.full(count, -1, dtype=np.int64)
+    rank[at[at >= 0]] = places[at >= 0]
+    return None if (rank < 0).any() else rank
+
+
+def _metric_streams(
+    objectives: Sequence[Objective], metrics: Mapping[str, MetricResult], heights: Ints
+) -> tuple[_Stream, _Stream, _Stream, _Stream] | None:
+    """The terms the objectives' own metrics add to their weight, planned and done sums
+    and to their count of metrics with data; None if some planned progress is None."""
+    own = list(chain.from_iterable(map(_metrics_of, objectives)))
+    parts = list(map(metrics.__getitem__, map(_id, own)))
+    planned_parts = list(map(_planned, parts))
+    statuses = list(map(_status, parts))
+    progress_parts = list(map(_progress, parts))
+    size = len(own)
+    measured = np.fromiter(map("unmeasured".__ne__, statuses), np.bool_, size)
+    if None in compress(planned_parts, measured.tolist()):
+        return None
+    has = np.fromiter(map("no_data".__ne__, statuses), np.bool_, size)
+    has &= np.fromiter(map(is_not, progress_parts, repeat(None)), np.bool_, size)
+    has &= measured
+    counts = np.fromiter(map(len, map(_metrics_of, objectives)), np.int64, len(objectives))
+    owner = np.repeat(np.arange(len(objectives), dtype=np.int64), counts)
+    weight = np.array(list(map(_weight, own)), np.float64)
+    with np.errstate(all="ignore"):
+        planned = weight * np.array(planned_parts, np.float64)
+        done = weight * np.array(progress_parts, np.float64)
+    return (
+        _Stream(owner[measured], weight[measured], heights[owner[measured]]),
+        _Stream(owner[measured], planned[measured], heights[owner[measured]]),
+        _Stream(owner[has], done[has], heights[owner[has]]),
+        _Stream(owner[has], np.ones(int(has.sum())), heights[owner[has]]),
+    )
+
+
+def _results(
+    objectives: Sequence[Objective],
+    ids: list[str],
+    columns: tuple[Floats, Floats, Floats, Bools],
+) -> dict[str, RollUp]:
+    """The roll-ups of the objectives from their weight, progress, planned progress and
+    whether some measure under them has data."""
+    total, progress, planned_progress, data = columns
+    tolerance = np.fromiter(map(_tolerance, objectives), np.float64, len(objectives))
+    with np.errstate(all="ignore"):
+        deviation = progress - planned_progress
+    status = np.where(deviation >= 0, _GREEN, np.where(deviation >= -tolerance, _AMBER, _RED))
+    status = np.where(total == 0, _UNMEASURED, np.where(data, status, _NO_DATA))
+    progresses: list[float | None] = progress.tolist()
+    planned: list[float | None] = planned_progress.tolist()
+    for at in np.flatnonzero(total == 0).tolist():
+        progresses[at] = planned[at] = None
+    statuses = map(_STATUS_OF.__getitem__, status.tolist())
+    rows = zip(map(_level, objectives), progresses, planned, statuses, strict=True)
+    return dict(zip(ids, map(_roll_up_of, rows), strict=True))
