@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from itertools import pairwise, repeat
 from typing import NamedTuple
 
-from hoshin.domain.graph import topological_order
+import numpy as np
+import numpy.typing as npt
+
+from hoshin.domain import chains
+from hoshin.domain.chains import Floats, Ints
 from hoshin.domain.model import Action, Objective
 from hoshin.domain.months import Month
 
 # Guards ceil() against float noise: 10 days at 30% done is 7 days, not 7.000000000000001 -> 8.
 _EPSILON = 1e-9
+Bools = npt.NDArray[np.bool_]
 
 
 class ActionDates(NamedTuple):
@@ -35,6 +42,32 @@ class ObjectiveSchedule(NamedTuple):
 
 
 UNSCHEDULED = ActionDates()
+FEASIBLE = ObjectiveSchedule()
+
+
+@dataclass(frozen=True, slots=True)
+class Chains:
+    """What the schedules read of a sequence of actions, as arrays by row: the ``requires``
+    links, the objectives they serve and, once scheduled, their slacks and earliest starts."""
+
+    actions: Sequence[Action]
+    links: chains.Links
+    serving: Ints  # the row of each name in ``served``
+    served: list[str]
+    slack: Floats  # NaN without one
+    early: Ints  # day ordinal of the earliest start, 0 without one
+
+
+class ScheduledDates(dict[str, ActionDates]):
+    """``backward_schedule``'s dates by action id, with the columns they were made from:
+    ``objective_schedules`` reads them for the same actions instead of making them again.
+    Read-only, like every map of an analysis."""
+
+    __slots__ = ("chains",)
+
+    def __init__(self, dates: Iterable[tuple[str, ActionDates]], made_from: Chains) -> None:
+        super().__init__(dates)
+        self.chains = made_from
 
 
 def action_length(action: Action) -> int | None:
@@ -56,119 +89,104 @@ def remaining_days(action: Action) -> int | None:
 
 def backward_schedule(
     actions: Sequence[Action], objectives: Sequence[Objective], as_of: date
-) -> dict[str, ActionDates]:
+) -> ScheduledDates:
     """Latest dates back from every deadline, earliest dates forward from ``as_of``, and slack.
 
     Done actions and actions without a length get no dates and constrain nothing. Days are
-    date ordinals (ints) until the end: the passes visit every action of the plan.
+    date ordinals in arrays, one row per action (hoshin.domain.chains), until the end.
     """
-    active: dict[str, Action] = {}
-    remaining: dict[str, int] = {}
-    for action in actions:
-        if action.done:
-            continue
-        work = remaining_days(action)
-        if work is None:
-            continue
-        active[action.id] = action
-        remaining[action.id] = work
-    order = topological_order({key: action.requires for key, action in active.items()})
-    if order is None:
+    edges = chains.links(actions)
+    start = chains.ordinals([action.start for action in actions])
+    due = chains.ordinals([action.due for action in actions])
+    left = _remaining(actions, start, due)
+    active = left >= 0
+    live = active[edges.node] & active[edges.required]
+    node, required = edges.node[live], edges.required[live]
+    level = chains.levels(edges.count, node, required)
+    if level is None:
         raise ValueError("the requires links hold a cycle")
-    deadlines = {o.id: _deadline(o.end) for o in objectives if o.end is not None}
-    ready = _forward(order, active, remaining, as_of.toordinal())
-    latest = _backward(order, active, remaining, deadlines)
-    day = _day
-    dates: dict[str, ActionDates] = {}
-    for action in actions:
-        key = action.id
-        days = remaining.get(key)
-        if days is None:
-            dates[key] = UNSCHEDULED
-            continue
-        after = ready[key]  # the day after the earliest finish
-        early_start = after - days
-        late_finish = latest.get(key)
-        if late_finish is None:
-            dates[key] = ActionDates(day(early_start), day(after - 1))
-            continue
-        late_start = late_finish - days + 1
-        dates[key] = _new(
-            ActionDates,
-            (
-                day(early_start),
-                day(after - 1),
-                day(late_start),
-                day(late_finish),
-                late_start - early_start,
-            ),
-        )
-    return dates
+    steps = chains.by_level(level, node, required)
+    ready = _forward(steps, np.maximum(as_of.toordinal(), start), left)
+    served = [action.serves for action in actions]
+    serving, names = chains.flattened(served)
+    latest = _backward(steps, _own_bounds(objectives, due, serving, names), left)
+    bound = active & (latest < chains.NEVER)
+    slack = np.where(bound, latest + 1 - ready, np.nan)
+    early = np.where(active, ready - left, 0)
+    dates = _dates(active, bound, left, ready, latest)
+    made_from = Chains(actions, edges, serving, names, slack, early)
+    return ScheduledDates(zip(edges.ids, dates, strict=True), made_from)
+
+
+def _remaining(actions: Sequence[Action], start: Ints, due: Ints) -> Ints:
+    """Each action's days of work left (as ``remaining_days``), -1 when it is done or has
+    no length: the same float arithmetic as ``remaining_days``, on arrays."""
+    duration = np.array([action.duration_days for action in actions], dtype=np.float64)
+    between = np.where((start > 0) & (due > 0), due - start + 1, np.nan)
+    length = np.where(np.isnan(duration), between, duration)
+    progress = np.array([action.progress for action in actions], dtype=np.float64)
+    done = np.fromiter([action.done for action in actions], np.bool_, len(actions))
+    work = np.maximum(0, np.ceil(length * (100 - progress) / 100 - _EPSILON))
+    return np.where(np.isnan(work) | done, -1, work).astype(np.int64)
+
+
+def _forward(steps: list[tuple[Ints, Ints]], begin: Ints, left: Ints) -> Ints:
+    """The day after the earliest finish (a date ordinal) of each action: it starts at the
+    earliest on ``begin`` (today or its own start), and on the day after what it requires
+    is finished."""
+    ready = begin + left
+    for node, required in steps:  # what a row requires is ready before the row
+        np.maximum.at(begin, node, ready[required])
+        ready[node] = begin[node] + left[node]
+    return ready
+
+
+def _own_bounds(
+    objectives: Sequence[Objective], due: Ints, serving: Ints, served: list[str]
+) -> Ints:
+    """Each action's own latest finish: its due date and the deadlines it serves (NEVER)."""
+    latest = np.where(due > 0, due, chains.NEVER)
+    ends = map(_deadline, [objective.end for objective in objectives])
+    deadlines = dict(zip([objective.id for objective in objectives], ends, strict=True))
+    np.minimum.at(latest, serving, chains.values(served, deadlines, chains.NEVER))
+    return latest
+
+
+def _backward(steps: list[tuple[Ints, Ints]], latest: Ints, left: Ints) -> Ints:
+    """Latest finish (date ordinal, NEVER when unbound): its own bound, and the day before
+    its dependents start at the latest."""
+    for node, required in reversed(steps):  # a row's dependents are settled before it
+        finish = latest[node]
+        bound = finish < chains.NEVER
+        np.minimum.at(latest, required[bound], (finish - left[node])[bound])
+    return latest
+
+
+def _dates(active: Bools, bound: Bools, left: Ints, ready: Ints, latest: Ints) -> list[ActionDates]:
+    """The ActionDates of each row, built in C from columns of dates and slacks."""
+    scheduled, late = np.flatnonzero(active), np.flatnonzero(bound)
+    columns: list[list[object]] = []
+    for rows, values in (
+        (scheduled, ready - left),
+        (scheduled, ready - 1),
+        (late, latest - left + 1),
+        (late, latest),
+        (late, latest + 1 - ready),  # slack: ints, as Python ints in an object column
+    ):
+        column = np.full(len(active), None, dtype=object)
+        column[rows] = values[rows] if len(columns) == 4 else chains.days(values[rows])
+        columns.append(column.tolist())
+    return list(map(_new, repeat(ActionDates), zip(*columns, strict=True)))
 
 
 # A NamedTuple's own constructor is Python code; tuple.__new__ builds the same value in C.
 _new = tuple.__new__
-# A plan has few distinct days and deadlines but many actions: convert each only once.
-_day = cache(date.fromordinal)
 
 
 @cache
-def _deadline(end: Month) -> int:
-    """The ordinal of the last day of an objective's end month."""
-    return end.last_day().toordinal()
-
-
-def _forward(
-    order: list[str], active: Mapping[str, Action], remaining: Mapping[str, int], today: int
-) -> dict[str, int]:
-    """The day after the earliest finish (a date ordinal) of each action: it starts at the
-    earliest today, on its own start, and on the day after what it requires is finished."""
-    ready: dict[str, int] = {}
-    for key in order:
-        action = active[key]
-        start = today
-        own = action.start
-        if own is not None:
-            own_day = own.toordinal()
-            if own_day > start:
-                start = own_day
-        for required in action.requires:
-            after = ready.get(required)  # None when not scheduled: it constrains nothing
-            if after is not None and after > start:
-                start = after
-        ready[key] = start + remaining[key]
-    return ready
-
-
-def _backward(
-    order: list[str],
-    active: Mapping[str, Action],
-    remaining: Mapping[str, int],
-    deadlines: Mapping[str, int],
-) -> dict[str, int]:
-    """Latest finish (date ordinal): own due, served deadlines, the day before dependents start."""
-    latest_finish: dict[str, int] = {}
-    for key in reversed(order):
-        action = active[key]
-        finish = latest_finish.get(key)  # bound by the actions that require this one
-        if action.due is not None:
-            due = action.due.toordinal()
-            if finish is None or due < finish:
-                finish = due
-        for served in action.serves:
-            deadline = deadlines.get(served)
-            if deadline is not None and (finish is None or deadline < finish):
-                finish = deadline
-        if finish is None:
-            continue
-        latest_finish[key] = finish
-        before_start = finish - remaining[key]
-        for required in action.requires:
-            if required in remaining:
-                bound = latest_finish.get(required)
-                if bound is None or before_start < bound:
-                    latest_finish[required] = before_start
-    return latest_finish
+def _deadline(end: Month | None) -> int:
+    """The ordinal of the last day of an objective's end month (NEVER without one)."""
+    return chains.NEVER if end is None else end.last_day().toordinal()
 
 
 def objective_schedules(
@@ -176,60 +194,73 @@ def objective_schedules(
     actions: Sequence[Action],
     dates: Mapping[str, ActionDates],
 ) -> dict[str, ObjectiveSchedule]:
-    """Feasibility, days late and critical actions of each objective's action chain."""
-    requires: dict[str, tuple[str, ...]] = {}
-    serving: dict[str, list[str]] = {}
-    for action in actions:
-        key = action.id
-        requires[key] = action.requires
-        for served in action.serves:
-            roots = serving.get(served)
-            if roots is None:
-                serving[served] = [key]
-            else:
-                roots.append(key)
-    schedules: dict[str, ObjectiveSchedule] = {}
-    for objective in objectives:
-        roots = serving.get(objective.id)
-        schedules[objective.id] = (
-            FEASIBLE if roots is None else _chain_schedule(roots, requires, dates)
-        )
-    return schedules
+    """Feasibility, days late and critical actions of each objective's action chain: the
+    least slack over the actions that serve it and, recursively, what they require."""
+    made = dates.chains if isinstance(dates, ScheduledDates) else None
+    known = made if made is not None and made.actions is actions else _chains(actions)
+    keys = [objective.id for objective in objectives]
+    objective_row = dict(zip(keys, range(len(keys)), strict=True))
+    served = chains.values(known.served, objective_row, -1)
+    found = served >= 0
+    owners, rows = chains.closure(served[found], known.serving[found], known.links)
+    if known is made:
+        slack, early = known.slack[rows], known.early[rows]
+    else:
+        slack, early = _windows(dates, known.links.ids, rows)
+    schedules = [FEASIBLE] * len(keys)
+    for at, schedule in zip(*_least(owners, rows, slack, early, known.links.ids), strict=True):
+        schedules[at] = schedule
+    return dict(zip(keys, schedules, strict=True))
 
 
-FEASIBLE = ObjectiveSchedule()
+def _chains(actions: Sequence[Action]) -> Chains:
+    """The links and served objectives of ``actions``, not scheduled (no slacks)."""
+    serving, served = chains.flattened([action.serves for action in actions])
+    none = np.empty(0)
+    return Chains(actions, chains.links(actions), serving, served, none, none.astype(np.int64))
 
 
-def _chain_schedule(
-    roots: list[str], requires: Mapping[str, Sequence[str]], dates: Mapping[str, ActionDates]
-) -> ObjectiveSchedule:
-    """The least slack over the actions in ``roots`` and, recursively, what they require.
+def _windows(dates: Mapping[str, ActionDates], ids: list[str], rows: Ints) -> tuple[Floats, Ints]:
+    """The slack (NaN without one) and earliest start (0 without one) of the action in each
+    of ``rows``, read from ``dates`` once per action."""
+    present = np.zeros(len(ids), dtype=np.bool_)
+    present[rows] = True
+    where = np.cumsum(present)[rows] - 1  # the index of each row among the present ones
+    windows = [dates[ids[row]] for row in np.flatnonzero(present).tolist()]
+    slack = np.array([window.slack_days for window in windows], dtype=np.float64)
+    early = chains.ordinals([window.earliest_start for window in windows])
+    return slack[where], early[where]
 
-    The order of the visit does not matter: ties are sorted at the end.
-    """
-    least: int | None = None
-    critical: list[str] = []
-    seen: set[str] = set()
-    stack = list(roots)
-    while stack:
-        key = stack.pop()
-        if key in seen:
-            continue
-        needs = requires.get(key)
-        if needs is None:  # not an action of the plan
-            continue
-        seen.add(key)
-        if needs:
-            stack += needs
-        slack = dates[key].slack_days
-        if slack is None:
-            continue
-        if least is None or slack < least:
-            least, critical = slack, [key]
-        elif slack == least:
-            critical.append(key)
-    if least is None:
-        return FEASIBLE
-    if len(critical) > 1:
-        critical.sort(key=lambda key: (dates[key].earliest_start or date.min, key))
-    return _new(ObjectiveSchedule, (least >= 0, max(0, -least), tuple(critical)))
+
+def _least(
+    owners: Ints, rows: Ints, slack: Floats, early: Ints, ids: list[str]
+) -> tuple[list[int], list[ObjectiveSchedule]]:
+    """The owners with a slack in their chains (pairs owner, row, sorted by owner) and their
+    schedules: the least slack, and the actions with it by earliest start, then id."""
+    slacked = ~np.isnan(slack)
+    owners, rows, slack, early = owners[slacked], rows[slacked], slack[slacked], early[slacked]
+    heads = np.flatnonzero(np.diff(owners, prepend=-1))
+    least = np.minimum.reduceat(slack, heads) if len(heads) else slack
+    critical = slack == np.repeat(least, np.diff(np.append(heads, len(owners))))
+    owners, rows = owners[critical], rows[critical]
+    early = np.maximum(1, early[critical])  # none sorts as date.min
+    order = np.lexsort((early, owners))
+    owners, rows, early = owners[order], rows[order], early[order]
+    names = [ids[row] for row in rows.tolist()]
+    _sort_ties(names, (np.diff(owners) == 0) & (np.diff(early) == 0))
+    bounds = [*np.flatnonzero(np.diff(owners, prepend=-1)).tolist(), len(names)]
+    paths = [tuple(names[a:b]) for a, b in pairwise(bounds)]
+    days_late = np.maximum(0, -least).astype(np.int64).tolist()
+    found = zip((least >= 0).tolist(), days_late, paths, strict=True)
+    return owners[bounds[:-1]].tolist(), list(map(_new, repeat(ObjectiveSchedule), found))
+
+
+def _sort_ties(names: list[str], tied: Bools) -> None:
+    """Sorts each run of names that ``tied`` marks (name i ties with name i + 1)."""
+    if not tied.any():
+        return
+    edges = np.diff(tied.astype(np.int8), prepend=0, append=0)
+    for first, last in zip(
+        np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist(), strict=True
+    ):
+        names[first : last + 1] = sorted(names[first : last + 1])

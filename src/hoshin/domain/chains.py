@@ -1,0 +1,160 @@
+"""The requires chains of a plan's actions as arrays: rows, links, levels and closures.
+
+The backward schedule visits every action of a plan (100,000 at 50,000 people): loops in
+Python over them took about half a second. Here each action is a row, each ``requires``
+link an edge (the row that requires, the row it requires), and the passes that follow the
+links go a level of the graph at a time with NumPy: a few array operations per level, so a
+plan's usual chains, a few actions deep, cost a few of them in all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from itertools import chain, pairwise, repeat
+
+import numpy as np
+import numpy.typing as npt
+
+from hoshin.domain.model import Action
+
+Ints = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
+Objects = npt.NDArray[np.object_]
+NEVER = 1 << 62  # a day ordinal later than any: no bound
+
+
+@dataclass(frozen=True, slots=True)
+class Links:
+    """The actions' ids by row and their ``requires`` links as edges; links to ids that are
+    not actions of the sequence are left out."""
+
+    ids: list[str]
+    node: Ints  # the row that requires ...
+    required: Ints  # ... the row it requires
+
+    @property
+    def count(self) -> int:
+        """How many actions (rows)."""
+        return len(self.ids)
+
+
+def links(actions: Sequence[Action]) -> Links:
+    """The rows and ``requires`` edges of ``actions``."""
+    ids = [action.id for action in actions]
+    node, names = flattened([action.requires for action in actions])
+    target = values(names, dict(zip(ids, range(len(ids)), strict=True)), -1)
+    known = target >= 0
+    return Links(ids, node[known], target[known])
+
+
+def flattened(lists: Sequence[Sequence[str]]) -> tuple[Ints, list[str]]:
+    """Every name of the lists, each with the index of its list."""
+    counts = np.fromiter(map(len, lists), np.int64, len(lists))
+    return np.repeat(np.arange(len(lists), dtype=np.int64), counts), list(
+        chain.from_iterable(lists)
+    )
+
+
+def values(names: list[str], value: dict[str, int], missing: int) -> Ints:
+    """The value of each name, ``missing`` when it has none: looked up in C."""
+    return np.fromiter(map(value.get, names, repeat(missing)), np.int64, len(names))
+
+
+def spans(first: Ints, last: Ints) -> Ints:
+    """The indices ``first[i]:last[i]`` of every ``i``, one after the other."""
+    lengths = last - first
+    total = int(lengths.sum())
+    offsets = np.cumsum(lengths) - lengths
+    return np.repeat(first - offsets, lengths) + np.arange(total, dtype=np.int64)
+
+
+def starts(count: int, rows: Ints) -> Ints:
+    """Where each row's entries begin in ``rows`` sorted (and where the last one ends)."""
+    return np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=count))))
+
+
+def levels(count: int, node: Ints, required: Ints) -> Ints | None:
+    """Each row's level: 0 when it requires no row, else 1 + the highest level of the rows
+    it requires; None when the edges hold a cycle (Kahn's algorithm, a level at a time)."""
+    level = np.zeros(count, dtype=np.int64)
+    waiting = np.bincount(node, minlength=count)  # edges to rows not placed yet
+    order = np.argsort(required, kind="stable")
+    dependents, first = node[order], starts(count, required)
+    frontier = np.flatnonzero(waiting == 0)
+    depth = 0
+    while len(frontier):
+        reached = dependents[spans(first[frontier], first[frontier + 1])]
+        np.subtract.at(waiting, reached, 1)
+        frontier = np.unique(reached[waiting[reached] == 0])
+        depth += 1
+        level[frontier] = depth
+    return None if waiting.any() else level
+
+
+def by_level(level: Ints, node: Ints, required: Ints) -> list[tuple[Ints, Ints]]:
+    """The edges grouped by the level of the row that requires, lowest level first."""
+    at = level[node]
+    order = np.argsort(at, kind="stable")
+    node, required, at = node[order], required[order], at[order]
+    top = int(at[-1]) if len(at) else 0
+    bounds = np.searchsorted(at, np.arange(1, top + 2)).tolist()
+    return [(node[a:b], required[a:b]) for a, b in pairwise(bounds)]
+
+
+def closure(owner: Ints, row: Ints, edges: Links) -> tuple[Ints, Ints]:
+    """The pairs (owner, row), and, recursively, (owner, r) for each row r that a paired row
+    requires: each pair once, sorted by owner then row."""
+    count = edges.count
+    order = np.argsort(edges.node, kind="stable")
+    targets, first = edges.required[order], starts(count, edges.node)
+    pairs = distinct(owner * count + row)
+    frontier = pairs
+    while len(frontier):
+        owners, rows = np.divmod(frontier, count)
+        reached = spans(first[rows], first[rows + 1])
+        found = distinct(
+            np.repeat(owners, first[rows + 1] - first[rows]) * count + targets[reached]
+        )
+        at = np.minimum(np.searchsorted(pairs, found), len(pairs) - 1)
+        frontier = found[pairs[at] != found]
+        if len(frontier):
+            pairs = np.sort(np.concatenate((pairs, frontier)))
+    owners, rows = np.divmod(pairs, count)
+    return owners, rows
+
+
+def distinct(values: Ints) -> Ints:
+    """The distinct values, sorted (np.unique hashes first, several times slower here)."""
+    ordered = np.sort(values)
+    return ordered[np.diff(ordered, prepend=-1) != 0] if len(ordered) else ordered
+
+
+@cache
+def ordinal(day: date | None) -> int:
+    """The ordinal of ``day``, 0 without one (earlier than any day)."""
+    return 0 if day is None else day.toordinal()
+
+
+def ordinals(days: Sequence[date | None]) -> Ints:
+    """The ordinal of each day (0 for None): a plan has few distinct days, each converted
+    once."""
+    return np.fromiter(map(ordinal, days), np.int64, len(days))
+
+
+def days(values: Ints) -> Objects:
+    """The date of each ordinal, each distinct one made once and shared."""
+    if not len(values):
+        return np.empty(0, dtype=object)
+    lowest = int(values.min())
+    span = int(values.max()) - lowest + 1
+    if span <= 2 * len(values) + 4096:  # a plan's days are close together: a table of them
+        table = np.array([_day(lowest + at) for at in range(span)], dtype=object)
+        return table[values - lowest]
+    distinct, where = np.unique(values, return_inverse=True)
+    return np.array([_day(value) for value in distinct.tolist()], dtype=object)[where]
+
+
+_day = cache(date.fromordinal)
