@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal, NamedTuple
 
+from hoshin.domain.findings.columns import MetricRows
 from hoshin.domain.model import Metric, Plan
 from hoshin.domain.months import Month
 from hoshin.domain.rollup import RollUp
@@ -81,6 +82,14 @@ class Context:
     objectives: Mapping[str, RollUp]
     actions: Mapping[str, ActionDates]
     schedules: Mapping[str, ObjectiveSchedule]
+    # the metric rows, made by the first check that reads them (a cache, not a value)
+    _rows: list[MetricRows] = field(default_factory=list, init=False, repr=False, compare=False)
+
+    def metric_rows(self) -> MetricRows:
+        """The metrics with their results as columns, read once for every check."""
+        if not self._rows:
+            self._rows.append(MetricRows(self.all_metrics, self.metrics))
+        return self._rows[0]
 
     @property
     def as_of_month(self) -> Month:
