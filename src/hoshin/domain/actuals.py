@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import ItemsView, Iterable, Iterator, Mapping, ValuesView
+from collections.abc import ItemsView, Iterable, Iterator, Mapping, Sequence, ValuesView
 from typing import Any
 
 import numpy as np
@@ -165,3 +165,30 @@ class ActualsBuilder:
         self.months.extend(months)
         self.values.extend(values)
         return Actuals(self.table, start, len(self.months))
+
+
+def actuals_in_runs(
+    counts: Sequence[int],
+    firsts: Sequence[int],
+    values: npt.NDArray[np.float64],
+    gapped: Mapping[int, Iterable[int]],
+) -> list[Actuals]:
+    """Each metric's actuals over one table, from its run of ``values``: metric ``i`` has
+    ``counts[i]`` consecutive months from ``firsts[i]``, or the months ``gapped[i]`` (any
+    order) when they are not consecutive; ``values`` are the runs' values one after the
+    other, each run in month order.
+
+    A database's actuals come this way without a Python object per actual: the months of
+    a run are made by NumPy from its first, and only the values are read row by row."""
+    sizes = np.asarray(counts, dtype=np.int64)
+    stops = np.cumsum(sizes)
+    starts = stops - sizes
+    firsts_of_rows = np.repeat(np.asarray(firsts, dtype=np.int64) - starts, sizes)
+    months = (np.arange(len(values), dtype=np.int64) + firsts_of_rows).astype(np.int32)
+    for run, gapped_months in gapped.items():
+        months[starts[run] : stops[run]] = sorted(gapped_months)
+    table = ActualsTable(array("i", months.tobytes()), array("d", values.tobytes()))
+    return [
+        Actuals(table, start, stop)
+        for start, stop in zip(starts.tolist(), stops.tolist(), strict=True)
+    ]
