@@ -11,7 +11,6 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -28,6 +27,7 @@ from sqlalchemy.pool import NullPool
 
 from hoshin.runtime.engine import make_engine, session_factory
 from hoshin.store.migrate import upgrade
+from serving import free_port
 
 BACKENDS = ("sqlite", "postgresql")
 
@@ -38,13 +38,6 @@ def _binary(name: str) -> str | None:
         return found
     candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
     return candidates[-1] if candidates else None
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _as_postgres(command: list[str]) -> list[str]:
@@ -68,7 +61,7 @@ def pg_admin_url() -> Iterator[str]:
     folder = Path(tempfile.mkdtemp(prefix="hoshin-pg-"))
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres")
-    data, port = folder / "data", _free_port()
+    data, port = folder / "data", free_port()
     subprocess.run(
         _as_postgres([initdb, "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8"]),
         check=True,

@@ -21,7 +21,8 @@ import pytest
 from hoshin.config import Settings
 from hoshin.errors import InvalidInput
 from hoshin.runtime.delivery import Deliverer, Outcome, email_on, loopback, signature, smtp_server
-from notify_support import WAIT_SECONDS, free_port, running_receiver, running_smtp
+from notify_support import WAIT_SECONDS, running_receiver, running_smtp
+from serving import free_port
 
 BASE = "https://hoshin.example.org"
 KEY = "email|actual_due|ana|metric:M1|2026-11"

@@ -19,16 +19,9 @@ import pytest
 
 from hoshin.runtime.sessions import upgrade_database
 from hoshin.runtime.workers import STARTUP_SECONDS, PortTaken, hold_address, listening_socket
+from serving import HOST, free_port
 
-HOST = "127.0.0.1"
 CONNECTIONS = 40
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def test_a_port_something_listens_on_is_refused_with_its_address() -> None:
@@ -41,7 +34,7 @@ def test_a_port_something_listens_on_is_refused_with_its_address() -> None:
 
 
 def test_workers_share_the_port_and_a_second_server_cannot_join_them() -> None:
-    port = _free_port()
+    port = free_port()
     held = hold_address(HOST, port)  # the parent: bound, never listening
     first, second = listening_socket(HOST, port), listening_socket(HOST, port)
     try:
@@ -159,7 +152,7 @@ def test_two_workers_each_take_a_share_of_the_connections_and_stop_on_sigterm(
     SIGTERM: the server and both workers end."""
     url = f"sqlite:///{tmp_path / 'hoshin.db'}"
     upgrade_database(url)
-    port = _free_port()
+    port = free_port()
     connections = [http.client.HTTPConnection(HOST, port, timeout=10) for _ in range(CONNECTIONS)]
     with _serving(url, port) as server, closing_all(connections):
         workers = _wait_until_listening(port, server)
@@ -193,7 +186,7 @@ def test_a_worker_that_dies_is_started_again(tmp_path: Path) -> None:
     assert STARTUP_SECONDS == 10.0  # what the server uses when no test sets it
     url = f"sqlite:///{tmp_path / 'hoshin.db'}"
     upgrade_database(url)
-    port = _free_port()
+    port = free_port()
     with _serving(url, port, startup_seconds=0.0) as server:
         first = _wait_until_listening(port, server)
         os.kill(first[0], signal.SIGKILL)
@@ -215,7 +208,7 @@ def test_a_worker_that_dies_as_it_starts_stops_the_server(tmp_path: Path) -> Non
     stops the other worker and exits 2, saying why."""
     url = f"sqlite:///{tmp_path / 'hoshin.db'}"
     upgrade_database(url)
-    port = _free_port()
+    port = free_port()
     with _serving(url, port, startup_seconds=3600.0) as server:
         first = _wait_until_listening(port, server)
         os.kill(first[0], signal.SIGKILL)
@@ -233,7 +226,7 @@ def test_the_workers_stop_when_the_server_is_killed(tmp_path: Path) -> None:
     (PARENT_CHECK_SECONDS) and stop themselves, freeing the port."""
     url = f"sqlite:///{tmp_path / 'hoshin.db'}"
     upgrade_database(url)
-    port = _free_port()
+    port = free_port()
     with _serving(url, port) as server:
         workers = _wait_until_listening(port, server)
         server.kill()

@@ -6,12 +6,7 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,50 +18,17 @@ from hoshin.errors import InvalidInput
 from hoshin.runtime.proxies import proxy_options
 from hoshin.runtime.sessions import one_session, upgrade_database
 from hoshin.store.account import SignInAttemptRow
+from serving import HOST, hoshin_serve
 
-HOST = "127.0.0.1"
 FORWARDED = ("203.0.113.1", "203.0.113.2", "203.0.113.3")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @contextmanager
 def serving(url: str, workers: int, trusted: str | None) -> Iterator[int]:
     """`hoshin serve` on a free port until it answers; yields the port."""
-    port = _free_port()
-    env = {**os.environ, "HOSHIN_DATABASE_URL": url}
-    env.pop("HOSHIN_TRUSTED_PROXIES", None)
-    env.pop("FORWARDED_ALLOW_IPS", None)
-    if trusted is not None:
-        env["HOSHIN_TRUSTED_PROXIES"] = trusted
-    command = [sys.executable, "-m", "hoshin", "serve", "--port", str(port)]
-    server = subprocess.Popen(
-        [*command, "--workers", str(workers)], env=env, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert server.poll() is None, "hoshin serve exited"
-            try:
-                with socket.create_connection((HOST, port), timeout=1):
-                    break
-            except OSError:
-                assert time.monotonic() < deadline, "hoshin serve did not listen in 60 s"
-                time.sleep(0.2)
+    env = {"HOSHIN_TRUSTED_PROXIES": trusted, "FORWARDED_ALLOW_IPS": None}
+    with hoshin_serve(url, "--workers", str(workers), env=env, wait=60) as (port, _):
         yield port
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def fail_sign_ins(port: int) -> list[int]:

@@ -13,11 +13,6 @@ B's whole analysis must equal a full analysis of the stored plan made in this pr
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import date
@@ -36,51 +31,21 @@ from hoshin.domain.report import report
 from hoshin.runtime.sessions import one_session
 from hoshin.service import account
 from hoshin.service.export import organization_plan
+from serving import HOST, hoshin_serve
 
 SMALL = Path(__file__).parents[2] / "examples" / "small.yaml"
 AS_OF = date(2026, 6, 15)
-HOST = "127.0.0.1"
 B1_TITLE = "Cut patient falls from 40 to 8 a month by the end of 2027"
 A1_TITLE = "Run a daily fall-risk huddle on 100% of ward days in 2026"
 runner = CliRunner()
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @contextmanager
 def serving(url: str, log: Path) -> Iterator[str]:
     """`hoshin serve` (one process) on ``url`` and a free port, until it takes connections;
     yields its API's base URL. Its output goes to ``log``."""
-    port = _free_port()
-    env = {**os.environ, "HOSHIN_DATABASE_URL": url}
-    with log.open("wb") as output:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "hoshin", "serve", "--port", str(port)],
-            env=env, stdout=output, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert server.poll() is None, f"hoshin serve exited: {log.read_text()}"
-            try:
-                with socket.create_connection((HOST, port), timeout=1):
-                    break
-            except OSError:
-                assert time.monotonic() < deadline, "hoshin serve did not listen in 120 s"
-                time.sleep(0.1)
+    with hoshin_serve(url, log=log) as (port, _):
         yield f"http://{HOST}:{port}/api/v1/orgs/clinic"
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def hoshin(url: str, *args: str, input: str | None = None) -> str:

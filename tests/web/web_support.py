@@ -13,12 +13,9 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -41,6 +38,7 @@ from hoshin.planfile import read_plan
 from hoshin.runtime.engine import session_factory
 from hoshin.server import create_server
 from hoshin.service.account import SESSION_COOKIE
+from serving import hoshin_serve
 
 REPO = Path(__file__).resolve().parents[2]
 SMALL_PLAN = REPO / "examples" / "small.yaml"
@@ -121,13 +119,6 @@ def page_token(page: Page) -> str:
     return token
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def _hoshin(database_url: str, *args: str, stdin: str | None = None) -> None:
     """Runs one ``hoshin`` command on the database; a failure shows what it printed."""
     done = subprocess.run(
@@ -201,58 +192,22 @@ def postgres_database(admin_url: str, *, template: str | None = None) -> Iterato
         admin.dispose()
 
 
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2):
-            return True
-    except urllib.error.HTTPError:
-        return True  # an error status is an answer: the pages may not be written yet
-    except OSError:
-        return False
-
-
 @contextmanager
 def running_server(
     database_url: str, log: Path, *, env: Mapping[str, str] | None = None
 ) -> Iterator[str]:
     """``hoshin serve`` on a free loopback port, answering; yields its base URL. ``env`` adds
     to the environment (PYTHONPATH: a server run from an installed wheel)."""
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "hoshin", "serve", "--port", str(port)],
-            env={
-                **os.environ,
-                **(env or {}),
-                "HOSHIN_DATABASE_URL": database_url,
-                "PYTHONUNBUFFERED": "1",
-            },
-            stdin=subprocess.DEVNULL,
-            stdout=output,  # a file, not a pipe: a full pipe would stop the server
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + SERVER_START_SECONDS
-        while not _answers(f"{base_url}/signin"):
-            if process.poll() is not None:
-                pytest.fail(f"hoshin serve exited {process.returncode}:\n{log.read_text()}")
-            if time.monotonic() > deadline:
-                waited = f"{SERVER_START_SECONDS:.0f} s"
-                pytest.fail(f"hoshin serve did not answer in {waited}:\n{log.read_text()}")
-            time.sleep(0.1)
+    more = {**(env or {}), "PYTHONUNBUFFERED": "1"}
+    with hoshin_serve(database_url, env=more, log=log, wait=SERVER_START_SECONDS) as served:
+        port, process = served
+        base_url = f"http://127.0.0.1:{port}"
         SERVER_LOGS[base_url] = log
-        yield base_url
-    finally:
-        SERVER_LOGS.pop(base_url, None)
-        died = process.poll()
-        if died is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        try:
+            yield base_url
+        finally:
+            SERVER_LOGS.pop(base_url, None)
+            died = process.poll()
     if died is not None:
         output_text = log.read_text()
         sys.stderr.write(f"hoshin serve died during the tests (exit {died}):\n{output_text}")
