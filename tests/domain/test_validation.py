@@ -148,6 +148,16 @@ def test_person_in_an_unknown_unit_is_a_problem() -> None:
     assert at(plan, ("people", 0, "unit")) == ["unknown unit 'u9'"]
 
 
+def test_countermeasure_of_an_unknown_owner_is_a_problem() -> None:
+    plan = replace(aligned_plan(), countermeasures=(make_countermeasure(owner="ghost"),))
+    assert at(plan, ("countermeasures", 0, "owner")) == ["unknown person 'ghost'"]
+
+
+def test_unit_that_is_its_own_parent_is_a_problem() -> None:
+    plan = replace(aligned_plan(), units=(Unit(id="u1", name="Sales", parent="u1"),))
+    assert at(plan, ("units", 0, "parent")) == ["a unit cannot be its own parent"]
+
+
 def test_known_references_are_no_problem() -> None:
     plan = replace(
         aligned_plan(),
