@@ -41,7 +41,8 @@ def old_backward_schedule(
     deadlines = {o.id: o.end.last_day() for o in objectives if o.end is not None}
     ready: dict[str, date] = {}  # the day after the earliest finish
     for key in order:
-        starts = [as_of, *([active[key].start] if active[key].start else [])]
+        own = active[key].start
+        starts = [as_of, *([own] if own is not None else [])]
         starts += [ready[r] for r in active[key].requires if r in ready]
         ready[key] = max(starts) + timedelta(days=left[key])
     latest: dict[str, date] = {}
@@ -231,6 +232,9 @@ def test_remaining_days_round_up_as_the_rule_says() -> None:
         make_action(id="b", duration_days=7, progress=50.0),
     ]
     dates = backward_schedule(actions, [], day("2026-06-01"))
-    lengths = [dates[key].earliest_finish - dates[key].earliest_start for key in "ab"]
-    assert [length.days + 1 for length in lengths] == [7, 4]
+    windows = [(dates[key].earliest_start, dates[key].earliest_finish) for key in "ab"]
+    assert windows == [
+        (day("2026-06-01"), day("2026-06-07")),
+        (day("2026-06-01"), day("2026-06-04")),
+    ]
     assert math.ceil(7 * 50 / 100) == 4

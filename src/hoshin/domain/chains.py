@@ -9,6 +9,7 @@ plan's usual chains, a few actions deep, cost a few of them in all.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -132,16 +133,16 @@ def distinct(values: Ints) -> Ints:
     return ordered[np.diff(ordered, prepend=-1) != 0] if len(ordered) else ordered
 
 
-@cache
-def ordinal(day: date | None) -> int:
-    """The ordinal of ``day``, 0 without one (earlier than any day)."""
-    return 0 if day is None else day.toordinal()
-
-
 def ordinals(days: Sequence[date | None]) -> Ints:
-    """The ordinal of each day (0 for None): a plan has few distinct days, each converted
-    once."""
-    return np.fromiter(map(ordinal, days), np.int64, len(days))
+    """The ordinal of each day, 0 for None (earlier than any day): converted in C."""
+    count = len(days)
+    if days.count(None) == 0:
+        return np.fromiter(map(date.toordinal, days), np.int64, count)  # type: ignore[arg-type]
+    missing = np.fromiter(map(operator.is_, days, repeat(None)), np.bool_, count)
+    found = np.zeros(count, dtype=np.int64)
+    present = filter(None, days)  # a date is never false
+    found[~missing] = np.fromiter(map(date.toordinal, present), np.int64, count - missing.sum())
+    return found
 
 
 def days(values: Ints) -> Objects:

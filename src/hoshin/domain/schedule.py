@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 from itertools import pairwise, repeat
@@ -47,15 +47,30 @@ FEASIBLE = ObjectiveSchedule()
 
 @dataclass(frozen=True, slots=True)
 class Chains:
-    """What the schedules read of a sequence of actions, as arrays by row: the ``requires``
-    links, the objectives they serve and, once scheduled, their slacks and earliest starts."""
+    """What the schedules read of actions and objectives, as arrays by row: the actions'
+    ``requires`` links, which objectives they serve and, once scheduled, their slacks and
+    earliest starts."""
 
     actions: Sequence[Action]
+    objectives: Sequence[Objective]
     links: chains.Links
-    serving: Ints  # the row of each name in ``served``
-    served: list[str]
+    objective_ids: list[str]
+    serving: Ints  # a link ``serves``: the action's row ...
+    served: Ints  # ... and the objective's (-1 when not one of ``objectives``)
     slack: Floats  # NaN without one
     early: Ints  # day ordinal of the earliest start, 0 without one
+
+
+def _chains(
+    actions: Sequence[Action], objectives: Sequence[Objective], slack: Floats, early: Ints
+) -> Chains:
+    """The links of ``actions``, and the objectives they serve."""
+    keys = [objective.id for objective in objectives]
+    serving, names = chains.flattened([action.serves for action in actions])
+    served = chains.values(names, dict(zip(keys, range(len(keys)), strict=True)), -1)
+    known = served >= 0
+    links = chains.links(actions)
+    return Chains(actions, objectives, links, keys, serving[known], served[known], slack, early)
 
 
 class ScheduledDates(dict[str, ActionDates]):
@@ -95,11 +110,12 @@ def backward_schedule(
     Done actions and actions without a length get no dates and constrain nothing. Days are
     date ordinals in arrays, one row per action (hoshin.domain.chains), until the end.
     """
-    edges = chains.links(actions)
+    made = _chains(actions, objectives, np.empty(0), np.empty(0, dtype=np.int64))
     start = chains.ordinals([action.start for action in actions])
     due = chains.ordinals([action.due for action in actions])
     left = _remaining(actions, start, due)
     active = left >= 0
+    edges = made.links
     live = active[edges.node] & active[edges.required]
     node, required = edges.node[live], edges.required[live]
     level = chains.levels(edges.count, node, required)
@@ -107,15 +123,14 @@ def backward_schedule(
         raise ValueError("the requires links hold a cycle")
     steps = chains.by_level(level, node, required)
     ready = _forward(steps, np.maximum(as_of.toordinal(), start), left)
-    served = [action.serves for action in actions]
-    serving, names = chains.flattened(served)
-    latest = _backward(steps, _own_bounds(objectives, due, serving, names), left)
+    latest = _backward(steps, _own_bounds(made, due), left)
     bound = active & (latest < chains.NEVER)
     slack = np.where(bound, latest + 1 - ready, np.nan)
     early = np.where(active, ready - left, 0)
     dates = _dates(active, bound, left, ready, latest)
-    made_from = Chains(actions, edges, serving, names, slack, early)
-    return ScheduledDates(zip(edges.ids, dates, strict=True), made_from)
+    return ScheduledDates(
+        zip(edges.ids, dates, strict=True), replace(made, slack=slack, early=early)
+    )
 
 
 def _remaining(actions: Sequence[Action], start: Ints, due: Ints) -> Ints:
@@ -141,14 +156,12 @@ def _forward(steps: list[tuple[Ints, Ints]], begin: Ints, left: Ints) -> Ints:
     return ready
 
 
-def _own_bounds(
-    objectives: Sequence[Objective], due: Ints, serving: Ints, served: list[str]
-) -> Ints:
+def _own_bounds(made: Chains, due: Ints) -> Ints:
     """Each action's own latest finish: its due date and the deadlines it serves (NEVER)."""
     latest = np.where(due > 0, due, chains.NEVER)
-    ends = map(_deadline, [objective.end for objective in objectives])
-    deadlines = dict(zip([objective.id for objective in objectives], ends, strict=True))
-    np.minimum.at(latest, serving, chains.values(served, deadlines, chains.NEVER))
+    ends = [objective.end for objective in made.objectives]
+    deadline = np.fromiter(map(_deadline, ends), np.int64, len(ends))
+    np.minimum.at(latest, made.serving, deadline[made.served])
     return latest
 
 
@@ -197,27 +210,18 @@ def objective_schedules(
     """Feasibility, days late and critical actions of each objective's action chain: the
     least slack over the actions that serve it and, recursively, what they require."""
     made = dates.chains if isinstance(dates, ScheduledDates) else None
-    known = made if made is not None and made.actions is actions else _chains(actions)
-    keys = [objective.id for objective in objectives]
-    objective_row = dict(zip(keys, range(len(keys)), strict=True))
-    served = chains.values(known.served, objective_row, -1)
-    found = served >= 0
-    owners, rows = chains.closure(served[found], known.serving[found], known.links)
-    if known is made:
-        slack, early = known.slack[rows], known.early[rows]
+    if made is None or made.actions is not actions or made.objectives is not objectives:
+        made = None
+    known = made or _chains(actions, objectives, np.empty(0), np.empty(0, dtype=np.int64))
+    owners, rows = chains.closure(known.served, known.serving, known.links)
+    if made is not None:
+        slack, early = made.slack[rows], made.early[rows]
     else:
         slack, early = _windows(dates, known.links.ids, rows)
-    schedules = [FEASIBLE] * len(keys)
+    schedules = [FEASIBLE] * len(objectives)
     for at, schedule in zip(*_least(owners, rows, slack, early, known.links.ids), strict=True):
         schedules[at] = schedule
-    return dict(zip(keys, schedules, strict=True))
-
-
-def _chains(actions: Sequence[Action]) -> Chains:
-    """The links and served objectives of ``actions``, not scheduled (no slacks)."""
-    serving, served = chains.flattened([action.serves for action in actions])
-    none = np.empty(0)
-    return Chains(actions, chains.links(actions), serving, served, none, none.astype(np.int64))
+    return dict(zip(known.objective_ids, schedules, strict=True))
 
 
 def _windows(dates: Mapping[str, ActionDates], ids: list[str], rows: Ints) -> tuple[Floats, Ints]:
