@@ -103,6 +103,24 @@ def _same(a: object, b: object) -> bool:
     return a == b and type(a) is type(b)
 
 
+def test_metrics_of_one_course_share_its_plan_and_a_zero_s_sign_is_kept() -> None:
+    """Two metrics from 0.0 to 12 over 2025: one plan, month k plans k; from -0.0 the
+    plan's first month is -0.0 (the JSON writes the sign), so that course has its own."""
+    spec = {
+        "baseline": 0.0,
+        "baseline_period": JAN_2025,
+        "target": 12.0,
+        "target_period": JAN_2025 + 12,
+        "actuals": {},
+    }
+    got = charts(_plan_of([spec, spec, {**spec, "baseline": -0.0}]), JAN_2025 + 6, 1)
+    (plan, _), (same_plan, _), (signed, _) = got[:3]
+    assert same_plan is plan
+    assert list(plan.values()) == [float(k) for k in range(13)]
+    assert math.copysign(1, signed["2025-01"]) == -1
+    assert list(signed.values())[1:] == [float(k) for k in range(1, 13)]
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.lists(metric_specs(), min_size=1, max_size=8), MONTHS, st.integers(1, 12))
 def test_columns_equal_the_rules(specs: list[dict[str, Any]], month: Month, start: int) -> None:

@@ -187,22 +187,38 @@ class _Course:
 
 
 def _plans(course: _Course, start: npt.NDArray[np.int64], end: npt.NDArray[np.int64]) -> list[Json]:
-    """Each metric's plan: the metrics of one course's months (most share one) at once."""
+    """Each metric's plan: the metrics of one course's months (most share one) at once, and
+    one plan for the metrics of the same course (the same months, baseline, target and kind:
+    a plan's metrics often share one, and 150,000 plans of 37 months were a third of the
+    report). A plan is read, never changed, so metrics share the object."""
     plans: list[Json] = [{}] * len(start)
-    courses: dict[tuple[int, int], list[int]] = {}
-    for at, (low, high) in enumerate(zip(start.tolist(), end.tolist(), strict=True)):
-        courses.setdefault((low, high), []).append(at)
-    for (low, high), chosen in courses.items():
-        rows = np.array(chosen, dtype=np.intp)
+    # the floats by their bits: -0.0 and 0.0 are plans apart
+    courses: dict[tuple[int, int], dict[tuple[int, int, bool], list[int]]] = {}
+    for at, (low, high, baseline, target, compound) in enumerate(
+        zip(
+            start.tolist(),
+            end.tolist(),
+            course.baseline.view(np.int64).tolist(),
+            course.target.view(np.int64).tolist(),
+            course.compound.tolist(),
+            strict=True,
+        )
+    ):
+        alike = courses.setdefault((low, high), {})
+        alike.setdefault((baseline, target, compound), []).append(at)
+    for (low, high), alike in courses.items():
+        rows = np.array([chosen[0] for chosen in alike.values()], dtype=np.intp)
         # Course.planned's share of each month, as Python divides two ints
         share = np.array([(month - low) / (high - low) for month in range(low, high + 1)])
-        inside = np.ones((len(chosen), len(share)), dtype=np.bool_)
+        inside = np.ones((len(rows), len(share)), dtype=np.bool_)
         values = course.on(share[None, :], inside, rows)
         values[:, 0] = course.baseline[rows]  # the months at and past the ends are flat
         values[:, -1] = course.target[rows]
         keys = [str(month_of(month)) for month in range(low, high + 1)]
-        for at, row in zip(chosen, values.tolist(), strict=True):
-            plans[at] = dict(zip(keys, row, strict=True))
+        for chosen, row in zip(alike.values(), values.tolist(), strict=True):
+            plan = dict(zip(keys, row, strict=True))
+            for at in chosen:
+                plans[at] = plan
     return plans
 
 
