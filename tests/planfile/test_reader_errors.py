@@ -177,6 +177,11 @@ def test_bad_value_is_reported_at_its_line(old: str, new: str, expected: str) ->
     assert any(p.startswith(expected) for p in found), found
 
 
+def test_an_action_serving_an_objective_twice_names_it_once() -> None:
+    found = problems(BASE.replace("serves: [A1]", "serves: [A1, B1, A1, A1]", 1))
+    assert found == ["plan.yaml:31: actions[0].serves: lists 'A1' more than once"], found
+
+
 def test_cycle_in_supports_is_an_error() -> None:
     text = BASE + ""
     text = text.replace(

@@ -75,8 +75,10 @@ def _strength_map(value: object) -> object:
     if isinstance(value, list):
         if not all(isinstance(item, str) for item in value):
             raise ValueError("lists ids, or maps ids to strong, medium or weak")
-        repeated = sorted({item for item in value if value.count(item) > 1})
-        if repeated:
+        # counted only when some id repeats: a count per id is quadratic, and 100,000
+        # actions each list their ids
+        if len(set(value)) != len(value):
+            repeated = sorted({item for item in value if value.count(item) > 1})
             raise ValueError(f"lists {', '.join(map(shown, repeated))} more than once")
         return dict.fromkeys(value, "strong")
     return value
