@@ -9,8 +9,10 @@ value of each row's dictionary and calling the ``updated_at`` default once per a
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
-from itertools import islice
+from itertools import repeat
+from operator import add
 from typing import Any
 
 from sqlalchemy import Column, Connection, text
@@ -19,9 +21,6 @@ from sqlalchemy.exc import DBAPIError
 from hoshin.store.base import Base, table_of
 
 Row = tuple[Any, ...]
-# Rows handed to SQLite's executemany at a time: a list of all 3.7 million would hold
-# half a gigabyte beside the plan; a batch costs one call of SQLAlchemy's.
-BATCH = 50_000
 # Values of these types go to the drivers as they are, without SQLAlchemy's bind processing
 # (SQLite's REAL affinity stores an int as a real, as the processor would).
 PLAIN = (int, float, str)
@@ -69,8 +68,11 @@ def insert_rows(connection: Connection, table_rows: TableRows) -> None:
         return
     # SQLite is the other database: pysqlite's parameters are question marks
     statement = f"INSERT INTO {into} VALUES ({', '.join('?' * len(names))})"
-    while batch := list(islice(rows, BATCH)):
-        connection.exec_driver_sql(statement, batch)
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    # the driver's executemany reads the rows as they are made: no list of millions in memory
+    with _statement_errors(connection, statement), closing(driver.cursor()) as cursor:
+        cursor.executemany(statement, rows)
 
 
 def _default(column: Column[Any]) -> Any:
@@ -104,8 +106,8 @@ def _processed(
     rows: Iterable[Row], processors: list[tuple[int, Callable[[Any], Any]]], constants: Row
 ) -> Iterator[Row]:
     """The rows with their processed values, each followed by the constants."""
-    if not processors:
-        return iter(rows) if not constants else (row + constants for row in rows)
+    if not processors:  # the constants joined on in C, not in a generator's frame per row
+        return iter(rows) if not constants else map(add, rows, repeat(constants))
     return (_process(row, processors) + constants for row in rows)
 
 
@@ -128,17 +130,24 @@ def _copy(connection: Connection, statement: str, types: list[int], rows: Iterab
     """The rows through psycopg's binary COPY ``statement`` (columns of ``types``), in the
     connection's transaction. Binary: psycopg's text format spent 6 times as long, in
     Python, turning each float and timestamp into text."""
+    with (
+        _statement_errors(connection, statement),
+        connection.connection.driver_connection.cursor() as cursor,  # type: ignore[union-attr]
+        cursor.copy(statement) as copy,
+    ):
+        copy.set_types(types)
+        for row in rows:
+            copy.write_row(row)
+
+
+@contextmanager
+def _statement_errors(connection: Connection, statement: str) -> Iterator[None]:
+    """The driver's errors raised as SQLAlchemy raises a statement's: the boundaries know
+    its classes (an IntegrityError for a duplicate id)."""
     dbapi = connection.dialect.loaded_dbapi
     try:
-        with (
-            connection.connection.driver_connection.cursor() as cursor,  # type: ignore[union-attr]
-            cursor.copy(statement) as copy,
-        ):
-            copy.set_types(types)
-            for row in rows:
-                copy.write_row(row)
+        yield
     except dbapi.Error as error:
-        # as SQLAlchemy raises a statement's error: the boundaries know its classes
         raise DBAPIError.instance(
             statement, None, error, dbapi.Error, dialect=connection.dialect
         ) from error

@@ -7,15 +7,17 @@ transaction, and on PostgreSQL makes a large plan's keys and indexes after the l
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from operator import itemgetter
+from itertools import chain, repeat
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, UniqueConstraint, delete
 from sqlalchemy.orm import Session
 from sqlalchemy.schema import AddConstraint, CreateIndex, DropConstraint, DropIndex
 
+from hoshin.domain.actuals import Actuals
 from hoshin.domain.model import (
     Action,
     Countermeasure,
@@ -221,11 +223,30 @@ def _tuples(table: type[Base], rows: list[dict[str, Any]]) -> TableRows:
 
 
 def _actuals(org_id: int, metrics: list[Metric]) -> Iterator[Row]:
-    """The actual rows (ACTUAL_COLUMNS), made one by one: there are millions."""
-    for m in metrics:
-        metric = m.id
-        for period, value in m.actuals.items():
-            yield (org_id, metric, int(period), value)
+    """The actual rows (ACTUAL_COLUMNS) in the order of their unique key (metric, period).
+
+    In that order SQLite appends to the key's index instead of inserting all over it, and a
+    re-import's delete walks it in order: with the plan's order, the 50,000-person plan's
+    3.7 million actuals took 58 s to insert on a loaded host (11.5 s of CPU), mostly reading
+    back pages of the index that the cache had let go; sorted 38 s (10.9 s). There are
+    millions of rows, so each metric's are zipped from its columns, in C."""
+    org = repeat(org_id)
+    return chain.from_iterable(
+        zip(org, repeat(m.id), *_months_and_values(m.actuals))
+        for m in sorted(metrics, key=attrgetter("id"))
+    )
+
+
+def _months_and_values(actuals: Mapping[Month, float]) -> tuple[list[int], list[float]]:
+    """A metric's months (as ints) and values in month order; read in C from the plan's
+    columnar table when the actuals are a slice of one (a plan file's or a database's)."""
+    if isinstance(actuals, Actuals):
+        months, values, start, stop = (
+            actuals.table.months, actuals.table.values, actuals.start, actuals.stop,
+        )  # fmt: skip
+        return months[start:stop].tolist(), values[start:stop].tolist()
+    ordered = sorted(actuals.items())
+    return [int(month) for month, _ in ordered], [value for _, value in ordered]
 
 
 def _unit(org_id: int, position: int, unit: Unit) -> dict[str, Any]:
