@@ -65,10 +65,11 @@ def strength_column() -> Mapped[Any]:
     return mapped_column(String(10), default="strong", server_default="strong")
 
 
-def org_column() -> Mapped[int]:
-    """The organisation a row belongs to; every query filters on it."""
+def org_column(*, index: bool = True) -> Mapped[int]:
+    """The organisation a row belongs to; every query filters on it (without ``index`` where
+    a unique key that starts with it serves as its index)."""
     return mapped_column(
-        Integer, ForeignKey("organizations.id", ondelete="CASCADE"), index=True, nullable=False
+        Integer, ForeignKey("organizations.id", ondelete="CASCADE"), index=index, nullable=False
     )
 
 
