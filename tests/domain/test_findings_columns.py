@@ -1,11 +1,12 @@
-"""The measurement findings worked out as columns give the findings of the old loops, one
-metric at a time (kept here as the oracle), in the same order, to the character."""
+"""The findings worked out as columns give the findings of the old loops, one metric or
+action at a time (kept here as the oracle), in the same order, to the character."""
 
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 from hypothesis import given, reject, settings
 from hypothesis import strategies as st
@@ -15,6 +16,7 @@ from hoshin.domain.actuals import ActualsBuilder
 from hoshin.domain.cadence import latest_due, months_covered
 from hoshin.domain.findings import Context, Finding
 from hoshin.domain.findings.base import finding
+from hoshin.domain.findings.execution import _first_overload, _maybe_over, over_allocations
 from hoshin.domain.findings.measures import (
     BEHIND,
     HISTORY_MONTHS,
@@ -24,7 +26,7 @@ from hoshin.domain.findings.measures import (
     stale_metrics,
     unachievable_rates,
 )
-from hoshin.domain.model import Countermeasure, Metric, Organization, Plan
+from hoshin.domain.model import Action, Countermeasure, Metric, Organization, Person, Plan
 from hoshin.domain.months import Month
 from hoshin.domain.status import each_metric
 from hoshin.domain.trajectory import end_value
@@ -195,3 +197,62 @@ def test_a_compound_metric_behind_plan_reads_its_earliest_actual_within_a_year()
         "metric m 'Defects' must fall 3.4% a month to reach its target; "
         "over the last year it moved 0.5% a month"
     ]
+
+
+def _old_over_allocations(ctx: Context) -> Iterator[Finding]:
+    loads: dict[str, list[tuple[date, date, float, str]]] = defaultdict(list)
+    for action in ctx.plan.actions:
+        if action.done or action.owner is None or not action.fte:
+            continue
+        if action.start is not None and action.due is not None:
+            loads[action.owner].append((action.start, action.due, action.fte, action.id))
+    names = {p.id: p.name for p in ctx.plan.people}
+    for person, actions in loads.items():
+        if sum([load[2] for load in actions]) <= 1.0 + 1e-9:
+            continue
+        peak = _first_overload(actions)
+        if peak is not None:
+            day, load, running = peak
+            yield finding(
+                "over_allocated",
+                person,
+                f"{names.get(person, person)} ({person}) is planned at {load:.2f} FTE on "
+                f"{day.isoformat()}: {', '.join(running)}",
+            )
+
+
+@st.composite
+def loads(draw: st.DrawFn) -> Action:
+    """An action of one of four people, sometimes done, without an owner, an FTE or dates."""
+    start = date(2026, 1, 1) + timedelta(days=draw(st.integers(0, 40)))
+    return Action(
+        f"a{draw(st.integers(0, 10**6))}",
+        "work",
+        owner=draw(st.sampled_from([None, "p1", "p2", "p3", "p4"])),
+        start=draw(st.sampled_from([start, start, None])),
+        due=draw(st.sampled_from([start + timedelta(days=draw(st.integers(0, 30))), None])),
+        fte=draw(st.sampled_from([None, 0.0, 0.1, 0.2, 0.3, 0.7, 1.0, 1e-10])),
+        done=draw(st.booleans()),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(loads(), max_size=16))
+def test_over_allocations_equal_the_loop(actions: list[Action]) -> None:
+    people = (Person("p1", "Ann"), Person("p2", "Bo"), Person("p3", "Cy"))
+    plan = Plan(Organization("o"), people=people, actions=tuple(actions))
+    ctx = Context(plan, date(2026, 1, 1), [], {}, {}, {}, {})
+    assert list(over_allocations(ctx)) == list(_old_over_allocations(ctx))
+
+
+def test_a_person_exactly_at_one_fte_by_inexact_fractions_is_kept_for_the_exact_sum() -> None:
+    """0.1 + 0.2 + 0.7 sums to 1.0000000000000002 in floating point: near the limit, so the
+    person is looked at, and within 1e-9 of 1.0, so not over-allocated."""
+    day = date(2026, 1, 5)
+    actions = tuple(
+        Action(f"a{at}", "work", owner="p1", start=day, due=day, fte=fte)
+        for at, fte in enumerate((0.1, 0.2, 0.7))
+    )
+    plan = Plan(Organization("o"), actions=actions)
+    assert _maybe_over(actions) == ["p1"]
+    assert list(over_allocations(Context(plan, day, [], {}, {}, {}, {}))) == []

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal, NamedTuple
+from operator import attrgetter
+from typing import Any, Literal, NamedTuple
 
 from hoshin.domain.findings.columns import MetricRows
 from hoshin.domain.model import Metric, Plan
@@ -69,6 +70,7 @@ def finding(code: str, subject: str, message: str) -> Finding:
 # ``Finding(...)``, whose constructor is Python code, three times faster: the checks that
 # run for every metric of a large plan build a hundred thousand findings with it.
 new_finding = tuple.__new__
+_id = attrgetter("id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,14 +84,22 @@ class Context:
     objectives: Mapping[str, RollUp]
     actions: Mapping[str, ActionDates]
     schedules: Mapping[str, ObjectiveSchedule]
-    # the metric rows, made by the first check that reads them (a cache, not a value)
-    _rows: list[MetricRows] = field(default_factory=list, init=False, repr=False, compare=False)
+    # the columns several checks read, made by the first that reads them (a cache, not a value)
+    _memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def metric_rows(self) -> MetricRows:
         """The metrics with their results as columns, read once for every check."""
-        if not self._rows:
-            self._rows.append(MetricRows(self.all_metrics, self.metrics))
-        return self._rows[0]
+        rows = self._memo.get("metric_rows")
+        if rows is None:
+            rows = self._memo["metric_rows"] = MetricRows(self.all_metrics, self.metrics)
+        return rows
+
+    def objective_ids(self) -> list[str]:
+        """The ids of the plan's objectives, in its order."""
+        ids = self._memo.get("objective_ids")
+        if ids is None:
+            ids = self._memo["objective_ids"] = list(map(_id, self.plan.objectives))
+        return ids
 
     @property
     def as_of_month(self) -> Month:

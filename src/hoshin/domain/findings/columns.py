@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from hoshin.domain.actuals import Actuals
+from hoshin.domain.actuals import ActualsTable
 from hoshin.domain.model import Metric
 from hoshin.domain.months import Month
 from hoshin.domain.status import MetricResult
@@ -73,14 +73,16 @@ def runs_of(metrics: Sequence[Metric]) -> tuple[Any, npt.NDArray[np.int64], npt.
     it; (None, empty, empty) when some metric's actuals lie elsewhere."""
     actuals = list(map(_actuals, metrics))
     none = np.zeros(0, np.int64)
-    if set(map(type, actuals)) != {Actuals}:
+    try:
+        tables = set(map(_table, actuals))
+    except AttributeError:  # a mapping of its own
         return None, none, none
-    tables = set(map(_table, actuals))
-    if len(tables) != 1:
+    table = tables.pop() if len(tables) == 1 else None
+    if not isinstance(table, ActualsTable):  # only an Actuals has a table of actuals
         return None, none, none
-    start = np.frombuffer(array("q", map(_start, actuals)), np.int64)
-    stop = np.frombuffer(array("q", map(_stop, actuals)), np.int64)
-    return tables.pop(), start, stop
+    start = np.fromiter(map(_start, actuals), np.int64, len(actuals))
+    stop = np.fromiter(map(_stop, actuals), np.int64, len(actuals))
+    return table, start, stop
 
 
 def first_at_or_after(

@@ -150,8 +150,6 @@ class Behind(NamedTuple):
 
     def measurable(self) -> Behind:
         """Those with a latest actual, a target and a target month, not maintained."""
-        if "maintain" not in self.directions and not any(None in column for column in self[1:5]):
-            return self
         keep = [
             way != "maintain" and None not in (value, period, target, end)
             for value, period, target, end, way in zip(*self[1:6], strict=True)
@@ -163,9 +161,16 @@ class Behind(NamedTuple):
         target month after the latest actual, an actual 6 to 12 months before it), whether
         each is compound, the metrics and their directions: one metric's formula, operation
         by operation in its order, on arrays (so the same floats)."""
-        columns = self.measurable()
-        month = months_of(columns.periods)  # type: ignore[arg-type]
-        left = months_of(columns.ends) - month  # type: ignore[arg-type]
+        columns = self
+        try:  # None is no month: a plan without Nones needs no filter
+            month = months_of(columns.periods)  # type: ignore[arg-type]
+            left = months_of(columns.ends) - month  # type: ignore[arg-type]
+            if "maintain" in columns.directions or _has_none(columns.current, columns.targets):
+                raise TypeError("filtered below")
+        except TypeError:
+            columns = self.measurable()
+            month = months_of(columns.periods)  # type: ignore[arg-type]
+            left = months_of(columns.ends) - month  # type: ignore[arg-type]
         first, span = _history(columns.metrics, month)
         ok = (left > 0) & (span > 0)
         first, span, left = first[ok], span[ok], left[ok]
@@ -190,6 +195,14 @@ class Behind(NamedTuple):
 
 
 Floats = npt.NDArray[np.float64]
+
+
+def _has_none(*columns: list[float | None]) -> bool:
+    """Whether a column of numbers holds a None (NumPy reads it as NaN: only those looked at)."""
+    return any(
+        any(column[at] is None for at in np.flatnonzero(np.isnan(np.array(column, np.float64))))
+        for column in columns
+    )
 
 
 def _log(values: list[float]) -> npt.NDArray[np.float64]:
