@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Request, Response
@@ -13,7 +14,6 @@ from starlette.types import Scope
 
 from hoshin.api.deps import (
     Db,
-    NewActualsWriter,
     Org,
     OrgSlug,
     access,
@@ -27,7 +27,7 @@ from hoshin.domain.months import Month
 from hoshin.guard.client import origin_of
 from hoshin.runtime import one_thread
 from hoshin.runtime.admission import Slots
-from hoshin.runtime.group_commit import CheckIn
+from hoshin.runtime.group_commit import CheckIn, NewActuals
 from hoshin.runtime.one_thread import OneThreadRoute
 from hoshin.runtime.sessions import Session
 from hoshin.service import checkin as checkin_service
@@ -120,8 +120,6 @@ def read_actual(
 async def record_actual(
     request: Request,
     org: OrgSlug,
-    session: Db,
-    writer: NewActualsWriter,
     metric: MetricId,
     period: Period,
     actual: ActualIn,
@@ -131,19 +129,21 @@ async def record_actual(
     """Record or correct a month's actual. A correction must send If-Match; a stale one is 412."""
     month, version = _month(period), version_of(if_match)
     correction = functools.partial(
-        _correction, request, session, org, authorization, metric, month, actual.value, version
+        _correction, request, org, authorization, metric, month, actual.value, version
     )
     if version is not None:  # it holds an admission slot (not waits_for_the_writer)
         return await correction()
     # A month's first actual, most likely: checked and written by the process's writer
     # with the others that come meanwhile (group commit), while this request waits in the
-    # event loop, without a thread and without an admission slot.
+    # event loop, without a thread, without an admission slot and without a session of its
+    # own (a session dependency cost every check-in a tenth of its CPU: py-spy, bench-server).
     # The address too: check-ins of one key share the recorder, and its Who carries it.
     credentials = (org, authorization, request.cookies.get(SESSION_COOKIE), origin_of(request))
     asked = CheckIn(
         checked_in_by(request, org, authorization), credentials, metric, month, actual.value,
         now(),
     )  # fmt: skip
+    writer: NewActuals = request.app.state.new_actuals
     saved = await writer.record_soon(asked)
     if saved is not None:
         return _answer(saved, created=True)
@@ -152,9 +152,13 @@ async def record_actual(
         return await correction()
 
 
+# The request's session as the Db dependency makes and ends it, for a route that needs one
+# only sometimes (record_actual's corrections).
+_request_session = asynccontextmanager(one_thread.request_session)
+
+
 async def _correction(
     request: Request,
-    session: Session,
     org: str,
     authorization: str | None,
     metric: str,
@@ -162,12 +166,14 @@ async def _correction(
     value: float,
     version: int | None,
 ) -> Response:
-    """record_actual's correction, in one thread hand-off (runtime.one_thread)."""
-    found = await access(request, session, org, authorization)
-    answer: Response = await one_thread.run(
-        _record, org=found, session=session, metric=metric, period=period, value=value,
-        version=version,
-    )  # fmt: skip
+    """record_actual's correction, on a request session of its own, in one thread hand-off
+    (runtime.one_thread)."""
+    async with _request_session(request) as session:
+        found = await access(request, session, org, authorization)
+        answer: Response = await one_thread.run(
+            _record, org=found, session=session, metric=metric, period=period, value=value,
+            version=version,
+        )  # fmt: skip
     return answer
 
 

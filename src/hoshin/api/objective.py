@@ -16,7 +16,9 @@ from hoshin.api.deps import (
     Org,
     OrgSlug,
     as_of_day,
+    encoded,
     etag,
+    json_answer,
     kept_analysis,
 )
 from hoshin.api.edits import (
@@ -78,20 +80,19 @@ def list_objectives(
     return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
-@router.get("/orgs/{org}/objectives/{objective}")
+# response_model: the OpenAPI schema of the dict the route encodes itself (json_answer)
+@router.get("/orgs/{org}/objectives/{objective}", response_model=dict[str, Any])
 async def read_objective(  # async: it waits for its lookup in the event loop (no thread)
     request: Request,
     org: OrgSlug,
-    response: Response,
     objective: Annotated[str, Path(description="The objective's id in the plan.")],
     as_of: AsOf = None,
     authorization: Authorization = None,
-) -> dict[str, Any]:
+) -> Response:
     """One objective with its metrics, the objectives it supports and its analysis."""
     analysed = await kept_analysis(request, org, authorization, as_of_day(as_of))
     found = objective_service.kept_detail(analysed, key=objective)
     analysis = analysed.analysis
-    response.headers["ETag"] = etag(found["version"])
     for metric in found["metrics"]:
         measured = analysis.metrics.get(metric["id"])
         metric["status"] = None if measured is None else measured.status
@@ -99,7 +100,7 @@ async def read_objective(  # async: it waits for its lookup in the event loop (n
     found["analysis"] = (
         None if rolled is None else objective_json(rolled, analysis.schedules[objective])
     )
-    return found
+    return json_answer(encoded(found), {"ETag": etag(found["version"])})
 
 
 class ObjectiveFields(Body):
