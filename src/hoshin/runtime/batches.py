@@ -60,7 +60,12 @@ class Batches(Generic[T]):
 
 
 def tell(done: Future[Any], outcome: object) -> None:
-    """Gives a requester waiting on ``done`` its outcome: raised if it is an exception."""
+    """Gives a requester waiting on ``done`` its outcome: raised if it is an exception.
+    Nothing when the requester has gone (its task was cancelled while it waited, which
+    asyncio.wrap_future passes on to ``done``): setting it would raise, and the thread would
+    end without answering the others, or any later one."""
+    if not done.set_running_or_notify_cancel():
+        return
     if isinstance(outcome, Exception):
         done.set_exception(outcome)
     else:

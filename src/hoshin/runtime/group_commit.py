@@ -116,7 +116,7 @@ class NewActuals:
             outcomes = self.write([check_in for check_in, _ in batch])
         except Exception as error:  # the database failed: every one of them is told
             for _, done in batch:
-                done.set_exception(error)
+                tell(done, error)
             return
         for (_, done), outcome in zip(batch, outcomes, strict=True):
             tell(done, outcome)
