@@ -218,11 +218,12 @@ def test_closure_pairs_each_owner_with_all_its_rows_require_once() -> None:
 
 
 @pytest.mark.parametrize("spread", [3, 10**6])  # close days (a table) and far apart
-def test_days_are_the_dates_of_the_ordinals(spread: int) -> None:
-    values = [BASE.toordinal() + spread, BASE.toordinal(), BASE.toordinal() + spread]
-    found = chains.days(ints(*values)).tolist()
-    assert found == [date.fromordinal(value) for value in values]
+def test_days_are_the_dates_of_the_ordinals_where_present(spread: int) -> None:
+    values = [BASE.toordinal() + spread, BASE.toordinal(), BASE.toordinal() + spread, -5]
+    found = chains.days(ints(*values), np.array([True, True, True, False]))
+    assert found == [*[date.fromordinal(value) for value in values[:3]], None]
     assert found[0] is found[2]  # one date for each distinct day
+    assert chains.days(ints(3), np.array([False])) == [None]
 
 
 def test_remaining_days_round_up_as_the_rule_says() -> None:

@@ -11,16 +11,14 @@ from itertools import pairwise, repeat
 from typing import NamedTuple
 
 import numpy as np
-import numpy.typing as npt
 
 from hoshin.domain import chains
-from hoshin.domain.chains import Floats, Ints
+from hoshin.domain.chains import Bools, Floats, Ints
 from hoshin.domain.model import Action, Objective
 from hoshin.domain.months import Month
 
 # Guards ceil() against float noise: 10 days at 30% done is 7 days, not 7.000000000000001 -> 8.
 _EPSILON = 1e-9
-Bools = npt.NDArray[np.bool_]
 
 
 class ActionDates(NamedTuple):
@@ -177,21 +175,17 @@ def _backward(steps: list[tuple[Ints, Ints]], latest: Ints, left: Ints) -> Ints:
 
 def _dates(active: Bools, bound: Bools, left: Ints, ready: Ints, latest: Ints) -> list[ActionDates]:
     """The ActionDates of each row, built in C from columns of dates and slacks."""
-    scheduled, late = np.flatnonzero(active), np.flatnonzero(bound)
-    columns: list[list[object]] = []
-    for rows, values in (
-        (scheduled, ready - left),
-        (scheduled, ready - 1),
-        (late, latest - left + 1),
-        (late, latest),
-        (late, latest + 1 - ready),  # slack: ints, as Python ints in an object column
-    ):
-        column = np.full(len(active), None, dtype=object)
-        column[rows] = values[rows] if len(columns) == 4 else chains.days(values[rows])
-        columns.append(column.tolist())
+    columns = (
+        chains.days(ready - left, active),
+        chains.days(ready - 1, active),
+        chains.days(latest - left + 1, bound),
+        chains.days(latest, bound),
+        np.where(bound, latest + 1 - ready, _NONE).tolist(),  # object: Python ints
+    )
     return list(map(_new, repeat(ActionDates), zip(*columns, strict=True)))
 
 
+_NONE = np.array(None, dtype=object)
 # A NamedTuple's own constructor is Python code; tuple.__new__ builds the same value in C.
 _new = tuple.__new__
 
