@@ -7,7 +7,7 @@ import json
 from collections import Counter, defaultdict, namedtuple
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
-from functools import cache
+from functools import cache, partial
 from itertools import chain
 from sys import intern
 from typing import Any, TypeVar
@@ -125,7 +125,7 @@ def _rows(connection: Connection, table: Any, org_id: int) -> Iterator[Any]:
         query = query.order_by(table.position)
     dialect = connection.dialect
     sql = str(query.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
-    fields = _fields_of(table)._make
+    fields = partial(tuple.__new__, _fields_of(table))  # _make without its Python frame
     cursor = connection.connection.cursor()
     try:
         cursor.execute(sql)
