@@ -4,7 +4,10 @@ The backward schedule visits every action of a plan (100,000 at 50,000 people): 
 Python over them took about half a second. Here each action is a row, each ``requires``
 link an edge (the row that requires, the row it requires), and the passes that follow the
 links go a level of the graph at a time with NumPy: a few array operations per level, so a
-plan's usual chains, a few actions deep, cost a few of them in all.
+plan's usual chains, a few actions deep, cost a few of them in all. The price is about 20
+microseconds a level: a chain of 1,000 actions one after another takes 20 ms (the loops
+took 3), one of 20,000 (no plan has one) 0.4 s; and a few actions (an edit's chains) about
+0.3 ms instead of 0.01.
 """
 
 from __future__ import annotations

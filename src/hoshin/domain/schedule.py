@@ -62,7 +62,8 @@ class Chains:
 def _chains(
     actions: Sequence[Action], objectives: Sequence[Objective], slack: Floats, early: Ints
 ) -> Chains:
-    """The links of ``actions``, and the objectives they serve."""
+    """The links of ``actions`` and the rows of the ``objectives`` they serve, with the
+    slacks and earliest starts given (empty before the schedule)."""
     keys = [objective.id for objective in objectives]
     serving, names = chains.flattened([action.serves for action in actions])
     served = chains.values(names, dict(zip(keys, range(len(keys)), strict=True)), -1)
