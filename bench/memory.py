@@ -45,6 +45,13 @@ def database(people: int) -> Path:
     return path
 
 
+def host_ms() -> float:
+    """Milliseconds of sum(range(10**7)) now: how loaded the host is (idle: 110-160)."""
+    started = time.perf_counter()
+    sum(range(10**7))
+    return (time.perf_counter() - started) * 1000
+
+
 def first_analysis(path: Path) -> dict[str, float]:
     """Seconds and RSS of load_plan and of the first analyze, in this process."""
     from hoshin.domain.analysis import analyze
@@ -53,7 +60,7 @@ def first_analysis(path: Path) -> dict[str, float]:
     from hoshin.store import organization as org_store
     from hoshin.store.plan_load import load_plan
 
-    figures = {"start_mb": resident_mb()}
+    figures = {"start_mb": resident_mb(), "host_ms": host_ms()}
     engine = open_engine(f"sqlite:///{path}")
     with session_factory(engine)() as session:
         org = org_store.get_organization(session, slug="bench")
@@ -81,9 +88,9 @@ def main() -> None:
         return
     print(
         "| people | load_plan (s) | CPU (s) | first analyze (s) | CPU (s) | RSS empty (MB) "
-        "| with plan (MB) | with analysis (MB) |"
+        "| with plan (MB) | with analysis (MB) | host sum(range(10**7)) (ms) |"
     )
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for people in SIZES:
         path = database(people)
         child = [sys.executable, "-m", "bench.memory", str(path)]
@@ -92,7 +99,8 @@ def main() -> None:
         print(
             f"| {people:,} | {got['load_s']:.1f} | {got['load_cpu_s']:.1f} | "
             f"{got['analyze_s']:.1f} | {got['analyze_cpu_s']:.1f} | "
-            f"{got['start_mb']:.0f} | {got['plan_mb']:.0f} | {got['analysis_mb']:.0f} |",
+            f"{got['start_mb']:.0f} | {got['plan_mb']:.0f} | {got['analysis_mb']:.0f} | "
+            f"{got['host_ms']:.0f} |",
             flush=True,
         )
 
