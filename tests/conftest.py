@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -30,6 +31,12 @@ from hoshin.store.migrate import upgrade
 from serving import free_port
 
 BACKENDS = ("sqlite", "postgresql")
+
+# Speed is measured by make bench, never by a test: no hypothesis example has a deadline (on a
+# loaded 2-core CI host the default 200 ms failed properties that were right). A test's own
+# @settings still sets the number of examples.
+settings.register_profile("hoshin", deadline=None)
+settings.load_profile("hoshin")
 
 
 def _binary(name: str) -> str | None:
