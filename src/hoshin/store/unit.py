@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Integer, Text, UniqueConstraint, select
+from sqlalchemy import Index, Integer, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from hoshin.store.base import Base, key_column, org_column
@@ -17,6 +17,9 @@ class UnitRow(Base):
         UniqueConstraint("org_id", "key"),
         refers_to("units", "parent"),
         refers_to("people", "lead", cycle=True),
+        # a deleted person or unit looks here for its references (an import's delete)
+        Index("ix_units_org_id_lead", "org_id", "lead"),
+        Index("ix_units_org_id_parent", "org_id", "parent"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
