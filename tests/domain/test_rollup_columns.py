@@ -13,6 +13,7 @@ from hoshin.domain.graph import topological_order
 from hoshin.domain.model import Objective
 from hoshin.domain.rollup import RollUp, each_objective, roll_up_columns, supports_order
 from hoshin.domain.status import STATUSES, MetricResult
+from hoshin.domain.status_columns import metric_columns
 
 WEIGHTS = st.one_of(st.sampled_from([1, 2, 0.5, 1.0]), st.floats(0.01, 10.0))
 UNIT = st.floats(0.0, 1.0)
@@ -69,6 +70,9 @@ def test_the_roll_up_as_arrays_is_the_loops_to_the_bit(
     expected = each_objective(objectives, metrics, order)
     assert list(got) == list(expected)
     assert repr(got) == repr(expected)  # to the bit, and 0.0 told from -0.0
+    measured = metric_columns([metrics[m.id] for o in objectives for m in o.metrics])
+    handed = roll_up_columns(objectives, {}, links, order, measured=measured)
+    assert repr(handed) == repr(expected)  # the metrics' columns read instead of the results
 
 
 @settings(max_examples=300)

@@ -10,7 +10,13 @@ from hypothesis import strategies as st
 from hoshin.domain.actuals import ActualsBuilder
 from hoshin.domain.model import Metric
 from hoshin.domain.months import Month
-from hoshin.domain.status import each_metric, evaluate_columns, evaluate_metrics
+from hoshin.domain.status import COLUMNS_FROM, MetricResult, each_metric, evaluate_metrics
+from hoshin.domain.status_columns import (
+    MetricColumns,
+    evaluate_columns,
+    evaluate_with_columns,
+    metric_columns,
+)
 
 JAN_2025 = Month.of(2025, 1)
 NUMBERS = st.floats(-1e3, 1e3, allow_nan=False).map(lambda x: round(x, 2))
@@ -136,3 +142,58 @@ def test_compound_courses_equal_the_loop_to_the_bit_with_any_numbers(
     got = evaluate_columns(metrics, month)
     for key, result in expected.items():
         assert _same(got[key].planned, result.planned), (key, got[key].planned, result.planned)
+
+
+@settings(max_examples=60)
+@given(st.lists(metric_specs(), min_size=1, max_size=12), MONTHS, st.none() | st.integers(0, 11))
+def test_the_columns_handed_to_the_roll_up_are_those_of_the_results(
+    specs: list[dict[str, object]], month: Month, own: int | None
+) -> None:
+    """A list long enough for the columns, ids distinct: the results are the loop's, and
+    the columns made on the way are ``metric_columns`` of the results."""
+    metrics = _metrics(specs * (COLUMNS_FROM // len(specs) + 1), own)
+    try:
+        expected = each_metric(metrics, month)
+    except (ArithmeticError, TypeError):
+        return
+    results, columns = evaluate_with_columns(metrics, month)
+    assert list(results) == list(expected)
+    assert all(
+        _same(a, b) for key in expected for a, b in zip(results[key], expected[key], strict=True)
+    )
+    assert columns is not None
+    again = metric_columns(list(results.values()))
+    assert again is not None
+    assert columns.status.tolist() == again.status.tolist()
+    assert columns.known.tolist() == again.known.tolist()
+    known = columns.known
+    for mine, theirs in ((columns.progress[known], again.progress[known]),
+                         (columns.planned_progress, again.planned_progress)):  # fmt: skip
+        assert all(_same(a, b) for a, b in zip(mine.tolist(), theirs.tolist(), strict=True))
+
+
+def test_repeated_metric_ids_hand_no_columns() -> None:
+    builder = ActualsBuilder()
+    actuals = builder.add([JAN_2025], [1.0])
+    metric = Metric("m", "M", baseline=0.0, target=10.0, baseline_period=JAN_2025,
+                    target_period=JAN_2025 + 10, actuals=actuals)  # fmt: skip
+    results, columns = evaluate_with_columns([metric] * COLUMNS_FROM, JAN_2025 + 1)
+    assert list(results) == ["m"] and columns is None
+
+
+def test_metric_columns_by_hand() -> None:
+    """green 0.5 of 0.4 planned; no data (progress None) at 0.25 planned; unmeasured with
+    neither: status codes 0, 3, 4 (STATUSES' order), progress known only for the first."""
+    results = [
+        MetricResult(5.0, JAN_2025, 4.0, 0.5, 0.4, "green"),
+        MetricResult(None, None, 2.5, None, 0.25, "no_data"),
+        MetricResult(None, None, None, None, None, "unmeasured"),  # type: ignore[arg-type]
+    ]
+    columns = metric_columns(results)
+    assert isinstance(columns, MetricColumns)
+    assert columns.status.tolist() == [0, 3, 4]
+    assert columns.known.tolist() == [True, False, False]
+    assert columns.progress[0] == 0.5 and math.isnan(columns.progress[1])
+    assert columns.planned_progress.tolist()[:2] == [0.4, 0.25]
+    missing = MetricResult(None, None, None, None, None, "no_data")  # type: ignore[arg-type]
+    assert metric_columns([*results, missing]) is None

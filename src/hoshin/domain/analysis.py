@@ -23,7 +23,8 @@ from hoshin.domain.schedule import (
     backward_schedule,
     objective_schedules,
 )
-from hoshin.domain.status import STATUSES, MetricResult, evaluate_metrics
+from hoshin.domain.status import STATUSES, MetricResult
+from hoshin.domain.status_columns import evaluate_with_columns
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,10 +77,10 @@ def paused_gc() -> Iterator[None]:
 def _analyze(plan: Plan, as_of: date) -> Analysis:
     month = Month.of_date(as_of)
     all_metrics = plan.metrics()
-    metrics = evaluate_metrics(all_metrics, month)
+    metrics, measured = evaluate_with_columns(all_metrics, month)
     links = support_links(plan.objectives) if len(plan.objectives) >= COLUMNS_FROM else None
     parents_first = supports_order(plan.objectives, links)
-    objectives = roll_up(plan.objectives, metrics, parents_first, links)
+    objectives = roll_up(plan.objectives, metrics, parents_first, links, measured=measured)
     actions = backward_schedule(plan.actions, plan.objectives, as_of)
     schedules = objective_schedules(plan.objectives, plan.actions, actions)
     context = Context(plan, as_of, all_metrics, metrics, objectives, actions, schedules)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import partial
-from itertools import chain, compress, repeat
-from operator import attrgetter, is_not
+from itertools import chain, repeat
+from operator import attrgetter
 from typing import NamedTuple
 
 import numpy as np
@@ -14,6 +14,7 @@ from hoshin.domain.columns import Bools, Floats, Ints, SupportLinks, support_lin
 from hoshin.domain.graph import topological_order
 from hoshin.domain.model import Level, Objective
 from hoshin.domain.status import MetricResult, Status, deviation_status
+from hoshin.domain.status_columns import MetricColumns, metric_columns
 
 # A NamedTuple's own constructor is Python code; tuple.__new__ builds the same value in C.
 _new = tuple.__new__
@@ -58,20 +59,23 @@ def roll_up(
     metrics: Mapping[str, MetricResult],
     parents_first: Sequence[str] | None = None,
     links: SupportLinks | None = None,
+    *,
+    measured: MetricColumns | None = None,
 ) -> dict[str, RollUp]:
     """The roll-up of every objective, in plan order.
 
     Objectives are visited supporters first; each pushes its weighted share into the
     objectives it supports, so no list of supporters is built. ``parents_first`` is
     ``supports_order(objectives)`` and ``links`` ``support_links(objectives)`` when the
-    caller has them already. A large plan is rolled up level by level as arrays
-    (``rollup_columns``), the same sums in the same order.
+    caller has them already, and ``measured`` the columns of ``metrics`` in the order of
+    the objectives' metrics (``evaluate_with_columns(plan.metrics())``'s). A large plan is
+    rolled up level by level as arrays (``rollup_columns``), the same sums in the same order.
     """
     if links is None and len(objectives) >= COLUMNS_FROM:
         links = support_links(objectives)
     if links is not None:
         order = supports_order(objectives, links) if parents_first is None else parents_first
-        found = roll_up_columns(objectives, metrics, links, order)
+        found = roll_up_columns(objectives, metrics, links, order, measured=measured)
         if found is not None:
             return found
     return each_objective(objectives, metrics, parents_first)
@@ -167,8 +171,7 @@ def _result(objective: Objective, share: list[float]) -> RollUp:
 _GREEN, _AMBER, _RED, _NO_DATA, _UNMEASURED = range(5)
 _STATUS_OF: tuple[Status, ...] = ("green", "amber", "red", "no_data", "unmeasured")
 _metrics_of, _id, _weight = attrgetter("metrics"), attrgetter("id"), attrgetter("weight")
-_status, _progress = attrgetter("status"), attrgetter("progress")
-_planned, _level = attrgetter("planned_progress"), attrgetter("level")
+_level = attrgetter("level")
 _tolerance = attrgetter("tolerance")
 _roll_up_of = partial(_new, RollUp)
 
@@ -191,19 +194,21 @@ def roll_up_columns(
     metrics: Mapping[str, MetricResult],
     links: SupportLinks,
     parents_first: Sequence[str],
+    *,
+    measured: MetricColumns | None = None,
 ) -> dict[str, RollUp] | None:
     """``each_objective``'s results as arrays, level by level from the objectives without
     supporters up. Each sum is ``np.bincount``'s, which adds its terms in the order given:
     an objective gets its supporters' shares in the order ``each_objective`` visits them,
     then its own metrics', the same floats in the same order, so the same results to the
     bit (tests/domain/test_rollup_columns.py). None (for the loop) past ``DEEPEST`` levels,
-    or where the loop would raise."""
+    or where the loop would raise. ``measured`` as in ``roll_up``."""
     count = len(objectives)
     heights = links.heights()
     rank = _rank(links, parents_first)
     if heights is None or rank is None:
         return None
-    streams = _metric_streams(objectives, metrics, heights)
+    streams = _metric_streams(objectives, metrics, heights, measured)
     if streams is None:
         return None
     by_rank = np.argsort(rank[links.child], kind="stable")
@@ -256,31 +261,30 @@ def _rank(links: SupportLinks, parents_first: Sequence[str]) -> Ints | None:
 
 
 def _metric_streams(
-    objectives: Sequence[Objective], metrics: Mapping[str, MetricResult], heights: Ints
+    objectives: Sequence[Objective],
+    metrics: Mapping[str, MetricResult],
+    heights: Ints,
+    measured: MetricColumns | None,
 ) -> tuple[_Stream, _Stream, _Stream, _Stream] | None:
     """The terms the objectives' own metrics add to their weight, planned and done sums
     and to their count of metrics with data; None if some planned progress is None."""
     own = list(chain.from_iterable(map(_metrics_of, objectives)))
-    parts = list(map(metrics.__getitem__, map(_id, own)))
-    planned_parts = list(map(_planned, parts))
-    statuses = list(map(_status, parts))
-    progress_parts = list(map(_progress, parts))
-    size = len(own)
-    measured = np.fromiter(map("unmeasured".__ne__, statuses), np.bool_, size)
-    if None in compress(planned_parts, measured.tolist()):
-        return None
-    has = np.fromiter(map("no_data".__ne__, statuses), np.bool_, size)
-    has &= np.fromiter(map(is_not, progress_parts, repeat(None)), np.bool_, size)
-    has &= measured
+    if measured is None or len(measured.status) != len(own):
+        measured = metric_columns(list(map(metrics.__getitem__, map(_id, own))))
+        if measured is None:
+            return None
+    status, progress, known, planned_progress = measured
+    counted = status != _UNMEASURED
+    has = counted & (status != _NO_DATA) & known
     counts = np.fromiter(map(len, map(_metrics_of, objectives)), np.int64, len(objectives))
     owner = np.repeat(np.arange(len(objectives), dtype=np.int64), counts)
     weight = np.array(list(map(_weight, own)), np.float64)
     with np.errstate(all="ignore"):
-        planned = weight * np.array(planned_parts, np.float64)
-        done = weight * np.array(progress_parts, np.float64)
+        planned = weight * planned_progress
+        done = weight * progress
     return (
-        _Stream(owner[measured], weight[measured], heights[owner[measured]]),
-        _Stream(owner[measured], planned[measured], heights[owner[measured]]),
+        _Stream(owner[counted], weight[counted], heights[owner[counted]]),
+        _Stream(owner[counted], planned[counted], heights[owner[counted]]),
         _Stream(owner[has], done[has], heights[owner[has]]),
         _Stream(owner[has], np.ones(int(has.sum())), heights[owner[has]]),
     )
