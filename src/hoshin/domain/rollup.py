@@ -13,7 +13,7 @@ import numpy as np
 from hoshin.domain.columns import Bools, Floats, Ints, SupportLinks, support_links
 from hoshin.domain.graph import topological_order
 from hoshin.domain.model import Level, Objective
-from hoshin.domain.status import MetricResult, Status, deviation_status
+from hoshin.domain.status import STATUSES, MetricResult, Status, deviation_status
 from hoshin.domain.status_columns import MetricColumns, metric_columns
 
 # A NamedTuple's own constructor is Python code; tuple.__new__ builds the same value in C.
@@ -169,7 +169,7 @@ def _result(objective: Objective, share: list[float]) -> RollUp:
 
 
 _GREEN, _AMBER, _RED, _NO_DATA, _UNMEASURED = range(5)
-_STATUS_OF: tuple[Status, ...] = ("green", "amber", "red", "no_data", "unmeasured")
+_STATUS_OBJECTS = np.array(STATUSES, dtype=object)
 _metrics_of, _id, _weight = attrgetter("metrics"), attrgetter("id"), attrgetter("weight")
 _level = attrgetter("level")
 _tolerance = attrgetter("tolerance")
@@ -307,6 +307,6 @@ def _results(
     planned: list[float | None] = planned_progress.tolist()
     for at in np.flatnonzero(total == 0).tolist():
         progresses[at] = planned[at] = None
-    statuses = map(_STATUS_OF.__getitem__, status.tolist())
+    statuses = _STATUS_OBJECTS[status].tolist()  # the same str objects, taken in C
     rows = zip(map(_level, objectives), progresses, planned, statuses, strict=True)
     return dict(zip(ids, map(_roll_up_of, rows), strict=True))

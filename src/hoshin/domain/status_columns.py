@@ -153,12 +153,11 @@ class _Courses:
         with np.errstate(all="ignore"):
             ratio = target / baseline
         eligible = np.ones(size, np.bool_)
-        directions = list(map(_direction_of, metrics))
-        if "maintain" in directions:  # a list's search in C: the usual plan has none
-            eligible &= _flags(map("maintain".__ne__, directions), size)
-        targets = list(map(_targets_of, metrics))
-        if any(targets):
-            eligible &= _flags(map(not_, targets), size)
+        # a search in C over each field first: the usual plan has no band, no targets, no rate
+        if "maintain" in map(_direction_of, metrics):
+            eligible &= _flags(map("maintain".__ne__, map(_direction_of, metrics)), size)
+        if any(map(_targets_of, metrics)):
+            eligible &= _flags(map(not_, map(_targets_of, metrics)), size)
         rates = list(map(_rate_of, metrics))
         if rates.count(None) != size:
             eligible &= _flags(map(is_, rates, repeat(None)), size)
