@@ -16,7 +16,9 @@ afresh: in the background, for a large plan, answering from the previous one mea
 
 from __future__ import annotations
 
+import ctypes
 import gc
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
@@ -339,10 +341,24 @@ class AnalysisCache:
 
 
 def _freeze(kept: Kept) -> None:
-    """Moves a large plan and its analyses out of the cycle collector's reach (FREEZE_SIZE)."""
+    """Moves a large plan and its analyses out of the cycle collector's reach (FREEZE_SIZE),
+    and gives the memory its making freed back to the system."""
     if kept.size() >= FREEZE_SIZE:
         gc.collect()
         gc.freeze()
+        _give_back()
+
+
+def _give_back() -> None:
+    """Returns the heap's free pages to the system (glibc's ``malloc_trim``; elsewhere
+    nothing). Loading and analysing a large plan frees hundreds of thousands of temporary
+    values that glibc otherwise keeps mapped: 40 MB of a worker at 50,000 people."""
+    trim = getattr(_LIBC, "malloc_trim", None)
+    if trim is not None:
+        trim(0)
+
+
+_LIBC = ctypes.CDLL(None) if sys.platform == "linux" else None
 
 
 def _loaded(session: Session, org: OrganizationRow, version: int) -> Kept:

@@ -7,9 +7,6 @@ import re
 import threading
 from functools import cache
 
-from zxcvbn import zxcvbn
-from zxcvbn.frequency_lists import FREQUENCY_LISTS
-
 from hoshin.domain.text import text_problem
 from hoshin.errors import InvalidInput
 
@@ -43,6 +40,10 @@ def password_problem(password: str, *, email: str, name: str = "") -> str | None
     if problem is not None:
         return f"the password {problem}"
     known = _known_words(email, name)
+    # Imported at the first password judged, not with the server: its word lists are 12 MB
+    # of every worker's memory, used only where a password is set.
+    from zxcvbn import zxcvbn
+
     with _ZXCVBN:
         judged = zxcvbn(password[:PASSWORD_JUDGED_LENGTH], user_inputs=known)
     if judged["score"] >= PASSWORD_MIN_SCORE:
@@ -61,6 +62,8 @@ def password_problem(password: str, *, email: str, name: str = "") -> str | None
 
 @cache
 def _common_passwords() -> frozenset[str]:
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
     return frozenset(FREQUENCY_LISTS["passwords"])
 
 

@@ -12,7 +12,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import weasyprint
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from hoshin.service import view
@@ -52,6 +51,10 @@ def render_html(template: str, context: Mapping[str, Any]) -> str:
 def render_pdf(template: str, context: Mapping[str, Any]) -> bytes:
     """The document ``template`` filled in with ``context``, printed to PDF."""
     html = render_html(template, context)
+    # Imported at the first document printed, not with the server: WeasyPrint and its font
+    # tools are 27 MB of every worker's memory, used only for PDF documents.
+    import weasyprint
+
     # No base URL and a fetcher that refuses everything: a document is drawn from its HTML
     # and inline SVG alone, with the system's fonts, and never reaches out to the network.
     return bytes(weasyprint.HTML(string=html, url_fetcher=_refuse).write_pdf())
