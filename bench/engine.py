@@ -17,15 +17,23 @@ import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 from bench.enterprise import AS_OF, enterprise_plan
 from bench.floor import columns, floor
-from hoshin.domain.analysis import Analysis, analyze
+from hoshin.domain.analysis import Analysis, analyze, paused_gc, summarize
+from hoshin.domain.columns import support_links
+from hoshin.domain.findings import Context, find_all
 from hoshin.domain.incremental import index_plan, reanalyze, with_actuals
 from hoshin.domain.model import Plan
+from hoshin.domain.months import Month
 from hoshin.domain.report import report
+from hoshin.domain.rollup import roll_up, supports_order
+from hoshin.domain.schedule import backward_schedule, objective_schedules
+from hoshin.domain.status_columns import evaluate_with_columns
 from hoshin.planfile import dump_plan, plan_to_data, read_plan
 
+T = TypeVar("T")
 OUT = Path(__file__).parent / "out"
 SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "10000,50000,200000").split(",") if s]
 FILE_SIZES = [int(s) for s in os.environ.get("BENCH_FILE_SIZES", "10000,50000").split(",") if s]
@@ -59,6 +67,50 @@ def engine_row(people: int) -> str:
         f"{analyze_s / floor_s:.1f}x | {analyze_s / people * 1e6:.1f} | {report_s:.2f} | "
         f"{check_in_ms:.1f} |"
     )
+
+
+def engine_split(people: int) -> str:
+    """CPU milliseconds of each step of ``analyze`` on the plan of ``people`` (best of 3,
+    the collector paused as ``analyze`` pauses it): where the engine's time goes."""
+    plan = enterprise_plan(people)
+    month = Month.of_date(AS_OF)
+    best: dict[str, float] = {}
+    for _ in range(3):
+        with paused_gc():
+            spent = _steps(plan, month)
+        for step, seconds in spent.items():
+            best[step] = min(best.get(step, seconds), seconds)
+    parts = ", ".join(f"{step} {seconds * 1000:.0f}" for step, seconds in best.items())
+    return f"{people:,} people, CPU ms: {parts}"
+
+
+def _steps(plan: Plan, month: Month) -> dict[str, float]:
+    """``analyze``'s steps in its order, each one's CPU seconds."""
+    spent: dict[str, float] = {}
+
+    def timed(step: str, work: Callable[[], T]) -> T:
+        started = time.process_time()
+        done = work()
+        spent[step] = time.process_time() - started
+        return done
+
+    metrics = plan.metrics()
+    results, measured = timed("evaluate_metrics", lambda: evaluate_with_columns(metrics, month))
+    links = timed("support_links", lambda: support_links(plan.objectives))
+    order = timed("supports_order", lambda: supports_order(plan.objectives, links))
+    rollups = timed(
+        "roll_up", lambda: roll_up(plan.objectives, results, order, links, measured=measured)
+    )
+    actions = timed(
+        "backward_schedule", lambda: backward_schedule(plan.actions, plan.objectives, AS_OF)
+    )
+    schedules = timed(
+        "objective_schedules", lambda: objective_schedules(plan.objectives, plan.actions, actions)
+    )
+    context = Context(plan, AS_OF, metrics, results, rollups, actions, schedules)
+    timed("find_all", lambda: find_all(context))
+    timed("summarize", lambda: summarize(plan, rollups, order, links))
+    return spent
 
 
 def _check_in(plan: Plan, analysis: Analysis, count: int = 30) -> float:
@@ -125,6 +177,9 @@ def main() -> None:
     print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for people in SIZES:
         print(engine_row(people), flush=True)
+    print()
+    for people in SIZES:
+        print(engine_split(people), flush=True)
     if FILE_SIZES:
         print()
         print(
