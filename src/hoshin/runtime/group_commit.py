@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Hashable, Sequence
-from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -30,7 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hoshin.domain.months import Month
 from hoshin.errors import HoshinError
-from hoshin.runtime.batches import Batches, tell
+from hoshin.runtime.batches import Answer, Batches, tell
 from hoshin.runtime.engine import begin_writing
 from hoshin.runtime.sessions import changed_meanwhile
 from hoshin.service.asker import Asker
@@ -65,7 +64,7 @@ class NewActuals:
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
-        self._batches: Batches[tuple[CheckIn, Future[Actual | None]]] = Batches(
+        self._batches: Batches[tuple[CheckIn, Answer]] = Batches(
             "hoshin-new-actuals", self._answer, BATCH
         )
 
@@ -75,7 +74,10 @@ class NewActuals:
         one already. Raises what record_actual would (NotFound, Forbidden,
         PreconditionRequired when someone created the month first), what the recorder raises,
         or the database's error."""
-        return await asyncio.wrap_future(self._submit(check_in))
+        done: Answer = asyncio.get_running_loop().create_future()
+        self._batches.hand((check_in, done))
+        saved: Actual | None = await done
+        return saved
 
     def waiting(self) -> int:
         """How many check-ins wait for their answer now: those being written and the next."""
@@ -97,11 +99,6 @@ class NewActuals:
                 alone.append(changed_meanwhile(error))
         return alone
 
-    def _submit(self, check_in: CheckIn) -> Future[Actual | None]:
-        done: Future[Actual | None] = Future()
-        self._batches.hand((check_in, done))
-        return done
-
     def _transaction(self, check_ins: Sequence[CheckIn]) -> list[Outcome]:
         with self._sessions() as session:
             begin_writing(session)
@@ -111,15 +108,13 @@ class NewActuals:
             session.commit()
         return [next(saved) if isinstance(item, NewActual) else item for item in checked]
 
-    def _answer(self, batch: list[tuple[CheckIn, Future[Actual | None]]]) -> None:
+    def _answer(self, batch: list[tuple[CheckIn, Answer]]) -> None:
+        outcomes: Sequence[Outcome]
         try:
             outcomes = self.write([check_in for check_in, _ in batch])
         except Exception as error:  # the database failed: every one of them is told
-            for _, done in batch:
-                tell(done, error)
-            return
-        for (_, done), outcome in zip(batch, outcomes, strict=True):
-            tell(done, outcome)
+            outcomes = [error] * len(batch)
+        tell(zip((done for _, done in batch), outcomes, strict=True))
 
 
 Checked = NewActual | HoshinError | None  # what to write, what refuses it, or a correction

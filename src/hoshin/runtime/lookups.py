@@ -23,20 +23,19 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable, Hashable
-from concurrent.futures import Future
 from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from hoshin.errors import HoshinError
-from hoshin.runtime.batches import Batches, tell
+from hoshin.runtime.batches import Answer, Batches, tell
 from hoshin.runtime.sessions import new_request_session, once_more_if_lost
 
 T = TypeVar("T")
 BATCH = 64  # lookups in one session at most
 
 Handed = tuple[asyncio.AbstractEventLoop, Hashable]  # a lookup's event loop and key
-Asked = tuple[Handed, Callable[[Session], Any], Future[Any]]
+Asked = tuple[Handed, Callable[[Session], Any], Answer]
 
 
 class Lookups:
@@ -47,19 +46,19 @@ class Lookups:
         self._batches: Batches[Asked] = Batches("hoshin-lookups", self._answer, BATCH)
         # The lookups handed and not yet taken by the thread, by event loop and key; the
         # thread takes a batch's keys out under the lock before it runs their queries.
-        self._handed: dict[Handed, asyncio.Future[Any]] = {}
+        self._handed: dict[Handed, Answer] = {}
         self._lock = threading.Lock()
 
     async def find(self, key: Hashable, find: Callable[[Session], T]) -> T:
         """``find(session)``'s answer, or what it raises, from the lookup thread, while this
         coroutine waits; a lookup of the same ``key`` waiting with it shares the answer."""
-        handed: Handed = (asyncio.get_running_loop(), key)
+        loop = asyncio.get_running_loop()
+        handed: Handed = (loop, key)
         with self._lock:
             answer = self._handed.get(handed)
             if answer is None:
-                done: Future[T] = Future()
-                answer = self._handed[handed] = asyncio.wrap_future(done)
-                self._batches.hand((handed, find, done))
+                answer = self._handed[handed] = loop.create_future()
+                self._batches.hand((handed, find, answer))
         # Shielded: a request that goes away must not cancel the answer the others wait for.
         found: T = await asyncio.shield(answer)
         return found
@@ -72,8 +71,7 @@ class Lookups:
             found = once_more_if_lost(lambda: self._found(batch))
         except Exception as error:  # the database failed: every one of them is told
             found = {key: error for key, _, _ in batch}
-        for key, _, done in batch:
-            tell(done, found[key])
+        tell((done, found[key]) for key, _, done in batch)
 
     def _found(self, batch: list[Asked]) -> dict[Handed, Any]:
         """Each key's answer, or what refused it, in one session."""
