@@ -28,6 +28,7 @@ from hoshin.service.analysis import AnalysisCache
 from hoshin.service.asker import Asker, Who
 from hoshin.service.checkin import Actual, NewActual, get_actual, new_actual, record_actual
 from hoshin.store.audit import list_events
+from hoshin.store.metric import metrics_and_actuals
 from hoshin.store.organization import OrganizationRow, bump_plan_version, plan_version_of
 from hoshin.store.plan_load import load_plan
 from hoshin.store.user import find_user
@@ -64,6 +65,16 @@ def editor(org: OrganizationRow, actor: str = "ana@clinic.org", role: str = "edi
 def new(org: OrganizationRow, metric: str, value: float, actor: str = "ana@clinic.org") -> CheckIn:
     """An editor's check-in of ``metric`` for July (the recorder key: the actor)."""
     return CheckIn(lambda _: editor(org, actor), actor, metric, JULY, value, NOW)
+
+
+def falls_in_july(
+    session: Session, org: OrganizationRow, value: float, version: int | None = None
+) -> None:
+    """falls's actual of July recorded (or corrected from ``version``) by cy, an editor."""
+    record_actual(
+        session, org=org, role="editor", person=None, metric="falls", period=JULY,
+        value=value, if_match=version, who=Who("cy@clinic.org"), now=NOW,
+    )  # fmt: skip
 
 
 def test_a_batch_saves_each_actual_under_one_plan_version(session: Session, engine: Engine) -> None:
@@ -119,10 +130,7 @@ def test_a_month_with_an_actual_is_left_to_record_actual_and_the_rest_saved(
     """A check-in of a month that has an actual is a correction, which needs If-Match:
     the writer answers None and the request's record_actual tells (428, or 412)."""
     org = clinic(session)
-    record_actual(
-        session, org=org, role="editor", person=None, metric="falls", period=JULY,
-        value=17.0, if_match=None, who=Who("cy@clinic.org"), now=NOW,
-    )  # fmt: skip
+    falls_in_july(session, org, 17.0)
     session.commit()
     writer = NewActuals(session_factory(engine))
     correction, saved = writer.write([new(org, "falls", 18.0), new(org, "huddles", 70.0)])
@@ -276,3 +284,47 @@ def test_new_actual_checks_what_record_actual_checks_and_writes_nothing(
     with pytest.raises(InvalidInput, match="value: must be a finite number"):
         ask("falls", value=math.inf)
     assert plan_version_of(session, org_id=org.id) == version  # nothing was written
+
+
+def test_a_batch_reads_its_metrics_and_their_months_in_one_query(
+    session: Session, engine: Engine
+) -> None:
+    """Four check-ins (one of a month with an actual, one of no metric) ask the metrics
+    once; each has the outcome it would have alone."""
+    org = clinic(session)
+    falls_in_july(session, org, 17.0)
+    session.commit()
+    statements: list[str] = []
+
+    def seen(_c: Any, _k: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    writer = NewActuals(session_factory(engine))
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        batch = [new(org, "falls", 18.0), new(org, "huddles", 70.0), new(org, "gone", 1.0),
+                 new(org, "trained", 12.0, "bo@clinic.org")]  # fmt: skip
+        correction, huddles, gone, trained = writer.write(batch)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert correction is None
+    assert huddles == Actual("huddles", JULY, 70.0, 1, NOW)
+    assert isinstance(gone, NotFound) and str(gone) == "no metric 'gone'"
+    assert trained == Actual("trained", JULY, 12.0, 1, NOW)
+    assert sum("FROM metrics" in s for s in statements) == 1
+
+
+def test_metrics_and_actuals_by_hand(session: Session) -> None:
+    """small.yaml: falls measures B1, huddles A1. falls has an actual in July (version 2
+    once corrected), none in August; gone is no metric: left out."""
+    org = clinic(session)
+    falls_in_july(session, org, 17.0)
+    falls_in_july(session, org, 18.0, version=1)
+    august = int(Month.of(2026, 8))
+    asked = {("falls", int(JULY)), ("falls", august), ("huddles", august), ("gone", august)}
+    found = metrics_and_actuals(session, org_id=org.id, asked=asked)
+    assert found == {
+        ("falls", int(JULY)): ("B1", 2),
+        ("falls", august): ("B1", None),
+        ("huddles", august): ("A1", None),
+    }

@@ -34,6 +34,7 @@ from hoshin.runtime.engine import begin_writing
 from hoshin.runtime.sessions import changed_meanwhile
 from hoshin.service.asker import Asker
 from hoshin.service.checkin import Actual, NewActual, new_actual, record_new_actuals
+from hoshin.store.metric import metrics_and_actuals
 
 BATCH = 64  # check-ins in one transaction at most
 
@@ -118,20 +119,33 @@ class NewActuals:
 
 
 Checked = NewActual | HoshinError | None  # what to write, what refuses it, or a correction
+Known = dict[tuple[str, int], tuple[str, int | None]]  # store.metric.metrics_and_actuals
 
 
 def _checked(session: Session, check_ins: Sequence[CheckIn]) -> list[Checked]:
     """Each check-in checked as new_actual checks it: the new actual to write, what refuses
-    it, or None when its month has an actual. The recorder is found once per key."""
+    it, or None when its month has an actual. The recorder is found once per key, the
+    metrics and their months' actuals in one query per organisation."""
     recorders: dict[Hashable, Asker | HoshinError] = {}
-    checked: list[Checked] = []
     for item in check_ins:
         if item.recorder_key not in recorders:
             recorders[item.recorder_key] = _recorder(session, item)
+    asked: dict[int, set[tuple[str, int]]] = {}  # by organisation: (metric, month)
+    for item in check_ins:
         recorder = recorders[item.recorder_key]
-        checked.append(
-            recorder if isinstance(recorder, HoshinError) else _new(session, item, recorder)
-        )
+        if not isinstance(recorder, HoshinError):
+            asked.setdefault(recorder.org.id, set()).add((item.metric, int(item.period)))
+    known = {
+        org_id: metrics_and_actuals(session, org_id=org_id, asked=months)
+        for org_id, months in asked.items()
+    }
+    checked: list[Checked] = []
+    for item in check_ins:
+        recorder = recorders[item.recorder_key]
+        if isinstance(recorder, HoshinError):
+            checked.append(recorder)
+        else:
+            checked.append(_new(session, item, recorder, known[recorder.org.id]))
     return checked
 
 
@@ -142,12 +156,12 @@ def _recorder(session: Session, item: CheckIn) -> Asker | HoshinError:
         return error
 
 
-def _new(session: Session, item: CheckIn, recorder: Asker) -> Checked:
+def _new(session: Session, item: CheckIn, recorder: Asker, known: Known) -> Checked:
     try:
         return new_actual(
             session, org=recorder.org, role=recorder.role, person=recorder.person,
             metric=item.metric, period=item.period, value=item.value, if_match=None,
-            who=recorder.who, now=item.now,
+            who=recorder.who, now=item.now, known=known,
         )  # fmt: skip
     except HoshinError as error:
         return error

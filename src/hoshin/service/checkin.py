@@ -4,7 +4,7 @@ or from the grid against the value its row showed."""
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -214,12 +214,18 @@ def new_actual(
     if_match: int | None,
     who: Who,
     now: datetime,
+    known: Mapping[tuple[str, int], tuple[str, int | None]] | None = None,
 ) -> NewActual | None:
     """What record_actual would create, checked as it checks it but not written: a month's
     first actual, sent without If-Match. None when the month has an actual or a version is
     named (record_actual decides those). Raises as record_actual does for who may record it
-    and for the value."""
-    found = metric_and_actual(session, org_id=org.id, metric=metric, period=int(period))
+    and for the value. ``known``: what a batch's one query found (metrics_and_actuals)."""
+    asked = int(period)
+    found = (
+        metric_and_actual(session, org_id=org.id, metric=metric, period=asked)
+        if known is None
+        else known.get((metric, asked))
+    )
     if found is None:
         raise NotFound(f"no metric '{metric}'")
     _check_role(session, org=org, role=role, person=person, metric=metric, objective=found[0])

@@ -87,6 +87,30 @@ def metric_and_actual(
     return None if found is None else (found[0], found[1])
 
 
+def metrics_and_actuals(
+    session: Session, *, org_id: int, asked: Collection[tuple[str, int]]
+) -> dict[tuple[str, int], tuple[str, int | None]]:
+    """metric_and_actual of each (metric, month) asked, in one query: by (metric, month),
+    its metric's objective and the version of its actual (None without one); a month
+    whose metric does not exist is left out. What a batch of check-ins asks first."""
+    params = {
+        "org_id": org_id,
+        "metrics": sorted({metric for metric, _ in asked}),
+        "periods": sorted({period for _, period in asked}),
+    }
+    objectives: dict[str, str] = {}
+    versions: dict[tuple[str, int], int] = {}
+    for key, objective, period, version in session.execute(_METRICS_AND_ACTUALS, params):
+        objectives[key] = objective
+        if period is not None:
+            versions[(key, period)] = version
+    return {
+        (metric, period): (objectives[metric], versions.get((metric, period)))
+        for metric, period in asked
+        if metric in objectives
+    }
+
+
 def find_actual(session: Session, *, org_id: int, metric: str, period: int) -> ActualRow | None:
     """The actual of a metric in a month, or None."""
     return session.scalars(
@@ -188,6 +212,20 @@ _METRIC_AND_ACTUAL = (
         & (ActualRow.period == bindparam("period")),
     )
     .where(MetricRow.org_id == bindparam("org_id"), MetricRow.key == bindparam("metric"))
+)
+
+_METRICS_AND_ACTUALS = (  # the metrics asked and their actuals in the months asked
+    select(MetricRow.key, MetricRow.objective, ActualRow.period, ActualRow.version)
+    .outerjoin(
+        ActualRow,
+        (ActualRow.org_id == MetricRow.org_id)
+        & (ActualRow.metric == MetricRow.key)
+        & ActualRow.period.in_(bindparam("periods", expanding=True)),
+    )
+    .where(
+        MetricRow.org_id == bindparam("org_id"),
+        MetricRow.key.in_(bindparam("metrics", expanding=True)),
+    )
 )
 
 
