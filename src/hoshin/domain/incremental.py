@@ -15,7 +15,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from hoshin.domain.analysis import Analysis, Summary
-from hoshin.domain.findings.base import Context, Finding
+from hoshin.domain.findings.base import CODES, Context, Finding
 from hoshin.domain.findings.checks import CHECK_RANK, CHECKS
 from hoshin.domain.model import Metric, Plan
 from hoshin.domain.months import Month
@@ -130,14 +130,26 @@ def _roll_up_above(
 
 
 def _findings_again(context: Context, index: PlanIndex, before: list[Finding]) -> list[Finding]:
-    """``before`` with the metric findings of the context's metrics found again, in place."""
+    """``before`` with the metric findings of the context's metrics found again, in place.
+
+    The findings are in ``place`` order (find_all: warnings first, then by check, a metric
+    check's by the metric's place), so a changed metric's old findings of a code are found
+    by a search, not by a pass over all of them (120,000 at 50,000 people: 44 ms)."""
     changed = {m.id for m in context.all_metrics}
-    findings = [f for f in before if f.code not in METRIC_CODES or f.subject not in changed]
 
     def place(item: Finding) -> tuple[bool, int, int]:
         metric = index.metric_place[item.subject] if item.code in METRIC_CODES else 0
         return item.severity != "warning", CHECK_RANK[item.code], metric
 
+    findings = list(before)
+    for code in METRIC_CODES:
+        warning = CODES[code][0] == "warning"
+        for key in changed:
+            at = (not warning, CHECK_RANK[code], index.metric_place[key])
+            start = bisect.bisect_left(findings, at, key=place)
+            end = bisect.bisect_right(findings, at, key=place, lo=start)
+            if start < end:
+                findings[start:end] = [f for f in findings[start:end] if f.subject != key]
     for code, check in CHECKS:
         if code in METRIC_CODES:
             for item in check(context):
