@@ -24,13 +24,12 @@ from hoshin.domain.actuals import Actuals, ActualsTable
 from hoshin.domain.model import Metric
 from hoshin.domain.months import Month, fiscal_year_start, month_of
 from hoshin.domain.status import COLUMNS_FROM, Status, bowling
+from hoshin.domain.status_columns import NO_DATA, STATUS_TEXTS, deviation_codes
 from hoshin.domain.trajectory import metric_plan
 
 Json = dict[str, Any]
 Chart = tuple[Json, list[Json]]  # the plan by month, the bowling chart's cells
 YEAR = 12  # months in a bowling chart
-_STATUS_OF: tuple[Status, ...] = ("green", "amber", "red", "no_data")
-_GREEN, _AMBER, _RED, _NO_DATA = range(4)
 
 
 def charts(metrics: Sequence[Metric], as_of_month: Month, fiscal_start: int) -> list[Chart]:
@@ -134,10 +133,7 @@ def _columns(metrics: list[Metric], table: ActualsTable, first: Month) -> Iterat
     tolerance = np.fromiter((m.tolerance for m in metrics), np.float64, count)
     with np.errstate(all="ignore"):  # NaN and inf actuals compare as the rules' floats do
         deviation = (actual - planned) / span[:, None]
-    status = np.where(
-        deviation >= 0, _GREEN, np.where(deviation >= -tolerance[:, None], _AMBER, _RED)
-    )
-    status = np.where(has, status, _NO_DATA)
+    status = np.where(has, deviation_codes(deviation, tolerance[:, None]), NO_DATA)
     actuals: list[Any] = actual.ravel().tolist()
     for at in np.flatnonzero(~has.ravel()).tolist():
         actuals[at] = None
@@ -146,7 +142,7 @@ def _columns(metrics: list[Metric], table: ActualsTable, first: Month) -> Iterat
         periods,
         planned.ravel().tolist(),
         actuals,
-        list(map(_STATUS_OF.__getitem__, status.ravel().tolist())),
+        STATUS_TEXTS[status.ravel()].tolist(),
     )
     for at, plan_json in enumerate(plans):
         yield plan_json, cells[at * YEAR : (at + 1) * YEAR]

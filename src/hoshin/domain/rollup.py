@@ -13,8 +13,15 @@ import numpy as np
 from hoshin.domain.columns import Bools, Floats, Ints, SupportLinks, support_links
 from hoshin.domain.graph import topological_order
 from hoshin.domain.model import Level, Objective
-from hoshin.domain.status import STATUSES, MetricResult, Status, deviation_status
-from hoshin.domain.status_columns import MetricColumns, metric_columns
+from hoshin.domain.status import MetricResult, Status, deviation_status
+from hoshin.domain.status_columns import (
+    NO_DATA,
+    STATUS_TEXTS,
+    UNMEASURED,
+    MetricColumns,
+    deviation_codes,
+    metric_columns,
+)
 
 # A NamedTuple's own constructor is Python code; tuple.__new__ builds the same value in C.
 _new = tuple.__new__
@@ -168,8 +175,6 @@ def _result(objective: Objective, share: list[float]) -> RollUp:
     return RollUp(objective.level, progress, planned_progress, status)
 
 
-_GREEN, _AMBER, _RED, _NO_DATA, _UNMEASURED = range(5)
-_STATUS_OBJECTS = np.array(STATUSES, dtype=object)
 _metrics_of, _id, _weight = attrgetter("metrics"), attrgetter("id"), attrgetter("weight")
 _level = attrgetter("level")
 _tolerance = attrgetter("tolerance")
@@ -274,8 +279,8 @@ def _metric_streams(
         if measured is None:
             return None
     status, progress, known, planned_progress = measured
-    counted = status != _UNMEASURED
-    has = counted & (status != _NO_DATA) & known
+    counted = status != UNMEASURED
+    has = counted & (status != NO_DATA) & known
     counts = np.fromiter(map(len, map(_metrics_of, objectives)), np.int64, len(objectives))
     owner = np.repeat(np.arange(len(objectives), dtype=np.int64), counts)
     weight = np.array(list(map(_weight, own)), np.float64)
@@ -301,12 +306,12 @@ def _results(
     tolerance = np.fromiter(map(_tolerance, objectives), np.float64, len(objectives))
     with np.errstate(all="ignore"):
         deviation = progress - planned_progress
-    status = np.where(deviation >= 0, _GREEN, np.where(deviation >= -tolerance, _AMBER, _RED))
-    status = np.where(total == 0, _UNMEASURED, np.where(data, status, _NO_DATA))
+    status = deviation_codes(deviation, tolerance)
+    status = np.where(total == 0, UNMEASURED, np.where(data, status, NO_DATA))
     progresses: list[float | None] = progress.tolist()
     planned: list[float | None] = planned_progress.tolist()
     for at in np.flatnonzero(total == 0).tolist():
         progresses[at] = planned[at] = None
-    statuses = _STATUS_OBJECTS[status].tolist()  # the same str objects, taken in C
+    statuses = STATUS_TEXTS[status].tolist()  # the same str objects, taken in C
     rows = zip(map(_level, objectives), progresses, planned, statuses, strict=True)
     return dict(zip(ids, map(_roll_up_of, rows), strict=True))

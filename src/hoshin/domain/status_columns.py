@@ -26,7 +26,9 @@ from hoshin.domain.model import Metric
 from hoshin.domain.months import Month, month_of
 from hoshin.domain.status import COLUMNS_FROM, STATUSES, MetricResult, each_metric
 
-_GREEN, _AMBER, _RED, _NO_DATA, _UNMEASURED = range(5)
+# A status as an array's element: its index in STATUSES; STATUS_TEXTS[codes] are the statuses.
+GREEN, AMBER, RED, NO_DATA, UNMEASURED = range(5)
+STATUS_TEXTS = np.array(STATUSES, dtype=object)
 _CODE = {status: code for code, status in enumerate(STATUSES)}
 _result = partial(tuple.__new__, MetricResult)
 
@@ -47,7 +49,7 @@ def metric_columns(results: Sequence[MetricResult]) -> MetricColumns | None:
     size = len(results)
     status = np.fromiter(map(_CODE.__getitem__, map(_status_of, results)), np.int64, size)
     planned: list[Any] = list(map(_planned_progress_of, results))
-    if None in compress(planned, (status != _UNMEASURED).tolist()):
+    if None in compress(planned, (status != UNMEASURED).tolist()):
         return None
     progress: list[Any] = list(map(_progress_of, results))
     known = np.fromiter(map(is_not, progress, repeat(None)), np.bool_, size)
@@ -198,12 +200,15 @@ class _Courses:
             progress = (value - baseline) / span
             progress = np.where(progress < 0.0, 0.0, np.where(progress > 1.0, 1.0, progress))
             deviation = (value - planned) / span
-        status = np.where(
-            deviation >= 0, _GREEN, np.where(deviation >= -self.tolerance, _AMBER, _RED)
-        )
-        status = np.where(has, status, _NO_DATA)
+        status = np.where(has, deviation_codes(deviation, self.tolerance), NO_DATA)
         columns = MetricColumns(status, progress, has, planned_progress)
         return _rows(value, period, planned, columns), columns
+
+
+def deviation_codes(deviation: Floats, tolerance: Floats) -> Ints:
+    """``deviation_status`` as an array: green at or above plan, amber within ``tolerance``
+    below it, red further below (NaN, no data, reads as red: callers set those apart)."""
+    return np.where(deviation >= 0, GREEN, np.where(deviation >= -tolerance, AMBER, RED))
 
 
 def _rows(
@@ -222,12 +227,11 @@ def _rows(
         planned.tolist(),
         progresses,
         columns.planned_progress.tolist(),
-        _STATUS_OBJECTS[columns.status].tolist(),
+        STATUS_TEXTS[columns.status].tolist(),
     )
     return list(map(_result, zip(*fields, strict=True)))
 
 
-_STATUS_OBJECTS = np.array(STATUSES, dtype=object)
 _id, _status_of, _progress_of = attrgetter("id"), attrgetter("status"), attrgetter("progress")
 _planned_progress_of, _tolerance_of = attrgetter("planned_progress"), attrgetter("tolerance")
 _baseline_of, _target_of = attrgetter("baseline"), attrgetter("target")
