@@ -192,3 +192,26 @@ def actuals_in_runs(
         Actuals(table, start, stop)
         for start, stop in zip(starts.tolist(), stops.tolist(), strict=True)
     ]
+
+
+def first_at_or_after(
+    months: npt.NDArray[np.int32],
+    start: npt.NDArray[np.int64],
+    stop: npt.NDArray[np.int64],
+    month: npt.NDArray[np.int64] | int,
+) -> npt.NDArray[np.int64]:
+    """In each run ``start:stop`` of a table's sorted ``months``, the index of the first
+    month at or after that run's ``month`` (``stop`` when none is): a binary search of all
+    runs at once."""
+    low, high = start.copy(), stop.copy()
+    if len(months) == 0:
+        return high
+    last = len(months) - 1
+    while True:
+        open_ = low < high
+        if not open_.any():
+            return low
+        middle = (low + high) // 2
+        before = open_ & (months[np.minimum(middle, last)] < month)
+        low = np.where(before, middle + 1, low)
+        high = np.where(open_ & ~before, middle, high)

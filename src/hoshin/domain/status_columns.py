@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from hoshin.domain.actuals import Actuals, ActualsTable
+from hoshin.domain.actuals import Actuals, ActualsTable, first_at_or_after
 from hoshin.domain.columns import Bools, Floats, Ints
 from hoshin.domain.model import Metric
 from hoshin.domain.months import Month, month_of
@@ -302,7 +302,8 @@ def _latest(
     as_of_month: int,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
     """Each run's index of its latest month at or before ``as_of_month`` (0 where it has none,
-    with ``has`` False): the run's last, usually; else a binary search of all runs at once."""
+    with ``has`` False): the run's last, usually; else the one before the first month past
+    ``as_of_month``, searched in all those runs at once."""
     last = np.maximum(stop - 1, 0)
     latest = last.copy()
     has = stop > first
@@ -310,13 +311,7 @@ def _latest(
         return np.zeros_like(first), np.zeros(len(first), dtype=np.bool_)
     late = has & (months[last] > as_of_month)
     if late.any():
-        low, high = first[late], stop[late]  # the first month past as_of lies in low..high
-        while (low < high).any():
-            middle = (low + high) // 2
-            before = months[np.minimum(middle, len(months) - 1)] <= as_of_month
-            before &= low < high
-            low = np.where(before, middle + 1, low)
-            high = np.where(before | (low >= high), high, middle)
-        latest[late] = low - 1
-        has[late] = low > first[late]
+        past = first_at_or_after(months, first[late], stop[late], as_of_month + 1)
+        latest[late] = past - 1
+        has[late] = past > first[late]
     return np.where(has, latest, 0), has

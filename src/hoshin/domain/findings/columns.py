@@ -83,25 +83,3 @@ def runs_of(metrics: Sequence[Metric]) -> tuple[Any, npt.NDArray[np.int64], npt.
     start = np.fromiter(map(_start, actuals), np.int64, len(actuals))
     stop = np.fromiter(map(_stop, actuals), np.int64, len(actuals))
     return table, start, stop
-
-
-def first_at_or_after(
-    months: npt.NDArray[np.int32],
-    start: npt.NDArray[np.int64],
-    stop: npt.NDArray[np.int64],
-    month: npt.NDArray[np.int64],
-) -> npt.NDArray[np.int64]:
-    """In each run ``start:stop`` of the sorted ``months``, the index of the first month at
-    or after that run's ``month`` (``stop`` when none is): a binary search of all runs at once."""
-    low, high = start.copy(), stop.copy()
-    if len(months) == 0:
-        return high
-    last = len(months) - 1
-    while True:
-        open_ = low < high
-        if not open_.any():
-            return low
-        middle = (low + high) // 2
-        before = open_ & (months[np.minimum(middle, last)] < month)
-        low = np.where(before, middle + 1, low)
-        high = np.where(open_ & ~before, middle, high)

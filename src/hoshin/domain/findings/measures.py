@@ -12,11 +12,11 @@ from typing import Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from hoshin.domain.actuals import first_at_or_after
 from hoshin.domain.cadence import latest_due, months_covered
 from hoshin.domain.findings.base import CODES, Context, Finding, finding, new_finding
 from hoshin.domain.findings.columns import (
     MonthTexts,
-    first_at_or_after,
     months_of,
     pick,
     runs_of,
