@@ -279,7 +279,9 @@ def test_sign_in_gives_the_principal_and_a_session_for_fourteen_days(session: Se
         session, email="Ana@Acme.org", password=PASSWORD, now=NOON, client=CLIENT
     )
     session.commit()
-    assert principal == Principal(user_id=user.id, email="ana@acme.org", name="Ana", person="ana")
+    assert principal == Principal(
+        user_id=user.id, email="ana@acme.org", name="Ana", person="ana", by_session=True
+    )
     assert len(secret) >= 43  # 32 random bytes in URL-safe base64
     row = session.scalars(select(SessionRow)).one()
     assert row.token_hash == sha256(secret) and row.token_hash != secret

@@ -28,7 +28,7 @@ from hoshin.fields import checked_text
 from hoshin.service import throttle
 from hoshin.service.password_rule import check_password as check_password  # the doors' name
 from hoshin.service.password_rule import password_problem as password_problem
-from hoshin.service.policy import ROLES
+from hoshin.service.policy import ADMIN, ROLES
 from hoshin.store import account as store
 from hoshin.store.audit import record_event
 from hoshin.store.organization import OrganizationRow, get_organization
@@ -54,6 +54,8 @@ class Principal:
     email: str
     name: str
     person: str | None
+    by_session: bool = False  # signed in with a session cookie (not an API token)
+    sso_org_id: int | None = None  # whose identity provider made the session; None: password
 
 
 def add_user(
@@ -171,7 +173,7 @@ def sign_in(
         raise Forbidden(WRONG)
     throttle.note_success(session, email=email, client=client, now=now)
     store.delete_expired_sessions(session, user_id=user.id, now=now)
-    return _principal(user), new_session(session, user_id=user.id, now=now)
+    return _principal(user, by_session=True), new_session(session, user_id=user.id, now=now)
 
 
 def verified_user(session: Session, *, email: str, password: str) -> UserRow | None:
@@ -190,8 +192,11 @@ def verified_user(session: Session, *, email: str, password: str) -> UserRow | N
     return user
 
 
-def new_session(session: Session, *, user_id: int, now: datetime) -> str:
-    """A new sign-in session for the user; returns its secret (the cookie's value)."""
+def new_session(
+    session: Session, *, user_id: int, now: datetime, sso_org_id: int | None = None
+) -> str:
+    """A new sign-in session for the user (made by ``sso_org_id``'s identity provider, or
+    by password); returns its secret (the cookie's value)."""
     secret = secrets.token_urlsafe(32)
     session.add(
         SessionRow(
@@ -199,6 +204,7 @@ def new_session(session: Session, *, user_id: int, now: datetime) -> str:
             token_hash=_sha256(secret),
             created_at=now,
             expires_at=now + SESSION_LIFETIME,
+            sso_org_id=sso_org_id,
         )
     )
     session.flush()
@@ -222,12 +228,34 @@ def session_principal(session: Session, *, secret: str, now: datetime) -> Princi
     if row is None or row.expires_at <= now:
         return None
     user = store.find_user_by_id(session, user_id=row.user_id)
-    return _principal(user) if user is not None and user.active else None
+    if user is None or not user.active:
+        return None
+    return _principal(user, by_session=True, sso_org_id=row.sso_org_id)
 
 
-def sign_out(session: Session, *, secret: str) -> None:
-    """Ends the sign-in session with this secret (nothing happens if there is none)."""
-    store.delete_session(session, token_hash=_sha256(secret))
+def sign_out(session: Session, *, secret: str) -> int | None:
+    """Ends the sign-in session with this secret (nothing happens if there is none); returns
+    the organisation whose identity provider made it, if one did (service.sso ends the
+    provider's session too)."""
+    row = store.find_session(session, token_hash=_sha256(secret))
+    if row is None:
+        return None
+    store.delete_session(session, token_hash=row.token_hash)
+    return row.sso_org_id
+
+
+def check_sign_in_method(principal: Principal, org: OrganizationRow, role: str) -> None:
+    """Raises Forbidden when the organisation takes only its identity provider's sign-ins
+    and this session was made otherwise (a password, another organisation's provider).
+    Its admins keep their password, to get in when the provider is down; API tokens are
+    made by members who signed in, and stay valid."""
+    if org.password_sign_in or not principal.by_session or role == ADMIN:
+        return
+    if principal.sso_org_id != org.id:
+        raise Forbidden(
+            f"{org.name} signs its members in through its identity provider: sign out, then "
+            "sign in with single sign-on"
+        )
 
 
 def create_token(
@@ -381,5 +409,10 @@ def _sha256(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def _principal(user: UserRow) -> Principal:
-    return Principal(user_id=user.id, email=user.email, name=user.name, person=user.person)
+def _principal(
+    user: UserRow, *, by_session: bool = False, sso_org_id: int | None = None
+) -> Principal:
+    return Principal(
+        user_id=user.id, email=user.email, name=user.name, person=user.person,
+        by_session=by_session, sso_org_id=sso_org_id,
+    )  # fmt: skip

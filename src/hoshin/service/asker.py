@@ -137,6 +137,7 @@ def find_asker(
     organisation and the role come from one query."""
     found = identify(session, credentials=credentials, now=now, claim=claim, slug=slug)
     row, role = found.member or membership(session, slug=slug, user_id=found.principal.user_id)
+    account.check_sign_in_method(found.principal, row, role)
     return Asker(row, role, found.principal, credentials.origin), found.token_due
 
 

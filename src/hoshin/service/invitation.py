@@ -189,7 +189,8 @@ def accept_new(
     )  # fmt: skip
     _accept(session, row, user, now, origin)
     secret_of_session = account.new_session(session, user_id=user.id, now=now)
-    return account.Principal(user.id, user.email, user.name, user.person), secret_of_session
+    principal = account.Principal(user.id, user.email, user.name, user.person, by_session=True)
+    return principal, secret_of_session
 
 
 def _accept(

@@ -49,8 +49,8 @@ def change_password(
     ended = _replace(session, user, new, now, keep=session_secret)
     renewed = None
     if session_secret is not None:  # a new secret: whoever copied the old cookie is out too
-        account.sign_out(session, secret=session_secret)
-        renewed = account.new_session(session, user_id=user.id, now=now)
+        made_by = account.sign_out(session, secret=session_secret)
+        renewed = account.new_session(session, user_id=user.id, now=now, sso_org_id=made_by)
     _audit(session, user, actor=user.email, user_id=user.id, origin=client, ended=ended)
     return renewed
 

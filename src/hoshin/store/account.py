@@ -49,12 +49,14 @@ def find_member_organization(
     session: Session, *, slug: str, user_id: int
 ) -> tuple[OrganizationRow, str] | None:
     """The organisation with this slug and the user's role in it, in one query; None when
-    either is missing."""
+    either is missing or the membership is inactive (the directory deactivated it)."""
     query = select(OrganizationRow, MembershipRow.role).join(
         MembershipRow, MembershipRow.org_id == OrganizationRow.id
     )
     found = session.execute(
-        query.where(OrganizationRow.slug == slug, MembershipRow.user_id == user_id)
+        query.where(
+            OrganizationRow.slug == slug, MembershipRow.user_id == user_id, MembershipRow.active
+        )
     ).first()
     return None if found is None else (found[0], found[1])
 
@@ -106,7 +108,9 @@ _TOKEN_AND_MEMBER = (
     .outerjoin(OrganizationRow, OrganizationRow.slug == bindparam("slug"))
     .outerjoin(
         MembershipRow,
-        (MembershipRow.org_id == OrganizationRow.id) & (MembershipRow.user_id == UserRow.id),
+        (MembershipRow.org_id == OrganizationRow.id)
+        & (MembershipRow.user_id == UserRow.id)
+        & MembershipRow.active,
     )
     .where(ApiTokenRow.token_hash == bindparam("token_hash"))
 )
@@ -301,7 +305,7 @@ def organizations_of(session: Session, *, user_id: int) -> list[OrganizationRow]
     query = (
         select(OrganizationRow)
         .join(MembershipRow, MembershipRow.org_id == OrganizationRow.id)
-        .where(MembershipRow.user_id == user_id)
+        .where(MembershipRow.user_id == user_id, MembershipRow.active)
         .order_by(func.lower(OrganizationRow.name), OrganizationRow.slug)
     )
     return list(session.scalars(query))

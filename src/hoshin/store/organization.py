@@ -11,6 +11,7 @@ from sqlalchemy import (
     Text,
     bindparam,
     select,
+    true,
     update,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -40,6 +41,9 @@ class OrganizationRow(Base):
     # and escalates to the unit's lead when still missing this many days after.
     reminder_lead_days: Mapped[int] = mapped_column(default=0, server_default="0")
     escalation_days: Mapped[int] = mapped_column(default=5, server_default="5")
+    # False: members sign in through the organisation's identity provider (service.sso);
+    # its admins keep their password, to get in when the provider is down.
+    password_sign_in: Mapped[bool] = mapped_column(default=True, server_default=true())
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=now)
 

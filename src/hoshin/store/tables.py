@@ -15,7 +15,9 @@ from hoshin.store.notification import (
 from hoshin.store.objective import ObjectiveRow, SupportRow
 from hoshin.store.organization import OrganizationRow
 from hoshin.store.review import CommentRow, MonthlyReviewRow, ReflectionRow
+from hoshin.store.scim import ScimGroupMemberRow, ScimGroupRow, ScimTokenRow
 from hoshin.store.situation import AddressesRow, SituationItemRow
+from hoshin.store.sso import SsoRequestRow, SsoSettingsRow
 from hoshin.store.unit import PersonRow, UnitRow
 from hoshin.store.user import ApiTokenRow, MembershipRow, SessionRow, UserRow
 
@@ -43,10 +45,15 @@ __all__ = [
     "PersonRow",
     "ReflectionRow",
     "RequiresRow",
+    "ScimGroupMemberRow",
+    "ScimGroupRow",
+    "ScimTokenRow",
     "ServesRow",
     "SessionRow",
     "SignInAttemptRow",
     "SituationItemRow",
+    "SsoRequestRow",
+    "SsoSettingsRow",
     "SupportRow",
     "UnitRow",
     "UserRow",

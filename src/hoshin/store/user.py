@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, select, true
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from hoshin.store.base import Base, now
+
+EXTERNAL_ID_LENGTH = 255
 
 
 class UserRow(Base):
@@ -37,6 +39,12 @@ class MembershipRow(Base):
         ForeignKey("organizations.id", ondelete="CASCADE"), index=True
     )
     role: Mapped[str] = mapped_column(String(20))
+    # Kept by SCIM provisioning (service.scim): the directory's id of the user, and whether
+    # the directory has them active here (an inactive membership is no membership).
+    external_id: Mapped[str | None] = mapped_column(String(EXTERNAL_ID_LENGTH))
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    created_at: Mapped[datetime | None] = mapped_column(default=now)
+    updated_at: Mapped[datetime | None] = mapped_column(default=now, onupdate=now)
 
 
 class ApiTokenRow(Base):
@@ -63,6 +71,11 @@ class SessionRow(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=now)
     expires_at: Mapped[datetime]
+    # The organisation whose identity provider signed this session in (service.sso); None
+    # for a password sign-in.
+    sso_org_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE")
+    )
 
 
 class InvitationRow(Base):

@@ -8,9 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from hoshin.config import settings
 from hoshin.errors import Forbidden, TooManyAttempts
 from hoshin.guard.client import origin_of, set_session_cookie
-from hoshin.service import account
+from hoshin.service import account, sso
 from hoshin.service.account import SESSION_COOKIE
 from hoshin.service.organization import organizations_of
 from hoshin.web import invite
@@ -57,11 +58,18 @@ def sign_in(
 
 @router.post("/signout")
 def sign_out(request: Request, session: Db) -> Response:
-    """Ends the session and goes back to the sign-in form."""
+    """Ends the session and goes back to the sign-in form; a session that an OpenID Connect
+    provider made ends at the provider too (its end-session endpoint, which comes back),
+    through a page that goes there (a redirect from a form to another site would break the
+    pages' CSP form-action 'self')."""
     secret = request.cookies.get(SESSION_COOKIE)
-    if secret:
-        account.sign_out(session, secret=secret)
-    answer = RedirectResponse("/signin", status_code=303)
+    made_by = account.sign_out(session, secret=secret) if secret else None
+    provider = None
+    if made_by is not None:
+        provider = sso.end_session_url(session, org_id=made_by, base_url=settings().base_url)
+    answer: Response = RedirectResponse("/signin", status_code=303)
+    if provider is not None:
+        answer = render(request, "signed_out.html", {"provider": provider}, 200)
     answer.delete_cookie(SESSION_COOKIE)
     return answer
 

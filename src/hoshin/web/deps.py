@@ -139,6 +139,7 @@ class Here:
 def here(request: Request, session: Db, me: Viewer, org: str, as_of: AsOf) -> Here:
     """The organisation in the path, if the asker is a member (else not found)."""
     row, role = membership(session, slug=org, user_id=me.user_id)
+    account.check_sign_in_method(me, row, role)
     cache: AnalysisCache = request.app.state.analyses
     mine = organizations_of(session, user_id=me.user_id)
     # The bell on every page: one indexed query, none for a user linked to no person.
