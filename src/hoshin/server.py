@@ -20,14 +20,14 @@ from hoshin.web.app import create_web
 
 
 class Pages(Mount):
-    """The pages, under every path but /api/: an API path the API does not serve is the API's
-    404 (JSON), and an API path asked with a method it does not take is its 405, never a
-    page (a mount at / would otherwise match every path fully, ahead of the API's partial
-    match by path alone)."""
+    """The pages, under every path but /api/ and /scim/: an API (or SCIM) path the API does
+    not serve is the API's 404 (JSON), and an API path asked with a method it does not take
+    is its 405, never a page (a mount at / would otherwise match every path fully, ahead of
+    the API's partial match by path alone)."""
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        """No match for an API path; else as a mount at /."""
-        if scope["type"] == "http" and scope["path"].startswith("/api/"):
+        """No match for an API or SCIM path; else as a mount at /."""
+        if scope["type"] == "http" and scope["path"].startswith(("/api/", "/scim/")):
             return Match.NONE, {}
         return super().matches(scope)
 

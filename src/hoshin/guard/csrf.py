@@ -29,8 +29,13 @@ HEADER: Final = b"x-csrf-token"
 SAFE: Final = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 FORM: Final = b"application/x-www-form-urlencoded"
 MULTIPART: Final = b"multipart/form-data"
-# The one path a change may come without the proofs: an e-mail's unsubscribe link.
+# The paths a change may come without the proofs: an e-mail's unsubscribe link, and a SAML
+# identity provider's answer (posted from its own site, by design).
 ONE_CLICK: Final = re.compile(r"/unsubscribe/[A-Za-z0-9_-]{1,64}")
+SAML_ANSWER: Final = re.compile(r"/sso/[A-Za-z0-9_-]{1,64}/saml/acs")
+# SCIM provisioning: a directory's bearer token is the only credential it reads (never a
+# cookie), so there is no session for a forged request to borrow.
+SCIM: Final = "/scim/"
 REFUSED: Final = (
     "This change was refused: it did not come from a hoshin page you opened (a forged or "
     "stale form). Go back, reload the page and try again."
@@ -53,6 +58,9 @@ class CsrfGuard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if scope["path"].startswith(SCIM):
+            await self.app(scope, receive, send)
+            return
         headers = dict(scope["headers"])
         api = scope["path"].startswith("/api/")
         unsafe = scope["method"] not in SAFE
@@ -65,6 +73,11 @@ class CsrfGuard:
             # RFC 8058's one-click unsubscribe: a mail client posts with no cookie and no
             # token. The link's secret is its only authority, and it can only turn e-mails
             # off, so a forged post gains nothing a cookie could lend it.
+            await self.app(scope, receive, send)
+            return
+        if unsafe and scope["method"] == "POST" and SAML_ANSWER.fullmatch(scope["path"]):
+            # The assertion's signature and the sign-in request it answers (kept by the
+            # server, one use) are its authority; it carries no cookie (SameSite=Lax).
             await self.app(scope, receive, send)
             return
         cookies = _cookies(headers.get(b"cookie", b""))
