@@ -23,8 +23,10 @@ from hoshin.api import (
     objective,
     report,
     review,
+    scim,
     session,
     situation,
+    sso,
     unit,
     webhook,
 )
@@ -56,7 +58,7 @@ def create_app(sessions: Sessions | None = None) -> FastAPI:
     errors.install(app)
     routers = (session, analysis, objective, checkin, metric, unit, action, countermeasure,
                audit, member, catchball, review, webhook, calendar, notification,
-               report, actuals_import, assist, situation)  # fmt: skip
+               report, actuals_import, assist, situation, sso)  # fmt: skip
     # Each under /api/v1 on the app itself, not through one /api/v1 router: FastAPI matches
     # a request again at each level of included routers (with two levels, routing was a
     # tenth of an objective read's CPU under bench-server's load, py-spy --gil).
@@ -65,6 +67,9 @@ def create_app(sessions: Sessions | None = None) -> FastAPI:
             module.router, prefix="/api/v1", responses=errors.ERROR_RESPONSES,
             dependencies=[Depends(errors.refuse_hostile_text)],
         )  # fmt: skip
+    # SCIM 2.0 provisioning (RFC 7644) at its own root: directories are configured with a
+    # base URL and a bearer token, which names the organisation.
+    app.include_router(scim.router, prefix="/scim/v2")
     app.include_router(docs.router)
     app.state.slots = Slots(request_limit(app.state.sessions.kw.get("bind")))
     app.add_middleware(Admission, slots=app.state.slots, without_slot=checkin.waits_for_the_writer)

@@ -24,6 +24,7 @@ from hoshin.service.analysis import AnalysisCache
 from hoshin.web import (
     actuals_import,
     admin,
+    admin_sso,
     admin_webhooks,
     alignment,
     annual,
@@ -44,6 +45,9 @@ from hoshin.web import (
     report,
     review,
     situation,
+    sso_oidc,
+    sso_saml,
+    sso_signin,
     start,
     xmatrix,
 )
@@ -71,7 +75,7 @@ def create_web(sessions: Sessions, analyses: AnalysisCache) -> FastAPI:
     pages_ = (auth, pages, actuals_import, checkin, alignment, xmatrix, backward, catchball,
               mywork, review, annual, edit, admin, start, parents, countermeasure, notifications,
               notification_settings, admin_webhooks, calendar, report, assist,
-              assist_drafts, situation)  # fmt: skip
+              assist_drafts, situation, sso_signin, sso_oidc, sso_saml, admin_sso)  # fmt: skip
     for module in pages_:
         web.include_router(module.router)
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
