@@ -1,7 +1,112 @@
-"""Single sign-on pages: being built (issue 19)."""
+"""OpenID Connect sign-in pages: the start (to the provider) and the callback (back from it).
+
+Both are GETs (a browser follows links and redirects to and from the provider), so the
+request's own session only reads; each change is written in a transaction of its own
+(runtime.sessions.in_own_transaction), and none is open while the provider is called.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from collections.abc import Callable
+from typing import Annotated, TypeVar
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from hoshin.config import settings
+from hoshin.errors import Forbidden
+from hoshin.guard.client import origin_of, set_session_cookie
+from hoshin.runtime.sessions import Session, in_own_transaction
+from hoshin.service import oidc
+from hoshin.service.oidc import ProviderProblem
+from hoshin.web.deps import Db, now
+from hoshin.web.render import render
 
 router = APIRouter()
+T = TypeVar("T")
+
+
+@router.get("/sso/{slug}/oidc/start")
+def start(
+    request: Request, session: Db, slug: str, next: Annotated[str, Query(max_length=500)] = ""
+) -> Response:
+    """Sends the browser to the organisation's provider to sign in (303), or says why it
+    cannot (the provider's metadata cannot be read); 404 for an organisation without an
+    OpenID Connect provider."""
+    _org, provider = oidc.find_provider(session, slug=slug[:100])
+    when = now()
+    try:
+        metadata = oidc.fresh_metadata(provider, now=when) or oidc.discover(
+            provider.issuer, now=when
+        )
+    except ProviderProblem as problem:
+        return _refused(request, provider.slug, problem.reason)
+    address = _written(
+        request,
+        lambda s: oidc.start(
+            s, slug=provider.slug, metadata=metadata, next_path=next, now=when,
+            base_url=settings().base_url,
+        ),
+    )  # fmt: skip
+    assert not isinstance(address, Forbidden)  # starting refuses nothing
+    return RedirectResponse(address, status_code=303)
+
+
+@router.get("/sso/{slug}/oidc/callback", response_class=HTMLResponse)
+def callback(request: Request, session: Db, slug: str) -> Response:
+    """Signs in the user the provider vouched for and goes where the sign-in was started
+    for (or the organisation's first page); a refusal says why, audited."""
+    _org, provider = oidc.find_provider(session, slug=slug[:100])
+    origin, when = origin_of(request), now()
+    params = {k: v[:2000] for k, v in request.query_params.items()}
+    answer = _written(
+        request,
+        lambda s: oidc.take_answer(s, slug=provider.slug, params=params, now=when, origin=origin),
+    )
+    if isinstance(answer, Forbidden):
+        return _refusal_page(request, answer)
+    try:
+        claims, metadata = oidc.redeem(
+            provider, answer=answer, now=when, base_url=settings().base_url
+        )
+    except ProviderProblem as problem:
+        return _refused(request, provider.slug, problem.reason)
+    signed_in = _written(
+        request,
+        lambda s: oidc.sign_in(
+            s, slug=provider.slug, claims=claims, metadata=metadata, now=when, origin=origin
+        ),
+    )
+    if isinstance(signed_in, Forbidden):
+        return _refusal_page(request, signed_in)
+    _me, secret = signed_in
+    going = RedirectResponse(answer.next_path or f"/orgs/{provider.slug}/", status_code=303)
+    set_session_cookie(request, going, secret)
+    return going
+
+
+def _written(request: Request, work: Callable[[Session], T]) -> T | Forbidden:
+    """``work``'s result, in a writing transaction of its own that is committed even when
+    it refuses (the refusal's audit event is kept): the refusal is returned, not raised."""
+    outcome: list[T | Forbidden] = []
+
+    def run(session: Session) -> None:
+        try:
+            outcome.append(work(session))
+        except Forbidden as refusal:
+            outcome.append(refusal)
+
+    in_own_transaction(request.app.state.sessions, run)
+    return outcome[0]
+
+
+def _refused(request: Request, slug: str, reason: str) -> Response:
+    """The page of a refusal for ``reason``, audited."""
+    refusal = _written(request, lambda s: oidc.refuse(s, slug=slug, reason=reason,
+                                                     origin=origin_of(request)))  # fmt: skip
+    assert isinstance(refusal, Forbidden)
+    return _refusal_page(request, refusal)
+
+
+def _refusal_page(request: Request, refusal: Forbidden) -> Response:
+    return render(request, "error.html", {"status": 403, "message": refusal.message}, 403)
