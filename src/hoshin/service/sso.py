@@ -17,6 +17,7 @@ from urllib.parse import urlencode, urlsplit
 
 from sqlalchemy.orm import Session
 
+from hoshin.domain.text import control_character
 from hoshin.errors import Forbidden, InvalidInput, NotFound
 from hoshin.fields import checked_text
 from hoshin.service import account
@@ -117,13 +118,17 @@ def set_settings(
     """Creates or replaces the organisation's identity provider settings, with an audit
     event (the secret only said to be set); InvalidInput names the first wrong field."""
     checked = _checked(settings)
+    _check_domains_free(session, org, checked.email_domains)
     row = find_settings(session, org=org)
     before = None if row is None else settings_view(row, org)
+    # Checked before a new row joins the session: a door that commits after showing the
+    # problem would otherwise keep a half-made provider.
+    stored_secret = "" if row is None else row.oidc_client_secret
+    if checked.client_secret is None and checked.protocol == "oidc" and not stored_secret:
+        raise _invalid("client_secret", "an OpenID Connect provider needs the client secret")
     if row is None:
         row = SsoSettingsRow(org_id=org.id, protocol=checked.protocol)
         session.add(row)
-    if checked.client_secret is None and checked.protocol == "oidc" and not row.oidc_client_secret:
-        raise _invalid("client_secret", "an OpenID Connect provider needs the client secret")
     _apply(row, checked)
     org.password_sign_in = checked.password_sign_in
     session.flush()
@@ -229,8 +234,20 @@ def _check_url(url: str, name: str) -> None:
 
 def _domain(domain: str) -> str:
     text = domain.strip().lower().lstrip("@")
-    check_email(f"someone@{text}")  # a domain is what may follow the @ of an address
+    try:
+        check_email(f"someone@{text}")  # a domain is what may follow the @ of an address
+    except InvalidInput:
+        raise _invalid("email_domains", f"'{text[:100]}' is not an e-mail domain") from None
     return text
+
+
+def _check_domains_free(session: Session, org: OrganizationRow, domains: tuple[str, ...]) -> None:
+    """A domain names one organisation's provider: another's admin may not send its people
+    (who find their provider by their address) to a provider of their own choosing."""
+    for row, other in store.settings_with_organizations(session):
+        taken = next((d for d in domains if d in row.email_domains), None)
+        if other.id != org.id and taken is not None:
+            raise _invalid("email_domains", f"{taken} is {other.slug}'s already")
 
 
 def _invalid(name: str, reason: str) -> InvalidInput:
@@ -292,6 +309,9 @@ def was_used(session: Session, *, kind: str, key: str) -> bool:
 def safe_next(path: str) -> str:
     """Where to go after signing in: a path of this server only (never another site)."""
     if not path.startswith("/") or path.startswith("//") or "\\" in path or len(path) > 500:
+        return ""
+    # Browsers drop tabs and line breaks from an address: "/\t/evil.example" is //evil.example.
+    if control_character(path) is not None:
         return ""
     return path
 
