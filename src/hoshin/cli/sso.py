@@ -20,6 +20,7 @@ from hoshin.errors import InvalidInput
 from hoshin.runtime.sessions import one_session
 from hoshin.service import sso
 from hoshin.service.policy import LEAST, role_list
+from hoshin.service.sso_addresses import sso_addresses
 from hoshin.service.webhook import organization
 
 sso_app = typer.Typer(
@@ -168,10 +169,18 @@ _names = {"oidc": "OpenID Connect", "saml": "SAML"}
 
 def addresses(protocol: str, slug: str) -> dict[str, str]:
     """The addresses of hoshin that the provider's administrator enters there."""
-    base = f"{settings().base_url.rstrip('/')}/sso/{slug}"
-    if protocol == "oidc":
-        return {"redirect URI": f"{base}/oidc/callback"}
-    return {"SP entity id": f"{base}/saml/metadata", "ACS URL": f"{base}/saml/acs"}
+    known = sso_addresses(settings().base_url, slug)
+    names = _ADDRESSES.get(protocol, {})
+    return {name: known[key] for key, name in names.items()}
+
+
+_ADDRESSES = {
+    "oidc": {"oidc_redirect_uri": "redirect URI", "sign_in_url": "sign-in page"},
+    "saml": {
+        "saml_entity_id": "SP entity id", "saml_acs_url": "ACS URL",
+        "saml_metadata_url": "SP metadata", "sign_in_url": "sign-in page",
+    },
+}  # fmt: skip
 
 
 def _protocol(oidc_issuer: str, metadata: Path | None, metadata_url: str) -> sso.Protocol:
