@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, delete, func, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from hoshin.store.base import Base, now
-from hoshin.store.user import EXTERNAL_ID_LENGTH
+from hoshin.store.unit import PersonRow, find_person
+from hoshin.store.user import EXTERNAL_ID_LENGTH, MembershipRow, UserRow
 
 
 class ScimTokenRow(Base):
@@ -58,3 +59,167 @@ class ScimGroupMemberRow(Base):
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+
+
+def find_token(session: Session, *, token_hash: str) -> ScimTokenRow | None:
+    """The directory token with this SHA-256 (revoked or not), or None."""
+    query = select(ScimTokenRow).where(ScimTokenRow.token_hash == token_hash)
+    return session.scalars(query).first()
+
+
+def org_tokens(session: Session, *, org_id: int) -> list[ScimTokenRow]:
+    """The organisation's directory tokens, revoked ones included, oldest first."""
+    query = select(ScimTokenRow).where(ScimTokenRow.org_id == org_id).order_by(ScimTokenRow.id)
+    return list(session.scalars(query))
+
+
+def find_member(
+    session: Session, *, org_id: int, membership_id: int
+) -> tuple[MembershipRow, UserRow] | None:
+    """The organisation's membership with this id and its user, or None (another
+    organisation's membership is none)."""
+    query = (
+        select(MembershipRow, UserRow)
+        .join(UserRow, UserRow.id == MembershipRow.user_id)
+        .where(MembershipRow.org_id == org_id, MembershipRow.id == membership_id)
+    )
+    found = session.execute(query).first()
+    return None if found is None else (found[0], found[1])
+
+
+def members(
+    session: Session,
+    *,
+    org_id: int,
+    email: str | None = None,
+    external_id: str | None = None,
+    membership_id: int | None = None,
+) -> list[tuple[MembershipRow, UserRow]]:
+    """The organisation's memberships and their users by membership id, narrowed to an
+    e-mail (lower-case), an external id or a membership id when given."""
+    query = (
+        select(MembershipRow, UserRow)
+        .join(UserRow, UserRow.id == MembershipRow.user_id)
+        .where(MembershipRow.org_id == org_id)
+        .order_by(MembershipRow.id)
+    )
+    if email is not None:
+        query = query.where(UserRow.email == email)
+    if external_id is not None:
+        query = query.where(MembershipRow.external_id == external_id)
+    if membership_id is not None:
+        query = query.where(MembershipRow.id == membership_id)
+    return [(row[0], row[1]) for row in session.execute(query)]
+
+
+def delete_membership(session: Session, *, membership_id: int) -> None:
+    """Deletes the membership (the user's account stays)."""
+    session.execute(delete(MembershipRow).where(MembershipRow.id == membership_id))
+
+
+def find_group(session: Session, *, org_id: int, scim_id: str) -> ScimGroupRow | None:
+    """The organisation's directory group with this SCIM id, or None."""
+    query = select(ScimGroupRow).where(
+        ScimGroupRow.org_id == org_id, ScimGroupRow.scim_id == scim_id
+    )
+    return session.scalars(query).first()
+
+
+def find_group_named(session: Session, *, org_id: int, name: str) -> ScimGroupRow | None:
+    """The organisation's directory group with this display name, or None."""
+    query = select(ScimGroupRow).where(
+        ScimGroupRow.org_id == org_id, ScimGroupRow.display_name == name
+    )
+    return session.scalars(query).first()
+
+
+def groups(session: Session, *, org_id: int) -> list[ScimGroupRow]:
+    """The organisation's directory groups, oldest first."""
+    query = select(ScimGroupRow).where(ScimGroupRow.org_id == org_id).order_by(ScimGroupRow.id)
+    return list(session.scalars(query))
+
+
+def group_members(
+    session: Session, *, group_ids: list[int]
+) -> dict[int, list[tuple[MembershipRow, UserRow]]]:
+    """Each group's members (their membership in the group's organisation, and user)."""
+    if not group_ids:
+        return {}
+    query = (
+        select(ScimGroupMemberRow.group_id, MembershipRow, UserRow)
+        .join(ScimGroupRow, ScimGroupRow.id == ScimGroupMemberRow.group_id)
+        .join(UserRow, UserRow.id == ScimGroupMemberRow.user_id)
+        .join(
+            MembershipRow,
+            (MembershipRow.user_id == UserRow.id) & (MembershipRow.org_id == ScimGroupRow.org_id),
+        )
+        .where(ScimGroupMemberRow.group_id.in_(group_ids))
+        .order_by(MembershipRow.id)
+    )
+    found: dict[int, list[tuple[MembershipRow, UserRow]]] = {gid: [] for gid in group_ids}
+    for group_id, membership, user in session.execute(query):
+        found[group_id].append((membership, user))
+    return found
+
+
+def user_groups(
+    session: Session, *, org_id: int, user_ids: list[int]
+) -> dict[int, list[ScimGroupRow]]:
+    """The organisation's directory groups of each of these users, by user id."""
+    if not user_ids:
+        return {}
+    query = (
+        select(ScimGroupMemberRow.user_id, ScimGroupRow)
+        .join(ScimGroupRow, ScimGroupRow.id == ScimGroupMemberRow.group_id)
+        .where(ScimGroupRow.org_id == org_id, ScimGroupMemberRow.user_id.in_(user_ids))
+        .order_by(ScimGroupRow.id)
+    )
+    found: dict[int, list[ScimGroupRow]] = {uid: [] for uid in user_ids}
+    for user_id, group in session.execute(query):
+        found[user_id].append(group)
+    return found
+
+
+def set_group_members(session: Session, *, group_id: int, user_ids: set[int]) -> None:
+    """Makes these users the group's members, and no one else."""
+    session.execute(delete(ScimGroupMemberRow).where(ScimGroupMemberRow.group_id == group_id))
+    session.add_all(ScimGroupMemberRow(group_id=group_id, user_id=uid) for uid in sorted(user_ids))
+    session.flush()
+
+
+def leave_groups(session: Session, *, org_id: int, user_id: int) -> None:
+    """Takes the user out of every directory group of the organisation."""
+    ids = select(ScimGroupRow.id).where(ScimGroupRow.org_id == org_id)
+    session.execute(
+        delete(ScimGroupMemberRow).where(
+            ScimGroupMemberRow.user_id == user_id, ScimGroupMemberRow.group_id.in_(ids)
+        )
+    )
+
+
+def delete_group(session: Session, *, group_id: int) -> None:
+    """Deletes the directory group and its memberships."""
+    session.execute(delete(ScimGroupMemberRow).where(ScimGroupMemberRow.group_id == group_id))
+    session.execute(delete(ScimGroupRow).where(ScimGroupRow.id == group_id))
+
+
+def person_for(
+    session: Session, *, org_id: int, email: str, external_id: str | None
+) -> PersonRow | None:
+    """The plan person of the organisation whose id is the external id, else the one whose
+    e-mail is this one (case-insensitive), or None."""
+    if external_id:
+        found = find_person(session, org_id=org_id, key=external_id)
+        if found is not None:
+            return found
+    query = (
+        select(PersonRow)
+        .where(PersonRow.org_id == org_id, func.lower(PersonRow.email) == email.lower())
+        .order_by(PersonRow.id)
+    )
+    return session.scalars(query).first()
+
+
+def user_memberships(session: Session, *, user_id: int) -> list[MembershipRow]:
+    """Every membership of the user, in any organisation."""
+    return list(session.scalars(select(MembershipRow).where(MembershipRow.user_id == user_id)))

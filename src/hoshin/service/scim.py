@@ -1,0 +1,408 @@
+"""SCIM 2.0 provisioning (RFC 7643/7644) of an organisation's members by its directory: the
+directory's bearer tokens, and its Users, which are the organisation's memberships (a user in
+several organisations is one User in each directory, and each sees only its own).
+
+Resources and messages are scim2-models objects; errors are its SCIMExceptions, which the
+SCIM door renders as SCIM error bodies. Every change is an audit event of the organisation,
+its actor "scim:<token name or id>". Nothing here commits or reads the clock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Final
+
+from scim2_models import (
+    Context,
+    Email,
+    GroupMembership,
+    InvalidValueException,
+    ListResponse,
+    Meta,
+    Name,
+    NotFoundException,
+    PatchOp,
+    PreconditionFailedException,
+    ScimFilter,
+    UniquenessException,
+    User,
+)
+from scim2_models.path.expressions import Comparison, CompareOperator, FilterNode, LogicalExpr
+from scim2_models.path.expressions import LogicalOperator, ValuePath
+from sqlalchemy.orm import Session
+
+from hoshin.errors import InvalidInput, NotFound
+from hoshin.fields import checked_text
+from hoshin.service import account, scim_people
+from hoshin.service.policy import LEAST
+from hoshin.store import scim as store
+from hoshin.store import sso as sso_store
+from hoshin.store.audit import record_event
+from hoshin.store.organization import OrganizationRow
+from hoshin.store.scim import ScimGroupRow, ScimTokenRow
+from hoshin.store.user import EXTERNAL_ID_LENGTH, MembershipRow, UserRow, find_user
+
+TOKEN_PREFIX: Final = "hsc_"
+USE_RESOLUTION: Final = timedelta(minutes=1)  # last_used_at is noted at most once a minute
+MAX_RESULTS: Final = 200  # a page of a list, at most (ServiceProviderConfig's maxResults)
+NO_PASSWORD: Final = "!scim"  # an unknown hash: a provisioned user signs in by SSO only
+Member = tuple[MembershipRow, UserRow]
+
+
+@dataclass(frozen=True)
+class Directory:
+    """An organisation's directory asking, through one of its tokens: for the audit trail
+    (``actor``, ``origin``), the time of the request and the SCIM base URL (locations)."""
+
+    org: OrganizationRow
+    token_id: int
+    actor: str
+    origin: str | None
+    now: datetime
+    base_url: str
+
+
+def create_token(
+    session: Session, *, org: OrganizationRow, name: str, now: datetime, actor: str, origin: str
+) -> tuple[ScimTokenRow, str]:
+    """A new directory token of the organisation and its secret, returned this once (only
+    its SHA-256 is stored), with an audit event naming it by its id."""
+    name = checked_text(name, "line", "name")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ScimTokenRow(
+        org_id=org.id, name=name, token_hash=account.secret_hash(secret), created_at=now
+    )
+    session.add(row)
+    session.flush()
+    record_event(
+        session, org_id=org.id, actor=actor, entity="scim-token", key=str(row.id),
+        change="create", after={"name": name}, origin=origin,
+    )  # fmt: skip
+    return row, secret
+
+
+def list_tokens(session: Session, *, org: OrganizationRow) -> list[ScimTokenRow]:
+    """The organisation's directory tokens, revoked ones included, oldest first."""
+    return store.org_tokens(session, org_id=org.id)
+
+
+def revoke_token(
+    session: Session,
+    *,
+    org: OrganizationRow,
+    token_id: int,
+    now: datetime,
+    actor: str,
+    origin: str,
+) -> None:
+    """Revokes the organisation's directory token with this id (it stays listed), audited;
+    NotFound when it has none. Revoking a revoked token changes nothing."""
+    row = next((t for t in list_tokens(session, org=org) if t.id == token_id), None)
+    if row is None:
+        raise NotFound(f"{org.slug} has no SCIM token {token_id}")
+    if row.revoked_at is None:
+        row.revoked_at = now
+        session.flush()
+        record_event(
+            session, org_id=org.id, actor=actor, entity="scim-token", key=str(row.id),
+            change="revoke", before={"name": row.name, "revoked": False},
+            after={"name": row.name, "revoked": True}, origin=origin,
+        )  # fmt: skip
+
+
+def directory(
+    session: Session, *, token: str, now: datetime, origin: str | None, base_url: str
+) -> tuple[Directory, bool] | None:
+    """The directory of a valid token (None: unknown or revoked), and whether its use is
+    due to be noted (note_use, once a minute). Writes nothing."""
+    row = store.find_token(session, token_hash=account.secret_hash(token))
+    org = None if row is None else session.get(OrganizationRow, row.org_id)
+    if row is None or row.revoked_at is not None or org is None:
+        return None
+    due = row.last_used_at is None or now - row.last_used_at >= USE_RESOLUTION
+    actor = f"scim:{row.name or row.id}"
+    return Directory(org, row.id, actor, origin, now, base_url.rstrip("/")), due
+
+
+def note_use(session: Session, *, token_id: int, now: datetime) -> None:
+    """Notes that the directory token was used ``now``."""
+    row = session.get(ScimTokenRow, token_id)
+    if row is not None:
+        row.last_used_at = now
+        session.flush()
+
+
+def etag(resource: Any) -> str:
+    """A weak ETag of a resource: a digest of everything it says but its meta."""
+    text = json.dumps(resource.model_dump(exclude={"meta"}, mode="json"), sort_keys=True)
+    return f'W/"{hashlib.sha256(text.encode()).hexdigest()[:20]}"'
+
+
+def with_meta(resource: Any, *, kind: str, location: str, created: Any, modified: Any) -> Any:
+    """The resource with its meta: type, dates, location and version (its ETag)."""
+    resource.meta = Meta(
+        resource_type=kind, created=created, last_modified=modified, location=location
+    )
+    resource.meta.version = etag(resource)
+    return resource
+
+
+def check_if_match(resource: Any, if_match: str | None) -> None:
+    """PreconditionFailedException (412) when If-Match names another version."""
+    if if_match is None or if_match.strip() == "*":
+        return
+    wanted = {tag.strip() for tag in if_match.split(",")}
+    version = resource.meta.version
+    if version not in wanted and version.removeprefix("W/") not in wanted:
+        raise PreconditionFailedException(detail=f"the resource is now at version {version}")
+
+
+def user_resource(d: Directory, member: Member, groups: list[ScimGroupRow]) -> User:
+    """The SCIM User of a membership: userName and the work e-mail are the account's
+    e-mail, displayName (and name.formatted) its name."""
+    membership, user = member
+    resource = User(
+        id=str(membership.id),
+        external_id=membership.external_id,
+        user_name=user.email,
+        display_name=user.name or None,
+        emails=[Email(value=user.email, type="work", primary=True)],
+        active=membership.active,
+        groups=[
+            GroupMembership(
+                value=g.scim_id, display=g.display_name, type="direct",
+                ref=f"{d.base_url}/Groups/{g.scim_id}",
+            )  # fmt: skip
+            for g in groups
+        ]
+        or None,
+    )
+    created = membership.created_at or user.created_at
+    return with_meta(
+        resource, kind="User", location=f"{d.base_url}/Users/{membership.id}",
+        created=created, modified=membership.updated_at or created,
+    )  # fmt: skip
+
+
+def get_user(session: Session, d: Directory, *, user_id: str) -> User:
+    """The directory's User with this id; NotFoundException (another organisation's
+    members are not found either)."""
+    member = _member(session, d, user_id)
+    return _resource(session, d, member)
+
+
+def _member(session: Session, d: Directory, user_id: str) -> Member:
+    found = None
+    if user_id.isdigit() and len(user_id) < 12:
+        found = store.find_member(session, org_id=d.org.id, membership_id=int(user_id))
+    if found is None:
+        raise NotFoundException(detail=f"no user {user_id[:100]}")
+    return found
+
+
+def _resource(session: Session, d: Directory, member: Member) -> User:
+    groups = store.user_groups(session, org_id=d.org.id, user_ids=[member[1].id])
+    return user_resource(d, member, groups[member[1].id])
+
+
+def list_users(
+    session: Session, d: Directory, *, query: str | None, start_index: int, count: int | None
+) -> ListResponse[User]:
+    """A page of the directory's Users that match the filter (RFC 7644 3.4.2), by id:
+    ``start_index`` counts from 1; ``count`` at most MAX_RESULTS."""
+    found = scim_filter(User, query)
+    narrowed = {} if found is None else narrowing(found.ast)
+    rows = store.members(session, org_id=d.org.id, **narrowed)
+    groups = store.user_groups(session, org_id=d.org.id, user_ids=[u.id for _, u in rows])
+    users = [user_resource(d, row, groups[row[1].id]) for row in rows]
+    if found is not None:
+        users = [user for user in users if found.match(user)]
+    return page(users, start_index=start_index, count=count)
+
+
+def scim_filter(model: Any, text: str | None) -> Any:
+    """The parsed filter (None for none); InvalidFilterException when it is not one, or
+    names an attribute the resource has not."""
+    if text is None or not text.strip():
+        return None
+    found = ScimFilter[model](text)  # type: ignore[valid-type]
+    found.match(model(), strict=True)  # refuses an unknown attribute
+    return found
+
+
+def narrowing(node: FilterNode) -> dict[str, Any]:
+    """What the database can narrow a filter's users to: one e-mail address, external id
+    or id compared with eq (the filters directories send); {} when it cannot."""
+    if isinstance(node, LogicalExpr) and node.op == LogicalOperator.and_:
+        return next((found for term in node.terms if (found := narrowing(term))), {})
+    if isinstance(node, ValuePath) and node.attr_path.attr.lower() == "emails":
+        inner = narrowing(node.val_filter)
+        return {"email": inner["email_value"]} if "email_value" in inner else {}
+    if not isinstance(node, Comparison) or node.op != CompareOperator.eq:
+        return {}
+    if not isinstance(node.value, str):
+        return {}
+    name = str(node.attr_path).rpartition(":")[2].lower()
+    if name in ("username", "emails.value"):
+        return {"email": node.value.strip().lower()}
+    if name == "value":
+        return {"email_value": node.value.strip().lower()}
+    if name == "externalid":
+        return {"external_id": node.value}
+    if name == "id":
+        return {"membership_id": int(node.value) if node.value.isdigit() else -1}
+    return {}
+
+
+def page(items: list[Any], *, start_index: int, count: int | None) -> ListResponse[Any]:
+    """One page of ``items`` as a ListResponse (RFC 7644 3.4.2.4)."""
+    start = max(start_index, 1)
+    size = MAX_RESULTS if count is None else min(max(count, 0), MAX_RESULTS)
+    chosen = items[start - 1 : start - 1 + size]
+    return ListResponse[Any](
+        total_results=len(items), start_index=start, items_per_page=len(chosen),
+        resources=chosen,
+    )  # fmt: skip
+
+
+def create_user(session: Session, d: Directory, *, resource: User) -> User:
+    """A new member of the organisation from the directory's User: a new account (no
+    usable password) or an existing one joining; its role the SSO settings' just-in-time
+    role, else viewer. UniquenessException when it is a member already."""
+    email = _email(resource)
+    user = find_user(session, email=email)
+    if user is not None and store.members(session, org_id=d.org.id, email=email):
+        raise UniquenessException(detail=f"{email} is a member of {d.org.slug} already")
+    if user is None:
+        user = UserRow(email=email, name=_name(resource), password_hash=NO_PASSWORD)
+        session.add(user)
+        session.flush()
+        record_event(
+            session, org_id=None, actor=d.actor, entity="user", key=email, change="create",
+            after={"email": email, "name": user.name, "person": None}, origin=d.origin,
+        )  # fmt: skip
+    settings = sso_store.find_settings(session, org_id=d.org.id)
+    membership = account.set_role(
+        session, email=email, org_slug=d.org.slug, actor=d.actor, origin=d.origin,
+        role=settings.jit_role if settings is not None else LEAST,
+    )  # fmt: skip
+    membership.created_at = membership.updated_at = d.now
+    member = (membership, user)
+    _apply(session, d, member, resource, created=True)
+    return _resource(session, d, member)
+
+
+def replace_user(
+    session: Session, d: Directory, *, user_id: str, resource: User, if_match: str | None
+) -> User:
+    """The User replaced by the directory's (PUT); 412 when If-Match names another version."""
+    member = _member(session, d, user_id)
+    check_if_match(_resource(session, d, member), if_match)
+    _apply(session, d, member, resource, created=False)
+    return _resource(session, d, member)
+
+
+def patch_user(
+    session: Session, d: Directory, *, user_id: str, patch: PatchOp[User], if_match: str | None
+) -> User:
+    """The User changed by a PATCH's operations (applied by scim2-models to the User as it
+    is, then saved as a replacement would be)."""
+    member = _member(session, d, user_id)
+    current = _resource(session, d, member)
+    check_if_match(current, if_match)
+    patch.patch(current)
+    _apply(session, d, member, current, created=False)
+    return _resource(session, d, member)
+
+
+def delete_user(session: Session, d: Directory, *, user_id: str, if_match: str | None) -> None:
+    """The membership goes (the account stays, for its other organisations), with it the
+    user's place in the directory's groups; audited."""
+    member = _member(session, d, user_id)
+    check_if_match(_resource(session, d, member), if_match)
+    membership, user = member
+    before = _state(member)
+    store.leave_groups(session, org_id=d.org.id, user_id=user.id)
+    store.delete_membership(session, membership_id=membership.id)
+    session.expunge(membership)
+    _event(session, d, user.email, "delete", before, None)
+
+
+def _apply(session: Session, d: Directory, member: Member, resource: User, *, created: bool) -> None:
+    """Saves what the directory says of a member: e-mail, name, external id, active; ends
+    the user's access when they become inactive; keeps their plan person in step."""
+    membership, user = member
+    before = None if created else _state(member)
+    email = _email(resource)
+    if email != user.email:
+        _change_email(session, d, user, email)
+    user.name = _name(resource)
+    external = resource.external_id
+    if external is not None and len(external) > EXTERNAL_ID_LENGTH:
+        raise InvalidValueException(detail=f"externalId is longer than {EXTERNAL_ID_LENGTH}")
+    membership.external_id = external
+    active = resource.active is not False
+    ended = None
+    if membership.active and not active:
+        ended = account.end_access(session, user_id=user.id, now=d.now)
+    membership.active = active
+    membership.updated_at = d.now
+    session.flush()
+    after = _state(member)
+    if after != before:
+        change = "create" if created else ("deactivate" if ended is not None else "update")
+        _event(session, d, user.email, change, before, {**after, **(ended or {})})
+    scim_people.keep_in_step(session, d, member)
+
+
+def _change_email(session: Session, d: Directory, user: UserRow, email: str) -> None:
+    if find_user(session, email=email) is not None:
+        raise UniquenessException(detail=f"another user has the e-mail {email}")
+    others = [m for m in store.user_memberships(session, user_id=user.id) if m.org_id != d.org.id]
+    if others:  # the account is another organisation's member too: not this one's to rename
+        raise InvalidValueException(
+            detail=f"{user.email} is a member of other organisations: its userName stays"
+        )
+    user.email = email
+
+
+def _email(resource: User) -> str:
+    try:
+        return account.check_email(resource.user_name or "")
+    except InvalidInput:
+        raise InvalidValueException(
+            detail=f"userName '{(resource.user_name or '')[:100]}' is not an e-mail address: "
+            "hoshin's userName is the user's e-mail"
+        ) from None
+
+
+def _name(resource: User) -> str:
+    """displayName, else name.formatted, else given and family names."""
+    name: Name | None = resource.name
+    parts = [] if name is None else [name.given_name or "", name.family_name or ""]
+    text = resource.display_name or (name and name.formatted) or " ".join(p for p in parts if p)
+    try:
+        return checked_text(text or "", "line", "displayName")
+    except InvalidInput as error:
+        raise InvalidValueException(detail=error.message) from None
+
+
+def _state(member: Member) -> dict[str, Any]:
+    membership, user = member
+    return {"email": user.email, "name": user.name, "role": membership.role,
+            "external_id": membership.external_id, "active": membership.active}  # fmt: skip
+
+
+def _event(
+    session: Session, d: Directory, key: str, change: str, before: Any, after: Any
+) -> None:
+    record_event(
+        session, org_id=d.org.id, actor=d.actor, entity="member", key=key, change=change,
+        before=before, after=after, origin=d.origin,
+    )  # fmt: skip
+
+

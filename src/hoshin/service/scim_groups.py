@@ -1,0 +1,201 @@
+"""SCIM 2.0 Groups of an organisation's directory (RFC 7643 4.2): create, read, list with a
+filter, replace, patch (members added and removed) and delete. A group whose displayName is
+a key of the SSO settings' group_roles gives its members that role, one of group_units puts
+their plan person in that unit (service.scim_people). Every change is audited."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from scim2_models import (
+    Group,
+    GroupMember,
+    InvalidValueException,
+    ListResponse,
+    NotFoundException,
+    PatchOp,
+    UniquenessException,
+)
+from sqlalchemy.orm import Session
+
+from hoshin.errors import InvalidInput
+from hoshin.fields import checked_text
+from hoshin.service import scim_people
+from hoshin.service.scim import Directory, Member, check_if_match, page, scim_filter, with_meta
+from hoshin.store import scim as store
+from hoshin.store.audit import record_event
+from hoshin.store.scim import ScimGroupRow
+from hoshin.store.user import EXTERNAL_ID_LENGTH
+
+NAME_LENGTH = 255
+
+
+def group_resource(d: Directory, row: ScimGroupRow, members: list[Member]) -> Group:
+    """The SCIM Group of a directory group: its members are Users (their membership ids)."""
+    resource = Group(
+        id=row.scim_id,
+        external_id=row.external_id,
+        display_name=row.display_name,
+        members=[
+            GroupMember(value=str(m.id), ref=f"{d.base_url}/Users/{m.id}", type="User",
+                        display=u.name or u.email)  # fmt: skip
+            for m, u in members
+        ]
+        or None,
+    )
+    return with_meta(  # type: ignore[no-any-return]
+        resource, kind="Group", location=f"{d.base_url}/Groups/{row.scim_id}",
+        created=row.created_at, modified=row.updated_at or row.created_at,
+    )  # fmt: skip
+
+
+def get_group(session: Session, d: Directory, *, group_id: str) -> Group:
+    """The directory's Group with this id; NotFoundException."""
+    return _resource(session, d, _group(session, d, group_id))
+
+
+def _group(session: Session, d: Directory, group_id: str) -> ScimGroupRow:
+    row = store.find_group(session, org_id=d.org.id, scim_id=group_id[:36])
+    if row is None:
+        raise NotFoundException(detail=f"no group {group_id[:100]}")
+    return row
+
+
+def _resource(session: Session, d: Directory, row: ScimGroupRow) -> Group:
+    return group_resource(d, row, store.group_members(session, group_ids=[row.id])[row.id])
+
+
+def list_groups(
+    session: Session, d: Directory, *, query: str | None, start_index: int, count: int | None
+) -> ListResponse[Group]:
+    """A page of the directory's Groups that match the filter, oldest first."""
+    found = scim_filter(Group, query)
+    rows = store.groups(session, org_id=d.org.id)
+    members = store.group_members(session, group_ids=[row.id for row in rows])
+    groups = [group_resource(d, row, members[row.id]) for row in rows]
+    if found is not None:
+        groups = [group for group in groups if found.match(group)]
+    return page(groups, start_index=start_index, count=count)
+
+
+def create_group(session: Session, d: Directory, *, resource: Group) -> Group:
+    """A new directory group with its members; UniquenessException when its name is
+    taken."""
+    row = ScimGroupRow(
+        org_id=d.org.id, scim_id=str(uuid.uuid4()), display_name=_name(resource),
+        external_id=_external_id(resource), created_at=d.now, updated_at=d.now,
+    )  # fmt: skip
+    _unique(session, d, row.display_name, None)
+    session.add(row)
+    session.flush()
+    _save(session, d, row, resource, before=None)
+    return _resource(session, d, row)
+
+
+def replace_group(
+    session: Session, d: Directory, *, group_id: str, resource: Group, if_match: str | None
+) -> Group:
+    """The Group replaced by the directory's (PUT); 412 on another version."""
+    row = _group(session, d, group_id)
+    current = _resource(session, d, row)
+    check_if_match(current, if_match)
+    _save(session, d, row, resource, before=current)
+    return _resource(session, d, row)
+
+
+def patch_group(
+    session: Session, d: Directory, *, group_id: str, patch: PatchOp[Group], if_match: str | None
+) -> Group:
+    """The Group changed by a PATCH's operations (members added, removed, replaced;
+    displayName, externalId), applied by scim2-models."""
+    row = _group(session, d, group_id)
+    current = _resource(session, d, row)
+    check_if_match(current, if_match)
+    before = current.model_copy(deep=True)
+    patch.patch(current)
+    _save(session, d, row, current, before=before)
+    return _resource(session, d, row)
+
+
+def delete_group(session: Session, d: Directory, *, group_id: str, if_match: str | None) -> None:
+    """Deletes the directory group (its members' roles stay), audited."""
+    row = _group(session, d, group_id)
+    current = _resource(session, d, row)
+    check_if_match(current, if_match)
+    store.delete_group(session, group_id=row.id)
+    session.expunge(row)
+    _event(session, d, row.display_name, "delete", _state(current), None)
+
+
+def _save(
+    session: Session, d: Directory, row: ScimGroupRow, resource: Group, *, before: Group | None
+) -> None:
+    """Saves the group's name, external id and members, then their roles and units."""
+    name = _name(resource)
+    if name != row.display_name:
+        _unique(session, d, name, row.id)
+    old = {m.id: (m, u) for m, u in store.group_members(session, group_ids=[row.id])[row.id]}
+    new = _members(session, d, resource)
+    row.display_name, row.external_id = name, _external_id(resource)
+    row.updated_at = d.now
+    store.set_group_members(session, group_id=row.id, user_ids={u.id for _, u in new.values()})
+    after = _resource(session, d, row)
+    if before is None or _state(before) != _state(after):
+        change = "create" if before is None else "update"
+        _event(session, d, name, change, None if before is None else _state(before), _state(after))
+    for member in {**old, **new}.values():
+        scim_people.keep_in_step(session, d, member)
+
+
+def _members(session: Session, d: Directory, resource: Group) -> dict[int, Member]:
+    found: dict[int, Member] = {}
+    for item in resource.members or []:
+        value = item.value or ""
+        rows = (
+            store.members(session, org_id=d.org.id, membership_id=int(value))
+            if value.isdigit() and len(value) < 12
+            else []
+        )
+        if not rows:
+            raise InvalidValueException(detail=f"members: no user {value[:100]} in this directory")
+        found[rows[0][0].id] = rows[0]
+    return found
+
+
+def _unique(session: Session, d: Directory, name: str, own_id: int | None) -> None:
+    other = store.find_group_named(session, org_id=d.org.id, name=name)
+    if other is not None and other.id != own_id:
+        raise UniquenessException(detail=f"a group '{name}' exists already")
+
+
+def _name(resource: Group) -> str:
+    try:
+        name = checked_text(resource.display_name or "", "line", "displayName")
+    except InvalidInput as error:
+        raise InvalidValueException(detail=error.message) from None
+    if not name or len(name) > NAME_LENGTH:
+        raise InvalidValueException(detail=f"displayName: give 1 to {NAME_LENGTH} characters")
+    return name
+
+
+def _external_id(resource: Group) -> str | None:
+    external = resource.external_id
+    if external is not None and len(external) > EXTERNAL_ID_LENGTH:
+        raise InvalidValueException(detail=f"externalId is longer than {EXTERNAL_ID_LENGTH}")
+    return external
+
+
+def _state(group: Group) -> dict[str, Any]:
+    return {
+        "display_name": group.display_name,
+        "external_id": group.external_id,
+        "members": sorted(m.display or "" for m in group.members or []),
+    }
+
+
+def _event(session: Session, d: Directory, key: str, change: str, before: Any, after: Any) -> None:
+    record_event(
+        session, org_id=d.org.id, actor=d.actor, entity="scim-group", key=key, change=change,
+        before=before, after=after, origin=d.origin,
+    )  # fmt: skip
