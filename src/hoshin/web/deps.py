@@ -11,15 +11,17 @@ from fastapi import Depends, Query, Request
 
 from hoshin.domain.months import in_calendar
 from hoshin.domain.text import nested_problems
-from hoshin.errors import HoshinError, InvalidInput
+from hoshin.errors import Forbidden, HoshinError, InvalidInput
 from hoshin.fields import iso_day
 from hoshin.guard.client import origin_of
+from hoshin.guard.csrf import SAML_ANSWER
 from hoshin.runtime.sessions import Session, request_session
-from hoshin.service import account, inbox
+from hoshin.service import account, inbox, sso
 from hoshin.service.account import SESSION_COOKIE, Principal
 from hoshin.service.analysis import Analysed, AnalysisCache
 from hoshin.service.asker import Asker, Who
 from hoshin.service.organization import OrganizationRow, membership, organizations_of
+from hoshin.service.sso_addresses import start_path
 from hoshin.service.versioned import Change
 
 
@@ -31,8 +33,8 @@ async def refuse_hostile_form(request: Request) -> None:
     """A posted form whose text no field takes (a control character, a value longer than any
     field) is invalid input, each field named; the path and query were checked at the door
     (hoshin.guard.limits), and each form applies its fields' tighter rules in place."""
-    if request.method != "POST":
-        return
+    if request.method != "POST" or SAML_ANSWER.fullmatch(request.url.path):
+        return  # an IdP's answer is base64 longer than any field: web.sso_saml limits it
     form = await request.form()  # parsed once: the route's Form parameters reuse it
     values = {name: form.getlist(name) for name in form}
     texts = {name: [v for v in items if isinstance(v, str)] for name, items in values.items()}
@@ -139,7 +141,15 @@ class Here:
 def here(request: Request, session: Db, me: Viewer, org: str, as_of: AsOf) -> Here:
     """The organisation in the path, if the asker is a member (else not found)."""
     row, role = membership(session, slug=org, user_id=me.user_id)
-    account.check_sign_in_method(me, row, role)
+    try:
+        account.check_sign_in_method(me, row, role)
+    except Forbidden as refused:  # the error page offers the provider's sign-in, back here
+        found = sso.provider_for(session, slug=row.slug)
+        if found is None:
+            raise
+        label = found[1].label or row.name
+        href = start_path(row.slug, found[1].protocol, sso.safe_next(request.url.path))
+        raise Forbidden(refused.message, {"sign_in": {"label": label, "href": href}}) from None
     cache: AnalysisCache = request.app.state.analyses
     mine = organizations_of(session, user_id=me.user_id)
     # The bell on every page: one indexed query, none for a user linked to no person.
