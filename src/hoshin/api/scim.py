@@ -19,8 +19,11 @@ from scim2_models import (
     InvalidSyntaxException,
     InvalidValueException,
     ListResponse,
+    NotImplementedException,
     PatchOp,
+    ResourceType,
     ResponseParameters,
+    Schema,
     SCIMException,
     SearchRequest,
     UnauthorizedException,
@@ -331,7 +334,8 @@ async def list_discovery(request: Request) -> Response:
     schemas = request.url.path.rstrip("/").endswith("/Schemas")
     lister: Any = scim_discovery.schemas if schemas else scim_discovery.resource_types
     items = await _run(request, lambda s, d: lister(d.base_url))
-    found = ListResponse[Any](
+    model = Schema if schemas else ResourceType
+    found = ListResponse[model](  # type: ignore[valid-type]
         total_results=len(items), start_index=1, items_per_page=len(items), resources=items
     )
     return _json(found.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE))
@@ -350,14 +354,24 @@ async def read_discovery(request: Request, item: str) -> Response:
     return _json(found.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE))
 
 
+@router.post("/.search")
+async def search_everything(request: Request) -> Response:
+    """A search of every resource type at once (RFC 7644 3.4.3), which hoshin does not do:
+    501, as the RFC has it."""
+    raise NotImplementedException(detail="search /Users/.search or /Groups/.search")
+
+
 @router.api_route("/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"])
 async def elsewhere(request: Request, rest: str) -> Response:
     """Routing's 404 and 405 as SCIM errors: nothing else of SCIM is at this path, or not
     with this method."""
+    # The router's own routes, matched on the path under /scim/v2 (FastAPI keeps an
+    # included router's routes apart from the app's list).
+    scope = {**request.scope, "path": "/" + rest, "root_path": ""}
     allowed: set[str] = set()
-    for route in request.app.router.routes:
+    for route in router.routes:
         if isinstance(route, Route) and route.endpoint is not elsewhere and route.methods:
-            if route.matches(request.scope)[0] != Match.NONE:
+            if route.matches(scope)[0] != Match.NONE:
                 allowed |= route.methods
     if allowed:
         answer = scim_error(405, f"{request.method} is not allowed here")

@@ -221,7 +221,7 @@ def list_users(
     users = [user_resource(d, row, groups[row[1].id]) for row in rows]
     if found is not None:
         users = [user for user in users if found.match(user)]
-    return page(users, start_index=start_index, count=count)
+    return page(User, users, start_index=start_index, count=count)
 
 
 def scim_filter(model: Any, text: str | None) -> Any:
@@ -258,12 +258,14 @@ def narrowing(node: FilterNode) -> dict[str, Any]:
     return {}
 
 
-def page(items: list[Any], *, start_index: int, count: int | None) -> ListResponse[Any]:
+def page(
+    model: Any, items: list[Any], *, start_index: int, count: int | None
+) -> ListResponse[Any]:
     """One page of ``items`` as a ListResponse (RFC 7644 3.4.2.4)."""
     start = max(start_index, 1)
     size = MAX_RESULTS if count is None else min(max(count, 0), MAX_RESULTS)
     chosen = items[start - 1 : start - 1 + size]
-    return ListResponse[Any](
+    return ListResponse[model](  # type: ignore[valid-type]
         total_results=len(items), start_index=start, items_per_page=len(chosen),
         resources=chosen,
     )  # fmt: skip

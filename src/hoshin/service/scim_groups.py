@@ -38,9 +38,8 @@ def group_resource(d: Directory, row: ScimGroupRow, members: list[Member]) -> Gr
         external_id=row.external_id,
         display_name=row.display_name,
         members=[
-            GroupMember(value=str(m.id), ref=f"{d.base_url}/Users/{m.id}", type="User",
-                        display=u.name or u.email)  # fmt: skip
-            for m, u in members
+            GroupMember(value=str(m.id), ref=f"{d.base_url}/Users/{m.id}", type="User")
+            for m, _ in members
         ]
         or None,
     )
@@ -76,7 +75,7 @@ def list_groups(
     groups = [group_resource(d, row, members[row.id]) for row in rows]
     if found is not None:
         groups = [group for group in groups if found.match(group)]
-    return page(groups, start_index=start_index, count=count)
+    return page(Group, groups, start_index=start_index, count=count)
 
 
 def create_group(session: Session, d: Directory, *, resource: Group) -> Group:
@@ -190,7 +189,7 @@ def _state(group: Group) -> dict[str, Any]:
     return {
         "display_name": group.display_name,
         "external_id": group.external_id,
-        "members": sorted(m.display or "" for m in group.members or []),
+        "members": sorted(int(m.value or 0) for m in group.members or []),
     }
 
 
