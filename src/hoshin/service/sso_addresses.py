@@ -4,7 +4,7 @@ consumer service (ACS) and metadata. One place, so that every door shows the sam
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 
 def sso_addresses(base_url: str, slug: str) -> dict[str, str]:
@@ -17,3 +17,11 @@ def sso_addresses(base_url: str, slug: str) -> dict[str, str]:
         "saml_metadata_url": f"{root}/saml/metadata",
         "sign_in_url": f"{base_url.rstrip('/')}/signin?org={quote(slug, safe='')}",
     }
+
+
+def start_path(slug: str, protocol: str, next_path: str = "") -> str:
+    """The path that starts a sign-in at the organisation's provider (a GET: a link, never a
+    form, for the pages' CSP allows forms to post only to hoshin), going on to ``next_path``
+    (a path of this server) once signed in."""
+    path = f"/sso/{quote(slug, safe='')}/{protocol}/start"
+    return f"{path}?{urlencode({'next': next_path})}" if next_path else path

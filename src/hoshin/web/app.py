@@ -108,7 +108,8 @@ def _install_errors(web: FastAPI) -> None:
     @web.exception_handler(HoshinError)
     async def hoshin_error(request: Request, error: HoshinError) -> Response:
         status = page_status(error)
-        return render(request, "error.html", {"status": status, "message": error.message}, status)
+        context = {"status": status, "message": error.message, "detail": error.detail}
+        return render(request, "error.html", context, status)
 
     @web.exception_handler(REFUSED_AT_COMMIT)
     async def refused_at_commit(request: Request, error: Exception) -> Response:

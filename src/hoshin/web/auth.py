@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hoshin.config import settings
+from hoshin.domain.text import LONGEST
 from hoshin.errors import Forbidden, TooManyAttempts
 from hoshin.guard.client import origin_of, set_session_cookie
 from hoshin.service import account, sso
 from hoshin.service.account import SESSION_COOKIE
 from hoshin.service.organization import organizations_of
-from hoshin.web import invite
+from hoshin.web import invite, sso_signin
 from hoshin.web.deps import Db, Viewer, now
 from hoshin.web.render import render
 
@@ -23,9 +24,16 @@ router.include_router(invite.router)
 
 
 @router.get("/signin", response_class=HTMLResponse)
-def sign_in_page(request: Request) -> Response:
-    """The sign-in form."""
-    return render(request, "signin.html", {"email": "", "problem": None})
+def sign_in_page(
+    request: Request,
+    session: Db,
+    org: Annotated[str, Query(max_length=LONGEST["id"])] = "",
+    next: Annotated[str, Query(max_length=500)] = "",
+) -> Response:
+    """The sign-in form; with ``?org=SLUG`` of an organisation that has single sign-on, its
+    "Sign in with <provider>" link above it (web.sso_signin)."""
+    context = sso_signin.signin_context(session, org=org, next_path=next)
+    return render(request, "signin.html", context)
 
 
 @router.post("/signin", response_class=HTMLResponse)
