@@ -1,4 +1,6 @@
-"""A tiny OpenID Connect provider for the refusal tests, over real HTTP on 127.0.0.1: its
+"""OpenID Connect providers for the tests: oidc-provider-mock (a real provider built on
+Authlib's server, with a sign-in page; ``mock_provider``) for the happy path, and a tiny
+provider for the refusal tests, over real HTTP on 127.0.0.1: its
 discovery document, its keys, an authorization endpoint that answers at once with a code,
 and a token endpoint that checks the client secret and the PKCE verifier and gives the ID
 token a test chose (oidc-provider-mock, for the happy path, mints only good tokens).
@@ -12,9 +14,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import logging
 import secrets
 import threading
 import time
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -135,3 +139,20 @@ def tiny_provider() -> Iterator[TinyProvider]:
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+@contextmanager
+def mock_provider(users: dict[str, dict[str, object]]) -> Iterator[str]:
+    """oidc-provider-mock on localhost (a free port) until the block ends, knowing ``users``
+    (sub -> claims); yields its issuer. Any client id and secret are taken."""
+    with warnings.catch_warnings():
+        # The mock calls Authlib server APIs that Authlib deprecated (its threads see the
+        # tests' "warnings are errors" filter); hoshin's own warnings stay errors.
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"authlib\.")
+        warnings.filterwarnings("ignore", message="authlib.jose module is deprecated")
+        import oidc_provider_mock  # here: its import warns (it uses authlib.jose)
+
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
+        claims = [oidc_provider_mock.User(sub=sub, claims=c) for sub, c in users.items()]
+        with oidc_provider_mock.run_server_in_thread(user_claims=claims) as server:
+            yield f"http://localhost:{server.server_port}"

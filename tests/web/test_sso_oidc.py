@@ -28,11 +28,24 @@ from hoshin.store.account import find_membership
 from hoshin.store.audit import list_events
 from hoshin.store.organization import get_organization
 from hoshin.store.user import find_user
-from oidc_provider import CLIENT_ID, CLIENT_SECRET, TinyProvider, tiny_provider
+from oidc_provider import CLIENT_ID, CLIENT_SECRET, TinyProvider, mock_provider, tiny_provider
 
 from .web_support import clinic_pages
 
 BEN = "ben@clinic.example"
+
+
+def configure(sessions: sessionmaker[Session], issuer: str, **changes: Any) -> None:
+    """Sets clinic's OpenID Connect provider (``changes`` over the defaults) and commits."""
+    defaults: dict[str, Any] = {
+        "protocol": "oidc", "label": "Tiny", "oidc_issuer": issuer, "client_id": CLIENT_ID,
+        "client_secret": CLIENT_SECRET, "group_claim": "groups",
+    }  # fmt: skip
+    with sessions() as session:
+        org = get_organization(session, slug="clinic")
+        settings = SsoSettings(**(defaults | changes))
+        sso.set_settings(session, org=org, settings=settings, actor="t", origin="t")
+        session.commit()
 
 
 @dataclass
@@ -45,15 +58,7 @@ class Flow:
 
     def configure(self, **changes: Any) -> None:
         """Sets clinic's provider (the tiny one; ``changes`` over the defaults)."""
-        defaults: dict[str, Any] = {
-            "protocol": "oidc", "label": "Tiny", "oidc_issuer": self.provider.issuer,
-            "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "group_claim": "groups",
-        }  # fmt: skip
-        settings = SsoSettings(**(defaults | changes))
-        with self.sessions() as session:
-            org = get_organization(session, slug="clinic")
-            sso.set_settings(session, org=org, settings=settings, actor="t", origin="t")
-            session.commit()
+        configure(self.sessions, self.provider.issuer, **changes)
 
     def callback_url(self, next_path: str = "") -> str:
         """The path and query the provider sends the browser back to (after /start)."""
@@ -107,6 +112,34 @@ def test_a_member_signs_in_and_lands_where_they_started(flow: Flow) -> None:
     with flow.sessions() as session:
         user = find_user(session, email=BEN)
         assert user is not None and user.name == "Ben Okafor"  # the provider's name kept
+
+
+def test_a_member_signs_in_at_a_real_provider_gets_their_groups_role_and_signs_out_there(
+    engine: Engine, cheap_hashing: None
+) -> None:
+    users = {"admin": ("admin", None), "ben": ("contributor", "ben")}
+    ben = {"email": BEN, "name": "Ben Okafor", "groups": ["planners"]}
+    with mock_provider({"ben-at-idp": ben}) as issuer, clinic_pages(engine, users) as client:
+        sessions = session_factory(engine)
+        configure(sessions, issuer, group_roles={"planners": "editor"})
+        start = client.get("/sso/clinic/oidc/start", follow_redirects=False)
+        # oidc-provider-mock's sign-in page: its form takes the user's subject.
+        signed = httpx.post(start.headers["location"], data={"sub": "ben-at-idp"})
+        assert signed.status_code == 302, signed.text
+        back = urlsplit(signed.headers["location"])
+        answer = client.get(f"{back.path}?{back.query}", follow_redirects=False)
+        assert answer.status_code == 303, said(answer)
+        assert answer.headers["location"] == "/orgs/clinic/"
+        assert client.get("/orgs/clinic/").status_code == 200
+        with sessions() as session:
+            org = get_organization(session, slug="clinic")
+            user = find_user(session, email=BEN)
+            assert user is not None
+            membership = find_membership(session, user_id=user.id, org_id=org.id)
+            assert membership is not None and membership.role == "editor"  # was contributor
+        # Signing out ends the provider's session too: a page that goes to its endpoint.
+        out = client.post("/signout", follow_redirects=False)
+        assert f"{issuer}/oauth2/end_session?client_id={CLIENT_ID}" in said(out)
 
 
 def test_without_next_the_member_lands_on_the_organisations_page(flow: Flow) -> None:
