@@ -118,7 +118,7 @@ def test_a_member_signs_in_at_a_real_provider_gets_their_groups_role_and_signs_o
     engine: Engine, cheap_hashing: None
 ) -> None:
     users = {"admin": ("admin", None), "ben": ("contributor", "ben")}
-    ben = {"email": BEN, "name": "Ben Okafor", "groups": ["planners"]}
+    ben: dict[str, object] = {"email": BEN, "name": "Ben Okafor", "groups": ["planners"]}
     with mock_provider({"ben-at-idp": ben}) as issuer, clinic_pages(engine, users) as client:
         sessions = session_factory(engine)
         configure(sessions, issuer, group_roles={"planners": "editor"})
