@@ -4,14 +4,18 @@ PostgreSQL: every change audited without the secret, every rule's message naming
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from hoshin.errors import InvalidInput, NotFound
+from hoshin.runtime.engine import session_factory
 from hoshin.service import sso
 from hoshin.service.sso import SsoSettings
 from hoshin.store.audit import list_events
@@ -285,6 +289,33 @@ def test_a_request_is_refused_at_its_expiry_and_dropped_later(session: Session) 
     assert sso.was_used(session, kind="oidc", key="later")
     sso.begin_request(session, org=org, kind="oidc", key="next", now=NOON + timedelta(minutes=10))
     assert not sso.was_used(session, kind="oidc", key="later")
+
+
+def test_a_request_taken_twice_at_once_is_answered_once(
+    session: Session, engine: Engine, backend: str
+) -> None:
+    """Two callbacks with one state (a replay racing the real one): the second waits for the
+    first's delete (PostgreSQL's row lock, SQLite's writers' turn), then finds it gone."""
+    org = make_org(session)
+    sso.begin_request(session, org=org, kind="oidc", key="raced", now=NOON)
+    session.commit()
+    assert sso.take_request(session, kind="oidc", key="raced", now=NOON) is not None
+    second: list[object] = []
+
+    def take() -> None:
+        try:
+            with session_factory(engine)() as other:
+                second.append(sso.take_request(other, kind="oidc", key="raced", now=NOON))
+                other.commit()
+        except OperationalError:  # SQLite: the first take's commit made its reading stale
+            second.append("busy")
+
+    racer = threading.Thread(target=take)
+    racer.start()
+    racer.join(timeout=1.0)  # it read the request, and waits for the first take's delete
+    session.commit()
+    racer.join(timeout=30.0)
+    assert second == [None] or (backend == "sqlite" and second == ["busy"])
 
 
 @pytest.mark.parametrize(

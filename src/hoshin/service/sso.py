@@ -297,7 +297,10 @@ def take_request(session: Session, *, kind: str, key: str, now: datetime) -> Sso
     row = store.find_request(session, kind=kind, key_hash=account.secret_hash(key))
     if row is None:
         return None
-    store.delete_request(session, request_id=row.id)
+    # Only the transaction whose delete removed it answers: a replay racing the real answer
+    # read it too, but its delete waits for the first's and then removes nothing.
+    if not store.delete_request(session, request_id=row.id):
+        return None
     return row if row.expires_at > now else None
 
 

@@ -100,9 +100,10 @@ def find_request(session: Session, *, kind: str, key_hash: str) -> SsoRequestRow
     return session.scalars(query).first()
 
 
-def delete_request(session: Session, *, request_id: int) -> None:
-    """Deletes one sign-in under way."""
-    session.execute(delete(SsoRequestRow).where(SsoRequestRow.id == request_id))
+def delete_request(session: Session, *, request_id: int) -> bool:
+    """Deletes one sign-in under way; False when another transaction deleted it first."""
+    result = session.execute(delete(SsoRequestRow).where(SsoRequestRow.id == request_id))
+    return bool(getattr(result, "rowcount", 0))
 
 
 def delete_expired_requests(session: Session, *, now: datetime) -> None:
