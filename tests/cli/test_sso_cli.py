@@ -59,6 +59,8 @@ def test_oidc_is_set_with_the_secret_from_stdin_and_shown_without_it(url: str) -
         "set single sign-on of acme: OpenID Connect\n"
         f"redirect URI: {BASE}/sso/acme/oidc/callback\n"
         f"sign-in page: {BASE}/signin?org=acme\n"
+        "password sign-in is off: members sign in through the provider (admins keep their "
+        "password, to get in when it is down)\n"
     )
     assert shown(url) == {
         "organization": "acme", "protocol": "oidc", "label": "Entra ID",

@@ -127,6 +127,9 @@ def sso_set(
     typer.echo(f"set single sign-on of {org}: {_names[protocol]}")
     for name, address in addresses(protocol, org).items():
         typer.echo(f"{name}: {address}")
+    if not password_sign_in:
+        typer.echo("password sign-in is off: members sign in through the provider (admins "
+                   "keep their password, to get in when it is down)")  # fmt: skip
 
 
 @sso_app.command("show")
