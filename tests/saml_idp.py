@@ -21,6 +21,7 @@ from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.config import IdPConfig
 from saml2.metadata import create_metadata_string
 from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_EMAILADDRESS, NameID
+from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
 with warnings.catch_warnings():
     # pysaml2's IdP names cryptography's CFB mode at import, which cryptography deprecates
@@ -104,6 +105,8 @@ class SamlIdp:
             authn={"class_ref": PASSWORD},
             sign_assertion=signed,
             sign_response=False,
+            sign_alg=SIG_RSA_SHA256,  # what Entra ID, Okta, Google and Keycloak sign with
+            digest_alg=DIGEST_SHA256,
         )
         return base64.b64encode(str(xml).encode()).decode()
 

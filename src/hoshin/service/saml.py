@@ -23,6 +23,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
+from urllib.parse import urlsplit
 
 import httpx
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, SAMLError, samlp
@@ -45,6 +46,7 @@ ASSERTION: Final = "saml-assertion"  # an assertion used, by its id, until it ex
 CLOCK_SKEW: Final = timedelta(minutes=2)  # between the IdP's clock and ours
 METADATA_MAX_AGE: Final = timedelta(days=1)  # an IdP's metadata read from its URL, kept
 FETCH_TIMEOUT: Final = 10.0  # seconds, to read an IdP's metadata
+LOOPBACK: Final = frozenset(("127.0.0.1", "::1", "localhost"))
 SUCCESS: Final = "urn:oasis:names:tc:SAML:2.0:status:Success"
 # Where the IdPs put the e-mail address and the name: the names pysaml2 gives the standard
 # attributes (urn:oid:...), then Microsoft's claim names (Entra ID, AD FS).
@@ -55,9 +57,10 @@ NAME_ATTRIBUTES: Final = (
 )  # fmt: skip
 GIVEN_ATTRIBUTES: Final = ("givenName", "firstName", _CLAIMS + "givenname")
 SURNAME_ATTRIBUTES: Final = ("sn", "surname", "lastName", _CLAIMS + "surname")
-# pysaml2 logs whole responses at DEBUG and INFO: a SAML answer is a bearer credential, and
-# hoshin's refusals already say what went wrong.
-logging.getLogger("saml2").setLevel(logging.WARNING)
+# pysaml2 logs whole answers at DEBUG and INFO and its failures (with their text) at ERROR: a
+# SAML answer is a bearer credential, and each failure is a refusal of hoshin's, audited with
+# its reason.
+logging.getLogger("saml2").setLevel(logging.CRITICAL)
 
 
 @dataclass(frozen=True)
@@ -256,10 +259,9 @@ def _client(
     origin: str,
 ) -> Saml2Client:
     """pysaml2's service provider for the organisation, with its IdP's metadata."""
-    metadata = _idp_metadata(settings, now=now)
-    if not metadata:
-        reason = f"the IdP's metadata cannot be read from {settings.saml_idp_metadata_url[:200]}"
-        raise sso.refuse(session, org=org, reason=reason, origin=origin)
+    metadata, problem = _idp_metadata(settings, now=now)
+    if problem:
+        raise sso.refuse(session, org=org, reason=problem, origin=origin)
     try:
         config = _config(addresses(base_url=base_url, slug=org.slug), idp_metadata=metadata)
         return Saml2Client(config=config)
@@ -268,22 +270,29 @@ def _client(
         raise sso.refuse(session, org=org, reason=reason, origin=origin) from None
 
 
-def _idp_metadata(settings: SsoSettingsRow, *, now: datetime) -> str:
-    """The IdP's metadata XML: pasted, or read from its URL and kept in the row (read again
-    after a day, for the IdP's certificate roll-over; the kept copy serves while the URL
-    fails). Empty when there is none."""
+def _idp_metadata(settings: SsoSettingsRow, *, now: datetime) -> tuple[str, str]:
+    """The IdP's metadata XML, pasted or read from its URL, and the problem ("" when none).
+    Read from a URL, it is kept in the row and read again after a day (for the IdP's
+    certificate roll-over); the kept copy serves while the URL fails. The URL must be https
+    (the metadata carries the certificate that every signature is checked with), but for
+    this machine's own addresses (an IdP beside hoshin, and the tests')."""
     url, kept = settings.saml_idp_metadata_url, settings.saml_idp_metadata
     if not url or (kept and settings.updated_at + METADATA_MAX_AGE > now):
-        return kept
+        return kept, "" if kept else "the IdP's metadata is not set"
+    parts = urlsplit(url)
+    if parts.scheme != "https" and parts.hostname not in LOOPBACK:
+        return kept, "" if kept else f"the IdP's metadata URL must be https: {url[:200]}"
     try:
         answer = httpx.get(url, timeout=FETCH_TIMEOUT, follow_redirects=True)
         answer.raise_for_status()
-    except httpx.HTTPError:
-        return kept
+    except httpx.HTTPError as error:
+        problem = f"the IdP's metadata cannot be read from {url[:200]} ({type(error).__name__})"
+        return kept, "" if kept else problem
     if len(answer.text) > sso.METADATA_LENGTH:
-        return kept
+        too_long = f"the IdP's metadata at {url[:200]} is longer than {sso.METADATA_LENGTH}"
+        return kept, "" if kept else too_long
     settings.saml_idp_metadata = answer.text.strip()
-    return settings.saml_idp_metadata
+    return settings.saml_idp_metadata, ""
 
 
 def _config(sp: Addresses, *, idp_metadata: str | None) -> SPConfig:
