@@ -7,14 +7,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
+import httpx2
 from api_support import Seeded
-from sqlalchemy import Engine, delete
+from sqlalchemy import Engine, delete, select
 
 from hoshin.runtime.engine import session_factory
 from hoshin.service import scim
+from hoshin.service.account import get_user
+from hoshin.store.account import find_membership
 from hoshin.store.audit import AuditEventRow
 from hoshin.store.organization import get_organization
+from hoshin.store.unit import find_person
 
 NOW = datetime(2026, 6, 15, 12, tzinfo=UTC)
 BASE = "/scim/v2"
@@ -34,7 +37,7 @@ class Directory:
 
     def call(
         self, method: str, path: str, org: str = "clinic", json: Any = None, **headers: str
-    ) -> httpx.Response:
+    ) -> httpx2.Response:
         """A SCIM request with ``org``'s token."""
         return self.api.client.request(
             method, BASE + path, json=json,
@@ -67,3 +70,29 @@ def tokens(engine: Engine) -> dict[str, str]:
 def user_body(email: str, **more: Any) -> dict[str, Any]:
     """A User's JSON."""
     return {"schemas": [USER], "userName": email, **more}
+
+
+def events(engine: Engine) -> list[tuple[str, str, str, str]]:
+    """The audit trail since seeding: (actor, entity, key, change), oldest first."""
+    with session_factory(engine)() as session:
+        rows = session.scalars(select(AuditEventRow).order_by(AuditEventRow.id))
+        return [(row.actor, row.entity, row.key, row.change) for row in rows]
+
+
+def role_of(engine: Engine, email: str, org: str = "clinic") -> str | None:
+    """The user's role in the organisation, or None."""
+    with session_factory(engine)() as session:
+        found = find_membership(
+            session,
+            user_id=get_user(session, email=email).id,
+            org_id=get_organization(session, slug=org).id,
+        )
+        return None if found is None else found.role
+
+
+def person(engine: Engine, key: str, org: str = "clinic") -> tuple[str, str | None, int]:
+    """A plan person's (name, unit, version)."""
+    with session_factory(engine)() as session:
+        row = find_person(session, org_id=get_organization(session, slug=org).id, key=key)
+        assert row is not None
+        return row.name, row.unit, row.version

@@ -55,11 +55,12 @@ def test_scim2_tester_finds_no_failure(engine: Engine, monkeypatch: pytest.Monke
     _email_user_names(monkeypatch)
     seeded = seed(engine, make=create_server)
     token = tokens(engine)["clinic"]
-    with served(seeded.client.app) as url:  # type: ignore[arg-type]
-        with httpx2.Client(
-            base_url=f"{url}/scim/v2", headers={"Authorization": f"Bearer {token}"}
-        ) as http:
-            results = check_server(SyncSCIMClient(http), raise_exceptions=False)
+    auth = {"Authorization": f"Bearer {token}"}
+    with (
+        served(seeded.client.app) as url,  # type: ignore[arg-type]
+        httpx2.Client(base_url=f"{url}/scim/v2", headers=auth) as http,
+    ):
+        results = check_server(SyncSCIMClient(http), raise_exceptions=False)
     failed = [result for result in results if result.status not in (Status.SUCCESS, Status.SKIPPED)]
     keys = [(result.title, _attribute(result)) for result in failed]
     unexpected = [
@@ -67,6 +68,10 @@ def test_scim2_tester_finds_no_failure(engine: Engine, monkeypatch: pytest.Monke
         for result, key in zip(failed, keys, strict=True)
         if key not in NOT_APPLICABLE
     ]
+    # The one check the checker itself skips: POST /.search of every resource type at once,
+    # which RFC 7644 3.4.3 lets a server refuse with 501 (hoshin does; /Users/.search and
+    # /Groups/.search work).
+    assert {r.title for r in results if r.status == Status.SKIPPED} == {"search_with_attributes"}
     assert unexpected == []
     # Each check listed as not applicable did run and did find what the reason says.
     assert set(keys) == set(NOT_APPLICABLE)

@@ -173,13 +173,19 @@ def _int(request: Request, name: str) -> int | None:
 
 def _parameters(model: Any, request: Request) -> ResponseParameters[Any]:
     query = request.query_params
-    return ResponseParameters[model].model_validate(  # type: ignore[valid-type]
-        {"attributes": query.get("attributes"), "excludedAttributes": query.get("excludedAttributes")}
+    return ResponseParameters[model].model_validate(
+        {
+            "attributes": query.get("attributes"),
+            "excludedAttributes": query.get("excludedAttributes"),
+        }
     )
 
 
 def _resource_answer(
-    resource: Any, request: Request, status: int = 200, ctx: Context = Context.RESOURCE_QUERY_RESPONSE
+    resource: Any,
+    request: Request,
+    status: int = 200,
+    ctx: Context = Context.RESOURCE_QUERY_RESPONSE,
 ) -> Response:
     model = type(resource)
     body = resource.model_dump(scim_ctx=ctx, response_parameters=_parameters(model, request))
@@ -264,7 +270,7 @@ async def replace_resource(request: Request, item: str) -> Response:
     if_match = request.headers.get("if-match")
     ctx = Context.RESOURCE_REPLACEMENT_REQUEST
     if users:
-        user = User.model_validate(body, scim_ctx=ctx)
+        user: User[Any] = User.model_validate(body, scim_ctx=ctx)
         found = await _run(
             request,
             lambda s, d: scim.replace_user(s, d, user_id=item, resource=user, if_match=if_match),
@@ -289,7 +295,7 @@ async def patch_resource(request: Request, item: str) -> Response:
     if_match = request.headers.get("if-match")
     ctx = Context.RESOURCE_PATCH_REQUEST
     if users:
-        user_patch = PatchOp[User].model_validate(body, scim_ctx=ctx)
+        user_patch = PatchOp[User[Any]].model_validate(body, scim_ctx=ctx)
         found = await _run(
             request,
             lambda s, d: scim.patch_user(s, d, user_id=item, patch=user_patch, if_match=if_match),
@@ -370,9 +376,13 @@ async def elsewhere(request: Request, rest: str) -> Response:
     scope = {**request.scope, "path": "/" + rest, "root_path": ""}
     allowed: set[str] = set()
     for route in router.routes:
-        if isinstance(route, Route) and route.endpoint is not elsewhere and route.methods:
-            if route.matches(scope)[0] != Match.NONE:
-                allowed |= route.methods
+        if (
+            isinstance(route, Route)
+            and route.endpoint is not elsewhere
+            and route.methods
+            and route.matches(scope)[0] != Match.NONE
+        ):
+            allowed |= route.methods
     if allowed:
         answer = scim_error(405, f"{request.method} is not allowed here")
         answer.headers["Allow"] = ", ".join(sorted(allowed))

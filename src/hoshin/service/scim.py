@@ -14,10 +14,9 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from scim2_models import (
-    Context,
     Email,
     GroupMembership,
     InvalidValueException,
@@ -31,8 +30,14 @@ from scim2_models import (
     UniquenessException,
     User,
 )
-from scim2_models.path.expressions import Comparison, CompareOperator, FilterNode, LogicalExpr
-from scim2_models.path.expressions import LogicalOperator, ValuePath
+from scim2_models.path.expressions import (
+    CompareOperator,
+    Comparison,
+    FilterNode,
+    LogicalExpr,
+    LogicalOperator,
+    ValuePath,
+)
 from sqlalchemy.orm import Session
 
 from hoshin.errors import InvalidInput, NotFound
@@ -161,34 +166,36 @@ def check_if_match(resource: Any, if_match: str | None) -> None:
         raise PreconditionFailedException(detail=f"the resource is now at version {version}")
 
 
-def user_resource(d: Directory, member: Member, groups: list[ScimGroupRow]) -> User:
+def user_resource(d: Directory, member: Member, groups: list[ScimGroupRow]) -> User[Any]:
     """The SCIM User of a membership: userName and the work e-mail are the account's
     e-mail, displayName (and name.formatted) its name."""
     membership, user = member
-    resource = User(
+    resource: User[Any] = User(
         id=str(membership.id),
         external_id=membership.external_id,
         user_name=user.email,
         display_name=user.name or None,
-        emails=[Email(value=user.email, type="work", primary=True)],
+        emails=[Email(value=user.email, type=Email.Type.work, primary=True)],
         active=membership.active,
         groups=[
             GroupMembership(
-                value=g.scim_id, display=g.display_name, type="direct",
-                ref=f"{d.base_url}/Groups/{g.scim_id}",
-            )  # fmt: skip
+                value=g.scim_id,
+                display=g.display_name,
+                type="direct",
+                ref=cast(Any, f"{d.base_url}/Groups/{g.scim_id}"),
+            )
             for g in groups
         ]
         or None,
     )
     created = membership.created_at or user.created_at
-    return with_meta(
+    return with_meta(  # type: ignore[no-any-return]
         resource, kind="User", location=f"{d.base_url}/Users/{membership.id}",
         created=created, modified=membership.updated_at or created,
     )  # fmt: skip
 
 
-def get_user(session: Session, d: Directory, *, user_id: str) -> User:
+def get_user(session: Session, d: Directory, *, user_id: str) -> User[Any]:
     """The directory's User with this id; NotFoundException (another organisation's
     members are not found either)."""
     member = _member(session, d, user_id)
@@ -204,14 +211,14 @@ def _member(session: Session, d: Directory, user_id: str) -> Member:
     return found
 
 
-def _resource(session: Session, d: Directory, member: Member) -> User:
+def _resource(session: Session, d: Directory, member: Member) -> User[Any]:
     groups = store.user_groups(session, org_id=d.org.id, user_ids=[member[1].id])
     return user_resource(d, member, groups[member[1].id])
 
 
 def list_users(
     session: Session, d: Directory, *, query: str | None, start_index: int, count: int | None
-) -> ListResponse[User]:
+) -> ListResponse[User[Any]]:
     """A page of the directory's Users that match the filter (RFC 7644 3.4.2), by id:
     ``start_index`` counts from 1; ``count`` at most MAX_RESULTS."""
     found = scim_filter(User, query)
@@ -229,7 +236,7 @@ def scim_filter(model: Any, text: str | None) -> Any:
     names an attribute the resource has not."""
     if text is None or not text.strip():
         return None
-    found = ScimFilter[model](text)  # type: ignore[valid-type]
+    found = ScimFilter[model](text)
     found.match(model(), strict=True)  # refuses an unknown attribute
     return found
 
@@ -258,20 +265,19 @@ def narrowing(node: FilterNode) -> dict[str, Any]:
     return {}
 
 
-def page(
-    model: Any, items: list[Any], *, start_index: int, count: int | None
-) -> ListResponse[Any]:
+def page(model: Any, items: list[Any], *, start_index: int, count: int | None) -> ListResponse[Any]:
     """One page of ``items`` as a ListResponse (RFC 7644 3.4.2.4)."""
     start = max(start_index, 1)
     size = MAX_RESULTS if count is None else min(max(count, 0), MAX_RESULTS)
     chosen = items[start - 1 : start - 1 + size]
-    return ListResponse[model](  # type: ignore[valid-type]
+    found: ListResponse[Any] = ListResponse[model](
         total_results=len(items), start_index=start, items_per_page=len(chosen),
         resources=chosen,
     )  # fmt: skip
+    return found
 
 
-def create_user(session: Session, d: Directory, *, resource: User) -> User:
+def create_user(session: Session, d: Directory, *, resource: User[Any]) -> User[Any]:
     """A new member of the organisation from the directory's User: a new account (no
     usable password) or an existing one joining; its role the SSO settings' just-in-time
     role, else viewer. UniquenessException when it is a member already."""
@@ -299,8 +305,8 @@ def create_user(session: Session, d: Directory, *, resource: User) -> User:
 
 
 def replace_user(
-    session: Session, d: Directory, *, user_id: str, resource: User, if_match: str | None
-) -> User:
+    session: Session, d: Directory, *, user_id: str, resource: User[Any], if_match: str | None
+) -> User[Any]:
     """The User replaced by the directory's (PUT); 412 when If-Match names another version."""
     member = _member(session, d, user_id)
     check_if_match(_resource(session, d, member), if_match)
@@ -309,8 +315,8 @@ def replace_user(
 
 
 def patch_user(
-    session: Session, d: Directory, *, user_id: str, patch: PatchOp[User], if_match: str | None
-) -> User:
+    session: Session, d: Directory, *, user_id: str, patch: PatchOp[User[Any]], if_match: str | None
+) -> User[Any]:
     """The User changed by a PATCH's operations (applied by scim2-models to the User as it
     is, then saved as a replacement would be)."""
     member = _member(session, d, user_id)
@@ -334,7 +340,9 @@ def delete_user(session: Session, d: Directory, *, user_id: str, if_match: str |
     _event(session, d, user.email, "delete", before, None)
 
 
-def _apply(session: Session, d: Directory, member: Member, resource: User, *, created: bool) -> None:
+def _apply(
+    session: Session, d: Directory, member: Member, resource: User[Any], *, created: bool
+) -> None:
     """Saves what the directory says of a member: e-mail, name, external id, active; ends
     the user's access when they become inactive; keeps their plan person in step."""
     membership, user = member
@@ -372,7 +380,7 @@ def _change_email(session: Session, d: Directory, user: UserRow, email: str) -> 
     user.email = email
 
 
-def _email(resource: User) -> str:
+def _email(resource: User[Any]) -> str:
     try:
         return account.check_email(resource.user_name or "")
     except InvalidInput:
@@ -382,7 +390,7 @@ def _email(resource: User) -> str:
         ) from None
 
 
-def _name(resource: User) -> str:
+def _name(resource: User[Any]) -> str:
     """displayName, else name.formatted, else given and family names."""
     name: Name | None = resource.name
     parts = [] if name is None else [name.given_name or "", name.family_name or ""]
@@ -399,12 +407,8 @@ def _state(member: Member) -> dict[str, Any]:
             "external_id": membership.external_id, "active": membership.active}  # fmt: skip
 
 
-def _event(
-    session: Session, d: Directory, key: str, change: str, before: Any, after: Any
-) -> None:
+def _event(session: Session, d: Directory, key: str, change: str, before: Any, after: Any) -> None:
     record_event(
         session, org_id=d.org.id, actor=d.actor, entity="member", key=key, change=change,
         before=before, after=after, origin=d.origin,
     )  # fmt: skip
-
-

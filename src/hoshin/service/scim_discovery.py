@@ -5,10 +5,9 @@ the attributes hoshin keeps, so that a client (or scim2-tester) writes only what
 from __future__ import annotations
 
 from functools import cache
-from typing import Final
+from typing import Any, Final
 
 from scim2_models import (
-    URN,
     AuthenticationScheme,
     Bulk,
     ChangePassword,
@@ -17,6 +16,7 @@ from scim2_models import (
     Group,
     Meta,
     Patch,
+    Resource,
     ResourceType,
     Schema,
     ServiceProviderConfig,
@@ -37,7 +37,7 @@ KEPT: Final[dict[str, dict[str, tuple[str, ...]]]] = {
     },
     "Group": {"displayName": (), "members": ("value", "$ref", "type")},
 }
-MODELS: Final = {"User": User, "Group": Group}
+MODELS: Final[dict[str, type[Resource[Any]]]] = {"User": User, "Group": Group}
 
 
 def service_provider_config(base_url: str) -> ServiceProviderConfig:
@@ -53,13 +53,15 @@ def service_provider_config(base_url: str) -> ServiceProviderConfig:
         etag=ETag(supported=True),
         authentication_schemes=[
             AuthenticationScheme(
-                type="oauthbearertoken",
+                type=AuthenticationScheme.Type.oauthbearertoken,
                 name="Bearer token",
                 description="A token made by `hoshin scim token --org SLUG`",
                 primary=True,
             )
         ],
-        meta=Meta(resource_type="ServiceProviderConfig", location=f"{base_url}/ServiceProviderConfig"),
+        meta=Meta(
+            resource_type="ServiceProviderConfig", location=f"{base_url}/ServiceProviderConfig"
+        ),
     )
 
 
@@ -94,8 +96,3 @@ def _schema(name: str) -> Schema:
             attribute.sub_attributes = [s for s in attribute.sub_attributes if s.name in subs]
     schema.attributes = attributes
     return schema
-
-
-def schema_id(name: str) -> URN:
-    """The schema URN of a resource type."""
-    return URN(str(_schema(name).id))

@@ -6,7 +6,7 @@ their plan person in that unit (service.scim_people). Every change is audited.""
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from scim2_models import (
     Group,
@@ -38,7 +38,7 @@ def group_resource(d: Directory, row: ScimGroupRow, members: list[Member]) -> Gr
         external_id=row.external_id,
         display_name=row.display_name,
         members=[
-            GroupMember(value=str(m.id), ref=f"{d.base_url}/Users/{m.id}", type="User")
+            GroupMember(value=str(m.id), ref=cast(Any, f"{d.base_url}/Users/{m.id}"), type="User")
             for m, _ in members
         ]
         or None,

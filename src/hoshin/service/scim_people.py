@@ -62,7 +62,9 @@ def _linked_person(
     """The user's plan person in this organisation, linking them when a person's id is
     their external id or a person's e-mail is theirs. A link another organisation's plan
     may rely on (the user is a member elsewhere too) is not moved."""
-    current = None if user.person is None else find_person(session, org_id=d.org.id, key=user.person)
+    current = (
+        None if user.person is None else find_person(session, org_id=d.org.id, key=user.person)
+    )
     if current is not None:
         return current
     found = store.person_for(
