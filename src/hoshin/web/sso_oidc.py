@@ -64,7 +64,7 @@ def callback(request: Request, session: Db, slug: str) -> Response:
         lambda s: oidc.take_answer(s, slug=provider.slug, params=params, now=when, origin=origin),
     )
     if isinstance(answer, Forbidden):
-        return _refusal_page(request, answer)
+        return _refusal_page(request, provider.slug, answer)
     try:
         claims, metadata = oidc.redeem(
             provider, answer=answer, now=when, base_url=settings().base_url
@@ -78,7 +78,7 @@ def callback(request: Request, session: Db, slug: str) -> Response:
         ),
     )
     if isinstance(signed_in, Forbidden):
-        return _refusal_page(request, signed_in)
+        return _refusal_page(request, provider.slug, signed_in)
     _me, secret = signed_in
     going = RedirectResponse(answer.next_path or f"/orgs/{provider.slug}/", status_code=303)
     set_session_cookie(request, going, secret)
@@ -105,8 +105,9 @@ def _refused(request: Request, slug: str, reason: str) -> Response:
     refusal = _written(request, lambda s: oidc.refuse(s, slug=slug, reason=reason,
                                                      origin=origin_of(request)))  # fmt: skip
     assert isinstance(refusal, Forbidden)
-    return _refusal_page(request, refusal)
+    return _refusal_page(request, slug, refusal)
 
 
-def _refusal_page(request: Request, refusal: Forbidden) -> Response:
-    return render(request, "error.html", {"status": 403, "message": refusal.message}, 403)
+def _refusal_page(request: Request, slug: str, refusal: Forbidden) -> Response:
+    """The refusal's page (403; the same as SAML's), which offers to sign in again."""
+    return render(request, "sso_refused.html", {"message": refusal.message, "slug": slug}, 403)
