@@ -118,12 +118,13 @@ def test_no_server_error_and_every_answer_as_documented(
 
 
 def asker(operation: Operation) -> str:
-    """Who sends the requests: the editor; an admin for members (the editor would only be
-    refused); the viewer for revoking tokens (the editor could revoke their own token and
-    leave every later operation at 401)."""
+    """Who sends the requests: the editor; an admin for members and single sign-on (the
+    editor would only be refused); the viewer for revoking tokens (the editor could revoke
+    their own token and leave every later operation at 401)."""
     if "/me/tokens/" in operation.path:
         return "viewer"
-    return "admin" if "/members" in operation.path else "editor"
+    admins = "/members" in operation.path or operation.path.endswith("/sso")
+    return "admin" if admins else "editor"
 
 
 def fuzz(api: Seeded, operation: Operation) -> None:
