@@ -16,6 +16,7 @@ from hoshin.service.sso import SsoSettings
 from hoshin.store.organization import get_organization
 
 pytestmark = pytest.mark.usefixtures("cheap_hashing")
+ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 
 
 @pytest.fixture
@@ -133,3 +134,23 @@ def test_a_group_name_is_unique_in_its_directory(scim: Directory) -> None:
     answer = scim.call("POST", "/Groups", json=body)
     assert (answer.status_code, answer.json()["scimType"]) == (409, "uniqueness")
     group(scim, "Planners", org="other")  # another directory's group may have the name
+
+
+def test_entra_removes_members_with_a_value_and_sends_the_enterprise_department(
+    scim: Directory, engine: Engine
+) -> None:
+    """Microsoft Entra ID's own forms: a remove operation carrying the members as its value,
+    capitalised ops, and the enterprise extension's department, which names the unit
+    'Ward A' (id ward-a) of the plan: ana (Ana Lima, unit clinic) moves there."""
+    ana, ben = user_id(scim, "ana@clinic.example"), user_id(scim, "ben@clinic.example")
+    made = group(scim, "Nurses", ana, ben)
+    remove = {"schemas": [PATCH], "Operations": [
+        {"op": "Remove", "path": "members", "value": [{"value": ben}]}]}  # fmt: skip
+    answer = scim.call("PATCH", f"/Groups/{made['id']}", json=remove)
+    assert answer.status_code == 200, answer.text
+    assert [m["value"] for m in answer.json()["members"]] == [ana]
+    department = {"schemas": [PATCH], "Operations": [
+        {"op": "Add", "path": f"{ENTERPRISE}:department", "value": "Ward A"}]}  # fmt: skip
+    answer = scim.call("PATCH", f"/Users/{ana}", json=department)
+    assert answer.status_code == 200, answer.text
+    assert person(engine, "ana")[:2] == ("Ana Lima", "ward-a")

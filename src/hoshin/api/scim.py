@@ -27,7 +27,6 @@ from scim2_models import (
     SCIMException,
     SearchRequest,
     UnauthorizedException,
-    User,
 )
 from starlette.concurrency import run_in_threadpool
 from starlette.routing import Match, Route
@@ -45,7 +44,7 @@ from hoshin.runtime.sessions import (
     new_request_session,
 )
 from hoshin.service import scim, scim_discovery, scim_groups
-from hoshin.service.scim import Directory
+from hoshin.service.scim import POLICY, Directory, ScimUser
 
 MEDIA_TYPE: Final = "application/scim+json"
 BODY_LIMIT: Final = 1_000_000  # a group of 10,000 members' ids fits well below
@@ -201,7 +200,7 @@ def _list_answer(found: ListResponse[Any], parameters: ResponseParameters[Any]) 
 
 
 # Users and Groups have the same routes; these tell them apart.
-_MODELS: Final[dict[str, Any]] = {"Users": User, "Groups": Group}
+_MODELS: Final[dict[str, Any]] = {"Users": ScimUser, "Groups": Group}
 
 
 @router.get("/Users")
@@ -227,7 +226,7 @@ async def search_resources(request: Request) -> Response:
     kind = request.url.path.rstrip("/").split("/")[-2]
     model = _MODELS[kind]
     body = await _body(request)
-    search = SearchRequest[model].model_validate(body)  # type: ignore[valid-type]
+    search = SearchRequest[model].model_validate(body, scim_policy=POLICY)  # type: ignore[valid-type]
     query = None if search.filter is None else str(search.filter)
     start, count = search.start_index or 1, search.count
     lister = scim.list_users if kind == "Users" else scim_groups.list_groups
@@ -244,7 +243,9 @@ async def create_resource(request: Request) -> Response:
     kind = request.url.path.rstrip("/").rpartition("/")[2]
     model = _MODELS[kind]
     body = await _body(request)
-    resource = model.model_validate(body, scim_ctx=Context.RESOURCE_CREATION_REQUEST)
+    resource = model.model_validate(
+        body, scim_ctx=Context.RESOURCE_CREATION_REQUEST, scim_policy=POLICY
+    )
     creator: Any = scim.create_user if kind == "Users" else scim_groups.create_group
     made = await _run(request, lambda s, d: creator(s, d, resource=resource))
     return _resource_answer(made, request, 201, Context.RESOURCE_CREATION_RESPONSE)
@@ -270,13 +271,13 @@ async def replace_resource(request: Request, item: str) -> Response:
     if_match = request.headers.get("if-match")
     ctx = Context.RESOURCE_REPLACEMENT_REQUEST
     if users:
-        user: User[Any] = User.model_validate(body, scim_ctx=ctx)
+        user = ScimUser.model_validate(body, scim_ctx=ctx, scim_policy=POLICY)
         found = await _run(
             request,
             lambda s, d: scim.replace_user(s, d, user_id=item, resource=user, if_match=if_match),
         )
     else:
-        group = Group.model_validate(body, scim_ctx=ctx)
+        group = Group.model_validate(body, scim_ctx=ctx, scim_policy=POLICY)
         found = await _run(
             request,
             lambda s, d: scim_groups.replace_group(
@@ -295,13 +296,13 @@ async def patch_resource(request: Request, item: str) -> Response:
     if_match = request.headers.get("if-match")
     ctx = Context.RESOURCE_PATCH_REQUEST
     if users:
-        user_patch = PatchOp[User[Any]].model_validate(body, scim_ctx=ctx)
+        user_patch = PatchOp[ScimUser].model_validate(body, scim_ctx=ctx, scim_policy=POLICY)
         found = await _run(
             request,
             lambda s, d: scim.patch_user(s, d, user_id=item, patch=user_patch, if_match=if_match),
         )
     else:
-        group_patch = PatchOp[Group].model_validate(body, scim_ctx=ctx)
+        group_patch = PatchOp[Group].model_validate(body, scim_ctx=ctx, scim_policy=POLICY)
         found = await _run(
             request,
             lambda s, d: scim_groups.patch_group(

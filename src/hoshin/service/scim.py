@@ -18,6 +18,7 @@ from typing import Any, Final, cast
 
 from scim2_models import (
     Email,
+    EnterpriseUser,
     GroupMembership,
     InvalidValueException,
     ListResponse,
@@ -27,6 +28,7 @@ from scim2_models import (
     PatchOp,
     PreconditionFailedException,
     ScimFilter,
+    ScimPolicy,
     UniquenessException,
     User,
 )
@@ -56,6 +58,16 @@ USE_RESOLUTION: Final = timedelta(minutes=1)  # last_used_at is noted at most on
 MAX_RESULTS: Final = 200  # a page of a list, at most (ServiceProviderConfig's maxResults)
 NO_PASSWORD: Final = "!scim"  # an unknown hash: a provisioned user signs in by SSO only
 Member = tuple[MembershipRow, UserRow]
+# A User as directories send it: Entra ID and Okta add the enterprise extension (department
+# names a unit of the plan; the rest is not kept).
+ScimUser = User[EnterpriseUser]
+# What hoshin tolerates of the directories (scim2-models' strict reading otherwise): Entra
+# ID removes group members with a "value" instead of a path filter, and replaces
+# emails[type eq "work"].value of a user who has none.
+POLICY: Final = ScimPolicy(
+    remove_value_as_filter=ScimPolicy.RemoveValue.apply,
+    unmatched_path_filter=ScimPolicy.UnmatchedPathFilter.create,
+)
 
 
 @dataclass(frozen=True)
@@ -166,11 +178,11 @@ def check_if_match(resource: Any, if_match: str | None) -> None:
         raise PreconditionFailedException(detail=f"the resource is now at version {version}")
 
 
-def user_resource(d: Directory, member: Member, groups: list[ScimGroupRow]) -> User[Any]:
+def user_resource(d: Directory, member: Member, groups: list[ScimGroupRow]) -> ScimUser:
     """The SCIM User of a membership: userName and the work e-mail are the account's
     e-mail, displayName (and name.formatted) its name."""
     membership, user = member
-    resource: User[Any] = User(
+    resource = ScimUser(
         id=str(membership.id),
         external_id=membership.external_id,
         user_name=user.email,
@@ -195,7 +207,7 @@ def user_resource(d: Directory, member: Member, groups: list[ScimGroupRow]) -> U
     )  # fmt: skip
 
 
-def get_user(session: Session, d: Directory, *, user_id: str) -> User[Any]:
+def get_user(session: Session, d: Directory, *, user_id: str) -> ScimUser:
     """The directory's User with this id; NotFoundException (another organisation's
     members are not found either)."""
     member = _member(session, d, user_id)
@@ -211,24 +223,24 @@ def _member(session: Session, d: Directory, user_id: str) -> Member:
     return found
 
 
-def _resource(session: Session, d: Directory, member: Member) -> User[Any]:
+def _resource(session: Session, d: Directory, member: Member) -> ScimUser:
     groups = store.user_groups(session, org_id=d.org.id, user_ids=[member[1].id])
     return user_resource(d, member, groups[member[1].id])
 
 
 def list_users(
     session: Session, d: Directory, *, query: str | None, start_index: int, count: int | None
-) -> ListResponse[User[Any]]:
+) -> ListResponse[ScimUser]:
     """A page of the directory's Users that match the filter (RFC 7644 3.4.2), by id:
     ``start_index`` counts from 1; ``count`` at most MAX_RESULTS."""
-    found = scim_filter(User, query)
+    found = scim_filter(ScimUser, query)
     narrowed = {} if found is None else narrowing(found.ast)
     rows = store.members(session, org_id=d.org.id, **narrowed)
     groups = store.user_groups(session, org_id=d.org.id, user_ids=[u.id for _, u in rows])
     users = [user_resource(d, row, groups[row[1].id]) for row in rows]
     if found is not None:
         users = [user for user in users if found.match(user)]
-    return page(User, users, start_index=start_index, count=count)
+    return page(ScimUser, users, start_index=start_index, count=count)
 
 
 def scim_filter(model: Any, text: str | None) -> Any:
@@ -277,7 +289,7 @@ def page(model: Any, items: list[Any], *, start_index: int, count: int | None) -
     return found
 
 
-def create_user(session: Session, d: Directory, *, resource: User[Any]) -> User[Any]:
+def create_user(session: Session, d: Directory, *, resource: ScimUser) -> ScimUser:
     """A new member of the organisation from the directory's User: a new account (no
     usable password) or an existing one joining; its role the SSO settings' just-in-time
     role, else viewer. UniquenessException when it is a member already."""
@@ -305,8 +317,8 @@ def create_user(session: Session, d: Directory, *, resource: User[Any]) -> User[
 
 
 def replace_user(
-    session: Session, d: Directory, *, user_id: str, resource: User[Any], if_match: str | None
-) -> User[Any]:
+    session: Session, d: Directory, *, user_id: str, resource: ScimUser, if_match: str | None
+) -> ScimUser:
     """The User replaced by the directory's (PUT); 412 when If-Match names another version."""
     member = _member(session, d, user_id)
     check_if_match(_resource(session, d, member), if_match)
@@ -315,14 +327,14 @@ def replace_user(
 
 
 def patch_user(
-    session: Session, d: Directory, *, user_id: str, patch: PatchOp[User[Any]], if_match: str | None
-) -> User[Any]:
+    session: Session, d: Directory, *, user_id: str, patch: PatchOp[ScimUser], if_match: str | None
+) -> ScimUser:
     """The User changed by a PATCH's operations (applied by scim2-models to the User as it
     is, then saved as a replacement would be)."""
     member = _member(session, d, user_id)
     current = _resource(session, d, member)
     check_if_match(current, if_match)
-    patch.patch(current)
+    patch.patch(current, POLICY)
     _apply(session, d, member, current, created=False)
     return _resource(session, d, member)
 
@@ -341,7 +353,7 @@ def delete_user(session: Session, d: Directory, *, user_id: str, if_match: str |
 
 
 def _apply(
-    session: Session, d: Directory, member: Member, resource: User[Any], *, created: bool
+    session: Session, d: Directory, member: Member, resource: ScimUser, *, created: bool
 ) -> None:
     """Saves what the directory says of a member: e-mail, name, external id, active; ends
     the user's access when they become inactive; keeps their plan person in step."""
@@ -366,7 +378,9 @@ def _apply(
     if after != before:
         change = "create" if created else ("deactivate" if ended is not None else "update")
         _event(session, d, user.email, change, before, {**after, **(ended or {})})
-    scim_people.keep_in_step(session, d, member)
+    extension = resource[EnterpriseUser]
+    department = None if extension is None else extension.department
+    scim_people.keep_in_step(session, d, member, department)
 
 
 def _change_email(session: Session, d: Directory, user: UserRow, email: str) -> None:
@@ -380,7 +394,7 @@ def _change_email(session: Session, d: Directory, user: UserRow, email: str) -> 
     user.email = email
 
 
-def _email(resource: User[Any]) -> str:
+def _email(resource: ScimUser) -> str:
     try:
         return account.check_email(resource.user_name or "")
     except InvalidInput:
@@ -390,7 +404,7 @@ def _email(resource: User[Any]) -> str:
         ) from None
 
 
-def _name(resource: User[Any]) -> str:
+def _name(resource: ScimUser) -> str:
     """displayName, else name.formatted, else given and family names."""
     name: Name | None = resource.name
     parts = [] if name is None else [name.given_name or "", name.family_name or ""]

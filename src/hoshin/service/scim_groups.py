@@ -22,7 +22,15 @@ from sqlalchemy.orm import Session
 from hoshin.errors import InvalidInput
 from hoshin.fields import checked_text
 from hoshin.service import scim_people
-from hoshin.service.scim import Directory, Member, check_if_match, page, scim_filter, with_meta
+from hoshin.service.scim import (
+    POLICY,
+    Directory,
+    Member,
+    check_if_match,
+    page,
+    scim_filter,
+    with_meta,
+)
 from hoshin.store import scim as store
 from hoshin.store.audit import record_event
 from hoshin.store.scim import ScimGroupRow
@@ -112,7 +120,7 @@ def patch_group(
     current = _resource(session, d, row)
     check_if_match(current, if_match)
     before = current.model_copy(deep=True)
-    patch.patch(current)
+    patch.patch(current, POLICY)
     _save(session, d, row, current, before=before)
     return _resource(session, d, row)
 

@@ -1,7 +1,8 @@
 """What the directory's word does beyond the membership: the role its groups give
 (SsoSettingsRow.group_roles, the strongest wins), and the plan person it is linked to (by
-the person's id = externalId, or by e-mail), whose name and unit (group_units) follow the
-directory's through service.unit.update_person, so the plan and its audit trail see them."""
+the person's id = externalId, or by e-mail), whose name and unit (group_units, or the
+enterprise extension's department) follow the directory's through
+service.unit.update_person, so the plan and its audit trail see them."""
 
 from __future__ import annotations
 
@@ -25,8 +26,15 @@ if TYPE_CHECKING:
     from hoshin.service.scim import Directory
 
 
-def keep_in_step(session: Session, d: Directory, member: tuple[MembershipRow, UserRow]) -> None:
-    """Applies the member's groups (role, unit) and keeps their plan person in step."""
+def keep_in_step(
+    session: Session,
+    d: Directory,
+    member: tuple[MembershipRow, UserRow],
+    department: str | None = None,
+) -> None:
+    """Applies the member's groups (role, unit) and keeps their plan person in step: their
+    name, and their unit (a mapped group's, else the enterprise extension's department
+    when it names a unit of the plan by id or name)."""
     membership, user = member
     settings = sso_store.find_settings(session, org_id=d.org.id)
     names = tuple(
@@ -45,6 +53,8 @@ def keep_in_step(session: Session, d: Directory, member: tuple[MembershipRow, Us
     if person is None:
         return
     given_unit = next((units[name] for name in names if name in units), None)
+    if given_unit is None and department:
+        given_unit = store.unit_named(session, org_id=d.org.id, text=department)
     name = user.name or person.name
     new_unit = given_unit or person.unit
     if (name, new_unit) == (person.name, person.unit):

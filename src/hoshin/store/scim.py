@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, dele
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from hoshin.store.base import Base, now
-from hoshin.store.unit import PersonRow, find_person
+from hoshin.store.unit import PersonRow, UnitRow, find_person
 from hoshin.store.user import EXTERNAL_ID_LENGTH, MembershipRow, UserRow
 
 
@@ -223,3 +223,18 @@ def person_for(
 def user_memberships(session: Session, *, user_id: int) -> list[MembershipRow]:
     """Every membership of the user, in any organisation."""
     return list(session.scalars(select(MembershipRow).where(MembershipRow.user_id == user_id)))
+
+
+def unit_named(session: Session, *, org_id: int, text: str) -> str | None:
+    """The id of the organisation's unit whose id or name is ``text`` (case-insensitive),
+    or None."""
+    wanted = text.strip().lower()
+    query = (
+        select(UnitRow.key)
+        .where(
+            UnitRow.org_id == org_id,
+            (func.lower(UnitRow.key) == wanted) | (func.lower(UnitRow.name) == wanted),
+        )
+        .order_by(UnitRow.id)
+    )
+    return session.scalars(query).first()
