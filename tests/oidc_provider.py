@@ -47,6 +47,7 @@ class TinyProvider:
     token_requests: int = 0
     jwks_reads: int = 0
     issued: list[str] = field(default_factory=list)  # the ID tokens given, oldest first
+    document_issuer: str | None = None  # the discovery document's issuer, if not ``issuer``
 
     def id_token(self, nonce: str) -> str:
         """The ID token for a code whose authorization request had this nonce."""
@@ -61,7 +62,7 @@ class TinyProvider:
     def document(self) -> dict[str, Any]:
         """The discovery document."""
         return {
-            "issuer": self.issuer,
+            "issuer": self.document_issuer or self.issuer,
             "authorization_endpoint": f"{self.issuer}/authorize",
             "token_endpoint": f"{self.issuer}/token",
             "jwks_uri": f"{self.issuer}/jwks",

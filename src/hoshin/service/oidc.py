@@ -129,7 +129,9 @@ def discover(issuer: str, *, now: datetime) -> dict[str, Any]:
     """The provider's discovery document with its keys (``hoshin_jwks``) and when they were
     read; ProviderProblem when either cannot be read or the document is not the issuer's."""
     document = _get_json(f"{issuer}/.well-known/openid-configuration", "discovery document")
-    if document.get("issuer") != issuer:
+    # The settings keep the issuer without its trailing slash; some providers' (Auth0's)
+    # has one, and their tokens' "iss" is exactly the document's.
+    if not isinstance(document.get("issuer"), str) or document["issuer"].rstrip("/") != issuer:
         raise ProviderProblem(
             f"the discovery document names the issuer '{str(document.get('issuer'))[:200]}', "
             f"not '{issuer}'"
@@ -178,14 +180,15 @@ def take_answer(
     (a replayed answer finds nothing); Forbidden (audited) for a provider's error, an
     unknown, used or expired state, or no code."""
     org, _row = _settings(session, slug)
+    state = params.get("state", "")
+    # Used up whatever the answer: an error's state is not kept for a second answer.
+    pending = sso.take_request(session, kind=KIND, key=state, now=now) if state else None
     if params.get("error"):
         described = params.get("error_description", "")[:200]
         reason = f"the provider answered '{params['error'][:100]}'" + (
             f": {described}" if described else ""
         )
         raise sso.refuse(session, org=org, reason=reason, origin=origin)
-    state = params.get("state", "")
-    pending = sso.take_request(session, kind=KIND, key=state, now=now) if state else None
     if pending is None or pending.org_id != org.id:
         reason = "this sign-in is unknown, expired or answered already (a replayed answer?)"
         raise sso.refuse(session, org=org, reason=reason, origin=origin)
@@ -204,13 +207,15 @@ def redeem(
     id_token = _id_token(provider, metadata, answer, base_url)
     try:
         claims = verified_claims(
-            id_token, keys=metadata[JWKS], provider=provider, nonce=answer.nonce, now=now
-        )
+            id_token, keys=metadata[JWKS], provider=provider, nonce=answer.nonce, now=now,
+            issuer=metadata["issuer"],
+        )  # fmt: skip
     except _UnknownKey:  # the provider may have rolled its keys over since they were read
         metadata = discover(provider.issuer, now=now)
         claims = verified_claims(
-            id_token, keys=metadata[JWKS], provider=provider, nonce=answer.nonce, now=now
-        )
+            id_token, keys=metadata[JWKS], provider=provider, nonce=answer.nonce, now=now,
+            issuer=metadata["issuer"],
+        )  # fmt: skip
     return claims_of(claims, group_claim=provider.group_claim), metadata
 
 
@@ -242,10 +247,17 @@ class _UnknownKey(ProviderProblem):
 
 
 def verified_claims(
-    id_token: str, *, keys: Any, provider: Provider, nonce: str, now: datetime
+    id_token: str,
+    *,
+    keys: Any,
+    provider: Provider,
+    nonce: str,
+    now: datetime,
+    issuer: str = "",
 ) -> dict[str, Any]:
-    """The ID token's claims once its signature (with ``keys``, a JWKS), issuer, audience,
-    expiry, issue time and nonce were checked; ProviderProblem says which failed."""
+    """The ID token's claims once its signature (with ``keys``, a JWKS), issuer (the
+    discovery document's, else the settings'), audience, expiry, issue time and nonce were
+    checked; ProviderProblem says which failed."""
     try:
         key_set = KeySet.import_key_set(keys)
     except (JoseError, ValueError, TypeError, KeyError):
@@ -259,7 +271,7 @@ def verified_claims(
     claims = token.claims
     registry = jwt.JWTClaimsRegistry(
         now=int(now.timestamp()), leeway=LEEWAY, iss={"essential": True,
-        "value": provider.issuer}, aud={"essential": True, "value": provider.client_id},
+        "value": issuer or provider.issuer}, aud={"essential": True, "value": provider.client_id},
         sub={"essential": True}, exp={"essential": True}, iat={"essential": True},
         nonce={"essential": True, "value": nonce},
     )  # fmt: skip
