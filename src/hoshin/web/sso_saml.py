@@ -92,5 +92,6 @@ def _slug(slug: str) -> str:
 def _refused(request: Request, session: Db, slug: str, refusal: Forbidden) -> Response:
     """The refusal's page (403), its audit event committed first."""
     session.commit()
-    context = {"message": refusal.message, "slug": slug}
+    reason = refusal.message.removeprefix("single sign-on refused: ")  # the page's heading
+    context = {"reason": reason[:1].upper() + reason[1:], "slug": slug}
     return render(request, "sso_refused.html", context, refusal.status)
