@@ -12,7 +12,7 @@ from api_support import Seeded
 from sqlalchemy import Engine, delete, select
 
 from hoshin.runtime.engine import session_factory
-from hoshin.service import scim
+from hoshin.service import scim_directory
 from hoshin.service.account import get_user
 from hoshin.store.account import find_membership
 from hoshin.store.audit import AuditEventRow
@@ -59,7 +59,7 @@ def tokens(engine: Engine) -> dict[str, str]:
     with session_factory(engine)() as session:
         for slug in ("clinic", "other"):
             org = get_organization(session, slug=slug)
-            found[slug] = scim.create_token(
+            found[slug] = scim_directory.create_token(
                 session, org=org, name="entra", now=NOW, actor="tests", origin="tests"
             )[1]
         session.execute(delete(AuditEventRow))

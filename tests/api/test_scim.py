@@ -23,8 +23,7 @@ from scim_support import (
 from sqlalchemy import Engine
 
 from hoshin.runtime.engine import session_factory
-from hoshin.service import account
-from hoshin.service import scim as scim_service
+from hoshin.service import account, scim_directory
 from hoshin.service.account import SESSION_COOKIE
 from hoshin.store.organization import get_organization
 
@@ -219,8 +218,8 @@ def test_bad_requests_are_400_scim_errors_with_a_scim_type(
 def test_a_revoked_token_is_refused(scim: Directory, engine: Engine) -> None:
     with session_factory(engine)() as session:
         org = get_organization(session, slug="clinic")
-        (token,) = scim_service.list_tokens(session, org=org)
-        scim_service.revoke_token(
+        (token,) = scim_directory.list_tokens(session, org=org)
+        scim_directory.revoke_token(
             session, org=org, token_id=token.id, now=NOW, actor="tests", origin="tests"
         )
         session.commit()

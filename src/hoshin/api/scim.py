@@ -43,8 +43,9 @@ from hoshin.runtime.sessions import (
     in_own_transaction,
     new_request_session,
 )
-from hoshin.service import scim, scim_discovery, scim_groups
-from hoshin.service.scim import POLICY, Directory, ScimUser
+from hoshin.service import scim, scim_directory, scim_discovery, scim_groups
+from hoshin.service.scim import ScimUser
+from hoshin.service.scim_directory import POLICY, Directory
 
 MEDIA_TYPE: Final = "application/scim+json"
 BODY_LIMIT: Final = 1_000_000  # a group of 10,000 members' ids fits well below
@@ -131,17 +132,17 @@ def _in_session(request: Request, token: str, work: Work) -> Any:
     sessions = request.app.state.sessions
     moment = now()
     with new_request_session(sessions, request.method) as session:
-        found = scim.directory(
+        found = scim_directory.directory(
             session, token=token, now=moment, origin=origin_of(request), base_url=_base_url()
         )
         if found is None:
             raise UnauthorizedException(detail="the SCIM token is unknown or revoked")
         directory, due = found
         if due and request.method in READS:  # a read does not become a writer for a note
-            note = scim.note_use
+            note = scim_directory.note_use
             in_own_transaction(sessions, lambda s: note(s, token_id=directory.token_id, now=moment))
         elif due:
-            scim.note_use(session, token_id=directory.token_id, now=moment)
+            scim_directory.note_use(session, token_id=directory.token_id, now=moment)
         result = work(session, directory)
         session.commit()
     return result

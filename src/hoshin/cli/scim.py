@@ -11,7 +11,7 @@ import typer
 from hoshin.cli.app import ORIGIN, app, operator
 from hoshin.config import settings
 from hoshin.runtime.sessions import one_session
-from hoshin.service import scim
+from hoshin.service import scim_directory
 from hoshin.service.webhook import organization
 
 scim_app = typer.Typer(
@@ -29,7 +29,7 @@ def token_create(
 ) -> None:
     """Create a SCIM token for the organisation's directory and print it, this once."""
     with one_session(settings().database_url) as session:
-        row, token = scim.create_token(
+        row, token = scim_directory.create_token(
             session, org=organization(session, slug=org), name=name, now=datetime.now(UTC),
             actor=operator(), origin=ORIGIN,
         )  # fmt: skip
@@ -48,7 +48,7 @@ def token_create(
 def token_list(org: OrgOption) -> None:
     """List the organisation's SCIM tokens (never the tokens themselves)."""
     with one_session(settings().database_url, writing=False) as session:
-        rows = scim.list_tokens(session, org=organization(session, slug=org))
+        rows = scim_directory.list_tokens(session, org=organization(session, slug=org))
     if not rows:
         typer.echo(f"{org} has no SCIM tokens")
     for row in rows:
@@ -64,7 +64,7 @@ def token_revoke(
 ) -> None:
     """Revoke one of the organisation's SCIM tokens: its directory is refused from now on."""
     with one_session(settings().database_url) as session:
-        scim.revoke_token(
+        scim_directory.revoke_token(
             session, org=organization(session, slug=org), token_id=token_id,
             now=datetime.now(UTC), actor=operator(), origin=ORIGIN,
         )  # fmt: skip

@@ -1,6 +1,6 @@
-"""SCIM 2.0 provisioning (RFC 7643/7644) of an organisation's members by its directory: the
-directory's bearer tokens, and its Users, which are the organisation's memberships (a user in
-several organisations is one User in each directory, and each sees only its own).
+"""SCIM 2.0 provisioning (RFC 7643/7644) of an organisation's members by its directory: its
+Users, which are the organisation's memberships (a user in several organisations is one
+User in each directory, and each sees only its own).
 
 Resources and messages are scim2-models objects; errors are its SCIMExceptions, which the
 SCIM door renders as SCIM error bodies. Every change is an audit event of the organisation,
@@ -9,11 +9,6 @@ its actor "scim:<token name or id>". Nothing here commits or reads the clock.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import secrets
-from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any, Final, cast
 
 from scim2_models import (
@@ -22,13 +17,9 @@ from scim2_models import (
     GroupMembership,
     InvalidValueException,
     ListResponse,
-    Meta,
     Name,
     NotFoundException,
     PatchOp,
-    PreconditionFailedException,
-    ScimFilter,
-    ScimPolicy,
     UniquenessException,
     User,
 )
@@ -42,140 +33,29 @@ from scim2_models.path.expressions import (
 )
 from sqlalchemy.orm import Session
 
-from hoshin.errors import InvalidInput, NotFound
+from hoshin.errors import InvalidInput
 from hoshin.fields import checked_text
 from hoshin.service import account, scim_people
 from hoshin.service.policy import LEAST
+from hoshin.service.scim_directory import (
+    POLICY,
+    Directory,
+    check_if_match,
+    page,
+    scim_filter,
+    with_meta,
+)
 from hoshin.store import scim as store
 from hoshin.store import sso as sso_store
 from hoshin.store.audit import record_event
-from hoshin.store.organization import OrganizationRow
-from hoshin.store.scim import ScimGroupRow, ScimTokenRow
+from hoshin.store.scim import ScimGroupRow
 from hoshin.store.user import EXTERNAL_ID_LENGTH, MembershipRow, UserRow, find_user
 
-TOKEN_PREFIX: Final = "hsc_"
-USE_RESOLUTION: Final = timedelta(minutes=1)  # last_used_at is noted at most once a minute
-MAX_RESULTS: Final = 200  # a page of a list, at most (ServiceProviderConfig's maxResults)
 NO_PASSWORD: Final = "!scim"  # an unknown hash: a provisioned user signs in by SSO only
 Member = tuple[MembershipRow, UserRow]
 # A User as directories send it: Entra ID and Okta add the enterprise extension (department
 # names a unit of the plan; the rest is not kept).
 ScimUser = User[EnterpriseUser]
-# What hoshin tolerates of the directories (scim2-models' strict reading otherwise): Entra
-# ID removes group members with a "value" instead of a path filter, and replaces
-# emails[type eq "work"].value of a user who has none.
-POLICY: Final = ScimPolicy(
-    remove_value_as_filter=ScimPolicy.RemoveValue.apply,
-    unmatched_path_filter=ScimPolicy.UnmatchedPathFilter.create,
-)
-
-
-@dataclass(frozen=True)
-class Directory:
-    """An organisation's directory asking, through one of its tokens: for the audit trail
-    (``actor``, ``origin``), the time of the request and the SCIM base URL (locations)."""
-
-    org: OrganizationRow
-    token_id: int
-    actor: str
-    origin: str | None
-    now: datetime
-    base_url: str
-
-
-def create_token(
-    session: Session, *, org: OrganizationRow, name: str, now: datetime, actor: str, origin: str
-) -> tuple[ScimTokenRow, str]:
-    """A new directory token of the organisation and its secret, returned this once (only
-    its SHA-256 is stored), with an audit event naming it by its id."""
-    name = checked_text(name, "line", "name")
-    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    row = ScimTokenRow(
-        org_id=org.id, name=name, token_hash=account.secret_hash(secret), created_at=now
-    )
-    session.add(row)
-    session.flush()
-    record_event(
-        session, org_id=org.id, actor=actor, entity="scim-token", key=str(row.id),
-        change="create", after={"name": name}, origin=origin,
-    )  # fmt: skip
-    return row, secret
-
-
-def list_tokens(session: Session, *, org: OrganizationRow) -> list[ScimTokenRow]:
-    """The organisation's directory tokens, revoked ones included, oldest first."""
-    return store.org_tokens(session, org_id=org.id)
-
-
-def revoke_token(
-    session: Session,
-    *,
-    org: OrganizationRow,
-    token_id: int,
-    now: datetime,
-    actor: str,
-    origin: str,
-) -> None:
-    """Revokes the organisation's directory token with this id (it stays listed), audited;
-    NotFound when it has none. Revoking a revoked token changes nothing."""
-    row = next((t for t in list_tokens(session, org=org) if t.id == token_id), None)
-    if row is None:
-        raise NotFound(f"{org.slug} has no SCIM token {token_id}")
-    if row.revoked_at is None:
-        row.revoked_at = now
-        session.flush()
-        record_event(
-            session, org_id=org.id, actor=actor, entity="scim-token", key=str(row.id),
-            change="revoke", before={"name": row.name, "revoked": False},
-            after={"name": row.name, "revoked": True}, origin=origin,
-        )  # fmt: skip
-
-
-def directory(
-    session: Session, *, token: str, now: datetime, origin: str | None, base_url: str
-) -> tuple[Directory, bool] | None:
-    """The directory of a valid token (None: unknown or revoked), and whether its use is
-    due to be noted (note_use, once a minute). Writes nothing."""
-    row = store.find_token(session, token_hash=account.secret_hash(token))
-    org = None if row is None else session.get(OrganizationRow, row.org_id)
-    if row is None or row.revoked_at is not None or org is None:
-        return None
-    due = row.last_used_at is None or now - row.last_used_at >= USE_RESOLUTION
-    actor = f"scim:{row.name or row.id}"
-    return Directory(org, row.id, actor, origin, now, base_url.rstrip("/")), due
-
-
-def note_use(session: Session, *, token_id: int, now: datetime) -> None:
-    """Notes that the directory token was used ``now``."""
-    row = session.get(ScimTokenRow, token_id)
-    if row is not None:
-        row.last_used_at = now
-        session.flush()
-
-
-def etag(resource: Any) -> str:
-    """A weak ETag of a resource: a digest of everything it says but its meta."""
-    text = json.dumps(resource.model_dump(exclude={"meta"}, mode="json"), sort_keys=True)
-    return f'W/"{hashlib.sha256(text.encode()).hexdigest()[:20]}"'
-
-
-def with_meta(resource: Any, *, kind: str, location: str, created: Any, modified: Any) -> Any:
-    """The resource with its meta: type, dates, location and version (its ETag)."""
-    resource.meta = Meta(
-        resource_type=kind, created=created, last_modified=modified, location=location
-    )
-    resource.meta.version = etag(resource)
-    return resource
-
-
-def check_if_match(resource: Any, if_match: str | None) -> None:
-    """PreconditionFailedException (412) when If-Match names another version."""
-    if if_match is None or if_match.strip() == "*":
-        return
-    wanted = {tag.strip() for tag in if_match.split(",")}
-    version = resource.meta.version
-    if version not in wanted and version.removeprefix("W/") not in wanted:
-        raise PreconditionFailedException(detail=f"the resource is now at version {version}")
 
 
 def user_resource(d: Directory, member: Member, groups: list[ScimGroupRow]) -> ScimUser:
@@ -243,16 +123,6 @@ def list_users(
     return page(ScimUser, users, start_index=start_index, count=count)
 
 
-def scim_filter(model: Any, text: str | None) -> Any:
-    """The parsed filter (None for none); InvalidFilterException when it is not one, or
-    names an attribute the resource has not."""
-    if text is None or not text.strip():
-        return None
-    found = ScimFilter[model](text)
-    found.match(model(), strict=True)  # refuses an unknown attribute
-    return found
-
-
 def narrowing(node: FilterNode) -> dict[str, Any]:
     """What the database can narrow a filter's users to: one e-mail address, external id
     or id compared with eq (the filters directories send); {} when it cannot."""
@@ -275,18 +145,6 @@ def narrowing(node: FilterNode) -> dict[str, Any]:
     if name == "id":
         return {"membership_id": int(node.value) if node.value.isdigit() else -1}
     return {}
-
-
-def page(model: Any, items: list[Any], *, start_index: int, count: int | None) -> ListResponse[Any]:
-    """One page of ``items`` as a ListResponse (RFC 7644 3.4.2.4)."""
-    start = max(start_index, 1)
-    size = MAX_RESULTS if count is None else min(max(count, 0), MAX_RESULTS)
-    chosen = items[start - 1 : start - 1 + size]
-    found: ListResponse[Any] = ListResponse[model](
-        total_results=len(items), start_index=start, items_per_page=len(chosen),
-        resources=chosen,
-    )  # fmt: skip
-    return found
 
 
 def create_user(session: Session, d: Directory, *, resource: ScimUser) -> ScimUser:

@@ -24,7 +24,7 @@ from scim2_models import (
     User,
 )
 
-from hoshin.service.scim import MAX_RESULTS
+from hoshin.service.scim_directory import MAX_RESULTS
 
 # The attributes hoshin keeps of each resource (and of their complex attributes).
 KEPT: Final[dict[str, dict[str, tuple[str, ...]]]] = {

@@ -22,10 +22,10 @@ from sqlalchemy.orm import Session
 from hoshin.errors import InvalidInput
 from hoshin.fields import checked_text
 from hoshin.service import scim_people
-from hoshin.service.scim import (
+from hoshin.service.scim import Member
+from hoshin.service.scim_directory import (
     POLICY,
     Directory,
-    Member,
     check_if_match,
     page,
     scim_filter,
@@ -144,29 +144,30 @@ def _save(
         _unique(session, d, name, row.id)
     old = {m.id: (m, u) for m, u in store.group_members(session, group_ids=[row.id])[row.id]}
     new = _members(session, d, resource)
+    renamed = name != row.display_name
     row.display_name, row.external_id = name, _external_id(resource)
     row.updated_at = d.now
-    store.set_group_members(session, group_id=row.id, user_ids={u.id for _, u in new.values()})
+    store.set_group_members(
+        session, group_id=row.id, before={u.id for _, u in old.values()},
+        after={u.id for _, u in new.values()},
+    )  # fmt: skip
     after = _resource(session, d, row)
     if before is None or _state(before) != _state(after):
         change = "create" if before is None else "update"
         _event(session, d, name, change, None if before is None else _state(before), _state(after))
-    for member in {**old, **new}.values():
+    # Those who joined or left; everyone when the name (what the maps read) changed.
+    changed = {key: m for key, m in {**old, **new}.items() if (key in old) != (key in new)}
+    for member in ({**old, **new} if renamed else changed).values():
         scim_people.keep_in_step(session, d, member)
 
 
 def _members(session: Session, d: Directory, resource: Group) -> dict[int, Member]:
-    found: dict[int, Member] = {}
-    for item in resource.members or []:
-        value = item.value or ""
-        rows = (
-            store.members(session, org_id=d.org.id, membership_id=int(value))
-            if value.isdigit() and len(value) < 12
-            else []
-        )
-        if not rows:
+    values = [item.value or "" for item in resource.members or []]
+    wanted = [int(v) for v in values if v.isdigit() and len(v) < 12]
+    found = store.members_with_ids(session, org_id=d.org.id, membership_ids=wanted)
+    for value in values:
+        if not (value.isdigit() and len(value) < 12 and int(value) in found):
             raise InvalidValueException(detail=f"members: no user {value[:100]} in this directory")
-        found[rows[0][0].id] = rows[0]
     return found
 
 

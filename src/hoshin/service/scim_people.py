@@ -23,7 +23,7 @@ from hoshin.store.unit import PersonRow, find_person
 from hoshin.store.user import MembershipRow, UserRow
 
 if TYPE_CHECKING:
-    from hoshin.service.scim import Directory
+    from hoshin.service.scim_directory import Directory
 
 
 def keep_in_step(

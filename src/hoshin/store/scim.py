@@ -180,11 +180,42 @@ def user_groups(
     return found
 
 
-def set_group_members(session: Session, *, group_id: int, user_ids: set[int]) -> None:
-    """Makes these users the group's members, and no one else."""
-    session.execute(delete(ScimGroupMemberRow).where(ScimGroupMemberRow.group_id == group_id))
-    session.add_all(ScimGroupMemberRow(group_id=group_id, user_id=uid) for uid in sorted(user_ids))
+def set_group_members(
+    session: Session, *, group_id: int, before: set[int], after: set[int]
+) -> None:
+    """Makes the users ``after`` the group's members instead of those ``before``: only
+    those who leave or join are written (a group may have thousands)."""
+    gone = sorted(before - after)
+    for start in range(0, len(gone), 1000):
+        session.execute(
+            delete(ScimGroupMemberRow).where(
+                ScimGroupMemberRow.group_id == group_id,
+                ScimGroupMemberRow.user_id.in_(gone[start : start + 1000]),
+            )
+        )
+    session.add_all(
+        ScimGroupMemberRow(group_id=group_id, user_id=uid) for uid in sorted(after - before)
+    )
     session.flush()
+
+
+def members_with_ids(
+    session: Session, *, org_id: int, membership_ids: list[int]
+) -> dict[int, tuple[MembershipRow, UserRow]]:
+    """The organisation's memberships with these ids, and their users, by id (another
+    organisation's are not found)."""
+    found: dict[int, tuple[MembershipRow, UserRow]] = {}
+    for start in range(0, len(membership_ids), 1000):
+        query = (
+            select(MembershipRow, UserRow)
+            .join(UserRow, UserRow.id == MembershipRow.user_id)
+            .where(
+                MembershipRow.org_id == org_id,
+                MembershipRow.id.in_(membership_ids[start : start + 1000]),
+            )
+        )
+        found.update((row[0].id, (row[0], row[1])) for row in session.execute(query))
+    return found
 
 
 def leave_groups(session: Session, *, org_id: int, user_id: int) -> None:
