@@ -40,7 +40,9 @@ from hoshin.service.policy import LEAST
 from hoshin.service.scim_directory import (
     POLICY,
     Directory,
+    bounds,
     check_if_match,
+    listed,
     page,
     scim_filter,
     with_meta,
@@ -114,13 +116,21 @@ def list_users(
     """A page of the directory's Users that match the filter (RFC 7644 3.4.2), by id:
     ``start_index`` counts from 1; ``count`` at most MAX_RESULTS."""
     found = scim_filter(ScimUser, query)
-    narrowed = {} if found is None else narrowing(found.ast)
-    rows = store.members(session, org_id=d.org.id, **narrowed)
-    groups = store.user_groups(session, org_id=d.org.id, user_ids=[u.id for _, u in rows])
-    users = [user_resource(d, row, groups[row[1].id]) for row in rows]
-    if found is not None:
-        users = [user for user in users if found.match(user)]
+    if found is None:  # the database pages them
+        start, size = bounds(start_index, count)
+        rows = store.members(session, org_id=d.org.id, offset=start - 1, limit=size)
+        total = store.count_members(session, org_id=d.org.id)
+        return listed(ScimUser, _resources(session, d, rows), total=total, start=start)
+    # A filter of the forms directories send is narrowed by the database to a user or
+    # none; any other is matched one by one (by scim2-models, to the letter of RFC 7644).
+    rows = store.members(session, org_id=d.org.id, **narrowing(found.ast))
+    users = [user for user in _resources(session, d, rows) if found.match(user)]
     return page(ScimUser, users, start_index=start_index, count=count)
+
+
+def _resources(session: Session, d: Directory, rows: list[Member]) -> list[ScimUser]:
+    groups = store.user_groups(session, org_id=d.org.id, user_ids=[u.id for _, u in rows])
+    return [user_resource(d, row, groups[row[1].id]) for row in rows]
 
 
 def narrowing(node: FilterNode) -> dict[str, Any]:

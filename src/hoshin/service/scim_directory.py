@@ -154,13 +154,22 @@ def scim_filter(model: Any, text: str | None) -> Any:
     return found
 
 
-def page(model: Any, items: list[Any], *, start_index: int, count: int | None) -> ListResponse[Any]:
-    """One page of ``items`` as a ListResponse (RFC 7644 3.4.2.4)."""
-    start = max(start_index, 1)
+def bounds(start_index: int, count: int | None) -> tuple[int, int]:
+    """A page's first index (from 1) and greatest size (RFC 7644 3.4.2.4: less than 1 is
+    1; a negative count is 0; at most MAX_RESULTS)."""
     size = MAX_RESULTS if count is None else min(max(count, 0), MAX_RESULTS)
-    chosen = items[start - 1 : start - 1 + size]
+    return max(start_index, 1), size
+
+
+def page(model: Any, items: list[Any], *, start_index: int, count: int | None) -> ListResponse[Any]:
+    """One page of ``items`` as a ListResponse."""
+    start, size = bounds(start_index, count)
+    return listed(model, items[start - 1 : start - 1 + size], total=len(items), start=start)
+
+
+def listed(model: Any, chosen: list[Any], *, total: int, start: int) -> ListResponse[Any]:
+    """A ListResponse of a page already chosen, of ``total`` resources."""
     found: ListResponse[Any] = ListResponse[model](
-        total_results=len(items), start_index=start, items_per_page=len(chosen),
-        resources=chosen,
-    )  # fmt: skip
+        total_results=total, start_index=start, items_per_page=len(chosen), resources=chosen
+    )
     return found

@@ -94,9 +94,12 @@ def members(
     email: str | None = None,
     external_id: str | None = None,
     membership_id: int | None = None,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> list[tuple[MembershipRow, UserRow]]:
     """The organisation's memberships and their users by membership id, narrowed to an
-    e-mail (lower-case), an external id or a membership id when given."""
+    e-mail (lower-case), an external id or a membership id when given; ``limit`` of them
+    from ``offset`` on."""
     query = (
         select(MembershipRow, UserRow)
         .join(UserRow, UserRow.id == MembershipRow.user_id)
@@ -109,7 +112,14 @@ def members(
         query = query.where(MembershipRow.external_id == external_id)
     if membership_id is not None:
         query = query.where(MembershipRow.id == membership_id)
+    query = query.offset(offset).limit(limit)
     return [(row[0], row[1]) for row in session.execute(query)]
+
+
+def count_members(session: Session, *, org_id: int) -> int:
+    """How many memberships the organisation has."""
+    query = select(func.count()).select_from(MembershipRow).where(MembershipRow.org_id == org_id)
+    return int(session.scalar(query) or 0)
 
 
 def delete_membership(session: Session, *, membership_id: int) -> None:
