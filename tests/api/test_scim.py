@@ -226,3 +226,14 @@ def test_a_revoked_token_is_refused(scim: Directory, engine: Engine) -> None:
     answer = scim.call("GET", "/Users")
     assert answer.status_code == 401
     assert answer.json()["detail"] == "the SCIM token is unknown or revoked"
+
+
+def test_the_last_admin_is_neither_deactivated_nor_deleted(scim: Directory) -> None:
+    """admin@clinic.example is clinic's only admin: the directory cannot lock everyone out."""
+    admin = seeded_id(scim, "admin@clinic.example")
+    off = {"schemas": [PATCH], "Operations": [{"op": "replace", "path": "active", "value": False}]}
+    for answer in (scim.call("PATCH", f"/Users/{admin}", json=off),
+                   scim.call("DELETE", f"/Users/{admin}")):  # fmt: skip
+        assert answer.status_code == 409
+        assert "last admin of clinic" in answer.json()["detail"]
+    assert scim.call("GET", f"/Users/{admin}").json()["active"] is True

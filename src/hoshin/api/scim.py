@@ -21,6 +21,7 @@ from scim2_models import (
     ListResponse,
     NotImplementedException,
     PatchOp,
+    PayloadTooLargeException,
     ResourceType,
     ResponseParameters,
     Schema,
@@ -76,6 +77,8 @@ def error_answer(error: Exception) -> Response:
         return scim_error(409, "another change was saved meanwhile: read it again and retry")
     if isinstance(error, DATABASE_ERROR):
         return scim_error(503, "the database is not reachable now: retry")
+    if isinstance(error, ValueError | TypeError):  # a value scim2-models could not apply
+        return scim_error(400, str(error) or "a value is invalid", "invalidValue")
     raise error
 
 
@@ -151,7 +154,7 @@ def _in_session(request: Request, token: str, work: Work) -> Any:
 async def _body(request: Request) -> dict[str, Any]:
     raw = await request.body()
     if len(raw) > BODY_LIMIT:
-        raise SCIMException(status=413, detail=f"the body is larger than {BODY_LIMIT} bytes")
+        raise PayloadTooLargeException(detail=f"the body is larger than {BODY_LIMIT} bytes")
     try:
         parsed = json.loads(raw)
     except ValueError:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, Final, cast
 
 from scim2_models import (
+    ConflictException,
     Email,
     EnterpriseUser,
     GroupMembership,
@@ -36,7 +37,7 @@ from sqlalchemy.orm import Session
 from hoshin.errors import InvalidInput
 from hoshin.fields import checked_text
 from hoshin.service import account, scim_people
-from hoshin.service.policy import LEAST
+from hoshin.service.policy import ADMIN, LEAST
 from hoshin.service.scim_directory import (
     POLICY,
     Directory,
@@ -213,6 +214,7 @@ def delete_user(session: Session, d: Directory, *, user_id: str, if_match: str |
     member = _member(session, d, user_id)
     check_if_match(_resource(session, d, member), if_match)
     membership, user = member
+    _keep_an_admin(session, d, member)
     before = _state(member)
     store.leave_groups(session, org_id=d.org.id, user_id=user.id)
     store.delete_membership(session, membership_id=membership.id)
@@ -238,6 +240,7 @@ def _apply(
     active = resource.active is not False
     ended = None
     if membership.active and not active:
+        _keep_an_admin(session, d, member)
         ended = account.end_access(session, user_id=user.id, now=d.now)
     membership.active = active
     membership.updated_at = d.now
@@ -249,6 +252,16 @@ def _apply(
     extension = resource[EnterpriseUser]
     department = None if extension is None else extension.department
     scim_people.keep_in_step(session, d, member, department)
+
+
+def _keep_an_admin(session: Session, d: Directory, member: Member) -> None:
+    """ConflictException when the member is the organisation's last active admin: someone
+    must keep its keys (and the break-glass password) when the directory errs."""
+    membership, user = member
+    if membership.role == ADMIN and store.count_active_admins(session, org_id=d.org.id) <= 1:
+        raise ConflictException(
+            detail=f"{user.email} is the last admin of {d.org.slug}: make another admin first"
+        )
 
 
 def _change_email(session: Session, d: Directory, user: UserRow, email: str) -> None:
