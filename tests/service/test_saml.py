@@ -141,6 +141,15 @@ def test_the_email_comes_from_the_name_id_when_no_attribute_gives_it(
     assert finish(session, org, answer)[0] == ADA
 
 
+def test_an_answer_in_lines_of_base64_is_read(session: Session, idp: SamlIdp) -> None:
+    org = set_up(session, idp)
+    add_ada(session, org)
+    answer = idp.answer(start(session, org, idp))
+    # MIME's 76 characters a line, as some IdPs send it
+    lines = "\r\n".join(answer[i : i + 76] for i in range(0, len(answer), 76))
+    assert finish(session, org, lines)[0] == ADA
+
+
 def test_a_stranger_without_just_in_time_accounts_is_refused(
     session: Session, idp: SamlIdp
 ) -> None:
@@ -150,6 +159,11 @@ def test_a_stranger_without_just_in_time_accounts_is_refused(
 
 
 GARBAGE = "the SAMLResponse is not a base64-encoded SAML response"
+# An entity expansion ("billion laughs", shortened): pysaml2 parses with defusedxml.
+BOMB = (
+    b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+    b'<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol">&b;</samlp:Response>'
+)
 
 
 @pytest.mark.parametrize(
@@ -176,6 +190,7 @@ GARBAGE = "the SAMLResponse is not a base64-encoded SAML response"
         pytest.param(lambda i, r: "not base64 at all!", GARBAGE, id="not-base64"),
         pytest.param(lambda i, r: base64.b64encode(b"no XML <").decode(), GARBAGE, id="not-xml"),
         pytest.param(lambda i, r: base64.b64encode(b"<a>XML</a>").decode(), GARBAGE, id="not-saml"),
+        pytest.param(lambda i, r: base64.b64encode(BOMB).decode(), GARBAGE, id="entities"),
     ],
 )
 def test_an_answer_hoshin_cannot_trust_is_refused_and_audited_with_its_reason(

@@ -134,6 +134,7 @@ def finish(
         return sso.refuse(session, org=org, reason=reason, origin=origin)
 
     sp = addresses(base_url=base_url, slug=org.slug)
+    saml_response = "".join(saml_response.split())  # some IdPs break base64 into lines
     response = _read(saml_response)
     if response is None:
         raise refused("the SAMLResponse is not a base64-encoded SAML response")
@@ -163,10 +164,12 @@ def finish(
 def _read(saml_response: str) -> Any:
     """The posted answer as pysaml2's (unverified) Response, or None when it is none."""
     try:
-        xml = base64.b64decode(saml_response.strip(), validate=True)
+        xml = base64.b64decode(saml_response, validate=True)
         return samlp.response_from_string(xml)
     except (binascii.Error, ValueError, SyntaxError, TypeError, AttributeError):
-        return None  # not base64, not XML (ParseError is a SyntaxError), not SAML
+        # not base64; not XML (ParseError is a SyntaxError); with entities (defusedxml's
+        # refusals are ValueErrors); not a SAML response
+        return None
 
 
 def _checked(response: Any, *, sp: Addresses, now: datetime, refused: Any) -> Any:
@@ -211,7 +214,7 @@ def _verified(client: Saml2Client, saml_response: str, request_id: str, refused:
     conditions, recipient and InResponseTo."""
     try:
         verified = client.parse_authn_request_response(
-            saml_response.strip(), BINDING_HTTP_POST, outstanding={request_id: ""}
+            saml_response, BINDING_HTTP_POST, outstanding={request_id: ""}
         )
     except (SignatureError, SigverError):
         reason = "the assertion's signature does not verify with the IdP's certificate"
