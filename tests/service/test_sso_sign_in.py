@@ -17,7 +17,7 @@ from hoshin.service import account, sso
 from hoshin.service.account import Principal
 from hoshin.service.sso import Claims, SsoSettings
 from hoshin.store.account import find_membership
-from hoshin.store.audit import list_events
+from hoshin.store.audit import events_after, list_events
 from hoshin.store.organization import OrganizationRow, create_organization
 from hoshin.store.user import SessionRow, find_user
 
@@ -231,3 +231,24 @@ def test_who_gets_in_when_passwords_are_off(
     # With passwords on, every one of them gets in.
     org.password_sign_in = True
     account.check_sign_in_method(principal, org, role)
+
+
+def test_the_providers_name_is_taken_when_fit_and_its_change_audited(session: Session) -> None:
+    """A name hoshin cannot keep (a control character, 301 characters) is no reason to refuse
+    the sign-in: it is left out. A name the provider changed is an audited change."""
+    org = make_org(session, settings=replace(SAML, jit=True))
+    signed_in(session, org, Claims("sub-bo", "bo@acme.org", "Bo\x07 Berg"))
+    assert find_user(session, email="bo@acme.org").name == ""  # type: ignore[union-attr]
+    add_member(session, org, "ana@acme.org", "editor")
+    signed_in(session, org, replace(ANA, name="A" * 301))
+    assert find_user(session, email="ana@acme.org").name == ""  # type: ignore[union-attr]
+    signed_in(session, org, replace(ANA, name=" Ana Lima "))
+    signed_in(session, org, replace(ANA, name="Ana Lima"))  # the same: no event
+    updates = [
+        (e.actor, e.key, e.before, e.after)
+        for e in events_after(session, org_id=None, since=None, after_id=0, limit=100)
+        if (e.entity, e.change) == ("user", "update")
+    ]
+    assert updates == [
+        ("sso:acme", "ana@acme.org", {"name": ""}, {"name": "Ana Lima"}),
+    ]

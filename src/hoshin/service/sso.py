@@ -17,7 +17,7 @@ from urllib.parse import urlencode, urlsplit
 
 from sqlalchemy.orm import Session
 
-from hoshin.domain.text import control_character
+from hoshin.domain.text import control_character, text_problem
 from hoshin.errors import Forbidden, InvalidInput, NotFound
 from hoshin.fields import checked_text
 from hoshin.service import account
@@ -348,8 +348,10 @@ def sign_in(
         reason = f"{email} is not a member of {org.name}; ask an admin to invite them"
         raise refuse(session, org=org, reason=reason, origin=origin)
     actor = f"sso:{org.slug}"
+    # A name hoshin cannot keep (too long, a control character) is left out, not a refusal.
+    name = "" if text_problem(claims.name.strip(), "line") else claims.name.strip()
     if user is None:
-        user = _new_user(session, email=email, name=claims.name, actor=actor, origin=origin)
+        user = _new_user(session, email=email, name=name, actor=actor, origin=origin)
     role = group_role(settings.group_roles, claims.groups)
     if membership is None or (role is not None and role != membership.role):
         account.set_role(
@@ -357,8 +359,12 @@ def sign_in(
             role=role or (membership.role if membership else settings.jit_role),
             actor=actor, origin=origin,
         )  # fmt: skip
-    if claims.name and claims.name != user.name:
-        user.name = checked_text(claims.name, "line", "name")
+    if name and name != user.name:
+        record_event(
+            session, org_id=None, actor=actor, entity="user", key=user.email, change="update",
+            before={"name": user.name}, after={"name": name}, origin=origin,
+        )  # fmt: skip
+        user.name = name
     secret = account.new_session(session, user_id=user.id, now=now, sso_org_id=org.id)
     record_event(
         session, org_id=org.id, actor=user.email, entity="sso", key=org.slug,
