@@ -125,6 +125,17 @@ def test_a_wrong_field_is_shown_in_place(
     assert stored(engine)[0] is None and changes(engine) == []
 
 
+def test_metadata_longer_than_any_field_is_refused_not_a_server_error(
+    pages: TestClient, engine: Engine
+) -> None:
+    signed_in_as(pages, "admin")
+    body = FORM | {"protocol": "saml", "saml_idp_metadata": "<x/>" * 5001}  # 20,004 characters
+    answer = pages.post(PAGE, data=body)
+    assert answer.status_code == 422
+    assert "saml_idp_metadata: is 20,004 characters long: at most 20,000" in answer.text
+    assert stored(engine)[0] is None
+
+
 def test_only_an_admin_sees_the_page(pages: TestClient, engine: Engine) -> None:
     signed_in_as(pages, "ben")
     for answer in (pages.get(PAGE), pages.post(PAGE, data=FORM), pages.post(f"{PAGE}/remove")):
