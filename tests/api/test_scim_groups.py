@@ -154,3 +154,18 @@ def test_entra_removes_members_with_a_value_and_sends_the_enterprise_department(
     answer = scim.call("PATCH", f"/Users/{ana}", json=department)
     assert answer.status_code == 200, answer.text
     assert person(engine, "ana")[:2] == ("Ana Lima", "ward-a")
+
+
+def test_a_group_does_not_demote_the_last_admin(scim: Directory, engine: Engine) -> None:
+    """Planners gives editor: clinic's only admin joins it and stays admin. Once the editor
+    is an admin too (Leads), the first admin leaves and joins Planners again: editor now."""
+    admin = user_id(scim, "admin@clinic.example")
+    made = group(scim, "Planners", admin)
+    assert role_of(engine, "admin@clinic.example") == "admin"
+    group(scim, "Leads", user_id(scim, "editor@clinic.example"))
+    assert role_of(engine, "editor@clinic.example") == "admin"
+    for op in ("remove", "add"):
+        change = {"schemas": [PATCH], "Operations": [
+            {"op": op, "path": "members", "value": [{"value": admin}]}]}  # fmt: skip
+        assert scim.call("PATCH", f"/Groups/{made['id']}", json=change).status_code == 200
+    assert role_of(engine, "admin@clinic.example") == "editor"

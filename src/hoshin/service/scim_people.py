@@ -44,6 +44,9 @@ def keep_in_step(
     roles: dict[str, str] = {} if settings is None else dict(settings.group_roles)
     units: dict[str, str] = {} if settings is None else dict(settings.group_units)
     role = group_role(roles, names)
+    if role != ADMIN and membership.role == ADMIN and membership.active:
+        # The last admin keeps the organisation's keys, whatever their groups say.
+        role = None if store.count_active_admins(session, org_id=d.org.id) <= 1 else role
     if role is not None and role != membership.role:
         account.set_role(
             session, email=user.email, org_slug=d.org.slug, role=role, actor=d.actor,
