@@ -62,8 +62,8 @@ def test_a_sign_in_denied_at_the_provider_says_so(sso_server: str, page: Page) -
     page.get_by_role("button", name="Deny").click()
     expect(page).to_have_url(re.compile(rf"/sso/{ORG}/oidc/callback\?"))
     expect(page.get_by_role("alert")).to_have_text(
-        "single sign-on refused: the provider answered 'access_denied': "
-        "The resource owner or authorization server denied the request"
+        "The provider answered 'access_denied': "
+        "The resource owner or authorization server denied the request."
     )
     expect(page.get_by_role("link", name="Sign in again")).to_have_attribute(
         "href", f"/signin?org={ORG}"

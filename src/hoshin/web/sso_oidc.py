@@ -109,5 +109,8 @@ def _refused(request: Request, slug: str, reason: str) -> Response:
 
 
 def _refusal_page(request: Request, slug: str, refusal: Forbidden) -> Response:
-    """The refusal's page (403; the same as SAML's), which offers to sign in again."""
-    return render(request, "sso_refused.html", {"message": refusal.message, "slug": slug}, 403)
+    """The refusal's page (403; SAML's too): its reason under the heading, and a way to
+    sign in again."""
+    reason = refusal.message.removeprefix("single sign-on refused: ")  # the page's heading
+    context = {"reason": reason[:1].upper() + reason[1:], "slug": slug}
+    return render(request, "sso_refused.html", context, 403)
