@@ -104,6 +104,8 @@ def test_the_metadata_is_served_as_saml_metadata(pages: TestClient) -> None:
     assert answer.status_code == 200
     assert answer.headers["content-type"] == "application/samlmetadata+xml"
     assert f'entityID="{addresses().entity_id}"' in answer.text
+    assert pages.get("/sso/beta/saml/metadata").status_code == 200  # before it is set up
+    assert pages.get("/sso/nobody/saml/metadata").status_code == 404
     assert pages.get("/sso/no%20such/saml/metadata").status_code == 404
 
 

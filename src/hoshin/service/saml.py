@@ -38,7 +38,8 @@ from sqlalchemy.orm import Session
 from hoshin.errors import Forbidden
 from hoshin.service import sso
 from hoshin.service.account import Principal
-from hoshin.store.organization import OrganizationRow
+from hoshin.service.sso_addresses import sso_addresses
+from hoshin.store.organization import OrganizationRow, get_organization
 from hoshin.store.sso import SsoSettingsRow as SsoSettingsRow  # the pages name it
 
 REQUEST: Final = "saml"  # an AuthnRequest sent, by its id
@@ -72,9 +73,10 @@ class Addresses:
 
 
 def addresses(*, base_url: str, slug: str) -> Addresses:
-    """The entity id (its metadata's address) and assertion consumer service of ``slug``."""
-    root = f"{base_url.rstrip('/')}/sso/{slug}/saml"
-    return Addresses(entity_id=f"{root}/metadata", acs_url=f"{root}/acs")
+    """The entity id (its metadata's address) and assertion consumer service of ``slug``,
+    as every door shows them (service.sso_addresses)."""
+    shown = sso_addresses(base_url, slug)
+    return Addresses(entity_id=shown["saml_entity_id"], acs_url=shown["saml_acs_url"])
 
 
 def sp_metadata(*, base_url: str, slug: str) -> str:
@@ -82,6 +84,13 @@ def sp_metadata(*, base_url: str, slug: str) -> str:
     NameID, signed assertions wanted."""
     config = _config(addresses(base_url=base_url, slug=slug), idp_metadata=None)
     return str(create_metadata_string(None, config=config).decode())
+
+
+def organization_metadata(session: Session, *, slug: str, base_url: str) -> str:
+    """sp_metadata of an organisation (whether or not it signs in with SAML yet: the admin
+    gives it to the IdP first); NotFound when there is no such organisation."""
+    org = get_organization(session, slug=slug)
+    return sp_metadata(base_url=base_url, slug=org.slug)
 
 
 def start(

@@ -28,10 +28,10 @@ SLUG = re.compile(r"[A-Za-z0-9_-]{1,64}")  # guard.csrf's rule for the ACS path
 
 
 @router.get("/sso/{slug}/saml/metadata")
-def metadata(slug: str) -> Response:
+def metadata(session: Db, slug: str) -> Response:
     """hoshin's SAML service provider metadata for the organisation (what its IdP is given);
     it names only hoshin's addresses, so it is shown whether or not SAML is set up yet."""
-    xml = saml.sp_metadata(base_url=settings().base_url, slug=_slug(slug))
+    xml = saml.organization_metadata(session, slug=_slug(slug), base_url=settings().base_url)
     return Response(xml, media_type="application/samlmetadata+xml")
 
 
