@@ -1,6 +1,7 @@
 """OpenID Connect sign-in in a real browser: a real ``hoshin serve`` and a real provider
 (oidc-provider-mock, in the test process); ben signs in on the provider's page and lands on
-the clinic's page (desktop and 390 px screenshots), and a sign-in denied at the provider
+the clinic's page (from the sign-in page's "Sign in with Riverside Login"; desktop and
+390 px screenshots), and a sign-in denied at the provider
 comes back to a page that says so."""
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ def sso_server(
 
 
 def test_ben_signs_in_at_the_provider_and_lands_on_the_clinic(sso_server: str, page: Page) -> None:
-    page.goto(f"{sso_server}/sso/{ORG}/oidc/start")
+    page.goto(f"{sso_server}/signin?org={ORG}")
+    page.get_by_role("link", name="Sign in with Riverside Login").click()
     # The provider's own sign-in page: its form takes the user's subject.
     expect(page.get_by_role("heading", name="Authorize Client")).to_be_visible()
     page.get_by_placeholder("sub").fill(SUBJECT)
