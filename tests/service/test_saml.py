@@ -132,6 +132,45 @@ def test_a_stranger_gets_an_account_just_in_time_with_the_role_of_their_group(
     assert membership is not None and membership.role == "editor"
 
 
+def test_entra_ids_claim_names_give_the_email_name_and_groups(
+    session: Session, idp: SamlIdp
+) -> None:
+    claims = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/"
+    groups = "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups"
+    # Entra ID names groups by their object id; the NameID is a pairwise id, not an address.
+    planners = "6f1c1a52-0d5e-4c4e-9a57-3a2b8f0e7d11"
+    org = set_up(session, idp, jit=True, group_claim=groups, group_roles={planners: "editor"})
+    attributes = {
+        claims + "emailaddress": ["cy@example.com"], claims + "givenname": ["Cy"],
+        claims + "surname": ["Dale"], groups: [planners],
+    }  # fmt: skip
+    answer = idp.answer(start(session, org, idp), name_id="AAF3x9_pairwise", attributes=attributes)
+    assert finish(session, org, answer)[0] == "cy@example.com"
+    user = find_user(session, email="cy@example.com")
+    assert user is not None and user.name == "Cy Dale"
+    membership = find_membership(session, user_id=user.id, org_id=org.id)
+    assert membership is not None and membership.role == "editor"
+
+
+def test_an_answer_for_one_organisation_does_not_sign_in_to_another(
+    session: Session, idp: SamlIdp
+) -> None:
+    # Both organisations trust the same IdP; the answer to acme's sign-in is for acme's
+    # entity id, and beta's is another.
+    acme = set_up(session, idp)
+    add_ada(session, acme)
+    beta = create_organization(session, slug="beta", name="Beta")
+    chosen = SsoSettings(protocol="saml", saml_idp_metadata=idp.metadata)
+    sso.set_settings(session, org=beta, settings=chosen, actor="t", origin="t")
+    account.set_role(session, email=ADA, org_slug="beta", role="viewer", actor="t", origin="t")
+    session.commit()
+    answer = idp.answer(start(session, acme, idp))
+    reason = f"the assertion is for another audience: {SP.entity_id}"
+    with pytest.raises(Forbidden, match=re.escape(reason)):
+        finish(session, beta, answer)
+    assert finish(session, acme, answer)[0] == ADA  # acme's sign-in is still under way
+
+
 def test_the_email_comes_from_the_name_id_when_no_attribute_gives_it(
     session: Session, idp: SamlIdp
 ) -> None:
