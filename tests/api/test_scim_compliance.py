@@ -4,6 +4,7 @@ Every check passes but those that cannot apply to hoshin, each skipped with its 
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -82,3 +83,24 @@ def _attribute(result: Any) -> str:
     """The attribute a check's result is about (its data's urn), or ''."""
     data = result.data if isinstance(result.data, dict) else {}
     return str(data.get("urn", ""))
+
+
+def test_the_servers_guards_answer_scim_errors_under_scim(engine: Engine) -> None:
+    """The whole server: a body over HOSHIN_MAX_BODY_BYTES (1 MiB) is refused unread with
+    a SCIM error, and a POST with no CSRF token, no cookie and no Origin passes the CSRF
+    guard (the bearer token is the directory's authority)."""
+    seeded = seed(engine, make=create_server)
+    token = tokens(engine)["clinic"]
+    auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/scim+json"}
+    with seeded.client as client:
+        large = client.post("/scim/v2/Users", content=b"x" * (1024 * 1024 + 1), headers=auth)
+        assert large.status_code == 413
+        assert large.headers["content-type"] == "application/scim+json"
+        assert large.json()["schemas"] == ["urn:ietf:params:scim:api:messages:2.0:Error"]
+        assert large.json()["status"] == "413"
+        user = {
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+            "userName": "x@y.example",
+        }
+        made = client.post("/scim/v2/Users", content=json.dumps(user), headers=auth)
+        assert made.status_code == 201, made.text

@@ -1,4 +1,4 @@
-"""The answer of a guard that refuses a request: JSON for the API, a page for people."""
+"""The answer of a guard that refuses a request: JSON for the API and SCIM, a page for people."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ PAGE = """<!doctype html>
 <p><a href="/">Back to hoshin</a></p></section></main></body></html>
 """
 
+SCIM_ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
 TITLES = {403: "Change refused", 413: "Request too large", 422: "Invalid request"}
 
 
@@ -29,8 +30,13 @@ async def refuse(
     detail: str,
     headers: list[tuple[bytes, bytes]] | None = None,
 ) -> None:
-    """Answers ``status`` with ``message``: the API's error body under /api/, else a page."""
-    if scope["path"].startswith("/api/"):
+    """Answers ``status`` with ``message``: the API's error body under /api/, a SCIM error
+    (RFC 7644 3.12) under /scim/, else a page."""
+    if scope["path"].startswith("/scim/"):
+        body = json.dumps({"schemas": [SCIM_ERROR], "status": str(status),
+                           "detail": f"{message}: {detail}"}).encode()  # fmt: skip
+        kind = b"application/scim+json"
+    elif scope["path"].startswith("/api/"):
         body = json.dumps({"error": message, "detail": [{"reason": detail}]}).encode()
         kind = b"application/json"
     else:
