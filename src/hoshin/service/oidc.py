@@ -91,10 +91,7 @@ class Answer:
 def find_provider(session: Session, *, slug: str) -> tuple[OrganizationRow, Provider]:
     """The organisation with this slug and its OpenID Connect provider; NotFound when it
     signs in with none."""
-    found = sso.provider_for(session, slug=slug)
-    if found is None or found[1].protocol != "oidc":
-        raise NotFound(f"no organisation '{slug[:100]}' signs in with OpenID Connect")
-    org, row = found
+    org, row = _settings(session, slug)
     return org, provider_of(row, slug=org.slug)
 
 

@@ -58,7 +58,8 @@ def callback(request: Request, session: Db, slug: str) -> Response:
     for (or the organisation's first page); a refusal says why, audited."""
     _org, provider = oidc.find_provider(session, slug=slug[:100])
     origin, when = origin_of(request), now()
-    params = {k: v[:2000] for k, v in request.query_params.items()}
+    # Some providers' codes run to a few thousand characters; nothing legitimate is longer.
+    params = {k: v[:8000] for k, v in request.query_params.items()}
     answer = _written(
         request,
         lambda s: oidc.take_answer(s, slug=provider.slug, params=params, now=when, origin=origin),
