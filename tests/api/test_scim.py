@@ -237,3 +237,40 @@ def test_the_last_admin_is_neither_deactivated_nor_deleted(scim: Directory) -> N
         assert answer.status_code == 409
         assert "last admin of clinic" in answer.json()["detail"]
     assert scim.call("GET", f"/Users/{admin}").json()["active"] is True
+
+
+def test_a_search_by_post_finds_as_a_filter_does(scim: Directory) -> None:
+    made = scim.user("cleo@clinic.example", displayName="Cleo Park")
+    search = {
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+        "filter": 'userName eq "cleo@clinic.example"',
+        "attributes": ["userName"],
+    }
+    answer = scim.call("POST", "/Users/.search", json=search)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["totalResults"] == 1
+    # Only what was asked for, and what is always returned (id, schemas).
+    assert body["Resources"] == [
+        {"schemas": [USER], "id": made["id"], "userName": "cleo@clinic.example"}
+    ]
+    everything = scim.call("POST", "/.search", json=search)
+    assert everything.status_code == 501
+    assert everything.json()["status"] == "501"
+
+
+def test_a_replacement_says_everything_and_is_audited(scim: Directory, engine: Engine) -> None:
+    """PUT replaces: the name given, the externalId gone (absent from the body)."""
+    made = scim.user("cleo@clinic.example", displayName="Cleo", externalId="e-1")
+    body = user_body("cleo@clinic.example", name={"givenName": "Cleo", "familyName": "Park"})
+    answer = scim.call("PUT", f"/Users/{made['id']}", json=body)
+    assert answer.status_code == 200, answer.text
+    # No displayName: the name is the given and family names.
+    assert answer.json()["displayName"] == "Cleo Park"
+    assert "externalId" not in answer.json()
+    trail = events(engine)
+    assert ("scim:entra", "user", "cleo@clinic.example", "create") in trail
+    # The membership (its role), then what the directory keeps of it, then the change.
+    assert ("scim:entra", "member", "cleo@clinic.example", "create") in trail
+    assert ("scim:entra", "member", "cleo@clinic.example", "provision") in trail
+    assert ("scim:entra", "member", "cleo@clinic.example", "update") in trail

@@ -247,7 +247,9 @@ def _apply(
     session.flush()
     after = _state(member)
     if after != before:
-        change = "create" if created else ("deactivate" if ended is not None else "update")
+        # On creation account.set_role recorded the membership and its role ("create");
+        # this event adds what the directory keeps of it.
+        change = "provision" if created else ("deactivate" if ended is not None else "update")
         _event(session, d, user.email, change, before, {**after, **(ended or {})})
     extension = resource[EnterpriseUser]
     department = None if extension is None else extension.department
