@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import base64
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -69,7 +69,6 @@ class SamlIdp:
     metadata: str
     sp_entity_id: str
     acs_url: str
-    issued: list[str] = field(default_factory=list)
 
     def read_request(self, location: str) -> str:
         """The id of the AuthnRequest that hoshin's redirect (its Location) carries; checks
