@@ -180,8 +180,8 @@ def _other_key() -> RSAKey:
          "the provider has not verified the user's e-mail address"),
     ],
 )  # fmt: skip
-def test_a_bad_id_token_is_refused_saying_why_and_audited(
-    flow: Flow, change: dict[str, Any], reason: str
+def test_a_bad_id_token_is_refused_saying_why_audited_and_logged(
+    flow: Flow, change: dict[str, Any], reason: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     flow.provider.user = {"sub": "u-ben", "email": BEN}
     claims = dict(change.get("claims", {}))
@@ -196,6 +196,8 @@ def test_a_bad_id_token_is_refused_saying_why_and_audited(
     assert shown(reason) in said(answer)
     token = flow.provider.issued[0]
     assert token not in said(answer) and token.split(".")[1] not in said(answer)
+    logged = [r.getMessage() for r in caplog.records if r.name == "hoshin"]
+    assert logged == [f"single sign-on refused: {reason} (organisation clinic)"]
     assert flow.events() == [("refuse", {"reason": reason})]
     assert flow.client.get("/orgs/clinic/", follow_redirects=False).status_code == 303  # signin
 
