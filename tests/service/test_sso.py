@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from hoshin.errors import InvalidInput, NotFound
 from hoshin.runtime.engine import session_factory
 from hoshin.service import sso
+from hoshin.service import sso_requests as pending
 from hoshin.service.sso import SsoSettings
 from hoshin.store.audit import list_events
 from hoshin.store.organization import OrganizationRow, create_organization
@@ -253,42 +254,47 @@ def test_a_domain_belongs_to_one_organisation(session: Session) -> None:
 
 def test_a_request_is_answered_once_and_before_it_expires(session: Session) -> None:
     org = make_org(session)
-    row = sso.begin_request(session, org=org, kind="oidc", key="state-1", now=NOON, nonce="n1",
-                            verifier="v1", next_path="/orgs/acme/review")  # fmt: skip
+    row = pending.begin_request(session, org=org, kind="oidc", key="state-1", now=NOON, nonce="n1",
+                                verifier="v1", next_path="/orgs/acme/review")  # fmt: skip
     # Only the key's SHA-256 is stored; the request lives REQUEST_LIFETIME (10 minutes).
     assert row.key_hash == hashlib.sha256(b"state-1").hexdigest()
     assert row.expires_at == NOON + timedelta(minutes=10)
     session.commit()
-    assert sso.was_used(session, kind="oidc", key="state-1")
-    assert not sso.was_used(session, kind="saml", key="state-1")  # another kind
-    taken = sso.take_request(session, kind="oidc", key="state-1", now=NOON + timedelta(minutes=9))
+    assert pending.was_used(session, kind="oidc", key="state-1")
+    assert not pending.was_used(session, kind="saml", key="state-1")  # another kind
+    taken = pending.take_request(
+        session, kind="oidc", key="state-1", now=NOON + timedelta(minutes=9)
+    )
     assert taken is not None and (taken.nonce, taken.verifier, taken.next_path) == (
         "n1",
         "v1",
         "/orgs/acme/review",
     )
     session.commit()
-    assert sso.take_request(session, kind="oidc", key="state-1", now=NOON) is None  # replayed
-    assert not sso.was_used(session, kind="oidc", key="state-1")
-    assert sso.take_request(session, kind="oidc", key="never-sent", now=NOON) is None
+    assert pending.take_request(session, kind="oidc", key="state-1", now=NOON) is None  # replayed
+    assert not pending.was_used(session, kind="oidc", key="state-1")
+    assert pending.take_request(session, kind="oidc", key="never-sent", now=NOON) is None
 
 
 def test_a_request_is_refused_at_its_expiry_and_dropped_later(session: Session) -> None:
     org = make_org(session)
-    sso.begin_request(session, org=org, kind="oidc", key="late", now=NOON)
-    sso.begin_request(
+    pending.begin_request(session, org=org, kind="oidc", key="late", now=NOON)
+    pending.begin_request(
         session, org=org, kind="oidc", key="later", now=NOON, next_path="//evil.example"
     )
     session.commit()
     # now == expires_at (12:10): expired, and the take removed it all the same.
     assert (
-        sso.take_request(session, kind="oidc", key="late", now=NOON + timedelta(minutes=10)) is None
+        pending.take_request(session, kind="oidc", key="late", now=NOON + timedelta(minutes=10))
+        is None
     )
-    assert not sso.was_used(session, kind="oidc", key="late")
+    assert not pending.was_used(session, kind="oidc", key="late")
     # "later" expired too; the next request drops it, and its next_path was made safe.
-    assert sso.was_used(session, kind="oidc", key="later")
-    sso.begin_request(session, org=org, kind="oidc", key="next", now=NOON + timedelta(minutes=10))
-    assert not sso.was_used(session, kind="oidc", key="later")
+    assert pending.was_used(session, kind="oidc", key="later")
+    pending.begin_request(
+        session, org=org, kind="oidc", key="next", now=NOON + timedelta(minutes=10)
+    )
+    assert not pending.was_used(session, kind="oidc", key="later")
 
 
 def test_a_request_taken_twice_at_once_is_answered_once(
@@ -297,15 +303,15 @@ def test_a_request_taken_twice_at_once_is_answered_once(
     """Two callbacks with one state (a replay racing the real one): the second waits for the
     first's delete (PostgreSQL's row lock, SQLite's writers' turn), then finds it gone."""
     org = make_org(session)
-    sso.begin_request(session, org=org, kind="oidc", key="raced", now=NOON)
+    pending.begin_request(session, org=org, kind="oidc", key="raced", now=NOON)
     session.commit()
-    assert sso.take_request(session, kind="oidc", key="raced", now=NOON) is not None
+    assert pending.take_request(session, kind="oidc", key="raced", now=NOON) is not None
     second: list[object] = []
 
     def take() -> None:
         try:
             with session_factory(engine)() as other:
-                second.append(sso.take_request(other, kind="oidc", key="raced", now=NOON))
+                second.append(pending.take_request(other, kind="oidc", key="raced", now=NOON))
                 other.commit()
         except OperationalError:  # SQLite: the first take's commit made its reading stale
             second.append("busy")
@@ -337,11 +343,11 @@ def test_a_request_taken_twice_at_once_is_answered_once(
     ],
 )
 def test_safe_next_keeps_paths_of_this_server_only(path: str, safe: str) -> None:
-    assert sso.safe_next(path) == safe
+    assert pending.safe_next(path) == safe
 
 
 def test_random_secrets_differ_and_are_long() -> None:
-    secrets = {sso.random_secret() for _ in range(100)}
+    secrets = {pending.random_secret() for _ in range(100)}
     assert len(secrets) == 100 and all(len(s) == 43 for s in secrets)  # 32 bytes, base64url
 
 

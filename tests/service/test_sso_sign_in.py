@@ -252,3 +252,18 @@ def test_the_providers_name_is_taken_when_fit_and_its_change_audited(session: Se
     assert updates == [
         ("sso:acme", "ana@acme.org", {"name": ""}, {"name": "Ana Lima"}),
     ]
+
+
+def test_groups_never_demote_the_last_admin(session: Session) -> None:
+    # Ana is acme's only admin and her provider puts her in "staff" (viewer): she stays
+    # admin, or with passwords off no one could get in when the provider is down. Once Ben
+    # is an admin too, the same sign-in makes her a viewer.
+    settings = replace(SAML, group_roles={"staff": "viewer"})
+    org = make_org(session, settings=settings)
+    add_member(session, org, "ana@acme.org", "admin")
+    staff = replace(ANA, groups=("staff",))
+    signed_in(session, org, staff)
+    assert role_of(session, org, "ana@acme.org") == "admin"
+    add_member(session, org, "ben@acme.org", "admin")
+    signed_in(session, org, staff)
+    assert role_of(session, org, "ana@acme.org") == "viewer"

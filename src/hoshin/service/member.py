@@ -91,8 +91,8 @@ def set_member_role(
     check_role(role)
     user, membership = _membership(session, org, email)
     before = member_of(user, membership.role)
-    if membership.role == ADMIN and role != ADMIN:
-        _keep_an_admin(session, org, user.email)
+    if role != ADMIN and is_last_admin(session, membership=membership):
+        _keep_an_admin(org, user.email)
     membership.role = role
     session.flush()
     after = member_of(user, role)
@@ -113,8 +113,8 @@ def remove_member(
     """Ends a membership (the user keeps their account); never the last admin's. Removed
     from their last organisation, the user's sessions and API tokens end too."""
     user, membership = _membership(session, org, email)
-    if membership.role == ADMIN:
-        _keep_an_admin(session, org, user.email)
+    if is_last_admin(session, membership=membership):
+        _keep_an_admin(org, user.email)
     before = member_of(user, membership.role)
     session.delete(membership)
     session.flush()
@@ -245,9 +245,24 @@ def _membership(
     return user, membership
 
 
-def _keep_an_admin(session: Session, org: OrganizationRow, email: str) -> None:
-    if store.count_with_role(session, org_id=org.id, role=ADMIN) <= 1:
-        raise Conflict(f"{email} is the last admin of {org.slug}: make another admin first")
+def is_last_admin(session: Session, *, membership: MembershipRow) -> bool:
+    """Whether the membership is its organisation's last active admin's: someone must keep
+    the organisation's keys (and, with single sign-on, the break-glass password), whatever a
+    form, a directory or a provider's groups say."""
+    return (
+        membership.role == ADMIN
+        and membership.active
+        and store.count_with_role(session, org_id=membership.org_id, role=ADMIN) <= 1
+    )
+
+
+def _keep_an_admin(org: OrganizationRow, email: str) -> None:
+    raise Conflict(last_admin(email, org.slug))
+
+
+def last_admin(email: str, slug: str) -> str:
+    """The refusal to demote, deactivate or remove the last admin."""
+    return f"{email} is the last admin of {slug}: make another admin first"
 
 
 def _audit(

@@ -39,12 +39,12 @@ from joserfc.jwk import KeySet
 from sqlalchemy.orm import Session
 
 from hoshin.errors import Forbidden, NotFound
-from hoshin.service import sso
+from hoshin.service import sso, sso_requests
 from hoshin.service.account import Principal
 from hoshin.store.organization import OrganizationRow
 from hoshin.store.sso import SsoSettingsRow
 
-KIND: Final = "oidc"  # of the sign-ins under way (service.sso.begin_request)
+KIND: Final = "oidc"  # of the sign-ins under way (service.sso_requests.begin_request)
 SCOPES: Final = "openid email profile"
 TIMEOUT: Final = 10.0  # seconds for each call to the provider
 METADATA_MAX_AGE: Final = timedelta(hours=1)
@@ -156,8 +156,12 @@ def start(
     org, row = _settings(session, slug)
     if metadata != row.oidc_metadata:
         row.oidc_metadata = metadata
-    state, nonce, verifier = sso.random_secret(), sso.random_secret(), sso.random_secret()
-    sso.begin_request(
+    state, nonce, verifier = (
+        sso_requests.random_secret(),
+        sso_requests.random_secret(),
+        sso_requests.random_secret(),
+    )
+    sso_requests.begin_request(
         session, org=org, kind=KIND, key=state, now=now, nonce=nonce, verifier=verifier,
         next_path=next_path,
     )  # fmt: skip
@@ -179,7 +183,7 @@ def take_answer(
     org, _row = _settings(session, slug)
     state = params.get("state", "")
     # Used up whatever the answer: an error's state is not kept for a second answer.
-    pending = sso.take_request(session, kind=KIND, key=state, now=now) if state else None
+    pending = sso_requests.take_request(session, kind=KIND, key=state, now=now) if state else None
     if params.get("error"):
         described = params.get("error_description", "")[:200]
         reason = f"the provider answered '{params['error'][:100]}'" + (

@@ -36,7 +36,7 @@ from saml2.time_util import str_to_time
 from sqlalchemy.orm import Session
 
 from hoshin.errors import Forbidden
-from hoshin.service import sso
+from hoshin.service import sso, sso_requests
 from hoshin.service.account import Principal
 from hoshin.service.sso_addresses import sso_addresses
 from hoshin.store.organization import OrganizationRow, get_organization
@@ -119,7 +119,7 @@ def start(
     except (SAMLError, ValueError, TypeError):  # pysaml2 raises these when no address fits
         reason = "the IdP's metadata has no sign-in address for the HTTP-Redirect binding"
         raise sso.refuse(session, org=org, reason=reason, origin=origin) from None
-    sso.begin_request(
+    sso_requests.begin_request(
         session, org=org, kind=REQUEST, key=str(request_id), now=now, next_path=next_path
     )
     return str(dict(info["headers"])["Location"])
@@ -148,11 +148,13 @@ def finish(
     if response is None:
         raise refused("the SAMLResponse is not a base64-encoded SAML response")
     assertion = _checked(response, sp=sp, now=now, refused=refused)
-    if sso.was_used(session, kind=ASSERTION, key=str(assertion.id)):
+    if sso_requests.was_used(session, kind=ASSERTION, key=str(assertion.id)):
         raise refused("the assertion was used already")
     request = None
     if response.in_response_to:
-        request = sso.take_request(session, kind=REQUEST, key=response.in_response_to, now=now)
+        request = sso_requests.take_request(
+            session, kind=REQUEST, key=response.in_response_to, now=now
+        )
     if request is None or request.org_id != org.id:
         raise refused("this answer does not answer a sign-in hoshin started")
     client = _client(session, org=org, settings=settings, now=now, base_url=base_url, origin=origin)
@@ -160,7 +162,7 @@ def finish(
     if str(verified.assertion.id) != str(assertion.id):  # one assertion read, another signed
         raise refused("the signed assertion is not the one the answer shows")
     until = _instant(verified.assertion.conditions.not_on_or_after) + CLOCK_SKEW
-    sso.begin_request(
+    sso_requests.begin_request(
         session, org=org, kind=ASSERTION, key=str(assertion.id), now=now, lifetime=until - now
     )
     claims = _claims(verified.ava or {}, str(verified.name_id.text or ""), settings.group_claim)

@@ -37,7 +37,8 @@ from sqlalchemy.orm import Session
 from hoshin.errors import InvalidInput
 from hoshin.fields import checked_text
 from hoshin.service import account, scim_people
-from hoshin.service.policy import ADMIN, LEAST
+from hoshin.service.member import is_last_admin, last_admin
+from hoshin.service.policy import LEAST
 from hoshin.service.scim_directory import (
     POLICY,
     Directory,
@@ -260,10 +261,8 @@ def _keep_an_admin(session: Session, d: Directory, member: Member) -> None:
     """ConflictException when the member is the organisation's last active admin: someone
     must keep its keys (and the break-glass password) when the directory errs."""
     membership, user = member
-    if membership.role == ADMIN and store.count_active_admins(session, org_id=d.org.id) <= 1:
-        raise ConflictException(
-            detail=f"{user.email} is the last admin of {d.org.slug}: make another admin first"
-        )
+    if is_last_admin(session, membership=membership):
+        raise ConflictException(detail=last_admin(user.email, d.org.slug))
 
 
 def _change_email(session: Session, d: Directory, user: UserRow, email: str) -> None:

@@ -14,7 +14,7 @@ from hoshin.domain.model import Person
 from hoshin.service import account, unit
 from hoshin.service.asker import Who
 from hoshin.service.policy import ADMIN
-from hoshin.service.sso import group_role
+from hoshin.service.sso import role_from_groups
 from hoshin.service.versioned import Change
 from hoshin.store import scim as store
 from hoshin.store import sso as sso_store
@@ -43,10 +43,7 @@ def keep_in_step(
     )
     roles: dict[str, str] = {} if settings is None else dict(settings.group_roles)
     units: dict[str, str] = {} if settings is None else dict(settings.group_units)
-    role = group_role(roles, names)
-    if role != ADMIN and membership.role == ADMIN and membership.active:
-        # The last admin keeps the organisation's keys, whatever their groups say.
-        role = None if store.count_active_admins(session, org_id=d.org.id) <= 1 else role
+    role = role_from_groups(session, membership=membership, group_roles=roles, groups=names)
     if role is not None and role != membership.role:
         account.set_role(
             session, email=user.email, org_slug=d.org.slug, role=role, actor=d.actor,

@@ -9,30 +9,31 @@ Nothing here commits or reads the clock.
 
 from __future__ import annotations
 
-import secrets
+import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Final, Literal
 from urllib.parse import urlencode, urlsplit
 
 from sqlalchemy.orm import Session
 
-from hoshin.domain.text import control_character, text_problem
+from hoshin.domain.text import text_problem
 from hoshin.errors import Forbidden, InvalidInput, NotFound
 from hoshin.fields import checked_text
 from hoshin.service import account
 from hoshin.service.account import Principal, check_email
+from hoshin.service.member import is_last_admin
 from hoshin.service.policy import ADMIN, LEAST, ROLES
 from hoshin.store import sso as store
 from hoshin.store.account import find_membership
 from hoshin.store.audit import record_event
 from hoshin.store.organization import OrganizationRow
-from hoshin.store.sso import SsoRequestRow, SsoSettingsRow
+from hoshin.store.sso import SsoSettingsRow
 from hoshin.store.user import MembershipRow, UserRow, find_user
 
+_log = logging.getLogger("hoshin")
 Protocol = Literal["oidc", "saml"]
 PROTOCOLS: Final[tuple[Protocol, ...]] = ("oidc", "saml")
-REQUEST_LIFETIME: Final = timedelta(minutes=10)  # to answer at the provider's sign-in page
 URL_LENGTH: Final = 2000
 METADATA_LENGTH: Final = 1_000_000  # an IdP's SAML metadata, signing certificates included
 # Who is stronger, for roles given by several groups: the first of ROLES that any gives.
@@ -266,64 +267,6 @@ def provider_for(
     return None
 
 
-def begin_request(
-    session: Session,
-    *,
-    org: OrganizationRow,
-    kind: str,
-    key: str,
-    now: datetime,
-    nonce: str = "",
-    verifier: str = "",
-    next_path: str = "",
-    lifetime: timedelta = REQUEST_LIFETIME,
-) -> SsoRequestRow:
-    """Keeps a sign-in sent to the provider (or a used assertion) under the SHA-256 of
-    ``key`` until ``now + lifetime``; expired ones are dropped first."""
-    store.delete_expired_requests(session, now=now)
-    row = SsoRequestRow(
-        org_id=org.id, kind=kind, key_hash=account.secret_hash(key), nonce=nonce,
-        verifier=verifier, next_path=safe_next(next_path), created_at=now,
-        expires_at=now + lifetime,
-    )  # fmt: skip
-    session.add(row)
-    session.flush()
-    return row
-
-
-def take_request(session: Session, *, kind: str, key: str, now: datetime) -> SsoRequestRow | None:
-    """The sign-in under way with this key, removed so that it is answered once; None when
-    it is unknown, answered already or expired."""
-    row = store.find_request(session, kind=kind, key_hash=account.secret_hash(key))
-    if row is None:
-        return None
-    # Only the transaction whose delete removed it answers: a replay racing the real answer
-    # read it too, but its delete waits for the first's and then removes nothing.
-    if not store.delete_request(session, request_id=row.id):
-        return None
-    return row if row.expires_at > now else None
-
-
-def was_used(session: Session, *, kind: str, key: str) -> bool:
-    """Whether a key of this kind is kept (a SAML assertion's id seen before)."""
-    return store.find_request(session, kind=kind, key_hash=account.secret_hash(key)) is not None
-
-
-def safe_next(path: str) -> str:
-    """Where to go after signing in: a path of this server only (never another site)."""
-    if not path.startswith("/") or path.startswith("//") or "\\" in path or len(path) > 500:
-        return ""
-    # Browsers drop tabs and line breaks from an address: "/\t/evil.example" is //evil.example.
-    if control_character(path) is not None:
-        return ""
-    return path
-
-
-def random_secret() -> str:
-    """A random value for a state, nonce or PKCE verifier."""
-    return secrets.token_urlsafe(32)
-
-
 def sign_in(
     session: Session,
     *,
@@ -352,7 +295,9 @@ def sign_in(
     name = "" if text_problem(claims.name.strip(), "line") else claims.name.strip()
     if user is None:
         user = _new_user(session, email=email, name=name, actor=actor, origin=origin)
-    role = group_role(settings.group_roles, claims.groups)
+    role = role_from_groups(
+        session, membership=membership, group_roles=settings.group_roles, groups=claims.groups
+    )
     if membership is None or (role is not None and role != membership.role):
         account.set_role(
             session, email=user.email, org_slug=org.slug,
@@ -384,7 +329,25 @@ def refuse(session: Session, *, org: OrganizationRow, reason: str, origin: str) 
         session, org_id=org.id, actor=f"sso:{org.slug}", entity="sso", key=org.slug,
         change="refuse", after={"reason": reason[:500]}, origin=origin,
     )  # fmt: skip
-    return Forbidden(f"single sign-on refused: {reason}")
+    refusal = Forbidden(f"single sign-on refused: {reason}")
+    _log.warning("%s (organisation %s)", refusal.message, org.slug)  # the reason names no token
+    return refusal
+
+
+def role_from_groups(
+    session: Session,
+    *,
+    membership: MembershipRow | None,
+    group_roles: dict[str, str],
+    groups: tuple[str, ...],
+) -> str | None:
+    """The role the user's groups give (group_role), or None when none gives one or when it
+    would demote the organisation's last active admin (an IdP's or directory's groups, for
+    a provider's sign-in and SCIM alike)."""
+    role = group_role(group_roles, groups)
+    if role is None or role == ADMIN or membership is None:
+        return role
+    return None if is_last_admin(session, membership=membership) else role
 
 
 def group_role(group_roles: dict[str, str], groups: tuple[str, ...]) -> str | None:

@@ -295,8 +295,11 @@ def find_member_with_person(
 
 
 def count_with_role(session: Session, *, org_id: int, role: str) -> int:
-    """How many members of the organisation have ``role``."""
-    query = select(func.count()).where(MembershipRow.org_id == org_id, MembershipRow.role == role)
+    """How many active members of the organisation have ``role`` (a membership the
+    directory deactivated counts for nothing)."""
+    query = select(func.count()).where(
+        MembershipRow.org_id == org_id, MembershipRow.role == role, MembershipRow.active
+    )
     return int(session.scalar(query) or 0)
 
 

@@ -116,14 +116,6 @@ def members(
     return [(row[0], row[1]) for row in session.execute(query)]
 
 
-def count_active_admins(session: Session, *, org_id: int) -> int:
-    """How many active memberships of the organisation are its admins'."""
-    query = select(func.count()).where(
-        MembershipRow.org_id == org_id, MembershipRow.role == "admin", MembershipRow.active
-    )
-    return int(session.scalar(query) or 0)
-
-
 def count_members(session: Session, *, org_id: int) -> int:
     """How many memberships the organisation has."""
     query = select(func.count()).select_from(MembershipRow).where(MembershipRow.org_id == org_id)

@@ -16,7 +16,7 @@ from hoshin.fields import iso_day
 from hoshin.guard.client import origin_of
 from hoshin.guard.csrf import SAML_ANSWER
 from hoshin.runtime.sessions import Session, request_session
-from hoshin.service import account, inbox, sso
+from hoshin.service import account, inbox, sso, sso_requests
 from hoshin.service.account import SESSION_COOKIE, Principal
 from hoshin.service.analysis import Analysed, AnalysisCache
 from hoshin.service.asker import Asker, Who
@@ -148,7 +148,7 @@ def here(request: Request, session: Db, me: Viewer, org: str, as_of: AsOf) -> He
         if found is None:
             raise
         label = found[1].label or row.name
-        href = start_path(row.slug, found[1].protocol, sso.safe_next(request.url.path))
+        href = start_path(row.slug, found[1].protocol, sso_requests.safe_next(request.url.path))
         raise Forbidden(refused.message, {"sign_in": {"label": label, "href": href}}) from None
     cache: AnalysisCache = request.app.state.analyses
     mine = organizations_of(session, user_id=me.user_id)

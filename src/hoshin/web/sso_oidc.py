@@ -7,7 +7,6 @@ request's own session only reads; each change is written in a transaction of its
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import Annotated, TypeVar
 
@@ -25,7 +24,6 @@ from hoshin.web.render import render
 
 router = APIRouter()
 T = TypeVar("T")
-_log = logging.getLogger("hoshin")
 
 
 @router.get("/sso/{slug}/oidc/start")
@@ -114,7 +112,6 @@ def _refused(request: Request, slug: str, reason: str) -> Response:
 def _refusal_page(request: Request, slug: str, refusal: Forbidden) -> Response:
     """The refusal's page (403; SAML's too): its reason under the heading, and a way to
     sign in again."""
-    _log.warning("%s (organisation %s)", refusal.message, slug)  # the reason names no token
     reason = refusal.message.removeprefix("single sign-on refused: ")  # the page's heading
     context = {"reason": reason[:1].upper() + reason[1:], "slug": slug}
     return render(request, "sso_refused.html", context, 403)

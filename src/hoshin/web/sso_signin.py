@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hoshin.domain.text import LONGEST
 from hoshin.runtime.sessions import Session
-from hoshin.service import sso
+from hoshin.service import sso, sso_requests
 from hoshin.service.sso_addresses import start_path
 from hoshin.web.deps import Db
 from hoshin.web.render import render
@@ -26,7 +26,7 @@ def provider_link(session: Session, *, slug: str, next_path: str = "") -> dict[s
     if found is None:
         return None
     org, settings = found
-    href = start_path(org.slug, settings.protocol, sso.safe_next(next_path))
+    href = start_path(org.slug, settings.protocol, sso_requests.safe_next(next_path))
     return {"label": settings.label or org.name, "href": href}
 
 
@@ -40,7 +40,7 @@ def signin_context(
     if org and provider is None:
         problem = f"No single sign-on for '{org[:64]}': sign in with your password."
     return {"email": email, "problem": None, "provider": provider, "sso_email": "",
-            "sso_problem": problem, "next": sso.safe_next(next_path)}  # fmt: skip
+            "sso_problem": problem, "next": sso_requests.safe_next(next_path)}  # fmt: skip
 
 
 @router.post("/signin/sso", response_class=HTMLResponse)
@@ -57,7 +57,7 @@ def find_provider(
     found = sso.provider_for(session, email=typed) if "@" in typed and domain else None
     if found is not None:
         query = {"org": found[0].slug} | (
-            {"next": sso.safe_next(next)} if sso.safe_next(next) else {}
+            {"next": sso_requests.safe_next(next)} if sso_requests.safe_next(next) else {}
         )
         return RedirectResponse(f"/signin?{urlencode(query)}", status_code=303)
     context = signin_context(session, next_path=next)
