@@ -228,7 +228,7 @@ def test_a_stranger_is_refused_without_just_in_time_accounts(flow: Flow) -> None
     flow.provider.user = {"sub": "u-zoe", "email": "zoe@clinic.example"}
     answer = flow.sign_in()
     assert answer.status_code == 403
-    assert "Zoe@clinic.example is not a member of Riverside Clinic" in said(answer)
+    assert "zoe@clinic.example is not a member of Riverside Clinic" in said(answer)
 
 
 def test_a_stranger_gets_an_account_just_in_time_with_the_role_of_their_groups(

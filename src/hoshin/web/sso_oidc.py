@@ -20,7 +20,7 @@ from hoshin.runtime.sessions import Session, in_own_transaction
 from hoshin.service import oidc
 from hoshin.service.oidc import ProviderProblem
 from hoshin.web.deps import Db, now
-from hoshin.web.render import render
+from hoshin.web.sso_signin import refusal_page
 
 router = APIRouter()
 T = TypeVar("T")
@@ -65,7 +65,7 @@ def callback(request: Request, session: Db, slug: str) -> Response:
         lambda s: oidc.take_answer(s, slug=provider.slug, params=params, now=when, origin=origin),
     )
     if isinstance(answer, Forbidden):
-        return _refusal_page(request, provider.slug, answer)
+        return refusal_page(request, provider.slug, answer)
     try:
         claims, metadata = oidc.redeem(
             provider, answer=answer, now=when, base_url=settings().base_url
@@ -79,7 +79,7 @@ def callback(request: Request, session: Db, slug: str) -> Response:
         ),
     )
     if isinstance(signed_in, Forbidden):
-        return _refusal_page(request, provider.slug, signed_in)
+        return refusal_page(request, provider.slug, signed_in)
     _me, secret = signed_in
     going = RedirectResponse(answer.next_path or f"/orgs/{provider.slug}/", status_code=303)
     set_session_cookie(request, going, secret)
@@ -106,12 +106,4 @@ def _refused(request: Request, slug: str, reason: str) -> Response:
     refusal = _written(request, lambda s: oidc.refuse(s, slug=slug, reason=reason,
                                                      origin=origin_of(request)))  # fmt: skip
     assert isinstance(refusal, Forbidden)
-    return _refusal_page(request, slug, refusal)
-
-
-def _refusal_page(request: Request, slug: str, refusal: Forbidden) -> Response:
-    """The refusal's page (403; SAML's too): its reason under the heading, and a way to
-    sign in again."""
-    reason = refusal.message.removeprefix("single sign-on refused: ")  # the page's heading
-    context = {"reason": reason[:1].upper() + reason[1:], "slug": slug}
-    return render(request, "sso_refused.html", context, 403)
+    return refusal_page(request, slug, refusal)

@@ -17,7 +17,7 @@ from hoshin.service import saml, sso
 from hoshin.service.organization import OrganizationRow
 from hoshin.service.saml import SsoSettingsRow
 from hoshin.web.deps import Db, now
-from hoshin.web.render import render
+from hoshin.web.sso_signin import refusal_page
 
 router = APIRouter()
 # A SAMLResponse is base64 of a signed XML answer: an IdP's with a few dozen attributes and its
@@ -92,6 +92,4 @@ def _slug(slug: str) -> str:
 def _refused(request: Request, session: Db, slug: str, refusal: Forbidden) -> Response:
     """The refusal's page (403), its audit event committed first."""
     session.commit()
-    reason = refusal.message.removeprefix("single sign-on refused: ")  # the page's heading
-    context = {"reason": reason[:1].upper() + reason[1:], "slug": slug}
-    return render(request, "sso_refused.html", context, refusal.status)
+    return refusal_page(request, slug, refusal)

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hoshin.domain.text import LONGEST
+from hoshin.errors import Forbidden
 from hoshin.runtime.sessions import Session
 from hoshin.service import sso, sso_requests
 from hoshin.service.sso_addresses import start_path
@@ -68,3 +69,12 @@ def find_provider(
     )
     context.update(sso_email=typed, sso_problem=problem)
     return render(request, "signin.html", context, 422)
+
+
+def refusal_page(request: Request, slug: str, refusal: Forbidden) -> Response:
+    """The page of a refused single sign-on, of either protocol (403): its reason under the
+    heading, and a way to sign in again."""
+    reason = refusal.message.removeprefix("single sign-on refused: ")
+    if "@" not in reason.split(" ", 1)[0]:  # "Zoe@acme.org" would misspell the address
+        reason = reason[:1].upper() + reason[1:]
+    return render(request, "sso_refused.html", {"reason": reason, "slug": slug}, refusal.status)
