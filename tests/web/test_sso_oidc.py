@@ -202,6 +202,23 @@ def test_a_bad_id_token_is_refused_saying_why_audited_and_logged(
     assert flow.client.get("/orgs/clinic/", follow_redirects=False).status_code == 303  # signin
 
 
+def test_an_answer_opened_in_another_browser_is_refused(flow: Flow) -> None:
+    # Mallory starts a sign-in of her own and sends its callback link to Ben: Ben's browser
+    # lacks the start's cookie, so it is not signed in as Mallory (login CSRF), and the
+    # state is used up. The browser that started it has the cookie: answered already.
+    flow.provider.user = {"sub": "u-ben", "email": BEN}
+    url = flow.callback_url()
+    started_here = dict(flow.client.cookies)
+    assert started_here["hoshin_oidc_state"] == parse_qs(urlsplit(url).query)["state"][0]
+    flow.client.cookies.clear()
+    elsewhere = flow.client.get(url, follow_redirects=False)
+    assert elsewhere.status_code == 403 and "hoshin_session" not in elsewhere.cookies
+    reason = "this sign-in was started in another browser, or long ago: start it again here"
+    assert shown(reason) in said(elsewhere)
+    assert flow.events() == [("refuse", {"reason": reason})]
+    assert flow.provider.token_requests == 0  # refused before the code was redeemed
+
+
 def test_a_replayed_answer_is_refused(flow: Flow) -> None:
     flow.provider.user = {"sub": "u-ben", "email": BEN}
     url = flow.callback_url()

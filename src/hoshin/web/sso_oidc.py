@@ -3,12 +3,19 @@
 Both are GETs (a browser follows links and redirects to and from the provider), so the
 request's own session only reads; each change is written in a transaction of its own
 (runtime.sessions.in_own_transaction), and none is open while the provider is called.
+
+The state is bound to the browser that started the sign-in (RFC 6749 10.12): a cookie of
+the start holds it, and the callback must come with it. Without the cookie, someone who
+started a sign-in of their own could send its callback link to another person and sign
+them in as the sender (login CSRF).
 """
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable
 from typing import Annotated, TypeVar
+from urllib.parse import parse_qs, urlsplit
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -19,11 +26,13 @@ from hoshin.guard.client import origin_of, set_session_cookie
 from hoshin.runtime.sessions import Session, in_own_transaction
 from hoshin.service import oidc
 from hoshin.service.oidc import ProviderProblem
+from hoshin.service.sso_requests import REQUEST_LIFETIME
 from hoshin.web.deps import Db, now
 from hoshin.web.sso_signin import refusal_page
 
 router = APIRouter()
 T = TypeVar("T")
+STATE_COOKIE = "hoshin_oidc_state"
 
 
 @router.get("/sso/{slug}/oidc/start")
@@ -49,7 +58,13 @@ def start(
         ),
     )  # fmt: skip
     assert not isinstance(address, Forbidden)  # starting refuses nothing
-    return RedirectResponse(address, status_code=303)
+    going = RedirectResponse(address, status_code=303)
+    state = parse_qs(urlsplit(address).query)["state"][0]
+    going.set_cookie(
+        STATE_COOKIE, state, max_age=int(REQUEST_LIFETIME.total_seconds()), httponly=True,
+        samesite="lax", secure=request.url.scheme == "https", path=_cookie_path(provider.slug),
+    )  # fmt: skip
+    return going
 
 
 @router.get("/sso/{slug}/oidc/callback", response_class=HTMLResponse)
@@ -66,6 +81,9 @@ def callback(request: Request, session: Db, slug: str) -> Response:
     )
     if isinstance(answer, Forbidden):
         return refusal_page(request, provider.slug, answer)
+    if not hmac.compare_digest(request.cookies.get(STATE_COOKIE, ""), params.get("state", "")):
+        reason = "this sign-in was started in another browser, or long ago: start it again here"
+        return _refused(request, provider.slug, reason)
     try:
         claims, metadata = oidc.redeem(
             provider, answer=answer, now=when, base_url=settings().base_url
@@ -83,7 +101,13 @@ def callback(request: Request, session: Db, slug: str) -> Response:
     _me, secret = signed_in
     going = RedirectResponse(answer.next_path or f"/orgs/{provider.slug}/", status_code=303)
     set_session_cookie(request, going, secret)
+    going.delete_cookie(STATE_COOKIE, path=_cookie_path(provider.slug))
     return going
+
+
+def _cookie_path(slug: str) -> str:
+    """Where the state's cookie is sent: the organisation's callback only."""
+    return f"/sso/{slug}/oidc/"
 
 
 def _written(request: Request, work: Callable[[Session], T]) -> T | Forbidden:
