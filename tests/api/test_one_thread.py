@@ -132,9 +132,9 @@ def test_every_route_of_the_api_runs_in_one_thread() -> None:
         if isinstance(found, APIRouter):
             routers[module.name] = found
     # action, actuals_import, analysis, assist, audit, calendar, catchball, checkin,
-    # countermeasure, docs, member, metric, notification, objective, report, review, session,
-    # situation, unit, webhook: every module with routes
-    assert len(routers) == 20
+    # countermeasure, docs, member, metric, notification, objective, report, review, scim,
+    # session, situation, sso, unit, webhook: every module with routes
+    assert len(routers) == 22
     for name, router in routers.items():
         plain = [str(r) for r in router.routes if not isinstance(r, OneThreadRoute)]
         assert not plain, f"hoshin.api.{name}: routes without OneThreadRoute: {plain}"

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from fastapi import APIRouter, Request, Response
-from fastapi.routing import APIRoute
 from pydantic import ValidationError
 from scim2_models import (
     Context,
@@ -36,6 +35,7 @@ from hoshin.api.deps import now
 from hoshin.config import settings
 from hoshin.errors import HoshinError
 from hoshin.guard.client import origin_of
+from hoshin.runtime.one_thread import OneThreadRoute
 from hoshin.runtime.sessions import (
     DATABASE_ERROR,
     READS,
@@ -92,8 +92,10 @@ def _validation_error(error: ValidationError) -> Response:
     return scim_error(400, f"{place}: {reason}", kind if kind in _SCIM_TYPES else "invalidValue")
 
 
-class ScimRoute(APIRoute):
-    """A SCIM route: whatever it raises is answered as a SCIM error."""
+class ScimRoute(OneThreadRoute):
+    """A SCIM route: its endpoint and its commit in one thread hand-off, as every API
+    route's (runtime.one_thread); whatever it raises, at the commit too, is answered as a
+    SCIM error."""
 
     def get_route_handler(self) -> Callable[[Request], Any]:
         """The route's handler, its errors answered as SCIM errors."""
