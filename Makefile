@@ -11,7 +11,7 @@ DEMO ?= demo.yaml
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test lint format bench bench-engine bench-server bench-pages bench-guards bench-notify bench-documents bench-assist clean
+.PHONY: setup run test lint format bench bench-engine bench-server bench-pages bench-guards bench-notify bench-documents bench-assist bench-identity clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "hoshin needs Python 3.11 or newer")'
@@ -52,7 +52,7 @@ test: lint ## the whole suite
 
 # Every benchmark of BENCHMARKS.md, one after the other (about 40 minutes on 2 cores); each
 # part has its own target below.
-bench: bench-engine bench-server bench-pages bench-guards bench-notify bench-documents bench-assist ## the engine, the API under load, every page, the guards, the worker
+bench: bench-engine bench-server bench-pages bench-guards bench-notify bench-documents bench-assist bench-identity ## the engine, the API under load, every page, the guards, the worker, single sign-on and SCIM
 
 # BENCH_NOTIFY_SIZES (default 10000,50000 people); BENCH_POSTGRES_URL set: on PostgreSQL too.
 bench-notify: setup ## the reminders' pure pass, the worker's outbox messages a second (SMTP, HTTP) and one scheduler pass at enterprise sizes
@@ -66,6 +66,11 @@ bench-documents: setup ## the workbook, the PDF documents and a 150,000-row actu
 bench-assist: setup ## the assistant: quality on the labelled plans (model and lexical baseline), speed at enterprise size
 	$(BIN)/python -m bench.assist_quality
 	$(BIN)/python -m bench.assist_speed
+
+# BENCH_IDENTITY_MEMBERS (default 50000), BENCH_IDENTITY_DATABASES (sqlite,postgresql: the
+# PostgreSQL server of BENCH_POSTGRES_URL); a quick check: BENCH_IDENTITY_MEMBERS=2000.
+bench-identity: setup ## SCIM requests on a 50,000-member directory; one OpenID Connect and one SAML sign-in
+	PYTHONPATH=. $(BIN)/python -m bench.identity
 
 bench-guards: setup ## what the guards every request passes cost, in µs of CPU per request
 	$(BIN)/python -m bench.guards
