@@ -70,7 +70,7 @@ bench-assist: setup ## the assistant: quality on the labelled plans (model and l
 # BENCH_IDENTITY_MEMBERS (default 50000), BENCH_IDENTITY_DATABASES (sqlite,postgresql: the
 # PostgreSQL server of BENCH_POSTGRES_URL); a quick check: BENCH_IDENTITY_MEMBERS=2000.
 bench-identity: setup ## SCIM requests on a 50,000-member directory; one OpenID Connect and one SAML sign-in
-	PYTHONPATH=. $(BIN)/python -m bench.identity
+	PYTHONPATH=tests $(BIN)/python -m bench.identity
 
 bench-guards: setup ## what the guards every request passes cost, in µs of CPU per request
 	$(BIN)/python -m bench.guards

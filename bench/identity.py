@@ -1,8 +1,8 @@
 """`make bench-identity`: SCIM provisioning at enterprise size, and what one single sign-on
 costs (OpenID Connect and SAML).
 
-`PYTHONPATH=. .venv/bin/python -m bench.identity` (from the repository's root: the test
-peers tests/oidc_provider.py and tests/saml_idp.py are imported from there). For each
+`PYTHONPATH=tests .venv/bin/python -m bench.identity` from the repository's root (the test
+peers tests/oidc_provider.py and tests/saml_idp.py are imported as the tests do). For each
 database of BENCH_IDENTITY_DATABASES (default "sqlite,postgresql"; PostgreSQL on
 BENCH_POSTGRES_URL, bench.server's) a fresh, migrated database gets an organisation whose
 BENCH_IDENTITY_MEMBERS (default 50000) members are bulk-inserted (users and memberships
@@ -43,8 +43,6 @@ import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
-from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, TinyProvider, tiny_provider
-from tests.saml_idp import SamlIdp, make_idp
 
 from bench.server import fresh_database, log
 from hoshin.config import settings
@@ -58,6 +56,8 @@ from hoshin.service.sso import SsoSettings
 from hoshin.store.organization import get_organization
 from hoshin.store.scim import ScimGroupMemberRow, ScimGroupRow
 from hoshin.store.user import MembershipRow, UserRow
+from oidc_provider import CLIENT_ID, CLIENT_SECRET, TinyProvider, tiny_provider
+from saml_idp import SamlIdp, make_idp
 
 DATABASES = [
     s for s in os.environ.get("BENCH_IDENTITY_DATABASES", "sqlite,postgresql").split(",") if s
