@@ -8,12 +8,13 @@ from typing import Any
 import pytest
 from api_support import Seeded
 from scim_support import GROUP, PATCH, Directory, events, person, role_of, tokens
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 
 from hoshin.runtime.engine import session_factory
 from hoshin.service import sso
 from hoshin.service.sso import SsoSettings
 from hoshin.store.organization import get_organization
+from hoshin.store.unit import UnitRow
 
 pytestmark = pytest.mark.usefixtures("cheap_hashing")
 ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
@@ -169,3 +170,30 @@ def test_a_group_does_not_demote_the_last_admin(scim: Directory, engine: Engine)
             {"op": op, "path": "members", "value": [{"value": admin}]}]}  # fmt: skip
         assert scim.call("PATCH", f"/Groups/{made['id']}", json=change).status_code == 200
     assert role_of(engine, "admin@clinic.example") == "editor"
+
+
+def test_the_enterprise_manager_puts_the_person_in_the_managers_unit(
+    scim: Directory, engine: Engine
+) -> None:
+    """Ana (unit clinic) gets Ben as her manager: Ben leads no unit, so she joins his own,
+    ward-a. Once Ben leads clinic, the same manager puts her in clinic: the unit a manager
+    leads comes before the one they are in. A manager of another directory changes nothing."""
+    ana, ben = user_id(scim, "ana@clinic.example"), user_id(scim, "ben@clinic.example")
+    manager = {"schemas": [PATCH], "Operations": [
+        {"op": "replace", "path": f"{ENTERPRISE}:manager", "value": {"value": ben}}]}  # fmt: skip
+    assert scim.call("PATCH", f"/Users/{ana}", json=manager).status_code == 200
+    assert person(engine, "ana")[:2] == ("Ana Lima", "ward-a")
+    with session_factory(engine)() as session:
+        org = get_organization(session, slug="clinic")
+        session.execute(
+            update(UnitRow).where(UnitRow.org_id == org.id, UnitRow.key == "clinic").values(
+                lead="ben")
+        )  # fmt: skip
+        session.commit()
+    assert scim.call("PATCH", f"/Users/{ana}", json=manager).status_code == 200
+    assert person(engine, "ana")[:2] == ("Ana Lima", "clinic")
+    stranger = {"schemas": [PATCH], "Operations": [
+        {"op": "replace", "path": f"{ENTERPRISE}:manager",
+         "value": {"value": user_id(scim, "other@other.example", "other")}}]}  # fmt: skip
+    assert scim.call("PATCH", f"/Users/{ana}", json=stranger).status_code == 200
+    assert person(engine, "ana")[:2] == ("Ana Lima", "clinic")

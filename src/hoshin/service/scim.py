@@ -58,7 +58,8 @@ from hoshin.store.user import EXTERNAL_ID_LENGTH, MembershipRow, UserRow, find_u
 NO_PASSWORD: Final = "!scim"  # an unknown hash: a provisioned user signs in by SSO only
 Member = tuple[MembershipRow, UserRow]
 # A User as directories send it: Entra ID and Okta add the enterprise extension (department
-# names a unit of the plan; the rest is not kept).
+# names a unit of the plan, manager a member whose unit the person joins; the rest is not
+# kept).
 ScimUser = User[EnterpriseUser]
 
 
@@ -254,7 +255,8 @@ def _apply(
         _event(session, d, user.email, change, before, {**after, **(ended or {})})
     extension = resource[EnterpriseUser]
     department = None if extension is None else extension.department
-    scim_people.keep_in_step(session, d, member, department)
+    boss = None if extension is None or extension.manager is None else extension.manager.value
+    scim_people.keep_in_step(session, d, member, department, boss)
 
 
 def _keep_an_admin(session: Session, d: Directory, member: Member) -> None:

@@ -31,10 +31,12 @@ def keep_in_step(
     d: Directory,
     member: tuple[MembershipRow, UserRow],
     department: str | None = None,
+    manager: str | None = None,
 ) -> None:
     """Applies the member's groups (role, unit) and keeps their plan person in step: their
     name, and their unit (a mapped group's, else the enterprise extension's department
-    when it names a unit of the plan by id or name)."""
+    when it names a unit of the plan by id or name, else the unit their manager (the
+    extension's manager, a SCIM id of this directory) leads or is in)."""
     membership, user = member
     settings = sso_store.find_settings(session, org_id=d.org.id)
     names = tuple(
@@ -55,6 +57,8 @@ def keep_in_step(
     given_unit = next((units[name] for name in names if name in units), None)
     if given_unit is None and department:
         given_unit = store.unit_named(session, org_id=d.org.id, text=department)
+    if given_unit is None and manager and manager.isdigit() and manager != str(membership.id):
+        given_unit = store.manager_unit(session, org_id=d.org.id, membership_id=int(manager))
     name = user.name or person.name
     new_unit = given_unit or person.unit
     if (name, new_unit) == (person.name, person.unit):

@@ -279,3 +279,23 @@ def unit_named(session: Session, *, org_id: int, text: str) -> str | None:
         .order_by(UnitRow.id)
     )
     return session.scalars(query).first()
+
+
+def manager_unit(session: Session, *, org_id: int, membership_id: int) -> str | None:
+    """The unit a manager's plan person stands for: the first unit they lead, else the unit
+    they are in; None when the membership (of this organisation) has no plan person."""
+    person = (
+        select(PersonRow.key, PersonRow.unit)
+        .join(UserRow, UserRow.person == PersonRow.key)
+        .join(MembershipRow, MembershipRow.user_id == UserRow.id)
+        .where(
+            MembershipRow.org_id == org_id,
+            MembershipRow.id == membership_id,
+            PersonRow.org_id == org_id,
+        )
+    )
+    found = session.execute(person).first()
+    if found is None:
+        return None
+    led = select(UnitRow.key).where(UnitRow.org_id == org_id, UnitRow.lead == found[0])
+    return session.scalars(led.order_by(UnitRow.id)).first() or found[1]
