@@ -309,12 +309,17 @@ async def patch_resource(request: Request, item: str) -> Response:
         )
     else:
         group_patch = PatchOp[Group].model_validate(body, scim_ctx=ctx, scim_policy=POLICY)
+        # RFC 7644 3.5.2: without attributes asked for, 204 and no body; a group of
+        # thousands is then not built for an answer its directory (Entra ID, Okta) drops.
+        asked = {"attributes", "excludedAttributes"} & request.query_params.keys()
         found = await _run(
             request,
             lambda s, d: scim_groups.patch_group(
-                s, d, group_id=item, patch=group_patch, if_match=if_match
+                s, d, group_id=item, patch=group_patch, if_match=if_match, answer=bool(asked)
             ),
         )
+        if found is None:
+            return Response(status_code=204)
     return _resource_answer(found, request, ctx=Context.RESOURCE_PATCH_RESPONSE)
 
 

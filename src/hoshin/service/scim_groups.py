@@ -96,8 +96,7 @@ def create_group(session: Session, d: Directory, *, resource: Group) -> Group:
     _unique(session, d, row.display_name, None)
     session.add(row)
     session.flush()
-    _save(session, d, row, resource, before=None)
-    return _resource(session, d, row)
+    return cast(Group, _save(session, d, row, resource, old=None))
 
 
 def replace_group(
@@ -105,45 +104,67 @@ def replace_group(
 ) -> Group:
     """The Group replaced by the directory's (PUT); 412 on another version."""
     row = _group(session, d, group_id)
-    current = _resource(session, d, row)
-    check_if_match(current, if_match)
-    _save(session, d, row, resource, before=current)
-    return _resource(session, d, row)
+    old = _old_members(session, row)
+    if if_match is not None:  # the version is a digest of the whole group: built only then
+        check_if_match(group_resource(d, row, list(old.values())), if_match)
+    return cast(Group, _save(session, d, row, resource, old=old))
 
 
 def patch_group(
-    session: Session, d: Directory, *, group_id: str, patch: PatchOp[Group], if_match: str | None
-) -> Group:
+    session: Session,
+    d: Directory,
+    *,
+    group_id: str,
+    patch: PatchOp[Group],
+    if_match: str | None,
+    answer: bool = True,
+) -> Group | None:
     """The Group changed by a PATCH's operations (members added, removed, replaced;
-    displayName, externalId), applied by scim2-models."""
+    displayName, externalId), applied by scim2-models; None when no ``answer`` is wanted.
+    A group of thousands is read once and built once (to apply the operations), and once
+    more for an answer: Entra ID sends one PATCH per membership change."""
     row = _group(session, d, group_id)
-    current = _resource(session, d, row)
+    old = _old_members(session, row)
+    current = group_resource(d, row, list(old.values()))
     check_if_match(current, if_match)
-    before = current.model_copy(deep=True)
     patch.patch(current, POLICY)
-    _save(session, d, row, current, before=before)
-    return _resource(session, d, row)
+    return _save(session, d, row, current, old=old, answer=answer)
 
 
 def delete_group(session: Session, d: Directory, *, group_id: str, if_match: str | None) -> None:
     """Deletes the directory group (its members' roles stay), audited."""
     row = _group(session, d, group_id)
-    current = _resource(session, d, row)
-    check_if_match(current, if_match)
+    old = _old_members(session, row)
+    if if_match is not None:
+        check_if_match(group_resource(d, row, list(old.values())), if_match)
+    before = _state(row, old)
     store.delete_group(session, group_id=row.id)
     session.expunge(row)
-    _event(session, d, row.display_name, "delete", _state(current), None)
+    _event(session, d, row.display_name, "delete", before, None)
+
+
+def _old_members(session: Session, row: ScimGroupRow) -> dict[int, Member]:
+    """The group's members by membership id (in id order)."""
+    return {m.id: (m, u) for m, u in store.group_members(session, group_ids=[row.id])[row.id]}
 
 
 def _save(
-    session: Session, d: Directory, row: ScimGroupRow, resource: Group, *, before: Group | None
-) -> None:
-    """Saves the group's name, external id and members, then their roles and units."""
+    session: Session,
+    d: Directory,
+    row: ScimGroupRow,
+    resource: Group,
+    *,
+    old: dict[int, Member] | None,
+    answer: bool = True,
+) -> Group | None:
+    """Saves the group's name, external id and members (``old`` before: None for a new
+    group), then their roles and units; the Group as saved (None without ``answer``)."""
     name = _name(resource)
     if name != row.display_name:
         _unique(session, d, name, row.id)
-    old = {m.id: (m, u) for m, u in store.group_members(session, group_ids=[row.id])[row.id]}
-    new = _members(session, d, resource)
+    before = None if old is None else _state(row, old)
+    old = old or {}
+    new = _members(session, d, resource, old)
     renamed = name != row.display_name
     row.display_name, row.external_id = name, _external_id(resource)
     row.updated_at = d.now
@@ -151,20 +172,26 @@ def _save(
         session, group_id=row.id, before={u.id for _, u in old.values()},
         after={u.id for _, u in new.values()},
     )  # fmt: skip
-    after = _resource(session, d, row)
-    if before is None or _state(before) != _state(after):
+    after = _state(row, new)
+    if before != after:
         change = "create" if before is None else "update"
-        _event(session, d, name, change, None if before is None else _state(before), _state(after))
+        _event(session, d, name, change, before, after)
     # Those who joined or left; everyone when the name (what the maps read) changed.
     changed = {key: m for key, m in {**old, **new}.items() if (key in old) != (key in new)}
     for member in ({**old, **new} if renamed else changed).values():
         scim_people.keep_in_step(session, d, member)
+    return group_resource(d, row, [new[key] for key in sorted(new)]) if answer else None
 
 
-def _members(session: Session, d: Directory, resource: Group) -> dict[int, Member]:
+def _members(
+    session: Session, d: Directory, resource: Group, known: dict[int, Member]
+) -> dict[int, Member]:
+    """The resource's members by membership id: those ``known`` already, the others read."""
     values = [item.value or "" for item in resource.members or []]
-    wanted = [int(v) for v in values if v.isdigit() and len(v) < 12]
-    found = store.members_with_ids(session, org_id=d.org.id, membership_ids=wanted)
+    wanted = {int(v) for v in values if v.isdigit() and len(v) < 12}
+    unknown = sorted(wanted - known.keys())
+    found = store.members_with_ids(session, org_id=d.org.id, membership_ids=unknown)
+    found.update((key, known[key]) for key in wanted & known.keys())
     for value in values:
         if not (value.isdigit() and len(value) < 12 and int(value) in found):
             raise InvalidValueException(detail=f"members: no user {value[:100]} in this directory")
@@ -194,11 +221,11 @@ def _external_id(resource: Group) -> str | None:
     return external
 
 
-def _state(group: Group) -> dict[str, Any]:
+def _state(row: ScimGroupRow, members: dict[int, Member]) -> dict[str, Any]:
     return {
-        "display_name": group.display_name,
-        "external_id": group.external_id,
-        "members": sorted(int(m.value or 0) for m in group.members or []),
+        "display_name": row.display_name,
+        "external_id": row.external_id,
+        "members": sorted(members),
     }
 
 

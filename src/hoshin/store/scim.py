@@ -3,14 +3,38 @@ The directory's users are the organisation's memberships (store.user.MembershipR
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
+from typing import TypeVarTuple
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, delete, func, select
+from sqlalchemy import (
+    ForeignKey,
+    Integer,
+    Select,
+    String,
+    Text,
+    UniqueConstraint,
+    delete,
+    func,
+    select,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from hoshin.store.base import Base, now
 from hoshin.store.unit import PersonRow, UnitRow, find_person
 from hoshin.store.user import EXTERNAL_ID_LENGTH, MembershipRow, UserRow
+
+# Ids sent in one IN list at most: PostgreSQL refuses a statement of more than 65,535
+# parameters and SQLite may be built to refuse more than 32,766, and a directory may have
+# 50,000 members.
+CHUNK = 1000
+_Row = TypeVarTuple("_Row")
+
+
+def _chunks(ids: list[int]) -> Iterator[list[int]]:
+    """The ids, CHUNK at a time."""
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
 
 
 class ScimTokenRow(Base):
@@ -94,32 +118,65 @@ def members(
     email: str | None = None,
     external_id: str | None = None,
     membership_id: int | None = None,
+    display_name: str | None = None,
+    active: bool | None = None,
     offset: int = 0,
     limit: int | None = None,
 ) -> list[tuple[MembershipRow, UserRow]]:
     """The organisation's memberships and their users by membership id, narrowed to an
-    e-mail (lower-case), an external id or a membership id when given; ``limit`` of them
-    from ``offset`` on."""
-    query = (
-        select(MembershipRow, UserRow)
-        .join(UserRow, UserRow.id == MembershipRow.user_id)
-        .where(MembershipRow.org_id == org_id)
-        .order_by(MembershipRow.id)
-    )
+    e-mail (lower-case), an external id, a membership id, a name (``display_name``, in
+    lower case: compared with the name in lower case) or active ones when given; ``limit``
+    of them from ``offset`` on."""
+    query = _narrowed(
+        select(MembershipRow, UserRow), org_id=org_id, email=email, external_id=external_id,
+        membership_id=membership_id, display_name=display_name, active=active,
+    )  # fmt: skip
+    query = query.order_by(MembershipRow.id).offset(offset).limit(limit)
+    return [(row[0], row[1]) for row in session.execute(query)]
+
+
+def count_members(
+    session: Session,
+    *,
+    org_id: int,
+    email: str | None = None,
+    external_id: str | None = None,
+    membership_id: int | None = None,
+    display_name: str | None = None,
+    active: bool | None = None,
+) -> int:
+    """How many memberships ``members`` finds with the same narrowing."""
+    query = _narrowed(
+        select(func.count(MembershipRow.id)), org_id=org_id, email=email,
+        external_id=external_id, membership_id=membership_id, display_name=display_name,
+        active=active,
+    )  # fmt: skip
+    return int(session.scalar(query) or 0)
+
+
+def _narrowed(
+    query: Select[*_Row],
+    *,
+    org_id: int,
+    email: str | None,
+    external_id: str | None,
+    membership_id: int | None,
+    display_name: str | None,
+    active: bool | None,
+) -> Select[*_Row]:
+    query = query.select_from(MembershipRow).join(UserRow, UserRow.id == MembershipRow.user_id)
+    query = query.where(MembershipRow.org_id == org_id)
     if email is not None:
         query = query.where(UserRow.email == email)
     if external_id is not None:
         query = query.where(MembershipRow.external_id == external_id)
     if membership_id is not None:
         query = query.where(MembershipRow.id == membership_id)
-    query = query.offset(offset).limit(limit)
-    return [(row[0], row[1]) for row in session.execute(query)]
-
-
-def count_members(session: Session, *, org_id: int) -> int:
-    """How many memberships the organisation has."""
-    query = select(func.count()).select_from(MembershipRow).where(MembershipRow.org_id == org_id)
-    return int(session.scalar(query) or 0)
+    if display_name is not None:
+        query = query.where(func.lower(UserRow.name) == display_name)
+    if active is not None:
+        query = query.where(MembershipRow.active == active)
+    return query
 
 
 def delete_membership(session: Session, *, membership_id: int) -> None:
@@ -153,9 +210,15 @@ def group_members(
     session: Session, *, group_ids: list[int]
 ) -> dict[int, list[tuple[MembershipRow, UserRow]]]:
     """Each group's members (their membership in the group's organisation, and user)."""
-    if not group_ids:
-        return {}
-    query = (
+    found: dict[int, list[tuple[MembershipRow, UserRow]]] = {gid: [] for gid in group_ids}
+    for chunk in _chunks(group_ids):
+        for group_id, membership, user in session.execute(_group_members(chunk)):
+            found[group_id].append((membership, user))
+    return found
+
+
+def _group_members(group_ids: list[int]) -> Select[int, MembershipRow, UserRow]:
+    return (
         select(ScimGroupMemberRow.group_id, MembershipRow, UserRow)
         .join(ScimGroupRow, ScimGroupRow.id == ScimGroupMemberRow.group_id)
         .join(UserRow, UserRow.id == ScimGroupMemberRow.user_id)
@@ -166,27 +229,22 @@ def group_members(
         .where(ScimGroupMemberRow.group_id.in_(group_ids))
         .order_by(MembershipRow.id)
     )
-    found: dict[int, list[tuple[MembershipRow, UserRow]]] = {gid: [] for gid in group_ids}
-    for group_id, membership, user in session.execute(query):
-        found[group_id].append((membership, user))
-    return found
 
 
 def user_groups(
     session: Session, *, org_id: int, user_ids: list[int]
 ) -> dict[int, list[ScimGroupRow]]:
     """The organisation's directory groups of each of these users, by user id."""
-    if not user_ids:
-        return {}
-    query = (
-        select(ScimGroupMemberRow.user_id, ScimGroupRow)
-        .join(ScimGroupRow, ScimGroupRow.id == ScimGroupMemberRow.group_id)
-        .where(ScimGroupRow.org_id == org_id, ScimGroupMemberRow.user_id.in_(user_ids))
-        .order_by(ScimGroupRow.id)
-    )
     found: dict[int, list[ScimGroupRow]] = {uid: [] for uid in user_ids}
-    for user_id, group in session.execute(query):
-        found[user_id].append(group)
+    for chunk in _chunks(user_ids):
+        query = (
+            select(ScimGroupMemberRow.user_id, ScimGroupRow)
+            .join(ScimGroupRow, ScimGroupRow.id == ScimGroupMemberRow.group_id)
+            .where(ScimGroupRow.org_id == org_id, ScimGroupMemberRow.user_id.in_(chunk))
+            .order_by(ScimGroupRow.id)
+        )
+        for user_id, group in session.execute(query):
+            found[user_id].append(group)
     return found
 
 
@@ -195,12 +253,10 @@ def set_group_members(
 ) -> None:
     """Makes the users ``after`` the group's members instead of those ``before``: only
     those who leave or join are written (a group may have thousands)."""
-    gone = sorted(before - after)
-    for start in range(0, len(gone), 1000):
+    for chunk in _chunks(sorted(before - after)):
         session.execute(
             delete(ScimGroupMemberRow).where(
-                ScimGroupMemberRow.group_id == group_id,
-                ScimGroupMemberRow.user_id.in_(gone[start : start + 1000]),
+                ScimGroupMemberRow.group_id == group_id, ScimGroupMemberRow.user_id.in_(chunk)
             )
         )
     session.add_all(
@@ -215,14 +271,11 @@ def members_with_ids(
     """The organisation's memberships with these ids, and their users, by id (another
     organisation's are not found)."""
     found: dict[int, tuple[MembershipRow, UserRow]] = {}
-    for start in range(0, len(membership_ids), 1000):
+    for chunk in _chunks(membership_ids):
         query = (
             select(MembershipRow, UserRow)
             .join(UserRow, UserRow.id == MembershipRow.user_id)
-            .where(
-                MembershipRow.org_id == org_id,
-                MembershipRow.id.in_(membership_ids[start : start + 1000]),
-            )
+            .where(MembershipRow.org_id == org_id, MembershipRow.id.in_(chunk))
         )
         found.update((row[0].id, (row[0], row[1])) for row in session.execute(query))
     return found
