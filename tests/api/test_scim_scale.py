@@ -11,10 +11,11 @@ from typing import Any
 
 import pytest
 from api_support import Seeded
-from scim_support import GROUP, PATCH, Directory, tokens
+from scim_support import GROUP, PATCH, Directory, events, tokens
 from sqlalchemy import Engine, event
 
 from hoshin.service import scim as scim_users
+from hoshin.service import scim_groups
 from hoshin.store import scim as scim_store
 
 pytestmark = pytest.mark.usefixtures("cheap_hashing")
@@ -110,21 +111,66 @@ def test_a_displayname_eq_narrowed_in_sql_still_matches_as_scim_does(scim: Direc
     assert ids(scim.call("GET", '/Users?filter=displayName eq "Cleo"')) == []
 
 
-def test_a_group_patch_reads_the_groups_members_once(scim: Directory) -> None:
+def test_a_group_patch_reads_the_groups_members_once(
+    scim: Directory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A group of three; adding a fourth reads the group's members (scim_group_members by
-    group_id) once, where it read them four times, and answers 204."""
+    group_id) once, where it read them four times, builds no Group (it would fail here)
+    and answers 204."""
     every = ids(scim.call("GET", "/Users"))
     body = {"schemas": [GROUP], "displayName": "Nurses",
             "members": [{"value": v} for v in every[:3]]}  # fmt: skip
     group = scim.call("POST", "/Groups", json=body).json()
     add = {"schemas": [PATCH], "Operations": [
         {"op": "add", "path": "members", "value": [{"value": every[3]}]}]}  # fmt: skip
+    monkeypatch.setattr(scim_groups, "group_resource", None)
     with statements() as sent:
         assert scim.call("PATCH", f"/Groups/{group['id']}", json=add).status_code == 204
+    monkeypatch.undo()
     reads = [
         sql for sql, _ in sent
-        if sql.lstrip().upper().startswith("SELECT") and "scim_group_members.group_id IN" in sql
+        if sql.lstrip().upper().startswith("SELECT") and "WHERE scim_group_members.group_id" in sql
     ]  # fmt: skip
     assert len(reads) == 1
     members = scim.call("GET", f"/Groups/{group['id']}").json()["members"]
     assert sorted(m["value"] for m in members) == sorted(every[:4])
+
+
+def test_the_membership_changes_directories_send_and_others_agree(
+    scim: Directory, engine: Engine
+) -> None:
+    """Members 1-5 (seeded). The forms Entra ID and Okta send (add with a value list,
+    remove with a value list or a value filter), changed from the members' ids, and any
+    other form (replace, applied by scim2-models) give the same group and audit trail."""
+    every = ids(scim.call("GET", "/Users"))
+    one, two, three, four, five = every
+    body = {"schemas": [GROUP], "displayName": "Nurses", "members": [{"value": one}]}
+    group = scim.call("POST", "/Groups", json=body).json()
+    path = f"/Groups/{group['id']}"
+
+    def change(*operations: dict[str, Any]) -> int:
+        answer = scim.call("PATCH", path, json={"schemas": [PATCH], "Operations": operations})
+        return answer.status_code
+
+    def members() -> list[str]:
+        return sorted(m["value"] for m in scim.call("GET", path).json().get("members", []))
+
+    value = [{"value": two}, {"value": three}, {"value": one}]  # one is a member already
+    assert change({"op": "Add", "path": "members", "value": value}) == 204
+    assert members() == sorted([one, two, three])
+    assert change({"op": "Remove", "path": "members", "value": [{"value": one}]},
+                  {"op": "remove", "path": f'members[value eq "{two}"]'}) == 204  # fmt: skip
+    assert members() == [three]
+    # Removing a non-member changes nothing, as scim2-models has it.
+    assert change({"op": "remove", "path": f'members[value eq "{one}"]'}) == 204
+    assert members() == [three]
+    assert change({"op": "replace", "path": "members", "value": [{"value": four}]},
+                  {"op": "add", "path": "members", "value": [{"value": five}]}) == 204  # fmt: skip
+    assert members() == sorted([four, five])
+    unknown = scim.call("PATCH", path, json={"schemas": [PATCH], "Operations": [
+        {"op": "add", "path": "members", "value": [{"value": "99999"}]}]})  # fmt: skip
+    assert (unknown.status_code, unknown.json()["scimType"]) == (400, "invalidValue")
+    assert "no user 99999" in unknown.json()["detail"]
+    assert members() == sorted([four, five])
+    updates = [e for e in events(engine) if e[1:] == ("scim-group", "Nurses", "update")]
+    assert len(updates) == 3

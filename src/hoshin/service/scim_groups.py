@@ -5,8 +5,9 @@ their plan person in that unit (service.scim_people). Every change is audited.""
 
 from __future__ import annotations
 
+import re
 import uuid
-from typing import Any, cast
+from typing import Any, TypeGuard, cast
 
 from scim2_models import (
     Group,
@@ -37,10 +38,14 @@ from hoshin.store.scim import ScimGroupRow
 from hoshin.store.user import EXTERNAL_ID_LENGTH
 
 NAME_LENGTH = 255
+_ONE_MEMBER = re.compile(r'members\[value eq "([0-9]{1,11})"\]', re.IGNORECASE)
 
 
-def group_resource(d: Directory, row: ScimGroupRow, members: list[Member]) -> Group:
-    """The SCIM Group of a directory group: its members are Users (their membership ids)."""
+def group_resource(
+    d: Directory, row: ScimGroupRow, members: list[Member], *, meta: bool = True
+) -> Group:
+    """The SCIM Group of a directory group: its members are Users (their membership ids);
+    without its meta (and ETag: a digest of every member) when ``meta`` is False."""
     resource = Group(
         id=row.scim_id,
         external_id=row.external_id,
@@ -51,6 +56,8 @@ def group_resource(d: Directory, row: ScimGroupRow, members: list[Member]) -> Gr
         ]
         or None,
     )
+    if not meta:
+        return resource
     return with_meta(  # type: ignore[no-any-return]
         resource, kind="Group", location=f"{d.base_url}/Groups/{row.scim_id}",
         created=row.created_at, modified=row.updated_at or row.created_at,
@@ -124,11 +131,73 @@ def patch_group(
     A group of thousands is read once and built once (to apply the operations), and once
     more for an answer: Entra ID sends one PATCH per membership change."""
     row = _group(session, d, group_id)
+    changes = None if answer or if_match is not None else member_changes(patch)
+    if changes is not None and _change_members(session, d, row, changes):
+        return None
     old = _old_members(session, row)
-    current = group_resource(d, row, list(old.values()))
+    current = group_resource(d, row, list(old.values()), meta=if_match is not None)
     check_if_match(current, if_match)
     patch.patch(current, POLICY)
     return _save(session, d, row, current, old=old, answer=answer)
+
+
+def member_changes(patch: PatchOp[Group]) -> list[tuple[bool, list[str]]] | None:
+    """The PATCH's operations as (True to add or False to remove, member ids) when each
+    adds members or removes them by id, the forms Entra ID and Okta send for a membership
+    change; None when one is of another form (scim2-models applies those)."""
+    found = []
+    for operation in patch.operations or []:
+        kind, path, value = operation.op, str(operation.path or ""), operation.value
+        if kind in ("add", "remove") and path.lower() == "members" and _ids(value):
+            found.append((kind == "add", [item["value"] for item in value]))
+        elif kind == "remove" and value is None and (one := _ONE_MEMBER.fullmatch(path)):
+            found.append((False, [one[1]]))
+        else:
+            return None
+    return found
+
+
+def _ids(value: Any) -> TypeGuard[list[dict[str, str]]]:
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(i, dict) and str(i.get("value")).isdigit() for i in value)
+        and all(len(i["value"]) < 12 for i in value)
+    )
+
+
+def _change_members(
+    session: Session, d: Directory, row: ScimGroupRow, changes: list[tuple[bool, list[str]]]
+) -> bool:
+    """Applies member_changes to the group from its members' ids, reading only those who
+    join or leave (removing a non-member changes nothing, as in scim2-models); False,
+    having changed nothing, when one names no user of the directory (scim2-models'
+    reading then applies, and its error)."""
+    old = store.group_member_ids(session, group_id=row.id)
+    now = dict(old)
+    for add, values in changes:
+        wanted = sorted({int(value) for value in values})
+        if add:
+            unknown = [key for key in wanted if key not in now]
+            found = store.members_with_ids(session, org_id=d.org.id, membership_ids=unknown)
+            if len(found) != len(unknown):
+                return False
+            now.update((key, user.id) for key, (_, user) in found.items())
+        else:
+            for key in wanted:
+                now.pop(key, None)
+    row.updated_at = d.now
+    store.set_group_members(
+        session, group_id=row.id, before=set(old.values()), after=set(now.values())
+    )
+    before, after = _ids_state(row, old), _ids_state(row, now)
+    if before != after:
+        _event(session, d, row.display_name, "update", before, after)
+    changed = sorted(old.keys() ^ now.keys())
+    found = store.members_with_ids(session, org_id=d.org.id, membership_ids=changed)
+    for key in changed:
+        scim_people.keep_in_step(session, d, found[key])
+    return True
 
 
 def delete_group(session: Session, d: Directory, *, group_id: str, if_match: str | None) -> None:
@@ -222,6 +291,11 @@ def _external_id(resource: Group) -> str | None:
 
 
 def _state(row: ScimGroupRow, members: dict[int, Member]) -> dict[str, Any]:
+    return _ids_state(row, dict.fromkeys(members, 0))
+
+
+def _ids_state(row: ScimGroupRow, members: dict[int, int]) -> dict[str, Any]:
+    """What the audit trail keeps of a group: its members by membership id."""
     return {
         "display_name": row.display_name,
         "external_id": row.external_id,

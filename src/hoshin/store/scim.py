@@ -231,6 +231,22 @@ def _group_members(group_ids: list[int]) -> Select[int, MembershipRow, UserRow]:
     )
 
 
+def group_member_ids(session: Session, *, group_id: int) -> dict[int, int]:
+    """The group's members, as ids only: each one's user id by membership id (in the
+    group's organisation)."""
+    query = (
+        select(MembershipRow.id, ScimGroupMemberRow.user_id)
+        .join(ScimGroupRow, ScimGroupRow.id == ScimGroupMemberRow.group_id)
+        .join(
+            MembershipRow,
+            (MembershipRow.user_id == ScimGroupMemberRow.user_id)
+            & (MembershipRow.org_id == ScimGroupRow.org_id),
+        )
+        .where(ScimGroupMemberRow.group_id == group_id)
+    )
+    return {membership_id: user_id for membership_id, user_id in session.execute(query)}
+
+
 def user_groups(
     session: Session, *, org_id: int, user_ids: list[int]
 ) -> dict[int, list[ScimGroupRow]]:
