@@ -174,3 +174,27 @@ def test_the_membership_changes_directories_send_and_others_agree(
     assert members() == sorted([four, five])
     updates = [e for e in events(engine) if e[1:] == ("scim-group", "Nurses", "update")]
     assert len(updates) == 3
+
+
+def test_groups_are_narrowed_by_name_and_paged_before_they_are_built(scim: Directory) -> None:
+    """Groups Nurses (members 1, 2), Leads (3) and Ward A: displayName eq ignores case and
+    reads one group's members; a page of one group (the 2nd) reads only its members."""
+    every = ids(scim.call("GET", "/Users"))
+    made = []
+    for name, members in (("Nurses", every[:2]), ("Leads", every[2:3]), ("Ward A", [])):
+        body = {"schemas": [GROUP], "displayName": name,
+                "members": [{"value": v} for v in members]}  # fmt: skip
+        made.append(scim.call("POST", "/Groups", json=body).json()["id"])
+    for query, expected in (("/Groups?filter=displayName eq \"NURSES\"", [made[0]]),
+                            ("/Groups?startIndex=2&count=1", [made[1]])):  # fmt: skip
+        with statements() as sent:
+            answer = scim.call("GET", query)
+        assert ids(answer) == expected
+        reads = [n for sql, n in sent if "WHERE scim_group_members.group_id IN" in sql]
+        assert reads == [1], query
+    body = scim.call("GET", "/Groups?startIndex=2&count=1").json()
+    assert (body["totalResults"], body["itemsPerPage"]) == (3, 1)
+    assert ids(scim.call("GET", '/Groups?filter=displayName eq "Nurses" and members pr')) == [
+        made[0]
+    ]
+    assert ids(scim.call("GET", '/Groups?filter=displayName eq "Ward"')) == []

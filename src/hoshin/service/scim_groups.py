@@ -18,6 +18,13 @@ from scim2_models import (
     PatchOp,
     UniquenessException,
 )
+from scim2_models.path.expressions import (
+    CompareOperator,
+    Comparison,
+    FilterNode,
+    LogicalExpr,
+    LogicalOperator,
+)
 from sqlalchemy.orm import Session
 
 from hoshin.errors import InvalidInput
@@ -27,7 +34,9 @@ from hoshin.service.scim import Member
 from hoshin.service.scim_directory import (
     POLICY,
     Directory,
+    bounds,
     check_if_match,
+    listed,
     page,
     scim_filter,
     with_meta,
@@ -83,14 +92,39 @@ def _resource(session: Session, d: Directory, row: ScimGroupRow) -> Group:
 def list_groups(
     session: Session, d: Directory, *, query: str | None, start_index: int, count: int | None
 ) -> ListResponse[Group]:
-    """A page of the directory's Groups that match the filter, oldest first."""
+    """A page of the directory's Groups that match the filter, oldest first: only the
+    page's groups are built, and a filter's displayName eq (what Entra ID sends to find a
+    group) is narrowed by the database first."""
     found = scim_filter(Group, query)
-    rows = store.groups(session, org_id=d.org.id)
+    name = None if found is None else named(found.ast)
+    rows = store.groups(session, org_id=d.org.id, display_name=name)
+    if found is None:
+        start, size = bounds(start_index, count)
+        rows, total = rows[start - 1 : start - 1 + size], len(rows)
+        members = store.group_members(session, group_ids=[row.id for row in rows])
+        chosen = [group_resource(d, row, members[row.id]) for row in rows]
+        return listed(Group, chosen, total=total, start=start)
     members = store.group_members(session, group_ids=[row.id for row in rows])
     groups = [group_resource(d, row, members[row.id]) for row in rows]
-    if found is not None:
-        groups = [group for group in groups if found.match(group)]
+    groups = [group for group in groups if found.match(group)]
     return page(Group, groups, start_index=start_index, count=count)
+
+
+def named(node: FilterNode) -> str | None:
+    """The name (in lower case) a filter's displayName eq asks for, alone or in an "and";
+    None for any other filter, or a value with other than ASCII characters (SQLite's
+    lower() folds only those)."""
+    if isinstance(node, LogicalExpr) and node.op == LogicalOperator.and_:
+        return next((found for term in node.terms if (found := named(term))), None)
+    if (
+        isinstance(node, Comparison)
+        and node.op == CompareOperator.eq
+        and str(node.attr_path).rpartition(":")[2].lower() == "displayname"
+        and isinstance(node.value, str)
+        and node.value.isascii()
+    ):
+        return node.value.lower()
+    return None
 
 
 def create_group(session: Session, d: Directory, *, resource: Group) -> Group:

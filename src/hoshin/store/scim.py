@@ -200,9 +200,12 @@ def find_group_named(session: Session, *, org_id: int, name: str) -> ScimGroupRo
     return session.scalars(query).first()
 
 
-def groups(session: Session, *, org_id: int) -> list[ScimGroupRow]:
-    """The organisation's directory groups, oldest first."""
+def groups(session: Session, *, org_id: int, display_name: str | None = None) -> list[ScimGroupRow]:
+    """The organisation's directory groups, oldest first; those whose name in lower case
+    is ``display_name`` when given."""
     query = select(ScimGroupRow).where(ScimGroupRow.org_id == org_id).order_by(ScimGroupRow.id)
+    if display_name is not None:
+        query = query.where(func.lower(ScimGroupRow.display_name) == display_name)
     return list(session.scalars(query))
 
 
