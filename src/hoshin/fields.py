@@ -22,11 +22,13 @@ Titles and text are stripped of surrounding spaces; an id and a month are taken 
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Callable
 from datetime import date
 from functools import partial
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
@@ -165,3 +167,25 @@ def checked_text(value: str, kind: Kind, field: str) -> str:
         return text_of(kind, value)
     except ValueError as error:
         raise InvalidInput(f"{field}: {error}", [{"field": field, "reason": str(error)}]) from None
+
+
+def loopback(host: str) -> bool:
+    """Whether ``host`` is this machine (what goes there in the clear stays on it)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def secure_address_problem(url: str) -> str | None:
+    """Why ``url`` may not be used to fetch keys, tokens or certificates from, or None: it
+    must be https, or http to this machine only (a provider beside hoshin, or under test);
+    on any other network, http would let anyone on the way read or forge them."""
+    parts = urlsplit(url.strip())
+    if parts.scheme == "https" and parts.hostname:
+        return None
+    if parts.scheme == "http" and parts.hostname and loopback(parts.hostname):
+        return None
+    return f"'{url[:200]}' is not an https address"

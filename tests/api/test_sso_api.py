@@ -120,7 +120,11 @@ def test_saml_with_a_metadata_url_and_no_secret(api: Seeded) -> None:
 @pytest.mark.parametrize(
     ("change", "field", "words"),
     [
-        ({"oidc_issuer": "login.example.com"}, "oidc_issuer", "is not an http(s) address"),
+        (
+            {"oidc_issuer": "login.example.com"},
+            "oidc_issuer",
+            "is not an https address (http only on this machine)",
+        ),
         ({"group_roles": {"planners": "boss"}}, "body.group_roles.planners", "'admin'"),
         ({"jit_role": "admin"}, "jit_role", "use editor, contributor or viewer"),
         ({"client_id": ""}, "client_id", "needs the client id"),

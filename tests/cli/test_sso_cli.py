@@ -158,7 +158,8 @@ def test_each_mistake_is_one_clear_line(url: str, tmp_path: Path) -> None:
     cases: list[tuple[tuple[str, ...], str | None, str]] = [
         (("--org", "nobody", *oidc, "--client-secret-stdin"), SECRET, "no organisation 'nobody'"),
         (("--org", "acme", "--oidc-issuer", "ftp://x", "--client-id", "c",
-          "--client-secret-stdin"), SECRET, "oidc_issuer: 'ftp://x' is not an http(s) address"),
+          "--client-secret-stdin"), SECRET,
+         "oidc_issuer: 'ftp://x' is not an https address (http only on this machine)"),
         (("--org", "acme", *oidc), None,
          "client_secret: an OpenID Connect provider needs the client secret"),
         (("--org", "acme", *oidc, "--client-secret-stdin"), "\n",

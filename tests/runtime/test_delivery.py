@@ -20,7 +20,8 @@ import pytest
 
 from hoshin.config import Settings
 from hoshin.errors import InvalidInput
-from hoshin.runtime.delivery import Deliverer, Outcome, email_on, loopback, signature, smtp_server
+from hoshin.fields import loopback
+from hoshin.runtime.delivery import Deliverer, Outcome, email_on, signature, smtp_server
 from notify_support import WAIT_SECONDS, running_receiver, running_smtp
 from serving import free_port
 

@@ -19,14 +19,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from hoshin.errors import Forbidden
+from hoshin.errors import Forbidden, InvalidInput
 from hoshin.service import account, saml, sso
 from hoshin.service.sso import SsoSettings
 from hoshin.store.account import find_membership
 from hoshin.store.audit import list_events
 from hoshin.store.organization import OrganizationRow, create_organization
+from hoshin.store.sso import SsoSettingsRow
 from hoshin.store.user import find_user
 from saml_idp import SamlIdp, make_idp
 
@@ -364,7 +366,16 @@ def test_an_unreachable_metadata_url_refuses_the_sign_in(session: Session, idp: 
 def test_a_metadata_url_must_be_https_but_on_this_machine(session: Session, idp: SamlIdp) -> None:
     # The metadata carries the certificate that signatures are checked with: over plain
     # http, anyone on the way could swap it.
+    # The settings refuse it; a row stored before that rule is refused at the sign-in.
     url = "http://idp.example.test/metadata"
-    org = set_up(session, idp, saml_idp_metadata="", saml_idp_metadata_url=url)
+    with pytest.raises(InvalidInput, match=re.escape(f"'{url}' is not an https address")):
+        set_up(session, idp, saml_idp_metadata="", saml_idp_metadata_url=url)
+    session.rollback()
+    org = set_up(session, idp)
+    session.execute(
+        update(SsoSettingsRow).where(SsoSettingsRow.org_id == org.id).values(
+            saml_idp_metadata="", saml_idp_metadata_url=url)
+    )  # fmt: skip
+    session.commit()
     with pytest.raises(Forbidden, match=f"the IdP's metadata URL must be https: {url}"):
         start(session, org, idp)

@@ -103,7 +103,11 @@ def test_an_admin_sets_shows_and_removes_single_sign_on(pages: TestClient, engin
 @pytest.mark.parametrize(
     ("change", "field", "words"),
     [
-        ({"oidc_issuer": "login.example.com"}, "oidc_issuer", "is not an http(s) address"),
+        (
+            {"oidc_issuer": "login.example.com"},
+            "oidc_issuer",
+            "is not an https address (http only on this machine)",
+        ),
         ({"group_roles": "planners = boss"}, "group_roles", "'boss' for group 'planners'"),
         ({"group_roles": "planners editor"}, "group_roles", "Line 1: write one 'group = value'"),
         ({"jit_role": "admin"}, "jit_role", "Use editor, contributor or viewer."),
@@ -166,7 +170,7 @@ def test_the_admin_sso_page_in_a_browser(fresh_server: str, browser: Browser) ->
             page.get_by_label("Issuer URL").fill("login.example.com")
             page.get_by_role("button", name="Save single sign-on").click()
             expect(page.locator("#sso-oidc_issuer-problem")).to_contain_text(
-                "is not an http(s) address"
+                "is not an https address (http only on this machine)"
             )
             fill: dict[str, Any] = {
                 "Button label": "Clinic Entra", "E-mail domains": "clinic.example",

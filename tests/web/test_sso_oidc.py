@@ -8,6 +8,7 @@ carrying no token."""
 from __future__ import annotations
 
 import html
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,15 +19,17 @@ import httpx2 as httpx
 import pytest
 from fastapi.testclient import TestClient
 from joserfc.jwk import RSAKey
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from hoshin.errors import InvalidInput
 from hoshin.runtime.engine import session_factory
 from hoshin.service import sso
 from hoshin.service.sso import SsoSettings
 from hoshin.store.account import find_membership
 from hoshin.store.audit import list_events
 from hoshin.store.organization import get_organization
+from hoshin.store.sso import SsoSettingsRow
 from hoshin.store.user import find_user
 from oidc_provider import CLIENT_ID, CLIENT_SECRET, TinyProvider, mock_provider, tiny_provider
 
@@ -275,7 +278,17 @@ def test_rolled_over_keys_are_read_again(flow: Flow) -> None:
 
 
 def test_an_http_issuer_elsewhere_than_this_machine_is_refused(flow: Flow) -> None:
-    flow.configure(oidc_issuer="http://login.example.org")
+    # The settings refuse it (fields.secure_address_problem); a row stored before that rule,
+    # or changed in the database, is refused at the sign-in by the same rule.
+    with pytest.raises(InvalidInput, match=re.escape("'http://login.example.org' is not an https")):
+        flow.configure(oidc_issuer="http://login.example.org")
+    with flow.sessions() as session:
+        org = get_organization(session, slug="clinic")
+        session.execute(
+            update(SsoSettingsRow).where(SsoSettingsRow.org_id == org.id).values(
+                oidc_issuer="http://login.example.org", oidc_metadata={})
+        )  # fmt: skip
+        session.commit()
     answer = flow.client.get("/sso/clinic/oidc/start", follow_redirects=False)
     assert answer.status_code == 403
     reason = (

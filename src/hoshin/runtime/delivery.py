@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
-import ipaddress
 import json
 import smtplib
 import ssl
@@ -27,6 +26,7 @@ import httpx
 from hoshin.config import Settings
 from hoshin.domain.webhook_body import webhook_message
 from hoshin.errors import InvalidInput
+from hoshin.fields import loopback
 from hoshin.service.mail import compose, message_id
 
 TIMEOUT_SECONDS = 10.0
@@ -271,13 +271,3 @@ def _refused(code: int | None, answer: bytes | str, *, permanent_5xx: bool) -> O
 def _short(text: str) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= ERROR_LENGTH else flat[: ERROR_LENGTH - 1] + "…"
-
-
-def loopback(host: str) -> bool:
-    """Whether ``host`` is this machine (where a password in the clear stays on it)."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False

@@ -23,7 +23,6 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
-from urllib.parse import urlsplit
 
 import httpx
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, SAMLError, samlp
@@ -36,6 +35,7 @@ from saml2.time_util import str_to_time
 from sqlalchemy.orm import Session
 
 from hoshin.errors import Forbidden
+from hoshin.fields import secure_address_problem
 from hoshin.service import sso, sso_requests
 from hoshin.service.account import Principal
 from hoshin.service.sso_addresses import sso_addresses
@@ -47,7 +47,6 @@ ASSERTION: Final = "saml-assertion"  # an assertion used, by its id, until it ex
 CLOCK_SKEW: Final = timedelta(minutes=2)  # between the IdP's clock and ours
 METADATA_MAX_AGE: Final = timedelta(days=1)  # an IdP's metadata read from its URL, kept
 FETCH_TIMEOUT: Final = 10.0  # seconds, to read an IdP's metadata
-LOOPBACK: Final = frozenset(("127.0.0.1", "::1", "localhost"))
 SUCCESS: Final = "urn:oasis:names:tc:SAML:2.0:status:Success"
 # Where the IdPs put the e-mail address and the name: the names pysaml2 gives the standard
 # attributes (urn:oid:...), then Microsoft's claim names (Entra ID, AD FS).
@@ -293,8 +292,7 @@ def _idp_metadata(settings: SsoSettingsRow, *, now: datetime) -> tuple[str, str]
     url, kept = settings.saml_idp_metadata_url, settings.saml_idp_metadata
     if not url or (kept and settings.updated_at + METADATA_MAX_AGE > now):
         return kept, "" if kept else "the IdP's metadata is not set"
-    parts = urlsplit(url)
-    if parts.scheme != "https" and parts.hostname not in LOOPBACK:
+    if secure_address_problem(url) is not None:
         return kept, "" if kept else f"the IdP's metadata URL must be https: {url[:200]}"
     try:
         answer = httpx.get(url, timeout=FETCH_TIMEOUT, follow_redirects=True)

@@ -13,13 +13,13 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final, Literal
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from sqlalchemy.orm import Session
 
 from hoshin.domain.text import text_problem
 from hoshin.errors import Forbidden, InvalidInput, NotFound
-from hoshin.fields import checked_text
+from hoshin.fields import checked_text, secure_address_problem
 from hoshin.service import account
 from hoshin.service.account import Principal, check_email
 from hoshin.service.member import is_last_admin
@@ -228,9 +228,11 @@ def _apply(row: SsoSettingsRow, settings: SsoSettings) -> None:
 
 
 def _check_url(url: str, name: str) -> None:
-    parts = urlsplit(url.strip())
-    if len(url) > URL_LENGTH or parts.scheme not in ("https", "http") or not parts.netloc:
-        raise _invalid(name, f"'{url[:100]}' is not an http(s) address")
+    # The rule the sign-ins apply when they fetch from it: refused here, not at each sign-in.
+    problem = secure_address_problem(url)
+    if len(url) > URL_LENGTH or problem is not None:
+        reason = problem or f"longer than {URL_LENGTH} characters"
+        raise _invalid(name, f"{reason} (http only on this machine)")
 
 
 def _domain(domain: str) -> str:
