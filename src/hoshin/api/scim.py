@@ -309,8 +309,7 @@ async def patch_resource(request: Request, item: str) -> Response:
         )
     else:
         group_patch = PatchOp[Group].model_validate(body, scim_ctx=ctx, scim_policy=POLICY)
-        # RFC 7644 3.5.2: without attributes asked for, 204 and no body; a group of
-        # thousands is then not built for an answer its directory (Entra ID, Okta) drops.
+        # RFC 7644 3.5.2: no attributes asked for, 204: no group of thousands built for it
         asked = {"attributes", "excludedAttributes"} & request.query_params.keys()
         found = await _run(
             request,

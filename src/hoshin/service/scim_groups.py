@@ -195,8 +195,8 @@ def _ids(value: Any) -> TypeGuard[list[dict[str, str]]]:
     return (
         isinstance(value, list)
         and bool(value)
-        and all(isinstance(i, dict) and str(i.get("value")).isdigit() for i in value)
-        and all(len(i["value"]) < 12 for i in value)
+        and all(isinstance(i, dict) and isinstance(i.get("value"), str) for i in value)
+        and all(i["value"].isdigit() and len(i["value"]) < 12 for i in value)
     )
 
 
