@@ -16,7 +16,7 @@ from hoshin.fields import ID_PATTERN, Line
 from hoshin.runtime.one_thread import OneThreadRoute
 from hoshin.service import policy, sso
 from hoshin.service.asker import Asker
-from hoshin.service.policy import Act, Role
+from hoshin.service.policy import LEAST, Act, Role
 from hoshin.service.sso_addresses import sso_addresses
 
 router = APIRouter(tags=["single sign-on"], responses=READS, route_class=OneThreadRoute)
@@ -64,7 +64,7 @@ class SsoChange(Body):
         default=False, description="Make a member of anyone the provider signs in (JIT)."
     )
     jit_role: Role = Field(
-        default="viewer", description="The role of a just-in-time member (not admin)."
+        default=LEAST, description="The role of a just-in-time member (not admin)."
     )
     group_claim: Line = Field(
         default="", description="The claim (OIDC) or attribute (SAML) that lists the groups."

@@ -38,7 +38,7 @@ class SsoSettingsRow(Base):
     saml_idp_metadata_url: Mapped[str] = mapped_column(Text, default="")
     # Just-in-time accounts: a signed-in stranger of the provider becomes a member.
     jit: Mapped[bool] = mapped_column(default=False)
-    jit_role: Mapped[str] = mapped_column(String(ROLE_LENGTH), default="viewer")
+    jit_role: Mapped[str] = mapped_column(String(ROLE_LENGTH))  # service.sso sets it
     # A claim (OIDC) or attribute (SAML) listing the user's groups; the groups that give a
     # role, and those that put the person in a unit (SCIM groups use the same maps).
     group_claim: Mapped[str] = mapped_column(Text, default="")

@@ -13,7 +13,7 @@ from hoshin.config import settings
 from hoshin.domain.text import LONGEST
 from hoshin.errors import HoshinError, InvalidInput
 from hoshin.service import policy, sso
-from hoshin.service.policy import ADMIN, ROLES, Act
+from hoshin.service.policy import ADMIN, LEAST, ROLES, Act
 from hoshin.service.sso_addresses import sso_addresses
 from hoshin.web.deps import Db, Here, Place
 from hoshin.web.outcome import attempt, page_status
@@ -31,7 +31,7 @@ NOTICES = {
 EMPTY: dict[str, Any] = {
     "protocol": "oidc", "label": "", "email_domains": "", "oidc_issuer": "", "client_id": "",
     "client_secret_set": False, "saml_idp_metadata_url": "", "saml_idp_metadata_set": False,
-    "jit": False, "jit_role": "viewer", "group_claim": "", "group_roles": "",
+    "jit": False, "jit_role": LEAST, "group_claim": "", "group_roles": "",
     "group_units": "", "password_sign_in": True,
 }  # fmt: skip
 
@@ -63,7 +63,7 @@ def save_sso(
     saml_idp_metadata_url: Url = "",
     saml_idp_metadata: Lines = "",
     jit: Flag = "",
-    jit_role: Annotated[str, Form(max_length=20)] = "viewer",
+    jit_role: Annotated[str, Form(max_length=20)] = LEAST,
     group_claim: Line = "",
     group_roles: Lines = "",
     group_units: Lines = "",
