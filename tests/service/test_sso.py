@@ -165,8 +165,7 @@ def test_removing_lets_passwords_in_again_and_is_audited(session: Session) -> No
         ({"oidc_issuer": "ftp://login.acme.org"}, "oidc_issuer: 'ftp://login.acme.org' is not"),
         (
             {"oidc_issuer": "https://"},
-            "oidc_issuer: 'https://' is not an https address (http only on this "
-         "machine)",
+            "oidc_issuer: 'https://' is not an https address (http only on this machine)",
         ),
         ({"oidc_issuer": "https://a.org/" + "x" * 2000}, "oidc_issuer: "),
         ({"client_id": ""}, "client_id: an OpenID Connect provider needs the client id"),
