@@ -368,10 +368,11 @@ def test_a_metadata_url_must_be_https_but_on_this_machine(session: Session, idp:
     # http, anyone on the way could swap it.
     # The settings refuse it; a row stored before that rule is refused at the sign-in.
     url = "http://idp.example.test/metadata"
-    with pytest.raises(InvalidInput, match=re.escape(f"'{url}' is not an https address")):
-        set_up(session, idp, saml_idp_metadata="", saml_idp_metadata_url=url)
-    session.rollback()
     org = set_up(session, idp)
+    with pytest.raises(InvalidInput, match=re.escape(f"'{url}' is not an https address")):
+        changed = SsoSettings(protocol="saml", saml_idp_metadata_url=url)
+        sso.set_settings(session, org=org, settings=changed, actor="t", origin="t")
+    session.rollback()
     session.execute(
         update(SsoSettingsRow).where(SsoSettingsRow.org_id == org.id).values(
             saml_idp_metadata="", saml_idp_metadata_url=url)
